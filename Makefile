@@ -1,0 +1,48 @@
+# Two commands: `make run` serves the demo, `make test` runs every test.
+VENV    := .venv
+PYTHON  := $(VENV)/bin/python
+FLASK   := $(VENV)/bin/flask --app review_app
+STAMP   := $(VENV)/.installed
+ASSETS  := review_app/static/uswds/.copied
+HOST    ?= 127.0.0.1
+PORT    ?= 5000
+
+.PHONY: run test install lint migrate seed clean
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo --if-empty
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: install
+	$(PYTHON) -m pytest $(PYTEST_ARGS)
+
+install: $(STAMP) $(ASSETS)
+
+$(STAMP): pyproject.toml
+	test -x $(PYTHON) || python3 -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --upgrade pip
+	$(PYTHON) -m pip install --quiet -e '.[test]'
+	touch $@
+
+# The U.S. Web Design System comes from npm and is copied, not committed.
+$(ASSETS): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf review_app/static/uswds
+	mkdir -p review_app/static/uswds
+	cp -r node_modules/@uswds/uswds/dist/css node_modules/@uswds/uswds/dist/js \
+	      node_modules/@uswds/uswds/dist/fonts node_modules/@uswds/uswds/dist/img \
+	      review_app/static/uswds/
+	touch $@
+
+lint: install
+	$(VENV)/bin/ruff check review_app tests
+
+migrate: install
+	$(FLASK) db upgrade
+
+seed: install
+	$(FLASK) seed-demo
+
+clean:
+	rm -rf $(VENV) node_modules review_app/static/uswds .pytest_cache

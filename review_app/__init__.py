@@ -1,0 +1,79 @@
+"""Case review and quality assurance for child welfare reviews."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from review_app.config import build_config
+from review_app.extensions import csrf, db, login_manager, migrate, principal
+
+
+def create_app(config_override: dict | None = None) -> Flask:
+    """Build the application; ``config_override`` wins over every other setting."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(build_config(Path(app.instance_path)))
+    app.config.update(config_override or {})
+    load_site_settings(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    register_templating(app)
+    return app
+
+
+def load_site_settings(app: Flask) -> None:
+    from review_app.sites.settings import load_all_settings
+
+    app.extensions["site_settings"] = load_all_settings(Path(app.config["SITES_DIR"]))
+
+
+def register_extensions(app: Flask) -> None:
+    from review_app.core.access import enforce_access
+    from review_app.core.database import init_database
+    from review_app.core.identity import init_identity
+    from review_app.core.sitectx import init_site_urls
+
+    db.init_app(app)
+    init_database(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    principal.init_app(app)
+    init_identity(app)
+    init_site_urls(app)
+    # After Principal's own before_request, so the identity is loaded first.
+    app.before_request(enforce_access)
+
+
+def register_blueprints(app: Flask) -> None:
+    from review_app.accounts.views import bp as accounts
+    from review_app.audit.views import bp as audit
+    from review_app.members.views import bp as members
+    from review_app.periods.views import bp as periods
+    from review_app.sites.views import bp as sites
+    from review_app.system.views import bp as system
+
+    for blueprint in (accounts, sites, members, periods, audit, system):
+        app.register_blueprint(blueprint)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from review_app.core.errorpages import init_error_pages
+
+    init_error_pages(app)
+
+
+def register_commands(app: Flask) -> None:
+    from review_app.accounts.cli import users
+    from review_app.demo.cli import seed_demo
+    from review_app.sites.cli import jurisdictions
+
+    for command in (users, jurisdictions, seed_demo):
+        app.cli.add_command(command)
+
+
+def register_templating(app: Flask) -> None:
+    from review_app.core.templating import init_templating
+
+    init_templating(app)

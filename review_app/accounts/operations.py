@@ -1,0 +1,198 @@
+"""Every change to accounts: creation, sign-in bookkeeping, passwords, activation."""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from review_app.accounts.models import User
+from review_app.accounts.passwords import check_new_password, hash_password, verify_password
+from review_app.audit.operations import record
+from review_app.core.errors import OperationError
+from review_app.core.models import utcnow
+from review_app.extensions import db
+from review_app.sites.models import Site
+
+USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
+BAD_CREDENTIALS = "The username or password is not correct."
+
+
+def normalise_username(username: str) -> str:
+    return username.strip().lower()
+
+
+def check_username(username: str, field: str = "username") -> str:
+    """Return the normalised username, or raise when it is malformed or taken."""
+    username = normalise_username(username)
+    if not USERNAME_PATTERN.match(username):
+        raise OperationError(
+            "Use 2 to 80 lowercase letters, digits, dots, dashes or underscores, "
+            "starting with a letter or digit.",
+            field,
+        )
+    taken = db.session.scalar(select(func.count()).where(User.username == username))
+    if taken:
+        raise OperationError(f"The username {username!r} is already taken.", field)
+    return username
+
+
+def user_snapshot(user: User) -> dict:
+    """Return the audited fields of a user (never the password hash)."""
+    return {
+        "username": user.username,
+        "display_name": user.display_name,
+        "email": user.email,
+        "is_active": user.is_active,
+        "is_system_admin": user.is_system_admin,
+    }
+
+
+def create_user(
+    actor: User | None,
+    username: str,
+    display_name: str,
+    password: str,
+    *,
+    email: str = "",
+    is_system_admin: bool = False,
+    must_change_password: bool = False,
+    site: Site | None = None,
+) -> User:
+    """Create an account; raise OperationError on a bad or taken username or a weak password."""
+    username = check_username(username)
+    check_new_password(password, username)
+    display_name = display_name.strip() or username
+    user = User(
+        username=username,
+        display_name=display_name[:120],
+        email=email.strip()[:254],
+        password_hash=hash_password(password),
+        is_system_admin=is_system_admin,
+        must_change_password=must_change_password,
+    )
+    db.session.add(user)
+    record(actor, "user.create", user, f"Created user {username}", site=site,
+           after=user_snapshot(user))
+    return user
+
+
+def update_profile(actor: User | None, user: User, display_name: str, email: str,
+                   site: Site | None = None) -> None:
+    """Change a user's name and email."""
+    before = user_snapshot(user)
+    user.display_name = display_name.strip()[:120] or user.username
+    user.email = email.strip()[:254]
+    if before != user_snapshot(user):
+        record(actor, "user.update", user, f"Edited user {user.username}", site=site,
+               before=before, after=user_snapshot(user))
+
+
+def set_account_active(actor: User | None, user: User, active: bool,
+                       site: Site | None = None) -> None:
+    """Activate or deactivate an account; deactivating ends its open sessions."""
+    if user.is_active == active:
+        return
+    before = user_snapshot(user)
+    user.is_active = active
+    if not active:
+        user.session_version += 1
+    else:
+        user.failed_logins, user.locked_until = 0, None
+    verb = "Reactivated" if active else "Deactivated"
+    record(actor, "user.activate" if active else "user.deactivate", user,
+           f"{verb} user {user.username}", site=site, before=before, after=user_snapshot(user))
+
+
+def set_system_admin(actor: User | None, user: User, is_admin: bool) -> None:
+    """Grant or revoke the system administrator flag."""
+    if user.is_system_admin == is_admin:
+        return
+    before = user_snapshot(user)
+    user.is_system_admin = is_admin
+    record(actor, "user.system_admin", user, f"System administrator for {user.username}: {is_admin}",
+           before=before, after=user_snapshot(user))
+
+
+def set_password(actor: User | None, user: User, password: str, *, temporary: bool,
+                 site: Site | None = None) -> None:
+    """Give the user a new password; a temporary one must be changed at next sign-in."""
+    check_new_password(password, user.username)
+    user.password_hash = hash_password(password)
+    user.must_change_password = temporary
+    user.session_version += 1
+    record(actor, "user.password", user, f"Password of {user.username} changed"
+           + (" (temporary)" if temporary else ""), site=site)
+
+
+def change_own_password(user: User, current: str, new: str) -> None:
+    """Change one's own password after checking the current one."""
+    if not verify_password(user.password_hash, current):
+        raise OperationError("The current password is not correct.", "current_password")
+    if current == new:
+        raise OperationError("Choose a password different from the current one.", "new_password")
+    check_new_password(new, user.username, field="new_password")
+    set_password(user, user, new, temporary=False)
+
+
+@dataclass
+class SignInResult:
+    user: User | None
+    message: str = ""
+
+
+def _retry_after(user: User, now: datetime) -> datetime | None:
+    """Return when the next attempt is allowed, or None when it is allowed now."""
+    if user.locked_until and user.locked_until > now:
+        return user.locked_until
+    slow_after = current_app.config["LOGIN_SLOWDOWN_AFTER"]
+    if user.failed_logins >= slow_after and user.last_failed_login_at:
+        wait = timedelta(seconds=2 ** (user.failed_logins - slow_after))
+        if user.last_failed_login_at + wait > now:
+            return user.last_failed_login_at + wait
+    return None
+
+
+def sign_in(username: str, password: str, now: datetime | None = None) -> SignInResult:
+    """Check credentials, count failures, slow down and lock; audit every failure."""
+    now = now or utcnow()
+    username = normalise_username(username)
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        verify_password(None, password)
+        record(None, "login.failed", None, f"Failed sign-in for unknown user {username[:60]!r}",
+               actor_name=username[:80] or "anonymous")
+        return SignInResult(None, BAD_CREDENTIALS)
+    if not user.is_active:
+        verify_password(None, password)
+        record(None, "login.failed", user, f"Sign-in refused: {user.username} is deactivated",
+               actor_name=user.username)
+        return SignInResult(None, BAD_CREDENTIALS)
+    retry_at = _retry_after(user, now)
+    if retry_at is not None:
+        minutes = max(1, round((retry_at - now).total_seconds() / 60))
+        locked = user.locked_until is not None and user.locked_until > now
+        message = (
+            f"Too many failed attempts: this account is locked for about {minutes} more minute(s)."
+            if locked
+            else "Too many failed attempts: wait a few seconds before trying again."
+        )
+        return SignInResult(None, message)
+    if not verify_password(user.password_hash, password):
+        _count_failure(user, now)
+        return SignInResult(None, BAD_CREDENTIALS)
+    user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
+    return SignInResult(user)
+
+
+def _count_failure(user: User, now: datetime) -> None:
+    user.failed_logins += 1
+    user.last_failed_login_at = now
+    record(None, "login.failed", user, f"Wrong password for {user.username} "
+           f"({user.failed_logins} in a row)", actor_name=user.username)
+    if user.failed_logins >= current_app.config["LOGIN_LOCK_AFTER"]:
+        user.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
+        user.failed_logins = 0
+        record(None, "login.locked", user, f"Locked {user.username} until {user.locked_until:%H:%M} UTC",
+               actor_name=user.username)

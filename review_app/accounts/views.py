@@ -1,0 +1,75 @@
+"""Sign in, sign out, change password, and the list of one's sites."""
+
+from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+from flask_principal import AnonymousIdentity, Identity, identity_changed
+
+from review_app.accounts import operations
+from review_app.accounts.forms import ChangePasswordForm, LoginForm
+from review_app.core.access import authenticated, public
+from review_app.core.errors import OperationError
+from review_app.core.views import is_safe_next, show_error
+from review_app.extensions import db
+
+bp = Blueprint("accounts", __name__)
+
+
+@bp.route("/")
+@authenticated
+def home():
+    """List the sites the user works on."""
+    memberships = g.memberships
+    if len(memberships) == 1 and not current_user.is_system_admin:
+        return redirect(url_for("sites.home", jurisdiction=memberships[0].site.jurisdiction.code,
+                                kind=memberships[0].site.kind))
+    return render_template("accounts/home.html", memberships=memberships)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("accounts.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        result = operations.sign_in(form.username.data, form.password.data)
+        if result.user is None:
+            db.session.commit()  # keep the failure count and the audit entry
+            form.form_errors.append(result.message)
+        else:
+            db.session.commit()
+            session.clear()
+            login_user(result.user)
+            identity_changed.send(bp, identity=Identity(result.user.id))
+            target = request.args.get("next")
+            return redirect(target if is_safe_next(target) else url_for("accounts.home"))
+    return render_template("accounts/login.html", form=form), 200 if not form.errors else 422
+
+
+@bp.route("/logout", methods=["POST"])
+@authenticated
+def logout():
+    logout_user()
+    session.clear()
+    identity_changed.send(bp, identity=AnonymousIdentity())
+    flash("You are signed out.", "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@authenticated
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            operations.change_own_password(current_user, form.current_password.data,
+                                           form.new_password.data)
+        except OperationError as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
+            # The session version changed: renew this session so it stays signed in.
+            login_user(current_user._get_current_object())
+            flash("Your password is changed. Other sessions of yours are signed out.", "success")
+            return redirect(url_for("accounts.home"))
+    return render_template("accounts/change_password.html", form=form), 200 if not form.errors else 422

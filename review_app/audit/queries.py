@@ -1,0 +1,51 @@
+"""Reads of the audit log."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import Select, func, select
+
+from review_app.audit.models import AuditEntry
+from review_app.extensions import db
+
+
+@dataclass
+class AuditFilters:
+    actor: str = ""
+    action: str = ""
+    object_type: str = ""
+    since: date | None = None
+    until: date | None = None
+
+
+def _filtered(statement: Select, filters: AuditFilters) -> Select:
+    if filters.actor:
+        statement = statement.where(func.lower(AuditEntry.actor_name) == filters.actor.lower())
+    if filters.action:
+        statement = statement.where(AuditEntry.action.startswith(filters.action, autoescape=True))
+    if filters.object_type:
+        statement = statement.where(AuditEntry.object_type == filters.object_type)
+    if filters.since:
+        statement = statement.where(AuditEntry.created_at >= filters.since)
+    if filters.until:
+        statement = statement.where(AuditEntry.created_at < filters.until + timedelta(days=1))
+    return statement
+
+
+def entries(site_id: int | None, filters: AuditFilters, page: int,
+            per_page: int) -> tuple[list[AuditEntry], int]:
+    """Return one page of a site's entries (site_id None: entries outside any site), newest first."""
+    statement = _filtered(select(AuditEntry).where(AuditEntry.site_id.is_(site_id) if site_id is None
+                                                   else AuditEntry.site_id == site_id), filters)
+    total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
+    rows = db.session.scalars(statement.order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+                              .limit(per_page).offset((page - 1) * per_page))
+    return list(rows), total
+
+
+def action_names(site_id: int | None) -> list[str]:
+    """Return the distinct actions recorded, for the filter list."""
+    column = AuditEntry.site_id
+    where = column.is_(None) if site_id is None else column == site_id
+    return list(db.session.scalars(select(AuditEntry.action).where(where).distinct()
+                                   .order_by(AuditEntry.action)))

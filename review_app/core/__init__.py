@@ -1,0 +1,1 @@
+"""What every domain uses: model base, access rules, site context, view helpers."""

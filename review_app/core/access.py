@@ -1,0 +1,87 @@
+"""Access rules: every route declares one, and a request without one is refused.
+
+A view is marked with one of the decorators below. ``enforce_access`` runs
+before every request, looks up the rule of the matched view and applies it, so
+a route added without a rule is denied (403) rather than left open.
+"""
+
+from collections import namedtuple
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from flask import abort, current_app, g, redirect, request, url_for
+from flask_login import current_user
+from flask_principal import Permission, RoleNeed
+
+from review_app.extensions import login_manager
+
+SiteRoleNeed = namedtuple("SiteRoleNeed", ["site_id", "role"])
+SystemAdminNeed = RoleNeed("system_admin")
+
+SITE_ROLES = ("member", "state_admin", "reviewer", "qa", "qa1", "qa2", "observer")
+
+# Pages a user who must change their password may still reach.
+_PASSWORD_CHANGE_ENDPOINTS = {"accounts.change_password", "accounts.logout", "static"}
+
+
+@dataclass(frozen=True)
+class AccessRule:
+    """Who may call a view: anyone, any signed-in user, system admins, or site roles."""
+
+    kind: Literal["public", "authenticated", "system_admin", "site"]
+    roles: tuple[str, ...] = ()
+
+
+def _mark(rule: AccessRule) -> Callable:
+    def decorate(view: Callable) -> Callable:
+        view.access_rule = rule  # type: ignore[attr-defined]
+        return view
+
+    return decorate
+
+
+public = _mark(AccessRule("public"))
+authenticated = _mark(AccessRule("authenticated"))
+system_admin_only = _mark(AccessRule("system_admin"))
+
+
+def site_roles(*roles: str) -> Callable:
+    """Allow members of the URL's site holding any of ``roles`` ('member': any role)."""
+    unknown = set(roles) - set(SITE_ROLES)
+    if unknown or not roles:
+        raise ValueError(f"site_roles needs roles from {SITE_ROLES}, got {roles}")
+    return _mark(AccessRule("site", tuple(roles)))
+
+
+def has_site_role(site_id: int, *roles: str) -> bool:
+    """Tell whether the current identity holds any of ``roles`` on the site."""
+    return Permission(*(SiteRoleNeed(site_id, role) for role in roles)).can()
+
+
+def enforce_access():
+    """Apply the matched view's access rule; deny when it has none."""
+    if request.endpoint is None:
+        return None  # routing already failed: 404 or 405 follows
+    if request.endpoint == "static":
+        return None
+    view = current_app.view_functions[request.endpoint]
+    rule: AccessRule | None = getattr(view, "access_rule", None)
+    if rule is None:
+        abort(403)
+    if rule.kind == "public":
+        return None
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if current_user.must_change_password and request.endpoint not in _PASSWORD_CHANGE_ENDPOINTS:
+        return redirect(url_for("accounts.change_password"))
+    if rule.kind == "system_admin" and not Permission(SystemAdminNeed).can():
+        abort(403)
+    if rule.kind == "site":
+        site = g.get("site")
+        # Not a member: the site is not shown to exist at all.
+        if site is None or not has_site_role(site.id, "member"):
+            abort(404)
+        if "member" not in rule.roles and not has_site_role(site.id, *rule.roles):
+            abort(403)
+    return None

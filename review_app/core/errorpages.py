@@ -1,0 +1,42 @@
+"""Error pages: a clear message in the site's layout, never a stack trace."""
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from review_app.extensions import db
+
+MESSAGES = {
+    400: ("Something in the request was wrong", "Go back, check what you entered and try again."),
+    403: ("You do not have access to this page",
+          "Your roles on this site do not allow it. Ask a state administrator if you need access."),
+    404: ("Page not found", "The address may be mistyped, or the page is not on a site you work on."),
+    405: ("That action is not available here", "Use the buttons and links on the page."),
+    413: ("The file is too large", "Choose a smaller file."),
+    500: ("Something went wrong on our side", "Nothing was saved. Try again in a moment."),
+}
+
+
+def _render(code: int, detail: str | None = None):
+    title, text = MESSAGES.get(code, (f"Error {code}", ""))
+    return render_template("errors/error.html", code=code, title=title, text=detail or text), code
+
+
+def init_error_pages(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return _render(400, "The form expired or was sent from another page. Go back, reload the "
+                            "page and send it again.")
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        return _render(error.code or 500)
+
+    if app.testing:
+        return  # let tests see the real exception
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        db.session.rollback()
+        app.logger.exception("Unhandled error")
+        return _render(500)

@@ -1,0 +1,10 @@
+"""Errors an operation raises for bad input, shown to the user next to the field."""
+
+
+class OperationError(Exception):
+    """A change was refused; ``field`` names the form field at fault, if any."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field

@@ -1,0 +1,1 @@
+"""The demonstration jurisdiction a new user explores."""

@@ -1,0 +1,28 @@
+"""``flask seed-demo``: the demo jurisdiction for a first look."""
+
+import click
+from flask.cli import with_appcontext
+
+from review_app.core.errors import OperationError
+from review_app.demo import operations
+from review_app.extensions import db
+
+
+@click.command("seed-demo")
+@click.option("--password", default=operations.DEFAULT_PASSWORD, show_default=True,
+              help="Password of every demo user.")
+@click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) when the demo exists.")
+@with_appcontext
+def seed_demo(password, if_empty):
+    """Create jurisdiction 'demo' with its sites, people, local sites and periods."""
+    if if_empty and operations.is_seeded():
+        click.echo("The demo data is already there; sign in as admin, reviewer, qa, observer ...")
+        return
+    try:
+        created = operations.seed_demo(password)
+    except OperationError as error:
+        raise click.ClickException(error.message) from None
+    db.session.commit()
+    click.echo("Demo ready. Every user's password is: " + password)
+    for username, roles in created:
+        click.echo(f"  {username:<10} {roles}")

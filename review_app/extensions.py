@@ -1,0 +1,15 @@
+"""Flask extensions as bare objects; `create_app` binds them to an app."""
+
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_principal import Principal
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+
+from review_app.core.models import Base
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate(compare_type=True, render_as_batch=True)
+csrf = CSRFProtect()
+login_manager = LoginManager()
+principal = Principal(use_sessions=False, skip_static=True)

@@ -1,0 +1,1 @@
+"""The review instrument: versions kept as data files in ``instruments/``."""

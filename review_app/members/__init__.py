@@ -1,0 +1,1 @@
+"""Who may work on a site, and in which roles."""

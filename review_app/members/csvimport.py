@@ -1,0 +1,111 @@
+"""Read a CSV of people to add to a site, checking every row before anything is written."""
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from review_app.accounts.models import User
+from review_app.accounts.operations import USERNAME_PATTERN, normalise_username
+from review_app.accounts.passwords import check_new_password
+from review_app.core.errors import OperationError
+from review_app.members.roles import RoleSet
+
+COLUMNS = ("username", "display_name", "email", "roles")
+OPTIONAL_COLUMNS = ("password",)
+MAX_BYTES = 2_000_000
+MAX_ROWS = 5_000
+
+
+@dataclass
+class ImportRow:
+    line: int
+    username: str
+    display_name: str
+    email: str
+    roles: RoleSet
+    password: str
+    existing: User | None = None
+
+
+@dataclass
+class ImportCheck:
+    rows: list[ImportRow] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # "Line 3: ..." for each bad row
+
+
+def decode(data: bytes) -> str:
+    """Decode an uploaded file; raise OperationError when it is not UTF-8 text."""
+    if len(data) > MAX_BYTES:
+        raise OperationError(f"The file is larger than {MAX_BYTES // 1_000_000} MB.", "file")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise OperationError("The file is not UTF-8 text: save it as 'CSV UTF-8' and try again.",
+                             "file") from None
+
+
+def read_rows(text: str) -> tuple[list[dict[str, str]], list[str]]:
+    """Split the text into row dicts keyed by lowercase header; return rows and header faults."""
+    reader = csv.DictReader(io.StringIO(text))
+    header = [name.strip().lower() for name in (reader.fieldnames or [])]
+    missing = [name for name in COLUMNS if name not in header]
+    unknown = [name for name in header if name not in COLUMNS + OPTIONAL_COLUMNS]
+    faults = []
+    if missing:
+        faults.append(f"Line 1: the header lacks the column(s) {', '.join(missing)}.")
+    if unknown:
+        faults.append(f"Line 1: unknown column(s) {', '.join(unknown)}; "
+                      f"use {', '.join(COLUMNS + OPTIONAL_COLUMNS)}.")
+    if faults:
+        return [], faults
+    reader.fieldnames = header
+    rows = []
+    try:
+        for raw in reader:
+            if None in raw:
+                faults.append(f"Line {reader.line_num}: more values than columns.")
+                continue
+            rows.append({k: (v or "").strip() for k, v in raw.items()} | {"_line": reader.line_num})
+            if len(rows) > MAX_ROWS:
+                return [], [f"The file has more than {MAX_ROWS} rows; split it."]
+    except csv.Error as exc:
+        faults.append(f"Line {reader.line_num}: {exc}.")
+    return rows, faults
+
+
+def check_row(raw: dict, seen: set[str], existing: dict[str, User], members: set[int],
+              max_qa_level: int) -> tuple[ImportRow | None, list[str]]:
+    """Check one row against the rules and what already exists."""
+    line, problems = raw["_line"], []
+    username = normalise_username(raw["username"])
+    if not USERNAME_PATTERN.match(username):
+        problems.append("username: use 2 to 80 lowercase letters, digits, dots, dashes or underscores")
+    elif username in seen:
+        problems.append(f"username: {username} appears twice in the file")
+    seen.add(username)
+    try:
+        roles = RoleSet.from_codes({code for code in raw["roles"].replace(";", " ").split() if code})
+        if roles.is_empty:
+            problems.append("roles: give at least one role")
+        elif roles.qa_level and roles.qa_level > max_qa_level:
+            problems.append("roles: this site has only QA level 1")
+    except ValueError as exc:
+        roles = RoleSet()
+        problems.append(f"roles: {exc}")
+    user = existing.get(username)
+    if user is not None and user.id in members:
+        problems.append(f"username: {username} already has access to this site")
+    if user is None:
+        if len(raw["display_name"]) > 120:
+            problems.append("display_name: at most 120 characters")
+        if raw["email"] and "@" not in raw["email"]:
+            problems.append("email: not an email address")
+        if raw.get("password"):
+            try:
+                check_new_password(raw["password"], username)
+            except OperationError as error:
+                problems.append(f"password: {error.message}")
+    if problems:
+        return None, [f"Line {line}: {'; '.join(problems)}."]
+    return ImportRow(line, username, raw["display_name"], raw["email"], roles,
+                     raw.get("password", ""), user), []

@@ -1,0 +1,76 @@
+"""Forms to add people to a site and change their roles."""
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import BooleanField, EmailField, RadioField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from review_app.members.roles import RoleSet
+
+
+class RolesMixin:
+    """Role fields: checkboxes, and one QA level chosen by radio buttons."""
+
+    state_admin = BooleanField("State administrator: manages users, local sites, periods and samples")
+    reviewer = BooleanField("Reviewer: rates assigned cases and records interviews")
+    observer = BooleanField("Observer: reads everything on the site, changes nothing")
+    qa_level = RadioField(
+        "Quality assurance",
+        choices=[("", "No QA role"), ("1", "QA, level 1"), ("2", "QA, level 2")],
+        default="",
+        validate_choice=True,
+    )
+
+    def limit_qa_levels(self, levels: int) -> None:
+        """Offer only the QA levels the site has."""
+        if levels < 2:
+            self.qa_level.choices = [c for c in self.qa_level.choices if c[0] != "2"]
+
+    def role_set(self) -> RoleSet:
+        return RoleSet(
+            is_state_admin=self.state_admin.data,
+            is_reviewer=self.reviewer.data,
+            is_observer=self.observer.data,
+            qa_level=int(self.qa_level.data) if self.qa_level.data else None,
+        )
+
+    def fill_roles(self, roles: RoleSet) -> None:
+        self.state_admin.data = roles.is_state_admin
+        self.reviewer.data = roles.is_reviewer
+        self.observer.data = roles.is_observer
+        self.qa_level.data = str(roles.qa_level or "")
+
+
+class ProfileMixin:
+    display_name = StringField("Full name", validators=[DataRequired(), Length(max=120)])
+    email = EmailField("Email", validators=[Optional(), Email(check_deliverability=False),
+                                            Length(max=254)])
+
+
+class NewMemberForm(RolesMixin, ProfileMixin, FlaskForm):
+    username = StringField(
+        "Username",
+        description="Lowercase letters, digits, dots, dashes or underscores. People sign in with it.",
+        validators=[DataRequired(), Length(max=80)],
+    )
+
+
+class GrantAccessForm(RolesMixin, FlaskForm):
+    username = StringField(
+        "Username of the existing account",
+        description="For someone who already works on another site.",
+        validators=[DataRequired(), Length(max=80)],
+    )
+
+
+class EditMemberForm(RolesMixin, ProfileMixin, FlaskForm):
+    pass
+
+
+class ImportForm(FlaskForm):
+    file = FileField(
+        "CSV file",
+        description="Columns: username, display_name, email, roles (e.g. \"reviewer qa1\"), "
+        "and optionally password.",
+        validators=[FileRequired("Choose a CSV file."), FileAllowed(["csv"], "Choose a .csv file.")],
+    )

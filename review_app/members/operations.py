@@ -1,0 +1,226 @@
+"""Every change to who may work on a site: access, roles, departures, imports."""
+
+from sqlalchemy import func, select
+
+from review_app.accounts import operations as accounts
+from review_app.accounts.models import User
+from review_app.accounts.passwords import generate_password
+from review_app.audit.operations import record
+from review_app.core.errors import OperationError
+from review_app.extensions import db
+from review_app.members import csvimport
+from review_app.members.models import Membership
+from review_app.members.roles import RoleSet
+from review_app.sites.models import Site
+
+
+def _snapshot(membership: Membership) -> dict:
+    return {"roles": membership.roles.codes, "is_active": membership.is_active}
+
+
+def check_roles(site: Site, roles: RoleSet, field: str = "roles") -> None:
+    """Refuse an empty role set or a QA level the site does not have."""
+    if roles.is_empty:
+        raise OperationError("Choose at least one role.", field)
+    if roles.qa_level and roles.qa_level > site.settings.qa_levels:
+        raise OperationError(
+            f"The {site.settings.display_name} site has only one QA level; choose QA level 1.", field
+        )
+
+
+def _other_active_admins(membership: Membership) -> int:
+    return db.session.scalar(
+        select(func.count()).where(
+            Membership.site_id == membership.site_id,
+            Membership.id != membership.id,
+            Membership.is_active,
+            Membership.is_state_admin,
+        )
+    )
+
+
+def _keep_an_admin(membership: Membership, still_admin: bool) -> None:
+    if membership.is_state_admin and membership.is_active and not still_admin:
+        if not _other_active_admins(membership):
+            raise OperationError(
+                "This is the site's last state administrator: name another one first.", "roles"
+            )
+
+
+def membership_of(user: User, site: Site) -> Membership | None:
+    return db.session.scalar(
+        select(Membership).where(Membership.user_id == user.id, Membership.site_id == site.id)
+    )
+
+
+def grant_access(actor: User | None, site: Site, user: User, roles: RoleSet) -> Membership:
+    """Give a user roles on a site they have no active access to."""
+    check_roles(site, roles)
+    membership = membership_of(user, site)
+    if membership is not None and membership.is_active:
+        raise OperationError(
+            f"{user.username} already has access to this site; edit their roles instead.", "username"
+        )
+    if membership is None:
+        membership = Membership(user=user, site=site)
+        db.session.add(membership)
+        before = None
+    else:
+        before = _snapshot(membership)
+    membership.roles = roles
+    membership.is_active = True
+    if not user.is_active:
+        accounts.set_account_active(actor, user, True, site=site)
+    record(actor, "membership.grant", membership, f"Gave {user.username} access: "
+           f"{', '.join(roles.codes)}", site=site, before=before, after=_snapshot(membership))
+    return membership
+
+
+def set_roles(actor: User | None, membership: Membership, roles: RoleSet) -> None:
+    """Change the roles of a member."""
+    check_roles(membership.site, roles)
+    _keep_an_admin(membership, roles.is_state_admin)
+    before = _snapshot(membership)
+    membership.roles = roles
+    if before != _snapshot(membership):
+        record(actor, "membership.roles", membership, f"Roles of {membership.user.username}: "
+               f"{', '.join(roles.codes)}", site=membership.site, before=before,
+               after=_snapshot(membership))
+
+
+def _has_other_access(user: User, membership: Membership) -> bool:
+    return bool(db.session.scalar(
+        select(func.count()).where(
+            Membership.user_id == user.id, Membership.id != membership.id, Membership.is_active
+        )
+    ))
+
+
+def remove_access(actor: User | None, membership: Membership) -> None:
+    """End a member's access to the site; an account left with no access is deactivated."""
+    if not membership.is_active:
+        return
+    _keep_an_admin(membership, still_admin=False)
+    before = _snapshot(membership)
+    membership.is_active = False
+    user = membership.user
+    user.session_version += 1  # their open pages of this site stop working at once
+    record(actor, "membership.remove", membership, f"Removed {user.username}'s access",
+           site=membership.site, before=before, after=_snapshot(membership))
+    if not user.is_system_admin and not _has_other_access(user, membership):
+        accounts.set_account_active(actor, user, False, site=membership.site)
+
+
+def restore_access(actor: User | None, membership: Membership) -> None:
+    """Give a former member their access back with the roles they had."""
+    grant_access(actor, membership.site, membership.user, membership.roles)
+
+
+def create_member(actor: User | None, site: Site, username: str, display_name: str, email: str,
+                  roles: RoleSet, password: str | None = None) -> tuple[User, str]:
+    """Create an account with roles on the site; return it and its temporary password."""
+    check_roles(site, roles)
+    password = password or generate_password()
+    user = accounts.create_user(actor, username, display_name, password, email=email,
+                                must_change_password=True, site=site)
+    grant_access(actor, site, user, roles)
+    return user, password
+
+
+def reset_password(actor: User, membership: Membership) -> str:
+    """Give a member a new temporary password and return it."""
+    _check_manages(actor, membership.user)
+    password = generate_password()
+    accounts.set_password(actor, membership.user, password, temporary=True,
+                          site=membership.site)
+    return password
+
+
+def can_manage_account(actor: User, user: User) -> bool:
+    """Tell whether ``actor`` may change ``user``'s account (name, email, password).
+
+    An account is shared by every site the person works on, so a state
+    administrator manages it only when all of its access lies on sites they
+    administer, and never a system administrator's.
+    """
+    if user.is_system_admin:
+        return False
+    foreign = db.session.scalar(
+        select(func.count())
+        .select_from(Membership)
+        .where(Membership.user_id == user.id, Membership.is_active)
+        .where(
+            Membership.site_id.not_in(
+                select(Membership.site_id).where(
+                    Membership.user_id == actor.id, Membership.is_active, Membership.is_state_admin
+                )
+            )
+        )
+    )
+    return not foreign
+
+
+def _check_manages(actor: User, user: User) -> None:
+    if not can_manage_account(actor, user):
+        raise OperationError(
+            f"{user.username} also works on sites you do not administer: only their own "
+            "administrators or a system administrator can change their account."
+        )
+
+
+def edit_member_account(actor: User, membership: Membership, display_name: str, email: str) -> None:
+    """Change a member's name and email, where the actor manages the account."""
+    user = membership.user
+    if display_name.strip() == user.display_name and email.strip() == user.email:
+        return
+    _check_manages(actor, user)
+    accounts.update_profile(actor, user, display_name, email, site=membership.site)
+
+
+def import_members(actor: User, site: Site, data: bytes) -> tuple[list[tuple[str, str]], list[str]]:
+    """Add every person in a CSV to the site, or nobody when any row is bad.
+
+    Return (created or granted usernames with their temporary password, or ''
+    for existing accounts) and the list of bad rows (empty on success).
+    """
+    rows, errors = csvimport.read_rows(csvimport.decode(data))
+    if errors:
+        return [], errors
+    if not rows:
+        return [], ["The file has a header but no rows."]
+    usernames = [csvimport.normalise_username(row["username"]) for row in rows]
+    existing = {u.username: u for u in db.session.scalars(select(User).where(User.username.in_(usernames)))}
+    members = set(db.session.scalars(
+        select(Membership.user_id).where(Membership.site_id == site.id, Membership.is_active)
+    ))
+    checked, seen = [], set()
+    for raw in rows:
+        row, row_errors = csvimport.check_row(raw, seen, existing, members, site.settings.qa_levels)
+        errors.extend(row_errors)
+        if row:
+            checked.append(row)
+    if errors:
+        return [], errors
+    results = []
+    for row in checked:
+        if row.existing is not None:
+            grant_access(actor, site, row.existing, row.roles)
+            results.append((row.username, ""))
+        else:
+            _, password = create_member(actor, site, row.username, row.display_name, row.email,
+                                        row.roles, row.password or None)
+            results.append((row.username, "" if row.password else password))
+    return results, []
+
+
+def name_state_admin(actor: User | None, site: Site, user: User) -> Membership:
+    """Make ``user`` a state administrator of ``site``, keeping any roles they hold there."""
+    membership = membership_of(user, site)
+    if membership is None or not membership.is_active:
+        return grant_access(actor, site, user, RoleSet(is_state_admin=True))
+    if membership.is_state_admin:
+        raise OperationError(f"{user.username} is already a state administrator of "
+                             f"{site.label}.", "username")
+    roles = membership.roles
+    set_roles(actor, membership, RoleSet(True, roles.is_reviewer, roles.is_observer, roles.qa_level))
+    return membership

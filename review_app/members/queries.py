@@ -1,0 +1,49 @@
+"""Reads about a site's members."""
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import contains_eager
+
+from review_app.accounts.models import User
+from review_app.extensions import db
+from review_app.members.models import Membership
+from review_app.sites.models import Site
+
+ROLE_FILTERS = {
+    "state_admin": Membership.is_state_admin,
+    "reviewer": Membership.is_reviewer,
+    "qa1": Membership.qa_level == 1,
+    "qa2": Membership.qa_level == 2,
+    "observer": Membership.is_observer,
+}
+
+
+def members(site: Site, *, search: str = "", role: str = "", status: str = "active",
+            page: int = 1, per_page: int = 50) -> tuple[list[Membership], int]:
+    """Return one page of the site's members with their accounts, and the total count."""
+    statement = (
+        select(Membership)
+        .join(Membership.user)
+        .options(contains_eager(Membership.user))
+        .where(Membership.site_id == site.id)
+    )
+    if search:
+        pattern = f"%{search.lower()}%"
+        statement = statement.where(or_(func.lower(User.username).like(pattern),
+                                        func.lower(User.display_name).like(pattern),
+                                        func.lower(User.email).like(pattern)))
+    if role in ROLE_FILTERS:
+        statement = statement.where(ROLE_FILTERS[role])
+    if status == "active":
+        statement = statement.where(Membership.is_active)
+    elif status == "inactive":
+        statement = statement.where(~Membership.is_active)
+    total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
+    page_rows = db.session.scalars(
+        statement.order_by(User.display_name, User.username).limit(per_page)
+        .offset((max(page, 1) - 1) * per_page)
+    )
+    return list(page_rows), total
+
+
+def user_by_username(username: str) -> User | None:
+    return db.session.scalar(select(User).where(User.username == username.strip().lower()))

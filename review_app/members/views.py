@@ -1,0 +1,172 @@
+"""State administrators manage the people of their site."""
+
+from flask import flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from review_app.core.access import site_roles
+from review_app.core.errors import OperationError
+from review_app.core.sitectx import site_blueprint
+from review_app.core.views import get_in_site, page_number, show_error
+from review_app.extensions import db
+from review_app.members import operations, queries
+from review_app.core.forms import ConfirmForm
+from review_app.members.forms import (
+    EditMemberForm,
+    GrantAccessForm,
+    ImportForm,
+    NewMemberForm,
+)
+from review_app.members.models import Membership
+from review_app.members.roles import ROLE_LABELS
+
+bp = site_blueprint("members", __name__, "/admin/users")
+
+
+def _status(form) -> int:
+    return 422 if form.errors else 200
+
+
+@bp.route("")
+@site_roles("state_admin")
+def index():
+    filters = {
+        "search": request.args.get("q", "").strip()[:80],
+        "role": request.args.get("role", ""),
+        "status": request.args.get("status", "active"),
+    }
+    per_page = 50
+    page = page_number()
+    rows, total = queries.members(g.site, page=page, per_page=per_page, **filters)
+    return render_template("members/index.html", rows=rows, total=total, page=page,
+                           per_page=per_page, filters=filters, role_labels=ROLE_LABELS,
+                           confirm_form=ConfirmForm())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@site_roles("state_admin")
+def new():
+    form = NewMemberForm()
+    form.limit_qa_levels(g.site.settings.qa_levels)
+    if form.validate_on_submit():
+        try:
+            user, password = operations.create_member(
+                current_user, g.site, form.username.data, form.display_name.data,
+                form.email.data or "", form.role_set())
+        except OperationError as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
+            return render_template("members/password.html", user=user, password=password,
+                                   created=True)
+    return render_template("members/new.html", form=form), _status(form)
+
+
+@bp.route("/grant", methods=["GET", "POST"])
+@site_roles("state_admin")
+def grant():
+    form = GrantAccessForm()
+    form.limit_qa_levels(g.site.settings.qa_levels)
+    if form.validate_on_submit():
+        user = queries.user_by_username(form.username.data)
+        try:
+            if user is None:
+                raise OperationError("There is no account with that username; add a new user "
+                                     "instead.", "username")
+            operations.grant_access(current_user, g.site, user, form.role_set())
+        except OperationError as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"{user.display_name} now has access to this site.", "success")
+            return redirect(url_for("members.index"))
+    return render_template("members/grant.html", form=form), _status(form)
+
+
+@bp.route("/<int:membership_id>", methods=["GET", "POST"])
+@site_roles("state_admin")
+def edit(membership_id: int):
+    membership = get_in_site(Membership, membership_id)
+    user = membership.user
+    form = EditMemberForm(obj=user)
+    form.limit_qa_levels(g.site.settings.qa_levels)
+    if request.method == "GET":
+        form.fill_roles(membership.roles)
+    if form.validate_on_submit():
+        try:
+            operations.edit_member_account(current_user, membership, form.display_name.data,
+                                           form.email.data or "")
+            operations.set_roles(current_user, membership, form.role_set())
+        except OperationError as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"{user.display_name} saved.", "success")
+            return redirect(url_for("members.index"))
+    return render_template("members/edit.html", form=form, membership=membership,
+                           can_manage=operations.can_manage_account(current_user, user),
+                           confirm_form=ConfirmForm()), _status(form)
+
+
+def _confirmed_action(membership_id: int, action, message: str):
+    membership = get_in_site(Membership, membership_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        flash("The form expired. Please try again.", "error")
+        return redirect(url_for("members.edit", membership_id=membership_id))
+    try:
+        action(current_user, membership)
+    except OperationError as error:
+        flash(error.message, "error")
+        return redirect(url_for("members.edit", membership_id=membership_id))
+    db.session.commit()
+    flash(message.format(name=membership.user.display_name), "success")
+    return redirect(url_for("members.index"))
+
+
+@bp.route("/<int:membership_id>/remove", methods=["POST"])
+@site_roles("state_admin")
+def remove(membership_id: int):
+    return _confirmed_action(membership_id, operations.remove_access,
+                             "{name} no longer has access to this site.")
+
+
+@bp.route("/<int:membership_id>/restore", methods=["POST"])
+@site_roles("state_admin")
+def restore(membership_id: int):
+    return _confirmed_action(membership_id, operations.restore_access,
+                             "{name} has access to this site again.")
+
+
+@bp.route("/<int:membership_id>/password", methods=["POST"])
+@site_roles("state_admin")
+def reset_password(membership_id: int):
+    membership = get_in_site(Membership, membership_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            password = operations.reset_password(current_user, membership)
+        except OperationError as error:
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            return render_template("members/password.html", user=membership.user,
+                                   password=password, created=False)
+    return redirect(url_for("members.edit", membership_id=membership_id))
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@site_roles("state_admin")
+def import_csv():
+    form = ImportForm()
+    errors: list[str] = []
+    if form.validate_on_submit():
+        try:
+            results, errors = operations.import_members(current_user, g.site, form.file.data.read())
+        except OperationError as error:
+            show_error(form, error)
+        else:
+            if not errors:
+                db.session.commit()
+                return render_template("members/imported.html", results=results)
+    status = 422 if form.errors or errors else 200
+    return render_template("members/import.html", form=form, errors=errors), status

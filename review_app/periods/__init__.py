@@ -1,0 +1,1 @@
+"""Review periods: what is reviewed, over which dates, with which instrument."""

@@ -1,0 +1,25 @@
+"""Review period form."""
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, SelectMultipleField, StringField, widgets
+from wtforms.validators import DataRequired, Length, Optional
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices shown as checkboxes in one fieldset."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class PeriodForm(FlaskForm):
+    name = StringField("Name", description="For example \"2027 first half\".",
+                       validators=[DataRequired(), Length(max=120)])
+    pur_start = DateField(
+        "Start of the period under review",
+        description="Leave empty for an open start, set case by case.",
+        validators=[Optional()],
+    )
+    pur_end = DateField("End of the period under review", validators=[DataRequired()])
+    instrument_version = SelectField("Instrument version", validators=[DataRequired()])
+    local_site_ids = MultiCheckboxField("Local sites sampled", coerce=int, validate_choice=True)

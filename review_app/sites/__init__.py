@@ -1,0 +1,1 @@
+"""Jurisdictions, their three sites, site settings and local sites."""

@@ -1,0 +1,28 @@
+"""``flask jurisdictions ...``: create jurisdictions from the command line."""
+
+import click
+from flask.cli import with_appcontext
+
+from review_app.core.errors import OperationError
+from review_app.extensions import db
+from review_app.sites import operations
+
+
+@click.group()
+def jurisdictions():
+    """Manage jurisdictions and their sites."""
+
+
+@jurisdictions.command("add")
+@click.argument("code")
+@click.argument("name")
+@with_appcontext
+def add_jurisdiction(code, name):
+    """Create jurisdiction CODE named NAME with its Training, CQI and CFSR sites."""
+    try:
+        jurisdiction = operations.create_jurisdiction(None, code, name)
+    except OperationError as error:
+        raise click.ClickException(error.message) from None
+    db.session.commit()
+    click.echo(f"Created {jurisdiction.name}: /{jurisdiction.code}/training/, "
+               f"/{jurisdiction.code}/cqi/, /{jurisdiction.code}/cfsr/")

@@ -1,0 +1,58 @@
+"""Load and check the site kind settings in ``sites/*.toml``."""
+
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+SITE_KINDS: tuple[str, ...] = ("training", "cqi", "cfsr")
+SiteKind = Literal["training", "cqi", "cfsr"]
+
+
+class SettingsError(Exception):
+    """A site settings file is missing or wrong; the message names file, place and fault."""
+
+
+class SiteKindSettings(BaseModel):
+    """What differs between the Training, CQI and CFSR sites."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: SiteKind
+    display_name: str = Field(min_length=1, max_length=40)
+    description: str = Field(min_length=1, max_length=300)
+    is_practice: bool
+    practice_banner: str = Field(default="", max_length=300)
+    qa_levels: Literal[1, 2]
+    allow_practice_reset: bool = False
+    allow_qa_override: bool = True
+    period_open_start_allowed: bool = False
+
+
+def _describe(error: dict) -> str:
+    place = ".".join(str(part) for part in error["loc"]) or "(top level)"
+    return f"{place}: {error['msg']}"
+
+
+def load_kind_settings(path: Path, kind: str) -> SiteKindSettings:
+    """Read one settings file; raise SettingsError naming the file, place and fault."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SettingsError(f"{path}: missing; every site kind needs its settings file") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path}: not valid TOML: {exc}") from None
+    try:
+        settings = SiteKindSettings.model_validate(raw)
+    except ValidationError as exc:
+        faults = "; ".join(_describe(error) for error in exc.errors())
+        raise SettingsError(f"{path}: {faults}") from None
+    if settings.kind != kind:
+        raise SettingsError(f"{path}: kind: says {settings.kind!r} but the file is for {kind!r}")
+    return settings
+
+
+def load_all_settings(directory: Path) -> dict[str, SiteKindSettings]:
+    """Read the settings of every site kind from ``directory``."""
+    return {kind: load_kind_settings(directory / f"{kind}.toml", kind) for kind in SITE_KINDS}

@@ -1,0 +1,67 @@
+"""A site's home page and its local sites."""
+
+from flask import flash, g, redirect, render_template, url_for
+from flask_login import current_user
+
+from review_app.core.access import has_site_role, site_roles
+from review_app.core.errors import OperationError
+from review_app.core.sitectx import site_blueprint
+from review_app.core.views import get_in_site, show_error
+from review_app.extensions import db
+from review_app.sites import operations, queries
+from review_app.sites.forms import LocalSiteForm
+from review_app.sites.models import LocalSite
+
+bp = site_blueprint("sites", __name__)
+
+
+@bp.route("/")
+@site_roles("member")
+def home():
+    membership = next(m for m in g.memberships if m.site_id == g.site.id)
+    return render_template("sites/home.html", membership=membership,
+                           is_admin=has_site_role(g.site.id, "state_admin"))
+
+
+@bp.route("/local-sites")
+@site_roles("member")
+def local_sites():
+    return render_template("sites/local_sites.html", local_sites=queries.local_sites(g.site),
+                           can_edit=has_site_role(g.site.id, "state_admin"))
+
+
+@bp.route("/local-sites/new", methods=["GET", "POST"])
+@site_roles("state_admin")
+def new_local_site():
+    form = LocalSiteForm()
+    if form.validate_on_submit():
+        try:
+            local_site = operations.create_local_site(current_user, g.site, form.code.data,
+                                                      form.name.data, form.is_active.data)
+        except OperationError as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"Local site {local_site.name} added.", "success")
+            return redirect(url_for("sites.local_sites"))
+    return render_template("sites/local_site_form.html", form=form, local_site=None), \
+        422 if form.errors else 200
+
+
+@bp.route("/local-sites/<int:local_site_id>", methods=["GET", "POST"])
+@site_roles("state_admin")
+def edit_local_site(local_site_id: int):
+    local_site = get_in_site(LocalSite, local_site_id)
+    form = LocalSiteForm(obj=local_site)
+    if form.validate_on_submit():
+        try:
+            operations.update_local_site(current_user, local_site, form.code.data, form.name.data,
+                                         form.is_active.data)
+        except OperationError as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"Local site {local_site.name} saved.", "success")
+            return redirect(url_for("sites.local_sites"))
+    return render_template("sites/local_site_form.html", form=form, local_site=local_site), \
+        422 if form.errors else 200

@@ -1,0 +1,1 @@
+"""System administration: jurisdictions, their first state administrators, accounts."""

@@ -1,0 +1,22 @@
+"""System administration forms."""
+
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import DataRequired, Length
+
+from review_app.periods.forms import MultiCheckboxField
+from review_app.sites.settings import SITE_KINDS
+
+
+class JurisdictionForm(FlaskForm):
+    code = StringField("Code", description="Used in web addresses, e.g. \"ny\" gives /ny/cqi/.",
+                       validators=[DataRequired(), Length(max=20)])
+    name = StringField("Name", description="For example \"New York\".",
+                       validators=[DataRequired(), Length(max=120)])
+
+
+class StateAdminForm(FlaskForm):
+    username = StringField("Username", validators=[DataRequired(), Length(max=80)])
+    kinds = MultiCheckboxField("Sites", choices=[(kind, kind.upper() if kind != "training"
+                                                  else "Training") for kind in SITE_KINDS],
+                               validators=[DataRequired("Choose at least one site.")])

@@ -1,0 +1,103 @@
+"""Pages for system administrators; they see structure and accounts, never case data."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from review_app.accounts import operations as accounts
+from review_app.accounts.models import User
+from review_app.audit.views import render_log
+from review_app.core.access import system_admin_only
+from review_app.core.errors import OperationError
+from review_app.core.forms import ConfirmForm
+from review_app.core.views import page_number, show_error
+from review_app.extensions import db
+from review_app.members import operations as members
+from review_app.members.queries import user_by_username
+from review_app.sites import operations as sites
+from review_app.sites.queries import jurisdiction_by_code
+from review_app.system import queries
+from review_app.system.forms import JurisdictionForm, StateAdminForm
+
+bp = Blueprint("system", __name__, url_prefix="/system")
+
+
+@bp.route("/")
+@system_admin_only
+def index():
+    return render_template("system/index.html", jurisdictions=queries.jurisdictions(),
+                           form=JurisdictionForm())
+
+
+@bp.route("/jurisdictions", methods=["POST"])
+@system_admin_only
+def new_jurisdiction():
+    form = JurisdictionForm()
+    if form.validate_on_submit():
+        try:
+            jurisdiction = sites.create_jurisdiction(current_user, form.code.data, form.name.data)
+        except OperationError as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"{jurisdiction.name} and its three sites are created. Name its state "
+                  "administrators next.", "success")
+            return redirect(url_for("system.jurisdiction", code=jurisdiction.code))
+    return render_template("system/index.html", jurisdictions=queries.jurisdictions(),
+                           form=form), 422
+
+
+@bp.route("/jurisdictions/<code>", methods=["GET", "POST"])
+@system_admin_only
+def jurisdiction(code: str):
+    found = jurisdiction_by_code(code)
+    if found is None:
+        abort(404)
+    form = StateAdminForm()
+    if form.validate_on_submit():
+        user = user_by_username(form.username.data)
+        try:
+            if user is None:
+                raise OperationError("There is no account with that username. Create it first "
+                                     "with 'flask users add'.", "username")
+            for site in found.sites:
+                if site.kind in form.kinds.data:
+                    members.name_state_admin(current_user, site, user)
+        except OperationError as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"{user.display_name} is a state administrator there now.", "success")
+            return redirect(url_for("system.jurisdiction", code=code))
+    return render_template("system/jurisdiction.html", jurisdiction=found, form=form,
+                           admins=queries.state_admins(found)), 422 if form.errors else 200
+
+
+@bp.route("/accounts")
+@system_admin_only
+def accounts_index():
+    search = request.args.get("q", "").strip()[:80]
+    page = page_number()
+    rows, total = queries.accounts(search, page, 50)
+    return render_template("system/accounts.html", rows=rows, total=total, page=page,
+                           per_page=50, search=search, confirm_form=ConfirmForm())
+
+
+@bp.route("/accounts/<int:user_id>/active", methods=["POST"])
+@system_admin_only
+def set_active(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    if ConfirmForm().validate_on_submit():
+        active = request.form.get("active") == "1"
+        if user.id == current_user.id and not active:
+            flash("You cannot deactivate your own account.", "error")
+        else:
+            accounts.set_account_active(current_user, user, active)
+            db.session.commit()
+            flash(f"{user.username} is {'active' if active else 'deactivated'}.", "success")
+    return redirect(url_for("system.accounts_index"))
+
+
+@bp.route("/audit")
+@system_admin_only
+def audit():
+    return render_log(None, "system/audit.html")

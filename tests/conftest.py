@@ -1,0 +1,137 @@
+"""Test setup: every database test runs on SQLite and on a real PostgreSQL.
+
+PostgreSQL is a throwaway cluster started here (as the ``postgres`` OS user
+when run as root), or the empty database named by ``TEST_DATABASE_URL``.
+``TEST_DATABASES=sqlite`` (or ``postgresql``) narrows a local run to one.
+"""
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from review_app import create_app
+from review_app.extensions import db
+from tests import pgcluster
+
+DATABASES = [name.strip() for name in os.environ.get("TEST_DATABASES", "sqlite,postgresql").split(",")
+             if name.strip()]
+PASSWORD = "test-password-1"
+TEST_CONFIG = {
+    "TESTING": True,
+    "WTF_CSRF_ENABLED": False,
+    "SECRET_KEY": "test-secret",
+    # A cheap hash keeps the suite fast; production uses scrypt.
+    "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+    "LOGIN_SLOWDOWN_AFTER": 3,
+    "LOGIN_LOCK_AFTER": 6,
+}
+
+
+def pytest_configure(config):
+    config.review_urls = {}
+    config.review_cluster = None
+    if "sqlite" in DATABASES:
+        folder = Path(tempfile.mkdtemp(prefix="review-app-sqlite-"))
+        config.review_urls["sqlite"] = f"sqlite:///{folder / 'test.db'}"
+    if "postgresql" in DATABASES:
+        if url := os.environ.get("TEST_DATABASE_URL"):
+            from review_app.config import normalise_database_url
+
+            config.review_urls["postgresql"] = normalise_database_url(url)
+        else:
+            try:
+                config.review_cluster = pgcluster.start()
+            except RuntimeError as exc:
+                raise pytest.UsageError(str(exc)) from None
+            config.review_urls["postgresql"] = config.review_cluster.create_database("review_test")
+
+
+def pytest_unconfigure(config):
+    if getattr(config, "review_cluster", None):
+        config.review_cluster.stop()
+
+
+def pytest_report_header(config):
+    described = []
+    for name, url in config.review_urls.items():
+        if name == "postgresql":
+            where = ("throwaway cluster on port " f"{config.review_cluster.port}"
+                     if config.review_cluster else "TEST_DATABASE_URL")
+            described.append(f"postgresql ({where})")
+        else:
+            described.append(f"sqlite ({url.removeprefix('sqlite:///')})")
+    return f"databases: {', '.join(described)}"
+
+
+def make_app(url: str, **extra):
+    return create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url, **extra})
+
+
+def reset_schema(app) -> None:
+    """Drop everything and build the schema with the migrations, as production does."""
+    from flask_migrate import upgrade
+
+    with app.app_context():
+        db.drop_all()
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        upgrade()
+
+
+def clear_tables(app) -> None:
+    with app.app_context(), db.engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
+@pytest.fixture(scope="session", params=DATABASES)
+def db_app(request):
+    """The application on one database (the suite runs once per database)."""
+    app = make_app(request.config.review_urls[request.param])
+    app.config["TEST_DATABASE"] = request.param
+    reset_schema(app)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app(db_app):
+    """The application with empty tables; emptied again after the test."""
+    yield db_app
+    clear_tables(db_app)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def demo(app):
+    """The demo jurisdiction (see review_app/demo) and a second one, 'other', with one user."""
+    from review_app.accounts.operations import create_user
+    from review_app.demo.operations import seed_demo
+    from review_app.members.operations import grant_access
+    from review_app.members.roles import RoleSet
+    from review_app.sites.operations import create_jurisdiction
+
+    with app.app_context():
+        seed_demo(PASSWORD)
+        other = create_jurisdiction(None, "other", "Other State")
+        db.session.flush()
+        outsider = create_user(None, "outsider", "Otto Outsider", PASSWORD)
+        for site in other.sites:
+            grant_access(None, site, outsider, RoleSet(is_state_admin=True, is_reviewer=True))
+        db.session.commit()
+    return app
+
+
+def login(client, username: str, password: str = PASSWORD):
+    """Sign in through the real form; fail the test if it does not work."""
+    response = client.post("/login", data={"username": username, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    return response

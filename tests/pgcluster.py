@@ -1,0 +1,88 @@
+"""A throwaway PostgreSQL cluster for the test session."""
+
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+
+
+def _bindir() -> Path | None:
+    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"),
+                        key=lambda p: int(p.split("/")[4]) if p.split("/")[4].isdigit() else 0)
+    if candidates:
+        return Path(candidates[-1]).parent
+    found = shutil.which("pg_ctl")
+    return Path(found).parent if found else None
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Cluster:
+    directory: Path
+    port: int
+    bindir: Path
+    as_postgres: bool
+
+    def admin_url(self, database: str = "postgres") -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
+
+    def create_database(self, name: str) -> str:
+        """Create an empty database and return its SQLAlchemy URL."""
+        with psycopg.connect(self.admin_url(), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{name}"
+
+    def stop(self) -> None:
+        _run(self, "pg_ctl", "-D", str(self.directory / "data"), "-m", "immediate", "stop",
+             check=False)
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def _run(cluster: Cluster, program: str, *args: str, check: bool = True):
+    command = [str(cluster.bindir / program), *args]
+    if cluster.as_postgres:
+        command = ["runuser", "-u", "postgres", "--", *command]
+    return subprocess.run(command, check=check, capture_output=True, text=True)
+
+
+def start() -> Cluster:
+    """Initialise and start a cluster in a temporary folder; raise RuntimeError if impossible."""
+    bindir = _bindir()
+    if bindir is None:
+        raise RuntimeError("PostgreSQL is not installed (no initdb found). Install Debian's "
+                           "'postgresql' package or set TEST_DATABASE_URL.")
+    directory = Path(tempfile.mkdtemp(prefix="review-app-pg-"))
+    as_postgres = os.geteuid() == 0
+    if as_postgres:
+        shutil.chown(directory, "postgres", "postgres")
+    cluster = Cluster(directory, _free_port(), bindir, as_postgres)
+    try:
+        _run(cluster, "initdb", "-D", str(directory / "data"), "-U", "postgres", "--auth=trust",
+             "-E", "UTF8", "--no-locale")
+        options = (f"-p {cluster.port} -k {directory} -c listen_addresses=127.0.0.1 "
+                   "-c fsync=off -c synchronous_commit=off -c full_page_writes=off")
+        _run(cluster, "pg_ctl", "-D", str(directory / "data"), "-o", options, "-w",
+             "-l", str(directory / "server.log"), "start")
+    except subprocess.CalledProcessError as exc:
+        shutil.rmtree(directory, ignore_errors=True)
+        raise RuntimeError(f"Could not start PostgreSQL: {exc.stderr or exc.stdout}") from exc
+    for _ in range(50):
+        try:
+            psycopg.connect(cluster.admin_url()).close()
+            break
+        except psycopg.OperationalError:
+            time.sleep(0.1)
+    return cluster
