@@ -2,6 +2,7 @@
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from review_app.audit.queries import AuditFilters
@@ -12,7 +13,7 @@ class AuditFilterForm(FlaskForm):
         csrf = False
 
     actor = StringField("Who (username)", validators=[Optional(), Length(max=80)])
-    action = SelectField("What", choices=[("", "Any change")], validate_choice=False)
+    action = SelectField("What", choices=[SelectChoice("", "Any change")], validate_choice=False)
     since = DateField("From", validators=[Optional()])
     until = DateField("To", validators=[Optional()])
 

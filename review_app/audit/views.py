@@ -1,6 +1,7 @@
 """The audit log of a site, for its state administrators."""
 
 from flask import g, render_template, request
+from wtforms.fields.choices import SelectChoice
 
 from review_app.audit import queries
 from review_app.audit.forms import AuditFilterForm
@@ -15,7 +16,7 @@ PER_PAGE = 50
 def render_log(site_id: int | None, template: str):
     """Filter and page the entries of one site (or of no site) into ``template``."""
     form = AuditFilterForm(request.args)
-    form.action.choices += [(name, name) for name in queries.action_names(site_id)]
+    form.action.choices += [SelectChoice(name) for name in queries.action_names(site_id)]
     form.validate()
     page = page_number()
     rows, total = queries.entries(site_id, form.filters(), page, PER_PAGE)

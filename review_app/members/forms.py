@@ -3,6 +3,7 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, EmailField, RadioField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from review_app.members.roles import RoleSet
@@ -16,7 +17,8 @@ class RolesMixin:
     observer = BooleanField("Observer: reads everything on the site, changes nothing")
     qa_level = RadioField(
         "Quality assurance",
-        choices=[("", "No QA role"), ("1", "QA, level 1"), ("2", "QA, level 2")],
+        choices=[SelectChoice("", "No QA role"), SelectChoice("1", "QA, level 1"),
+                 SelectChoice("2", "QA, level 2")],
         default="",
         validate_choice=True,
     )
@@ -24,7 +26,7 @@ class RolesMixin:
     def limit_qa_levels(self, levels: int) -> None:
         """Offer only the QA levels the site has."""
         if levels < 2:
-            self.qa_level.choices = [c for c in self.qa_level.choices if c[0] != "2"]
+            self.qa_level.choices = [c for c in self.qa_level.choices if c.value != "2"]
 
     def role_set(self) -> RoleSet:
         return RoleSet(

@@ -27,10 +27,11 @@ def members(site: Site, *, search: str = "", role: str = "", status: str = "acti
         .where(Membership.site_id == site.id)
     )
     if search:
-        pattern = f"%{search.lower()}%"
-        statement = statement.where(or_(func.lower(User.username).like(pattern),
-                                        func.lower(User.display_name).like(pattern),
-                                        func.lower(User.email).like(pattern)))
+        # autoescape: a typed % or _ is a character to find, not a wildcard.
+        text = search.lower()
+        statement = statement.where(or_(func.lower(User.username).contains(text, autoescape=True),
+                                        func.lower(User.display_name).contains(text, autoescape=True),
+                                        func.lower(User.email).contains(text, autoescape=True)))
     if role in ROLE_FILTERS:
         statement = statement.where(ROLE_FILTERS[role])
     if status == "active":

@@ -2,6 +2,7 @@
 
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from review_app.core.access import has_site_role, site_roles
 from review_app.core.errors import OperationError
@@ -22,8 +23,10 @@ def _form(period: ReviewPeriod | None) -> tuple[PeriodForm, dict]:
     form = PeriodForm(obj=period)
     choices = local_sites(g.site)
     by_id = {local.id: local for local in choices}
-    form.local_site_ids.choices = [(local.id, f"{local.name} ({local.code})") for local in choices]
-    form.instrument_version.choices = [(v.version, v.title) for v in available_versions()]
+    form.local_site_ids.choices = [SelectChoice(local.id, f"{local.name} ({local.code})")
+                                   for local in choices]
+    form.instrument_version.choices = [SelectChoice(v.version, v.title)
+                                       for v in available_versions()]
     if period is not None and request.method == "GET":
         form.local_site_ids.data = [local.id for local in period.local_sites]
     return form, by_id

@@ -2,6 +2,7 @@
 
 from flask_wtf import FlaskForm
 from wtforms import StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from review_app.periods.forms import MultiCheckboxField
@@ -17,6 +18,7 @@ class JurisdictionForm(FlaskForm):
 
 class StateAdminForm(FlaskForm):
     username = StringField("Username", validators=[DataRequired(), Length(max=80)])
-    kinds = MultiCheckboxField("Sites", choices=[(kind, kind.upper() if kind != "training"
-                                                  else "Training") for kind in SITE_KINDS],
+    kinds = MultiCheckboxField("Sites", choices=[SelectChoice(kind, "Training" if kind == "training"
+                                                              else kind.upper())
+                                                 for kind in SITE_KINDS],
                                validators=[DataRequired("Choose at least one site.")])

@@ -1,0 +1,86 @@
+"""Browser tests: the demo served by a real HTTP server and driven by Chromium.
+
+The server runs a second application on the test database with CSRF protection
+on, so the forms are exercised as people use them. The suite runs once, on
+PostgreSQL when it is among the test databases.
+"""
+
+import threading
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+from werkzeug.serving import make_server
+
+from review_app.extensions import db
+from tests.conftest import PASSWORD, make_app
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+# Wide enough for the USWDS desktop header, where the navigation is not collapsed.
+VIEWPORT = {"width": 1280, "height": 900}
+# Short, so a wrong expectation fails in seconds rather than after Playwright's 30.
+TIMEOUT_MS = 5_000
+
+
+def pytest_collection_modifyitems(config, items):
+    """Deselect the SQLite runs of browser tests when PostgreSQL is also tested."""
+    if "postgresql" not in config.review_urls:
+        return
+    deselected = [item for item in items if item.get_closest_marker("browser")
+                  and getattr(item, "callspec", None)
+                  and item.callspec.params.get("db_app") == "sqlite"]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if item not in deselected]
+
+
+@pytest.fixture(scope="session")
+def live_app(request, db_app):
+    """The application on db_app's database, with CSRF protection on."""
+    app = make_app(request.config.review_urls[db_app.config["TEST_DATABASE"]],
+                   WTF_CSRF_ENABLED=True)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def live_server(demo, live_app):
+    """Serve the demo data on a free local port for one test; return the base URL."""
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                             args=CHROMIUM_ARGS)
+        expect.set_options(timeout=TIMEOUT_MS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A page in a fresh browser context (no cookies) on the live server."""
+    context = browser.new_context(base_url=live_server, viewport=VIEWPORT)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def sign_in(page, username: str, password: str = PASSWORD) -> None:
+    """Sign in through the form and wait for the page that follows."""
+    page.goto("/login")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Sign in")).to_have_count(0)

@@ -1,0 +1,71 @@
+"""Pages issue the same number of SQL statements however many rows they show."""
+
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event
+
+from review_app.accounts.operations import create_user
+from review_app.audit.operations import record
+from review_app.extensions import db
+from review_app.members.operations import grant_access
+from review_app.members.roles import RoleSet
+from review_app.periods.operations import create_period
+from review_app.sites.operations import create_local_site
+from review_app.sites.queries import local_sites, site_by_slug
+from tests.conftest import login
+
+
+@contextmanager
+def counted(app):
+    """Count the statements sent to the database inside the block."""
+    statements = []
+    with app.app_context():
+        engine = db.engine
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def _grow(app, n: int) -> None:
+    """Add n people, local sites, periods and audit entries to demo/cqi."""
+    with app.app_context():
+        site = site_by_slug("demo", "cqi")
+        start = len(local_sites(site))
+        for i in range(start, start + n):
+            user = create_user(None, f"person{i}", f"Person {i}", "a-long-password")
+            grant_access(None, site, user, RoleSet(is_reviewer=True, qa_level=1))
+            local = create_local_site(None, site, f"L{i}", f"Local {i}")
+            from datetime import date
+
+            create_period(None, site, f"Period {i}", date(2020, 1, 1), date(2021, 1, 1),
+                          "cfsr-round4", [local])
+            record(None, "test.entry", local, f"entry {i}", site=site, before={"a": 1},
+                   after={"a": 2})
+        db.session.commit()
+
+
+@pytest.mark.parametrize("url", [
+    "/demo/cqi/",
+    "/demo/cqi/admin/users",
+    "/demo/cqi/periods",
+    "/demo/cqi/local-sites",
+    "/demo/cqi/admin/audit",
+    "/",
+])
+def test_page_query_count_does_not_grow_with_rows(demo, client, url):
+    login(client, "admin")
+    client.get(url)  # warm up what is cached per process
+    with counted(demo) as small:
+        assert client.get(url).status_code == 200
+    _grow(demo, 30)
+    with counted(demo) as large:
+        assert client.get(url).status_code == 200
+    assert len(large) == len(small), "\n".join(large)
+    assert len(small) <= 12

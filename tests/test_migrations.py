@@ -1,0 +1,21 @@
+"""The migrations build exactly the models' schema, and undo it."""
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import inspect
+
+from review_app.extensions import db
+
+
+def test_upgrade_from_empty_gives_the_models_schema_and_downgrade_removes_it(app):
+    with app.app_context():
+        downgrade(revision="base")
+        assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+        upgrade()
+        with db.engine.connect() as connection:
+            differences = compare_metadata(
+                MigrationContext.configure(connection, opts={"compare_type": True}), db.metadata)
+        assert differences == []
+        assert set(inspect(db.engine).get_table_names()) == \
+            {table.name for table in db.metadata.sorted_tables} | {"alembic_version"}
