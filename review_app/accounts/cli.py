@@ -22,11 +22,23 @@ def users():
 @click.option("--password", help="Initial password; a random one is printed when left out.")
 @click.option("--name", "display_name", default="", help="Full name (default: the username).")
 @click.option("--email", default="")
-@click.option("--system-admin", is_flag=True, help="May create jurisdictions and name their admins.")
-@click.option("--site", "sites", multiple=True, metavar="CODE/KIND",
-              help="A site to give roles on, e.g. demo/cqi. Repeatable.")
-@click.option("--role", "roles", multiple=True, type=click.Choice(ROLE_CODES),
-              help="A role given on every --site. Repeatable.")
+@click.option(
+    "--system-admin", is_flag=True, help="May create jurisdictions and name their admins."
+)
+@click.option(
+    "--site",
+    "sites",
+    multiple=True,
+    metavar="CODE/KIND",
+    help="A site to give roles on, e.g. demo/cqi. Repeatable.",
+)
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    type=click.Choice(ROLE_CODES),
+    help="A role given on every --site. Repeatable.",
+)
 @with_appcontext
 def add_user(username, password, display_name, email, system_admin, sites, roles):
     """Create an account, optionally with roles on sites."""
@@ -37,22 +49,35 @@ def add_user(username, password, display_name, email, system_admin, sites, roles
         code, _, kind = slug.partition("/")
         site = site_by_slug(code.lower(), kind.lower())
         if site is None:
-            raise click.BadParameter(f"no site {slug!r}; use CODE/KIND such as demo/cqi",
-                                     param_hint="--site")
+            raise click.BadParameter(
+                f"no site {slug!r}; use CODE/KIND such as demo/cqi", param_hint="--site"
+            )
         targets.append(site)
     generated = password is None
     password = password or generate_password()
     try:
         role_set = RoleSet.from_codes(list(roles))
-        user = operations.create_user(None, username, display_name, password, email=email,
-                                      is_system_admin=system_admin,
-                                      must_change_password=generated)
+        user = operations.create_user(
+            None,
+            username,
+            display_name,
+            password,
+            email=email,
+            is_system_admin=system_admin,
+            must_change_password=generated,
+        )
         for site in targets:
             members.grant_access(None, site, user, role_set)
     except (OperationError, ValueError) as error:
         raise click.ClickException(str(error)) from None
     db.session.commit()
-    click.echo(f"Created {user.username}" + (f" with {', '.join(role_set.codes)} on "
-                                             f"{', '.join(s.slug for s in targets)}" if targets else ""))
+    click.echo(
+        f"Created {user.username}"
+        + (
+            f" with {', '.join(role_set.codes)} on {', '.join(s.slug for s in targets)}"
+            if targets
+            else ""
+        )
+    )
     if generated:
         click.echo(f"Temporary password (to be changed at first sign-in): {password}")

@@ -19,5 +19,8 @@ class ChangePasswordForm(FlaskForm):
     )
     confirm_password = PasswordField(
         "New password again",
-        validators=[DataRequired(), EqualTo("new_password", message="The two new passwords differ.")],
+        validators=[
+            DataRequired(),
+            EqualTo("new_password", message="The two new passwords differ."),
+        ],
     )

@@ -4,6 +4,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import func, select
 
@@ -38,6 +39,17 @@ def check_username(username: str, field: str = "username") -> str:
     return username
 
 
+def check_email(email: str, field: str = "email") -> str:
+    """Return a normalised email address ('' stays ''); raise on a malformed one."""
+    email = email.strip()
+    if not email:
+        return ""
+    try:
+        return validate_email(email, check_deliverability=False).normalized
+    except EmailNotValidError as error:
+        raise OperationError(f"The email address is not valid: {error}", field) from None
+
+
 def user_snapshot(user: User) -> dict:
     """Return the audited fields of a user (never the password hash)."""
     return {
@@ -63,6 +75,7 @@ def create_user(
     """Create an account; raise OperationError on a bad or taken username or a weak password."""
     username = check_username(username)
     check_new_password(password, username)
+    email = check_email(email)
     display_name = display_name.strip() or username
     user = User(
         username=username,
@@ -73,24 +86,34 @@ def create_user(
         must_change_password=must_change_password,
     )
     db.session.add(user)
-    record(actor, "user.create", user, f"Created user {username}", site=site,
-           after=user_snapshot(user))
+    record(
+        actor, "user.create", user, f"Created user {username}", site=site, after=user_snapshot(user)
+    )
     return user
 
 
-def update_profile(actor: User | None, user: User, display_name: str, email: str,
-                   site: Site | None = None) -> None:
+def update_profile(
+    actor: User | None, user: User, display_name: str, email: str, site: Site | None = None
+) -> None:
     """Change a user's name and email."""
     before = user_snapshot(user)
     user.display_name = display_name.strip()[:120] or user.username
-    user.email = email.strip()[:254]
+    user.email = check_email(email)[:254]
     if before != user_snapshot(user):
-        record(actor, "user.update", user, f"Edited user {user.username}", site=site,
-               before=before, after=user_snapshot(user))
+        record(
+            actor,
+            "user.update",
+            user,
+            f"Edited user {user.username}",
+            site=site,
+            before=before,
+            after=user_snapshot(user),
+        )
 
 
-def set_account_active(actor: User | None, user: User, active: bool,
-                       site: Site | None = None) -> None:
+def set_account_active(
+    actor: User | None, user: User, active: bool, site: Site | None = None
+) -> None:
     """Activate or deactivate an account; deactivating ends its open sessions."""
     if user.is_active == active:
         return
@@ -101,8 +124,15 @@ def set_account_active(actor: User | None, user: User, active: bool,
     else:
         user.failed_logins, user.locked_until = 0, None
     verb = "Reactivated" if active else "Deactivated"
-    record(actor, "user.activate" if active else "user.deactivate", user,
-           f"{verb} user {user.username}", site=site, before=before, after=user_snapshot(user))
+    record(
+        actor,
+        "user.activate" if active else "user.deactivate",
+        user,
+        f"{verb} user {user.username}",
+        site=site,
+        before=before,
+        after=user_snapshot(user),
+    )
 
 
 def set_system_admin(actor: User | None, user: User, is_admin: bool) -> None:
@@ -111,19 +141,31 @@ def set_system_admin(actor: User | None, user: User, is_admin: bool) -> None:
         return
     before = user_snapshot(user)
     user.is_system_admin = is_admin
-    record(actor, "user.system_admin", user, f"System administrator for {user.username}: {is_admin}",
-           before=before, after=user_snapshot(user))
+    record(
+        actor,
+        "user.system_admin",
+        user,
+        f"System administrator for {user.username}: {is_admin}",
+        before=before,
+        after=user_snapshot(user),
+    )
 
 
-def set_password(actor: User | None, user: User, password: str, *, temporary: bool,
-                 site: Site | None = None) -> None:
+def set_password(
+    actor: User | None, user: User, password: str, *, temporary: bool, site: Site | None = None
+) -> None:
     """Give the user a new password; a temporary one must be changed at next sign-in."""
     check_new_password(password, user.username)
     user.password_hash = hash_password(password)
     user.must_change_password = temporary
     user.session_version += 1
-    record(actor, "user.password", user, f"Password of {user.username} changed"
-           + (" (temporary)" if temporary else ""), site=site)
+    record(
+        actor,
+        "user.password",
+        user,
+        f"Password of {user.username} changed" + (" (temporary)" if temporary else ""),
+        site=site,
+    )
 
 
 def change_own_password(user: User, current: str, new: str) -> None:
@@ -161,13 +203,23 @@ def sign_in(username: str, password: str, now: datetime | None = None) -> SignIn
     user = db.session.scalar(select(User).where(User.username == username))
     if user is None:
         verify_password(None, password)
-        record(None, "login.failed", None, f"Failed sign-in for unknown user {username[:60]!r}",
-               actor_name=username[:80] or "anonymous")
+        record(
+            None,
+            "login.failed",
+            None,
+            f"Failed sign-in for unknown user {username[:60]!r}",
+            actor_name=username[:80] or "anonymous",
+        )
         return SignInResult(None, BAD_CREDENTIALS)
     if not user.is_active:
         verify_password(None, password)
-        record(None, "login.failed", user, f"Sign-in refused: {user.username} is deactivated",
-               actor_name=user.username)
+        record(
+            None,
+            "login.failed",
+            user,
+            f"Sign-in refused: {user.username} is deactivated",
+            actor_name=user.username,
+        )
         return SignInResult(None, BAD_CREDENTIALS)
     retry_at = _retry_after(user, now)
     if retry_at is not None:
@@ -189,10 +241,20 @@ def sign_in(username: str, password: str, now: datetime | None = None) -> SignIn
 def _count_failure(user: User, now: datetime) -> None:
     user.failed_logins += 1
     user.last_failed_login_at = now
-    record(None, "login.failed", user, f"Wrong password for {user.username} "
-           f"({user.failed_logins} in a row)", actor_name=user.username)
+    record(
+        None,
+        "login.failed",
+        user,
+        f"Wrong password for {user.username} ({user.failed_logins} in a row)",
+        actor_name=user.username,
+    )
     if user.failed_logins >= current_app.config["LOGIN_LOCK_AFTER"]:
         user.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
         user.failed_logins = 0
-        record(None, "login.locked", user, f"Locked {user.username} until {user.locked_until:%H:%M} UTC",
-               actor_name=user.username)
+        record(
+            None,
+            "login.locked",
+            user,
+            f"Locked {user.username} until {user.locked_until:%H:%M} UTC",
+            actor_name=user.username,
+        )

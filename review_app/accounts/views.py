@@ -20,8 +20,13 @@ def home():
     """List the sites the user works on."""
     memberships = g.memberships
     if len(memberships) == 1 and not current_user.is_system_admin:
-        return redirect(url_for("sites.home", jurisdiction=memberships[0].site.jurisdiction.code,
-                                kind=memberships[0].site.kind))
+        return redirect(
+            url_for(
+                "sites.home",
+                jurisdiction=memberships[0].site.jurisdiction.code,
+                kind=memberships[0].site.kind,
+            )
+        )
     return render_template("accounts/home.html", memberships=memberships)
 
 
@@ -62,8 +67,9 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            operations.change_own_password(current_user, form.current_password.data,
-                                           form.new_password.data)
+            operations.change_own_password(
+                current_user, form.current_password.data, form.new_password.data
+            )
         except OperationError as error:
             show_error(form, error)
         else:
@@ -72,4 +78,6 @@ def change_password():
             login_user(current_user._get_current_object())
             flash("Your password is changed. Other sessions of yours are signed out.", "success")
             return redirect(url_for("accounts.home"))
-    return render_template("accounts/change_password.html", form=form), 200 if not form.errors else 422
+    return render_template(
+        "accounts/change_password.html", form=form
+    ), 200 if not form.errors else 422

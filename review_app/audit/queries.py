@@ -27,19 +27,27 @@ def _filtered(statement: Select, filters: AuditFilters) -> Select:
         statement = statement.where(AuditEntry.object_type == filters.object_type)
     if filters.since:
         statement = statement.where(AuditEntry.created_at >= filters.since)
-    if filters.until:
+    if filters.until and filters.until < date.max:  # date.max: no day after it to stop at
         statement = statement.where(AuditEntry.created_at < filters.until + timedelta(days=1))
     return statement
 
 
-def entries(site_id: int | None, filters: AuditFilters, page: int,
-            per_page: int) -> tuple[list[AuditEntry], int]:
-    """Return one page of a site's entries (site_id None: entries outside any site), newest first."""
-    statement = _filtered(select(AuditEntry).where(AuditEntry.site_id.is_(site_id) if site_id is None
-                                                   else AuditEntry.site_id == site_id), filters)
+def entries(
+    site_id: int | None, filters: AuditFilters, page: int, per_page: int
+) -> tuple[list[AuditEntry], int]:
+    """Return one page of a site's entries, newest first (site_id None: outside any site)."""
+    statement = _filtered(
+        select(AuditEntry).where(
+            AuditEntry.site_id.is_(site_id) if site_id is None else AuditEntry.site_id == site_id
+        ),
+        filters,
+    )
     total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
-    rows = db.session.scalars(statement.order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
-                              .limit(per_page).offset((page - 1) * per_page))
+    rows = db.session.scalars(
+        statement.order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
     return list(rows), total
 
 
@@ -47,5 +55,8 @@ def action_names(site_id: int | None) -> list[str]:
     """Return the distinct actions recorded, for the filter list."""
     column = AuditEntry.site_id
     where = column.is_(None) if site_id is None else column == site_id
-    return list(db.session.scalars(select(AuditEntry.action).where(where).distinct()
-                                   .order_by(AuditEntry.action)))
+    return list(
+        db.session.scalars(
+            select(AuditEntry.action).where(where).distinct().order_by(AuditEntry.action)
+        )
+    )

@@ -20,8 +20,9 @@ def render_log(site_id: int | None, template: str):
     form.validate()
     page = page_number()
     rows, total = queries.entries(site_id, form.filters(), page, PER_PAGE)
-    return render_template(template, form=form, rows=rows, total=total, page=page,
-                           per_page=PER_PAGE)
+    return render_template(
+        template, form=form, rows=rows, total=total, page=page, per_page=PER_PAGE
+    )
 
 
 @bp.route("")

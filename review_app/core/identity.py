@@ -46,7 +46,7 @@ def _active_memberships(user_id: int) -> list[Membership]:
 
 
 def add_role_needs(sender: Flask, identity: Identity) -> None:
-    """Give the identity one need per site role the user holds; keep the memberships for the page."""
+    """Give the identity a need per site role held; keep the memberships for the page."""
     g.memberships = []
     if not current_user.is_authenticated:
         return

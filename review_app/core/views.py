@@ -19,18 +19,26 @@ def get_in_site(model: type[M], object_id: int) -> M:
     return obj
 
 
-def show_error(form: FlaskForm, error: OperationError) -> None:
-    """Attach an operation's error to its field, or to the whole form."""
-    field = getattr(form, error.field, None) if error.field else None
+def show_error(
+    form: FlaskForm, error: OperationError, aliases: dict[str, str] | None = None
+) -> None:
+    """Attach an operation's error to its field (``aliases`` renames fields), or to the form."""
+    name = (aliases or {}).get(error.field, error.field) if error.field else None
+    field = getattr(form, name, None) if name else None
     if field is not None:
-        field.errors = [*field.errors, error.message] if isinstance(field.errors, list) else [error.message]
+        field.errors = [*field.errors, error.message]
     else:
         form.form_errors.append(error.message)
 
 
 def is_safe_next(target: str | None) -> bool:
     """Accept only a local path as a place to go after signing in."""
-    return bool(target) and target.startswith("/") and not target.startswith("//") and "\\" not in target
+    return (
+        bool(target)
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+    )
 
 
 def page_number() -> int:

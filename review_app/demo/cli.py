@@ -9,14 +9,21 @@ from review_app.extensions import db
 
 
 @click.command("seed-demo")
-@click.option("--password", default=operations.DEFAULT_PASSWORD, show_default=True,
-              help="Password of every demo user.")
+@click.option(
+    "--password",
+    default=operations.DEFAULT_PASSWORD,
+    show_default=True,
+    help="Password of every demo user.",
+)
 @click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) when the demo exists.")
 @with_appcontext
 def seed_demo(password, if_empty):
     """Create jurisdiction 'demo' with its sites, people, local sites and periods."""
     if if_empty and operations.is_seeded():
-        click.echo("The demo data is already there; sign in as admin, reviewer, qa, observer ...")
+        click.echo(
+            "Demo data (or one of its usernames) is already there; nothing was changed. "
+            "The demo users are admin, reviewer, reviewer2, qa, qa2, observer, sysadmin."
+        )
         return
     try:
         created = operations.seed_demo(password)

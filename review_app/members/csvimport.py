@@ -2,7 +2,10 @@
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
+
+from email_validator import EmailNotValidError, validate_email
 
 from review_app.accounts.models import User
 from review_app.accounts.operations import USERNAME_PATTERN, normalise_username
@@ -40,12 +43,20 @@ def decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise OperationError("The file is not UTF-8 text: save it as 'CSV UTF-8' and try again.",
-                             "file") from None
+        raise OperationError(
+            "The file is not UTF-8 text: save it as 'CSV UTF-8' and try again.", "file"
+        ) from None
 
 
 def read_rows(text: str) -> tuple[list[dict[str, str]], list[str]]:
-    """Split the text into row dicts keyed by lowercase header; return rows and header faults."""
+    """Split the text into row dicts keyed by lowercase header; return rows and file faults.
+
+    A row with more values than columns is kept, marked ``_extra``, so that it is
+    reported together with every other bad row. Rows of blank cells, which
+    spreadsheets write after the data, are left out.
+    """
+    if not text.strip():
+        return [], ["The file is empty."]
     reader = csv.DictReader(io.StringIO(text))
     header = [name.strip().lower() for name in (reader.fieldnames or [])]
     missing = [name for name in COLUMNS if name not in header]
@@ -54,18 +65,21 @@ def read_rows(text: str) -> tuple[list[dict[str, str]], list[str]]:
     if missing:
         faults.append(f"Line 1: the header lacks the column(s) {', '.join(missing)}.")
     if unknown:
-        faults.append(f"Line 1: unknown column(s) {', '.join(unknown)}; "
-                      f"use {', '.join(COLUMNS + OPTIONAL_COLUMNS)}.")
+        faults.append(
+            f"Line 1: unknown column(s) {', '.join(unknown)}; "
+            f"use {', '.join(COLUMNS + OPTIONAL_COLUMNS)}."
+        )
     if faults:
         return [], faults
     reader.fieldnames = header
     rows = []
     try:
         for raw in reader:
-            if None in raw:
-                faults.append(f"Line {reader.line_num}: more values than columns.")
+            extra = [value.strip() for value in raw.pop(None, None) or []]
+            row = {k: (v or "").strip() for k, v in raw.items()}
+            if not any(row.values()) and not any(extra):
                 continue
-            rows.append({k: (v or "").strip() for k, v in raw.items()} | {"_line": reader.line_num})
+            rows.append(row | {"_line": reader.line_num, "_extra": bool(extra)})
             if len(rows) > MAX_ROWS:
                 return [], [f"The file has more than {MAX_ROWS} rows; split it."]
     except csv.Error as exc:
@@ -73,18 +87,35 @@ def read_rows(text: str) -> tuple[list[dict[str, str]], list[str]]:
     return rows, faults
 
 
-def check_row(raw: dict, seen: set[str], existing: dict[str, User], members: set[int],
-              max_qa_level: int) -> tuple[ImportRow | None, list[str]]:
+def is_email(text: str) -> bool:
+    """Tell whether the add and edit forms would accept ``text`` as an email address."""
+    try:
+        validate_email(text, check_deliverability=False)
+    except EmailNotValidError:
+        return False
+    return len(text) <= 254
+
+
+def check_row(
+    raw: dict, seen: set[str], existing: dict[str, User], members: set[int], max_qa_level: int
+) -> tuple[ImportRow | None, list[str]]:
     """Check one row against the rules and what already exists."""
     line, problems = raw["_line"], []
+    if raw["_extra"]:
+        problems.append("more values than columns")
     username = normalise_username(raw["username"])
     if not USERNAME_PATTERN.match(username):
-        problems.append("username: use 2 to 80 lowercase letters, digits, dots, dashes or underscores")
+        problems.append(
+            "username: use 2 to 80 lowercase letters, digits, dots, dashes or underscores"
+        )
     elif username in seen:
         problems.append(f"username: {username} appears twice in the file")
     seen.add(username)
     try:
-        roles = RoleSet.from_codes({code for code in raw["roles"].replace(";", " ").split() if code})
+        # Codes apart by spaces, semicolons or commas: "reviewer qa1", "reviewer, qa1".
+        roles = RoleSet.from_codes(
+            {code for code in re.split(r"[\s,;]+", raw["roles"].lower()) if code}
+        )
         if roles.is_empty:
             problems.append("roles: give at least one role")
         elif roles.qa_level and roles.qa_level > max_qa_level:
@@ -98,7 +129,7 @@ def check_row(raw: dict, seen: set[str], existing: dict[str, User], members: set
     if user is None:
         if len(raw["display_name"]) > 120:
             problems.append("display_name: at most 120 characters")
-        if raw["email"] and "@" not in raw["email"]:
+        if raw["email"] and not is_email(raw["email"]):
             problems.append("email: not an email address")
         if raw.get("password"):
             try:
@@ -106,6 +137,7 @@ def check_row(raw: dict, seen: set[str], existing: dict[str, User], members: set
             except OperationError as error:
                 problems.append(f"password: {error.message}")
     if problems:
-        return None, [f"Line {line}: {'; '.join(problems)}."]
-    return ImportRow(line, username, raw["display_name"], raw["email"], roles,
-                     raw.get("password", ""), user), []
+        return None, [f"Line {line}: {'; '.join(problem.rstrip('.') for problem in problems)}."]
+    return ImportRow(
+        line, username, raw["display_name"], raw["email"], roles, raw.get("password", ""), user
+    ), []

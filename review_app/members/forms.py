@@ -4,29 +4,54 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, EmailField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from review_app.members.roles import RoleSet
+
+# Declared before the mixins' fields so forms (and their error summaries) list them first.
+_NEW_USERNAME = StringField(
+    "Username",
+    description="Lowercase letters, digits, dots, dashes or underscores. People sign in with it.",
+    validators=[DataRequired(), Length(max=80)],
+)
+_EXISTING_USERNAME = StringField(
+    "Username of the existing account",
+    description="For someone who already works on another site.",
+    validators=[DataRequired(), Length(max=80)],
+)
 
 
 class RolesMixin:
     """Role fields: checkboxes, and one QA level chosen by radio buttons."""
 
-    state_admin = BooleanField("State administrator: manages users, local sites, periods and samples")
+    state_admin = BooleanField(
+        "State administrator: manages users, local sites, periods and samples"
+    )
     reviewer = BooleanField("Reviewer: rates assigned cases and records interviews")
     observer = BooleanField("Observer: reads everything on the site, changes nothing")
     qa_level = RadioField(
         "Quality assurance",
-        choices=[SelectChoice("", "No QA role"), SelectChoice("1", "QA, level 1"),
-                 SelectChoice("2", "QA, level 2")],
+        choices=[
+            SelectChoice("", "No QA role"),
+            SelectChoice("1", "QA, level 1"),
+            SelectChoice("2", "QA, level 2"),
+        ],
         default="",
-        validate_choice=True,
+        # validate_qa_level says what is wrong instead of "Not a valid choice".
+        validate_choice=False,
     )
 
     def limit_qa_levels(self, levels: int) -> None:
         """Offer only the QA levels the site has."""
         if levels < 2:
             self.qa_level.choices = [c for c in self.qa_level.choices if c.value != "2"]
+
+    def validate_qa_level(self, field) -> None:
+        offered = {choice.value for choice in field.choices}
+        if field.data == "2" and "2" not in offered:
+            raise ValidationError("This site has only one QA level: choose QA level 1.")
+        if field.data not in offered:
+            raise ValidationError("Choose one of the QA levels offered.")
 
     def role_set(self) -> RoleSet:
         return RoleSet(
@@ -45,24 +70,17 @@ class RolesMixin:
 
 class ProfileMixin:
     display_name = StringField("Full name", validators=[DataRequired(), Length(max=120)])
-    email = EmailField("Email", validators=[Optional(), Email(check_deliverability=False),
-                                            Length(max=254)])
+    email = EmailField(
+        "Email", validators=[Optional(), Email(check_deliverability=False), Length(max=254)]
+    )
 
 
 class NewMemberForm(RolesMixin, ProfileMixin, FlaskForm):
-    username = StringField(
-        "Username",
-        description="Lowercase letters, digits, dots, dashes or underscores. People sign in with it.",
-        validators=[DataRequired(), Length(max=80)],
-    )
+    username = _NEW_USERNAME
 
 
 class GrantAccessForm(RolesMixin, FlaskForm):
-    username = StringField(
-        "Username of the existing account",
-        description="For someone who already works on another site.",
-        validators=[DataRequired(), Length(max=80)],
-    )
+    username = _EXISTING_USERNAME
 
 
 class EditMemberForm(RolesMixin, ProfileMixin, FlaskForm):
@@ -72,7 +90,10 @@ class EditMemberForm(RolesMixin, ProfileMixin, FlaskForm):
 class ImportForm(FlaskForm):
     file = FileField(
         "CSV file",
-        description="Columns: username, display_name, email, roles (e.g. \"reviewer qa1\"), "
+        description='Columns: username, display_name, email, roles (e.g. "reviewer qa1"), '
         "and optionally password.",
-        validators=[FileRequired("Choose a CSV file."), FileAllowed(["csv"], "Choose a .csv file.")],
+        validators=[
+            FileRequired("Choose a CSV file."),
+            FileAllowed(["csv"], "Choose a .csv file."),
+        ],
     )

@@ -24,27 +24,33 @@ def check_roles(site: Site, roles: RoleSet, field: str = "roles") -> None:
         raise OperationError("Choose at least one role.", field)
     if roles.qa_level and roles.qa_level > site.settings.qa_levels:
         raise OperationError(
-            f"The {site.settings.display_name} site has only one QA level; choose QA level 1.", field
+            f"The {site.settings.display_name} site has only one QA level; choose QA level 1.",
+            field,
         )
 
 
 def _other_active_admins(membership: Membership) -> int:
+    # An administrator whose account is deactivated cannot sign in, so does not count.
     return db.session.scalar(
-        select(func.count()).where(
+        select(func.count())
+        .select_from(Membership)
+        .join(Membership.user)
+        .where(
             Membership.site_id == membership.site_id,
             Membership.id != membership.id,
             Membership.is_active,
             Membership.is_state_admin,
+            User.is_active,
         )
     )
 
 
 def _keep_an_admin(membership: Membership, still_admin: bool) -> None:
-    if membership.is_state_admin and membership.is_active and not still_admin:
-        if not _other_active_admins(membership):
-            raise OperationError(
-                "This is the site's last state administrator: name another one first.", "roles"
-            )
+    losing_admin = membership.is_state_admin and membership.is_active and not still_admin
+    if losing_admin and not _other_active_admins(membership):
+        raise OperationError(
+            "This is the site's last state administrator: name another one first.", "roles"
+        )
 
 
 def membership_of(user: User, site: Site) -> Membership | None:
@@ -59,7 +65,8 @@ def grant_access(actor: User | None, site: Site, user: User, roles: RoleSet) -> 
     membership = membership_of(user, site)
     if membership is not None and membership.is_active:
         raise OperationError(
-            f"{user.username} already has access to this site; edit their roles instead.", "username"
+            f"{user.username} already has access to this site; edit their roles instead.",
+            "username",
         )
     if membership is None:
         membership = Membership(user=user, site=site)
@@ -71,8 +78,15 @@ def grant_access(actor: User | None, site: Site, user: User, roles: RoleSet) -> 
     membership.is_active = True
     if not user.is_active:
         accounts.set_account_active(actor, user, True, site=site)
-    record(actor, "membership.grant", membership, f"Gave {user.username} access: "
-           f"{', '.join(roles.codes)}", site=site, before=before, after=_snapshot(membership))
+    record(
+        actor,
+        "membership.grant",
+        membership,
+        f"Gave {user.username} access: {', '.join(roles.codes)}",
+        site=site,
+        before=before,
+        after=_snapshot(membership),
+    )
     return membership
 
 
@@ -83,17 +97,25 @@ def set_roles(actor: User | None, membership: Membership, roles: RoleSet) -> Non
     before = _snapshot(membership)
     membership.roles = roles
     if before != _snapshot(membership):
-        record(actor, "membership.roles", membership, f"Roles of {membership.user.username}: "
-               f"{', '.join(roles.codes)}", site=membership.site, before=before,
-               after=_snapshot(membership))
+        record(
+            actor,
+            "membership.roles",
+            membership,
+            f"Roles of {membership.user.username}: {', '.join(roles.codes)}",
+            site=membership.site,
+            before=before,
+            after=_snapshot(membership),
+        )
 
 
 def _has_other_access(user: User, membership: Membership) -> bool:
-    return bool(db.session.scalar(
-        select(func.count()).where(
-            Membership.user_id == user.id, Membership.id != membership.id, Membership.is_active
+    return bool(
+        db.session.scalar(
+            select(func.count()).where(
+                Membership.user_id == user.id, Membership.id != membership.id, Membership.is_active
+            )
         )
-    ))
+    )
 
 
 def remove_access(actor: User | None, membership: Membership) -> None:
@@ -105,8 +127,15 @@ def remove_access(actor: User | None, membership: Membership) -> None:
     membership.is_active = False
     user = membership.user
     user.session_version += 1  # their open pages of this site stop working at once
-    record(actor, "membership.remove", membership, f"Removed {user.username}'s access",
-           site=membership.site, before=before, after=_snapshot(membership))
+    record(
+        actor,
+        "membership.remove",
+        membership,
+        f"Removed {user.username}'s access",
+        site=membership.site,
+        before=before,
+        after=_snapshot(membership),
+    )
     if not user.is_system_admin and not _has_other_access(user, membership):
         accounts.set_account_active(actor, user, False, site=membership.site)
 
@@ -116,13 +145,21 @@ def restore_access(actor: User | None, membership: Membership) -> None:
     grant_access(actor, membership.site, membership.user, membership.roles)
 
 
-def create_member(actor: User | None, site: Site, username: str, display_name: str, email: str,
-                  roles: RoleSet, password: str | None = None) -> tuple[User, str]:
+def create_member(
+    actor: User | None,
+    site: Site,
+    username: str,
+    display_name: str,
+    email: str,
+    roles: RoleSet,
+    password: str | None = None,
+) -> tuple[User, str]:
     """Create an account with roles on the site; return it and its temporary password."""
     check_roles(site, roles)
     password = password or generate_password()
-    user = accounts.create_user(actor, username, display_name, password, email=email,
-                                must_change_password=True, site=site)
+    user = accounts.create_user(
+        actor, username, display_name, password, email=email, must_change_password=True, site=site
+    )
     grant_access(actor, site, user, roles)
     return user, password
 
@@ -131,8 +168,7 @@ def reset_password(actor: User, membership: Membership) -> str:
     """Give a member a new temporary password and return it."""
     _check_manages(actor, membership.user)
     password = generate_password()
-    accounts.set_password(actor, membership.user, password, temporary=True,
-                          site=membership.site)
+    accounts.set_password(actor, membership.user, password, temporary=True, site=membership.site)
     return password
 
 
@@ -183,22 +219,28 @@ def import_members(actor: User, site: Site, data: bytes) -> tuple[list[tuple[str
     Return (created or granted usernames with their temporary password, or ''
     for existing accounts) and the list of bad rows (empty on success).
     """
-    rows, errors = csvimport.read_rows(csvimport.decode(data))
-    if errors:
-        return [], errors
+    rows, faults = csvimport.read_rows(csvimport.decode(data))
+    if faults and not rows:
+        return [], faults
     if not rows:
         return [], ["The file has a header but no rows."]
+    errors: list[str] = []
     usernames = [csvimport.normalise_username(row["username"]) for row in rows]
-    existing = {u.username: u for u in db.session.scalars(select(User).where(User.username.in_(usernames)))}
-    members = set(db.session.scalars(
-        select(Membership.user_id).where(Membership.site_id == site.id, Membership.is_active)
-    ))
+    existing = {
+        u.username: u for u in db.session.scalars(select(User).where(User.username.in_(usernames)))
+    }
+    members = set(
+        db.session.scalars(
+            select(Membership.user_id).where(Membership.site_id == site.id, Membership.is_active)
+        )
+    )
     checked, seen = [], set()
     for raw in rows:
         row, row_errors = csvimport.check_row(raw, seen, existing, members, site.settings.qa_levels)
         errors.extend(row_errors)
         if row:
             checked.append(row)
+    errors.extend(faults)  # a file fault is where reading stopped, after every row read
     if errors:
         return [], errors
     results = []
@@ -207,8 +249,15 @@ def import_members(actor: User, site: Site, data: bytes) -> tuple[list[tuple[str
             grant_access(actor, site, row.existing, row.roles)
             results.append((row.username, ""))
         else:
-            _, password = create_member(actor, site, row.username, row.display_name, row.email,
-                                        row.roles, row.password or None)
+            _, password = create_member(
+                actor,
+                site,
+                row.username,
+                row.display_name,
+                row.email,
+                row.roles,
+                row.password or None,
+            )
             results.append((row.username, "" if row.password else password))
     return results, []
 
@@ -219,8 +268,11 @@ def name_state_admin(actor: User | None, site: Site, user: User) -> Membership:
     if membership is None or not membership.is_active:
         return grant_access(actor, site, user, RoleSet(is_state_admin=True))
     if membership.is_state_admin:
-        raise OperationError(f"{user.username} is already a state administrator of "
-                             f"{site.label}.", "username")
+        raise OperationError(
+            f"{user.username} is already a state administrator of {site.label}.", "username"
+        )
     roles = membership.roles
-    set_roles(actor, membership, RoleSet(True, roles.is_reviewer, roles.is_observer, roles.qa_level))
+    set_roles(
+        actor, membership, RoleSet(True, roles.is_reviewer, roles.is_observer, roles.qa_level)
+    )
     return membership

@@ -17,8 +17,15 @@ ROLE_FILTERS = {
 }
 
 
-def members(site: Site, *, search: str = "", role: str = "", status: str = "active",
-            page: int = 1, per_page: int = 50) -> tuple[list[Membership], int]:
+def members(
+    site: Site,
+    *,
+    search: str = "",
+    role: str = "",
+    status: str = "active",
+    page: int = 1,
+    per_page: int = 50,
+) -> tuple[list[Membership], int]:
     """Return one page of the site's members with their accounts, and the total count."""
     statement = (
         select(Membership)
@@ -29,9 +36,14 @@ def members(site: Site, *, search: str = "", role: str = "", status: str = "acti
     if search:
         # autoescape: a typed % or _ is a character to find, not a wildcard.
         text = search.lower()
-        statement = statement.where(or_(func.lower(User.username).contains(text, autoescape=True),
-                                        func.lower(User.display_name).contains(text, autoescape=True),
-                                        func.lower(User.email).contains(text, autoescape=True)))
+        statement = statement.where(
+            or_(
+                *(
+                    func.lower(column).contains(text, autoescape=True)
+                    for column in (User.username, User.display_name, User.email)
+                )
+            )
+        )
     if role in ROLE_FILTERS:
         statement = statement.where(ROLE_FILTERS[role])
     if status == "active":
@@ -40,7 +52,8 @@ def members(site: Site, *, search: str = "", role: str = "", status: str = "acti
         statement = statement.where(~Membership.is_active)
     total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
     page_rows = db.session.scalars(
-        statement.order_by(User.display_name, User.username).limit(per_page)
+        statement.order_by(User.display_name, User.username)
+        .limit(per_page)
         .offset((max(page, 1) - 1) * per_page)
     )
     return list(page_rows), total

@@ -14,7 +14,7 @@ class RoleSet:
 
     @classmethod
     def from_codes(cls, codes: list[str] | set[str]) -> "RoleSet":
-        """Build from role codes such as ``['reviewer', 'qa2']``; raise ValueError on an unknown code."""
+        """Build from codes such as ``['reviewer', 'qa2']``; raise ValueError on an unknown one."""
         unknown = [code for code in codes if code not in ROLE_CODES]
         if unknown:
             raise ValueError(

@@ -5,11 +5,11 @@ from flask_login import current_user
 
 from review_app.core.access import site_roles
 from review_app.core.errors import OperationError
+from review_app.core.forms import ConfirmForm
 from review_app.core.sitectx import site_blueprint
 from review_app.core.views import get_in_site, page_number, show_error
 from review_app.extensions import db
 from review_app.members import operations, queries
-from review_app.core.forms import ConfirmForm
 from review_app.members.forms import (
     EditMemberForm,
     GrantAccessForm,
@@ -20,6 +20,8 @@ from review_app.members.models import Membership
 from review_app.members.roles import ROLE_LABELS
 
 bp = site_blueprint("members", __name__, "/admin/users")
+# Role errors point at the first role checkbox, so the summary link lands in the role group.
+ROLE_FIELDS = {"roles": "state_admin"}
 
 
 def _status(form) -> int:
@@ -37,9 +39,16 @@ def index():
     per_page = 50
     page = page_number()
     rows, total = queries.members(g.site, page=page, per_page=per_page, **filters)
-    return render_template("members/index.html", rows=rows, total=total, page=page,
-                           per_page=per_page, filters=filters, role_labels=ROLE_LABELS,
-                           confirm_form=ConfirmForm())
+    return render_template(
+        "members/index.html",
+        rows=rows,
+        total=total,
+        page=page,
+        per_page=per_page,
+        filters=filters,
+        role_labels=ROLE_LABELS,
+        confirm_form=ConfirmForm(),
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -50,14 +59,20 @@ def new():
     if form.validate_on_submit():
         try:
             user, password = operations.create_member(
-                current_user, g.site, form.username.data, form.display_name.data,
-                form.email.data or "", form.role_set())
+                current_user,
+                g.site,
+                form.username.data,
+                form.display_name.data,
+                form.email.data or "",
+                form.role_set(),
+            )
         except OperationError as error:
-            show_error(form, error)
+            show_error(form, error, ROLE_FIELDS)
         else:
             db.session.commit()
-            return render_template("members/password.html", user=user, password=password,
-                                   created=True)
+            return render_template(
+                "members/password.html", user=user, password=password, created=True
+            )
     return render_template("members/new.html", form=form), _status(form)
 
 
@@ -70,11 +85,12 @@ def grant():
         user = queries.user_by_username(form.username.data)
         try:
             if user is None:
-                raise OperationError("There is no account with that username; add a new user "
-                                     "instead.", "username")
+                raise OperationError(
+                    "There is no account with that username; add a new user instead.", "username"
+                )
             operations.grant_access(current_user, g.site, user, form.role_set())
         except OperationError as error:
-            show_error(form, error)
+            show_error(form, error, ROLE_FIELDS)
         else:
             db.session.commit()
             flash(f"{user.display_name} now has access to this site.", "success")
@@ -87,24 +103,36 @@ def grant():
 def edit(membership_id: int):
     membership = get_in_site(Membership, membership_id)
     user = membership.user
+    can_manage = operations.can_manage_account(current_user, user)
     form = EditMemberForm(obj=user)
+    if not can_manage:
+        # Managed on the account's other sites: neither shown nor checked here, so that
+        # an address another site accepted does not block a change of roles.
+        del form.display_name
+        del form.email
     form.limit_qa_levels(g.site.settings.qa_levels)
     if request.method == "GET":
         form.fill_roles(membership.roles)
     if form.validate_on_submit():
         try:
-            operations.edit_member_account(current_user, membership, form.display_name.data,
-                                           form.email.data or "")
+            if can_manage:
+                operations.edit_member_account(
+                    current_user, membership, form.display_name.data, form.email.data or ""
+                )
             operations.set_roles(current_user, membership, form.role_set())
         except OperationError as error:
-            show_error(form, error)
+            show_error(form, error, ROLE_FIELDS)
         else:
             db.session.commit()
             flash(f"{user.display_name} saved.", "success")
             return redirect(url_for("members.index"))
-    return render_template("members/edit.html", form=form, membership=membership,
-                           can_manage=operations.can_manage_account(current_user, user),
-                           confirm_form=ConfirmForm()), _status(form)
+    return render_template(
+        "members/edit.html",
+        form=form,
+        membership=membership,
+        can_manage=can_manage,
+        confirm_form=ConfirmForm(),
+    ), _status(form)
 
 
 def _confirmed_action(membership_id: int, action, message: str):
@@ -126,15 +154,17 @@ def _confirmed_action(membership_id: int, action, message: str):
 @bp.route("/<int:membership_id>/remove", methods=["POST"])
 @site_roles("state_admin")
 def remove(membership_id: int):
-    return _confirmed_action(membership_id, operations.remove_access,
-                             "{name} no longer has access to this site.")
+    return _confirmed_action(
+        membership_id, operations.remove_access, "{name} no longer has access to this site."
+    )
 
 
 @bp.route("/<int:membership_id>/restore", methods=["POST"])
 @site_roles("state_admin")
 def restore(membership_id: int):
-    return _confirmed_action(membership_id, operations.restore_access,
-                             "{name} has access to this site again.")
+    return _confirmed_action(
+        membership_id, operations.restore_access, "{name} has access to this site again."
+    )
 
 
 @bp.route("/<int:membership_id>/password", methods=["POST"])
@@ -149,8 +179,9 @@ def reset_password(membership_id: int):
             flash(error.message, "error")
         else:
             db.session.commit()
-            return render_template("members/password.html", user=membership.user,
-                                   password=password, created=False)
+            return render_template(
+                "members/password.html", user=membership.user, password=password, created=False
+            )
     return redirect(url_for("members.edit", membership_id=membership_id))
 
 

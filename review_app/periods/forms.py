@@ -2,7 +2,7 @@
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, SelectMultipleField, StringField, widgets
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -13,13 +13,20 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class PeriodForm(FlaskForm):
-    name = StringField("Name", description="For example \"2027 first half\".",
-                       validators=[DataRequired(), Length(max=120)])
+    name = StringField(
+        "Name",
+        description='For example "2027 first half".',
+        validators=[DataRequired(), Length(max=120)],
+    )
     pur_start = DateField(
         "Start of the period under review",
         description="Leave empty for an open start, set case by case.",
         validators=[Optional()],
     )
-    pur_end = DateField("End of the period under review", validators=[DataRequired()])
-    instrument_version = SelectField("Instrument version", validators=[DataRequired()])
+    # InputRequired, not DataRequired: a mistyped date keeps its "Not a valid date value".
+    pur_end = DateField("End of the period under review", validators=[InputRequired()])
+    # The operation checks the version and says what to do.
+    instrument_version = SelectField(
+        "Instrument version", validators=[DataRequired()], validate_choice=False
+    )
     local_site_ids = MultiCheckboxField("Local sites sampled", coerce=int, validate_choice=True)

@@ -28,10 +28,19 @@ def _snapshot(period: ReviewPeriod) -> dict:
     }
 
 
-def _check(site: Site, name: str, pur_start: date | None, pur_end: date, version: str,
-           local_sites: list[LocalSite], period_id: int | None) -> None:
+def _check(
+    site: Site,
+    name: str,
+    pur_start: date | None,
+    pur_end: date,
+    version: str,
+    local_sites: list[LocalSite],
+    period_id: int | None,
+) -> None:
     if pur_start is None and not site.settings.period_open_start_allowed:
-        raise OperationError("This site needs a start date for the period under review.", "pur_start")
+        raise OperationError(
+            "This site needs a start date for the period under review.", "pur_start"
+        )
     for field, value in (("pur_start", pur_start), ("pur_end", pur_end)):
         if value is not None and not EARLIEST <= value <= LATEST:
             raise OperationError(f"Give a date between {EARLIEST:%Y} and {LATEST:%Y}.", field)
@@ -41,30 +50,56 @@ def _check(site: Site, name: str, pur_start: date | None, pur_end: date, version
         raise OperationError("Choose an instrument version from the list.", "instrument_version")
     if any(local.site_id != site.id for local in local_sites):
         raise OperationError("Choose local sites of this site.", "local_site_ids")
-    statement = select(func.count()).where(ReviewPeriod.site_id == site.id,
-                                           func.lower(ReviewPeriod.name) == name.lower())
+    statement = select(func.count()).where(
+        ReviewPeriod.site_id == site.id, func.lower(ReviewPeriod.name) == name.lower()
+    )
     if period_id is not None:
         statement = statement.where(ReviewPeriod.id != period_id)
     if db.session.scalar(statement):
         raise OperationError(f"This site already has a period named {name!r}.", "name")
 
 
-def create_period(actor: User | None, site: Site, name: str, pur_start: date | None,
-                  pur_end: date, instrument_version: str,
-                  local_sites: list[LocalSite]) -> ReviewPeriod:
+def create_period(
+    actor: User | None,
+    site: Site,
+    name: str,
+    pur_start: date | None,
+    pur_end: date,
+    instrument_version: str,
+    local_sites: list[LocalSite],
+) -> ReviewPeriod:
     """Open a new review period on the site."""
     name = name.strip()
     _check(site, name, pur_start, pur_end, instrument_version, local_sites, None)
-    period = ReviewPeriod(site=site, name=name, pur_start=pur_start, pur_end=pur_end,
-                          instrument_version=instrument_version, local_sites=list(local_sites))
+    period = ReviewPeriod(
+        site=site,
+        name=name,
+        pur_start=pur_start,
+        pur_end=pur_end,
+        instrument_version=instrument_version,
+        local_sites=list(local_sites),
+    )
     db.session.add(period)
-    record(actor, "period.create", period, f"Created review period {name}", site=site,
-           after=_snapshot(period))
+    record(
+        actor,
+        "period.create",
+        period,
+        f"Created review period {name}",
+        site=site,
+        after=_snapshot(period),
+    )
     return period
 
 
-def update_period(actor: User | None, period: ReviewPeriod, name: str, pur_start: date | None,
-                  pur_end: date, instrument_version: str, local_sites: list[LocalSite]) -> None:
+def update_period(
+    actor: User | None,
+    period: ReviewPeriod,
+    name: str,
+    pur_start: date | None,
+    pur_end: date,
+    instrument_version: str,
+    local_sites: list[LocalSite],
+) -> None:
     """Change a period's name, dates, instrument version or local sites."""
     if not period.is_open:
         raise OperationError("This period is closed: reopen it before changing it.")
@@ -75,8 +110,15 @@ def update_period(actor: User | None, period: ReviewPeriod, name: str, pur_start
     period.instrument_version = instrument_version
     period.local_sites = list(local_sites)
     if before != _snapshot(period):
-        record(actor, "period.update", period, f"Edited review period {name}", site=period.site,
-               before=before, after=_snapshot(period))
+        record(
+            actor,
+            "period.update",
+            period,
+            f"Edited review period {name}",
+            site=period.site,
+            before=before,
+            after=_snapshot(period),
+        )
 
 
 def set_period_open(actor: User | None, period: ReviewPeriod, is_open: bool) -> None:
@@ -86,6 +128,12 @@ def set_period_open(actor: User | None, period: ReviewPeriod, is_open: bool) -> 
     before = _snapshot(period)
     period.is_open = is_open
     period.closed_at = None if is_open else utcnow()
-    record(actor, "period.reopen" if is_open else "period.close", period,
-           f"{'Reopened' if is_open else 'Closed'} review period {period.name}", site=period.site,
-           before=before, after=_snapshot(period))
+    record(
+        actor,
+        "period.reopen" if is_open else "period.close",
+        period,
+        f"{'Reopened' if is_open else 'Closed'} review period {period.name}",
+        site=period.site,
+        before=before,
+        after=_snapshot(period),
+    )

@@ -6,11 +6,11 @@ from wtforms.fields.choices import SelectChoice
 
 from review_app.core.access import has_site_role, site_roles
 from review_app.core.errors import OperationError
+from review_app.core.forms import ConfirmForm
 from review_app.core.sitectx import site_blueprint
 from review_app.core.views import get_in_site, show_error
 from review_app.extensions import db
 from review_app.instruments.catalog import available_versions
-from review_app.core.forms import ConfirmForm
 from review_app.periods import operations, queries
 from review_app.periods.forms import PeriodForm
 from review_app.periods.models import ReviewPeriod
@@ -23,26 +23,36 @@ def _form(period: ReviewPeriod | None) -> tuple[PeriodForm, dict]:
     form = PeriodForm(obj=period)
     choices = local_sites(g.site)
     by_id = {local.id: local for local in choices}
-    form.local_site_ids.choices = [SelectChoice(local.id, f"{local.name} ({local.code})")
-                                   for local in choices]
-    form.instrument_version.choices = [SelectChoice(v.version, v.title)
-                                       for v in available_versions()]
+    form.local_site_ids.choices = [
+        SelectChoice(local.id, f"{local.name} ({local.code})") for local in choices
+    ]
+    form.instrument_version.choices = [
+        SelectChoice(v.version, v.title) for v in available_versions()
+    ]
     if period is not None and request.method == "GET":
         form.local_site_ids.data = [local.id for local in period.local_sites]
     return form, by_id
 
 
 def _values(form: PeriodForm, by_id: dict) -> tuple:
-    return (form.name.data, form.pur_start.data, form.pur_end.data, form.instrument_version.data,
-            [by_id[i] for i in form.local_site_ids.data or []])
+    return (
+        form.name.data,
+        form.pur_start.data,
+        form.pur_end.data,
+        form.instrument_version.data,
+        [by_id[i] for i in form.local_site_ids.data or []],
+    )
 
 
 @bp.route("")
 @site_roles("member")
 def index():
-    return render_template("periods/index.html", periods=queries.periods(g.site),
-                           can_edit=has_site_role(g.site.id, "state_admin"),
-                           confirm_form=ConfirmForm())
+    return render_template(
+        "periods/index.html",
+        periods=queries.periods(g.site),
+        can_edit=has_site_role(g.site.id, "state_admin"),
+        confirm_form=ConfirmForm(),
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -58,8 +68,7 @@ def new():
             db.session.commit()
             flash(f"Review period {period.name} created.", "success")
             return redirect(url_for("periods.index"))
-    return render_template("periods/form.html", form=form, period=None), \
-        422 if form.errors else 200
+    return render_template("periods/form.html", form=form, period=None), 422 if form.errors else 200
 
 
 @bp.route("/<int:period_id>", methods=["GET", "POST"])
@@ -76,8 +85,9 @@ def edit(period_id: int):
             db.session.commit()
             flash(f"Review period {period.name} saved.", "success")
             return redirect(url_for("periods.index"))
-    return render_template("periods/form.html", form=form, period=period), \
-        422 if form.errors else 200
+    return render_template(
+        "periods/form.html", form=form, period=period
+    ), 422 if form.errors else 200
 
 
 def _set_open(period_id: int, is_open: bool):

@@ -24,5 +24,7 @@ def add_jurisdiction(code, name):
     except OperationError as error:
         raise click.ClickException(error.message) from None
     db.session.commit()
-    click.echo(f"Created {jurisdiction.name}: /{jurisdiction.code}/training/, "
-               f"/{jurisdiction.code}/cqi/, /{jurisdiction.code}/cfsr/")
+    click.echo(
+        f"Created {jurisdiction.name}: /{jurisdiction.code}/training/, "
+        f"/{jurisdiction.code}/cqi/, /{jurisdiction.code}/cfsr/"
+    )

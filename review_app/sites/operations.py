@@ -29,8 +29,13 @@ def create_jurisdiction(actor: User | None, code: str, name: str) -> Jurisdictio
     db.session.add(jurisdiction)
     for kind in SITE_KINDS:
         db.session.add(Site(jurisdiction=jurisdiction, kind=kind))
-    record(actor, "jurisdiction.create", jurisdiction, f"Created jurisdiction {code} with its sites",
-           after={"code": code, "name": name, "sites": list(SITE_KINDS)})
+    record(
+        actor,
+        "jurisdiction.create",
+        jurisdiction,
+        f"Created jurisdiction {code} with its sites",
+        after={"code": code, "name": name, "sites": list(SITE_KINDS)},
+    )
     return jurisdiction
 
 
@@ -39,34 +44,53 @@ def _local_site_snapshot(local_site: LocalSite) -> dict:
 
 
 def _check_local_site_unique(site: Site, code: str, name: str, exclude_id: int | None) -> None:
+    # Case-insensitive, as period names: "Adams County" and "ADAMS COUNTY" would be mixed up.
     for column, value, field in ((LocalSite.code, code, "code"), (LocalSite.name, name, "name")):
-        statement = select(func.count()).where(LocalSite.site_id == site.id, column == value)
+        statement = select(func.count()).where(
+            LocalSite.site_id == site.id, func.lower(column) == value.lower()
+        )
         if exclude_id is not None:
             statement = statement.where(LocalSite.id != exclude_id)
         if db.session.scalar(statement):
-            raise OperationError(f"Another local site of this site already has the {field} {value!r}.",
-                                 field)
+            raise OperationError(
+                f"Another local site of this site already has the {field} {value!r}.", field
+            )
 
 
-def create_local_site(actor: User | None, site: Site, code: str, name: str,
-                      is_active: bool = True) -> LocalSite:
+def create_local_site(
+    actor: User | None, site: Site, code: str, name: str, is_active: bool = True
+) -> LocalSite:
     """Add a county or office to a site."""
     code, name = code.strip(), name.strip()
     _check_local_site_unique(site, code, name, None)
     local_site = LocalSite(site=site, code=code, name=name, is_active=is_active)
     db.session.add(local_site)
-    record(actor, "local_site.create", local_site, f"Added local site {name}", site=site,
-           after=_local_site_snapshot(local_site))
+    record(
+        actor,
+        "local_site.create",
+        local_site,
+        f"Added local site {name}",
+        site=site,
+        after=_local_site_snapshot(local_site),
+    )
     return local_site
 
 
-def update_local_site(actor: User | None, local_site: LocalSite, code: str, name: str,
-                      is_active: bool) -> None:
+def update_local_site(
+    actor: User | None, local_site: LocalSite, code: str, name: str, is_active: bool
+) -> None:
     """Rename, recode, activate or deactivate a local site."""
     code, name = code.strip(), name.strip()
     _check_local_site_unique(local_site.site, code, name, local_site.id)
     before = _local_site_snapshot(local_site)
     local_site.code, local_site.name, local_site.is_active = code, name, is_active
     if before != _local_site_snapshot(local_site):
-        record(actor, "local_site.update", local_site, f"Edited local site {name}",
-               site=local_site.site, before=before, after=_local_site_snapshot(local_site))
+        record(
+            actor,
+            "local_site.update",
+            local_site,
+            f"Edited local site {name}",
+            site=local_site.site,
+            before=before,
+            after=_local_site_snapshot(local_site),
+        )

@@ -19,15 +19,19 @@ bp = site_blueprint("sites", __name__)
 @site_roles("member")
 def home():
     membership = next(m for m in g.memberships if m.site_id == g.site.id)
-    return render_template("sites/home.html", membership=membership,
-                           is_admin=has_site_role(g.site.id, "state_admin"))
+    return render_template(
+        "sites/home.html", membership=membership, is_admin=has_site_role(g.site.id, "state_admin")
+    )
 
 
 @bp.route("/local-sites")
 @site_roles("member")
 def local_sites():
-    return render_template("sites/local_sites.html", local_sites=queries.local_sites(g.site),
-                           can_edit=has_site_role(g.site.id, "state_admin"))
+    return render_template(
+        "sites/local_sites.html",
+        local_sites=queries.local_sites(g.site),
+        can_edit=has_site_role(g.site.id, "state_admin"),
+    )
 
 
 @bp.route("/local-sites/new", methods=["GET", "POST"])
@@ -36,16 +40,18 @@ def new_local_site():
     form = LocalSiteForm()
     if form.validate_on_submit():
         try:
-            local_site = operations.create_local_site(current_user, g.site, form.code.data,
-                                                      form.name.data, form.is_active.data)
+            local_site = operations.create_local_site(
+                current_user, g.site, form.code.data, form.name.data, form.is_active.data
+            )
         except OperationError as error:
             show_error(form, error)
         else:
             db.session.commit()
             flash(f"Local site {local_site.name} added.", "success")
             return redirect(url_for("sites.local_sites"))
-    return render_template("sites/local_site_form.html", form=form, local_site=None), \
-        422 if form.errors else 200
+    return render_template(
+        "sites/local_site_form.html", form=form, local_site=None
+    ), 422 if form.errors else 200
 
 
 @bp.route("/local-sites/<int:local_site_id>", methods=["GET", "POST"])
@@ -55,13 +61,15 @@ def edit_local_site(local_site_id: int):
     form = LocalSiteForm(obj=local_site)
     if form.validate_on_submit():
         try:
-            operations.update_local_site(current_user, local_site, form.code.data, form.name.data,
-                                         form.is_active.data)
+            operations.update_local_site(
+                current_user, local_site, form.code.data, form.name.data, form.is_active.data
+            )
         except OperationError as error:
             show_error(form, error)
         else:
             db.session.commit()
             flash(f"Local site {local_site.name} saved.", "success")
             return redirect(url_for("sites.local_sites"))
-    return render_template("sites/local_site_form.html", form=form, local_site=local_site), \
-        422 if form.errors else 200
+    return render_template(
+        "sites/local_site_form.html", form=form, local_site=local_site
+    ), 422 if form.errors else 200

@@ -25,8 +25,12 @@ def find_membership(app, username: str, kind: str = "cqi", code: str = "demo") -
     """Return the membership (columns loaded, detached) of a user on a site, or None."""
     with app.app_context():
         return db.session.scalar(
-            select(Membership).join(Membership.user).join(Membership.site).join(Site.jurisdiction)
-            .where(User.username == username, Site.kind == kind, Jurisdiction.code == code))
+            select(Membership)
+            .join(Membership.user)
+            .join(Membership.site)
+            .join(Site.jurisdiction)
+            .where(User.username == username, Site.kind == kind, Jurisdiction.code == code)
+        )
 
 
 def find_user(app, username: str) -> User | None:

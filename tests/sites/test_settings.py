@@ -23,14 +23,20 @@ def test_shipped_settings_load():
     assert not settings["cqi"].is_practice
 
 
-@pytest.mark.parametrize(("change", "expected"), [
-    (('qa_levels = 2', 'qa_levels = 3'), "qa_levels: Input should be 1 or 2"),
-    (('display_name = "CFSR"', 'display_name = ""'), "display_name: String should have at least"),
-    (('kind = "cfsr"', 'kind = "cqi"'), "kind: says 'cqi' but the file is for 'cfsr'"),
-    (('is_practice = false', 'is_practice = false\ncolour = "red"'), "colour: Extra inputs"),
-    (('is_practice = false', 'is_practice = "maybe"'), "is_practice: Input should be a valid"),
-    (('qa_levels = 2', 'qa_levels = '), "not valid TOML"),
-])
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (("qa_levels = 2", "qa_levels = 3"), "qa_levels: Input should be 1 or 2"),
+        (
+            ('display_name = "CFSR"', 'display_name = ""'),
+            "display_name: String should have at least",
+        ),
+        (('kind = "cfsr"', 'kind = "cqi"'), "kind: says 'cqi' but the file is for 'cfsr'"),
+        (("is_practice = false", 'is_practice = false\ncolour = "red"'), "colour: Extra inputs"),
+        (("is_practice = false", 'is_practice = "maybe"'), "is_practice: Input should be a valid"),
+        (("qa_levels = 2", "qa_levels = "), "not valid TOML"),
+    ],
+)
 def test_a_broken_file_names_the_file_place_and_fault(sites_dir, change, expected):
     path = sites_dir / "cfsr.toml"
     path.write_text(path.read_text().replace(*change))
