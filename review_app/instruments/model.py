@@ -1,0 +1,58 @@
+"""An instrument ready to use: the checked file plus indexes for fast look-ups."""
+
+from dataclasses import dataclass, field
+
+from review_app.instruments.schema import (
+    Choice,
+    Condition,
+    InstrumentFile,
+    Item,
+    Outcome,
+    Question,
+    SubItem,
+)
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a question sits: face sheet, an item's applicability, questions or a sub-item."""
+
+    item: Item | None
+    subitem: SubItem | None
+    is_applicability: bool
+
+
+@dataclass
+class Instrument:
+    definition: InstrumentFile
+    questions: dict[str, Question] = field(default_factory=dict)
+    placements: dict[str, Placement] = field(default_factory=dict)
+    items: dict[str, Item] = field(default_factory=dict)
+    outcomes: dict[str, Outcome] = field(default_factory=dict)
+    # Questions in an order where every question comes after those its visibility reads.
+    order: list[str] = field(default_factory=list)
+    gates: dict[str, list[Condition]] = field(default_factory=dict)
+
+    @property
+    def version(self) -> str:
+        return self.definition.version
+
+    @property
+    def title(self) -> str:
+        return self.definition.title
+
+    def choices(self, question: Question) -> list[Choice]:
+        """Return a choice or multi question's options (inline, or from a named list)."""
+        if isinstance(question.choices, str):
+            return self.definition.choice_lists[question.choices]
+        return list(question.choices or [])
+
+    def item_questions(self, item: Item) -> list[Question]:
+        """Return every question of an item in page order: applicability, then the rest."""
+        questions = list(item.applicability) + list(item.questions)
+        for sub in item.subitems:
+            questions.extend(sub.questions)
+        return questions
+
+    def outcome_of(self, item_id: str) -> Outcome:
+        return next(o for o in self.definition.outcomes if item_id in o.items)

@@ -1,0 +1,129 @@
+"""A broken instrument file is refused with its file, place and fault named."""
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from review_app.config import PROJECT_ROOT
+from review_app.instruments.loader import InstrumentError, load
+
+SHIPPED = sorted((PROJECT_ROOT / "instruments").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
+def test_every_shipped_instrument_loads(path):
+    instrument = load(path)
+    assert instrument.items and instrument.outcomes
+
+
+def _write(tmp_path: Path, data: dict) -> Path:
+    path = tmp_path / "broken.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+def _base() -> dict:
+    return yaml.safe_load((PROJECT_ROOT / "instruments" / "cfsr-round4.yaml").read_text())
+
+
+def _item(data: dict, item_id: str) -> dict:
+    return next(item for item in data["items"] if item["id"] == item_id)
+
+
+def _faults(tmp_path, data) -> str:
+    with pytest.raises(InstrumentError) as caught:
+        load(_write(tmp_path, data))
+    return str(caught.value)
+
+
+def test_unknown_question_in_a_condition(tmp_path):
+    data = _base()
+    _item(data, "1")["questions"][3]["show_when"] = {"q": "1Z", "gt": 0}
+    message = _faults(tmp_path, data)
+    assert "broken.yaml: item 1 > question 1C > show_when: names the unknown question 1Z" in message
+
+
+def test_duplicate_question_id(tmp_path):
+    data = _base()
+    _item(data, "3")["questions"][1]["id"] = "3A"
+    assert "question id 3A is used twice" in _faults(tmp_path, data)
+
+
+def test_outcome_naming_a_missing_item(tmp_path):
+    data = _base()
+    data["outcomes"][0]["items"] = ["1", "99"]
+    assert "outcome S1: names the unknown item 99" in _faults(tmp_path, data)
+
+
+def test_item_in_no_outcome(tmp_path):
+    data = _base()
+    data["outcomes"] = [o for o in data["outcomes"] if o["id"] != "S1"]
+    assert "item 1: belongs to no outcome" in _faults(tmp_path, data)
+
+
+def test_cycle_in_conditions(tmp_path):
+    data = _base()
+    questions = _item(data, "3")["questions"]
+    questions[0]["show_when"] = {"q": "3B", "is": "yes"}
+    questions[1]["show_when"] = {"q": "3A", "is": "yes"}
+    assert "questions depend on each other in a circle" in _faults(tmp_path, data)
+
+
+def test_impossible_answer_in_a_condition(tmp_path):
+    data = _base()
+    _item(data, "2")["applies_when"] = {"q": "2-app", "is": "maybe"}
+    assert "2-app never has the answer 'maybe'" in _faults(tmp_path, data)
+
+
+def test_outcome_rule_with_a_gap(tmp_path):
+    data = _base()
+    s2 = next(o for o in data["outcomes"] if o["id"] == "S2")
+    s2["rule"] = s2["rule"][:1]
+    assert "no clause rates 1 Strength and 1 ANI" in _faults(tmp_path, data)
+
+
+def test_wrong_shape_names_the_item_and_question(tmp_path):
+    data = _base()
+    _item(data, "3")["questions"][0]["kind"] = "maybe"
+    message = _faults(tmp_path, data)
+    assert "item 3 > question 3A > kind" in message
+
+
+def test_unknown_choice_list(tmp_path):
+    data = _base()
+    _item(data, "3")["questions"][4]["choices"] = "no_such_list"
+    assert "choices names the unknown list no_such_list" in _faults(tmp_path, data)
+
+
+def test_not_yaml(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text("version: x\nitems: [\n")
+    with pytest.raises(InstrumentError, match=r"bad.yaml: line \d+, column \d+: not valid YAML"):
+        load(path)
+
+
+def test_cli_check_and_rate(tmp_path):
+    from click.testing import CliRunner
+
+    from review_app.instruments.cli import instruments
+
+    runner = CliRunner()
+    shipped = str(PROJECT_ROOT / "instruments" / "cfsr-round4.yaml")
+    result = runner.invoke(instruments, ["check", shipped])
+    assert result.exit_code == 0 and "OK" in result.output
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps({"1-app": "no", "1A": "lots"}))
+    result = runner.invoke(instruments, ["rate", shipped, "--case-type", "in_home", str(answers)])
+    assert result.exit_code != 0 and "1A: give a whole number" in result.output
+    answers.write_text(json.dumps({"1-app": "no"}))
+    result = runner.invoke(instruments, ["rate", shipped, "--case-type", "in_home", str(answers)])
+    assert result.exit_code == 0
+    assert json.loads(result.output)["items"]["1"]["rating"] == "not_applicable"
+    broken = _write(tmp_path, {**_base(), "outcomes": []})
+    result = runner.invoke(instruments, ["check", str(broken)])
+    assert result.exit_code == 1 and "outcome: List should have at least 1 item" in result.output
+    result = runner.invoke(instruments, ["export", shipped])
+    exported = json.loads(result.output)
+    assert exported["items"][0]["questions"][0]["id"]
