@@ -29,6 +29,7 @@ def load_site_settings(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
+    import review_app.models  # noqa: F401  (every table in the metadata)
     from review_app.core.access import enforce_access
     from review_app.core.database import init_database
     from review_app.core.identity import init_identity
@@ -49,12 +50,14 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from review_app.accounts.views import bp as accounts
     from review_app.audit.views import bp as audit
+    from review_app.cases.views import bp as cases
     from review_app.members.views import bp as members
     from review_app.periods.views import bp as periods
+    from review_app.ratings.views import bp as ratings
     from review_app.sites.views import bp as sites
     from review_app.system.views import bp as system
 
-    for blueprint in (accounts, sites, members, periods, audit, system):
+    for blueprint in (accounts, sites, members, periods, audit, system, cases, ratings):
         app.register_blueprint(blueprint)
 
 
@@ -67,9 +70,10 @@ def register_errorhandlers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from review_app.accounts.cli import users
     from review_app.demo.cli import seed_demo
+    from review_app.instruments.cli import instruments
     from review_app.sites.cli import jurisdictions
 
-    for command in (users, jurisdictions, seed_demo):
+    for command in (users, jurisdictions, seed_demo, instruments):
         app.cli.add_command(command)
 
 

@@ -16,8 +16,11 @@ from review_app import create_app
 from review_app.extensions import db
 from tests import pgcluster
 
-DATABASES = [name.strip() for name in os.environ.get("TEST_DATABASES", "sqlite,postgresql").split(",")
-             if name.strip()]
+DATABASES = [
+    name.strip()
+    for name in os.environ.get("TEST_DATABASES", "sqlite,postgresql").split(",")
+    if name.strip()
+]
 PASSWORD = "test-password-1"
 TEST_CONFIG = {
     "TESTING": True,
@@ -58,8 +61,11 @@ def pytest_report_header(config):
     described = []
     for name, url in config.review_urls.items():
         if name == "postgresql":
-            where = ("throwaway cluster on port " f"{config.review_cluster.port}"
-                     if config.review_cluster else "TEST_DATABASE_URL")
+            where = (
+                f"throwaway cluster on port {config.review_cluster.port}"
+                if config.review_cluster
+                else "TEST_DATABASE_URL"
+            )
             described.append(f"postgresql ({where})")
         else:
             described.append(f"sqlite ({url.removeprefix('sqlite:///')})")
@@ -120,7 +126,7 @@ def demo(app):
     from review_app.sites.operations import create_jurisdiction
 
     with app.app_context():
-        seed_demo(PASSWORD)
+        seed_demo(PASSWORD, cases_per_period=2)
         other = create_jurisdiction(None, "other", "Other State")
         db.session.flush()
         outsider = create_user(None, "outsider", "Otto Outsider", PASSWORD)

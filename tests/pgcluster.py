@@ -14,8 +14,10 @@ import psycopg
 
 
 def _bindir() -> Path | None:
-    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"),
-                        key=lambda p: int(p.split("/")[4]) if p.split("/")[4].isdigit() else 0)
+    candidates = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/initdb"),
+        key=lambda p: int(p.split("/")[4]) if p.split("/")[4].isdigit() else 0,
+    )
     if candidates:
         return Path(candidates[-1]).parent
     found = shutil.which("pg_ctl")
@@ -46,8 +48,16 @@ class Cluster:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{name}"
 
     def stop(self) -> None:
-        _run(self, "pg_ctl", "-D", str(self.directory / "data"), "-m", "immediate", "stop",
-             check=False)
+        _run(
+            self,
+            "pg_ctl",
+            "-D",
+            str(self.directory / "data"),
+            "-m",
+            "immediate",
+            "stop",
+            check=False,
+        )
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
@@ -62,20 +72,44 @@ def start() -> Cluster:
     """Initialise and start a cluster in a temporary folder; raise RuntimeError if impossible."""
     bindir = _bindir()
     if bindir is None:
-        raise RuntimeError("PostgreSQL is not installed (no initdb found). Install Debian's "
-                           "'postgresql' package or set TEST_DATABASE_URL.")
+        raise RuntimeError(
+            "PostgreSQL is not installed (no initdb found). Install Debian's "
+            "'postgresql' package or set TEST_DATABASE_URL."
+        )
     directory = Path(tempfile.mkdtemp(prefix="review-app-pg-"))
     as_postgres = os.geteuid() == 0
     if as_postgres:
         shutil.chown(directory, "postgres", "postgres")
     cluster = Cluster(directory, _free_port(), bindir, as_postgres)
     try:
-        _run(cluster, "initdb", "-D", str(directory / "data"), "-U", "postgres", "--auth=trust",
-             "-E", "UTF8", "--no-locale")
-        options = (f"-p {cluster.port} -k {directory} -c listen_addresses=127.0.0.1 "
-                   "-c fsync=off -c synchronous_commit=off -c full_page_writes=off")
-        _run(cluster, "pg_ctl", "-D", str(directory / "data"), "-o", options, "-w",
-             "-l", str(directory / "server.log"), "start")
+        _run(
+            cluster,
+            "initdb",
+            "-D",
+            str(directory / "data"),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--no-locale",
+        )
+        options = (
+            f"-p {cluster.port} -k {directory} -c listen_addresses=127.0.0.1 "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        )
+        _run(
+            cluster,
+            "pg_ctl",
+            "-D",
+            str(directory / "data"),
+            "-o",
+            options,
+            "-w",
+            "-l",
+            str(directory / "server.log"),
+            "start",
+        )
     except subprocess.CalledProcessError as exc:
         shutil.rmtree(directory, ignore_errors=True)
         raise RuntimeError(f"Could not start PostgreSQL: {exc.stderr or exc.stdout}") from exc

@@ -15,7 +15,9 @@ def test_upgrade_from_empty_gives_the_models_schema_and_downgrade_removes_it(app
         upgrade()
         with db.engine.connect() as connection:
             differences = compare_metadata(
-                MigrationContext.configure(connection, opts={"compare_type": True}), db.metadata)
+                MigrationContext.configure(connection, opts={"compare_type": True}), db.metadata
+            )
         assert differences == []
-        assert set(inspect(db.engine).get_table_names()) == \
-            {table.name for table in db.metadata.sorted_tables} | {"alembic_version"}
+        assert set(inspect(db.engine).get_table_names()) == {
+            table.name for table in db.metadata.sorted_tables
+        } | {"alembic_version"}

@@ -8,9 +8,14 @@ from review_app.extensions import db
 
 MESSAGES = {
     400: ("Something in the request was wrong", "Go back, check what you entered and try again."),
-    403: ("You do not have access to this page",
-          "Your roles on this site do not allow it. Ask a state administrator if you need access."),
-    404: ("Page not found", "The address may be mistyped, or the page is not on a site you work on."),
+    403: (
+        "You do not have access to this page",
+        "Your roles on this site do not allow it. Ask a state administrator if you need access.",
+    ),
+    404: (
+        "Page not found",
+        "The address may be mistyped, or the page is not on a site you work on.",
+    ),
     405: ("That action is not available here", "Use the buttons and links on the page."),
     413: ("The file is too large", "Choose a smaller file."),
     500: ("Something went wrong on our side", "Nothing was saved. Try again in a moment."),
@@ -25,8 +30,11 @@ def _render(code: int, detail: str | None = None):
 def init_error_pages(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
-        return _render(400, "The form expired or was sent from another page. Go back, reload the "
-                            "page and send it again.")
+        return _render(
+            400,
+            "The form expired or was sent from another page. Go back, reload the "
+            "page and send it again.",
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

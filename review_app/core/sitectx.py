@@ -1,6 +1,7 @@
 """Site-scoped URLs: every site page lives under ``/<jurisdiction>/<kind>/``."""
 
 from flask import Blueprint, Flask, current_app, g
+
 from review_app.sites.queries import site_by_slug
 
 SITE_PREFIX = "/<jurisdiction>/<kind>"

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from review_app.accounts import operations as accounts
 from review_app.accounts.models import User
 from review_app.core.errors import OperationError
+from review_app.demo.cases import seed_cases
 from review_app.extensions import db
 from review_app.instruments.catalog import available_versions
 from review_app.members import operations as members
@@ -17,8 +18,12 @@ from review_app.sites.queries import jurisdiction_by_code
 
 DEMO_CODE = "demo"
 DEFAULT_PASSWORD = "demo-password"
-LOCAL_SITES = [("001", "Adams County"), ("002", "Baker County"), ("003", "Clark County"),
-               ("004", "Dawson County")]
+LOCAL_SITES = [
+    ("001", "Adams County"),
+    ("002", "Baker County"),
+    ("003", "Clark County"),
+    ("004", "Dawson County"),
+]
 
 # username, full name, {site kind: roles}; "*" stands for all three sites.
 PEOPLE: list[tuple[str, str, dict[str, RoleSet]]] = [
@@ -39,32 +44,52 @@ def is_seeded() -> bool:
     return bool(taken) or jurisdiction_by_code(DEMO_CODE) is not None
 
 
-def seed_demo(password: str = DEFAULT_PASSWORD) -> list[tuple[str, str]]:
+def seed_demo(password: str = DEFAULT_PASSWORD, cases_per_period: int = 8) -> list[tuple[str, str]]:
     """Create the demo; return (username, what they do). Refuse if it exists already."""
     if is_seeded():
-        raise OperationError("The demo data is already there (jurisdiction 'demo' or one of its "
-                             "users exists); nothing was changed.")
+        raise OperationError(
+            "The demo data is already there (jurisdiction 'demo' or one of its "
+            "users exists); nothing was changed."
+        )
     versions = available_versions()
     if not versions:
         raise OperationError("No instrument file found in the instruments folder.")
     jurisdiction = sites.create_jurisdiction(None, DEMO_CODE, "Demo State")
     db.session.flush()
     by_kind = {site.kind: site for site in jurisdiction.sites}
+    demo_periods = []
     for site in by_kind.values():
         locals_ = [sites.create_local_site(None, site, code, name) for code, name in LOCAL_SITES]
-        start = None if site.settings.period_open_start_allowed and site.kind == "cqi" \
+        start = (
+            None
+            if site.settings.period_open_start_allowed and site.kind == "cqi"
             else date(2026, 4, 1)
-        periods.create_period(None, site, "2026-27 review", start, date(2027, 3, 31),
-                              versions[-1].version, locals_)
+        )
+        demo_periods.append(
+            periods.create_period(
+                None,
+                site,
+                "2026-27 review",
+                start,
+                date(2027, 3, 31),
+                versions[-1].version,
+                locals_,
+            )
+        )
     accounts.create_user(None, SYSTEM_ADMIN[0], SYSTEM_ADMIN[1], password, is_system_admin=True)
     created = [(SYSTEM_ADMIN[0], "system administrator (no site access)")]
+    people = {}
     for username, name, grants in PEOPLE:
-        user = accounts.create_user(None, username, name, password,
-                                    email=f"{username}@demo.example")
+        user = people[username] = accounts.create_user(
+            None, username, name, password, email=f"{username}@demo.example"
+        )
         described = []
         for kind, roles in grants.items():
             for site in by_kind.values() if kind == "*" else [by_kind[kind]]:
                 members.grant_access(None, site, user, roles)
                 described.append(f"{'/'.join(roles.codes)} on {site.kind}")
         created.append((username, ", ".join(described)))
+    db.session.flush()
+    for period in demo_periods:
+        seed_cases(period, people["reviewer"], people["reviewer2"], cases_per_period)
     return created

@@ -10,15 +10,23 @@ from review_app.sites.settings import SITE_KINDS
 
 
 class JurisdictionForm(FlaskForm):
-    code = StringField("Code", description="Used in web addresses, e.g. \"ny\" gives /ny/cqi/.",
-                       validators=[DataRequired(), Length(max=20)])
-    name = StringField("Name", description="For example \"New York\".",
-                       validators=[DataRequired(), Length(max=120)])
+    code = StringField(
+        "Code",
+        description='Used in web addresses, e.g. "ny" gives /ny/cqi/.',
+        validators=[DataRequired(), Length(max=20)],
+    )
+    name = StringField(
+        "Name", description='For example "New York".', validators=[DataRequired(), Length(max=120)]
+    )
 
 
 class StateAdminForm(FlaskForm):
     username = StringField("Username", validators=[DataRequired(), Length(max=80)])
-    kinds = MultiCheckboxField("Sites", choices=[SelectChoice(kind, "Training" if kind == "training"
-                                                              else kind.upper())
-                                                 for kind in SITE_KINDS],
-                               validators=[DataRequired("Choose at least one site.")])
+    kinds = MultiCheckboxField(
+        "Sites",
+        choices=[
+            SelectChoice(kind, "Training" if kind == "training" else kind.upper())
+            for kind in SITE_KINDS
+        ],
+        validators=[DataRequired("Choose at least one site.")],
+    )

@@ -24,8 +24,9 @@ bp = Blueprint("system", __name__, url_prefix="/system")
 @bp.route("/")
 @system_admin_only
 def index():
-    return render_template("system/index.html", jurisdictions=queries.jurisdictions(),
-                           form=JurisdictionForm())
+    return render_template(
+        "system/index.html", jurisdictions=queries.jurisdictions(), form=JurisdictionForm()
+    )
 
 
 @bp.route("/jurisdictions", methods=["POST"])
@@ -39,11 +40,15 @@ def new_jurisdiction():
             show_error(form, error)
         else:
             db.session.commit()
-            flash(f"{jurisdiction.name} and its three sites are created. Name its state "
-                  "administrators next.", "success")
+            flash(
+                f"{jurisdiction.name} and its three sites are created. Name its state "
+                "administrators next.",
+                "success",
+            )
             return redirect(url_for("system.jurisdiction", code=jurisdiction.code))
-    return render_template("system/index.html", jurisdictions=queries.jurisdictions(),
-                           form=form), 422
+    return render_template(
+        "system/index.html", jurisdictions=queries.jurisdictions(), form=form
+    ), 422
 
 
 @bp.route("/jurisdictions/<code>", methods=["GET", "POST"])
@@ -57,8 +62,11 @@ def jurisdiction(code: str):
         user = user_by_username(form.username.data)
         try:
             if user is None:
-                raise OperationError("There is no account with that username. Create it first "
-                                     "with 'flask users add'.", "username")
+                raise OperationError(
+                    "There is no account with that username. Create it first "
+                    "with 'flask users add'.",
+                    "username",
+                )
             for site in found.sites:
                 if site.kind in form.kinds.data:
                     members.name_state_admin(current_user, site, user)
@@ -68,8 +76,12 @@ def jurisdiction(code: str):
             db.session.commit()
             flash(f"{user.display_name} is a state administrator there now.", "success")
             return redirect(url_for("system.jurisdiction", code=code))
-    return render_template("system/jurisdiction.html", jurisdiction=found, form=form,
-                           admins=queries.state_admins(found)), 422 if form.errors else 200
+    return render_template(
+        "system/jurisdiction.html",
+        jurisdiction=found,
+        form=form,
+        admins=queries.state_admins(found),
+    ), 422 if form.errors else 200
 
 
 @bp.route("/accounts")
@@ -78,8 +90,15 @@ def accounts_index():
     search = request.args.get("q", "").strip()[:80]
     page = page_number()
     rows, total = queries.accounts(search, page, 50)
-    return render_template("system/accounts.html", rows=rows, total=total, page=page,
-                           per_page=50, search=search, confirm_form=ConfirmForm())
+    return render_template(
+        "system/accounts.html",
+        rows=rows,
+        total=total,
+        page=page,
+        per_page=50,
+        search=search,
+        confirm_form=ConfirmForm(),
+    )
 
 
 @bp.route("/accounts/<int:user_id>/active", methods=["POST"])

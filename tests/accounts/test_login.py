@@ -44,8 +44,9 @@ def test_failures_are_audited(demo, client):
     _fail(client, "reviewer")
     _fail(client, "ghost")
     with demo.app_context():
-        actions = db.session.scalars(select(AuditEntry.summary)
-                                     .where(AuditEntry.action == "login.failed")).all()
+        actions = db.session.scalars(
+            select(AuditEntry.summary).where(AuditEntry.action == "login.failed")
+        ).all()
     assert any("reviewer" in summary for summary in actions)
     assert any("ghost" in summary for summary in actions)
 
@@ -82,8 +83,9 @@ def test_deactivated_user_cannot_sign_in_and_open_session_ends(demo, client):
     with demo.app_context():
         from review_app.accounts.operations import set_account_active
 
-        set_account_active(None, db.session.scalar(select(User).where(User.username == "reviewer")),
-                           False)
+        set_account_active(
+            None, db.session.scalar(select(User).where(User.username == "reviewer")), False
+        )
         db.session.commit()
     assert client.get("/demo/cqi/").status_code == 302
     page = client.post("/login", data={"username": "reviewer", "password": PASSWORD})
@@ -94,24 +96,33 @@ def test_change_own_password_ends_other_sessions(demo, client):
     other = demo.test_client()
     login(client, "qa")
     login(other, "qa")
-    response = client.post("/account/password", data={
-        "current_password": PASSWORD, "new_password": "a-brand-new-pass",
-        "confirm_password": "a-brand-new-pass"})
+    response = client.post(
+        "/account/password",
+        data={
+            "current_password": PASSWORD,
+            "new_password": "a-brand-new-pass",
+            "confirm_password": "a-brand-new-pass",
+        },
+    )
     assert response.status_code == 302
     assert client.get("/demo/cqi/").status_code == 200  # this session stays
-    assert other.get("/demo/cqi/").status_code == 302   # the other one ended
+    assert other.get("/demo/cqi/").status_code == 302  # the other one ended
     client.post("/logout")
     login(client, "qa", "a-brand-new-pass")
 
 
 def test_change_password_errors_keep_the_form(demo, client):
     login(client, "qa")
-    page = client.post("/account/password", data={
-        "current_password": "not-it", "new_password": "short", "confirm_password": "short"})
+    page = client.post(
+        "/account/password",
+        data={"current_password": "not-it", "new_password": "short", "confirm_password": "short"},
+    )
     assert page.status_code == 422
     assert "The current password is not correct." in page.get_data(as_text=True)
-    page = client.post("/account/password", data={
-        "current_password": PASSWORD, "new_password": "short", "confirm_password": "short"})
+    page = client.post(
+        "/account/password",
+        data={"current_password": PASSWORD, "new_password": "short", "confirm_password": "short"},
+    )
     assert "at least 10 characters" in page.get_data(as_text=True)
 
 
@@ -119,8 +130,12 @@ def test_temporary_password_must_be_changed_first(demo, client):
     with demo.app_context():
         from review_app.accounts.operations import set_password
 
-        set_password(None, db.session.scalar(select(User).where(User.username == "observer")),
-                     "temporary-pass-1", temporary=True)
+        set_password(
+            None,
+            db.session.scalar(select(User).where(User.username == "observer")),
+            "temporary-pass-1",
+            temporary=True,
+        )
         db.session.commit()
     login(client, "observer", "temporary-pass-1")
     response = client.get("/demo/cqi/")
@@ -128,12 +143,14 @@ def test_temporary_password_must_be_changed_first(demo, client):
 
 
 def test_next_only_goes_to_local_paths(demo, client):
-    response = client.post("/login?next=//evil.example/x",
-                           data={"username": "observer", "password": PASSWORD})
+    response = client.post(
+        "/login?next=//evil.example/x", data={"username": "observer", "password": PASSWORD}
+    )
     assert response.location == "/"
     client.post("/logout")
-    response = client.post("/login?next=/demo/cqi/periods",
-                           data={"username": "observer", "password": PASSWORD})
+    response = client.post(
+        "/login?next=/demo/cqi/periods", data={"username": "observer", "password": PASSWORD}
+    )
     assert response.location == "/demo/cqi/periods"
 
 

@@ -9,6 +9,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from review_app.accounts.models import User
+from review_app.cases.models import Assignment, Case
 from review_app.extensions import db
 from review_app.members.models import Membership
 from review_app.periods.models import ReviewPeriod
@@ -63,13 +64,30 @@ ACCESS: dict[tuple[str, str], set[str]] = {
     ("system.accounts_index", "GET"): SYSTEM,
     ("system.set_active", "POST"): SYSTEM,
     ("system.audit", "GET"): SYSTEM,
+    ("cases.index", "GET"): MEMBERS,
+    ("cases.mine", "GET"): {"reviewer"},
+    ("cases.show", "GET"): MEMBERS,
+    ("cases.new", "GET"): ADMIN,
+    ("cases.new", "POST"): ADMIN,
+    ("cases.edit", "GET"): ADMIN,
+    ("cases.edit", "POST"): ADMIN,
+    ("cases.import_file", "GET"): ADMIN,
+    ("cases.import_file", "POST"): ADMIN,
+    # The case used is assigned to "reviewer" alone and in progress.
+    ("ratings.item", "GET"): MEMBERS,
+    ("ratings.item", "POST"): {"reviewer"},
+    ("ratings.submit", "POST"): {"reviewer"},
 }
 SITE_ARGS = {"jurisdiction": "demo", "kind": "cqi"}
 
 
 def _routes(app: Flask) -> set[tuple[str, str]]:
-    return {(rule.endpoint, method) for rule in app.url_map.iter_rules()
-            if rule.endpoint != "static" for method in rule.methods - {"HEAD", "OPTIONS"}}
+    return {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static"
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
 
 
 def _url_args(app: Flask) -> dict:
@@ -78,14 +96,32 @@ def _url_args(app: Flask) -> dict:
         site = site_by_slug("demo", "cqi")
         reviewer = db.session.scalar(select(User).where(User.username == "reviewer2"))
         return {
-            "membership_id": db.session.scalar(select(Membership.id).where(
-                Membership.site_id == site.id, Membership.user_id == reviewer.id)),
-            "period_id": db.session.scalar(select(ReviewPeriod.id).where(
-                ReviewPeriod.site_id == site.id)),
-            "local_site_id": db.session.scalar(select(LocalSite.id).where(
-                LocalSite.site_id == site.id)),
+            "membership_id": db.session.scalar(
+                select(Membership.id).where(
+                    Membership.site_id == site.id, Membership.user_id == reviewer.id
+                )
+            ),
+            "period_id": db.session.scalar(
+                select(ReviewPeriod.id).where(ReviewPeriod.site_id == site.id)
+            ),
+            "local_site_id": db.session.scalar(
+                select(LocalSite.id).where(LocalSite.site_id == site.id)
+            ),
             "user_id": reviewer.id,
             "code": "demo",
+            "case_id": db.session.scalar(
+                select(Case.id)
+                .join(Assignment)
+                .join(User, Assignment.user_id == User.id)
+                .where(
+                    Case.site_id == site.id,
+                    User.username == "reviewer",
+                    Case.status == "in_progress",
+                    ~Case.assignments.any(Assignment.user_id == reviewer.id),
+                )
+                .order_by(Case.id)
+            ),
+            "item_id": "1",
         }
 
 
@@ -107,8 +143,12 @@ def _allowed(response) -> bool:
 
 def _snapshot(app: Flask) -> dict:
     with app.app_context(), db.engine.connect() as connection:
-        return {table.name: connection.execute(table.select().order_by(*table.primary_key.columns))
-                .fetchall() for table in db.metadata.sorted_tables}
+        return {
+            table.name: connection.execute(
+                table.select().order_by(*table.primary_key.columns)
+            ).fetchall()
+            for table in db.metadata.sorted_tables
+        }
 
 
 def test_every_route_has_a_row(app):
@@ -140,8 +180,18 @@ def test_observer_changes_nothing(demo, endpoint, method):
     login(client, "observer")
     url = _url(demo, endpoint, _url_args(demo))
     before = _snapshot(demo)
-    client.post(url, data={"name": "x", "code": "x", "username": "x", "display_name": "x",
-                           "pur_end": "2030-01-01", "reviewer": "y", "active": "0"})
+    client.post(
+        url,
+        data={
+            "name": "x",
+            "code": "x",
+            "username": "x",
+            "display_name": "x",
+            "pur_end": "2030-01-01",
+            "reviewer": "y",
+            "active": "0",
+        },
+    )
     assert _snapshot(demo) == before
 
 

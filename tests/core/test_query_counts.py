@@ -1,16 +1,20 @@
 """Pages issue the same number of SQL statements however many rows they show."""
 
 from contextlib import contextmanager
+from datetime import date
 
 import pytest
 from sqlalchemy import event
 
 from review_app.accounts.operations import create_user
 from review_app.audit.operations import record
+from review_app.cases.facts import CaseFacts
+from review_app.cases.operations import create_case
 from review_app.extensions import db
 from review_app.members.operations import grant_access
 from review_app.members.roles import RoleSet
 from review_app.periods.operations import create_period
+from review_app.periods.queries import periods
 from review_app.sites.operations import create_local_site
 from review_app.sites.queries import local_sites, site_by_slug
 from tests.conftest import login
@@ -37,28 +41,51 @@ def _grow(app, n: int) -> None:
     """Add n people, local sites, periods and audit entries to demo/cqi."""
     with app.app_context():
         site = site_by_slug("demo", "cqi")
+        period = periods(site)[-1]
         start = len(local_sites(site))
         for i in range(start, start + n):
             user = create_user(None, f"person{i}", f"Person {i}", "a-long-password")
             grant_access(None, site, user, RoleSet(is_reviewer=True, qa_level=1))
             local = create_local_site(None, site, f"L{i}", f"Local {i}")
-            from datetime import date
-
-            create_period(None, site, f"Period {i}", date(2020, 1, 1), date(2021, 1, 1),
-                          "cfsr-round4", [local])
-            record(None, "test.entry", local, f"entry {i}", site=site, before={"a": 1},
-                   after={"a": 2})
+            create_period(
+                None,
+                site,
+                f"Period {i}",
+                date(2020, 1, 1),
+                date(2021, 1, 1),
+                "cfsr-round4",
+                [local],
+            )
+            record(
+                None, "test.entry", local, f"entry {i}", site=site, before={"a": 1}, after={"a": 2}
+            )
+            create_case(
+                None,
+                period,
+                CaseFacts(
+                    f"GROW-{i}",
+                    "foster_care",
+                    period.local_sites[0],
+                    "G.G.",
+                    pur_start=date(2026, 5, 1),
+                    reviewers=[user],
+                ),
+            )
         db.session.commit()
 
 
-@pytest.mark.parametrize("url", [
-    "/demo/cqi/",
-    "/demo/cqi/admin/users",
-    "/demo/cqi/periods",
-    "/demo/cqi/local-sites",
-    "/demo/cqi/admin/audit",
-    "/",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/demo/cqi/",
+        "/demo/cqi/admin/users",
+        "/demo/cqi/periods",
+        "/demo/cqi/local-sites",
+        "/demo/cqi/admin/audit",
+        "/demo/cqi/cases",
+        "/",
+    ],
+)
 def test_page_query_count_does_not_grow_with_rows(demo, client, url):
     login(client, "admin")
     client.get(url)  # warm up what is cached per process
@@ -69,3 +96,29 @@ def test_page_query_count_does_not_grow_with_rows(demo, client, url):
         assert client.get(url).status_code == 200
     assert len(large) == len(small), "\n".join(large)
     assert len(small) <= 12
+
+
+def test_case_and_item_pages_query_count_does_not_grow_with_answers(demo, client):
+    from tests.ratings.test_completeness import _fill
+    from tests.ratings.test_item_pages import _case_of
+
+    case_id = _case_of(demo, "reviewer", case_type="foster_care")
+    login(client, "reviewer")
+    urls = [
+        f"/demo/cqi/cases/{case_id}",
+        f"/demo/cqi/cases/{case_id}/items/4",
+        f"/demo/cqi/cases/{case_id}/items/face",
+    ]
+    for url in urls:
+        client.get(url)
+    small = {}
+    for url in urls:
+        with counted(demo) as statements:
+            assert client.get(url).status_code == 200
+        small[url] = len(statements)
+    _fill(demo, case_id)
+    for url in urls:
+        with counted(demo) as statements:
+            assert client.get(url).status_code == 200
+        assert len(statements) == small[url], url
+        assert len(statements) <= 15, url

@@ -1,0 +1,1 @@
+"""Sampled cases: adding and importing them, assigning reviewers, listing them."""

@@ -1,0 +1,87 @@
+"""The facts of a case (number, type, child, dates, reviewers) and their checks."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func, select
+
+from review_app.accounts.models import User
+from review_app.cases.models import CASE_TYPES, Case
+from review_app.core.models import utcnow
+from review_app.extensions import db
+from review_app.members.models import Membership
+from review_app.periods.models import ReviewPeriod
+from review_app.sites.models import LocalSite
+
+EARLIEST, LATEST = date(1900, 1, 1), date(2100, 12, 31)
+
+
+@dataclass
+class CaseFacts:
+    """The facts of a case as entered or imported, before checks."""
+
+    case_number: str
+    case_type: str
+    local_site: LocalSite | None
+    child_name: str
+    child_birth_date: date | None = None
+    family_name: str = ""
+    opened_on: date | None = None
+    removal_on: date | None = None
+    closed_on: date | None = None
+    pur_start: date | None = None
+    reviewers: list[User] = field(default_factory=list)
+
+
+def check_facts(
+    period: ReviewPeriod, facts: CaseFacts, case_id: int | None = None
+) -> dict[str, str]:
+    """Return field -> message for every fault in the facts (empty when all is well)."""
+    errors = {}
+    number = facts.case_number.strip()
+    if not number or len(number) > 40:
+        errors["case_number"] = "Give a case number of at most 40 characters."
+    else:
+        taken = select(func.count()).where(Case.period_id == period.id, Case.case_number == number)
+        if case_id is not None:
+            taken = taken.where(Case.id != case_id)
+        if db.session.scalar(taken):
+            errors["case_number"] = f"Case {number} is already in this review period."
+    if facts.case_type not in CASE_TYPES:
+        errors["case_type"] = f"Choose {' or '.join(CASE_TYPES)}."
+    if facts.local_site is None or facts.local_site not in period.local_sites:
+        errors["local_site"] = "Choose one of the local sites this period samples from."
+    if not facts.child_name.strip() or len(facts.child_name) > 80:
+        errors["child_name"] = "Give the child's initials or a pseudonym (at most 80 characters)."
+    for name in ("child_birth_date", "opened_on", "removal_on", "closed_on", "pur_start"):
+        value = getattr(facts, name)
+        if value is not None and not EARLIEST <= value <= LATEST:
+            errors[name] = f"Give a date between {EARLIEST.year} and {LATEST.year}."
+    today = utcnow().date()
+    if facts.child_birth_date and facts.child_birth_date > today:
+        errors["child_birth_date"] = "The birth date cannot be in the future."
+    if facts.opened_on and facts.closed_on and facts.closed_on < facts.opened_on:
+        errors["closed_on"] = "The case cannot close before it opened."
+    if period.pur_start is None and facts.pur_start is None:
+        errors["pur_start"] = "This period has an open start: give this case's start date."
+    if facts.pur_start and facts.pur_start >= period.pur_end:
+        errors["pur_start"] = "The start must come before the period's end."
+    if len(facts.family_name) > 120:
+        errors["family_name"] = "Use at most 120 characters."
+    for user in facts.reviewers:
+        if not _is_reviewer(period, user):
+            errors["reviewers"] = f"{user.username} is not a reviewer on this site."
+    return errors
+
+
+def _is_reviewer(period: ReviewPeriod, user: User) -> bool:
+    return bool(
+        db.session.scalar(
+            select(func.count()).where(
+                Membership.site_id == period.site_id,
+                Membership.user_id == user.id,
+                Membership.is_active,
+                Membership.is_reviewer,
+            )
+        )
+    )

@@ -1,0 +1,90 @@
+"""Cases and their reviewer assignments."""
+
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from review_app.accounts.models import User
+from review_app.core.models import utcnow
+from review_app.extensions import db
+from review_app.periods.models import ReviewPeriod
+from review_app.sites.models import LocalSite
+
+CASE_TYPES = {"foster_care": "Foster care", "in_home": "In-home services"}
+STATUS_LABELS = {
+    "in_progress": "In progress",
+    "submitted": "Submitted for QA",
+}
+
+
+class Case(db.Model):
+    """A sampled case of a review period, rated by its assigned reviewers."""
+
+    __tablename__ = "cases"
+    __table_args__ = (
+        UniqueConstraint("period_id", "case_number"),
+        Index("ix_cases_site_status", "site_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Kept beside period_id so every site-scoped query filters one column.
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    period_id: Mapped[int] = mapped_column(ForeignKey("review_periods.id"), index=True)
+    local_site_id: Mapped[int] = mapped_column(ForeignKey("local_sites.id"), index=True)
+    case_number: Mapped[str] = mapped_column(String(40))
+    case_type: Mapped[str] = mapped_column(String(20))
+    child_name: Mapped[str] = mapped_column(String(80))
+    child_birth_date: Mapped[date | None]
+    family_name: Mapped[str] = mapped_column(String(120), default="")
+    opened_on: Mapped[date | None]
+    removal_on: Mapped[date | None]
+    closed_on: Mapped[date | None]
+    # For periods with an open start: this case's start of the period under review.
+    pur_start: Mapped[date | None]
+    status: Mapped[str] = mapped_column(String(20), default="in_progress")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    submitted_at: Mapped[datetime | None]
+
+    period: Mapped[ReviewPeriod] = relationship()
+    local_site: Mapped[LocalSite] = relationship()
+    assignments: Mapped[list["Assignment"]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="Assignment.id"
+    )
+
+    @property
+    def reviewers(self) -> list[User]:
+        return [assignment.user for assignment in self.assignments]
+
+    @property
+    def case_type_label(self) -> str:
+        return CASE_TYPES.get(self.case_type, self.case_type)
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status)
+
+    @property
+    def effective_pur_start(self) -> date | None:
+        return self.period.pur_start or self.pur_start
+
+    def __repr__(self) -> str:
+        return f"<Case {self.case_number!r} of period {self.period_id}>"
+
+
+class Assignment(db.Model):
+    """A reviewer assigned to a case (cases are usually rated by a pair)."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (UniqueConstraint("case_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="assignments")
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Assignment case={self.case_id} user={self.user_id}>"

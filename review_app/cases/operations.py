@@ -1,0 +1,179 @@
+"""Every change to cases: adding, importing, editing, assigning, submitting."""
+
+from review_app.accounts.models import User
+from review_app.audit.operations import record
+from review_app.cases.facts import CaseFacts, check_facts
+from review_app.cases.importing import check_rows, read_table
+from review_app.cases.models import Assignment, Case
+from review_app.core.errors import OperationError
+from review_app.core.models import utcnow
+from review_app.extensions import db
+from review_app.instruments.catalog import get_instrument
+from review_app.periods.models import ReviewPeriod
+from review_app.ratings import queries
+from review_app.ratings.models import FACE_SHEET, Answer, ItemReview
+from review_app.ratings.operations import recalculate
+
+
+def snapshot(case: Case) -> dict:
+    return {
+        "case_number": case.case_number,
+        "case_type": case.case_type,
+        "local_site": case.local_site.code if case.local_site else None,
+        "child_name": case.child_name,
+        "child_birth_date": case.child_birth_date,
+        "family_name": case.family_name,
+        "opened_on": case.opened_on,
+        "removal_on": case.removal_on,
+        "closed_on": case.closed_on,
+        "pur_start": case.pur_start,
+        "status": case.status,
+        "reviewers": sorted(user.username for user in case.reviewers),
+    }
+
+
+def _prefill(case: Case, instrument) -> dict[str, Answer]:
+    rows = {}
+    for question in instrument.definition.face_sheet:
+        value = getattr(case, question.prefill_from) if question.prefill_from else None
+        if value is not None:
+            rows[question.id] = Answer(
+                case_id=case.id, question_id=question.id, value=value.isoformat()
+            )
+            db.session.add(rows[question.id])
+    return rows
+
+
+def create_case(actor: User | None, period: ReviewPeriod, facts: CaseFacts) -> Case:
+    """Add a case to a period, with its items to rate; raise OperationError on bad facts."""
+    if not period.is_open:
+        raise OperationError("This review period is closed: reopen it to add cases.")
+    errors = check_facts(period, facts)
+    if errors:
+        raise OperationError(next(iter(errors.values())), next(iter(errors)))
+    return _add(actor, period, facts)
+
+
+def _add(actor: User | None, period: ReviewPeriod, facts: CaseFacts) -> Case:
+    instrument = get_instrument(period.instrument_version)
+    case = Case(
+        site_id=period.site_id,
+        period=period,
+        local_site=facts.local_site,
+        case_number=facts.case_number.strip(),
+        case_type=facts.case_type,
+        child_name=facts.child_name.strip(),
+        child_birth_date=facts.child_birth_date,
+        family_name=facts.family_name.strip(),
+        opened_on=facts.opened_on,
+        removal_on=facts.removal_on,
+        closed_on=facts.closed_on,
+        pur_start=facts.pur_start if period.pur_start is None else None,
+    )
+    case.assignments = [Assignment(user=user) for user in dict.fromkeys(facts.reviewers)]
+    db.session.add(case)
+    db.session.flush()
+    reviews = {FACE_SHEET: ItemReview(case_id=case.id, item_id=FACE_SHEET)}
+    db.session.add(reviews[FACE_SHEET])
+    recalculate(case, instrument, _prefill(case, instrument), reviews)
+    record(
+        actor,
+        "case.create",
+        case,
+        f"Added case {case.case_number}",
+        site=period.site,
+        after=snapshot(case),
+    )
+    return case
+
+
+def update_case(actor: User | None, case: Case, facts: CaseFacts) -> None:
+    """Change a case's facts and reviewers."""
+    errors = check_facts(case.period, facts, case.id)
+    if errors:
+        raise OperationError(next(iter(errors.values())), next(iter(errors)))
+    before = snapshot(case)
+    for name in ("case_type", "child_birth_date", "opened_on", "removal_on", "closed_on"):
+        setattr(case, name, getattr(facts, name))
+    case.case_number, case.child_name = facts.case_number.strip(), facts.child_name.strip()
+    case.family_name, case.local_site = facts.family_name.strip(), facts.local_site
+    if case.period.pur_start is None:
+        case.pur_start = facts.pur_start
+    _set_reviewers(case, facts.reviewers)
+    if before["case_type"] != case.case_type:
+        recalculate(
+            case,
+            get_instrument(case.period.instrument_version),
+            queries.answers(case),
+            queries.item_reviews(case),
+        )
+    if before != snapshot(case):
+        record(
+            actor,
+            "case.update",
+            case,
+            f"Edited case {case.case_number}",
+            site=case.period.site,
+            before=before,
+            after=snapshot(case),
+        )
+
+
+def _set_reviewers(case: Case, reviewers: list[User]) -> None:
+    wanted = {user.id: user for user in reviewers}
+    case.assignments = [a for a in case.assignments if a.user_id in wanted]
+    have = {a.user_id for a in case.assignments}
+    case.assignments.extend(
+        Assignment(user=user) for uid, user in wanted.items() if uid not in have
+    )
+
+
+def submit_case(actor: User, case: Case, gaps: list) -> None:
+    """Send a complete case to QA."""
+    if case.status != "in_progress":
+        raise OperationError(
+            f"This case is {case.status_label.lower()}, so it cannot be submitted."
+        )
+    if gaps:
+        raise OperationError(
+            f"The case is not complete: {len(gaps)} thing(s) are missing. "
+            "The list below links to each."
+        )
+    before = snapshot(case)
+    case.status, case.submitted_at = "submitted", utcnow()
+    record(
+        actor,
+        "case.submit",
+        case,
+        f"Submitted case {case.case_number} for QA",
+        site=case.period.site,
+        before=before,
+        after=snapshot(case),
+    )
+
+
+def import_cases(
+    actor: User | None, period: ReviewPeriod, filename: str, data: bytes
+) -> tuple[list[Case], list[str]]:
+    """Add every case in a CSV or XLSX sample, or none when any row is bad.
+
+    Return the cases added and the list of bad rows (empty on success).
+    """
+    if not period.is_open:
+        raise OperationError("This review period is closed: reopen it to add cases.")
+    rows = read_table(filename, data)
+    if not rows:
+        return [], ["The file has a header but no rows."]
+    facts_list, errors = check_rows(period, rows)
+    if errors:
+        return [], errors
+    cases = [_add(actor, period, facts) for facts in facts_list]
+    record(
+        actor,
+        "case.import",
+        period,
+        f"Imported {len(cases)} case(s) into {period.name}",
+        site=period.site,
+        after={"cases": [case.case_number for case in cases]},
+    )
+    return cases, []

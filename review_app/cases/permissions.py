@@ -1,0 +1,39 @@
+"""Object checks on a case, after the route has checked the site role."""
+
+from flask_login import current_user
+
+from review_app.cases.models import Case
+from review_app.cases.queries import is_assigned
+from review_app.core.access import has_site_role
+
+EDITABLE_STATUSES = {"in_progress"}
+
+
+def can_view(case: Case) -> bool:
+    """Administrators, QA and observers read every case of the site; reviewers their own."""
+    return has_site_role(case.site_id, "state_admin", "qa", "observer") or (
+        has_site_role(case.site_id, "reviewer") and is_assigned(case, current_user.id)
+    )
+
+
+def can_rate(case: Case) -> bool:
+    """An assigned reviewer edits while the case is in progress and its period open."""
+    return (
+        has_site_role(case.site_id, "reviewer")
+        and is_assigned(case, current_user.id)
+        and case.status in EDITABLE_STATUSES
+        and case.period.is_open
+    )
+
+
+def why_not_rate(case: Case) -> str:
+    """Say in words why the current user cannot edit the case."""
+    if not is_assigned(case, current_user.id):
+        return "Only the case's assigned reviewers can change its answers."
+    if not case.period.is_open:
+        return "The review period is closed."
+    return f"The case is {case.status_label.lower()}; it can no longer be edited here."
+
+
+def can_manage(case: Case) -> bool:
+    return has_site_role(case.site_id, "state_admin")

@@ -1,0 +1,217 @@
+"""Case lists, one case's page, and adding, importing and editing cases."""
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from review_app.cases import operations, queries
+from review_app.cases.facts import CaseFacts
+from review_app.cases.forms import CaseForm, CaseImportForm
+from review_app.cases.models import CASE_TYPES, STATUS_LABELS, Case
+from review_app.cases.permissions import can_manage, can_rate, can_view, why_not_rate
+from review_app.core.access import has_site_role, site_roles
+from review_app.core.errors import OperationError
+from review_app.core.forms import ConfirmForm
+from review_app.core.sitectx import site_blueprint
+from review_app.core.views import page_number, show_error
+from review_app.extensions import db
+from review_app.instruments.catalog import get_instrument
+from review_app.instruments.engine import ITEM_LABELS, OUTCOME_LABELS, rate_case
+from review_app.periods.models import ReviewPeriod
+from review_app.periods.queries import periods as site_periods
+from review_app.ratings import queries as rating_queries
+from review_app.ratings.completeness import gaps
+from review_app.sites.models import LocalSite
+from review_app.sites.queries import local_sites
+
+bp = site_blueprint("cases", __name__, "/cases")
+PER_PAGE = 50
+FACT_FIELDS = {"local_site": "local_site_id", "reviewers": "reviewer_ids"}
+
+
+def load_case(case_id: int) -> Case:
+    """Load a case of the current site that the user may read, or 404/403."""
+    case = queries.case_with_details(case_id)
+    if case is None or case.site_id != g.site.id:
+        abort(404)
+    if not can_view(case):
+        abort(403)
+    return case
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
+def _filters() -> queries.CaseFilters:
+    sees_all = has_site_role(g.site.id, "state_admin", "qa", "observer")
+    return queries.CaseFilters(
+        period_id=_int_arg("period"),
+        local_site_id=_int_arg("local_site"),
+        case_type=request.args.get("type", "") if request.args.get("type") in CASE_TYPES else "",
+        status=request.args.get("status", "")
+        if request.args.get("status") in STATUS_LABELS
+        else "",
+        reviewer_id=_int_arg("reviewer"),
+        only_assigned_to=None if sees_all else current_user.id,
+        sort=request.args.get("sort", "case"),
+        descending=request.args.get("dir") == "desc",
+    )
+
+
+def _list(template: str, filters: queries.CaseFilters):
+    page = page_number()
+    rows, total = queries.cases(g.site, filters, page, PER_PAGE)
+    return render_template(
+        template,
+        rows=rows,
+        total=total,
+        page=page,
+        per_page=PER_PAGE,
+        filters=filters,
+        periods=site_periods(g.site),
+        local_sites=local_sites(g.site),
+        reviewers=queries.reviewers(g.site),
+        case_types=CASE_TYPES,
+        statuses=STATUS_LABELS,
+        can_add=has_site_role(g.site.id, "state_admin"),
+    )
+
+
+@bp.route("")
+@site_roles("member")
+def index():
+    return _list("cases/index.html", _filters())
+
+
+@bp.route("/mine")
+@site_roles("reviewer")
+def mine():
+    filters = _filters()
+    filters.only_assigned_to = current_user.id
+    return _list("cases/mine.html", filters)
+
+
+@bp.route("/<int:case_id>")
+@site_roles("member")
+def show(case_id: int):
+    case = load_case(case_id)
+    instrument = get_instrument(case.period.instrument_version)
+    rows, reviews = rating_queries.answers(case), rating_queries.item_reviews(case)
+    ratings = rate_case(instrument, case.case_type, rating_queries.answer_values(rows))
+    return render_template(
+        "cases/show.html",
+        case=case,
+        instrument=instrument,
+        ratings=ratings,
+        reviews=reviews,
+        gaps=gaps(instrument, ratings, rows, reviews),
+        item_labels=ITEM_LABELS,
+        outcome_labels=OUTCOME_LABELS,
+        editable=can_rate(case),
+        reason=why_not_rate(case),
+        can_manage=can_manage(case),
+        confirm_form=ConfirmForm(),
+        answers=rows,
+    )
+
+
+def _case_form(case: Case | None) -> CaseForm:
+    form = CaseForm(obj=case)
+    periods = [p for p in site_periods(g.site) if p.is_open or (case and p.id == case.period_id)]
+    form.period_id.choices = [SelectChoice(p.id, p.name) for p in periods]
+    form.local_site_id.choices = [
+        SelectChoice(local.id, f"{local.name} ({local.code})") for local in local_sites(g.site)
+    ]
+    form.reviewer_ids.choices = [
+        SelectChoice(u.id, f"{u.display_name} ({u.username})") for u in queries.reviewers(g.site)
+    ]
+    if case is not None and request.method == "GET":
+        form.reviewer_ids.data = [a.user_id for a in case.assignments]
+    return form
+
+
+def _facts(form: CaseForm) -> CaseFacts:
+    local = db.session.get(LocalSite, form.local_site_id.data)
+    reviewers = {u.id: u for u in queries.reviewers(g.site)}
+    return CaseFacts(
+        case_number=form.case_number.data or "",
+        case_type=form.case_type.data or "",
+        local_site=local if local is not None and local.site_id == g.site.id else None,
+        child_name=form.child_name.data or "",
+        child_birth_date=form.child_birth_date.data,
+        family_name=form.family_name.data or "",
+        opened_on=form.opened_on.data,
+        removal_on=form.removal_on.data,
+        closed_on=form.closed_on.data,
+        pur_start=form.pur_start.data,
+        reviewers=[reviewers[i] for i in form.reviewer_ids.data or [] if i in reviewers],
+    )
+
+
+def _period(period_id: int) -> ReviewPeriod:
+    period = db.session.get(ReviewPeriod, period_id)
+    if period is None or period.site_id != g.site.id:
+        abort(404)
+    return period
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@site_roles("state_admin")
+def new():
+    form = _case_form(None)
+    if form.validate_on_submit():
+        try:
+            case = operations.create_case(current_user, _period(form.period_id.data), _facts(form))
+        except OperationError as error:
+            show_error(form, error, FACT_FIELDS)
+        else:
+            db.session.commit()
+            flash(f"Case {case.case_number} added.", "success")
+            return redirect(url_for("cases.show", case_id=case.id))
+    return render_template("cases/form.html", form=form, case=None), 422 if form.errors else 200
+
+
+@bp.route("/<int:case_id>/edit", methods=["GET", "POST"])
+@site_roles("state_admin")
+def edit(case_id: int):
+    case = load_case(case_id)
+    form = _case_form(case)
+    if request.method == "GET":
+        form.period_id.data = case.period_id
+        form.local_site_id.data = case.local_site_id
+    form.period_id.data = case.period_id  # a case stays in its period
+    if form.validate_on_submit():
+        try:
+            operations.update_case(current_user, case, _facts(form))
+        except OperationError as error:
+            show_error(form, error, FACT_FIELDS)
+        else:
+            db.session.commit()
+            flash(f"Case {case.case_number} saved.", "success")
+            return redirect(url_for("cases.show", case_id=case.id))
+    return render_template("cases/form.html", form=form, case=case), 422 if form.errors else 200
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@site_roles("state_admin")
+def import_file():
+    form = CaseImportForm()
+    form.period_id.choices = [SelectChoice(p.id, p.name) for p in site_periods(g.site) if p.is_open]
+    errors: list[str] = []
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            cases, errors = operations.import_cases(
+                current_user, _period(form.period_id.data), upload.filename or "", upload.read()
+            )
+        except OperationError as error:
+            show_error(form, error)
+        else:
+            if not errors:
+                db.session.commit()
+                flash(f"{len(cases)} case(s) imported.", "success")
+                return redirect(url_for("cases.index", period=form.period_id.data))
+    status = 422 if form.errors or errors else 200
+    return render_template("cases/import.html", form=form, errors=errors), status

@@ -1,0 +1,1 @@
+"""Rating a case on its instrument: answers, narratives, rationales, calculated ratings."""

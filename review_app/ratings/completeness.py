@@ -1,0 +1,62 @@
+"""What a case still lacks before it can be submitted: answers, narratives, rationales."""
+
+from dataclasses import dataclass
+
+from review_app.instruments.engine import ANI, STRENGTH, CaseRatings
+from review_app.instruments.model import Instrument
+from review_app.ratings.models import FACE_SHEET, Answer, ItemReview
+
+
+@dataclass(frozen=True)
+class Gap:
+    item_id: str  # FACE_SHEET for the face sheet
+    question_id: str | None
+    message: str
+
+    @property
+    def anchor(self) -> str:
+        return f"q-{self.question_id}" if self.question_id else "rationale"
+
+
+def gaps(
+    instrument: Instrument,
+    ratings: CaseRatings,
+    rows: dict[str, Answer],
+    reviews: dict[str, ItemReview],
+) -> list[Gap]:
+    """List every missing answer, narrative and rationale, in instrument order."""
+    evaluation = ratings.evaluation
+    found = []
+    for question in instrument.definition.face_sheet:
+        if (
+            question.id in evaluation.asked
+            and not question.optional
+            and question.id not in evaluation.answers
+        ):
+            found.append(Gap(FACE_SHEET, question.id, f"Face sheet: answer “{question.text}”"))
+    for item in instrument.definition.items:
+        result = ratings.items[item.id]
+        label = f"Item {item.number}"
+        for question_id in result.missing:
+            found.append(
+                Gap(
+                    item.id,
+                    question_id,
+                    f"{label}: answer {question_id}, “{instrument.questions[question_id].text}”",
+                )
+            )
+        for question in instrument.item_questions(item):
+            value = evaluation.answers.get(question.id)
+            row = rows.get(question.id)
+            if value in question.narrative_answers and not (row and row.narrative.strip()):
+                found.append(
+                    Gap(
+                        item.id,
+                        question.id,
+                        f"{label}: explain the answer “{value}” to {question.id}",
+                    )
+                )
+        review = reviews.get(item.id)
+        if result.rating in (STRENGTH, ANI) and not (review and review.rationale.strip()):
+            found.append(Gap(item.id, None, f"{label}: write the rationale for the rating"))
+    return found

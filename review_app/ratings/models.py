@@ -1,0 +1,68 @@
+"""Answers, item reviews and outcome ratings of a case."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from review_app.core.models import utcnow
+from review_app.extensions import db
+
+FACE_SHEET = "face"  # the item id under which face sheet edits are versioned
+
+
+class Answer(db.Model):
+    """One question's answer on a case, with its narrative where one is needed."""
+
+    __tablename__ = "answers"
+    __table_args__ = (UniqueConstraint("case_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    question_id: Mapped[str] = mapped_column(String(40))
+    value: Mapped[Any] = mapped_column(JSON, nullable=True)
+    narrative: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    def __repr__(self) -> str:
+        return f"<Answer case={self.case_id} {self.question_id}={self.value!r}>"
+
+
+class ItemReview(db.Model):
+    """An item of a case: its calculated rating, the rationale, and an edit counter.
+
+    ``lock_version`` grows with every save, so two reviewers saving the same
+    item from the same starting point cannot overwrite each other.
+    """
+
+    __tablename__ = "item_reviews"
+    __table_args__ = (UniqueConstraint("case_id", "item_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    item_id: Mapped[str] = mapped_column(String(40))
+    rating: Mapped[str] = mapped_column(String(20), default="incomplete")
+    rationale: Mapped[str] = mapped_column(Text, default="")
+    lock_version: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    def __repr__(self) -> str:
+        return f"<ItemReview case={self.case_id} item={self.item_id} {self.rating}>"
+
+
+class OutcomeRating(db.Model):
+    """An outcome's calculated rating on a case, kept for reports."""
+
+    __tablename__ = "outcome_ratings"
+    __table_args__ = (UniqueConstraint("case_id", "outcome_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    outcome_id: Mapped[str] = mapped_column(String(40))
+    rating: Mapped[str] = mapped_column(String(30), default="incomplete")
+
+    def __repr__(self) -> str:
+        return f"<OutcomeRating case={self.case_id} {self.outcome_id}={self.rating}>"

@@ -1,0 +1,170 @@
+"""Every change to a case's answers and ratings."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import update
+
+from review_app.accounts.models import User
+from review_app.audit.operations import record
+from review_app.cases.models import Case
+from review_app.core.errors import OperationError
+from review_app.extensions import db
+from review_app.instruments.answers import AnswerError, parse
+from review_app.instruments.engine import CaseRatings, rate_case
+from review_app.instruments.model import Instrument
+from review_app.instruments.schema import Question
+from review_app.ratings import queries
+from review_app.ratings.models import FACE_SHEET, Answer, ItemReview, OutcomeRating
+
+MAX_NARRATIVE = 4000
+MAX_RATIONALE = 8000
+
+
+class AnswerErrors(OperationError):
+    """Some answers do not fit their questions; nothing was saved."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(f"{len(errors)} answer(s) need fixing; nothing was saved.")
+        self.errors = errors
+
+
+class EditConflict(OperationError):
+    """Someone else saved the same item first; nothing was saved."""
+
+    def __init__(self, theirs: dict[str, Any], their_rationale: str, by: str):
+        super().__init__(
+            f"{by} saved this item while you were editing it. Nothing of yours was "
+            "saved: compare the two versions below, then save again."
+        )
+        self.theirs, self.their_rationale, self.by = theirs, their_rationale, by
+
+
+@dataclass
+class ItemInput:
+    """What a reviewer sent for one item (raw, before checks)."""
+
+    answers: dict[str, Any]
+    # The questions that were on the page; others keep their stored answers.
+    shown: set[str] = field(default_factory=set)
+    narratives: dict[str, str] = field(default_factory=dict)
+    rationale: str = ""
+    lock_version: int = 0
+
+
+def item_questions(instrument: Instrument, item_id: str) -> list[Question]:
+    if item_id == FACE_SHEET:
+        return list(instrument.definition.face_sheet)
+    return instrument.item_questions(instrument.items[item_id])
+
+
+def _check(instrument: Instrument, questions: list[Question], data: ItemInput) -> dict[str, Any]:
+    errors, clean = {}, {}
+    for question in questions:
+        try:
+            clean[question.id] = parse(instrument, question, data.answers.get(question.id))
+        except AnswerError as error:
+            errors[question.id] = str(error)
+        narrative = data.narratives.get(question.id, "")
+        if len(narrative) > MAX_NARRATIVE:
+            errors[f"{question.id}__narrative"] = f"Use at most {MAX_NARRATIVE} characters."
+    if len(data.rationale) > MAX_RATIONALE:
+        errors["rationale"] = f"Use at most {MAX_RATIONALE} characters."
+    if errors:
+        raise AnswerErrors(errors)
+    return clean
+
+
+def _claim(case: Case, review: ItemReview, expected: int, actor: User | None) -> None:
+    """Take the next edit number, or raise EditConflict when someone saved in between."""
+    claimed = db.session.execute(
+        update(ItemReview)
+        .where(ItemReview.id == review.id, ItemReview.lock_version == expected)
+        .values(lock_version=expected + 1, updated_by_id=actor.id if actor else None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        db.session.refresh(review)
+        current = queries.answers(case)
+        by = db.session.get(User, review.updated_by_id)
+        raise EditConflict(
+            {qid: row.value for qid, row in current.items()},
+            review.rationale,
+            by.display_name if by else "Someone",
+        )
+    db.session.refresh(review)
+
+
+def save_item(
+    actor: User | None, case: Case, instrument: Instrument, item_id: str, data: ItemInput
+) -> CaseRatings:
+    """Save an item's answers, narratives and rationale, then recalculate the case's ratings."""
+    questions = [q for q in item_questions(instrument, item_id) if q.id in data.shown]
+    clean = _check(instrument, questions, data)
+    reviews = queries.item_reviews(case)
+    review = reviews[item_id]
+    _claim(case, review, data.lock_version, actor)
+    old_rating = review.rating
+    rows = queries.answers(case)
+    before, after = {}, {}
+    for question in questions:
+        row = rows.get(question.id)
+        old = (row.value, row.narrative) if row else (None, "")
+        new = (clean[question.id], data.narratives.get(question.id, "").strip())
+        if old == new:
+            continue
+        before[question.id], after[question.id] = _shown(old), _shown(new)
+        if row is None:
+            row = Answer(case_id=case.id, question_id=question.id)
+            db.session.add(row)
+            rows[question.id] = row
+        row.value, row.narrative = new
+        row.updated_by_id = actor.id if actor else None
+    rationale = data.rationale.strip()
+    if item_id != FACE_SHEET and rationale != review.rationale:
+        before["rationale"], after["rationale"] = review.rationale, rationale
+        review.rationale = rationale
+    ratings = recalculate(case, instrument, rows, reviews)
+    if item_id != FACE_SHEET and ratings.items[item_id].rating != old_rating:
+        before["rating"], after["rating"] = old_rating, ratings.items[item_id].rating
+    label = "Face sheet" if item_id == FACE_SHEET else f"Item {instrument.items[item_id].number}"
+    record(
+        actor,
+        "case.item_save",
+        case,
+        f"{label} of case {case.case_number} saved",
+        site=case_site(case),
+        before=before,
+        after=after,
+    )
+    return ratings
+
+
+def _shown(pair: tuple) -> Any:
+    value, narrative = pair
+    return {"answer": value, "narrative": narrative} if narrative else value
+
+
+def case_site(case: Case):
+    return case.period.site
+
+
+def recalculate(
+    case: Case, instrument: Instrument, rows: dict[str, Answer], reviews: dict[str, ItemReview]
+) -> CaseRatings:
+    """Rate the case from its answers and store every item and outcome rating."""
+    ratings = rate_case(instrument, case.case_type, queries.answer_values(rows))
+    for item_id, result in ratings.items.items():
+        review = reviews.get(item_id)
+        if review is None:
+            review = ItemReview(case_id=case.id, item_id=item_id)
+            db.session.add(review)
+            reviews[item_id] = review
+        review.rating = result.rating
+    stored = queries.outcome_ratings(case)
+    for outcome_id, rating in ratings.outcomes.items():
+        if outcome_id not in stored:
+            db.session.add(OutcomeRating(case_id=case.id, outcome_id=outcome_id, rating=rating))
+        else:
+            stored[outcome_id].rating = rating
+    return ratings

@@ -1,0 +1,120 @@
+"""Importing a case sample: every row or none, each bad row named."""
+
+import io
+
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import func, select
+
+from review_app.cases.models import Case
+from review_app.extensions import db
+from review_app.periods.models import ReviewPeriod
+from review_app.sites.queries import site_by_slug
+from tests.conftest import login
+
+HEADER = "case_number,case_type,local_site,child_name,child_birth_date,opened_on,reviewers\n"
+
+
+def _period_id(app, kind="cfsr") -> int:
+    with app.app_context():
+        return db.session.scalar(
+            select(ReviewPeriod.id).where(ReviewPeriod.site_id == site_by_slug("demo", kind).id)
+        )
+
+
+def _count(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count(Case.id)))
+
+
+def _upload(client, app, content: bytes, name="sample.csv", kind="cfsr"):
+    return client.post(
+        f"/demo/{kind}/cases/import",
+        data={"period_id": str(_period_id(app, kind)), "file": (io.BytesIO(content), name)},
+        content_type="multipart/form-data",
+    )
+
+
+@pytest.fixture
+def admin(demo):
+    client = demo.test_client()
+    login(client, "admin")
+    return client
+
+
+def test_a_good_csv_adds_every_case_with_its_reviewers(demo, admin):
+    before = _count(demo)
+    csv = (
+        HEADER + "N-1,foster_care,001,A.A.,2015-01-02,2025-03-04,reviewer reviewer2\n"
+        "N-2,in-home,Baker County,B.B.,03/04/2018,,reviewer\n"
+    ).encode()
+    response = _upload(admin, demo, csv)
+    assert response.status_code == 302
+    assert _count(demo) == before + 2
+    page = admin.get(response.location).get_data(as_text=True)
+    assert "2 case(s) imported" in page and "N-1" in page and "Robin Reviewer" in page
+
+
+def test_bad_rows_are_each_listed_and_nothing_is_imported(demo, admin):
+    before = _count(demo)
+    csv = (
+        HEADER
+        + "N-1,foster_care,001,A.A.,2015-01-02,,reviewer\n"
+        + "N-2,fostering,001,B.B.,,,\n"
+        + "N-3,in_home,999,C.C.,,,\n"
+        + "N-1,in_home,001,D.D.,,,\n"
+        + "N-5,in_home,001,,31/31/2020,,\n"
+        + "N-6,in_home,001,F.F.,,,nobody\n"
+        + "N-7,in_home,001,G.G.,2090-01-01,,observer\n"
+    ).encode()
+    response = _upload(admin, demo, csv)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Nothing was imported: 6 rows to fix" in page
+    for expected in (
+        "Line 3: case_type",
+        "Line 4: local_site",
+        "Line 5: case_number: N-1 appears twice",
+        "Line 6: child_birth_date",
+        "Line 7: reviewers: no user nobody",
+        "Line 8: child_birth_date: The birth date cannot be in the future",
+        "observer is not a reviewer",
+    ):
+        assert expected in page, expected
+    assert _count(demo) == before
+
+
+def test_an_xlsx_sample_imports_too(demo, admin):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["case_number", "case_type", "local_site", "child_name", "opened_on"])
+    from datetime import datetime
+
+    sheet.append(["X-1", "foster_care", "002", "Q.Q.", datetime(2025, 6, 1)])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    before = _count(demo)
+    assert _upload(admin, demo, buffer.getvalue(), "sample.xlsx").status_code == 302
+    assert _count(demo) == before + 1
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        (b"\xff\xfe\x00bad", "s.csv", "not UTF-8"),
+        (b"", "s.csv", "The file is empty"),
+        (b"case_number,colour\n1,red\n", "s.csv", "missing column(s) case_type"),
+        (b"not a workbook", "s.xlsx", "not a readable .xlsx"),
+        (HEADER.encode(), "s.csv", "has a header but no rows"),
+    ],
+)
+def test_an_unreadable_file_gets_a_clear_message(demo, admin, content, name, message):
+    response = _upload(admin, demo, content, name)
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+
+
+def test_a_period_with_an_open_start_needs_each_cases_start(demo, admin):
+    csv = (HEADER + "N-1,foster_care,001,A.A.,,,\n").encode()
+    page = _upload(admin, demo, csv, kind="cqi").get_data(as_text=True)
+    assert "open start" in page

@@ -1,0 +1,120 @@
+"""A case lists everything still missing, and goes to QA only when complete."""
+
+from sqlalchemy import select
+
+from review_app.cases.models import Case
+from review_app.extensions import db
+from review_app.instruments.catalog import get_instrument
+from review_app.ratings import queries
+from review_app.ratings.models import FACE_SHEET
+from review_app.ratings.operations import ItemInput, item_questions, save_item
+from tests.conftest import login
+from tests.ratings.helpers import complete_answers
+from tests.ratings.test_item_pages import SITE, _case_of
+
+
+def _fill(app, case_id: int, overrides: dict | None = None, skip_rationale: str = "") -> None:
+    """Answer every asked question of the case, with narratives and rationales."""
+    with app.app_context():
+        case = db.session.get(Case, case_id)
+        instrument = get_instrument(case.period.instrument_version)
+        answers = complete_answers(instrument, case.case_type, overrides)
+        for item_id in [FACE_SHEET, *instrument.items]:
+            questions = item_questions(instrument, item_id)
+            review = queries.item_reviews(case)[item_id]
+            narratives = {q.id: "explained" for q in questions}
+            rationale = "" if item_id == skip_rationale else "Rated from the file and interviews."
+            save_item(
+                None,
+                case,
+                instrument,
+                item_id,
+                ItemInput(
+                    {q.id: answers.get(q.id) for q in questions},
+                    {q.id for q in questions},
+                    narratives,
+                    rationale,
+                    review.lock_version,
+                ),
+            )
+        db.session.commit()
+
+
+def test_the_completeness_check_lists_each_gap_with_a_link(demo):
+    case_id = _case_of(demo, "reviewer")
+    client = demo.test_client()
+    login(client, "reviewer")
+    page = client.get(f"{SITE}/cases/{case_id}").get_data(as_text=True)
+    assert "to finish before the case can be submitted" in page
+    assert f"/cases/{case_id}/items/1#q-1-app" in page
+    assert "Submit for QA" not in page
+
+
+def test_a_missing_rationale_is_listed(demo):
+    case_id = _case_of(demo, "reviewer")
+    _fill(demo, case_id, skip_rationale="3")
+    client = demo.test_client()
+    login(client, "reviewer")
+    page = client.get(f"{SITE}/cases/{case_id}").get_data(as_text=True)
+    assert "Item 3: write the rationale for the rating" in page
+    assert client.post(f"{SITE}/cases/{case_id}/submit").status_code == 302
+    with demo.app_context():
+        assert db.session.get(Case, case_id).status == "in_progress"
+
+
+def test_a_complete_case_is_submitted_and_then_locked(demo):
+    case_id = _case_of(demo, "reviewer", case_type="foster_care")
+    _fill(demo, case_id)
+    client = demo.test_client()
+    login(client, "reviewer")
+    page = client.get(f"{SITE}/cases/{case_id}").get_data(as_text=True)
+    assert "Every question, narrative and rationale is in place." in page
+    assert "Substantially Achieved" in page
+    response = client.post(f"{SITE}/cases/{case_id}/submit")
+    assert response.status_code == 302
+    page = client.get(response.location).get_data(as_text=True)
+    assert "is submitted for QA" in page and "Submitted for QA" in page
+    assert (
+        client.post(
+            f"{SITE}/cases/{case_id}/items/1", data={"lock_version": "99", "shown": "1-app"}
+        ).status_code
+        == 403
+    )
+    assert "Read only" in client.get(f"{SITE}/cases/{case_id}/items/1").get_data(as_text=True)
+
+
+def test_in_home_cases_rate_permanency_items_not_applicable(demo):
+    case_id = _case_of(demo, "reviewer", case_type="in_home") or _make_in_home(demo)
+    _fill(demo, case_id)
+    client = demo.test_client()
+    login(client, "reviewer")
+    page = client.get(f"{SITE}/cases/{case_id}").get_data(as_text=True)
+    for number in range(4, 12):
+        assert f"{number}: Not Applicable" in page
+
+
+def _make_in_home(app) -> int:
+    from review_app.cases.facts import CaseFacts
+    from review_app.cases.operations import create_case
+    from review_app.members.queries import user_by_username
+    from review_app.periods.models import ReviewPeriod
+    from review_app.sites.queries import site_by_slug
+
+    with app.app_context():
+        period = db.session.scalar(
+            select(ReviewPeriod).where(ReviewPeriod.site_id == site_by_slug("demo", "cqi").id)
+        )
+        case = create_case(
+            None,
+            period,
+            CaseFacts(
+                "IH-TEST-1",
+                "in_home",
+                period.local_sites[0],
+                "X.Y.",
+                pur_start=period.pur_end.replace(year=period.pur_end.year - 1),
+                reviewers=[user_by_username("reviewer")],
+            ),
+        )
+        db.session.commit()
+        return case.id
