@@ -53,11 +53,12 @@ def register_blueprints(app: Flask) -> None:
     from review_app.cases.views import bp as cases
     from review_app.members.views import bp as members
     from review_app.periods.views import bp as periods
+    from review_app.qa.views import bp as qa
     from review_app.ratings.views import bp as ratings
     from review_app.sites.views import bp as sites
     from review_app.system.views import bp as system
 
-    for blueprint in (accounts, sites, members, periods, audit, system, cases, ratings):
+    for blueprint in (accounts, sites, members, periods, audit, system, cases, ratings, qa):
         app.register_blueprint(blueprint)
 
 

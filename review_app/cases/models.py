@@ -15,6 +15,22 @@ CASE_TYPES = {"foster_care": "Foster care", "in_home": "In-home services"}
 STATUS_LABELS = {
     "in_progress": "In progress",
     "submitted": "Submitted for QA",
+    "qa1": "In QA, level 1",
+    "returned": "Returned to reviewer",
+    "qa2": "In QA, level 2",
+    "finalized": "Finalized",
+    "eliminated": "Eliminated",
+}
+# Reasons a case is taken out of the sample; "other" needs an explanation.
+ELIMINATION_REASONS = {
+    "unavailable": "Key people were unavailable or unwilling to be interviewed",
+    "out_of_area": "Parties moved out of the county or state",
+    "in_home_short": "In-home case open fewer than 60 days in the period under review",
+    "in_home_fc": "In-home case where a child was in foster care over 24 hours",
+    "fc_short": "Foster care case open under 24 hours",
+    "trial_visit": "Foster care case on a trial home visit for the whole period",
+    "duplicate": "The case was sampled twice",
+    "other": "Another reason (explain)",
 }
 
 
@@ -43,8 +59,14 @@ class Case(db.Model):
     # For periods with an open start: this case's start of the period under review.
     pur_start: Mapped[date | None]
     status: Mapped[str] = mapped_column(String(20), default="in_progress")
+    # Bumped by every status change, so two people acting at once cannot both win.
+    status_version: Mapped[int] = mapped_column(default=0)
+    status_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     submitted_at: Mapped[datetime | None]
+    finalized_at: Mapped[datetime | None]
+    elimination_reason: Mapped[str | None] = mapped_column(String(30))
+    elimination_note: Mapped[str] = mapped_column(String(1000), default="")
 
     period: Mapped[ReviewPeriod] = relationship()
     local_site: Mapped[LocalSite] = relationship()

@@ -6,7 +6,6 @@ from review_app.cases.facts import CaseFacts, check_facts
 from review_app.cases.importing import check_rows, read_table
 from review_app.cases.models import Assignment, Case
 from review_app.core.errors import OperationError
-from review_app.core.models import utcnow
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
 from review_app.periods.models import ReviewPeriod
@@ -125,30 +124,6 @@ def _set_reviewers(case: Case, reviewers: list[User]) -> None:
     have = {a.user_id for a in case.assignments}
     case.assignments.extend(
         Assignment(user=user) for uid, user in wanted.items() if uid not in have
-    )
-
-
-def submit_case(actor: User, case: Case, gaps: list) -> None:
-    """Send a complete case to QA."""
-    if case.status != "in_progress":
-        raise OperationError(
-            f"This case is {case.status_label.lower()}, so it cannot be submitted."
-        )
-    if gaps:
-        raise OperationError(
-            f"The case is not complete: {len(gaps)} thing(s) are missing. "
-            "The list below links to each."
-        )
-    before = snapshot(case)
-    case.status, case.submitted_at = "submitted", utcnow()
-    record(
-        actor,
-        "case.submit",
-        case,
-        f"Submitted case {case.case_number} for QA",
-        site=case.period.site,
-        before=before,
-        after=snapshot(case),
     )
 
 

@@ -5,8 +5,7 @@ from flask_login import current_user
 from review_app.cases.models import Case
 from review_app.cases.queries import is_assigned
 from review_app.core.access import has_site_role
-
-EDITABLE_STATUSES = {"in_progress"}
+from review_app.qa.workflow import EDITABLE
 
 
 def can_view(case: Case) -> bool:
@@ -21,7 +20,7 @@ def can_rate(case: Case) -> bool:
     return (
         has_site_role(case.site_id, "reviewer")
         and is_assigned(case, current_user.id)
-        and case.status in EDITABLE_STATUSES
+        and case.status in EDITABLE
         and case.period.is_open
     )
 

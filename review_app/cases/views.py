@@ -7,18 +7,20 @@ from wtforms.fields.choices import SelectChoice
 from review_app.cases import operations, queries
 from review_app.cases.facts import CaseFacts
 from review_app.cases.forms import CaseForm, CaseImportForm
-from review_app.cases.models import CASE_TYPES, STATUS_LABELS, Case
+from review_app.cases.models import CASE_TYPES, ELIMINATION_REASONS, STATUS_LABELS, Case
 from review_app.cases.permissions import can_manage, can_rate, can_view, why_not_rate
 from review_app.core.access import has_site_role, site_roles
 from review_app.core.errors import OperationError
-from review_app.core.forms import ConfirmForm
 from review_app.core.sitectx import site_blueprint
 from review_app.core.views import page_number, show_error
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
-from review_app.instruments.engine import ITEM_LABELS, OUTCOME_LABELS, rate_case
+from review_app.instruments.engine import ITEM_LABELS, OUTCOME_LABELS
 from review_app.periods.models import ReviewPeriod
 from review_app.periods.queries import periods as site_periods
+from review_app.qa import queries as qa_queries
+from review_app.qa import workflow
+from review_app.qa.forms import TransitionForm
 from review_app.ratings import queries as rating_queries
 from review_app.ratings.completeness import gaps
 from review_app.sites.models import LocalSite
@@ -98,8 +100,20 @@ def mine():
 def show(case_id: int):
     case = load_case(case_id)
     instrument = get_instrument(case.period.instrument_version)
-    rows, reviews = rating_queries.answers(case), rating_queries.item_reviews(case)
-    ratings = rate_case(instrument, case.case_type, rating_queries.answer_values(rows))
+    ratings, rows, reviews = rating_queries.case_ratings(case, instrument)
+    membership = next(m for m in g.memberships if m.site_id == g.site.id)
+    actions = [
+        workflow.ACTIONS[name]
+        for name in workflow.ACTIONS
+        if workflow.refusal(
+            name,
+            case,
+            membership.roles,
+            queries.is_assigned(case, current_user.id),
+            g.site.settings.qa_levels,
+        )
+        is None
+    ]
     return render_template(
         "cases/show.html",
         case=case,
@@ -112,8 +126,11 @@ def show(case_id: int):
         editable=can_rate(case),
         reason=why_not_rate(case),
         can_manage=can_manage(case),
-        confirm_form=ConfirmForm(),
         answers=rows,
+        actions=actions,
+        transition_form=TransitionForm(),
+        threads=qa_queries.threads(case),
+        elimination_reasons=ELIMINATION_REASONS,
     )
 
 

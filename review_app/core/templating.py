@@ -1,9 +1,10 @@
 """What every template can use: the current site, the user's sites, small filters."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from flask import Flask, g
 
+from review_app.cases.models import STATUS_LABELS
 from review_app.members.roles import ROLE_LABELS
 
 APP_NAME = "Case Review"
@@ -15,6 +16,7 @@ def _context() -> dict:
         "current_site": g.get("site"),
         "my_memberships": g.get("memberships", []),
         "role_labels": ROLE_LABELS,
+        "status_labels": STATUS_LABELS,
     }
 
 
@@ -40,6 +42,13 @@ def question_options(instrument, question) -> list[tuple[str, str]]:
     return [(choice.value, choice.label) for choice in choices or []]
 
 
+def _days_ago(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    days = (datetime.now(UTC).replace(tzinfo=None) - value).days
+    return "today" if days < 1 else f"{days} day{'s' if days != 1 else ''}"
+
+
 def _reject_page(args: dict) -> dict:
     return {key: value for key, value in args.items() if key != "page"}
 
@@ -48,6 +57,7 @@ def init_templating(app: Flask) -> None:
     app.context_processor(_context)
     app.add_template_filter(_when, "when")
     app.add_template_filter(_reject_page, "reject_page")
+    app.add_template_filter(_days_ago, "days_ago")
     app.add_template_global(question_options, "question_options")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

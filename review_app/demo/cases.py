@@ -6,8 +6,11 @@ from review_app.accounts.models import User
 from review_app.cases.facts import CaseFacts
 from review_app.cases.models import Case
 from review_app.cases.operations import create_case
+from review_app.demo.answers import complete_answers
 from review_app.instruments.catalog import get_instrument
+from review_app.instruments.engine import evaluate
 from review_app.periods.models import ReviewPeriod
+from review_app.qa.operations import reply, set_override, set_thread_open, start_thread, transition
 from review_app.ratings import queries
 from review_app.ratings.models import FACE_SHEET
 from review_app.ratings.operations import ItemInput, item_questions, save_item
@@ -85,10 +88,108 @@ def rate_partly(actor: User, case: Case) -> None:
         )
 
 
-def seed_cases(period: ReviewPeriod, reviewer: User, reviewer2: User, count: int = 8) -> None:
-    """Add ``count`` cases to the period; rate two of them partly."""
+def rate_fully(actor: User, case: Case, seed: int) -> None:
+    """Answer every question of a case, with narratives and rationales."""
+    instrument = get_instrument(case.period.instrument_version)
+    answers = complete_answers(instrument, case.case_type, seed)
+    effective = evaluate(instrument, case.case_type, answers).answers
+    for item_id in [FACE_SHEET, *instrument.items]:
+        questions = item_questions(instrument, item_id)
+        review = queries.item_reviews(case)[item_id]
+        narratives = {
+            q.id: "Explained in the case file and the caseworker interview."
+            for q in questions
+            if effective.get(q.id) in q.narrative_answers
+        }
+        save_item(
+            actor,
+            case,
+            instrument,
+            item_id,
+            ItemInput(
+                {q.id: answers.get(q.id) for q in questions},
+                {q.id for q in questions},
+                narratives,
+                "Rated from the case file and interviews.",
+                review.lock_version,
+            ),
+        )
+
+
+# Where each demo case of a period ends up, by its position in the period.
+STAGES = [
+    "in_progress",
+    "partly",
+    "submitted",
+    "qa1",
+    "returned",
+    "qa_override",
+    "finalized",
+    "eliminated",
+]
+
+
+def _advance(case: Case, stage: str, people: dict[str, User], seed: int) -> None:
+    """Take a case to a stage of the workflow through the real operations."""
+    reviewer = case.reviewers[0]
+    if stage == "partly":
+        rate_partly(reviewer, case)
+    if stage in ("in_progress", "partly"):
+        return
+    if stage == "eliminated":
+        transition(
+            people["admin"],
+            case,
+            "eliminate",
+            reason_code="unavailable",
+            reason="The family declined every interview.",
+        )
+        return
+    rate_fully(reviewer, case, seed)
+    transition(reviewer, case, "submit")
+    if stage == "submitted":
+        return
+    qa = people["qa"]
+    transition(qa, case, "take")
+    first = start_thread(qa, case, "3", "3B", "Which assessment from the spring is this based on?")
+    reply(reviewer, case, first, "The April safety assessment; it is now in the narrative.")
+    set_thread_open(qa, case, first, False)
+    if stage == "qa1":
+        start_thread(qa, case, "14", None, "Please say how often the visits happened in summer.")
+        return
+    if stage == "returned":
+        start_thread(qa, case, "12", None, "12B needs the father's services described.")
+        transition(qa, case, "return", reason="Item 12 needs more detail about the father.")
+        return
+    holder = qa
+    if case.period.site.settings.qa_levels == 2:
+        transition(qa, case, "to_level2")
+        holder = people["qa2"]
+    _override_one(holder, case)
+    if stage == "finalized":
+        transition(holder, case, "finalize")
+
+
+def _override_one(actor: User, case: Case) -> None:
+    """Override the first rated item, the way QA corrects a rating with a reason."""
+    reviews = queries.item_reviews(case)
+    for item_id, review in reviews.items():
+        if review.rating in ("strength", "ani"):
+            flipped = "ani" if review.rating == "strength" else "strength"
+            set_override(
+                actor,
+                case,
+                item_id,
+                flipped,
+                "The interviews contradict the file on this point; rated on the interviews.",
+            )
+            return
+
+
+def seed_cases(period: ReviewPeriod, people: dict[str, User], count: int = 8) -> None:
+    """Add ``count`` cases to the period, spread over the workflow's stages."""
+    reviewer, reviewer2 = people["reviewer"], people["reviewer2"]
     pairs = [[reviewer], [reviewer, reviewer2], [reviewer2], [reviewer, reviewer2]]
     for index in range(count):
         case = create_case(None, period, _facts(period, index, pairs[index % len(pairs)]))
-        if index in (1, 4):
-            rate_partly(case.reviewers[0], case)
+        _advance(case, STAGES[index % len(STAGES)], people, seed=period.id * 100 + index)

@@ -91,5 +91,5 @@ def seed_demo(password: str = DEFAULT_PASSWORD, cases_per_period: int = 8) -> li
         created.append((username, ", ".join(described)))
     db.session.flush()
     for period in demo_periods:
-        seed_cases(period, people["reviewer"], people["reviewer2"], cases_per_period)
+        seed_cases(period, people, cases_per_period)
     return created

@@ -128,9 +128,14 @@ def evaluate(instrument: Instrument, case_type: str, answers: dict[str, Any]) ->
 
 @dataclass
 class ItemResult:
-    rating: str
+    rating: str  # calculated from the answers
     subitems: dict[str, str] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)  # asked, required and unanswered
+    override: str | None = None  # set by QA with a reason; the calculated rating stays
+
+    @property
+    def effective(self) -> str:
+        return self.override or self.rating
 
 
 def _missing(questions, evaluation: Evaluation) -> list[str]:
@@ -209,6 +214,7 @@ class CaseRatings:
                 item_id: {
                     "rating": r.rating,
                     **({"subitems": r.subitems} if r.subitems else {}),
+                    **({"override": r.override} if r.override else {}),
                     "missing": r.missing,
                 }
                 for item_id, r in self.items.items()
@@ -217,8 +223,13 @@ class CaseRatings:
         }
 
 
-def rate_case(instrument: Instrument, case_type: str, answers: dict[str, Any]) -> CaseRatings:
-    """Rate every item and outcome of a case."""
+def rate_case(
+    instrument: Instrument,
+    case_type: str,
+    answers: dict[str, Any],
+    overrides: dict[str, str] | None = None,
+) -> CaseRatings:
+    """Rate every item and outcome of a case; outcomes use ``overrides`` of item ratings."""
     if case_type not in instrument.definition.case_types:
         raise ValueError(
             f"unknown case type {case_type!r}; use {', '.join(instrument.definition.case_types)}"
@@ -227,6 +238,9 @@ def rate_case(instrument: Instrument, case_type: str, answers: dict[str, Any]) -
     items = {
         item.id: rate_item(instrument, item, evaluation) for item in instrument.definition.items
     }
-    ratings = {item_id: result.rating for item_id, result in items.items()}
+    for item_id, rating in (overrides or {}).items():
+        if item_id in items and items[item_id].rating != INCOMPLETE:
+            items[item_id].override = rating
+    ratings = {item_id: result.effective for item_id, result in items.items()}
     outcomes = {o.id: rate_outcome(o, ratings) for o in instrument.definition.outcomes}
     return CaseRatings(items, outcomes, evaluation)

@@ -48,6 +48,16 @@ class ItemReview(db.Model):
     lock_version: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # A QA override; the calculated rating above is kept beside it.
+    override_rating: Mapped[str | None] = mapped_column(String(20))
+    override_reason: Mapped[str] = mapped_column(Text, default="")
+    override_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    override_at: Mapped[datetime | None]
+
+    @property
+    def effective_rating(self) -> str:
+        """Return the rating that counts: the override where there is one."""
+        return self.override_rating or self.rating
 
     def __repr__(self) -> str:
         return f"<ItemReview case={self.case_id} item={self.item_id} {self.rating}>"
@@ -66,3 +76,24 @@ class OutcomeRating(db.Model):
 
     def __repr__(self) -> str:
         return f"<OutcomeRating case={self.case_id} {self.outcome_id}={self.rating}>"
+
+
+class RatingChange(db.Model):
+    """One change to an item of a case: an answer, narrative, rationale, rating or override."""
+
+    __tablename__ = "rating_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[str] = mapped_column(String(40))
+    field: Mapped[str] = mapped_column(String(60))  # a question id, "rationale", "rating" ...
+    before: Mapped[Any] = mapped_column(JSON, nullable=True)
+    after: Mapped[Any] = mapped_column(JSON, nullable=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor_name: Mapped[str] = mapped_column(String(80))
+    case_status: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<RatingChange case={self.case_id} {self.item_id}.{self.field}>"

@@ -15,7 +15,13 @@ from review_app.instruments.engine import CaseRatings, rate_case
 from review_app.instruments.model import Instrument
 from review_app.instruments.schema import Question
 from review_app.ratings import queries
-from review_app.ratings.models import FACE_SHEET, Answer, ItemReview, OutcomeRating
+from review_app.ratings.models import (
+    FACE_SHEET,
+    Answer,
+    ItemReview,
+    OutcomeRating,
+    RatingChange,
+)
 
 MAX_NARRATIVE = 4000
 MAX_RATIONALE = 8000
@@ -127,6 +133,8 @@ def save_item(
     ratings = recalculate(case, instrument, rows, reviews)
     if item_id != FACE_SHEET and ratings.items[item_id].rating != old_rating:
         before["rating"], after["rating"] = old_rating, ratings.items[item_id].rating
+    for field_name in before:
+        log_change(actor, case, item_id, field_name, before[field_name], after[field_name])
     label = "Face sheet" if item_id == FACE_SHEET else f"Item {instrument.items[item_id].number}"
     record(
         actor,
@@ -138,6 +146,31 @@ def save_item(
         after=after,
     )
     return ratings
+
+
+def log_change(
+    actor: User | None,
+    case: Case,
+    item_id: str,
+    field_name: str,
+    before: Any,
+    after: Any,
+    reason: str = "",
+) -> None:
+    """Add a line to the case's rating change history."""
+    db.session.add(
+        RatingChange(
+            case_id=case.id,
+            item_id=item_id,
+            field=field_name,
+            before=before,
+            after=after,
+            actor_id=actor.id if actor else None,
+            actor_name=actor.username if actor else "system",
+            case_status=case.status,
+            reason=reason,
+        )
+    )
 
 
 def _shown(pair: tuple) -> Any:
@@ -152,8 +185,10 @@ def case_site(case: Case):
 def recalculate(
     case: Case, instrument: Instrument, rows: dict[str, Answer], reviews: dict[str, ItemReview]
 ) -> CaseRatings:
-    """Rate the case from its answers and store every item and outcome rating."""
-    ratings = rate_case(instrument, case.case_type, queries.answer_values(rows))
+    """Rate the case from its answers and overrides; store every item and outcome rating."""
+    ratings = rate_case(
+        instrument, case.case_type, queries.answer_values(rows), queries.overrides(reviews)
+    )
     for item_id, result in ratings.items.items():
         review = reviews.get(item_id)
         if review is None:

@@ -4,6 +4,8 @@ from sqlalchemy import select
 
 from review_app.cases.models import Case
 from review_app.extensions import db
+from review_app.instruments.engine import rate_case
+from review_app.instruments.model import Instrument
 from review_app.ratings.models import Answer, ItemReview, OutcomeRating
 
 
@@ -25,3 +27,15 @@ def item_reviews(case: Case) -> dict[str, ItemReview]:
 def outcome_ratings(case: Case) -> dict[str, OutcomeRating]:
     rows = db.session.scalars(select(OutcomeRating).where(OutcomeRating.case_id == case.id))
     return {row.outcome_id: row for row in rows}
+
+
+def overrides(reviews: dict[str, ItemReview]) -> dict[str, str]:
+    """Return the QA overrides of item ratings, by item id."""
+    return {item_id: r.override_rating for item_id, r in reviews.items() if r.override_rating}
+
+
+def case_ratings(case: Case, instrument: Instrument) -> tuple:
+    """Rate a case as its pages show it: return (ratings, answer rows, item reviews)."""
+    rows, reviews = answers(case), item_reviews(case)
+    ratings = rate_case(instrument, case.case_type, answer_values(rows), overrides(reviews))
+    return ratings, rows, reviews

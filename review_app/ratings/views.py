@@ -1,20 +1,19 @@
 """Rating pages: the face sheet and each item of a case, and submitting the case."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from review_app.cases import operations as case_operations
 from review_app.cases.permissions import can_rate, why_not_rate
+from review_app.cases.queries import is_assigned
 from review_app.cases.views import load_case
 from review_app.core.access import site_roles
-from review_app.core.errors import OperationError
-from review_app.core.forms import ConfirmForm
 from review_app.core.sitectx import site_blueprint
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
-from review_app.instruments.engine import ITEM_LABELS, rate_case
+from review_app.instruments.engine import ITEM_LABELS
+from review_app.qa import queries as qa_queries
+from review_app.qa import workflow
 from review_app.ratings import operations, queries
-from review_app.ratings.completeness import gaps
 from review_app.ratings.forms import ItemForm, read_answers
 from review_app.ratings.models import FACE_SHEET
 
@@ -22,9 +21,7 @@ bp = site_blueprint("ratings", __name__, "/cases/<int:case_id>")
 
 
 def _page(case, instrument, item_id, form, *, values=None, errors=None, conflict=None, status=200):
-    rows = queries.answers(case)
-    reviews = queries.item_reviews(case)
-    ratings = rate_case(instrument, case.case_type, queries.answer_values(rows))
+    ratings, rows, reviews = queries.case_ratings(case, instrument)
     item = instrument.items.get(item_id)
     questions = operations.item_questions(instrument, item_id)
     review = reviews[item_id]
@@ -52,7 +49,26 @@ def _page(case, instrument, item_id, form, *, values=None, errors=None, conflict
         reason=why_not_rate(case),
         item_labels=ITEM_LABELS,
         hidden_count=len(questions) - len(shown),
+        all_questions=questions,
+        **qa_context(case, item_id),
     ), status
+
+
+def qa_context(case, item_id: str) -> dict:
+    """What the QA part of an item page shows, and to whom."""
+    roles = next(m for m in g.memberships if m.site_id == g.site.id).roles
+    is_qa = bool(roles.qa_level)
+    threads = [t for t in qa_queries.threads(case) if t.item_id == item_id]
+    return {
+        "threads": threads,
+        "is_qa": is_qa,
+        "can_comment": is_qa and case.status in {"submitted", "qa1", "qa2", "returned"},
+        "can_reply": is_qa or (roles.is_reviewer and is_assigned(case, current_user.id)),
+        "can_override": item_id != FACE_SHEET
+        and g.site.settings.allow_qa_override
+        and case.status in workflow.QA_HELD
+        and workflow.holds(case.status, roles.qa_level or 0),
+    }
 
 
 @bp.route("/items/<item_id>", methods=["GET", "POST"])
@@ -105,25 +121,3 @@ def item(case_id: int, item_id: str):
             )
         return redirect(url_for("ratings.item", case_id=case.id, item_id=item_id))
     return _page(case, instrument, item_id, form)
-
-
-@bp.route("/submit", methods=["POST"])
-@site_roles("reviewer")
-def submit(case_id: int):
-    case = load_case(case_id)
-    if not can_rate(case):
-        abort(403)
-    if ConfirmForm().validate_on_submit():
-        instrument = get_instrument(case.period.instrument_version)
-        rows, reviews = queries.answers(case), queries.item_reviews(case)
-        ratings = rate_case(instrument, case.case_type, queries.answer_values(rows))
-        try:
-            case_operations.submit_case(
-                current_user, case, gaps(instrument, ratings, rows, reviews)
-            )
-        except OperationError as error:
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(f"Case {case.case_number} is submitted for QA.", "success")
-    return redirect(url_for("cases.show", case_id=case.id))

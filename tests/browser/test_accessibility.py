@@ -1,15 +1,22 @@
 """axe-core finds no serious or critical accessibility problem on the pages people use."""
 
+import re
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
+from sqlalchemy import select
 
+from review_app.cases.models import Case
+from review_app.extensions import db
 from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.browser
 
 BLOCKING = {"serious", "critical"}
 SITE = "/demo/training"  # the practice site: its pages also carry the practice banner
+CQI = "/demo/cqi"
+OWN_CASE, SHARED_CASE = "FC-CQI-101", "FC-CQI-102"  # reviewer's alone; shared and partly rated
 
 
 def _problems(page) -> list[str]:
@@ -26,7 +33,8 @@ def _problems(page) -> list[str]:
 def _visit(page, paths: list[str]) -> list[str]:
     problems = []
     for path in paths:
-        page.goto(path)
+        response = page.goto(path)
+        assert response.ok, f"{path}: {response.status}"
         problems += _problems(page)
     return problems
 
@@ -99,5 +107,61 @@ def test_system_admin_pages_pass_axe(page):
     # A system administrator works on no site: the switcher says so.
     page.get_by_role("button", name="Choose a site").click()
     expect(page.get_by_text("You have no sites yet.")).to_be_visible()
+    problems += _problems(page)
+    _assert_none(problems)
+
+
+def _case_path(app, case_number: str) -> str:
+    with app.app_context():
+        case_id = db.session.scalar(select(Case.id).where(Case.case_number == case_number))
+    return f"{CQI}/cases/{case_id}"
+
+
+def test_rating_pages_pass_axe(demo, page):
+    own, shared = _case_path(demo, OWN_CASE), _case_path(demo, SHARED_CASE)
+    sign_in(page, "reviewer")
+    # The shared case is partly rated: its summary lists gaps, its face sheet has a table row.
+    problems = _visit(
+        page, [f"{CQI}/cases/mine", shared, f"{shared}/items/face", f"{own}/items/12"]
+    )
+    expect(page.get_by_role("heading", level=2, name=re.compile(r"^12A\. "))).to_be_visible()
+    _assert_none(problems)
+
+
+def test_rating_pages_with_a_forced_answer_or_errors_pass_axe(demo, page):
+    own, shared = _case_path(demo, OWN_CASE), _case_path(demo, SHARED_CASE)
+    sign_in(page, "reviewer")
+    page.goto(f"{own}/items/4")
+    page.locator("label", has_text="The child's behavior puts the placement at risk").click()
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Set to “No” by another answer on this page.")).to_be_visible()
+    problems = _problems(page)
+
+    page.goto(f"{shared}/items/1")
+    page.get_by_label(re.compile(r"^1A\. ")).fill("three")
+    page.get_by_role("button", name="Save").click()
+    expect(
+        page.get_by_role("heading", name="There is a problem: nothing was saved")
+    ).to_be_visible()
+    problems += _problems(page)
+    _assert_none(problems)
+
+
+def test_case_admin_and_read_only_pages_pass_axe(demo, page):
+    sign_in(page, "admin")
+    page.goto(f"{CQI}/cases")
+    page.get_by_label("Case type").select_option(label="Foster care")
+    page.get_by_label("Status").select_option(label="In progress")
+    page.get_by_role("button", name="Show cases").click()
+    expect(page).to_have_url(re.compile(r"type=foster_care"))
+    problems = _problems(page)
+    # With their error summaries and messages, the two forms show everything they can.
+    problems += _submit_empty(page, f"{CQI}/cases/new", "Save")
+    problems += _submit_empty(page, f"{CQI}/cases/import", "Import")
+
+    page.context.clear_cookies()
+    sign_in(page, "observer")
+    page.goto(f"{_case_path(demo, SHARED_CASE)}/items/1")
+    expect(page.get_by_text(re.compile(r"^Read only: "))).to_be_visible()
     problems += _problems(page)
     _assert_none(problems)

@@ -13,6 +13,7 @@ from review_app.cases.models import Assignment, Case
 from review_app.extensions import db
 from review_app.members.models import Membership
 from review_app.periods.models import ReviewPeriod
+from review_app.qa.models import Comment, Thread
 from review_app.sites.models import LocalSite
 from review_app.sites.queries import site_by_slug
 from tests.conftest import login
@@ -76,7 +77,16 @@ ACCESS: dict[tuple[str, str], set[str]] = {
     # The case used is assigned to "reviewer" alone and in progress.
     ("ratings.item", "GET"): MEMBERS,
     ("ratings.item", "POST"): {"reviewer"},
-    ("ratings.submit", "POST"): {"reviewer"},
+    ("qa.change_status", "POST"): {"reviewer", "qa", "admin"},
+    ("qa.new_thread", "POST"): {"qa"},
+    ("qa.reply", "POST"): {"qa", "reviewer"},
+    ("qa.resolve", "POST"): {"qa"},
+    ("qa.override", "POST"): {"qa"},
+    ("qa.history", "GET"): MEMBERS,
+    ("qa.queues", "GET"): {"qa", "admin", "observer"},
+    ("qa.inbox", "GET"): {"reviewer", "qa"},
+    ("qa.caseload", "GET"): ADMIN,
+    ("qa.caseload", "POST"): ADMIN,
 }
 SITE_ARGS = {"jurisdiction": "demo", "kind": "cqi"}
 
@@ -122,7 +132,19 @@ def _url_args(app: Flask) -> dict:
                 .order_by(Case.id)
             ),
             "item_id": "1",
+            "thread_id": _a_thread(site),
         }
+
+
+def _a_thread(site) -> int:
+    """Return a QA thread on the site's first case, making one when there is none."""
+    case = db.session.scalar(select(Case).where(Case.site_id == site.id).order_by(Case.id))
+    qa = db.session.scalar(select(User).where(User.username == "qa"))
+    thread = Thread(case_id=case.id, item_id="1", created_by_id=qa.id, case_status=case.status)
+    thread.comments.append(Comment(author_id=qa.id, body="A question."))
+    db.session.add(thread)
+    db.session.commit()
+    return thread.id
 
 
 def _url(app: Flask, endpoint: str, ids: dict) -> str:

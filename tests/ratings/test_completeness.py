@@ -57,7 +57,11 @@ def test_a_missing_rationale_is_listed(demo):
     login(client, "reviewer")
     page = client.get(f"{SITE}/cases/{case_id}").get_data(as_text=True)
     assert "Item 3: write the rationale for the rating" in page
-    assert client.post(f"{SITE}/cases/{case_id}/submit").status_code == 302
+    response = client.post(
+        f"{SITE}/cases/{case_id}/status", data={"action": "submit", "status_version": "0"}
+    )
+    assert response.status_code == 302
+    assert "Item 3: write the rationale" in client.get(response.location).get_data(as_text=True)
     with demo.app_context():
         assert db.session.get(Case, case_id).status == "in_progress"
 
@@ -70,10 +74,12 @@ def test_a_complete_case_is_submitted_and_then_locked(demo):
     page = client.get(f"{SITE}/cases/{case_id}").get_data(as_text=True)
     assert "Every question, narrative and rationale is in place." in page
     assert "Substantially Achieved" in page
-    response = client.post(f"{SITE}/cases/{case_id}/submit")
+    response = client.post(
+        f"{SITE}/cases/{case_id}/status", data={"action": "submit", "status_version": "0"}
+    )
     assert response.status_code == 302
     page = client.get(response.location).get_data(as_text=True)
-    assert "is submitted for QA" in page and "Submitted for QA" in page
+    assert "submit for qa done" in page and "Submitted for QA" in page
     assert (
         client.post(
             f"{SITE}/cases/{case_id}/items/1", data={"lock_version": "99", "shown": "1-app"}

@@ -1,0 +1,47 @@
+"""Plausible complete answers for a demo case, varied but repeatable."""
+
+import random
+
+from review_app.instruments.engine import evaluate
+from review_app.instruments.model import Instrument
+from review_app.instruments.schema import Column, Question
+
+
+def _value(instrument: Instrument, question: Question | Column, rng: random.Random, no_rate: float):
+    if question.kind == "yes_no_na":
+        return rng.choices(["yes", "no", "na"], [1 - no_rate - 0.05, no_rate, 0.05])[0]
+    if question.kind == "yes_no":
+        return "no" if rng.random() < no_rate else "yes"
+    if question.kind == "choice":
+        return rng.choice(instrument.choices(question)).value
+    if question.kind == "multi":
+        if getattr(question, "optional", False) and rng.random() > no_rate:
+            return []  # an optional list of concerns is usually left empty
+        return [rng.choice(instrument.choices(question)).value]
+    if question.kind == "number":
+        low = int(getattr(question, "min", None) or 0)
+        return low + (1 if rng.random() < no_rate else 0)
+    if question.kind == "date":
+        return f"2026-{rng.randint(4, 12):02d}-{rng.randint(1, 28):02d}"
+    if question.kind == "table":
+        return [{column.id: _value(instrument, column, rng, 0.0) for column in question.columns}]
+    return "Recorded during the review."
+
+
+def complete_answers(
+    instrument: Instrument, case_type: str, seed: int, no_rate: float = 0.12
+) -> dict:
+    """Answer every question that ends up asked; about ``no_rate`` of yes/no answers are No."""
+    rng = random.Random(seed)
+    answers: dict = {}
+    while True:
+        evaluation = evaluate(instrument, case_type, answers)
+        missing = [
+            qid
+            for qid in instrument.order
+            if qid in evaluation.asked and qid not in evaluation.answers and qid not in answers
+        ]
+        if not missing:
+            return answers
+        for qid in missing:
+            answers[qid] = _value(instrument, instrument.questions[qid], rng, no_rate)

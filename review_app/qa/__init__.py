@@ -1,0 +1,1 @@
+"""Quality assurance: the case status machine, comment threads, overrides, queues."""

@@ -1,0 +1,48 @@
+"""QA forms: status actions, comments, overrides, caseload moves."""
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, IntegerField, RadioField, SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length
+
+from review_app.cases.models import ELIMINATION_REASONS
+
+
+class TransitionForm(FlaskForm):
+    action = HiddenField(validators=[DataRequired()])
+    status_version = IntegerField(validators=[InputRequired()])
+    reason = TextAreaField("Reason", validators=[Length(max=1000)])
+    reason_code = SelectField(
+        "Why is the case eliminated?",
+        choices=[SelectChoice("", "Choose a reason")]
+        + [SelectChoice(k, v) for k, v in ELIMINATION_REASONS.items()],
+        validate_choice=False,
+    )
+
+
+class ThreadForm(FlaskForm):
+    question_id = SelectField("About", validate_choice=False)
+    body = TextAreaField("Comment", validators=[DataRequired(), Length(max=4000)])
+
+
+class ReplyForm(FlaskForm):
+    body = TextAreaField("Reply", validators=[DataRequired(), Length(max=4000)])
+
+
+class OverrideForm(FlaskForm):
+    rating = RadioField(
+        "Rating that counts",
+        choices=[
+            SelectChoice("strength", "Strength"),
+            SelectChoice("ani", "Area Needing Improvement"),
+            SelectChoice("not_applicable", "Not Applicable"),
+            SelectChoice("", "The calculated rating (remove the override)"),
+        ],
+        validate_choice=False,
+    )
+    reason = TextAreaField("Reason for the override", validators=[DataRequired(), Length(max=1000)])
+
+
+class CaseloadForm(FlaskForm):
+    from_user = SelectField("Move every open case of", coerce=int, validate_choice=False)
+    to_user = SelectField("To", coerce=int, validate_choice=False)

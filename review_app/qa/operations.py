@@ -1,0 +1,291 @@
+"""Every QA change: status transitions, comment threads, overrides, caseload moves."""
+
+from sqlalchemy import func, select, update
+
+from review_app.accounts.models import User
+from review_app.audit.operations import record
+from review_app.cases.models import ELIMINATION_REASONS, Assignment, Case
+from review_app.cases.queries import is_assigned
+from review_app.core.errors import OperationError
+from review_app.core.models import utcnow
+from review_app.extensions import db
+from review_app.instruments.catalog import get_instrument
+from review_app.members.operations import membership_of
+from review_app.members.roles import RoleSet
+from review_app.qa import workflow
+from review_app.qa.models import Comment, Thread
+from review_app.ratings import queries as rating_queries
+from review_app.ratings.completeness import gaps
+from review_app.ratings.operations import item_questions, log_change, recalculate
+
+MAX_COMMENT = 4000
+MAX_REASON = 1000
+OVERRIDE_RATINGS = {"strength", "ani", "not_applicable"}
+
+
+def roles_of(actor: User, case: Case) -> RoleSet:
+    membership = membership_of(actor, case.period.site)
+    return membership.roles if membership and membership.is_active else RoleSet()
+
+
+def open_threads(case: Case) -> int:
+    return db.session.scalar(select(func.count()).where(Thread.case_id == case.id, Thread.is_open))
+
+
+def _move(case: Case, expected_version: int | None, new_status: str) -> None:
+    """Change the status unless someone else changed it first."""
+    version = case.status_version if expected_version is None else expected_version
+    moved = db.session.execute(
+        update(Case)
+        .where(Case.id == case.id, Case.status_version == version)
+        .values(status=new_status, status_version=version + 1, status_changed_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if moved != 1:
+        raise OperationError(
+            "Someone else changed this case's status a moment ago; nothing was done. "
+            "Look at the case again before you act."
+        )
+    db.session.refresh(case)
+
+
+def transition(
+    actor: User,
+    case: Case,
+    action: str,
+    *,
+    reason: str = "",
+    reason_code: str = "",
+    expected_version: int | None = None,
+) -> None:
+    """Move a case through the workflow, checking the state, the actor and the rules."""
+    if action not in workflow.ACTIONS:
+        raise OperationError("Unknown action.")
+    qa_levels = case.period.site.settings.qa_levels
+    refused = workflow.refusal(
+        action, case, roles_of(actor, case), is_assigned(case, actor.id), qa_levels
+    )
+    if refused:
+        raise OperationError(refused)
+    reason = reason.strip()
+    spec = workflow.ACTIONS[action]
+    if action == "eliminate":
+        if reason_code not in ELIMINATION_REASONS:
+            raise OperationError("Choose the reason for eliminating the case.", "reason_code")
+        if reason_code == "other" and not reason:
+            raise OperationError("Explain the reason.", "reason")
+    elif spec.needs_reason and not reason:
+        raise OperationError("Give the reason; it is kept in the case's history.", "reason")
+    if len(reason) > MAX_REASON:
+        raise OperationError(f"Use at most {MAX_REASON} characters.", "reason")
+    if spec.needs_no_open_threads and (count := open_threads(case)):
+        raise OperationError(f"{count} comment thread(s) are still open: resolve them first.")
+    if action == "submit":
+        _check_complete(case)
+    before = {"status": case.status}
+    _move(case, expected_version, workflow.target(action, case, qa_levels))
+    if action == "submit":
+        case.submitted_at = utcnow()
+    if action == "finalize":
+        case.finalized_at = utcnow()
+    if action == "eliminate":
+        case.elimination_reason, case.elimination_note = reason_code, reason
+    if action == "reinstate":
+        case.elimination_reason, case.elimination_note = None, ""
+    after = {
+        "status": case.status,
+        **({"reason": reason} if reason else {}),
+        **({"reason_code": reason_code} if reason_code else {}),
+    }
+    record(
+        actor,
+        f"case.{action}",
+        case,
+        f"Case {case.case_number}: {spec.label.lower()}" + (f" ({reason})" if reason else ""),
+        site=case.period.site,
+        before=before,
+        after=after,
+    )
+
+
+def _check_complete(case: Case) -> None:
+    instrument = get_instrument(case.period.instrument_version)
+    ratings, rows, reviews = rating_queries.case_ratings(case, instrument)
+    missing = gaps(instrument, ratings, rows, reviews)
+    if missing:
+        raise OperationError(
+            f"The case is not complete: {len(missing)} thing(s) are missing (first: "
+            f"{missing[0].message}). The completeness list links to each."
+        )
+
+
+def _check_body(body: str) -> str:
+    body = body.strip()
+    if not body:
+        raise OperationError("Write the comment.", "body")
+    if len(body) > MAX_COMMENT:
+        raise OperationError(
+            f"Use at most {MAX_COMMENT} characters (this has {len(body)}).", "body"
+        )
+    return body
+
+
+def start_thread(
+    actor: User, case: Case, item_id: str, question_id: str | None, body: str
+) -> Thread:
+    """Open a QA comment thread on an item, or on one of its questions."""
+    if not roles_of(actor, case).qa_level:
+        raise OperationError("Only QA staff can start a comment thread.")
+    if case.status not in {"submitted", "qa1", "qa2", "returned"}:
+        raise OperationError(f"This case is {case.status_label.lower()}: comments are closed.")
+    body = _check_body(body)
+    instrument = get_instrument(case.period.instrument_version)
+    if item_id != "face" and item_id not in instrument.items:
+        raise OperationError("Unknown item.")
+    if question_id and question_id not in {q.id for q in item_questions(instrument, item_id)}:
+        raise OperationError("That question is not part of this item.", "question_id")
+    thread = Thread(
+        case_id=case.id,
+        item_id=item_id,
+        question_id=question_id or None,
+        created_by=actor,
+        case_status=case.status,
+    )
+    thread.comments.append(Comment(author=actor, body=body))
+    db.session.add(thread)
+    record(
+        actor,
+        "qa.comment",
+        thread,
+        f"QA comment on case {case.case_number}, "
+        f"{'face sheet' if item_id == 'face' else 'item ' + item_id}"
+        + (f", {question_id}" if question_id else ""),
+        site=case.period.site,
+        after={"body": body},
+    )
+    return thread
+
+
+def reply(actor: User, case: Case, thread: Thread, body: str) -> Comment:
+    """Answer in a thread: QA staff or the case's reviewers, while the case is not closed."""
+    roles = roles_of(actor, case)
+    if not (roles.qa_level or (roles.is_reviewer and is_assigned(case, actor.id))):
+        raise OperationError("Only QA staff and the case's reviewers can reply.")
+    if case.status in workflow.CLOSED:
+        raise OperationError(f"This case is {case.status_label.lower()}: comments are closed.")
+    comment = Comment(thread=thread, author=actor, body=_check_body(body))
+    db.session.add(comment)
+    record(
+        actor,
+        "qa.reply",
+        thread,
+        f"Reply on case {case.case_number}",
+        site=case.period.site,
+        after={"body": comment.body},
+    )
+    return comment
+
+
+def set_thread_open(actor: User, case: Case, thread: Thread, is_open: bool) -> None:
+    """Resolve a thread (or open it again): QA staff only."""
+    if not roles_of(actor, case).qa_level:
+        raise OperationError("Only QA staff can resolve comments.")
+    if case.status in workflow.CLOSED:
+        raise OperationError(f"This case is {case.status_label.lower()}: comments are closed.")
+    if thread.is_open == is_open:
+        raise OperationError(f"The thread is already {'open' if is_open else 'resolved'}.")
+    thread.is_open = is_open
+    thread.resolved_by, thread.resolved_at = (None, None) if is_open else (actor, utcnow())
+    record(
+        actor,
+        "qa.reopen_thread" if is_open else "qa.resolve",
+        thread,
+        f"{'Reopened' if is_open else 'Resolved'} a comment on case {case.case_number}",
+        site=case.period.site,
+        before={"is_open": not is_open},
+        after={"is_open": is_open},
+    )
+
+
+def set_override(actor: User, case: Case, item_id: str, rating: str | None, reason: str) -> None:
+    """Override an item's calculated rating (or remove the override), with a reason."""
+    site = case.period.site
+    if not site.settings.allow_qa_override:
+        raise OperationError("QA overrides are turned off on this site.")
+    roles = roles_of(actor, case)
+    if case.status not in workflow.QA_HELD or not workflow.holds(case.status, roles.qa_level or 0):
+        raise OperationError("Only QA at the level holding the case can override a rating.")
+    reason = reason.strip()
+    if not reason:
+        raise OperationError("Give the reason for the override.", "reason")
+    if len(reason) > MAX_REASON:
+        raise OperationError(f"Use at most {MAX_REASON} characters.", "reason")
+    if rating is not None and rating not in OVERRIDE_RATINGS:
+        raise OperationError(
+            "Choose Strength, Area Needing Improvement or Not Applicable.", "rating"
+        )
+    instrument = get_instrument(case.period.instrument_version)
+    if item_id not in instrument.items:
+        raise OperationError("Unknown item.")
+    rows, reviews = rating_queries.answers(case), rating_queries.item_reviews(case)
+    review = reviews[item_id]
+    if review.rating == "incomplete":
+        raise OperationError("An incomplete item cannot be overridden.")
+    if rating == review.rating:
+        raise OperationError(
+            "That is the calculated rating: remove the override instead.", "rating"
+        )
+    before = review.override_rating
+    review.override_rating, review.override_reason = rating, reason if rating else ""
+    review.override_by_id = actor.id if rating else None
+    review.override_at = utcnow() if rating else None
+    recalculate(case, instrument, rows, reviews)
+    log_change(actor, case, item_id, "override", before, rating, reason)
+    record(
+        actor,
+        "qa.override",
+        review,
+        f"Case {case.case_number}, item "
+        f"{instrument.items[item_id].number}: "
+        + (f"rating overridden to {rating}" if rating else "override removed"),
+        site=site,
+        before={"override": before},
+        after={"override": rating, "reason": reason},
+    )
+
+
+def move_caseload(actor: User, site, from_user: User, to_user: User) -> list[Case]:
+    """Give every open case of one reviewer to another, in one step; return the cases moved."""
+    roles = membership_of(to_user, site)
+    if roles is None or not roles.is_active or not roles.is_reviewer:
+        raise OperationError(f"{to_user.username} is not a reviewer on this site.", "to_user")
+    if from_user.id == to_user.id:
+        raise OperationError("Choose two different reviewers.", "to_user")
+    cases = list(
+        db.session.scalars(
+            select(Case)
+            .join(Assignment)
+            .where(
+                Case.site_id == site.id,
+                Assignment.user_id == from_user.id,
+                Case.status.not_in(workflow.CLOSED),
+            )
+            .order_by(Case.case_number)
+        )
+    )
+    for case in cases:
+        before = sorted(u.username for u in case.reviewers)
+        already = is_assigned(case, to_user.id)
+        case.assignments = [a for a in case.assignments if a.user_id != from_user.id]
+        if not already:
+            case.assignments.append(Assignment(user=to_user))
+        record(
+            actor,
+            "case.reassign",
+            case,
+            f"Case {case.case_number} moved from {from_user.username} to {to_user.username}",
+            site=site,
+            before={"reviewers": before},
+            after={"reviewers": sorted(u.username for u in case.reviewers)},
+        )
+    return cases

@@ -1,0 +1,197 @@
+"""QA pages and actions: status changes, comments, overrides, queues, inbox, history."""
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from review_app.cases.queries import reviewers
+from review_app.cases.views import load_case
+from review_app.core.access import has_site_role, site_roles
+from review_app.core.errors import OperationError
+from review_app.core.sitectx import site_blueprint
+from review_app.core.views import show_error
+from review_app.extensions import db
+from review_app.instruments.catalog import get_instrument
+from review_app.qa import operations, queries, workflow
+from review_app.qa.forms import CaseloadForm, OverrideForm, ReplyForm, ThreadForm, TransitionForm
+from review_app.qa.models import Thread
+
+bp = site_blueprint("qa", __name__)
+
+
+def _back(case, item_id: str | None = None, anchor: str = ""):
+    if item_id:
+        return redirect(url_for("ratings.item", case_id=case.id, item_id=item_id) + anchor)
+    return redirect(url_for("cases.show", case_id=case.id) + anchor)
+
+
+def _run(case, change, success: str, item_id: str | None = None, anchor: str = ""):
+    """Call one operation; commit and say so, or roll back and say why not."""
+    try:
+        change()
+    except OperationError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(success, "success")
+    return _back(case, item_id, anchor)
+
+
+@bp.route("/cases/<int:case_id>/status", methods=["POST"])
+@site_roles("reviewer", "qa", "state_admin")
+def change_status(case_id: int):
+    case = load_case(case_id)
+    form = TransitionForm()
+    if not form.validate_on_submit():
+        flash("The form was incomplete or expired; nothing was done.", "error")
+        return _back(case)
+    action = form.action.data
+    label = workflow.ACTIONS.get(action, workflow.ACTIONS["submit"]).label
+    return _run(
+        case,
+        lambda: operations.transition(
+            current_user,
+            case,
+            action,
+            reason=form.reason.data or "",
+            reason_code=form.reason_code.data or "",
+            expected_version=form.status_version.data,
+        ),
+        f"Case {case.case_number}: {label.lower()} done.",
+    )
+
+
+@bp.route("/cases/<int:case_id>/items/<item_id>/threads", methods=["POST"])
+@site_roles("qa")
+def new_thread(case_id: int, item_id: str):
+    case = load_case(case_id)
+    form = ThreadForm()
+    form.validate_on_submit()
+    return _run(
+        case,
+        lambda: operations.start_thread(
+            current_user, case, item_id, form.question_id.data or None, form.body.data or ""
+        ),
+        "Comment added.",
+        item_id,
+        "#comments",
+    )
+
+
+def _thread(case, thread_id: int) -> Thread:
+    thread = db.session.get(Thread, thread_id)
+    if thread is None or thread.case_id != case.id:
+        abort(404)
+    return thread
+
+
+@bp.route("/cases/<int:case_id>/threads/<int:thread_id>/replies", methods=["POST"])
+@site_roles("qa", "reviewer")
+def reply(case_id: int, thread_id: int):
+    case = load_case(case_id)
+    thread = _thread(case, thread_id)
+    form = ReplyForm()
+    form.validate_on_submit()
+    return _run(
+        case,
+        lambda: operations.reply(current_user, case, thread, form.body.data or ""),
+        "Reply added.",
+        thread.item_id,
+        f"#thread-{thread.id}",
+    )
+
+
+@bp.route("/cases/<int:case_id>/threads/<int:thread_id>/resolve", methods=["POST"])
+@site_roles("qa")
+def resolve(case_id: int, thread_id: int):
+    case = load_case(case_id)
+    thread = _thread(case, thread_id)
+    is_open = request.form.get("open") == "1"  # the app-wide CSRF check covers this form
+    return _run(
+        case,
+        lambda: operations.set_thread_open(current_user, case, thread, is_open),
+        "Comment reopened." if is_open else "Comment resolved.",
+        thread.item_id,
+        f"#thread-{thread.id}",
+    )
+
+
+@bp.route("/cases/<int:case_id>/items/<item_id>/override", methods=["POST"])
+@site_roles("qa")
+def override(case_id: int, item_id: str):
+    case = load_case(case_id)
+    form = OverrideForm()
+    form.validate_on_submit()
+    return _run(
+        case,
+        lambda: operations.set_override(
+            current_user, case, item_id, form.rating.data or None, form.reason.data or ""
+        ),
+        "Override saved.",
+        item_id,
+    )
+
+
+@bp.route("/cases/<int:case_id>/history")
+@site_roles("member")
+def history(case_id: int):
+    case = load_case(case_id)
+    changes, events = queries.history(case)
+    instrument = get_instrument(case.period.instrument_version)
+    return render_template(
+        "qa/history.html", case=case, changes=changes, events=events, instrument=instrument
+    )
+
+
+@bp.route("/qa")
+@site_roles("qa", "state_admin", "observer")
+def queues():
+    levels = g.site.settings.qa_levels
+    lanes = [("Waiting for QA level 1", ["submitted"]), ("In QA level 1", ["qa1"])]
+    if levels == 2:
+        lanes.append(("In QA level 2", ["qa2"]))
+    lanes.append(("Returned to reviewers", ["returned"]))
+    return render_template(
+        "qa/queues.html",
+        lanes=[(title, queries.queue(g.site, statuses)) for title, statuses in lanes],
+    )
+
+
+@bp.route("/inbox")
+@site_roles("reviewer", "qa")
+def inbox():
+    waiting = queries.waiting_threads(g.site, current_user)
+    return render_template(
+        "qa/inbox.html",
+        returned=queries.returned_to(g.site, current_user),
+        threads=waiting,
+        thread_cases=queries.cases_by_id({t.case_id for t in waiting}),
+        submitted=queries.queue(g.site, ["submitted"]) if has_site_role(g.site.id, "qa") else [],
+    )
+
+
+@bp.route("/admin/caseload", methods=["GET", "POST"])
+@site_roles("state_admin")
+def caseload():
+    form = CaseloadForm()
+    people = reviewers(g.site)
+    by_id = {user.id: user for user in people}
+    choices = [SelectChoice(u.id, f"{u.display_name} ({u.username})") for u in people]
+    form.from_user.choices, form.to_user.choices = choices, choices
+    if form.validate_on_submit():
+        source, dest = by_id.get(form.from_user.data), by_id.get(form.to_user.data)
+        try:
+            if source is None or dest is None:
+                raise OperationError("Choose two reviewers of this site.", "to_user")
+            moved = operations.move_caseload(current_user, g.site, source, dest)
+        except OperationError as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(
+                f"{len(moved)} case(s) moved from {source.display_name} to {dest.display_name}.",
+                "success",
+            )
+            return redirect(url_for("qa.caseload"))
+    return render_template("qa/caseload.html", form=form), 422 if form.errors else 200

@@ -1,0 +1,64 @@
+"""Helpers for QA tests: a complete CFSR case and a client per person."""
+
+import pytest
+from sqlalchemy import select
+
+from review_app.cases.models import Case
+from review_app.extensions import db
+from tests.conftest import login
+from tests.ratings.test_completeness import _fill
+
+SITE = "/demo/cfsr"
+
+
+@pytest.fixture
+def clients(demo):
+    """A signed-in test client per demo user, made on first use."""
+    made = {}
+
+    def client_for(username: str):
+        if username not in made:
+            made[username] = demo.test_client()
+            login(made[username], username)
+        return made[username]
+
+    return client_for
+
+
+@pytest.fixture
+def complete_case(demo) -> int:
+    """A CFSR case assigned to reviewer alone, with every answer given."""
+    from review_app.accounts.models import User
+    from review_app.cases.models import Assignment
+    from review_app.sites.queries import site_by_slug
+
+    with demo.app_context():
+        reviewer = db.session.scalar(select(User).where(User.username == "reviewer"))
+        case_id = db.session.scalar(
+            select(Case.id)
+            .join(Assignment)
+            .where(
+                Assignment.user_id == reviewer.id,
+                Case.site_id == site_by_slug("demo", "cfsr").id,
+                Case.status == "in_progress",
+                Case.case_type == "foster_care",
+            )
+            .order_by(Case.id)
+        )
+    _fill(demo, case_id)
+    return case_id
+
+
+def status_of(app, case_id: int) -> tuple[str, int]:
+    with app.app_context():
+        case = db.session.get(Case, case_id)
+        return case.status, case.status_version
+
+
+def act(client, app, case_id: int, action: str, **extra):
+    """Post a status action with the case's current status version."""
+    _, version = status_of(app, case_id)
+    data = {"action": action, "status_version": str(version), **extra}
+    response = client.post(f"{SITE}/cases/{case_id}/status", data=data)
+    assert response.status_code == 302
+    return client.get(response.location).get_data(as_text=True)
