@@ -118,7 +118,45 @@ def client(app):
 
 @pytest.fixture
 def demo(app):
-    """The demo jurisdiction (see review_app/demo) and a second one, 'other', with one user."""
+    """The demo jurisdiction (see review_app/demo) and a second one, 'other', with one user.
+
+    The data is made through the real operations once per database, then copied
+    back row for row before each test: the same rows, much faster.
+    """
+    snapshot = app.extensions.get("test_demo_rows")
+    if snapshot is None:
+        _seed(app)
+        app.extensions["test_demo_rows"] = _dump(app)
+    else:
+        _restore(app, snapshot)
+    return app
+
+
+def _dump(app) -> list[tuple]:
+    with app.app_context(), db.engine.connect() as connection:
+        return [
+            (table, [dict(row) for row in connection.execute(table.select()).mappings()])
+            for table in db.metadata.sorted_tables
+        ]
+
+
+def _restore(app, snapshot: list[tuple]) -> None:
+    with app.app_context(), db.engine.begin() as connection:
+        for table, rows in snapshot:
+            if rows:
+                connection.execute(table.insert(), rows)
+            if connection.dialect.name == "postgresql" and "id" in table.c and rows:
+                # Keep the id sequence past the copied rows (a migration test resets it).
+                sequence = f"pg_get_serial_sequence('{table.name}', 'id')"
+                connection.execute(
+                    text(
+                        f"SELECT setval({sequence}, GREATEST((SELECT max(id) FROM {table.name}), "
+                        f"nextval({sequence})))"
+                    )
+                )
+
+
+def _seed(app) -> None:
     from review_app.accounts.operations import create_user
     from review_app.demo.operations import seed_demo
     from review_app.members.operations import grant_access
@@ -133,7 +171,6 @@ def demo(app):
         for site in other.sites:
             grant_access(None, site, outsider, RoleSet(is_state_admin=True, is_reviewer=True))
         db.session.commit()
-    return app
 
 
 def login(client, username: str, password: str = PASSWORD):
