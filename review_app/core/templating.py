@@ -11,9 +11,14 @@ APP_NAME = "Case Review"
 
 
 def _context() -> dict:
+    site = g.get("site")
+    memberships = g.get("memberships", [])
     return {
         "app_name": APP_NAME,
-        "current_site": g.get("site"),
+        "current_site": site,
+        "current_roles": next(
+            (m.roles for m in memberships if site and m.site_id == site.id), None
+        ),
         "my_memberships": g.get("memberships", []),
         "role_labels": ROLE_LABELS,
         "status_labels": STATUS_LABELS,
