@@ -8,10 +8,13 @@ from review_app.instruments.schema import Column, Question
 
 
 def _value(instrument: Instrument, question: Question | Column, rng: random.Random, no_rate: float):
+    good, bad = (
+        ("no", "yes") if "yes" in getattr(question, "narrative_answers", []) else ("yes", "no")
+    )
     if question.kind == "yes_no_na":
-        return rng.choices(["yes", "no", "na"], [1 - no_rate - 0.05, no_rate, 0.05])[0]
+        return rng.choices([good, bad, "na"], [1 - no_rate - 0.05, no_rate, 0.05])[0]
     if question.kind == "yes_no":
-        return "no" if rng.random() < no_rate else "yes"
+        return bad if rng.random() < no_rate else good
     if question.kind == "choice":
         return rng.choice(instrument.choices(question)).value
     if question.kind == "multi":

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from review_app.accounts.models import User
 from review_app.audit.operations import record
+from review_app.cases.models import Case
 from review_app.core.errors import OperationError
 from review_app.core.models import utcnow
 from review_app.extensions import db
@@ -105,6 +106,13 @@ def update_period(
         raise OperationError("This period is closed: reopen it before changing it.")
     name = name.strip()
     _check(period.site, name, pur_start, pur_end, instrument_version, local_sites, period.id)
+    has_cases = db.session.scalar(select(func.count()).where(Case.period_id == period.id))
+    if instrument_version != period.instrument_version and has_cases:
+        raise OperationError(
+            "Cases of this period are rated on its instrument version, so it cannot change. "
+            "Open a new period for the new version.",
+            "instrument_version",
+        )
     before = _snapshot(period)
     period.name, period.pur_start, period.pur_end = name, pur_start, pur_end
     period.instrument_version = instrument_version

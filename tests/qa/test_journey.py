@@ -9,6 +9,23 @@ from review_app.ratings.models import ItemReview, RatingChange
 from tests.qa.conftest import SITE, act, status_of
 
 
+def _reassign(app, admin, case_id: int, username: str) -> None:
+    from review_app.accounts.models import User
+    from review_app.cases.models import Case
+
+    with app.app_context():
+        case = db.session.get(Case, case_id)
+        user_id = db.session.scalar(select(User.id).where(User.username == username))
+        form = {
+            "case_number": case.case_number,
+            "case_type": case.case_type,
+            "local_site_id": str(case.local_site_id),
+            "child_name": case.child_name,
+            "reviewer_ids": [str(user_id)],
+        }
+    assert admin.post(f"{SITE}/cases/{case_id}/edit", data=form).status_code == 302
+
+
 def _thread_id(app, case_id: int) -> int:
     with app.app_context():
         return db.session.scalar(
@@ -57,7 +74,9 @@ def test_a_case_travels_the_whole_workflow_and_its_history_shows_every_step(
         f"{SITE}/cases/{case_id}/threads/{thread_id}/replies",
         data={"body": "The April assessment; added to the rationale."},
     )
-    act(reviewer, demo, case_id, "submit")
+    # The reviewer leaves: the administrator hands the case to reviewer2, who resubmits it.
+    _reassign(demo, clients("admin"), case_id, "reviewer2")
+    act(clients("reviewer2"), demo, case_id, "submit")
     act(qa, demo, case_id, "take")
 
     # An open thread blocks the next level; resolving it lets the case through.
