@@ -88,10 +88,16 @@ def rate_partly(actor: User, case: Case) -> None:
         )
 
 
-def rate_fully(actor: User, case: Case, seed: int) -> None:
-    """Answer every question of a case, with narratives and rationales."""
+def rate_fully(
+    actor: User | None, case: Case, seed: int, no_rate: float = 0.12, skip_rationale: str = ""
+) -> None:
+    """Answer every question of a case, with narratives and rationales.
+
+    About ``no_rate`` of the yes/no answers are the unfavourable one (0: none);
+    ``skip_rationale`` names an item left without its rationale.
+    """
     instrument = get_instrument(case.period.instrument_version)
-    answers = complete_answers(instrument, case.case_type, seed)
+    answers = complete_answers(instrument, case.case_type, seed, no_rate)
     effective = evaluate(instrument, case.case_type, answers).answers
     for item_id in [FACE_SHEET, *instrument.items]:
         questions = item_questions(instrument, item_id)
@@ -110,7 +116,7 @@ def rate_fully(actor: User, case: Case, seed: int) -> None:
                 {q.id: answers.get(q.id) for q in questions},
                 {q.id for q in questions},
                 narratives,
-                "Rated from the case file and interviews.",
+                "" if item_id == skip_rationale else "Rated from the case file and interviews.",
                 review.lock_version,
             ),
         )

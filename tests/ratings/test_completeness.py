@@ -3,40 +3,22 @@
 from sqlalchemy import select
 
 from review_app.cases.models import Case
+from review_app.demo.cases import rate_fully
 from review_app.extensions import db
-from review_app.instruments.catalog import get_instrument
-from review_app.ratings import queries
-from review_app.ratings.models import FACE_SHEET
-from review_app.ratings.operations import ItemInput, item_questions, save_item
 from tests.conftest import login
-from tests.ratings.helpers import complete_answers
 from tests.ratings.test_item_pages import SITE, _case_of
 
 
-def _fill(app, case_id: int, overrides: dict | None = None, skip_rationale: str = "") -> None:
-    """Answer every asked question of the case, with narratives and rationales."""
+def _fill(app, case_id: int, skip_rationale: str = "") -> None:
+    """Answer every asked question of the case favourably, with narratives and rationales."""
     with app.app_context():
-        case = db.session.get(Case, case_id)
-        instrument = get_instrument(case.period.instrument_version)
-        answers = complete_answers(instrument, case.case_type, overrides)
-        for item_id in [FACE_SHEET, *instrument.items]:
-            questions = item_questions(instrument, item_id)
-            review = queries.item_reviews(case)[item_id]
-            narratives = {q.id: "explained" for q in questions}
-            rationale = "" if item_id == skip_rationale else "Rated from the file and interviews."
-            save_item(
-                None,
-                case,
-                instrument,
-                item_id,
-                ItemInput(
-                    {q.id: answers.get(q.id) for q in questions},
-                    {q.id for q in questions},
-                    narratives,
-                    rationale,
-                    review.lock_version,
-                ),
-            )
+        rate_fully(
+            None,
+            db.session.get(Case, case_id),
+            seed=case_id,
+            no_rate=0.0,
+            skip_rationale=skip_rationale,
+        )
         db.session.commit()
 
 
