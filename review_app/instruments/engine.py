@@ -105,14 +105,20 @@ def _case_type_fits(applies_to: list[str] | None, case_type: str) -> bool:
     return applies_to is None or case_type in applies_to
 
 
+def case_type_allows(instrument: Instrument, question_id: str, case_type: str) -> bool:
+    """Tell whether a question can be asked at all in a case of this type."""
+    placement = instrument.placements[question_id]
+    return not (
+        (placement.item and not _case_type_fits(placement.item.applies_to, case_type))
+        or (placement.subitem and not _case_type_fits(placement.subitem.applies_to, case_type))
+    )
+
+
 def evaluate(instrument: Instrument, case_type: str, answers: dict[str, Any]) -> Evaluation:
     """Work out which questions are asked and each one's effective answer."""
     evaluation = Evaluation(case_type)
     for question_id in instrument.order:
-        placement = instrument.placements[question_id]
-        if placement.item and not _case_type_fits(placement.item.applies_to, case_type):
-            continue
-        if placement.subitem and not _case_type_fits(placement.subitem.applies_to, case_type):
+        if not case_type_allows(instrument, question_id, case_type):
             continue
         if not all(holds(gate, evaluation) for gate in instrument.gates[question_id]):
             continue

@@ -13,7 +13,7 @@ from review_app.instruments.catalog import get_instrument
 from review_app.instruments.engine import ITEM_LABELS
 from review_app.qa import queries as qa_queries
 from review_app.qa import workflow
-from review_app.ratings import operations, queries
+from review_app.ratings import logic, operations, queries
 from review_app.ratings.forms import ItemForm, read_answers
 from review_app.ratings.models import FACE_SHEET
 
@@ -50,6 +50,12 @@ def _page(case, instrument, item_id, form, *, values=None, errors=None, conflict
         item_labels=ITEM_LABELS,
         hidden_count=len(questions) - len(shown),
         all_questions=questions,
+        page_questions=logic.page_questions(instrument, questions, case.case_type),
+        logic=logic.client_logic(
+            instrument,
+            logic.page_questions(instrument, questions, case.case_type),
+            ratings.evaluation,
+        ),
         **qa_context(case, item_id),
     ), status
 

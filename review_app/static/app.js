@@ -14,3 +14,93 @@ document.addEventListener("submit", function (event) {
     form.setAttribute("action", window.location.pathname + window.location.search);
   }
 });
+
+// Item pages: show a follow-up question as soon as an answer on the page makes it
+// relevant, and hide it again when it stops being relevant. The conditions come from
+// the instrument (see review_app/ratings/logic.py); the server rates from what is saved.
+(function () {
+  function answered(value) {
+    return value !== null && value !== undefined && value !== "" &&
+      !(Array.isArray(value) && value.length === 0);
+  }
+
+  function holds(c, values, caseType) {
+    if ("case_type" in c) return caseType === c.case_type;
+    if (c.all) return c.all.every(function (x) { return holds(x, values, caseType); });
+    if (c.any) return c.any.some(function (x) { return holds(x, values, caseType); });
+    if (c.not) return !holds(c.not, values, caseType);
+    if (c.some) return c.some.some(function (q) { return values[q] === c.is; });
+    if (c.none) return c.none.every(function (q) { return values[q] !== c.is; });
+    var value = values[c.q];
+    if ("answered" in c) return answered(value) === c.answered;
+    if (!answered(value)) return false;
+    if ("is" in c) return value === c.is;
+    if (c.in) return c.in.indexOf(value) !== -1;
+    if (c.not_in) return c.not_in.indexOf(value) === -1;
+    if ("checked" in c) {
+      if (!Array.isArray(value)) return false;
+      if (c.checked === true) return value.length > 0;
+      if (c.checked === false) return value.length === 0;
+      return value.indexOf(c.checked) !== -1;
+    }
+    if (typeof value !== "number") return false;
+    if ("gt" in c) return value > c.gt;
+    if ("ge" in c) return value >= c.ge;
+    if ("lt" in c) return value < c.lt;
+    if ("le" in c) return value <= c.le;
+    return false;
+  }
+
+  function read(form, id, kind) {
+    if (kind === "multi") {
+      return Array.prototype.map.call(
+        form.querySelectorAll('input[name="' + id + '"]:checked'),
+        function (box) { return box.value; });
+    }
+    if (kind === "yes_no" || kind === "yes_no_na" || kind === "choice") {
+      var chosen = form.querySelector('input[name="' + id + '"]:checked');
+      return chosen ? chosen.value : null;
+    }
+    var field = form.querySelector('[name="' + id + '"]');
+    if (!field || field.value.trim() === "") return null;
+    if (kind === "number") {
+      return /^\d+$/.test(field.value.trim()) ? parseInt(field.value, 10) : field.value;
+    }
+    return field.value.trim();
+  }
+
+  function force(form, id, value, on) {
+    form.querySelectorAll('input[name="' + id + '"]').forEach(function (input) {
+      if (on) input.checked = input.value === value;
+      input.disabled = on;
+    });
+  }
+
+  function update(form, logic) {
+    var values = Object.assign({}, logic.known);
+    var shown = [];
+    logic.order.forEach(function (id) {
+      var slot = form.querySelector('[data-qid="' + id + '"]');
+      var asked = logic.gates[id].every(function (c) { return holds(c, values, logic.case_type); });
+      if (slot) slot.hidden = !asked;
+      if (!asked) return;
+      shown.push(id);
+      var forced = logic.forced[id];
+      var on = Boolean(forced) && holds(forced.when, values, logic.case_type);
+      if (forced) force(form, id, forced.value, on);
+      values[id] = on ? forced.value : read(form, id, logic.kinds[id]);
+    });
+    form.querySelector('input[name="shown"]').value = shown.join(",");
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var form = document.querySelector("form[data-item-logic]");
+    if (!form) return;
+    var logic = JSON.parse(document.getElementById(form.dataset.itemLogic).textContent);
+    var hint = document.getElementById("follow-up-hint");
+    if (hint) hint.hidden = true;
+    form.addEventListener("change", function () { update(form, logic); });
+    form.addEventListener("input", function () { update(form, logic); });
+    update(form, logic);
+  });
+})();

@@ -65,13 +65,14 @@ def test_saving_an_item_shows_its_calculated_rating(demo, reviewer):
 def test_questions_appear_when_earlier_answers_make_them_relevant(demo, reviewer):
     case_id = _case_of(demo, "reviewer")
     page = reviewer.get(f"{SITE}/cases/{case_id}/items/1").get_data(as_text=True)
-    assert 'id="q-1A"' not in page
+    # Without a script, a question not yet relevant is on the page but hidden.
+    assert 'data-qid="1A" hidden' in page
     _post_item(reviewer, case_id, "1", {"1-app": "yes"}, app=demo)
     page = reviewer.get(f"{SITE}/cases/{case_id}/items/1").get_data(as_text=True)
-    assert 'id="q-1A"' in page and 'id="q-1C"' not in page
+    assert 'data-qid="1A" >' in page and 'data-qid="1C" hidden' in page
     _post_item(reviewer, case_id, "1", {"1-app": "yes", "1A": "2", "1B": "0"}, app=demo)
     page = reviewer.get(f"{SITE}/cases/{case_id}/items/1").get_data(as_text=True)
-    assert 'id="q-1C"' in page and "Incomplete" in page
+    assert 'data-qid="1C" >' in page and "Incomplete" in page
 
 
 def test_a_wrong_answer_saves_nothing_and_keeps_what_was_typed(demo, reviewer):
