@@ -101,19 +101,13 @@ def show(case_id: int):
     case = load_case(case_id)
     instrument = get_instrument(case.period.instrument_version)
     ratings, rows, reviews = rating_queries.case_ratings(case, instrument)
-    membership = next(m for m in g.memberships if m.site_id == g.site.id)
-    actions = [
-        workflow.ACTIONS[name]
-        for name in workflow.ACTIONS
-        if workflow.refusal(
-            name,
-            case,
-            membership.roles,
-            queries.is_assigned(case, current_user.id),
-            g.site.settings.qa_levels,
-        )
-        is None
-    ]
+    roles = next(m for m in g.memberships if m.site_id == g.site.id).roles
+    threads = qa_queries.threads(case)
+    actions = workflow.available(
+        case, roles, queries.is_assigned(case, current_user.id), g.site.settings.qa_levels
+    )
+    # Offered only once the open threads are resolved; the page says so instead.
+    blocked = [a for a in actions if a.needs_no_open_threads and any(t.is_open for t in threads)]
     return render_template(
         "cases/show.html",
         case=case,
@@ -127,10 +121,14 @@ def show(case_id: int):
         reason=why_not_rate(case),
         can_manage=can_manage(case),
         answers=rows,
-        actions=actions,
+        actions=[a for a in actions if a not in blocked],
+        blocked=blocked,
         transition_form=TransitionForm(),
-        threads=qa_queries.threads(case),
+        threads=threads,
         elimination_reasons=ELIMINATION_REASONS,
+        return_reason=qa_queries.return_reasons({case.id}).get(case.id, "")
+        if case.status == "returned"
+        else "",
     )
 
 

@@ -121,3 +121,20 @@ def history(case: Case) -> tuple[list[RatingChange], list[AuditEntry]]:
         )
     )
     return changes, events
+
+
+def return_reasons(case_ids: set[int]) -> dict[int, str]:
+    """Return the reason of each case's latest return to its reviewers, in one query."""
+    if not case_ids:
+        return {}
+    latest = (
+        select(func.max(AuditEntry.id))
+        .where(
+            AuditEntry.action == "case.return",
+            AuditEntry.object_type == "Case",
+            AuditEntry.object_id.in_(case_ids),
+        )
+        .group_by(AuditEntry.object_id)
+    )
+    rows = db.session.scalars(select(AuditEntry).where(AuditEntry.id.in_(latest)))
+    return {row.object_id: (row.after or {}).get("reason", "") for row in rows}

@@ -162,9 +162,11 @@ def queues():
 @site_roles("reviewer", "qa")
 def inbox():
     waiting = queries.waiting_threads(g.site, current_user)
+    returned = queries.returned_to(g.site, current_user)
     return render_template(
         "qa/inbox.html",
-        returned=queries.returned_to(g.site, current_user),
+        returned=returned,
+        reasons=queries.return_reasons({case.id for case in returned}),
         threads=waiting,
         thread_cases=queries.cases_by_id({t.case_id for t in waiting}),
         submitted=queries.queue(g.site, ["submitted"]) if has_site_role(g.site.id, "qa") else [],

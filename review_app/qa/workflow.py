@@ -97,3 +97,10 @@ def refusal(action: str, case: Case, roles: RoleSet, assigned: bool, qa_levels: 
 def holds(status: str, level: int) -> bool:
     """QA level 2 staff may act at either level; level 1 staff at level 1 only."""
     return (status == "qa1" and level >= 1) or (status == "qa2" and level >= 2)
+
+
+def available(case: Case, roles: RoleSet, assigned: bool, qa_levels: int) -> list[Action]:
+    """Return the actions this person may take on the case now."""
+    return [
+        ACTIONS[name] for name in ACTIONS if refusal(name, case, roles, assigned, qa_levels) is None
+    ]

@@ -105,7 +105,8 @@ def test_a_case_goes_through_both_qa_levels_to_finalized_with_an_override(
     expect(reviewer.get_by_role("listitem").filter(has_text=QUESTION)).to_be_visible()
     reviewer.get_by_role("link", name=re.compile(r", item 3 \(3B\)$")).click()
     thread = _comments(reviewer).get_by_role("article")
-    thread.get_by_role("textbox", name=re.compile("^Reply")).fill(ANSWER)
+    # Each thread's controls say, to a screen reader, which comment they answer.
+    thread.get_by_role("textbox", name="Reply (comment about 3B from Quinn Quality)").fill(ANSWER)
     thread.get_by_role("button", name=re.compile("^Send reply")).click()
     expect(thread).to_contain_text(ANSWER)
     reviewer.goto(case)

@@ -157,3 +157,16 @@ def test_reviewers_reply_but_only_qa_resolves(demo, clients, complete_case):
     assert other.status_code == 403
     page = clients("qa").get(f"{SITE}/cases/{complete_case}/items/2").get_data(as_text=True)
     assert "the caseworker confirmed it" in page and "Mark resolved" in page
+
+
+def test_the_return_reason_shows_and_blocked_actions_say_why(demo, clients, complete_case):
+    qa, reviewer = clients("qa"), clients("reviewer")
+    act(reviewer, demo, complete_case, "submit")
+    act(qa, demo, complete_case, "take")
+    qa.post(f"{SITE}/cases/{complete_case}/items/5/threads", data={"body": "Goal date?"})
+    page = qa.get(f"{SITE}/cases/{complete_case}").get_data(as_text=True)
+    assert "Pass to QA level 2: resolve the open comments above first." in page
+    assert 'value="to_level2"' not in page
+    act(qa, demo, complete_case, "return", reason="Item 5 needs the goal date.")
+    for url in (f"{SITE}/cases/{complete_case}", f"{SITE}/inbox"):
+        assert "Item 5 needs the goal date." in reviewer.get(url).get_data(as_text=True)
