@@ -33,6 +33,7 @@ def register_extensions(app: Flask) -> None:
     from review_app.core.access import enforce_access
     from review_app.core.database import init_database
     from review_app.core.identity import init_identity
+    from review_app.core.inputs import refuse_nul_bytes
     from review_app.core.sitectx import init_site_urls
 
     db.init_app(app)
@@ -45,6 +46,7 @@ def register_extensions(app: Flask) -> None:
     init_site_urls(app)
     # After Principal's own before_request, so the identity is loaded first.
     app.before_request(enforce_access)
+    app.before_request(refuse_nul_bytes)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -62,6 +62,10 @@ def read_table(filename: str, data: bytes) -> list[tuple[int, dict]]:
                 "The file is not UTF-8 text: save it as 'CSV UTF-8'.", "file"
             ) from None
         lines = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
+    if any("\x00" in str(cell) for row in lines for cell in row):
+        raise OperationError(
+            "The file contains NUL characters; save it again as plain CSV.", "file"
+        )
     lines = [(n, row) for n, row in enumerate(lines, start=1) if any(c != "" for c in row)]
     if not lines:
         raise OperationError("The file is empty.", "file")

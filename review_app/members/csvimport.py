@@ -41,11 +41,16 @@ def decode(data: bytes) -> str:
     if len(data) > MAX_BYTES:
         raise OperationError(f"The file is larger than {MAX_BYTES // 1_000_000} MB.", "file")
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise OperationError(
             "The file is not UTF-8 text: save it as 'CSV UTF-8' and try again.", "file"
         ) from None
+    if "\x00" in text:
+        raise OperationError(
+            "The file contains NUL characters; save it again as plain CSV.", "file"
+        )
+    return text
 
 
 def read_rows(text: str) -> tuple[list[dict[str, str]], list[str]]:

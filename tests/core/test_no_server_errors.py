@@ -1,0 +1,98 @@
+"""No input produces a 500: every route, as a person allowed to use it, with bad input."""
+
+import pytest
+
+from tests.conftest import login
+from tests.core.test_access_table import ACCESS, _url, _url_args
+
+JUNK = {
+    "name": "x" * 5000,
+    "code": "<script>",
+    "username": "../../etc",
+    "display_name": "",
+    "email": "not-an-email",
+    "password": "\x00",
+    "pur_start": "2026-02-30",
+    "pur_end": "99999-01-01",
+    "instrument_version": "nope",
+    "local_site_ids": ["abc", "-1"],
+    "case_number": "",
+    "case_type": "sideways",
+    "local_site_id": "NaN",
+    "period_id": "1e9",
+    "child_birth_date": "yesterday",
+    "reviewer_ids": ["x"],
+    "lock_version": "-5",
+    "shown": "1A,ZZ,,",
+    "1A": "99999999999999999999",
+    "1-app": "perhaps",
+    "rationale": "r" * 20000,
+    "action": "launch",
+    "status_version": "abc",
+    "reason": "y" * 5000,
+    "reason_code": "bogus",
+    "question_id": "nope",
+    "body": "",
+    "rating": "excellent",
+    "from_user": "0",
+    "to_user": "abc",
+    "qa_level": "7",
+    "active": "maybe",
+    "kinds": ["moon"],
+    "state_admin": "y",
+    "current_password": "",
+    "new_password": "a",
+    "confirm_password": "b",
+}
+QUERIES = (
+    "?page=-1&q=%25_%27&role=emperor&status=zzz&period=999999999999&type=x&sort=x&dir=up"
+    "&since=2026-13-45&until=9999-12-31&actor=%00"
+)
+WHO = {"admin": "admin", "reviewer": "reviewer", "qa": "qa", "sysadmin": "sysadmin"}
+
+
+@pytest.mark.parametrize(("endpoint", "method"), sorted(ACCESS))
+def test_bad_input_never_gives_a_server_error(demo, endpoint, method):
+    allowed = sorted(ACCESS[(endpoint, method)] - {"anonymous", "observer", "outsider"})
+    url = _url(demo, endpoint, _url_args(demo))
+    for who in allowed[:2]:
+        client = demo.test_client()
+        login(client, who)
+        response = client.get(url + QUERIES) if method == "GET" else client.post(url, data=JUNK)
+        assert response.status_code < 500, f"{who} {method} {url}: {response.status_code}"
+
+
+@pytest.mark.parametrize(
+    ("url", "fields"),
+    [
+        ("/demo/cfsr/cases/import", {"period_id": "PERIOD"}),
+        ("/demo/cfsr/admin/users/import", {}),
+    ],
+)
+def test_a_file_with_nul_characters_is_refused_with_a_message(demo, url, fields):
+    import io
+
+    from sqlalchemy import select
+
+    from review_app.extensions import db
+    from review_app.periods.models import ReviewPeriod
+    from review_app.sites.queries import site_by_slug
+
+    with demo.app_context():
+        period_id = db.session.scalar(
+            select(ReviewPeriod.id).where(ReviewPeriod.site_id == site_by_slug("demo", "cfsr").id)
+        )
+    client = demo.test_client()
+    login(client, "admin")
+    content = b"case_number,case_type,local_site,child_name\nN\x00-1,in_home,001,A.A.\n"
+    data = {k: str(period_id) if v == "PERIOD" else v for k, v in fields.items()}
+    data["file"] = (io.BytesIO(content), "sample.csv")
+    response = client.post(url, data=data, content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert "NUL characters" in response.get_data(as_text=True)
+
+
+def test_a_field_with_a_nul_character_is_refused(demo, client):
+    login(client, "admin")
+    response = client.get("/demo/cqi/admin/audit?actor=%00")
+    assert response.status_code == 400
