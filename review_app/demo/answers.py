@@ -25,9 +25,13 @@ def _value(instrument: Instrument, question: Question | Column, rng: random.Rand
         low = int(getattr(question, "min", None) or 0)
         return low + (1 if rng.random() < no_rate else 0)
     if question.kind == "date":
-        return f"2026-{rng.randint(4, 12):02d}-{rng.randint(1, 28):02d}"
+        if "birth" in question.id:
+            return f"{rng.randint(2009, 2022)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        return f"2026-{rng.randint(4, 10):02d}-{rng.randint(1, 28):02d}"
     if question.kind == "table":
         return [{column.id: _value(instrument, column, rng, 0.0) for column in question.columns}]
+    if question.id in ("initials", "child"):
+        return rng.choice(["A.B.", "C.D.", "E.F.", "G.H."])
     return "Recorded during the review."
 
 

@@ -12,6 +12,7 @@ from review_app.core.sitectx import site_blueprint
 from review_app.core.views import show_error
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
+from review_app.instruments.engine import ITEM_LABELS
 from review_app.qa import operations, queries, workflow
 from review_app.qa.forms import CaseloadForm, OverrideForm, ReplyForm, ThreadForm, TransitionForm
 from review_app.qa.models import Thread
@@ -140,7 +141,12 @@ def history(case_id: int):
     changes, events = queries.history(case)
     instrument = get_instrument(case.period.instrument_version)
     return render_template(
-        "qa/history.html", case=case, changes=changes, events=events, instrument=instrument
+        "qa/history.html",
+        case=case,
+        changes=changes,
+        events=events,
+        instrument=instrument,
+        item_labels=ITEM_LABELS,
     )
 
 
