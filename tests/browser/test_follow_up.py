@@ -58,3 +58,17 @@ def test_follow_up_questions_appear_and_a_checked_reason_forces_the_answer(demo,
     assert no.is_checked() and no.is_disabled() and yes.is_disabled()
     _click_label(page, "a-4C1-0")
     assert not yes.is_disabled()
+
+
+def test_a_keyboard_user_skips_the_item_navigation(demo, page):
+    case_id = _case_id(demo)
+    sign_in(page, "reviewer")
+    page.goto(f"/demo/cqi/cases/{case_id}/items/1")
+    skip = page.get_by_role("link", name="Skip to the questions")
+    page.locator("h1").evaluate("h => { h.tabIndex = -1; h.focus(); }")  # start after the header
+    page.keyboard.press("Tab")
+    assert skip.evaluate("link => link === document.activeElement")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.id")
+    assert focused.startswith("a-1-app"), focused
