@@ -12,7 +12,7 @@ from review_app.cases.permissions import can_manage, can_rate, can_view, why_not
 from review_app.core.access import has_site_role, site_roles
 from review_app.core.errors import OperationError
 from review_app.core.sitectx import site_blueprint
-from review_app.core.views import page_number, show_error
+from review_app.core.views import form_status, get_in_site, int_arg, page_number, show_error
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
 from review_app.instruments.engine import ITEM_LABELS, OUTCOME_LABELS
@@ -41,21 +41,16 @@ def load_case(case_id: int) -> Case:
     return case
 
 
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 10 else None
-
-
 def _filters() -> queries.CaseFilters:
     sees_all = has_site_role(g.site.id, "state_admin", "qa", "observer")
     return queries.CaseFilters(
-        period_id=_int_arg("period"),
-        local_site_id=_int_arg("local_site"),
+        period_id=int_arg("period"),
+        local_site_id=int_arg("local_site"),
         case_type=request.args.get("type", "") if request.args.get("type") in CASE_TYPES else "",
         status=request.args.get("status", "")
         if request.args.get("status") in STATUS_LABELS
         else "",
-        reviewer_id=_int_arg("reviewer"),
+        reviewer_id=int_arg("reviewer"),
         only_assigned_to=None if sees_all else current_user.id,
         sort=request.args.get("sort", "case"),
         descending=request.args.get("dir") == "desc",
@@ -165,27 +160,22 @@ def _facts(form: CaseForm) -> CaseFacts:
     )
 
 
-def _period(period_id: int) -> ReviewPeriod:
-    period = db.session.get(ReviewPeriod, period_id)
-    if period is None or period.site_id != g.site.id:
-        abort(404)
-    return period
-
-
 @bp.route("/new", methods=["GET", "POST"])
 @site_roles("state_admin")
 def new():
     form = _case_form(None)
     if form.validate_on_submit():
         try:
-            case = operations.create_case(current_user, _period(form.period_id.data), _facts(form))
+            case = operations.create_case(
+                current_user, get_in_site(ReviewPeriod, form.period_id.data), _facts(form)
+            )
         except OperationError as error:
             show_error(form, error, FACT_FIELDS)
         else:
             db.session.commit()
             flash(f"Case {case.case_number} added.", "success")
             return redirect(url_for("cases.show", case_id=case.id))
-    return render_template("cases/form.html", form=form, case=None), 422 if form.errors else 200
+    return render_template("cases/form.html", form=form, case=None), form_status(form)
 
 
 @bp.route("/<int:case_id>/edit", methods=["GET", "POST"])
@@ -206,7 +196,7 @@ def edit(case_id: int):
             db.session.commit()
             flash(f"Case {case.case_number} saved.", "success")
             return redirect(url_for("cases.show", case_id=case.id))
-    return render_template("cases/form.html", form=form, case=case), 422 if form.errors else 200
+    return render_template("cases/form.html", form=form, case=case), form_status(form)
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -219,7 +209,10 @@ def import_file():
         upload = form.file.data
         try:
             cases, errors = operations.import_cases(
-                current_user, _period(form.period_id.data), upload.filename or "", upload.read()
+                current_user,
+                get_in_site(ReviewPeriod, form.period_id.data),
+                upload.filename or "",
+                upload.read(),
             )
         except OperationError as error:
             show_error(form, error)

@@ -33,20 +33,6 @@ def _when(value: datetime | date | None) -> str:
     return value.isoformat()
 
 
-YES_NO = {"yes": "Yes", "no": "No", "na": "Not applicable"}
-
-
-def question_options(instrument, question) -> list[tuple[str, str]]:
-    """Return (value, label) pairs of a yes/no, choice or multi question or table column."""
-    if question.kind in ("yes_no_na", "yes_no"):
-        values = ["yes", "no", "na"] if question.kind == "yes_no_na" else ["yes", "no"]
-        return [(value, YES_NO[value]) for value in values]
-    choices = question.choices
-    if isinstance(choices, str):
-        choices = instrument.definition.choice_lists[choices]
-    return [(choice.value, choice.label) for choice in choices or []]
-
-
 def _days_ago(value: datetime | None) -> str:
     if value is None:
         return ""
@@ -63,6 +49,5 @@ def init_templating(app: Flask) -> None:
     app.add_template_filter(_when, "when")
     app.add_template_filter(_reject_page, "reject_page")
     app.add_template_filter(_days_ago, "days_ago")
-    app.add_template_global(question_options, "question_options")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

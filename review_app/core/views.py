@@ -31,6 +31,11 @@ def show_error(
         form.form_errors.append(error.message)
 
 
+def form_status(form: FlaskForm) -> int:
+    """Return 422 when the form is shown again with errors, else 200."""
+    return 422 if form.errors else 200
+
+
 def is_safe_next(target: str | None) -> bool:
     """Accept only a local path as a place to go after signing in."""
     return (
@@ -41,7 +46,12 @@ def is_safe_next(target: str | None) -> bool:
     )
 
 
+def int_arg(name: str, below: int = 10**9) -> int | None:
+    """Return a query argument as a whole number under ``below``, or None when absent or wrong."""
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() and int(value) < below else None
+
+
 def page_number() -> int:
     """Return the ``page`` query argument as a positive number (1 when absent or wrong)."""
-    value = request.args.get("page", "1")
-    return int(value) if value.isdigit() and 0 < int(value) < 100_000 else 1
+    return int_arg("page", 100_000) or 1

@@ -52,14 +52,7 @@ def parse(instrument: Instrument, question: Question | Column, raw: Any) -> Any:
 
 
 def _allowed(instrument: Instrument, question: Question | Column) -> list[str]:
-    if question.kind == "yes_no_na":
-        return ["yes", "no", "na"]
-    if question.kind == "yes_no":
-        return ["yes", "no"]
-    choices = question.choices
-    if isinstance(choices, str):
-        choices = instrument.definition.choice_lists[choices]
-    return [choice.value for choice in choices or []]
+    return [value for value, _label in instrument.options(question)]
 
 
 def _number(question, raw: Any) -> int:

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from review_app.instruments.schema import (
     Choice,
+    Column,
     Condition,
     InstrumentFile,
     Item,
@@ -11,6 +12,8 @@ from review_app.instruments.schema import (
     Question,
     SubItem,
 )
+
+YES_NO_LABELS = {"yes": "Yes", "no": "No", "na": "Not applicable"}
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,14 @@ class Instrument:
     def title(self) -> str:
         return self.definition.title
 
-    def choices(self, question: Question) -> list[Choice]:
+    def options(self, question: Question | Column) -> list[tuple[str, str]]:
+        """Return (value, label) of every answer a yes/no, choice or multi question accepts."""
+        if question.kind in ("yes_no_na", "yes_no"):
+            values = ["yes", "no", "na"] if question.kind == "yes_no_na" else ["yes", "no"]
+            return [(value, YES_NO_LABELS[value]) for value in values]
+        return [(choice.value, choice.label) for choice in self.choices(question)]
+
+    def choices(self, question: Question | Column) -> list[Choice]:
         """Return a choice or multi question's options (inline, or from a named list)."""
         if isinstance(question.choices, str):
             return self.definition.choice_lists[question.choices]

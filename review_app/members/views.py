@@ -7,7 +7,7 @@ from review_app.core.access import site_roles
 from review_app.core.errors import OperationError
 from review_app.core.forms import ConfirmForm
 from review_app.core.sitectx import site_blueprint
-from review_app.core.views import get_in_site, page_number, show_error
+from review_app.core.views import form_status, get_in_site, page_number, show_error
 from review_app.extensions import db
 from review_app.members import operations, queries
 from review_app.members.forms import (
@@ -22,10 +22,6 @@ from review_app.members.roles import ROLE_LABELS
 bp = site_blueprint("members", __name__, "/admin/users")
 # Role errors point at the first role checkbox, so the summary link lands in the role group.
 ROLE_FIELDS = {"roles": "state_admin"}
-
-
-def _status(form) -> int:
-    return 422 if form.errors else 200
 
 
 @bp.route("")
@@ -73,7 +69,7 @@ def new():
             return render_template(
                 "members/password.html", user=user, password=password, created=True
             )
-    return render_template("members/new.html", form=form), _status(form)
+    return render_template("members/new.html", form=form), form_status(form)
 
 
 @bp.route("/grant", methods=["GET", "POST"])
@@ -95,7 +91,7 @@ def grant():
             db.session.commit()
             flash(f"{user.display_name} now has access to this site.", "success")
             return redirect(url_for("members.index"))
-    return render_template("members/grant.html", form=form), _status(form)
+    return render_template("members/grant.html", form=form), form_status(form)
 
 
 @bp.route("/<int:membership_id>", methods=["GET", "POST"])
@@ -132,7 +128,7 @@ def edit(membership_id: int):
         membership=membership,
         can_manage=can_manage,
         confirm_form=ConfirmForm(),
-    ), _status(form)
+    ), form_status(form)
 
 
 def _confirmed_action(membership_id: int, action, message: str):

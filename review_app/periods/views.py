@@ -8,7 +8,7 @@ from review_app.core.access import has_site_role, site_roles
 from review_app.core.errors import OperationError
 from review_app.core.forms import ConfirmForm
 from review_app.core.sitectx import site_blueprint
-from review_app.core.views import get_in_site, show_error
+from review_app.core.views import form_status, get_in_site, show_error
 from review_app.extensions import db
 from review_app.instruments.catalog import available_versions
 from review_app.periods import operations, queries
@@ -68,7 +68,7 @@ def new():
             db.session.commit()
             flash(f"Review period {period.name} created.", "success")
             return redirect(url_for("periods.index"))
-    return render_template("periods/form.html", form=form, period=None), 422 if form.errors else 200
+    return render_template("periods/form.html", form=form, period=None), form_status(form)
 
 
 @bp.route("/<int:period_id>", methods=["GET", "POST"])
@@ -85,9 +85,7 @@ def edit(period_id: int):
             db.session.commit()
             flash(f"Review period {period.name} saved.", "success")
             return redirect(url_for("periods.index"))
-    return render_template(
-        "periods/form.html", form=form, period=period
-    ), 422 if form.errors else 200
+    return render_template("periods/form.html", form=form, period=period), form_status(form)
 
 
 def _set_open(period_id: int, is_open: bool):

@@ -9,7 +9,7 @@ from review_app.cases.views import load_case
 from review_app.core.access import has_site_role, site_roles
 from review_app.core.errors import OperationError
 from review_app.core.sitectx import site_blueprint
-from review_app.core.views import show_error
+from review_app.core.views import form_status, show_error
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
 from review_app.instruments.engine import ITEM_LABELS
@@ -202,4 +202,4 @@ def caseload():
                 "success",
             )
             return redirect(url_for("qa.caseload"))
-    return render_template("qa/caseload.html", form=form), 422 if form.errors else 200
+    return render_template("qa/caseload.html", form=form), form_status(form)

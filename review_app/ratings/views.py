@@ -30,6 +30,7 @@ def _page(case, instrument, item_id, form, *, values=None, errors=None, conflict
     if not form.is_submitted():
         form.rationale.data = review.rationale
     shown = [q for q in questions if q.id in ratings.evaluation.asked]
+    on_page = logic.page_questions(instrument, questions, case.case_type)
     form.shown.data = ",".join(q.id for q in shown)
     return render_template(
         "ratings/item.html",
@@ -50,10 +51,10 @@ def _page(case, instrument, item_id, form, *, values=None, errors=None, conflict
         item_labels=ITEM_LABELS,
         hidden_count=len(questions) - len(shown),
         all_questions=questions,
-        page_questions=logic.page_questions(instrument, questions, case.case_type),
+        page_questions=on_page,
         logic=logic.client_logic(
             instrument,
-            logic.page_questions(instrument, questions, case.case_type),
+            on_page,
             ratings.evaluation,
         ),
         **qa_context(case, item_id),

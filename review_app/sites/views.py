@@ -6,7 +6,7 @@ from flask_login import current_user
 from review_app.core.access import has_site_role, site_roles
 from review_app.core.errors import OperationError
 from review_app.core.sitectx import site_blueprint
-from review_app.core.views import get_in_site, show_error
+from review_app.core.views import form_status, get_in_site, show_error
 from review_app.extensions import db
 from review_app.sites import operations, queries
 from review_app.sites.forms import LocalSiteForm
@@ -49,9 +49,9 @@ def new_local_site():
             db.session.commit()
             flash(f"Local site {local_site.name} added.", "success")
             return redirect(url_for("sites.local_sites"))
-    return render_template(
-        "sites/local_site_form.html", form=form, local_site=None
-    ), 422 if form.errors else 200
+    return render_template("sites/local_site_form.html", form=form, local_site=None), form_status(
+        form
+    )
 
 
 @bp.route("/local-sites/<int:local_site_id>", methods=["GET", "POST"])
@@ -72,4 +72,4 @@ def edit_local_site(local_site_id: int):
             return redirect(url_for("sites.local_sites"))
     return render_template(
         "sites/local_site_form.html", form=form, local_site=local_site
-    ), 422 if form.errors else 200
+    ), form_status(form)

@@ -9,7 +9,7 @@ from review_app.audit.views import render_log
 from review_app.core.access import system_admin_only
 from review_app.core.errors import OperationError
 from review_app.core.forms import ConfirmForm
-from review_app.core.views import page_number, show_error
+from review_app.core.views import form_status, page_number, show_error
 from review_app.extensions import db
 from review_app.members import operations as members
 from review_app.members.queries import user_by_username
@@ -81,7 +81,7 @@ def jurisdiction(code: str):
         jurisdiction=found,
         form=form,
         admins=queries.state_admins(found),
-    ), 422 if form.errors else 200
+    ), form_status(form)
 
 
 @bp.route("/accounts")
