@@ -33,7 +33,8 @@ def check(file):
     instrument = _load(file)
     click.echo(
         f"{file}: OK, version {instrument.version}: {len(instrument.items)} items, "
-        f"{len(instrument.outcomes)} outcomes, {len(instrument.questions)} questions"
+        f"{len(instrument.outcomes)} outcomes, {len(instrument.questions)} questions, "
+        f"{len(instrument.systemic_items)} systemic factor items"
     )
 
 

@@ -75,4 +75,6 @@ def normalised(instrument: Instrument) -> dict:
             }
             for item in d.items
         ],
+        "stakeholder_types": [t.model_dump() for t in d.stakeholder_types],
+        "systemic_factors": [f.model_dump() for f in d.systemic_factors],
     }

@@ -32,8 +32,9 @@ def _place(raw: object, loc: tuple) -> str:
     words, node = [], raw
     for part in loc:
         node = node[part] if isinstance(node, (dict, list)) and _has(node, part) else None
-        if isinstance(part, int) and isinstance(node, dict) and "id" in node:
-            words[-1] = f"{words[-1]} {node['id']}" if words else str(node["id"])
+        name = node.get("id", node.get("code")) if isinstance(node, dict) else None
+        if isinstance(part, int) and name is not None:
+            words[-1] = f"{words[-1]} {name}" if words else str(name)
         elif isinstance(part, str):
             words.append(
                 {
@@ -44,6 +45,8 @@ def _place(raw: object, loc: tuple) -> str:
                     "face_sheet": "face sheet question",
                     "outcomes": "outcome",
                     "columns": "column",
+                    "systemic_factors": "systemic factor",
+                    "stakeholder_types": "stakeholder type",
                 }.get(part, part)
             )
     return " > ".join(words) or "(top level)"
@@ -102,6 +105,7 @@ class _Checker:
             self._check_question(question)
         self._check_items()
         self._check_outcomes()
+        self._check_systemic()
         self._order()
         return self.instrument
 
@@ -273,6 +277,35 @@ class _Checker:
                     f"outcome {outcome.id} > rule",
                     f"no clause rates {strengths} Strength and {anis} ANI item(s)",
                 )
+
+    def _check_systemic(self) -> None:
+        """Index the systemic factors and stakeholder types; ids and numbers must be unique."""
+        numbers = {item.number: f"case item {item.id}" for item in self.d.items}
+        for factor in self.d.systemic_factors:
+            where = f"systemic factor {factor.id}"
+            if factor.id in self.instrument.factors:
+                self.fault(where, "factor id used twice")
+            self.instrument.factors[factor.id] = factor
+            for item in factor.items:
+                place = f"{where} > item {item.id}"
+                if item.id in self.instrument.items:
+                    self.fault(place, f"id {item.id} is already the id of a case item")
+                elif item.id in self.instrument.systemic_items:
+                    self.fault(place, "systemic item id used twice")
+                if item.number in numbers:
+                    used = numbers[item.number]
+                    self.fault(place, f"number {item.number} is already used by {used}")
+                numbers[item.number] = f"systemic item {item.id}"
+                self.instrument.systemic_items.setdefault(item.id, item)
+        for kind in self.d.stakeholder_types:
+            if kind.code in self.instrument.stakeholder_types:
+                self.fault(f"stakeholder type {kind.code}", "code used twice")
+            self.instrument.stakeholder_types[kind.code] = kind.label
+        if self.d.systemic_factors and not self.d.stakeholder_types:
+            self.fault(
+                "stakeholder_types",
+                "systemic factors are declared, so interviews need at least one stakeholder type",
+            )
 
     def _order(self) -> None:
         """Work out each question's gate and an order that evaluates gates before use."""

@@ -11,6 +11,8 @@ from review_app.instruments.schema import (
     Outcome,
     Question,
     SubItem,
+    SystemicFactor,
+    SystemicItem,
 )
 
 YES_NO_LABELS = {"yes": "Yes", "no": "No", "na": "Not applicable"}
@@ -35,6 +37,11 @@ class Instrument:
     # Questions in an order where every question comes after those its visibility reads.
     order: list[str] = field(default_factory=list)
     gates: dict[str, list[Condition]] = field(default_factory=dict)
+    # Systemic factors in file order; their items (19 to 36) in order, by id.
+    factors: dict[str, SystemicFactor] = field(default_factory=dict)
+    systemic_items: dict[str, SystemicItem] = field(default_factory=dict)
+    # Stakeholder type code -> label, in file order.
+    stakeholder_types: dict[str, str] = field(default_factory=dict)
 
     @property
     def version(self) -> str:
@@ -66,3 +73,13 @@ class Instrument:
 
     def outcome_of(self, item_id: str) -> Outcome:
         return next(o for o in self.definition.outcomes if item_id in o.items)
+
+    def factor_of(self, systemic_item_id: str) -> SystemicFactor:
+        return next(
+            f for f in self.factors.values() if any(i.id == systemic_item_id for i in f.items)
+        )
+
+    def systemic_label(self, systemic_item_id: str) -> str:
+        """Return e.g. 'Item 20: Written case plan' (the id itself when unknown)."""
+        item = self.systemic_items.get(systemic_item_id)
+        return f"Item {item.number}: {item.title}" if item else f"Item {systemic_item_id}"

@@ -215,14 +215,42 @@ class Outcome(Strict):
     rule: list[OutcomeClause] = Field(min_length=1)
 
 
+class StakeholderType(Strict):
+    """A kind of person an interview may include (never a name)."""
+
+    code: Id
+    label: str = Field(min_length=1)
+
+
+class SystemicItem(Strict):
+    """A systemic factor item (19 to 36), rated from stakeholder interviews."""
+
+    id: Id
+    number: int = Field(ge=1, le=99)
+    title: str = Field(min_length=1)
+    help: str = ""
+
+
+class SystemicFactor(Strict):
+    id: Id
+    label: str = Field(min_length=1)
+    items: list[SystemicItem] = Field(min_length=1)
+
+
 class InstrumentFile(Strict):
     version: Id
     title: str = Field(min_length=1)
+    # An outcome is in substantial conformity when at least this share of the
+    # cases it applies to are Substantially Achieved (95 in later rounds, 90 in the first).
+    conformity_percent: float = Field(default=95, gt=0, le=100)
     case_types: dict[Id, str] = Field(min_length=1)
     choice_lists: dict[Id, list[Choice]] = {}
     face_sheet: list[Question] = []
     items: list[Item] = Field(min_length=1)
     outcomes: list[Outcome] = Field(min_length=1)
+    # Optional, so an instrument without interviews still loads; interviews need both.
+    stakeholder_types: list[StakeholderType] = []
+    systemic_factors: list[SystemicFactor] = []
 
 
 def count_matches(spec: str | None, value: int) -> bool:

@@ -127,3 +127,68 @@ def test_cli_check_and_rate(tmp_path):
     result = runner.invoke(instruments, ["export", shipped])
     exported = json.loads(result.output)
     assert exported["items"][0]["questions"][0]["id"]
+
+
+def _factor(data: dict, factor_id: str) -> dict:
+    return next(f for f in data["systemic_factors"] if f["id"] == factor_id)
+
+
+def test_shipped_instrument_declares_systemic_items_19_to_36():
+    instrument = load(PROJECT_ROOT / "instruments" / "cfsr-round4.yaml")
+    assert [item.number for item in instrument.systemic_items.values()] == list(range(19, 37))
+    assert len(instrument.factors) == 7
+    assert instrument.factor_of("21").label == "Case review system"
+    assert instrument.stakeholder_types["judges"] == "Judges and court staff"
+
+
+def test_systemic_item_clashing_with_a_case_item(tmp_path):
+    data = _base()
+    _factor(data, "information_system")["items"][0]["id"] = "3"
+    message = _faults(tmp_path, data)
+    assert (
+        "broken.yaml: systemic factor information_system > item 3: "
+        "id 3 is already the id of a case item"
+    ) in message
+
+
+def test_systemic_item_id_and_number_used_twice(tmp_path):
+    data = _base()
+    items = _factor(data, "case_review")["items"]
+    items[1]["id"] = "20"
+    items[2]["number"] = 5
+    message = _faults(tmp_path, data)
+    assert "systemic factor case_review > item 20: systemic item id used twice" in message
+    assert "systemic factor case_review > item 22: number 5 is already used by case item 5" in (
+        message
+    )
+
+
+def test_systemic_factor_and_stakeholder_type_used_twice(tmp_path):
+    data = _base()
+    data["systemic_factors"][1]["id"] = "information_system"
+    data["stakeholder_types"][1]["code"] = "judges"
+    message = _faults(tmp_path, data)
+    assert "systemic factor information_system: factor id used twice" in message
+    assert "stakeholder type judges: code used twice" in message
+
+
+def test_systemic_factors_need_stakeholder_types(tmp_path):
+    data = _base()
+    data["stakeholder_types"] = []
+    assert "stakeholder_types: systemic factors are declared" in _faults(tmp_path, data)
+
+
+def test_wrong_shape_names_the_systemic_factor_and_item(tmp_path):
+    data = _base()
+    _factor(data, "training")["items"][1]["title"] = ""
+    data["stakeholder_types"][2]["label"] = ""
+    message = _faults(tmp_path, data)
+    assert "broken.yaml: systemic factor training > item 27 > title:" in message
+    assert "stakeholder type children_attorneys > label:" in message
+
+
+def test_an_instrument_without_systemic_factors_still_loads(tmp_path):
+    data = _base()
+    del data["systemic_factors"], data["stakeholder_types"]
+    instrument = load(_write(tmp_path, data))
+    assert instrument.systemic_items == {} and instrument.stakeholder_types == {}
