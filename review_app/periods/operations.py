@@ -92,6 +92,17 @@ def create_period(
     return period
 
 
+def _in_use(period: ReviewPeriod) -> bool:
+    """Tell whether anything recorded in the period depends on its instrument version."""
+    from review_app.interviews.models import Interview
+    from review_app.systemic.models import SystemicRating
+
+    return any(
+        db.session.scalar(select(func.count()).where(column == period.id))
+        for column in (Case.period_id, Interview.period_id, SystemicRating.period_id)
+    )
+
+
 def update_period(
     actor: User | None,
     period: ReviewPeriod,
@@ -106,11 +117,10 @@ def update_period(
         raise OperationError("This period is closed: reopen it before changing it.")
     name = name.strip()
     _check(period.site, name, pur_start, pur_end, instrument_version, local_sites, period.id)
-    has_cases = db.session.scalar(select(func.count()).where(Case.period_id == period.id))
-    if instrument_version != period.instrument_version and has_cases:
+    if instrument_version != period.instrument_version and _in_use(period):
         raise OperationError(
-            "Cases of this period are rated on its instrument version, so it cannot change. "
-            "Open a new period for the new version.",
+            "Cases, interviews or systemic ratings of this period use its instrument "
+            "version, so it cannot change. Open a new period for the new version.",
             "instrument_version",
         )
     before = _snapshot(period)

@@ -1,8 +1,8 @@
-"""QA comment threads anchored to an item or a question of a case."""
+"""QA comment threads anchored to an item (or a question) of a case, or to an interview item."""
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from review_app.accounts.models import User
@@ -11,13 +11,28 @@ from review_app.extensions import db
 
 
 class Thread(db.Model):
-    """A QA question or remark about one item (or one question of it), with its replies."""
+    """A QA question or remark about one item (or one question of it), with its replies.
+
+    A thread belongs to a case or to a stakeholder interview, never both; on an
+    interview, ``item_id`` is a systemic factor item and ``case_status`` holds
+    the interview's status when the thread was opened.
+    """
 
     __tablename__ = "qa_threads"
-    __table_args__ = (Index("ix_qa_threads_case_open", "case_id", "is_open"),)
+    __table_args__ = (
+        Index("ix_qa_threads_case_open", "case_id", "is_open"),
+        CheckConstraint(
+            "(case_id IS NULL AND interview_id IS NOT NULL) "
+            "OR (case_id IS NOT NULL AND interview_id IS NULL)",
+            name="one_subject",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    interview_id: Mapped[int | None] = mapped_column(
+        ForeignKey("interviews.id", ondelete="CASCADE"), index=True
+    )
     item_id: Mapped[str] = mapped_column(String(40))
     question_id: Mapped[str | None] = mapped_column(String(40))
     is_open: Mapped[bool] = mapped_column(default=True)
@@ -38,7 +53,8 @@ class Thread(db.Model):
         return f"q-{self.question_id}" if self.question_id else f"thread-{self.id}"
 
     def __repr__(self) -> str:
-        return f"<Thread {self.id} case={self.case_id} {self.item_id}/{self.question_id}>"
+        subject = f"case={self.case_id}" if self.case_id else f"interview={self.interview_id}"
+        return f"<Thread {self.id} {subject} {self.item_id}/{self.question_id}>"
 
 
 class Comment(db.Model):

@@ -13,6 +13,7 @@ from review_app.core.views import form_status, show_error
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
 from review_app.instruments.engine import ITEM_LABELS
+from review_app.interviews import queries as interview_queries
 from review_app.qa import operations, queries, workflow
 from review_app.qa.forms import CaseloadForm, OverrideForm, ReplyForm, ThreadForm, TransitionForm
 from review_app.qa.models import Thread
@@ -26,8 +27,15 @@ def _back(case, item_id: str | None = None, anchor: str = ""):
     return redirect(url_for("cases.show", case_id=case.id) + anchor)
 
 
-def _run(case, change, success: str, item_id: str | None = None, anchor: str = ""):
-    """Call one operation; commit and say so, or roll back and say why not."""
+def _run(
+    case,
+    change,
+    success: str,
+    item_id: str | None = None,
+    anchor: str = "",
+    then: str | None = None,
+):
+    """Call one operation; commit and say so (then go to ``then``), or roll back and say why."""
     try:
         change()
     except OperationError as error:
@@ -36,6 +44,8 @@ def _run(case, change, success: str, item_id: str | None = None, anchor: str = "
     else:
         db.session.commit()
         flash(success, "success")
+        if then:
+            return redirect(then)
     return _back(case, item_id, anchor)
 
 
@@ -60,6 +70,10 @@ def change_status(case_id: int):
             expected_version=form.status_version.data,
         ),
         f"Case {case.case_number}: {label.lower()} done.",
+        # A practice copy is scored as it is submitted: the trainee sees the score next.
+        then=url_for("training.score", case_id=case.id)
+        if action == "submit" and case.key_case_id is not None
+        else None,
     )
 
 
@@ -169,12 +183,17 @@ def queues():
 def inbox():
     waiting = queries.waiting_threads(g.site, current_user)
     returned = queries.returned_to(g.site, current_user)
+    on_interviews = interview_queries.waiting_threads(g.site, current_user)
     return render_template(
         "qa/inbox.html",
         returned=returned,
         reasons=queries.return_reasons({case.id for case in returned}),
         threads=waiting,
         thread_cases=queries.cases_by_id({t.case_id for t in waiting}),
+        interview_threads=on_interviews,
+        thread_interviews=interview_queries.interviews_by_id(
+            {t.interview_id for t in on_interviews}
+        ),
         submitted=queries.queue(g.site, ["submitted"]) if has_site_role(g.site.id, "qa") else [],
     )
 

@@ -1,0 +1,1 @@
+"""Stakeholder interviews about the systemic factors (items 19 to 36)."""

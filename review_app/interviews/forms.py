@@ -1,0 +1,105 @@
+"""Interview forms: the record, the notes, status actions and QA comments."""
+
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+
+from review_app.accounts.models import User
+from review_app.instruments.model import Instrument
+from review_app.interviews.facts import MAX_TITLE, InterviewFacts
+from review_app.periods.forms import MultiCheckboxField
+from review_app.periods.models import ReviewPeriod
+from review_app.qa.operations import MAX_COMMENT
+
+NOTE_PREFIX = "note-"
+
+
+class InterviewForm(FlaskForm):
+    # Choices are filled in by the view from the period and the site's reviewers.
+    held_on = DateField("Date of the interview", validators=[InputRequired()])
+    local_site_id = SelectField("Local site", coerce=int, validate_choice=False)
+    title = StringField(
+        "Setting",
+        description="For example “Focus group with foster parents” or “Juvenile court, "
+        "Adams County”. Never the names of the people interviewed.",
+        validators=[Length(max=MAX_TITLE)],
+    )
+    stakeholder_types = MultiCheckboxField("Stakeholders present", validate_choice=False)
+    interviewer_id = SelectField("Interviewer", coerce=int, validate_choice=False)
+    official_note_taker_id = SelectField(
+        "Official note-taker",
+        description="Merges everyone's notes into the final notes, edits them and marks "
+        "the interview complete.",
+        coerce=int,
+        validate_choice=False,
+    )
+    supporting_ids = MultiCheckboxField(
+        "Supporting note-takers",
+        description="Each writes their own notes; leave all unchecked when there is none.",
+        coerce=int,
+        validate_choice=False,
+    )
+
+
+def fill_choices(
+    form: InterviewForm, instrument: Instrument, period: ReviewPeriod, people: dict[int, User]
+) -> None:
+    """Offer the period's local sites, the instrument's stakeholder types and these people."""
+    form.local_site_id.choices = [
+        SelectChoice(local.id, f"{local.name} ({local.code})") for local in period.local_sites
+    ]
+    form.stakeholder_types.choices = list(instrument.stakeholder_types.items())
+    choices = [SelectChoice(u.id, f"{u.display_name} ({u.username})") for u in people.values()]
+    form.interviewer_id.choices = form.official_note_taker_id.choices = choices
+    form.supporting_ids.choices = choices
+
+
+def facts_from(
+    form: InterviewForm, period: ReviewPeriod, people: dict[int, User]
+) -> InterviewFacts:
+    """Look up what the form names; anything not offered becomes None (and is refused)."""
+    local = next((ls for ls in period.local_sites if ls.id == form.local_site_id.data), None)
+    return InterviewFacts(
+        held_on=form.held_on.data,
+        local_site=local,
+        title=form.title.data or "",
+        stakeholder_types=list(form.stakeholder_types.data or []),
+        interviewer=people.get(form.interviewer_id.data),
+        official_note_taker=people.get(form.official_note_taker_id.data),
+        supporting=[people[i] for i in form.supporting_ids.data or [] if i in people],
+    )
+
+
+class NotesForm(FlaskForm):
+    """The fixed part of a notes form; one text per systemic item is read by ``read_texts``."""
+
+    lock_version = IntegerField(validators=[InputRequired(), NumberRange(min=0)])
+    is_done = BooleanField("I have finished writing my notes")
+
+
+def read_texts(form: MultiDict, instrument: Instrument) -> dict[str, str]:
+    """Return the text typed for each systemic item of the instrument."""
+    return {
+        item_id: form.get(f"{NOTE_PREFIX}{item_id}", "") for item_id in instrument.systemic_items
+    }
+
+
+class ActionForm(FlaskForm):
+    action = HiddenField(validators=[DataRequired()])
+    status_version = IntegerField(validators=[InputRequired()])
+    reason = TextAreaField("Reason", validators=[Length(max=1000)])
+
+
+class ThreadForm(FlaskForm):
+    item_id = SelectField("About", validate_choice=False)
+    body = TextAreaField("Comment", validators=[DataRequired(), Length(max=MAX_COMMENT)])

@@ -1,0 +1,69 @@
+"""Who may do what with an interview, for the views and the operations alike.
+
+The route has already checked the site role; these check the person's part in
+the interview (``may_*``) and whether it can still change (``why_locked``).
+"""
+
+from review_app.accounts.models import User
+from review_app.interviews.models import Interview
+from review_app.members.models import Membership
+from review_app.members.roles import RoleSet
+
+
+def roles_from(membership: Membership | None) -> RoleSet:
+    """Return the roles of an active membership (none for an inactive or missing one)."""
+    return membership.roles if membership is not None and membership.is_active else RoleSet()
+
+
+def takes_part(interview: Interview, user: User) -> bool:
+    return user.id in interview.participant_ids
+
+
+def is_note_taker(interview: Interview, user: User) -> bool:
+    return any(taker.id == user.id for taker in interview.note_takers)
+
+
+def is_official(interview: Interview, user: User) -> bool:
+    return interview.official_note_taker_id == user.id
+
+
+def can_view(interview: Interview, user: User, roles: RoleSet) -> bool:
+    """State administrators, QA and observers read every interview; reviewers their own."""
+    return (
+        roles.is_state_admin
+        or bool(roles.qa_level)
+        or roles.is_observer
+        or (roles.is_reviewer and takes_part(interview, user))
+    )
+
+
+def may_edit_details(interview: Interview, user: User, roles: RoleSet) -> bool:
+    return roles.is_reviewer and user.id in (
+        interview.interviewer_id,
+        interview.official_note_taker_id,
+    )
+
+
+def may_write_own_notes(interview: Interview, user: User, roles: RoleSet) -> bool:
+    return roles.is_reviewer and is_note_taker(interview, user)
+
+
+def may_finish(interview: Interview, user: User, roles: RoleSet) -> bool:
+    """Merge the notes, edit the final set and mark the interview complete."""
+    return roles.is_reviewer and is_official(interview, user)
+
+
+def may_reply(interview: Interview, user: User, roles: RoleSet) -> bool:
+    return bool(roles.qa_level) or (roles.is_reviewer and takes_part(interview, user))
+
+
+def why_locked(interview: Interview) -> str | None:
+    """Say why nobody can change the interview's record now, or None when it is open."""
+    if not interview.period.is_open:
+        return "The review period is closed; its interviews can no longer change."
+    if interview.status == "complete":
+        return (
+            "The interview is complete, so its notes are locked. QA can return it to "
+            "draft if something must change."
+        )
+    return None

@@ -1,0 +1,1 @@
+"""Systemic factor ratings: items 19 to 36 rated per review period from the interviews."""

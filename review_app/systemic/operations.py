@@ -1,0 +1,133 @@
+"""Every change to systemic factor ratings."""
+
+from sqlalchemy import select, update
+
+from review_app.accounts.models import User
+from review_app.audit.operations import record
+from review_app.core.errors import OperationError
+from review_app.core.models import utcnow
+from review_app.extensions import db
+from review_app.instruments.catalog import get_instrument
+from review_app.interviews.models import Interview
+from review_app.interviews.permissions import roles_from
+from review_app.members.operations import membership_of
+from review_app.periods.models import ReviewPeriod
+from review_app.systemic import queries
+from review_app.systemic.models import RATING_LABELS, SystemicRating
+
+MAX_RATIONALE = 8000
+
+
+class RatingConflict(OperationError):
+    """Someone saved the item's rating since the form was opened; nothing was saved."""
+
+    def __init__(self, theirs: SystemicRating):
+        by = theirs.rated_by.display_name if theirs.rated_by else "Someone"
+        super().__init__(
+            f"{by} saved a rating for this item after you opened it. Nothing of yours was "
+            "saved and your rating is still in the form: compare, then save again to keep yours."
+        )
+        self.theirs, self.by = theirs, by
+
+
+def _cited(period: ReviewPeriod, interview_ids: list[int]) -> list[Interview]:
+    """Return the interviews to cite; each must be a complete interview of the period."""
+    ids = list(dict.fromkeys(interview_ids))
+    if not ids:
+        return []
+    found = {
+        interview.id: interview
+        for interview in db.session.scalars(
+            select(Interview).where(Interview.id.in_([i for i in ids if 0 < i < 2**31]))
+        )
+    }
+    cited = []
+    for interview_id in ids:
+        interview = found.get(interview_id)
+        if interview is None or interview.period_id != period.id:
+            raise OperationError("Cite only interviews of this review period.", "interview_ids")
+        if interview.status != "complete":
+            raise OperationError(
+                f"The interview of {interview.held_on.isoformat()} is still a draft: only "
+                "complete interviews can be cited.",
+                "interview_ids",
+            )
+        cited.append(interview)
+    return cited
+
+
+def rate(
+    actor: User,
+    period: ReviewPeriod,
+    item_id: str,
+    rating: str,
+    rationale: str,
+    interview_ids: list[int],
+    lock_version: int,
+) -> SystemicRating:
+    """Rate a systemic factor item Strength or ANI for the period, citing interviews."""
+    roles = roles_from(membership_of(actor, period.site))
+    if not (roles.is_state_admin or roles.qa_level):
+        raise OperationError("Only state administrators and QA staff rate systemic factors.")
+    if not period.is_open:
+        raise OperationError("The review period is closed; its ratings can no longer change.")
+    instrument = get_instrument(period.instrument_version)
+    if item_id not in instrument.systemic_items:
+        raise OperationError("Unknown systemic factor item.")
+    if rating not in RATING_LABELS:
+        raise OperationError("Choose Strength or Area Needing Improvement.", "rating")
+    rationale = rationale.replace("\r\n", "\n").strip()
+    if not rationale:
+        raise OperationError("Give the rationale for the rating.", "rationale")
+    if len(rationale) > MAX_RATIONALE:
+        raise OperationError(
+            f"Use at most {MAX_RATIONALE} characters (this has {len(rationale)}).", "rationale"
+        )
+    cited = _cited(period, interview_ids)
+    row = queries.rating(period, item_id)
+    before = _snapshot(row)
+    if row is None:
+        if lock_version != 0:
+            raise OperationError("The rating was removed meanwhile: look at the item again.")
+        # The first save is edit 1: a form opened before it (version 0) is then stale.
+        row = SystemicRating(site_id=period.site_id, period=period, item_id=item_id, lock_version=1)
+        db.session.add(row)
+    else:
+        _claim(row, lock_version)
+    row.rating, row.rationale, row.interviews = rating, rationale, cited
+    row.rated_by_id, row.rated_at = actor.id, utcnow()
+    db.session.flush()
+    item = instrument.systemic_items[item_id]
+    record(
+        actor,
+        "systemic.rate",
+        row,
+        f"Item {item.number} ({item.title}) of {period.name} rated {RATING_LABELS[rating]}",
+        site=period.site,
+        before=before,
+        after=_snapshot(row),
+    )
+    return row
+
+
+def _claim(row: SystemicRating, expected: int) -> None:
+    """Take the next edit number, or raise RatingConflict when someone saved in between."""
+    claimed = db.session.execute(
+        update(SystemicRating)
+        .where(SystemicRating.id == row.id, SystemicRating.lock_version == expected)
+        .values(lock_version=expected + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(row)
+    if claimed != 1:
+        raise RatingConflict(row)
+
+
+def _snapshot(row: SystemicRating | None) -> dict | None:
+    if row is None:
+        return None
+    return {
+        "rating": row.rating,
+        "rationale": row.rationale,
+        "interviews": [interview.id for interview in row.interviews],
+    }
