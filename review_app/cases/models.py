@@ -67,6 +67,11 @@ class Case(db.Model):
     finalized_at: Mapped[datetime | None]
     elimination_reason: Mapped[str | None] = mapped_column(String(30))
     elimination_note: Mapped[str] = mapped_column(String(1000), default="")
+    # Practice sites (see review_app/training): an answer key holds the expert answers;
+    # a trainee's copy of it points at it. A copy is never a key.
+    is_key: Mapped[bool] = mapped_column(default=False)
+    key_published_at: Mapped[datetime | None]
+    key_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
 
     period: Mapped[ReviewPeriod] = relationship()
     local_site: Mapped[LocalSite] = relationship()
@@ -85,6 +90,10 @@ class Case(db.Model):
     @property
     def status_label(self) -> str:
         return STATUS_LABELS.get(self.status, self.status)
+
+    @property
+    def is_key_draft(self) -> bool:
+        return self.is_key and self.key_published_at is None
 
     @property
     def effective_pur_start(self) -> date | None:

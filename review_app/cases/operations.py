@@ -91,6 +91,13 @@ def update_case(actor: User | None, case: Case, facts: CaseFacts) -> None:
     errors = check_facts(case.period, facts, case.id)
     if errors:
         raise OperationError(next(iter(errors.values())), next(iter(errors)))
+    if (case.is_key or case.key_case_id) and {u.id for u in facts.reviewers} != {
+        a.user_id for a in case.assignments
+    }:
+        raise OperationError(
+            "An answer key has no reviewers, and a practice copy stays with its trainee.",
+            "reviewers",
+        )
     before = snapshot(case)
     for name in ("case_type", "child_birth_date", "opened_on", "removal_on", "closed_on"):
         setattr(case, name, getattr(facts, name))

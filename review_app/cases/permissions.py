@@ -9,14 +9,29 @@ from review_app.qa.workflow import EDITABLE
 
 
 def can_view(case: Case) -> bool:
-    """Administrators, QA and observers read every case of the site; reviewers their own."""
+    """Administrators, QA and observers read every case of the site; reviewers their own.
+
+    A practice site's answer key is never shown to reviewers (its trainees).
+    """
     return has_site_role(case.site_id, "state_admin", "qa", "observer") or (
-        has_site_role(case.site_id, "reviewer") and is_assigned(case, current_user.id)
+        not case.is_key
+        and has_site_role(case.site_id, "reviewer")
+        and is_assigned(case, current_user.id)
     )
 
 
 def can_rate(case: Case) -> bool:
-    """An assigned reviewer edits while the case is in progress and its period open."""
+    """An assigned reviewer edits while the case is in progress and its period open.
+
+    An answer key is edited by the site's state administrators while it is a draft.
+    """
+    if case.is_key:
+        return (
+            has_site_role(case.site_id, "state_admin")
+            and case.is_key_draft
+            and case.status in EDITABLE
+            and case.period.is_open
+        )
     return (
         has_site_role(case.site_id, "reviewer")
         and is_assigned(case, current_user.id)
@@ -27,6 +42,12 @@ def can_rate(case: Case) -> bool:
 
 def why_not_rate(case: Case) -> str:
     """Say in words why the current user cannot edit the case."""
+    if case.is_key:
+        if not case.is_key_draft:
+            return "This answer key is published: withdraw it on its key page to change it."
+        if not has_site_role(case.site_id, "state_admin"):
+            return "Only the site's state administrators record an answer key's answers."
+        return "The review period is closed."
     if not is_assigned(case, current_user.id):
         return "Only the case's assigned reviewers can change its answers."
     if not case.period.is_open:

@@ -12,6 +12,7 @@ from review_app.members import csvimport
 from review_app.members.models import Membership
 from review_app.members.roles import RoleSet
 from review_app.sites.models import Site
+from review_app.training.queries import qualification
 
 
 def _snapshot(membership: Membership) -> dict:
@@ -27,6 +28,15 @@ def check_roles(site: Site, roles: RoleSet, field: str = "roles") -> None:
             f"The {site.settings.display_name} site has only one QA level; choose QA level 1.",
             field,
         )
+
+
+def check_qualified(site: Site, user: User | None, roles: RoleSet, had: bool = False) -> None:
+    """Refuse a new reviewer role the site's reviewer qualification does not allow (if set)."""
+    if not roles.is_reviewer or had:
+        return
+    found = qualification(site, [user.id] if user else [])
+    if found is not None and not found.is_qualified(user.id if user else None):
+        raise OperationError(found.refusal(user), "reviewer")
 
 
 def _other_active_admins(membership: Membership) -> int:
@@ -68,6 +78,7 @@ def grant_access(actor: User | None, site: Site, user: User, roles: RoleSet) -> 
             f"{user.username} already has access to this site; edit their roles instead.",
             "username",
         )
+    check_qualified(site, user, roles)
     if membership is None:
         membership = Membership(user=user, site=site)
         db.session.add(membership)
@@ -93,6 +104,7 @@ def grant_access(actor: User | None, site: Site, user: User, roles: RoleSet) -> 
 def set_roles(actor: User | None, membership: Membership, roles: RoleSet) -> None:
     """Change the roles of a member."""
     check_roles(membership.site, roles)
+    check_qualified(membership.site, membership.user, roles, had=membership.is_reviewer)
     _keep_an_admin(membership, roles.is_state_admin)
     before = _snapshot(membership)
     membership.roles = roles
@@ -156,6 +168,7 @@ def create_member(
 ) -> tuple[User, str]:
     """Create an account with roles on the site; return it and its temporary password."""
     check_roles(site, roles)
+    check_qualified(site, None, roles)
     password = password or generate_password()
     user = accounts.create_user(
         actor, username, display_name, password, email=email, must_change_password=True, site=site
@@ -240,6 +253,15 @@ def import_members(actor: User, site: Site, data: bytes) -> tuple[list[tuple[str
         errors.extend(row_errors)
         if row:
             checked.append(row)
+    found = qualification(site, [row.existing.id for row in checked if row.existing])
+    for row in checked:
+        if (
+            found
+            and row.roles.is_reviewer
+            and not found.is_qualified(row.existing and row.existing.id)
+        ):
+            errors.append(f"Line {row.line}: roles: {found.refusal(row.existing)}")
+    errors.sort(key=lambda message: int(message.split(":")[0].removeprefix("Line ")))
     errors.extend(faults)  # a file fault is where reading stopped, after every row read
     if errors:
         return [], errors

@@ -18,6 +18,7 @@ from review_app.members.forms import (
 )
 from review_app.members.models import Membership
 from review_app.members.roles import ROLE_LABELS
+from review_app.training.queries import qualification
 
 bp = site_blueprint("members", __name__, "/admin/users")
 # Role errors point at the first role checkbox, so the summary link lands in the role group.
@@ -44,6 +45,7 @@ def index():
         filters=filters,
         role_labels=ROLE_LABELS,
         confirm_form=ConfirmForm(),
+        qualification=qualification(g.site, [m.user_id for m in rows]),
     )
 
 
@@ -128,6 +130,7 @@ def edit(membership_id: int):
         membership=membership,
         can_manage=can_manage,
         confirm_form=ConfirmForm(),
+        qualification=qualification(g.site, [membership.user_id]),
     ), form_status(form)
 
 

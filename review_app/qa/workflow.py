@@ -46,6 +46,8 @@ def target(action: str, case: Case, qa_levels: int) -> str:
 
 def refusal(action: str, case: Case, roles: RoleSet, assigned: bool, qa_levels: int) -> str | None:
     """Say why the action is not allowed now, or None when it is."""
+    if case.is_key:
+        return "An answer key is published or withdrawn on its key page, not through the workflow."
     status, label = case.status, case.status_label.lower()
     level = roles.qa_level or 0
     rules = {

@@ -4,7 +4,7 @@ import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 SITE_KINDS: tuple[str, ...] = ("training", "cqi", "cfsr")
 SiteKind = Literal["training", "cqi", "cfsr"]
@@ -12,6 +12,16 @@ SiteKind = Literal["training", "cqi", "cfsr"]
 
 class SettingsError(Exception):
     """A site settings file is missing or wrong; the message names file, place and fault."""
+
+
+class ReviewerQualification(BaseModel):
+    """What a person must have passed on the Training site before being made a reviewer."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    # Different answer keys passed, each attempt at item_agreement_percent or better.
+    passed_cases: int = Field(ge=1, le=100)
+    item_agreement_percent: int = Field(ge=1, le=100)
 
 
 class SiteKindSettings(BaseModel):
@@ -28,6 +38,18 @@ class SiteKindSettings(BaseModel):
     allow_practice_reset: bool = False
     allow_qa_override: bool = True
     period_open_start_allowed: bool = False
+    # Practice sites: the item agreement a scored practice case needs to pass.
+    practice_pass_percent: int = Field(default=80, ge=1, le=100)
+    # Absent: anyone may be made a reviewer. Not for practice sites.
+    reviewer_qualification: ReviewerQualification | None = None
+
+    @model_validator(mode="after")
+    def _qualification_not_on_practice(self) -> "SiteKindSettings":
+        if self.is_practice and self.reviewer_qualification is not None:
+            raise ValueError(
+                "reviewer_qualification is for the CQI and CFSR sites; practice happens here"
+            )
+        return self
 
 
 def _describe(error: dict) -> str:

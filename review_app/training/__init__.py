@@ -1,0 +1,1 @@
+"""The Training site: answer keys, practice copies, scores and trainees' progress."""

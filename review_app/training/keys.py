@@ -1,0 +1,257 @@
+"""Every change to answer keys: making, filling, explaining, publishing and withdrawing them."""
+
+from sqlalchemy import select
+
+from review_app.accounts.models import User
+from review_app.audit.operations import record
+from review_app.cases.models import Case
+from review_app.core.errors import OperationError
+from review_app.core.models import utcnow
+from review_app.extensions import db
+from review_app.instruments.catalog import get_instrument
+from review_app.members.operations import membership_of
+from review_app.ratings import queries as rating_queries
+from review_app.ratings.completeness import gaps
+from review_app.ratings.operations import ItemInput, item_questions, save_item
+from review_app.sites.models import Site
+from review_app.training.importing import MAX_EXPLANATION, read_key_rows
+from review_app.training.models import KeyExplanation
+from review_app.training.operations import practice_site, set_status
+
+SHOWN_GAPS = 5  # missing things named in a refusal to publish; the key page lists them all
+
+
+class KeyIncomplete(OperationError):
+    """An answer key still lacks answers, narratives or rationales."""
+
+    def __init__(self, missing: list):
+        named = "; ".join(gap.message for gap in missing[:SHOWN_GAPS])
+        more = f"; and {len(missing) - SHOWN_GAPS} more" if len(missing) > SHOWN_GAPS else ""
+        super().__init__(
+            f"The answer key cannot be published: {len(missing)} thing(s) are missing: "
+            f"{named}{more}. Every item must be rated, with its narratives and rationale."
+        )
+        self.missing = missing
+
+
+class ExplanationErrors(OperationError):
+    """Some explanations are too long; nothing was saved."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(f"{len(errors)} explanation(s) need fixing; nothing was saved.")
+        self.errors = errors
+
+
+def _check_admin(actor: User, site: Site) -> None:
+    membership = membership_of(actor, site)
+    if membership is None or not membership.is_active or not membership.is_state_admin:
+        raise OperationError("Only the site's state administrators manage answer keys.")
+
+
+def _check_key(key: Case) -> None:
+    if not key.is_key:
+        raise OperationError(f"Case {key.case_number} is not an answer key.")
+
+
+def make_key(actor: User, case: Case) -> None:
+    """Turn a practice case into an answer key draft; its reviewers are taken off it."""
+    site = practice_site(case)
+    _check_admin(actor, site)
+    if case.key_case_id is not None:
+        raise OperationError("A trainee's practice copy cannot become an answer key.")
+    if case.is_key:
+        raise OperationError(f"Case {case.case_number} is already an answer key.")
+    if case.status == "eliminated":
+        raise OperationError("An eliminated case cannot become an answer key.")
+    if not case.period.is_open:
+        raise OperationError("The review period is closed: reopen it to prepare keys in it.")
+    before = {
+        "status": case.status,
+        "reviewers": sorted(user.username for user in case.reviewers),
+        "is_key": False,
+    }
+    # Trainees must never read a key's answers, so nobody stays assigned to it.
+    case.assignments = []
+    case.is_key, case.key_published_at = True, None
+    if case.status != "in_progress":
+        set_status(case, "in_progress")
+    record(
+        actor,
+        "training.make_key",
+        case,
+        f"Case {case.case_number} made an answer key (draft)",
+        site=site,
+        before=before,
+        after={"status": case.status, "reviewers": [], "is_key": True},
+    )
+
+
+def publish_key(actor: User, key: Case) -> None:
+    """Publish a complete answer key; it is locked until withdrawn."""
+    site = practice_site(key)
+    _check_admin(actor, site)
+    _check_key(key)
+    if not key.is_key_draft:
+        raise OperationError("This answer key is already published.")
+    instrument = get_instrument(key.period.instrument_version)
+    ratings, rows, reviews = rating_queries.case_ratings(key, instrument)
+    missing = gaps(instrument, ratings, rows, reviews)
+    if missing:
+        raise KeyIncomplete(missing)
+    set_status(key, "finalized")
+    key.finalized_at = key.key_published_at = utcnow()
+    record(
+        actor,
+        "training.publish_key",
+        key,
+        f"Answer key {key.case_number} published",
+        site=site,
+        before={"status": "in_progress", "published": False},
+        after={"status": key.status, "published": True},
+    )
+
+
+def withdraw_key(actor: User, key: Case) -> None:
+    """Take a published key back to a draft to change it; scores already given are kept."""
+    site = practice_site(key)
+    _check_admin(actor, site)
+    _check_key(key)
+    if key.is_key_draft:
+        raise OperationError("This answer key is a draft already.")
+    if not key.period.is_open:
+        raise OperationError("The review period is closed: reopen it to change the key.")
+    set_status(key, "in_progress")
+    key.key_published_at = key.finalized_at = None
+    record(
+        actor,
+        "training.withdraw_key",
+        key,
+        f"Answer key {key.case_number} withdrawn to edit; past scores are kept",
+        site=site,
+        before={"status": "finalized", "published": True},
+        after={"status": key.status, "published": False},
+    )
+
+
+def save_explanations(actor: User, key: Case, item_id: str, texts: dict[str, str]) -> None:
+    """Set the explanations of an item ('' key) and its questions; an empty text removes one."""
+    site = practice_site(key)
+    _check_admin(actor, site)
+    _check_key(key)
+    instrument = get_instrument(key.period.instrument_version)
+    if item_id not in instrument.items:
+        raise OperationError("Unknown item.")
+    allowed = {"", *(q.id for q in item_questions(instrument, item_id))}
+    clean = {qid: text.strip() for qid, text in texts.items() if qid in allowed}
+    errors = {
+        qid: f"Use at most {MAX_EXPLANATION} characters (this has {len(text)})."
+        for qid, text in clean.items()
+        if len(text) > MAX_EXPLANATION
+    }
+    if errors:
+        raise ExplanationErrors(errors)
+    before, after = _set_explanations(actor, key, item_id, clean)
+    if before != after:
+        record(
+            actor,
+            "training.explain",
+            key,
+            f"Explanations of item {instrument.items[item_id].number} of key {key.case_number}",
+            site=site,
+            before=before,
+            after=after,
+        )
+
+
+def _set_explanations(
+    actor: User, key: Case, item_id: str, texts: dict[str, str]
+) -> tuple[dict, dict]:
+    stored = {
+        row.question_id: row
+        for row in db.session.scalars(
+            select(KeyExplanation).where(
+                KeyExplanation.case_id == key.id, KeyExplanation.item_id == item_id
+            )
+        )
+    }
+    before, after = {}, {}
+    for question_id, text in texts.items():
+        row = stored.get(question_id)
+        old = row.text if row else ""
+        if old == text:
+            continue
+        label = question_id or "item"
+        before[label], after[label] = old, text
+        if not text:
+            db.session.delete(row)
+        elif row is None:
+            db.session.add(
+                KeyExplanation(
+                    case_id=key.id,
+                    item_id=item_id,
+                    question_id=question_id,
+                    text=text,
+                    updated_by_id=actor.id,
+                )
+            )
+        else:
+            row.text, row.updated_by_id = text, actor.id
+    return before, after
+
+
+def import_key(actor: User, key: Case, data: bytes) -> tuple[int, list[str]]:
+    """Set a draft key's answers, narratives, rationales and explanations from CSV, or none.
+
+    Return the number of rows imported and the bad rows (empty on success).
+    """
+    site = practice_site(key)
+    _check_admin(actor, site)
+    _check_key(key)
+    if not key.is_key_draft:
+        raise OperationError("Withdraw the published key before importing answers into it.")
+    instrument = get_instrument(key.period.instrument_version)
+    rows, errors = read_key_rows(instrument, data)
+    if errors:
+        return 0, errors
+    by_item: dict[str, list] = {}
+    for row in rows:
+        by_item.setdefault(row.item_id, []).append(row)
+    for item_id, item_rows in by_item.items():
+        _import_item(actor, key, instrument, item_id, item_rows)
+        texts = {row.question_id or "": row.explanation for row in item_rows if row.explanation}
+        if texts:
+            _set_explanations(actor, key, item_id, texts)
+    record(
+        actor,
+        "training.import_key",
+        key,
+        f"Imported {len(rows)} row(s) into answer key {key.case_number}",
+        site=site,
+        after={"rows": len(rows), "items": sorted(by_item)},
+    )
+    return len(rows), []
+
+
+def _import_item(actor: User, key: Case, instrument, item_id: str, rows: list) -> None:
+    stored, reviews = rating_queries.answers(key), rating_queries.item_reviews(key)
+    answers = {qid: row.value for qid, row in stored.items()}
+    narratives = {qid: row.narrative for qid, row in stored.items()}
+    shown, rationale = set(), reviews[item_id].rationale if item_id in reviews else ""
+    for row in rows:
+        if row.question_id is None:
+            rationale = row.rationale if row.rationale is not None else rationale
+            continue
+        if row.has_answer:
+            answers[row.question_id] = row.value
+        if row.narrative is not None:
+            narratives[row.question_id] = row.narrative
+        if row.has_answer or row.narrative is not None:
+            shown.add(row.question_id)
+    review = reviews[item_id]
+    save_item(
+        actor,
+        key,
+        instrument,
+        item_id,
+        ItemInput(answers, shown, narratives, rationale, review.lock_version),
+    )

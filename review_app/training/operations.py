@@ -1,0 +1,227 @@
+"""Every change to trainees' practice copies: starting, scoring, resetting (keys: keys.py)."""
+
+from sqlalchemy import delete, update
+
+from review_app.accounts.models import User
+from review_app.audit.operations import record
+from review_app.cases.facts import CaseFacts
+from review_app.cases.models import Case
+from review_app.cases.operations import create_case
+from review_app.cases.queries import is_assigned
+from review_app.core.errors import OperationError
+from review_app.core.models import utcnow
+from review_app.extensions import db
+from review_app.instruments.catalog import get_instrument
+from review_app.members.operations import membership_of
+from review_app.qa.models import Thread
+from review_app.qa.workflow import QA_HELD
+from review_app.ratings import queries as rating_queries
+from review_app.ratings.models import FACE_SHEET, Answer, ItemReview, OutcomeRating
+from review_app.ratings.operations import ItemInput, item_questions, recalculate, save_item
+from review_app.sites.models import Site
+from review_app.training import queries
+from review_app.training.models import PracticeScore, PracticeScoreItem
+from review_app.training.scoring import compare
+
+
+def practice_site(case: Case) -> Site:
+    """Return the case's site, refusing a site that is not for practice."""
+    site = case.period.site
+    if not site.settings.is_practice:
+        raise OperationError("Answer keys and practice scores belong on the Training site.")
+    return site
+
+
+def set_status(case: Case, status: str) -> None:
+    """Change the status outside the review workflow, unless someone changed it first."""
+    db.session.flush()
+    moved = db.session.execute(
+        update(Case)
+        .where(Case.id == case.id, Case.status_version == case.status_version)
+        .values(status=status, status_version=case.status_version + 1, status_changed_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if moved != 1:
+        raise OperationError(
+            "Someone else changed this case a moment ago; nothing was done. Look at it again."
+        )
+    db.session.refresh(case)
+
+
+def _copy_number(key: Case, user: User) -> str:
+    """Return the copy's case number: the key's, a slash, and the trainee (unique per period)."""
+    suffix = f"/{user.username}"
+    if len(key.case_number) + len(suffix) > 40:
+        suffix = f"/u{user.id}"
+    return key.case_number[: 40 - len(suffix)] + suffix
+
+
+def start_copy(actor: User, key: Case) -> tuple[Case, bool]:
+    """Give a trainee their own copy of a published key; return it and whether it is new."""
+    site = practice_site(key)
+    if not key.is_key:
+        raise OperationError(f"Case {key.case_number} is not an answer key.")
+    membership = membership_of(actor, site)
+    if membership is None or not membership.is_active or not membership.is_reviewer:
+        raise OperationError("Only the site's reviewers practise on answer keys.")
+    existing = queries.copy_for(key, actor)
+    if existing is not None:
+        return existing, False
+    if key.is_key_draft:
+        raise OperationError(f"The answer key {key.case_number} is not published.")
+    facts = CaseFacts(
+        case_number=_copy_number(key, actor),
+        case_type=key.case_type,
+        local_site=key.local_site,
+        child_name=key.child_name,
+        child_birth_date=key.child_birth_date,
+        family_name=key.family_name,
+        opened_on=key.opened_on,
+        removal_on=key.removal_on,
+        closed_on=key.closed_on,
+        pur_start=key.pur_start,
+        reviewers=[actor],
+    )
+    copy = create_case(actor, key.period, facts)
+    copy.key_case_id = key.id
+    _copy_face_sheet(actor, copy, key)
+    record(
+        actor,
+        "training.start",
+        copy,
+        f"{actor.username} started practice case {key.case_number}",
+        site=site,
+        after={"key": key.case_number, "copy": copy.case_number},
+    )
+    return copy, True
+
+
+def _copy_face_sheet(actor: User, copy: Case, key: Case) -> None:
+    """Give the copy the key's face sheet: the case facts are not what a trainee is scored on."""
+    instrument = get_instrument(copy.period.instrument_version)
+    stored = rating_queries.answers(key)
+    questions = item_questions(instrument, FACE_SHEET)
+    review = rating_queries.item_reviews(copy)[FACE_SHEET]
+    save_item(
+        actor,
+        copy,
+        instrument,
+        FACE_SHEET,
+        ItemInput(
+            {q.id: stored[q.id].value for q in questions if q.id in stored},
+            {q.id for q in questions},
+            {q.id: stored[q.id].narrative for q in questions if q.id in stored},
+            "",
+            review.lock_version,
+        ),
+    )
+
+
+def score_submission(actor: User, copy: Case) -> PracticeScore:
+    """Compare a practice copy being submitted with its key, and keep the score.
+
+    Raise OperationError when the case has no key or the key is being revised.
+    """
+    key = db.session.get(Case, copy.key_case_id) if copy.key_case_id else None
+    if key is None or not key.is_key:
+        raise OperationError(
+            f"Case {copy.case_number} is not a practice copy of an answer key, so there is "
+            "nothing to score it against."
+        )
+    if key.is_key_draft:
+        raise OperationError(
+            f"The answer key {key.case_number} is being revised, so this practice case cannot "
+            "be scored now. Submit it once the administrators publish the key again."
+        )
+    site = practice_site(copy)
+    instrument = get_instrument(copy.period.instrument_version)
+    key_ratings, _rows, key_reviews = rating_queries.case_ratings(key, instrument)
+    mine, _rows, _reviews = rating_queries.case_ratings(copy, instrument)
+    result = compare(instrument, key_ratings, mine)
+    pass_percent = site.settings.practice_pass_percent
+    score = PracticeScore(
+        site_id=site.id,
+        copy_id=copy.id,
+        key_id=key.id,
+        trainee_id=actor.id,
+        attempt=queries.attempt_count(copy) + 1,
+        submitted_at=utcnow(),
+        items_compared=result.items_compared,
+        items_agreed=result.items_agreed,
+        answers_compared=result.answers_compared,
+        answers_agreed=result.answers_agreed,
+        item_percent=result.item_percent,
+        pass_percent=pass_percent,
+        is_passed=result.passes(pass_percent),
+        items=[
+            PracticeScoreItem(
+                item_id=item.item_id,
+                trainee_rating=item.trainee_rating,
+                key_rating=item.key_rating,
+                is_agreed=item.is_agreed,
+                answers_compared=item.answers_compared,
+                answers_agreed=item.answers_agreed,
+                differences=item.differences,
+                key_rationale=key_reviews[item.item_id].rationale,
+            )
+            for item in result.items
+        ],
+    )
+    db.session.add(score)
+    record(
+        actor,
+        "training.score",
+        copy,
+        f"Practice case {copy.case_number}, attempt {score.attempt}: "
+        f"{score.item_percent:.0f}% item agreement, "
+        + ("passed" if score.is_passed else "not passed"),
+        site=site,
+        after={
+            "attempt": score.attempt,
+            "items_agreed": score.items_agreed,
+            "items_compared": score.items_compared,
+            "answers_agreed": score.answers_agreed,
+            "answers_compared": score.answers_compared,
+            "passed": score.is_passed,
+        },
+    )
+    return score
+
+
+def reset_copy(actor: User, copy: Case) -> None:
+    """Clear a trainee's practice copy to try again; the scores of earlier attempts are kept."""
+    site = practice_site(copy)
+    if copy.key_case_id is None:
+        raise OperationError(f"Case {copy.case_number} is not a practice copy; it cannot be reset.")
+    if not site.settings.allow_practice_reset:
+        raise OperationError("This site does not allow practice cases to be reset.")
+    if not is_assigned(copy, actor.id):
+        raise OperationError("Only the trainee whose practice case this is can reset it.")
+    if copy.status in QA_HELD or copy.status == "eliminated":
+        raise OperationError(
+            f"This practice case is {copy.status_label.lower()}, so it cannot be reset now."
+        )
+    if not copy.period.is_open:
+        raise OperationError("The review period is closed, so the case could not be rated again.")
+    attempts = queries.attempt_count(copy)
+    before = {"status": copy.status, "answers": len(rating_queries.answers(copy))}
+    for model in (Answer, ItemReview, OutcomeRating, Thread):
+        db.session.execute(delete(model).where(model.case_id == copy.id))
+    db.session.add(ItemReview(case_id=copy.id, item_id=FACE_SHEET))
+    db.session.flush()
+    instrument = get_instrument(copy.period.instrument_version)
+    recalculate(copy, instrument, {}, rating_queries.item_reviews(copy))
+    key = db.session.get(Case, copy.key_case_id)
+    _copy_face_sheet(actor, copy, key)
+    if copy.status != "in_progress":
+        set_status(copy, "in_progress")
+    copy.submitted_at = copy.finalized_at = None
+    record(
+        actor,
+        "training.reset",
+        copy,
+        f"Practice case {copy.case_number} reset for attempt {attempts + 1}",
+        site=site,
+        before=before,
+        after={"status": copy.status, "answers": 0, "next_attempt": attempts + 1},
+    )

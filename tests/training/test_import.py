@@ -1,0 +1,128 @@
+"""Importing an answer key from CSV: every row or none, each bad row named."""
+
+import io
+import re
+from html import unescape
+
+from sqlalchemy import select
+
+from review_app.cases.models import Case
+from review_app.extensions import db
+from review_app.ratings import queries as rating_queries
+from review_app.training.models import KeyExplanation
+from tests.training.conftest import SITE, new_case
+
+
+def _draft_key(app, clients) -> int:
+    with app.app_context():
+        case_id = new_case("KEY-I1").id
+        db.session.commit()
+    clients("admin").post(f"{SITE}/answer-keys", data={"case_id": case_id})
+    return case_id
+
+
+def _import(client, key_id: int, content: str | bytes, name: str = "key.csv"):
+    data = content.encode() if isinstance(content, str) else content
+    return client.post(
+        f"{SITE}/answer-keys/{key_id}/import",
+        data={"file": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
+
+
+def _state(app, key_id: int) -> tuple[dict, dict, set]:
+    with app.app_context():
+        key = db.session.get(Case, key_id)
+        answers = {q: (a.value, a.narrative) for q, a in rating_queries.answers(key).items()}
+        reviews = {i: (r.rating, r.rationale) for i, r in rating_queries.item_reviews(key).items()}
+        explained = {
+            (row.item_id, row.question_id, row.text)
+            for row in db.session.scalars(
+                select(KeyExplanation).where(KeyExplanation.case_id == key_id)
+            )
+        }
+        return answers, reviews, explained
+
+
+def test_every_row_is_imported_with_labels_narratives_rationales_and_explanations(demo, clients):
+    key_id = _draft_key(demo, clients)
+    response = _import(
+        clients("admin"),
+        key_id,
+        "question_id,answer,narrative,explanation,rationale\n"
+        "7-app,Yes,,,\n"
+        "7A,no,Siblings were placed apart.,The policy asks for siblings together.,\n"
+        "7B,No,No reason was written down.,,\n"
+        "item 7,,,Separation without a reason is an ANI.,Placed apart without a reason.\n"
+        "FS-reasons,Neglect; parent_substance_use,,,\n",
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    assert "5 row(s) imported" in clients("admin").get(response.location).get_data(as_text=True)
+    answers, reviews, explained = _state(demo, key_id)
+    assert answers["7A"] == ("no", "Siblings were placed apart.")
+    assert answers["7-app"] == ("yes", "")
+    assert answers["FS-reasons"][0] == ["neglect", "parent_substance_use"]
+    assert reviews["7"] == ("ani", "Placed apart without a reason.")
+    assert explained == {
+        ("7", "7A", "The policy asks for siblings together."),
+        ("7", "", "Separation without a reason is an ANI."),
+    }
+
+
+def test_bad_rows_are_each_listed_and_nothing_is_imported(demo, clients):
+    key_id = _draft_key(demo, clients)
+    before = _state(demo, key_id)
+    response = _import(
+        clients("admin"),
+        key_id,
+        "question_id,answer,explanation\n"
+        "7-app,yes,\n"
+        "ZZ9,yes,\n"
+        "7A,perhaps,\n"
+        "6A3,31/02/2026,\n"
+        "7-app,no,\n"
+        "item 3,yes,\n"
+        "FS-reasons,neglect,Why\n",
+    )
+    assert response.status_code == 422
+    page = unescape(response.get_data(as_text=True))
+    assert "Nothing was imported: 6 rows to fix" in page
+    for expected in [
+        "Line 3: question_id: there is no question or item “ZZ9” in the instrument.",
+        "Line 4: answer: choose one of yes, no.",
+        "Line 5: answer: give a date as YYYY-MM-DD.",
+        "Line 6: question_id: 7-app appears twice (first on line 2).",
+        "Line 7: answer: an item has no answer of its own; give its rationale.",
+        "Line 8: explanation: the face sheet is not scored, so it has no explanations.",
+    ]:
+        assert expected in page
+    assert _state(demo, key_id) == before
+
+
+def test_a_file_that_is_not_a_key_file_gets_a_clear_message(demo, clients):
+    key_id = _draft_key(demo, clients)
+    admin = clients("admin")
+    page = _import(admin, key_id, b"\xff\xfe\x00bad").get_data(as_text=True)
+    assert "The file is not UTF-8 text" in page
+    page = unescape(_import(admin, key_id, "question,value\n1A,2\n").get_data(as_text=True))
+    assert "Line 1: the header lacks the column(s) question_id, answer." in page
+    page = _import(admin, key_id, "question_id,answer\n").get_data(as_text=True)
+    assert "The file has a header but no rows." in page
+    assert "Choose a .csv file." in _import(admin, key_id, "x", "key.xlsx").get_data(as_text=True)
+
+
+def test_a_published_key_takes_no_import(demo, clients, key_id):
+    response = _import(clients("admin"), key_id, "question_id,answer\n7-app,yes\n")
+    assert response.status_code == 422
+    assert "Withdraw the published key before importing" in response.get_data(as_text=True)
+
+
+def test_the_example_on_the_import_page_imports(demo, clients):
+    key_id = _draft_key(demo, clients)
+    page = clients("admin").get(f"{SITE}/answer-keys/{key_id}/import").get_data(as_text=True)
+    example = unescape(re.search(r"<pre[^>]*>(.*?)</pre>", page, re.S).group(1))
+    response = _import(clients("admin"), key_id, example)
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    answers, reviews, explained = _state(demo, key_id)
+    assert answers["1C"] == ("no", "The first visit came two days late.")
+    assert reviews["1"][1] == "The one report was answered late."
