@@ -1,0 +1,1 @@
+"""Reports: the case rating summary, on screen and in print."""

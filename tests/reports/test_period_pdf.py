@@ -1,0 +1,98 @@
+"""One PDF with every finalized case of a review period, and the reports page that offers it."""
+
+import io
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from review_app.extensions import db
+from review_app.periods.models import ReviewPeriod
+from review_app.sites.queries import site_by_slug
+from tests.conftest import login
+from tests.reports.conftest import SITE, cqi_period_id
+from tests.reports.test_case_summary import _pdf_html
+
+
+def _get(app, who: str, url: str):
+    client = app.test_client()
+    login(client, who)
+    return client.get(url)
+
+
+def _pages(data: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def test_a_period_without_finalized_cases_gives_a_pdf_saying_so(demo, monkeypatch):
+    made = _pdf_html(monkeypatch)
+    response = _get(demo, "admin", f"{SITE}/reports/periods/{cqi_period_id(demo)}/finalized.pdf")
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    assert response.data.startswith(b"%PDF")
+    assert response.headers["Content-Disposition"] == (
+        'attachment; filename="2026-27-review-finalized-cases.pdf"'
+    )
+    (html,) = made
+    assert "No case of this review period is finalized yet" in html
+    assert "summary-facts" not in html
+    assert len(_pages(response.data)) == 1
+
+
+def test_every_finalized_case_starts_on_its_own_page_after_a_cover(demo, finalized, monkeypatch):
+    finalized(3)
+    made = _pdf_html(monkeypatch)
+    response = _get(demo, "qa", f"{SITE}/reports/periods/{cqi_period_id(demo)}/finalized.pdf")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    (html,) = made
+    # The cover lists the three (and only the finalized cases: the demo's others are not).
+    cover = html[: html.index('<div class="new-page">')]
+    for number in ("FIN-1", "FIN-2", "FIN-3"):
+        assert f"<td>{number}</td>" in cover
+    assert "FC-CQI-101" not in html
+    assert html.count('<div class="new-page">') == 3
+    assert html.count('<section class="summary-facts"') == 3
+    assert html.count("QA override</strong>") == 3
+    pages = _pages(response.data)
+    starts = [
+        number
+        for number in ("FIN-1", "FIN-2", "FIN-3")
+        for text in pages
+        if f"\nCase {number}\n" in text
+    ]
+    assert starts == ["FIN-1", "FIN-2", "FIN-3"]
+    assert "Finalized cases\n3" in pages[0]
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("admin", 200), ("qa", 200), ("observer", 200), ("reviewer", 403), ("outsider", 404)],
+)
+def test_who_may_print_a_period(demo, who, status):
+    url = f"{SITE}/reports/periods/{cqi_period_id(demo)}/finalized.pdf"
+    assert _get(demo, who, url).status_code == status
+
+
+def test_a_period_of_another_site_is_not_found(demo):
+    with demo.app_context():
+        cfsr = site_by_slug("demo", "cfsr")
+        period_id = db.session.scalar(
+            select(ReviewPeriod.id).where(ReviewPeriod.site_id == cfsr.id)
+        )
+    assert _get(demo, "admin", f"{SITE}/reports/periods/{period_id}/finalized.pdf").status_code == (
+        404
+    )
+    assert _get(demo, "admin", f"{SITE}/reports/periods/99999999/finalized.pdf").status_code == 404
+
+
+def test_the_reports_page_counts_finalized_cases_and_links_the_pdf(demo, finalized):
+    period_id = cqi_period_id(demo)
+    page = _get(demo, "observer", f"{SITE}/reports").get_data(as_text=True)
+    assert "None finalized yet" in page
+    assert "finalized.pdf" not in page
+    finalized(2)
+    page = _get(demo, "observer", f"{SITE}/reports").get_data(as_text=True)
+    assert f'href="{SITE}/reports/periods/{period_id}/finalized.pdf"' in page
+    assert "(2 cases)</a>" in page
+    home = _get(demo, "observer", f"{SITE}/").get_data(as_text=True)
+    assert f'href="{SITE}/reports"' in home

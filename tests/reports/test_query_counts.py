@@ -1,0 +1,62 @@
+"""The summary page and the period PDF issue the same statements however much they show."""
+
+from tests.conftest import login
+from tests.core.test_query_counts import _grow, counted
+from tests.ratings.test_completeness import _fill
+from tests.ratings.test_item_pages import _case_of
+from tests.reports.conftest import SITE, cqi_period_id
+
+
+def _count(app, client, url: str) -> int:
+    with counted(app) as statements:
+        assert client.get(url).status_code == 200
+    return len(statements)
+
+
+def test_a_case_summary_does_not_query_per_item_or_answer(demo):
+    case_id = _case_of(demo, "reviewer", case_type="foster_care")
+    client = demo.test_client()
+    login(client, "reviewer")
+    urls = [
+        f"{SITE}/reports/cases/{case_id}/summary",
+        f"{SITE}/reports/cases/{case_id}/summary.pdf",
+    ]
+    for url in urls:
+        client.get(url)  # warm up what is cached per process
+    empty = {url: _count(demo, client, url) for url in urls}
+    _fill(demo, case_id)
+    for url in urls:
+        assert _count(demo, client, url) == empty[url], url
+        assert empty[url] <= 10, url
+
+
+def test_a_case_summary_with_an_override_names_its_author_in_one_statement(demo, finalized):
+    (case_id,) = finalized(1)
+    client = demo.test_client()
+    login(client, "qa")
+    url = f"{SITE}/reports/cases/{case_id}/summary"
+    client.get(url)
+    assert _count(demo, client, url) <= 10
+
+
+def test_the_period_pdf_does_not_query_per_case(demo, finalized):
+    client = demo.test_client()
+    login(client, "admin")
+    url = f"{SITE}/reports/periods/{cqi_period_id(demo)}/finalized.pdf"
+    finalized(1)
+    client.get(url)
+    one = _count(demo, client, url)
+    finalized(3)
+    assert _count(demo, client, url) == one
+    assert one <= 10
+
+
+def test_the_reports_page_does_not_query_per_period(demo):
+    client = demo.test_client()
+    login(client, "observer")
+    url = f"{SITE}/reports"
+    client.get(url)
+    few = _count(demo, client, url)
+    _grow(demo, 5)
+    assert _count(demo, client, url) == few
+    assert few <= 8
