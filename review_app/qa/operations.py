@@ -16,7 +16,13 @@ from review_app.qa import workflow
 from review_app.qa.models import Comment, Thread
 from review_app.ratings import queries as rating_queries
 from review_app.ratings.completeness import gaps
-from review_app.ratings.operations import item_questions, log_change, recalculate
+from review_app.ratings.operations import (
+    item_questions,
+    keep_submitted_ratings,
+    log_change,
+    recalculate,
+)
+from review_app.training.operations import score_submission
 
 MAX_COMMENT = 4000
 MAX_REASON = 1000
@@ -82,10 +88,13 @@ def transition(
         raise OperationError(f"{count} comment thread(s) are still open: resolve them first.")
     if action == "submit":
         _check_complete(case)
+        if case.key_case_id is not None:
+            score_submission(actor, case)  # a practice copy is scored as it is submitted
     before = {"status": case.status}
     _move(case, expected_version, workflow.target(action, case, qa_levels))
     if action == "submit":
         case.submitted_at = utcnow()
+        keep_submitted_ratings(case)
     if action == "finalize":
         case.finalized_at = utcnow()
     if action == "eliminate":
@@ -119,7 +128,7 @@ def _check_complete(case: Case) -> None:
         )
 
 
-def _check_body(body: str) -> str:
+def check_body(body: str) -> str:
     body = body.strip()
     if not body:
         raise OperationError("Write the comment.", "body")
@@ -138,7 +147,7 @@ def start_thread(
         raise OperationError("Only QA staff can start a comment thread.")
     if case.status not in {"submitted", "qa1", "qa2", "returned"}:
         raise OperationError(f"This case is {case.status_label.lower()}: comments are closed.")
-    body = _check_body(body)
+    body = check_body(body)
     instrument = get_instrument(case.period.instrument_version)
     if item_id != "face" and item_id not in instrument.items:
         raise OperationError("Unknown item.")
@@ -173,7 +182,7 @@ def reply(actor: User, case: Case, thread: Thread, body: str) -> Comment:
         raise OperationError("Only QA staff and the case's reviewers can reply.")
     if case.status in workflow.CLOSED:
         raise OperationError(f"This case is {case.status_label.lower()}: comments are closed.")
-    comment = Comment(thread=thread, author=actor, body=_check_body(body))
+    comment = Comment(thread=thread, author=actor, body=check_body(body))
     db.session.add(comment)
     record(
         actor,
@@ -269,6 +278,7 @@ def move_caseload(actor: User, site, from_user: User, to_user: User) -> list[Cas
                 Case.site_id == site.id,
                 Assignment.user_id == from_user.id,
                 Case.status.not_in(workflow.CLOSED),
+                Case.key_case_id.is_(None),  # a practice copy stays with its trainee
             )
             .order_by(Case.case_number)
         )

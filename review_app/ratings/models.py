@@ -97,3 +97,23 @@ class RatingChange(db.Model):
 
     def __repr__(self) -> str:
         return f"<RatingChange case={self.case_id} {self.item_id}.{self.field}>"
+
+
+class SubmittedRating(db.Model):
+    """An item's rating as the reviewers first submitted it, kept to measure agreement.
+
+    Written once, at the case's first submission for QA; the final rating is
+    the item review's effective rating once the case is finalized.
+    """
+
+    __tablename__ = "submitted_ratings"
+    __table_args__ = (UniqueConstraint("case_id", "item_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    item_id: Mapped[str] = mapped_column(String(40))
+    rating: Mapped[str] = mapped_column(String(20))
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<SubmittedRating case={self.case_id} item={self.item_id} {self.rating}>"

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from review_app.accounts.models import User
 from review_app.audit.operations import record
@@ -21,6 +21,7 @@ from review_app.ratings.models import (
     ItemReview,
     OutcomeRating,
     RatingChange,
+    SubmittedRating,
 )
 
 MAX_NARRATIVE = 4000
@@ -203,3 +204,14 @@ def recalculate(
         else:
             stored[outcome_id].rating = rating
     return ratings
+
+
+def keep_submitted_ratings(case: Case) -> None:
+    """Keep the item ratings of a case's first submission (later ones change nothing)."""
+    if db.session.scalar(select(SubmittedRating.id).where(SubmittedRating.case_id == case.id)):
+        return
+    for item_id, review in queries.item_reviews(case).items():
+        if item_id != FACE_SHEET:
+            db.session.add(
+                SubmittedRating(case_id=case.id, item_id=item_id, rating=review.effective_rating)
+            )

@@ -1,0 +1,35 @@
+"""Downloads of a review period's source data: every answer, narrative and rating."""
+
+from flask import g, render_template
+
+from review_app.core.access import site_roles
+from review_app.core.sitectx import site_blueprint
+from review_app.core.spreadsheets import download
+from review_app.core.views import get_in_site
+from review_app.exports import columns, queries
+from review_app.instruments.catalog import get_instrument
+from review_app.periods.models import ReviewPeriod
+from review_app.periods.queries import periods as site_periods
+
+bp = site_blueprint("exports", __name__, "/exports")
+READERS = ("state_admin", "qa", "observer")
+
+
+@bp.route("")
+@site_roles(*READERS)
+def index():
+    return render_template("exports/index.html", periods=site_periods(g.site))
+
+
+@bp.route("/periods/<int:period_id>/source.<any(csv, xlsx):fmt>")
+@site_roles(*READERS)
+def source(period_id: int, fmt: str):
+    period = get_in_site(ReviewPeriod, period_id)
+    found = columns.columns(get_instrument(period.instrument_version), period)
+    name = f"{g.site.slug}-{period.name}-source-data"
+    return download(
+        fmt,
+        name,
+        [header for header, _ in found],
+        lambda: columns.rows(found, queries.period_cases(period)),
+    )

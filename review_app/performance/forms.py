@@ -1,0 +1,73 @@
+"""The report filters, read from the query string: wrong values are named and left out."""
+
+from collections.abc import Mapping
+
+from review_app.cases.models import CASE_TYPES
+from review_app.performance.queries import AGE_GROUPS, STATUSES, Filters, Target
+from review_app.periods.models import ReviewPeriod
+from review_app.sites.models import LocalSite, Site
+from review_app.sites.queries import local_sites
+
+
+def _number(value: str) -> int | None:
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
+def read_filters(
+    site: Site,
+    periods: list[ReviewPeriod],
+    reviewer_ids: set[int],
+    args: Mapping[str, str],
+) -> tuple[Filters | None, list[str]]:
+    """Return the filters the arguments ask for, and a message for each value left out."""
+    problems = []
+    if not periods:
+        return None, []
+    by_id = {period.id: period for period in periods}
+    period = by_id.get(_number(args.get("period", "")) or 0)
+    if period is None:
+        if args.get("period"):
+            problems.append("There is no such review period here.")
+        period = periods[-1]
+    local_site_id = _number(args.get("local_site", ""))
+    if args.get("local_site") and local_site_id not in {local.id for local in local_sites(site)}:
+        problems.append("There is no such local site here.")
+        local_site_id = None
+    reviewer_id = _number(args.get("reviewer", ""))
+    if args.get("reviewer") and reviewer_id not in reviewer_ids:
+        problems.append("There is no such reviewer here.")
+        reviewer_id = None
+    choices = {"type": CASE_TYPES, "age": AGE_GROUPS, "status": STATUSES}
+    chosen = {}
+    for name, allowed in choices.items():
+        value = args.get(name, "")
+        if value and value not in allowed:
+            problems.append(f"“{value[:40]}” is not a {name} this report knows.")
+            value = ""
+        chosen[name] = value
+    filters = Filters(
+        period=period,
+        local_site_id=local_site_id,
+        case_type=chosen["type"],
+        age_group=chosen["age"],
+        reviewer_id=reviewer_id,
+        status=chosen["status"] or "finalized",
+    )
+    return filters, problems
+
+
+def read_target(args: Mapping[str, str], items, outcomes) -> Target | None:
+    """Return the figure a case list is for (``item:4``, ``outcome:S1``, or all cases)."""
+    kind, _, key = args.get("figure", "").partition(":")
+    if not kind:
+        return Target()
+    if (kind == "item" and key in items) or (kind == "outcome" and key in outcomes):
+        return Target(kind, key)
+    return None
+
+
+def local_site_name(site: Site, local_site_id: int | None) -> str:
+    if not local_site_id:
+        return ""
+    found: LocalSite | None = next((ls for ls in local_sites(site) if ls.id == local_site_id), None)
+    return found.name if found else ""

@@ -1,0 +1,310 @@
+"""Item and outcome performance, computed in SQL: whole site, per local site, per reviewer.
+
+Every figure is a grouped count over the cases that match the filters, so a page
+issues the same few statements however many cases there are.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import Select, and_, case, func, literal, null, select
+from sqlalchemy.orm import joinedload
+
+from review_app.accounts.models import User
+from review_app.cases.models import Assignment, Case
+from review_app.extensions import db
+from review_app.instruments.engine import (
+    ANI,
+    NOT_ACHIEVED,
+    PARTIAL,
+    STRENGTH,
+    SUBSTANTIAL,
+)
+from review_app.periods.models import ReviewPeriod
+from review_app.ratings.models import ItemReview, OutcomeRating
+from review_app.sites.models import LocalSite
+
+# Ages in whole years on the last day of the period under review.
+AGE_GROUPS = {
+    "0-4": (0, 4),
+    "5-9": (5, 9),
+    "10-14": (10, 14),
+    "15-17": (15, 17),
+    "18+": (18, 200),
+}
+STATUSES = {
+    "finalized": "Finalized cases only",
+    "all": "All cases in the sample (not eliminated)",
+}
+CASE_TYPES = ("foster_care", "in_home")
+APPLICABLE_ITEM = (STRENGTH, ANI)
+APPLICABLE_OUTCOME = (SUBSTANTIAL, PARTIAL, NOT_ACHIEVED)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which cases a figure counts; the period is always set."""
+
+    period: ReviewPeriod
+    local_site_id: int | None = None
+    case_type: str = ""
+    age_group: str = ""
+    reviewer_id: int | None = None
+    status: str = "finalized"
+
+    def as_args(self, **changes) -> dict:
+        """Return the filters as query-string arguments, with some changed."""
+        args = {
+            "period": self.period.id,
+            "local_site": self.local_site_id or "",
+            "type": self.case_type,
+            "age": self.age_group,
+            "reviewer": self.reviewer_id or "",
+            "status": self.status,
+        }
+        args.update(changes)
+        return {key: value for key, value in args.items() if value not in ("", None)}
+
+
+@dataclass
+class Figure:
+    """A share: ``hits`` of ``applicable`` cases (Strength, or Substantially Achieved)."""
+
+    applicable: int = 0
+    hits: int = 0
+
+    @property
+    def percent(self) -> float | None:
+        return 100.0 * self.hits / self.applicable if self.applicable else None
+
+    def add(self, other: "Figure") -> None:
+        self.applicable += other.applicable
+        self.hits += other.hits
+
+
+@dataclass
+class Split:
+    """A figure overall and by case type."""
+
+    overall: Figure = field(default_factory=Figure)
+    by_type: dict[str, Figure] = field(
+        default_factory=lambda: {kind: Figure() for kind in CASE_TYPES}
+    )
+
+    def put(self, case_type: str, figure: Figure) -> None:
+        self.by_type.setdefault(case_type, Figure()).add(figure)
+        self.overall.add(figure)
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a year without one
+        return day.replace(year=day.year - years, day=28)
+
+
+def matching_cases(site_id: int, filters: Filters) -> Select:
+    """Return a select of the ids of the cases the filters count."""
+    statement = select(Case.id).where(
+        Case.site_id == site_id,
+        Case.period_id == filters.period.id,
+        Case.status != "eliminated",
+        ~Case.is_key,  # a Training site's answer keys are the experts' ratings, not cases
+    )
+    if filters.status == "finalized":
+        statement = statement.where(Case.status == "finalized")
+    if filters.local_site_id:
+        statement = statement.where(Case.local_site_id == filters.local_site_id)
+    if filters.case_type:
+        statement = statement.where(Case.case_type == filters.case_type)
+    if filters.age_group in AGE_GROUPS:
+        youngest, oldest = AGE_GROUPS[filters.age_group]
+        end = filters.period.pur_end
+        statement = statement.where(
+            Case.child_birth_date <= _years_before(end, youngest),
+            Case.child_birth_date > _years_before(end, oldest + 1),
+        )
+    if filters.reviewer_id:
+        statement = statement.where(
+            Case.id.in_(select(Assignment.case_id).where(Assignment.user_id == filters.reviewer_id))
+        )
+    return statement
+
+
+def _effective():
+    return func.coalesce(ItemReview.override_rating, ItemReview.rating)
+
+
+def _count_if(condition):
+    return func.sum(case((condition, 1), else_=0))
+
+
+def item_rows(site_id: int, filters: Filters, by=None) -> list:
+    """Return (group, item id, case type, applicable, strengths) rows."""
+    effective = _effective()
+    statement = (
+        select(
+            _group(by),
+            ItemReview.item_id,
+            Case.case_type,
+            _count_if(effective.in_(APPLICABLE_ITEM)),
+            _count_if(effective == STRENGTH),
+        )
+        .join(Case, Case.id == ItemReview.case_id)
+        .where(ItemReview.case_id.in_(matching_cases(site_id, filters)))
+        .group_by(*([by] if by is not None else []), ItemReview.item_id, Case.case_type)
+    )
+    return list(db.session.execute(_with_reviewer(statement, by)))
+
+
+def outcome_rows(site_id: int, filters: Filters, by=None) -> list:
+    """Return (group, outcome id, case type, applicable, substantially achieved) rows."""
+    statement = (
+        select(
+            _group(by),
+            OutcomeRating.outcome_id,
+            Case.case_type,
+            _count_if(OutcomeRating.rating.in_(APPLICABLE_OUTCOME)),
+            _count_if(OutcomeRating.rating == SUBSTANTIAL),
+        )
+        .join(Case, Case.id == OutcomeRating.case_id)
+        .where(OutcomeRating.case_id.in_(matching_cases(site_id, filters)))
+        .group_by(*([by] if by is not None else []), OutcomeRating.outcome_id, Case.case_type)
+    )
+    return list(db.session.execute(_with_reviewer(statement, by)))
+
+
+def _group(by):
+    """Return the column rows are grouped by, or a constant when they are not."""
+    return by if by is not None else literal(0).label("grp")
+
+
+def _with_reviewer(statement: Select, by) -> Select:
+    """Join the assignments when the rows are grouped by reviewer."""
+    if by is not None and by is Assignment.user_id:
+        return statement.join(Assignment, Assignment.case_id == Case.id)
+    return statement
+
+
+def splits(rows) -> dict:
+    """Fold grouped rows into {group: {item or outcome id: Split}}."""
+    result: dict = {}
+    for group, key, case_type, applicable, hits in rows:
+        result.setdefault(group, {}).setdefault(key, Split()).put(
+            case_type, Figure(int(applicable or 0), int(hits or 0))
+        )
+    return result
+
+
+@dataclass
+class Performance:
+    """Every figure of the performance page for one set of filters."""
+
+    cases: int
+    by_type: dict[str, int]
+    items: dict[str, Split]
+    outcomes: dict[str, Split]
+
+
+def performance(site_id: int, filters: Filters) -> Performance:
+    """Return the item and outcome figures for the filtered cases (three statements)."""
+    counts = dict(
+        db.session.execute(
+            select(Case.case_type, func.count())
+            .where(Case.id.in_(matching_cases(site_id, filters)))
+            .group_by(Case.case_type)
+        ).all()
+    )
+    return Performance(
+        cases=sum(counts.values()),
+        by_type=counts,
+        items=splits(item_rows(site_id, filters)).get(0, {}),
+        outcomes=splits(outcome_rows(site_id, filters)).get(0, {}),
+    )
+
+
+@dataclass
+class Breakdown:
+    """One row of a drill-down table: a local site or a reviewer, and its figures."""
+
+    key: int
+    name: str
+    cases: int
+    outcomes: dict[str, Split]
+    items: dict[str, Split]
+
+
+def breakdown(site_id: int, filters: Filters, dimension: str) -> list[Breakdown]:
+    """Return the figures per local site or per reviewer (a handful of statements)."""
+    column = Case.local_site_id if dimension == "local_site" else Assignment.user_id
+    counts_statement = (
+        select(column, func.count(func.distinct(Case.id)))
+        .where(Case.id.in_(matching_cases(site_id, filters)))
+        .group_by(column)
+    )
+    counts = dict(db.session.execute(_with_reviewer(counts_statement, column)).all())
+    outcomes = splits(outcome_rows(site_id, filters, column))
+    items = splits(item_rows(site_id, filters, column))
+    model = LocalSite if dimension == "local_site" else User
+    label = LocalSite.name if dimension == "local_site" else User.display_name
+    names = dict(db.session.execute(select(model.id, label).where(model.id.in_(counts))).all())
+    return sorted(
+        (
+            Breakdown(key, names.get(key, "?"), count, outcomes.get(key, {}), items.get(key, {}))
+            for key, count in counts.items()
+        ),
+        key=lambda row: row.name.lower(),
+    )
+
+
+@dataclass(frozen=True)
+class Target:
+    """What figure a list of cases sits behind: an item or an outcome (or all cases)."""
+
+    kind: str = ""  # "item", "outcome" or "" for every counted case
+    id: str = ""
+
+
+def cases_behind(site_id: int, filters: Filters, target: Target, limit: int | None = None):
+    """Return the counted cases behind a figure, with that item's or outcome's rating."""
+    statement = (
+        select(Case)
+        .where(Case.id.in_(matching_cases(site_id, filters)))
+        .options(joinedload(Case.local_site))
+        .order_by(Case.case_number, Case.id)
+    )
+    if target.kind == "item":
+        effective = _effective()
+        statement = statement.add_columns(effective, ItemReview.override_rating).join(
+            ItemReview,
+            and_(ItemReview.case_id == Case.id, ItemReview.item_id == target.id),
+        )
+        statement = statement.where(effective.in_(APPLICABLE_ITEM))
+    elif target.kind == "outcome":
+        statement = statement.add_columns(OutcomeRating.rating, null()).join(
+            OutcomeRating,
+            and_(OutcomeRating.case_id == Case.id, OutcomeRating.outcome_id == target.id),
+        )
+        statement = statement.where(OutcomeRating.rating.in_(APPLICABLE_OUTCOME))
+    else:
+        statement = statement.add_columns(null(), null())
+    if limit:
+        statement = statement.limit(limit)
+    return db.session.execute(statement)
+
+
+def reviewer_choices(site_id: int) -> list[tuple[int, str]]:
+    """Return (id, name) of everyone who has been assigned a case of the site, by name."""
+    return list(
+        db.session.execute(
+            select(User.id, User.display_name)
+            .where(
+                User.id.in_(
+                    select(Assignment.user_id)
+                    .join(Case, Case.id == Assignment.case_id)
+                    .where(Case.site_id == site_id)
+                )
+            )
+            .order_by(User.display_name, User.id)
+        ).all()
+    )

@@ -1,0 +1,126 @@
+"""Reads for the QA reports: open comments, cases waiting, QA changes, agreement tables.
+
+Each is one grouped statement, whatever the number of cases.
+"""
+
+from collections import defaultdict
+
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import joinedload
+
+from review_app.accounts.models import User
+from review_app.cases.models import Assignment, Case
+from review_app.extensions import db
+from review_app.qa.models import Thread
+from review_app.ratings.models import ItemReview, SubmittedRating
+
+OPEN_LIMIT = 500
+
+
+def open_threads(site_id: int, period_id: int) -> list[tuple[Thread, Case]]:
+    """Return the period's open comment threads, oldest first, with their case."""
+    return [
+        (thread, case_)
+        for thread, case_ in db.session.execute(
+            select(Thread, Case)
+            .join(Case, Case.id == Thread.case_id)
+            .where(Case.site_id == site_id, Case.period_id == period_id, Thread.is_open)
+            .options(joinedload(Thread.created_by))
+            .order_by(Thread.created_at, Thread.id)
+            .limit(OPEN_LIMIT)
+        )
+    ]
+
+
+def waiting(site_id: int, period_id: int) -> dict[str, tuple[int, object]]:
+    """Return {status: (cases, when the longest-waiting one got there)}."""
+    rows = db.session.execute(
+        select(Case.status, func.count(), func.min(Case.status_changed_at))
+        .where(Case.site_id == site_id, Case.period_id == period_id, ~Case.is_key)
+        .group_by(Case.status)
+    )
+    return {status: (count, oldest) for status, count, oldest in rows}
+
+
+def _effective():
+    return func.coalesce(ItemReview.override_rating, ItemReview.rating)
+
+
+def _finalized(site_id: int, period_id: int):
+    return and_(
+        Case.site_id == site_id,
+        Case.period_id == period_id,
+        Case.status == "finalized",
+        ~Case.is_key,  # answer keys are locked as finalized but were never reviewed
+    )
+
+
+def _count_if(condition):
+    return func.sum(case((condition, 1), else_=0))
+
+
+def qa_changes(site_id: int, period_id: int, by_reviewer: bool) -> dict:
+    """Return {item id or reviewer id: (rated items, overridden, changed since submission)}.
+
+    Counted over finalized cases; "changed" compares the first submission with
+    the final rating, so it includes fixes the reviewers made after QA comments.
+    """
+    group = Assignment.user_id if by_reviewer else ItemReview.item_id
+    statement = (
+        select(
+            group,
+            func.count(),
+            _count_if(ItemReview.override_rating.is_not(None)),
+            _count_if(SubmittedRating.rating != _effective()),
+        )
+        .join(Case, Case.id == ItemReview.case_id)
+        .outerjoin(
+            SubmittedRating,
+            and_(
+                SubmittedRating.case_id == ItemReview.case_id,
+                SubmittedRating.item_id == ItemReview.item_id,
+            ),
+        )
+        .where(_finalized(site_id, period_id), ItemReview.item_id != "face")
+        .group_by(group)
+    )
+    if by_reviewer:
+        statement = statement.join(Assignment, Assignment.case_id == Case.id)
+    return {
+        key: (n, int(over or 0), int(changed or 0))
+        for key, n, over, changed in db.session.execute(statement)
+    }
+
+
+def agreement_tables(site_id: int, period_id: int, by_reviewer: bool) -> dict:
+    """Return {item id or reviewer id: {(submitted, final): cases}} over finalized cases."""
+    group = Assignment.user_id if by_reviewer else ItemReview.item_id
+    final = _effective()
+    statement = (
+        select(group, SubmittedRating.rating, final, func.count())
+        .join(Case, Case.id == ItemReview.case_id)
+        .join(
+            SubmittedRating,
+            and_(
+                SubmittedRating.case_id == ItemReview.case_id,
+                SubmittedRating.item_id == ItemReview.item_id,
+            ),
+        )
+        .where(_finalized(site_id, period_id))
+        .group_by(group, SubmittedRating.rating, final)
+    )
+    if by_reviewer:
+        statement = statement.join(Assignment, Assignment.case_id == Case.id)
+    tables: dict = defaultdict(dict)
+    for key, submitted, final_rating, count in db.session.execute(statement):
+        tables[key][(submitted, final_rating)] = count
+    return tables
+
+
+def names(user_ids) -> dict[int, str]:
+    ids = list(user_ids)
+    if not ids:
+        return {}
+    return dict(
+        db.session.execute(select(User.id, User.display_name).where(User.id.in_(ids))).all()
+    )

@@ -1,0 +1,76 @@
+"""QA reports and inter-rater agreement, per review period."""
+
+from flask import g, render_template, request
+
+from review_app.cases.models import STATUS_LABELS
+from review_app.core.access import site_roles
+from review_app.core.sitectx import site_blueprint
+from review_app.instruments.catalog import get_instrument
+from review_app.periods.queries import periods as site_periods
+from review_app.quality import queries
+from review_app.quality.stats import agreement
+
+bp = site_blueprint("quality", __name__, "/quality")
+READERS = ("state_admin", "qa", "observer")
+
+
+def _period():
+    """Return (periods, the chosen period or None, a message when the choice was wrong)."""
+    periods = site_periods(g.site)
+    wanted = request.args.get("period", "")
+    chosen = next((p for p in periods if str(p.id) == wanted), None)
+    message = (
+        "There is no such review period here; the latest one is shown."
+        if (wanted and chosen is None)
+        else ""
+    )
+    return periods, chosen or (periods[-1] if periods else None), message
+
+
+@bp.route("")
+@site_roles(*READERS)
+def index():
+    periods, period, message = _period()
+    context = {"periods": periods, "period": period, "message": message}
+    if period is None:
+        return render_template("quality/index.html", **context)
+    by_reviewer = queries.qa_changes(g.site.id, period.id, by_reviewer=True)
+    return render_template(
+        "quality/index.html",
+        instrument=get_instrument(period.instrument_version),
+        waiting=queries.waiting(g.site.id, period.id),
+        statuses=STATUS_LABELS,
+        threads=queries.open_threads(g.site.id, period.id),
+        limit=queries.OPEN_LIMIT,
+        by_item=queries.qa_changes(g.site.id, period.id, by_reviewer=False),
+        by_reviewer=by_reviewer,
+        names=queries.names(by_reviewer),
+        **context,
+    )
+
+
+@bp.route("/agreement")
+@site_roles(*READERS)
+def agreement_page():
+    periods, period, message = _period()
+    context = {"periods": periods, "period": period, "message": message}
+    if period is None:
+        return render_template("quality/agreement.html", **context)
+    items = queries.agreement_tables(g.site.id, period.id, by_reviewer=False)
+    people = queries.agreement_tables(g.site.id, period.id, by_reviewer=True)
+    pooled: dict = {}
+    for table in items.values():
+        for key, count in table.items():
+            pooled[key] = pooled.get(key, 0) + count
+    names = queries.names(people)
+    return render_template(
+        "quality/agreement.html",
+        instrument=get_instrument(period.instrument_version),
+        items={key: agreement(table) for key, table in items.items()},
+        people=sorted(
+            ((names.get(key, "?"), agreement(table)) for key, table in people.items()),
+            key=lambda row: row[0].lower(),
+        ),
+        overall=agreement(pooled),
+        **context,
+    )

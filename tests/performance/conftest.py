@@ -1,0 +1,82 @@
+"""Finalized cases on the demo CQI site, and the figures worked out the long way."""
+
+import pytest
+from sqlalchemy import select
+
+from review_app.accounts.models import User
+from review_app.cases.models import Case
+from review_app.cases.operations import create_case
+from review_app.demo.cases import advance, case_facts
+from review_app.extensions import db
+from review_app.periods.queries import periods
+from review_app.ratings.models import ItemReview, OutcomeRating
+from review_app.sites.queries import site_by_slug
+
+SITE = "/demo/cqi"
+
+
+def add_finalized(app, count: int, start: int = 20, stage: str = "finalized") -> None:
+    """Add ``count`` cases to the demo CQI period, taken to ``stage`` (see demo.cases).
+
+    Finalized cases have a QA override on one item each.
+    """
+    with app.app_context():
+        site = site_by_slug("demo", "cqi")
+        period = periods(site)[-1]
+        people = {
+            user.username: user
+            for user in db.session.scalars(
+                select(User).where(User.username.in_(["admin", "reviewer", "reviewer2", "qa"]))
+            )
+        }
+        pairs = [[people["reviewer"]], [people["reviewer"], people["reviewer2"]]]
+        for index in range(start, start + count):
+            case = create_case(None, period, case_facts(period, index, pairs[index % 2]))
+            advance(case, stage, people, seed=index * 7)
+        db.session.commit()
+
+
+@pytest.fixture
+def finalized(demo):
+    add_finalized(demo, 6)
+    return demo
+
+
+def _matches(case: Case, where: dict) -> bool:
+    reviewer_id = where.get("reviewer_id")
+    return (
+        where.get("case_type", case.case_type) == case.case_type
+        and where.get("local_site_id", case.local_site_id) == case.local_site_id
+        and (reviewer_id is None or reviewer_id in [user.id for user in case.reviewers])
+    )
+
+
+def expected(app, **where) -> tuple[dict, dict]:
+    """Work out {item: (applicable, strengths)} and {outcome: (applicable, achieved)} in Python."""
+    with app.app_context():
+        site = site_by_slug("demo", "cqi")
+        cases = [
+            case
+            for case in db.session.scalars(
+                select(Case).where(Case.site_id == site.id, Case.status == "finalized")
+            )
+            if _matches(case, where)
+        ]
+        ids = {case.id for case in cases}
+        items: dict = {}
+        for review in db.session.scalars(select(ItemReview)):
+            if review.case_id in ids and review.effective_rating in ("strength", "ani"):
+                applicable, hits = items.get(review.item_id, (0, 0))
+                items[review.item_id] = (
+                    applicable + 1,
+                    hits + (review.effective_rating == "strength"),
+                )
+        outcomes: dict = {}
+        for rating in db.session.scalars(select(OutcomeRating)):
+            if rating.case_id in ids and rating.rating not in ("not_applicable", "incomplete"):
+                applicable, hits = outcomes.get(rating.outcome_id, (0, 0))
+                outcomes[rating.outcome_id] = (
+                    applicable + 1,
+                    hits + (rating.rating == "substantially_achieved"),
+                )
+        return items, outcomes
