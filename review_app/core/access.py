@@ -29,7 +29,7 @@ _PASSWORD_CHANGE_ENDPOINTS = {"accounts.change_password", "accounts.logout", "st
 class AccessRule:
     """Who may call a view: anyone, any signed-in user, system admins, or site roles."""
 
-    kind: Literal["public", "authenticated", "system_admin", "site"]
+    kind: Literal["public", "authenticated", "system_admin", "site", "token"]
     roles: tuple[str, ...] = ()
 
 
@@ -54,6 +54,14 @@ def site_roles(*roles: str) -> Callable:
     return _mark(AccessRule("site", tuple(roles)))
 
 
+def token_roles(*roles: str) -> Callable:
+    """Allow API calls with a token of the URL's site whose user holds any of ``roles``."""
+    unknown = set(roles) - set(SITE_ROLES)
+    if unknown or not roles:
+        raise ValueError(f"token_roles needs roles from {SITE_ROLES}, got {roles}")
+    return _mark(AccessRule("token", tuple(roles)))
+
+
 def has_site_role(site_id: int, *roles: str) -> bool:
     """Tell whether the current identity holds any of ``roles`` on the site."""
     return Permission(*(SiteRoleNeed(site_id, role) for role in roles)).can()
@@ -71,6 +79,10 @@ def enforce_access():
         abort(403)
     if rule.kind == "public":
         return None
+    if rule.kind == "token":
+        from review_app.api.guard import check_token  # the API's own rule; JSON answers
+
+        return check_token(rule.roles)
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     if current_user.must_change_password and request.endpoint not in _PASSWORD_CHANGE_ENDPOINTS:

@@ -7,9 +7,9 @@ from review_app.sites.queries import site_by_slug
 SITE_PREFIX = "/<jurisdiction>/<kind>"
 
 
-def site_blueprint(name: str, import_name: str, path: str = "") -> Blueprint:
-    """Return a blueprint whose routes belong to the site named in the URL."""
-    blueprint = Blueprint(name, import_name, url_prefix=SITE_PREFIX + path)
+def site_blueprint(name: str, import_name: str, path: str = "", root: str = "") -> Blueprint:
+    """Return a blueprint whose routes belong to the site named in the URL (after ``root``)."""
+    blueprint = Blueprint(name, import_name, url_prefix=root + SITE_PREFIX + path)
     blueprint.url_value_preprocessor(_load_site)
     return blueprint
 

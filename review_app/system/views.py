@@ -6,7 +6,7 @@ from flask_login import current_user
 from review_app.accounts import operations as accounts
 from review_app.accounts.models import User
 from review_app.audit.views import render_log
-from review_app.core.access import system_admin_only
+from review_app.core.access import public, system_admin_only
 from review_app.core.errors import OperationError
 from review_app.core.forms import ConfirmForm
 from review_app.core.views import form_status, page_number, show_error
@@ -120,3 +120,10 @@ def set_active(user_id: int):
 @system_admin_only
 def audit():
     return render_log(None, "system/audit.html")
+
+
+@bp.route("/health")
+@public
+def health():
+    """Answer that the application is up (for load balancers; touches no data)."""
+    return {"status": "ok"}

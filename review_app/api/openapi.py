@@ -1,0 +1,266 @@
+"""The OpenAPI 3.1 description of the read API, served at /api/v1/openapi.json."""
+
+
+SITE_PARAMS = [
+    {
+        "name": "jurisdiction",
+        "in": "path",
+        "required": True,
+        "description": "The jurisdiction's code, e.g. demo.",
+        "schema": {"type": "string"},
+    },
+    {
+        "name": "kind",
+        "in": "path",
+        "required": True,
+        "description": "The site: training, cqi or cfsr.",
+        "schema": {"type": "string", "enum": ["training", "cqi", "cfsr"]},
+    },
+]
+ERRORS = {
+    code: {
+        "description": text,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+    for code, text in {
+        "400": "A query parameter is wrong; the message says which.",
+        "401": "No token, or a revoked or expired one.",
+        "403": "The token is for another site, or its user's role does not allow this.",
+        "404": "No such site or object.",
+    }.items()
+}
+
+
+def _query(name: str, description: str, schema: dict) -> dict:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": schema,
+    }
+
+
+def _json(ref: str, description: str) -> dict:
+    return {
+        "200": {
+            "description": description,
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}},
+        },
+        **ERRORS,
+    }
+
+
+def _figure() -> dict:
+    number = {"type": "integer"}
+    return {
+        "type": "object",
+        "properties": {
+            "applicable": number,
+            "count": number,
+            "percent": {"type": ["number", "null"]},
+        },
+    }
+
+
+def _schemas() -> dict:
+    text, integer = {"type": "string"}, {"type": "integer"}
+    day = {"type": ["string", "null"], "format": "date"}
+    split = {
+        "type": "object",
+        "properties": {"all": _figure(), "foster_care": _figure(), "in_home": _figure()},
+    }
+    summary = {
+        "type": "object",
+        "properties": {
+            "id": integer,
+            "case_number": text,
+            "case_type": {"type": "string", "enum": ["foster_care", "in_home"]},
+            "period_id": integer,
+            "local_site": {"type": "object", "properties": {"code": text, "name": text}},
+            "status": text,
+            "reviewers": {"type": "array", "items": text},
+            "submitted_at": {"type": ["string", "null"]},
+            "finalized_at": {"type": ["string", "null"]},
+        },
+    }
+    return {
+        "Error": {"type": "object", "properties": {"error": text, "status": integer}},
+        "Period": {
+            "type": "object",
+            "properties": {
+                "id": integer,
+                "name": text,
+                "pur_start": day,
+                "pur_end": day,
+                "instrument_version": text,
+                "is_open": {"type": "boolean"},
+            },
+        },
+        "Periods": {
+            "type": "object",
+            "properties": {
+                "periods": {"type": "array", "items": {"$ref": "#/components/schemas/Period"}}
+            },
+        },
+        "CaseSummary": summary,
+        "CaseList": {
+            "type": "object",
+            "properties": {
+                "cases": {"type": "array", "items": {"$ref": "#/components/schemas/CaseSummary"}},
+                "page": integer,
+                "per_page": integer,
+                "total": integer,
+            },
+        },
+        "Case": {
+            "allOf": [
+                {"$ref": "#/components/schemas/CaseSummary"},
+                {
+                    "type": "object",
+                    "properties": {
+                        "items": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "item": integer,
+                                    "id": text,
+                                    "title": text,
+                                    "rating": text,
+                                    "calculated_rating": text,
+                                    "override": {"type": ["object", "null"]},
+                                    "rationale": text,
+                                },
+                            },
+                        },
+                        "outcomes": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {"id": text, "label": text, "rating": text},
+                            },
+                        },
+                    },
+                },
+            ]
+        },
+        "Performance": {
+            "type": "object",
+            "properties": {
+                "cases": integer,
+                "conformity_percent": {"type": "number"},
+                "outcomes": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {"id": text, "label": text, "substantially_achieved": split},
+                    },
+                },
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "item": integer,
+                            "id": text,
+                            "title": text,
+                            "strength": split,
+                        },
+                    },
+                },
+                "filters": {"type": "object"},
+            },
+        },
+    }
+
+
+def document() -> dict:
+    """Return the API description."""
+    site = "/{jurisdiction}/{kind}"
+    period = _query("period", "A review period's id.", {"type": "integer"})
+    case_type = _query("type", "Case type.", {"type": "string", "enum": ["foster_care", "in_home"]})
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Case review read API",
+            "version": "1",
+            "description": (
+                "Read one site's review periods, cases, ratings and performance figures with "
+                "a personal access token (made on the site's API tokens page, or with "
+                "`flask tokens create`). A token carries its user's role on its one site: "
+                "reviewers read their own cases; administrators, QA and observers read all."
+            ),
+        },
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"token": []}],
+        "components": {
+            "securitySchemes": {"token": {"type": "http", "scheme": "bearer"}},
+            "schemas": _schemas(),
+        },
+        "paths": {
+            f"{site}/periods": {
+                "get": {
+                    "summary": "The site's review periods",
+                    "operationId": "listPeriods",
+                    "parameters": SITE_PARAMS,
+                    "responses": _json("Periods", "The periods, oldest first."),
+                }
+            },
+            f"{site}/cases": {
+                "get": {
+                    "summary": "Cases the token's user may read, a page of 100 at a time",
+                    "operationId": "listCases",
+                    "parameters": [
+                        *SITE_PARAMS,
+                        period,
+                        _query("local_site", "A local site's id.", {"type": "integer"}),
+                        case_type,
+                        _query("status", "Case status.", {"type": "string"}),
+                        _query("page", "Page number, from 1.", {"type": "integer", "minimum": 1}),
+                    ],
+                    "responses": _json("CaseList", "One page of cases."),
+                }
+            },
+            f"{site}/cases/{{case_id}}": {
+                "get": {
+                    "summary": "One case with every item and outcome rating",
+                    "operationId": "getCase",
+                    "parameters": [
+                        *SITE_PARAMS,
+                        {
+                            "name": "case_id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "integer"},
+                        },
+                    ],
+                    "responses": _json("Case", "The case."),
+                }
+            },
+            f"{site}/performance": {
+                "get": {
+                    "summary": "Item and outcome performance (administrators, QA, observers)",
+                    "operationId": "getPerformance",
+                    "parameters": [
+                        *SITE_PARAMS,
+                        period,
+                        _query("local_site", "A local site's id.", {"type": "integer"}),
+                        case_type,
+                        _query(
+                            "age",
+                            "Child's age group.",
+                            {"type": "string", "enum": ["0-4", "5-9", "10-14", "15-17", "18+"]},
+                        ),
+                        _query("reviewer", "A reviewer's user id.", {"type": "integer"}),
+                        _query(
+                            "status",
+                            "Which cases count.",
+                            {"type": "string", "enum": ["finalized", "all"]},
+                        ),
+                    ],
+                    "responses": _json("Performance", "The figures for the chosen cases."),
+                }
+            },
+        },
+    }

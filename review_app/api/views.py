@@ -1,0 +1,112 @@
+"""The read API: periods, cases, one case's ratings, and performance figures, as JSON."""
+
+from flask import Blueprint, abort, g, jsonify, request
+from flask_login import current_user
+from werkzeug.exceptions import HTTPException
+
+from review_app.api import serialize
+from review_app.api.guard import error
+from review_app.api.openapi import document
+from review_app.cases import queries as case_queries
+from review_app.cases.models import CASE_TYPES, STATUS_LABELS
+from review_app.cases.permissions import can_view
+from review_app.core.access import has_site_role, public, token_roles
+from review_app.core.sitectx import site_blueprint
+from review_app.instruments.catalog import get_instrument
+from review_app.performance import queries as performance_queries
+from review_app.performance.forms import read_filters
+from review_app.periods.queries import periods as site_periods
+from review_app.ratings import queries as rating_queries
+
+bp = site_blueprint("api", __name__, root="/api/v1")
+docs = Blueprint("api_docs", __name__, url_prefix="/api/v1")
+PER_PAGE = 100
+READERS = ("state_admin", "qa", "observer")
+
+
+@bp.errorhandler(HTTPException)
+def _json_error(exc: HTTPException):
+    return error(exc.code or 500, exc.description or exc.name)
+
+
+def _number(name: str) -> int | None:
+    value = request.args.get(name, "")
+    if value == "":
+        return None
+    if not value.isdigit() or len(value) > 9:
+        abort(400, f"“{name}” must be a whole number.")
+    return int(value)
+
+
+def _choice(name: str, allowed) -> str:
+    value = request.args.get(name, "")
+    if value and value not in allowed:
+        abort(400, f"“{name}” must be one of: {', '.join(allowed)}.")
+    return value
+
+
+@docs.route("/openapi.json")
+@public
+def openapi():
+    return jsonify(document())
+
+
+@bp.route("/periods")
+@token_roles("member")
+def periods():
+    return jsonify({"periods": [serialize.period(p) for p in site_periods(g.site)]})
+
+
+@bp.route("/cases")
+@token_roles("member")
+def cases():
+    page = _number("page") or 1
+    sees_all = has_site_role(g.site.id, *READERS)
+    filters = case_queries.CaseFilters(
+        period_id=_number("period"),
+        local_site_id=_number("local_site"),
+        case_type=_choice("type", CASE_TYPES),
+        status=_choice("status", STATUS_LABELS),
+        only_assigned_to=None if sees_all else current_user.id,
+    )
+    rows, total = case_queries.cases(g.site, filters, page, PER_PAGE)
+    return jsonify(
+        {
+            "cases": [serialize.case_summary(case) for case in rows],
+            "page": page,
+            "per_page": PER_PAGE,
+            "total": total,
+        }
+    )
+
+
+@bp.route("/cases/<int:case_id>")
+@token_roles("member")
+def case(case_id: int):
+    found = case_queries.case_with_details(case_id)
+    if found is None or found.site_id != g.site.id:
+        abort(404, "There is no such case on this site.")
+    if not can_view(found):
+        abort(403, "Your role on this site does not let you read this case.")
+    instrument = get_instrument(found.period.instrument_version)
+    reviews = rating_queries.item_reviews(found)
+    outcomes = rating_queries.outcome_ratings(found)
+    return jsonify(serialize.case_detail(found, instrument, reviews, outcomes))
+
+
+@bp.route("/performance")
+@token_roles(*READERS)
+def performance():
+    people = performance_queries.reviewer_choices(g.site.id)
+    filters, problems = read_filters(
+        g.site, site_periods(g.site), {key for key, _ in people}, request.args
+    )
+    if problems:
+        abort(400, " ".join(problems))
+    if filters is None:
+        abort(404, "There is no review period on this site yet.")
+    instrument = get_instrument(filters.period.instrument_version)
+    figures = performance_queries.performance(g.site.id, filters)
+    body = serialize.performance(figures, instrument, instrument.definition.conformity_percent)
+    body["filters"] = filters.as_args()
+    return jsonify(body)

@@ -1,0 +1,68 @@
+"""A person's API tokens on the current site: list, make (secret shown once), revoke."""
+
+from flask import abort, flash, g, redirect, render_template, url_for
+from flask_login import current_user
+
+from review_app.core.access import site_roles
+from review_app.core.errors import OperationError
+from review_app.core.sitectx import site_blueprint
+from review_app.core.views import form_status, show_error
+from review_app.extensions import db
+from review_app.tokens import operations, queries
+from review_app.tokens.forms import TokenForm
+from review_app.tokens.models import ApiToken
+
+bp = site_blueprint("tokens", __name__, "/tokens")
+
+
+def _page(form: TokenForm, secret: str = "", status: int = 200):
+    return (
+        render_template(
+            "tokens/index.html",
+            form=form,
+            secret=secret,
+            tokens=queries.tokens_of(current_user.id, g.site.id),
+        ),
+        status,
+    )
+
+
+@bp.route("")
+@site_roles("member")
+def index():
+    return _page(TokenForm())
+
+
+@bp.route("", methods=["POST"])
+@site_roles("member")
+def create():
+    form = TokenForm()
+    if form.validate_on_submit():
+        try:
+            _, secret = operations.create_token(
+                current_user, current_user, g.site, form.name.data, form.days.data
+            )
+        except OperationError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            return _page(TokenForm(formdata=None), secret)
+    return _page(form, status=form_status(form))
+
+
+@bp.route("/<int:token_id>/revoke", methods=["POST"])
+@site_roles("member")
+def revoke(token_id: int):
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.site_id != g.site.id or token.user_id != current_user.id:
+        abort(404)
+    try:
+        operations.revoke_token(current_user, token)
+    except OperationError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(f"Token “{token.name}” revoked; it no longer works.", "success")
+    return redirect(url_for("tokens.index"))
