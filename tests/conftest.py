@@ -164,7 +164,8 @@ def _seed(app) -> None:
     from review_app.sites.operations import create_jurisdiction
 
     with app.app_context():
-        seed_demo(PASSWORD, cases_per_period=2)
+        # The tests make the interviews and keys they need; the demo's own are tested apart.
+        seed_demo(PASSWORD, cases_per_period=2, report_volume={}, interviews_and_training=False)
         other = create_jurisdiction(None, "other", "Other State")
         db.session.flush()
         outsider = create_user(None, "outsider", "Otto Outsider", PASSWORD)

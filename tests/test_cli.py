@@ -140,7 +140,7 @@ def test_users_add_refuses_a_taken_username_and_changes_nothing(demo, run, args,
 
 
 def test_seed_demo_creates_the_demo_once(app, run, client):
-    result = run("seed-demo", "--password", "demo-password-9")
+    result = run("seed-demo", "--password", "demo-password-9", "--small")
     assert result.exit_code == 0, result.output
     assert "Every user's password is: demo-password-9" in result.output
     assert "qa2" in result.output and "qa2 on cfsr" in result.output
@@ -157,7 +157,7 @@ def test_seed_demo_creates_the_demo_once(app, run, client):
 
 
 def test_seed_demo_if_empty_seeds_an_empty_database(app, run):
-    result = run("seed-demo", "--if-empty")
+    result = run("seed-demo", "--if-empty", "--small")
     assert result.exit_code == 0 and "Demo ready." in result.output
     assert _user(app, "admin") is not None
 

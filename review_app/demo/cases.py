@@ -1,5 +1,6 @@
 """Demo cases: both case types across local sites, some in pairs, a few partly rated."""
 
+import random
 from datetime import date
 
 from review_app.accounts.models import User
@@ -51,7 +52,7 @@ PARTIAL_ANSWERS = {
 NARRATIVES = {"3B": "No assessment was documented between March and July."}
 
 
-def _facts(period: ReviewPeriod, index: int, reviewers: list[User]) -> CaseFacts:
+def case_facts(period: ReviewPeriod, index: int, reviewers: list[User]) -> CaseFacts:
     case_type = "foster_care" if index % 3 != 2 else "in_home"
     locals_ = period.local_sites
     prefix = "FC" if case_type == "foster_care" else "IH"
@@ -135,7 +136,7 @@ STAGES = [
 ]
 
 
-def _advance(case: Case, stage: str, people: dict[str, User], seed: int) -> None:
+def advance(case: Case, stage: str, people: dict[str, User], seed: int) -> None:
     """Take a case to a stage of the workflow through the real operations."""
     reviewer = case.reviewers[0]
     if stage == "partly":
@@ -151,7 +152,8 @@ def _advance(case: Case, stage: str, people: dict[str, User], seed: int) -> None
             reason="The family declined every interview.",
         )
         return
-    rate_fully(reviewer, case, seed)
+    # Reviewers differ: between 4% and 20% of their yes/no answers are unfavourable.
+    rate_fully(reviewer, case, seed, no_rate=0.04 + (seed % 5) * 0.04)
     transition(reviewer, case, "submit")
     if stage == "submitted":
         return
@@ -171,25 +173,27 @@ def _advance(case: Case, stage: str, people: dict[str, User], seed: int) -> None
     if case.period.site.settings.qa_levels == 2:
         transition(qa, case, "to_level2")
         holder = people["qa2"]
-    _override_one(holder, case)
+    if stage == "qa_override" or seed % 3 == 0:  # QA corrects about one case in three
+        _override_one(holder, case, seed)
     if stage == "finalized":
         transition(holder, case, "finalize")
 
 
-def _override_one(actor: User, case: Case) -> None:
-    """Override the first rated item, the way QA corrects a rating with a reason."""
+def _override_one(actor: User, case: Case, seed: int) -> None:
+    """Override one rated item (which one varies), as QA corrects a rating with a reason."""
     reviews = queries.item_reviews(case)
-    for item_id, review in reviews.items():
-        if review.rating in ("strength", "ani"):
-            flipped = "ani" if review.rating == "strength" else "strength"
-            set_override(
-                actor,
-                case,
-                item_id,
-                flipped,
-                "The interviews contradict the file on this point; rated on the interviews.",
-            )
-            return
+    rated = sorted(i for i, review in reviews.items() if review.rating in ("strength", "ani"))
+    if not rated:
+        return
+    item_id = random.Random(seed).choice(rated)
+    flipped = "ani" if reviews[item_id].rating == "strength" else "strength"
+    set_override(
+        actor,
+        case,
+        item_id,
+        flipped,
+        "The interviews contradict the file on this point; rated on the interviews.",
+    )
 
 
 def seed_cases(period: ReviewPeriod, people: dict[str, User], count: int = 8) -> None:
@@ -197,5 +201,14 @@ def seed_cases(period: ReviewPeriod, people: dict[str, User], count: int = 8) ->
     reviewer, reviewer2 = people["reviewer"], people["reviewer2"]
     pairs = [[reviewer], [reviewer, reviewer2], [reviewer2], [reviewer, reviewer2]]
     for index in range(count):
-        case = create_case(None, period, _facts(period, index, pairs[index % len(pairs)]))
-        _advance(case, STAGES[index % len(STAGES)], people, seed=period.id * 100 + index)
+        case = create_case(None, period, case_facts(period, index, pairs[index % len(pairs)]))
+        advance(case, STAGES[index % len(STAGES)], people, seed=period.id * 100 + index)
+
+
+def seed_finalized(period: ReviewPeriod, people: dict[str, User], count: int) -> None:
+    """Add ``count`` finalized cases with varied ratings, numbered after the staged ones."""
+    reviewer, reviewer2 = people["reviewer"], people["reviewer2"]
+    pairs = [[reviewer], [reviewer, reviewer2], [reviewer2]]
+    for index in range(100, 100 + count):
+        case = create_case(None, period, case_facts(period, index, pairs[index % len(pairs)]))
+        advance(case, "finalized", people, seed=period.id * 1000 + index)

@@ -16,8 +16,13 @@ from review_app.extensions import db
     help="Password of every demo user.",
 )
 @click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) when the demo exists.")
+@click.option(
+    "--small",
+    is_flag=True,
+    help="Leave out the finalized cases that fill the reports (seeds in seconds).",
+)
 @with_appcontext
-def seed_demo(password, if_empty):
+def seed_demo(password, if_empty, small):
     """Create jurisdiction 'demo' with its sites, people, local sites and periods."""
     if if_empty and operations.is_seeded():
         click.echo(
@@ -25,8 +30,11 @@ def seed_demo(password, if_empty):
             "The demo users are admin, reviewer, reviewer2, qa, qa2, observer, sysadmin."
         )
         return
+    if not small:
+        volume = sum(operations.REPORT_VOLUME.values())
+        click.echo(f"Seeding the demo with {volume} finalized cases; this takes a minute or two.")
     try:
-        created = operations.seed_demo(password)
+        created = operations.seed_demo(password, report_volume={} if small else None)
     except OperationError as error:
         raise click.ClickException(error.message) from None
     db.session.commit()

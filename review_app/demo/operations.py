@@ -7,7 +7,9 @@ from sqlalchemy import func, select
 from review_app.accounts import operations as accounts
 from review_app.accounts.models import User
 from review_app.core.errors import OperationError
-from review_app.demo.cases import seed_cases
+from review_app.demo.cases import seed_cases, seed_finalized
+from review_app.demo.interviews import seed_interviews
+from review_app.demo.training import seed_training
 from review_app.extensions import db
 from review_app.instruments.catalog import available_versions
 from review_app.members import operations as members
@@ -35,6 +37,8 @@ PEOPLE: list[tuple[str, str, dict[str, RoleSet]]] = [
     ("observer", "Olive Observer", {"*": RoleSet(is_observer=True)}),
 ]
 SYSTEM_ADMIN = ("sysadmin", "Sam System")
+# Finalized cases added per site kind so that every report has figures worth reading.
+REPORT_VOLUME = {"cfsr": 65, "cqi": 200}
 
 
 def is_seeded() -> bool:
@@ -44,8 +48,19 @@ def is_seeded() -> bool:
     return bool(taken) or jurisdiction_by_code(DEMO_CODE) is not None
 
 
-def seed_demo(password: str = DEFAULT_PASSWORD, cases_per_period: int = 8) -> list[tuple[str, str]]:
-    """Create the demo; return (username, what they do). Refuse if it exists already."""
+def seed_demo(
+    password: str = DEFAULT_PASSWORD,
+    cases_per_period: int = 8,
+    report_volume: dict[str, int] | None = None,
+    interviews_and_training: bool = True,
+) -> list[tuple[str, str]]:
+    """Create the demo; return (username, what they do). Refuse if it exists already.
+
+    ``report_volume`` adds that many finalized cases per site kind (by default
+    ``REPORT_VOLUME``; ``{}`` for none). ``interviews_and_training`` adds stakeholder
+    interviews with systemic factor ratings, and answer keys with a trainee's scores.
+    """
+    report_volume = REPORT_VOLUME if report_volume is None else report_volume
     if is_seeded():
         raise OperationError(
             "The demo data is already there (jurisdiction 'demo' or one of its "
@@ -92,4 +107,9 @@ def seed_demo(password: str = DEFAULT_PASSWORD, cases_per_period: int = 8) -> li
     db.session.flush()
     for period in demo_periods:
         seed_cases(period, people, cases_per_period)
+        seed_finalized(period, people, report_volume.get(period.site.kind, 0))
+        if interviews_and_training and period.site.kind in ("cqi", "cfsr"):
+            seed_interviews(period, people)
+    if interviews_and_training:
+        seed_training(by_kind["training"], people)
     return created
