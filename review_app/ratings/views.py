@@ -27,6 +27,7 @@ def _page(case, instrument, item_id, form, *, values=None, errors=None, conflict
     review = reviews[item_id]
     if not form.is_submitted() or conflict is not None:
         form.lock_version.data = review.lock_version
+        form.lock_version.raw_data = None  # render the new version, not the one sent
     if not form.is_submitted():
         form.rationale.data = review.rationale
     shown = [q for q in questions if q.id in ratings.evaluation.asked]

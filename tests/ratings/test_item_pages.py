@@ -1,5 +1,7 @@
 """Reviewers rate items on the pages; ratings are calculated; nothing typed is lost."""
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -134,7 +136,10 @@ def test_two_reviewers_saving_the_same_item_do_not_lose_an_update(demo):
             select(Answer.value).where(Answer.case_id == case_id, Answer.question_id == "2A")
         )
     assert stored == "yes"  # the first save stands
-    again = _post_item(other, case_id, "2", {"2-app": "yes", "2A": "no", "2B": "yes"}, start + 1)
+    # The page sent back carries the new version, so saving it again goes through.
+    sent_back = int(re.search(r'name="lock_version"[^>]*value="(\d+)"', page).group(1))
+    assert sent_back == start + 1
+    again = _post_item(other, case_id, "2", {"2-app": "yes", "2A": "no", "2B": "yes"}, sent_back)
     assert again.status_code == 302
 
 
