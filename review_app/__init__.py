@@ -51,16 +51,46 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from review_app.accounts.views import bp as accounts
+    from review_app.api.views import bp as api
+    from review_app.api.views import docs as api_docs
     from review_app.audit.views import bp as audit
     from review_app.cases.views import bp as cases
+    from review_app.exports.views import bp as exports
+    from review_app.interviews.views import bp as interviews
     from review_app.members.views import bp as members
+    from review_app.performance.views import bp as performance
     from review_app.periods.views import bp as periods
     from review_app.qa.views import bp as qa
+    from review_app.quality.views import bp as quality
     from review_app.ratings.views import bp as ratings
+    from review_app.reports.views import bp as reports
     from review_app.sites.views import bp as sites
     from review_app.system.views import bp as system
+    from review_app.systemic.views import bp as systemic
+    from review_app.tokens.views import bp as tokens
+    from review_app.training.views import bp as training
 
-    for blueprint in (accounts, sites, members, periods, audit, system, cases, ratings, qa):
+    for blueprint in (
+        accounts,
+        sites,
+        members,
+        periods,
+        audit,
+        system,
+        cases,
+        ratings,
+        qa,
+        training,
+        interviews,
+        systemic,
+        reports,
+        performance,
+        quality,
+        exports,
+        tokens,
+        api,
+        api_docs,
+    ):
         app.register_blueprint(blueprint)
 
 
@@ -75,8 +105,9 @@ def register_commands(app: Flask) -> None:
     from review_app.demo.cli import seed_demo
     from review_app.instruments.cli import instruments
     from review_app.sites.cli import jurisdictions
+    from review_app.tokens.cli import tokens
 
-    for command in (users, jurisdictions, seed_demo, instruments):
+    for command in (users, jurisdictions, seed_demo, instruments, tokens):
         app.cli.add_command(command)
 
 

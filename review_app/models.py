@@ -3,22 +3,34 @@
 from review_app.accounts.models import User
 from review_app.audit.models import AuditEntry
 from review_app.cases.models import Assignment, Case
+from review_app.interviews.models import Interview, NoteSet
 from review_app.members.models import Membership
 from review_app.periods.models import ReviewPeriod
-from review_app.ratings.models import Answer, ItemReview, OutcomeRating
+from review_app.ratings.models import Answer, ItemReview, OutcomeRating, SubmittedRating
 from review_app.sites.models import Jurisdiction, LocalSite, Site
+from review_app.systemic.models import SystemicRating
+from review_app.tokens.models import ApiToken
+from review_app.training.models import KeyExplanation, PracticeScore, PracticeScoreItem
 
 __all__ = [
     "Answer",
+    "ApiToken",
     "Assignment",
     "AuditEntry",
     "Case",
+    "Interview",
     "ItemReview",
     "Jurisdiction",
+    "KeyExplanation",
     "LocalSite",
     "Membership",
+    "NoteSet",
     "OutcomeRating",
+    "PracticeScore",
+    "PracticeScoreItem",
     "ReviewPeriod",
     "Site",
+    "SubmittedRating",
+    "SystemicRating",
     "User",
 ]

@@ -16,6 +16,7 @@ from review_app.periods.models import ReviewPeriod
 from review_app.qa.models import Comment, Thread
 from review_app.sites.models import LocalSite
 from review_app.sites.queries import site_by_slug
+from review_app.tokens.operations import create_token
 from tests.conftest import login
 
 WHO = ("anonymous", "sysadmin", "outsider", "observer", "reviewer", "qa", "admin")
@@ -65,6 +66,7 @@ ACCESS: dict[tuple[str, str], set[str]] = {
     ("system.accounts_index", "GET"): SYSTEM,
     ("system.set_active", "POST"): SYSTEM,
     ("system.audit", "GET"): SYSTEM,
+    ("system.health", "GET"): EVERYONE,
     ("cases.index", "GET"): MEMBERS,
     ("cases.mine", "GET"): {"reviewer"},
     ("cases.show", "GET"): MEMBERS,
@@ -87,8 +89,70 @@ ACCESS: dict[tuple[str, str], set[str]] = {
     ("qa.inbox", "GET"): {"reviewer", "qa"},
     ("qa.caseload", "GET"): ADMIN,
     ("qa.caseload", "POST"): ADMIN,
+    # The interview used has "reviewer" as interviewer and official note-taker, alone.
+    ("interviews.index", "GET"): MEMBERS,
+    ("interviews.new", "GET"): {"reviewer"},
+    ("interviews.new", "POST"): {"reviewer"},
+    ("interviews.show", "GET"): MEMBERS,
+    ("interviews.edit", "GET"): {"reviewer"},
+    ("interviews.edit", "POST"): {"reviewer"},
+    ("interviews.notes", "GET"): {"reviewer"},
+    ("interviews.notes", "POST"): {"reviewer"},
+    ("interviews.final", "GET"): {"reviewer"},
+    ("interviews.final", "POST"): {"reviewer"},
+    ("interviews.act", "POST"): {"reviewer", "qa"},
+    ("interviews.new_thread", "POST"): {"qa"},
+    ("interviews.reply", "POST"): {"qa", "reviewer"},
+    ("interviews.resolve", "POST"): {"qa"},
+    ("systemic.index", "GET"): MEMBERS,
+    ("systemic.overview", "GET"): MEMBERS,
+    ("systemic.factor", "GET"): MEMBERS,
+    ("systemic.item", "GET"): {"qa", "admin", "observer"},
+    ("systemic.rate", "POST"): {"qa", "admin"},
+    ("performance.index", "GET"): {"qa", "admin", "observer"},
+    ("performance.breakdown", "GET"): {"qa", "admin", "observer"},
+    ("performance.cases", "GET"): {"qa", "admin", "observer"},
+    ("performance.cases_download", "GET"): {"qa", "admin", "observer"},
+    ("performance.pdf", "GET"): {"qa", "admin", "observer"},
+    ("exports.index", "GET"): {"qa", "admin", "observer"},
+    ("exports.source", "GET"): {"qa", "admin", "observer"},
+    ("quality.index", "GET"): {"qa", "admin", "observer"},
+    ("quality.agreement_page", "GET"): {"qa", "admin", "observer"},
+    ("tokens.index", "GET"): MEMBERS,
+    ("tokens.create", "POST"): MEMBERS,
+    # The token acted on is reviewer2's: only its owner may revoke it.
+    ("tokens.revoke", "POST"): set(),
+    # The API takes tokens only (tests/api checks each role with a token): sessions get 401.
+    ("api.periods", "GET"): set(),
+    ("api.cases", "GET"): set(),
+    ("api.case", "GET"): set(),
+    ("api.performance", "GET"): set(),
+    ("api_docs.openapi", "GET"): EVERYONE,
+    # The case used is assigned to "reviewer"; the period is the demo CQI site's.
+    ("reports.index", "GET"): {"qa", "admin", "observer"},
+    ("reports.case_summary", "GET"): MEMBERS,
+    ("reports.case_summary_pdf", "GET"): MEMBERS,
+    ("reports.period_finalized_pdf", "GET"): {"qa", "admin", "observer"},
+    # On the demo Training site: a published answer key, and "reviewer"'s copy of it.
+    ("training.keys", "GET"): ADMIN,
+    ("training.make_key", "POST"): ADMIN,
+    ("training.key", "GET"): ADMIN,
+    ("training.explain", "GET"): ADMIN,
+    ("training.explain", "POST"): ADMIN,
+    ("training.import_key", "GET"): ADMIN,
+    ("training.import_key", "POST"): ADMIN,
+    ("training.publish", "POST"): ADMIN,
+    ("training.withdraw", "POST"): ADMIN,
+    ("training.practice", "GET"): {"reviewer"},
+    ("training.start", "POST"): {"reviewer"},
+    ("training.score", "GET"): MEMBERS,
+    ("training.reset", "POST"): {"reviewer"},
+    ("training.progress", "GET"): {"qa", "admin", "observer"},
+    ("training.trainee", "GET"): {"qa", "admin", "observer"},
 }
 SITE_ARGS = {"jurisdiction": "demo", "kind": "cqi"}
+# Routes tried on another demo site than CQI, by endpoint or by blueprint.
+SITE_KINDS = {"training": "training"}
 
 
 def _routes(app: Flask) -> set[tuple[str, str]]:
@@ -132,8 +196,18 @@ def _url_args(app: Flask) -> dict:
                 .order_by(Case.id)
             ),
             "item_id": "1",
+            "dimension": "local-sites",
+            "fmt": "csv",
             "thread_id": _a_thread(site),
+            "token_id": _a_token(site, reviewer),
+            **_an_interview(site),
         }
+
+
+def _a_token(site, user: User) -> int:
+    token, _ = create_token(None, user, site, "access table")
+    db.session.commit()
+    return token.id
 
 
 def _a_thread(site) -> int:
@@ -147,9 +221,80 @@ def _a_thread(site) -> int:
     return thread.id
 
 
+def _an_interview(site) -> dict:
+    """Make an interview of "reviewer" alone on the site's period, with a QA thread on it.
+
+    Its ids are given for the interviews' and systemic factors' routes only
+    ("blueprint:argument" keys), since other routes use ``thread_id`` and ``item_id`` too.
+    """
+    from review_app.interviews.facts import InterviewFacts
+    from review_app.interviews.operations import create_interview, start_thread
+
+    reviewer = db.session.scalar(select(User).where(User.username == "reviewer"))
+    qa = db.session.scalar(select(User).where(User.username == "qa"))
+    period = db.session.scalar(select(ReviewPeriod).where(ReviewPeriod.site_id == site.id))
+    interview = create_interview(
+        reviewer,
+        period,
+        InterviewFacts(
+            held_on=period.pur_end,
+            local_site=period.local_sites[0],
+            stakeholder_types=["judges"],
+            interviewer=reviewer,
+            official_note_taker=reviewer,
+        ),
+    )
+    thread = start_thread(qa, interview, "20", "Which courts were these?")
+    db.session.commit()
+    return {
+        "interview_id": interview.id,
+        "interviews:thread_id": thread.id,
+        "systemic:item_id": "20",
+        "factor_id": "case_review",
+    }
+
+
+def _a_practice_case() -> dict:
+    """Return a published answer key of the demo Training site and "reviewer"'s copy of it.
+
+    Made from the site's first case through the real operations when there is none.
+    """
+    from review_app.demo.cases import rate_fully
+    from review_app.training import keys
+    from review_app.training import operations as training
+
+    site = site_by_slug("demo", "training")
+    admin, reviewer = (
+        db.session.scalar(select(User).where(User.username == name))
+        for name in ("admin", "reviewer")
+    )
+    key = db.session.scalar(
+        select(Case)
+        .where(Case.site_id == site.id, Case.is_key, Case.key_published_at.is_not(None))
+        .order_by(Case.id)
+    )
+    if key is None:
+        key = db.session.scalar(select(Case).where(Case.site_id == site.id).order_by(Case.id))
+        keys.make_key(admin, key)
+        rate_fully(admin, key, seed=key.id, no_rate=0.0)
+        keys.publish_key(admin, key)
+    copy, _ = training.start_copy(reviewer, key)
+    db.session.commit()
+    return {"training:key_id": key.id, "training:case_id": copy.id}
+
+
 def _url(app: Flask, endpoint: str, ids: dict) -> str:
     rule = next(app.url_map.iter_rules(endpoint))
-    values = {name: ids.get(name, SITE_ARGS.get(name)) for name in rule.arguments}
+    blueprint = endpoint.partition(".")[0]
+    kind = SITE_KINDS.get(endpoint, SITE_KINDS.get(blueprint, SITE_ARGS["kind"]))
+    if kind == "training":
+        with app.app_context():
+            ids = {**ids, **_a_practice_case()}
+    site_args = {**SITE_ARGS, "kind": kind}
+    values = {
+        name: ids.get(f"{blueprint}:{name}", ids.get(name, site_args.get(name)))
+        for name in rule.arguments
+    }
     with app.test_request_context():
         from flask import url_for
 
@@ -187,11 +332,13 @@ def test_route_allows_exactly_its_roles(demo, endpoint, method):
         client = demo.test_client()
         if who != "anonymous":
             login(client, who)
-        response = client.open(url, method=method, data={})
+        response = client.open(url, method=method, data={}, buffered=True)
         allowed = _allowed(response)
         if allowed != (who in ACCESS[(endpoint, method)]):
             wrong.append(f"{who}: {response.status_code} {response.location or ''}")
-        if not allowed and who == "anonymous":
+        if not allowed and who == "anonymous" and endpoint.startswith("api."):
+            assert response.status_code == 401  # the API answers in JSON, no sign-in page
+        elif not allowed and who == "anonymous":
             assert response.status_code == 302 and response.location.startswith("/login?next=")
     assert not wrong, f"{method} {url}: " + "; ".join(wrong)
 
