@@ -14,6 +14,7 @@ from review_app.core.access import has_site_role, public, token_roles
 from review_app.core.sitectx import site_blueprint
 from review_app.instruments.catalog import get_instrument
 from review_app.performance import queries as performance_queries
+from review_app.performance.cache import site_figures
 from review_app.performance.forms import read_filters
 from review_app.periods.queries import periods as site_periods
 from review_app.ratings import queries as rating_queries
@@ -106,7 +107,7 @@ def performance():
     if filters is None:
         abort(404, "There is no review period on this site yet.")
     instrument = get_instrument(filters.period.instrument_version)
-    figures = performance_queries.performance(g.site.id, filters)
+    figures = site_figures(g.site.id, filters)
     body = serialize.performance(figures, instrument, instrument.definition.conformity_percent)
     body["filters"] = filters.as_args()
     return jsonify(body)

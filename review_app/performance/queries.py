@@ -20,6 +20,7 @@ from review_app.instruments.engine import (
     STRENGTH,
     SUBSTANTIAL,
 )
+from review_app.members.models import Membership
 from review_app.periods.models import ReviewPeriod
 from review_app.ratings.models import ItemReview, OutcomeRating
 from review_app.sites.models import LocalSite
@@ -103,32 +104,36 @@ def _years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
-def matching_cases(site_id: int, filters: Filters) -> Select:
-    """Return a select of the ids of the cases the filters count."""
-    statement = select(Case.id).where(
+def case_conditions(site_id: int, filters: Filters) -> list:
+    """Return the conditions on ``Case`` that pick the cases the filters count.
+
+    Applied to a statement that joins ``Case`` directly (not as ``id IN (...)``),
+    so PostgreSQL reads one period's cases, not the whole table.
+    """
+    conditions = [
         Case.site_id == site_id,
         Case.period_id == filters.period.id,
         Case.status != "eliminated",
         ~Case.is_key,  # a Training site's answer keys are the experts' ratings, not cases
-    )
+    ]
     if filters.status == "finalized":
-        statement = statement.where(Case.status == "finalized")
+        conditions.append(Case.status == "finalized")
     if filters.local_site_id:
-        statement = statement.where(Case.local_site_id == filters.local_site_id)
+        conditions.append(Case.local_site_id == filters.local_site_id)
     if filters.case_type:
-        statement = statement.where(Case.case_type == filters.case_type)
+        conditions.append(Case.case_type == filters.case_type)
     if filters.age_group in AGE_GROUPS:
         youngest, oldest = AGE_GROUPS[filters.age_group]
         end = filters.period.pur_end
-        statement = statement.where(
+        conditions += [
             Case.child_birth_date <= _years_before(end, youngest),
             Case.child_birth_date > _years_before(end, oldest + 1),
-        )
+        ]
     if filters.reviewer_id:
-        statement = statement.where(
+        conditions.append(
             Case.id.in_(select(Assignment.case_id).where(Assignment.user_id == filters.reviewer_id))
         )
-    return statement
+    return conditions
 
 
 def _effective():
@@ -151,7 +156,7 @@ def item_rows(site_id: int, filters: Filters, by=None) -> list:
             _count_if(effective == STRENGTH),
         )
         .join(Case, Case.id == ItemReview.case_id)
-        .where(ItemReview.case_id.in_(matching_cases(site_id, filters)))
+        .where(*case_conditions(site_id, filters))
         .group_by(*([by] if by is not None else []), ItemReview.item_id, Case.case_type)
     )
     return list(db.session.execute(_with_reviewer(statement, by)))
@@ -168,7 +173,7 @@ def outcome_rows(site_id: int, filters: Filters, by=None) -> list:
             _count_if(OutcomeRating.rating == SUBSTANTIAL),
         )
         .join(Case, Case.id == OutcomeRating.case_id)
-        .where(OutcomeRating.case_id.in_(matching_cases(site_id, filters)))
+        .where(*case_conditions(site_id, filters))
         .group_by(*([by] if by is not None else []), OutcomeRating.outcome_id, Case.case_type)
     )
     return list(db.session.execute(_with_reviewer(statement, by)))
@@ -211,7 +216,7 @@ def performance(site_id: int, filters: Filters) -> Performance:
     counts = dict(
         db.session.execute(
             select(Case.case_type, func.count())
-            .where(Case.id.in_(matching_cases(site_id, filters)))
+            .where(*case_conditions(site_id, filters))
             .group_by(Case.case_type)
         ).all()
     )
@@ -239,7 +244,7 @@ def breakdown(site_id: int, filters: Filters, dimension: str) -> list[Breakdown]
     column = Case.local_site_id if dimension == "local_site" else Assignment.user_id
     counts_statement = (
         select(column, func.count(func.distinct(Case.id)))
-        .where(Case.id.in_(matching_cases(site_id, filters)))
+        .where(*case_conditions(site_id, filters))
         .group_by(column)
     )
     counts = dict(db.session.execute(_with_reviewer(counts_statement, column)).all())
@@ -269,7 +274,7 @@ def cases_behind(site_id: int, filters: Filters, target: Target, limit: int | No
     """Return the counted cases behind a figure, with that item's or outcome's rating."""
     statement = (
         select(Case)
-        .where(Case.id.in_(matching_cases(site_id, filters)))
+        .where(*case_conditions(site_id, filters))
         .options(joinedload(Case.local_site))
         .order_by(Case.case_number, Case.id)
     )
@@ -294,17 +299,16 @@ def cases_behind(site_id: int, filters: Filters, target: Target, limit: int | No
 
 
 def reviewer_choices(site_id: int) -> list[tuple[int, str]]:
-    """Return (id, name) of everyone who has been assigned a case of the site, by name."""
+    """Return (id, name) of the site's reviewers, present and past, by name.
+
+    Memberships are deactivated, never deleted, so this covers everyone who
+    could have been assigned a case, without reading the site's assignments.
+    """
     return list(
         db.session.execute(
             select(User.id, User.display_name)
-            .where(
-                User.id.in_(
-                    select(Assignment.user_id)
-                    .join(Case, Case.id == Assignment.case_id)
-                    .where(Case.site_id == site_id)
-                )
-            )
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.site_id == site_id, Membership.is_reviewer)
             .order_by(User.display_name, User.id)
         ).all()
     )

@@ -10,6 +10,7 @@ from review_app.core.sitectx import site_blueprint
 from review_app.instruments.catalog import get_instrument
 from review_app.instruments.engine import ITEM_LABELS, OUTCOME_LABELS
 from review_app.performance import exports, queries
+from review_app.performance.cache import cached, site_figures
 from review_app.performance.charts import Bar, as_data_uri, bar_chart
 from review_app.performance.forms import local_site_name, read_filters, read_target
 from review_app.periods.queries import periods as site_periods
@@ -89,7 +90,7 @@ def index():
     context = _context()
     if context["filters"] is None:
         return render_template("performance/index.html", figures=None, **context)
-    figures = queries.performance(g.site.id, context["filters"])
+    figures = site_figures(g.site.id, context["filters"])
     outcome_rows, item_rows = rows(context["instrument"], figures.outcomes, figures.items)
     return render_template(
         "performance/index.html",
@@ -123,7 +124,7 @@ def pdf():
     context = _context()
     if context["filters"] is None:
         abort(404)
-    figures = queries.performance(g.site.id, context["filters"])
+    figures = site_figures(g.site.id, context["filters"])
     outcome_rows, item_rows = rows(context["instrument"], figures.outcomes, figures.items)
     charts = _charts(context, figures)
     data = render_pdf(
@@ -148,7 +149,12 @@ def breakdown(dimension: str):
         abort(404)
     context = _context()
     rows = (
-        queries.breakdown(g.site.id, context["filters"], DIMENSIONS[dimension])
+        cached(
+            dimension,
+            g.site.id,
+            context["filters"],
+            lambda: queries.breakdown(g.site.id, context["filters"], DIMENSIONS[dimension]),
+        )
         if context["filters"]
         else []
     )

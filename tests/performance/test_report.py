@@ -185,3 +185,17 @@ def test_answer_keys_are_not_counted_on_the_training_site(demo, client):
     assert "KEY-FC-1/reviewer" in client.get(
         "/demo/training/performance/cases?status=all"
     ).get_data(as_text=True)
+
+
+def test_figures_are_kept_until_the_site_changes(finalized, client):
+    login(client, "admin")
+    url = f"{SITE}/performance"
+    with counted(finalized) as first:
+        before = client.get(url).get_data(as_text=True)
+    with counted(finalized) as again:
+        assert client.get(url).get_data(as_text=True) == before
+    assert len(again) < len(first)  # the grouped counts were not run again
+    add_finalized(finalized, 1, start=80)  # a change on the site: its audit log moves on
+    after = client.get(url).get_data(as_text=True)
+    counted_cases = [re.search(r"(\d+) cases? counted", html).group(1) for html in (before, after)]
+    assert int(counted_cases[1]) == int(counted_cases[0]) + 1
