@@ -6,6 +6,7 @@ when run as root), or the empty database named by ``TEST_DATABASE_URL``.
 """
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from sqlalchemy import text
 
 from review_app import create_app
 from review_app.extensions import db
+from review_app.performance import cache as figure_cache
 from tests import pgcluster
 
 DATABASES = [
@@ -109,6 +111,7 @@ def app(db_app):
     """The application with empty tables; emptied again after the test."""
     yield db_app
     clear_tables(db_app)
+    figure_cache.clear()  # ids are reused once the tables are reset
 
 
 @pytest.fixture
@@ -130,6 +133,35 @@ def demo(app):
     else:
         _restore(app, snapshot)
     return app
+
+
+@pytest.fixture
+def clients(demo):
+    """A signed-in test client per demo user, made on first use."""
+    made = {}
+
+    def client_for(username: str):
+        if username not in made:
+            made[username] = demo.test_client()
+            login(made[username], username)
+        return made[username]
+
+    return client_for
+
+
+@pytest.fixture
+def next_round(demo, tmp_path):
+    """The demo with a second instrument version, "next-round" (a copy of cfsr-round4)."""
+    from review_app.config import PROJECT_ROOT
+
+    folder = tmp_path / "instruments"
+    folder.mkdir()
+    shutil.copy(PROJECT_ROOT / "instruments" / "cfsr-round4.yaml", folder / "a.yaml")
+    text = (folder / "a.yaml").read_text().replace("version: cfsr-round4", "version: next-round")
+    (folder / "b.yaml").write_text(text)
+    before, demo.config["INSTRUMENTS_DIR"] = demo.config["INSTRUMENTS_DIR"], folder
+    yield demo
+    demo.config["INSTRUMENTS_DIR"] = before
 
 
 def _dump(app) -> list[tuple]:

@@ -1,6 +1,5 @@
 """The OpenAPI 3.1 description of the read API, served at /api/v1/openapi.json."""
 
-
 SITE_PARAMS = [
     {
         "name": "jurisdiction",
@@ -41,137 +40,100 @@ def _query(name: str, description: str, schema: dict) -> dict:
     }
 
 
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _object(properties: dict) -> dict:
+    return {"type": "object", "properties": properties}
+
+
+def _list_of(item: dict) -> dict:
+    return {"type": "array", "items": item}
+
+
 def _json(ref: str, description: str) -> dict:
     return {
-        "200": {
-            "description": description,
-            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}},
-        },
+        "200": {"description": description, "content": {"application/json": {"schema": _ref(ref)}}},
         **ERRORS,
-    }
-
-
-def _figure() -> dict:
-    number = {"type": "integer"}
-    return {
-        "type": "object",
-        "properties": {
-            "applicable": number,
-            "count": number,
-            "percent": {"type": ["number", "null"]},
-        },
     }
 
 
 def _schemas() -> dict:
     text, integer = {"type": "string"}, {"type": "integer"}
     day = {"type": ["string", "null"], "format": "date"}
-    split = {
-        "type": "object",
-        "properties": {"all": _figure(), "foster_care": _figure(), "in_home": _figure()},
-    }
-    summary = {
-        "type": "object",
-        "properties": {
+    figure = _object(
+        {"applicable": integer, "count": integer, "percent": {"type": ["number", "null"]}}
+    )
+    split = _object({"all": figure, "foster_care": figure, "in_home": figure})
+    summary = _object(
+        {
             "id": integer,
             "case_number": text,
             "case_type": {"type": "string", "enum": ["foster_care", "in_home"]},
             "period_id": integer,
-            "local_site": {"type": "object", "properties": {"code": text, "name": text}},
+            "local_site": _object({"code": text, "name": text}),
             "status": text,
-            "reviewers": {"type": "array", "items": text},
+            "reviewers": _list_of(text),
             "submitted_at": {"type": ["string", "null"]},
             "finalized_at": {"type": ["string", "null"]},
-        },
-    }
+        }
+    )
+    item = {"item": integer, "id": text, "title": text}
     return {
-        "Error": {"type": "object", "properties": {"error": text, "status": integer}},
-        "Period": {
-            "type": "object",
-            "properties": {
+        "Error": _object({"error": text, "status": integer}),
+        "Period": _object(
+            {
                 "id": integer,
                 "name": text,
                 "pur_start": day,
                 "pur_end": day,
                 "instrument_version": text,
                 "is_open": {"type": "boolean"},
-            },
-        },
-        "Periods": {
-            "type": "object",
-            "properties": {
-                "periods": {"type": "array", "items": {"$ref": "#/components/schemas/Period"}}
-            },
-        },
+            }
+        ),
+        "Periods": _object({"periods": _list_of(_ref("Period"))}),
         "CaseSummary": summary,
-        "CaseList": {
-            "type": "object",
-            "properties": {
-                "cases": {"type": "array", "items": {"$ref": "#/components/schemas/CaseSummary"}},
+        "CaseList": _object(
+            {
+                "cases": _list_of(_ref("CaseSummary")),
                 "page": integer,
                 "per_page": integer,
                 "total": integer,
-            },
-        },
+            }
+        ),
         "Case": {
             "allOf": [
-                {"$ref": "#/components/schemas/CaseSummary"},
-                {
-                    "type": "object",
-                    "properties": {
-                        "items": {
-                            "type": "array",
-                            "items": {
-                                "type": "object",
-                                "properties": {
-                                    "item": integer,
-                                    "id": text,
-                                    "title": text,
+                _ref("CaseSummary"),
+                _object(
+                    {
+                        "items": _list_of(
+                            _object(
+                                {
+                                    **item,
                                     "rating": text,
                                     "calculated_rating": text,
                                     "override": {"type": ["object", "null"]},
                                     "rationale": text,
-                                },
-                            },
-                        },
-                        "outcomes": {
-                            "type": "array",
-                            "items": {
-                                "type": "object",
-                                "properties": {"id": text, "label": text, "rating": text},
-                            },
-                        },
-                    },
-                },
+                                }
+                            )
+                        ),
+                        "outcomes": _list_of(_object({"id": text, "label": text, "rating": text})),
+                    }
+                ),
             ]
         },
-        "Performance": {
-            "type": "object",
-            "properties": {
+        "Performance": _object(
+            {
                 "cases": integer,
                 "conformity_percent": {"type": "number"},
-                "outcomes": {
-                    "type": "array",
-                    "items": {
-                        "type": "object",
-                        "properties": {"id": text, "label": text, "substantially_achieved": split},
-                    },
-                },
-                "items": {
-                    "type": "array",
-                    "items": {
-                        "type": "object",
-                        "properties": {
-                            "item": integer,
-                            "id": text,
-                            "title": text,
-                            "strength": split,
-                        },
-                    },
-                },
+                "outcomes": _list_of(
+                    _object({"id": text, "label": text, "substantially_achieved": split})
+                ),
+                "items": _list_of(_object({**item, "strength": split})),
                 "filters": {"type": "object"},
-            },
-        },
+            }
+        ),
     }
 
 
@@ -179,6 +141,7 @@ def document() -> dict:
     """Return the API description."""
     site = "/{jurisdiction}/{kind}"
     period = _query("period", "A review period's id.", {"type": "integer"})
+    local_site = _query("local_site", "A local site's id.", {"type": "integer"})
     case_type = _query("type", "Case type.", {"type": "string", "enum": ["foster_care", "in_home"]})
     return {
         "openapi": "3.1.0",
@@ -214,7 +177,7 @@ def document() -> dict:
                     "parameters": [
                         *SITE_PARAMS,
                         period,
-                        _query("local_site", "A local site's id.", {"type": "integer"}),
+                        local_site,
                         case_type,
                         _query("status", "Case status.", {"type": "string"}),
                         _query("page", "Page number, from 1.", {"type": "integer", "minimum": 1}),
@@ -245,7 +208,7 @@ def document() -> dict:
                     "parameters": [
                         *SITE_PARAMS,
                         period,
-                        _query("local_site", "A local site's id.", {"type": "integer"}),
+                        local_site,
                         case_type,
                         _query(
                             "age",

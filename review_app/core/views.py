@@ -1,8 +1,9 @@
 """Small helpers every view uses."""
 
+from collections.abc import Callable
 from typing import TypeVar
 
-from flask import abort, g, request
+from flask import abort, flash, g, request
 from flask_wtf import FlaskForm
 
 from review_app.core.errors import OperationError
@@ -29,6 +30,22 @@ def show_error(
         field.errors = [*field.errors, error.message]
     else:
         form.form_errors.append(error.message)
+
+
+def run_operation(change: Callable[[], object], success: str) -> bool:
+    """Call one operation; commit and flash ``success``, or roll back and flash why not.
+
+    Return whether the change was made.
+    """
+    try:
+        change()
+    except OperationError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return False
+    db.session.commit()
+    flash(success, "success")
+    return True
 
 
 def form_status(form: FlaskForm) -> int:

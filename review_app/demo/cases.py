@@ -99,7 +99,19 @@ def rate_fully(
     """
     instrument = get_instrument(case.period.instrument_version)
     answers = complete_answers(instrument, case.case_type, seed, no_rate)
+    rate_with(actor, case, answers, skip_rationale=skip_rationale)
+
+
+def rate_with(
+    actor: User | None, case: Case, answers: dict, rationale: str = "", skip_rationale: str = ""
+) -> None:
+    """Save every item of a case from ``answers``, with narratives and rationales.
+
+    ``skip_rationale`` names an item left without its rationale.
+    """
+    instrument = get_instrument(case.period.instrument_version)
     effective = evaluate(instrument, case.case_type, answers).answers
+    rationale = rationale or "Rated from the case file and interviews."
     for item_id in [FACE_SHEET, *instrument.items]:
         questions = item_questions(instrument, item_id)
         review = queries.item_reviews(case)[item_id]
@@ -117,7 +129,7 @@ def rate_fully(
                 {q.id: answers.get(q.id) for q in questions},
                 {q.id for q in questions},
                 narratives,
-                "" if item_id == skip_rationale else "Rated from the case file and interviews.",
+                "" if item_id == skip_rationale else rationale,
                 review.lock_version,
             ),
         )

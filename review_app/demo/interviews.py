@@ -9,6 +9,7 @@ from review_app.instruments.catalog import get_instrument
 from review_app.interviews import operations
 from review_app.interviews.facts import InterviewFacts
 from review_app.interviews.models import Interview
+from review_app.interviews.notes import merge, save_notes
 from review_app.periods.models import ReviewPeriod
 from review_app.systemic.operations import rate
 
@@ -67,7 +68,7 @@ def _write_all(interview: Interview, people: dict[str, User], notes: dict) -> No
     for username, texts in notes.items():
         author = people[username]
         note_set = interview.notes_of(author.id)
-        operations.save_notes(author, interview, note_set, texts, note_set.lock_version, True)
+        save_notes(author, interview, note_set, texts, note_set.lock_version, True)
 
 
 def seed_interviews(period: ReviewPeriod, people: dict[str, User]) -> list[Interview]:
@@ -83,7 +84,7 @@ def seed_interviews(period: ReviewPeriod, people: dict[str, User]) -> list[Inter
         )
         db.session.flush()
         _write_all(interview, people, notes)
-        final = operations.merge(official, interview)
+        final = merge(official, interview)
         if index == 0:
             thread = operations.start_thread(
                 qa, interview, "24", "Did anyone say how notices are sent: mail, phone, email?"
@@ -96,7 +97,7 @@ def seed_interviews(period: ReviewPeriod, people: dict[str, User]) -> list[Inter
                 "are mailed, and most parents hear from the caseworker first. Kinship "
                 "caregivers are rarely invited to speak."
             )
-            operations.save_notes(official, interview, final, texts, final.lock_version)
+            save_notes(official, interview, final, texts, final.lock_version)
         operations.complete(official, interview)
         done.append(interview)
     draft = operations.create_interview(

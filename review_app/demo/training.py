@@ -7,14 +7,12 @@ from review_app.cases.facts import CaseFacts
 from review_app.cases.models import Case
 from review_app.cases.operations import create_case
 from review_app.demo.answers import complete_answers
+from review_app.demo.cases import rate_with
 from review_app.instruments.catalog import get_instrument
-from review_app.instruments.engine import evaluate, rate_case
+from review_app.instruments.engine import rate_case
 from review_app.instruments.model import Instrument
 from review_app.periods.queries import periods
 from review_app.qa.operations import transition
-from review_app.ratings import queries
-from review_app.ratings.models import FACE_SHEET
-from review_app.ratings.operations import ItemInput, item_questions, save_item
 from review_app.sites.models import Site
 from review_app.training import keys
 from review_app.training import operations as training
@@ -30,33 +28,6 @@ EXPLANATIONS = {
     ("14", "14A"): "Monthly visits are the minimum; the file shows two gaps of six weeks.",
 }
 KEY_SEED, GUESS_SEED = 7_000, 7_100
-
-
-def rate_with(actor: User | None, case: Case, answers: dict, rationale: str = "") -> None:
-    """Save every item of a case from ``answers``, with narratives and rationales."""
-    instrument = get_instrument(case.period.instrument_version)
-    effective = evaluate(instrument, case.case_type, answers).answers
-    for item_id in [FACE_SHEET, *instrument.items]:
-        questions = item_questions(instrument, item_id)
-        review = queries.item_reviews(case)[item_id]
-        narratives = {
-            q.id: "Explained in the case file and the caseworker interview."
-            for q in questions
-            if effective.get(q.id) in q.narrative_answers
-        }
-        save_item(
-            actor,
-            case,
-            instrument,
-            item_id,
-            ItemInput(
-                {q.id: answers.get(q.id) for q in questions},
-                {q.id for q in questions},
-                narratives,
-                rationale or "Rated from the case file and interviews.",
-                review.lock_version,
-            ),
-        )
 
 
 def flipped(instrument: Instrument, case_type: str, answers: dict, count: int) -> dict:

@@ -1,5 +1,8 @@
-"""Interview forms: the record, the notes, status actions and QA comments."""
+"""Interview forms: the record, the notes, status actions, and QA comments with their targets."""
 
+from dataclasses import dataclass
+
+from flask import url_for
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import (
@@ -15,11 +18,14 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from review_app.accounts.models import User
+from review_app.instruments.catalog import get_instrument
 from review_app.instruments.model import Instrument
 from review_app.interviews.facts import MAX_TITLE, InterviewFacts
+from review_app.interviews.models import Interview, NoteSet
 from review_app.periods.forms import MultiCheckboxField
 from review_app.periods.models import ReviewPeriod
-from review_app.qa.operations import MAX_COMMENT
+from review_app.qa.models import Thread
+from review_app.qa.threads import MAX_COMMENT
 
 NOTE_PREFIX = "note-"
 
@@ -51,17 +57,28 @@ class InterviewForm(FlaskForm):
     )
 
 
-def fill_choices(
-    form: InterviewForm, instrument: Instrument, period: ReviewPeriod, people: dict[int, User]
-) -> None:
-    """Offer the period's local sites, the instrument's stakeholder types and these people."""
+def interview_form(
+    period: ReviewPeriod, interview: Interview | None, people: dict[int, User], user: User
+) -> InterviewForm:
+    """Return the form with the period's local sites, its stakeholder types and these people.
+
+    A new interview names ``user`` interviewer and official note-taker to begin with.
+    """
+    form = InterviewForm(obj=interview)
     form.local_site_id.choices = [
         SelectChoice(local.id, f"{local.name} ({local.code})") for local in period.local_sites
     ]
+    instrument = get_instrument(period.instrument_version)
     form.stakeholder_types.choices = list(instrument.stakeholder_types.items())
     choices = [SelectChoice(u.id, f"{u.display_name} ({u.username})") for u in people.values()]
     form.interviewer_id.choices = form.official_note_taker_id.choices = choices
     form.supporting_ids.choices = choices
+    if not form.is_submitted():
+        if interview is None:
+            form.interviewer_id.data = form.official_note_taker_id.data = user.id
+        else:
+            form.supporting_ids.data = [u.id for u in interview.supporting_note_takers]
+    return form
 
 
 def facts_from(
@@ -87,6 +104,14 @@ class NotesForm(FlaskForm):
     is_done = BooleanField("I have finished writing my notes")
 
 
+def notes_form(note_set: NoteSet) -> NotesForm:
+    """Return the notes form; until it is sent, it holds the saved version and done mark."""
+    form = NotesForm()
+    if not form.is_submitted():
+        form.lock_version.data, form.is_done.data = note_set.lock_version, note_set.is_done
+    return form
+
+
 def read_texts(form: MultiDict, instrument: Instrument) -> dict[str, str]:
     """Return the text typed for each systemic item of the instrument."""
     return {
@@ -103,3 +128,33 @@ class ActionForm(FlaskForm):
 class ThreadForm(FlaskForm):
     item_id = SelectField("About", validate_choice=False)
     body = TextAreaField("Comment", validators=[DataRequired(), Length(max=MAX_COMMENT)])
+
+
+@dataclass
+class InterviewThreads:
+    """What ``qa/_threads.html`` needs to show an interview's threads (cases use defaults)."""
+
+    interview: Interview
+    instrument: Instrument
+    whole: str = "interview"
+    closed: bool = False
+
+    def label(self, thread: Thread) -> str:
+        return self.instrument.systemic_label(thread.item_id)
+
+    def anchor(self, thread: Thread) -> str:
+        return f"item-{thread.item_id}"
+
+    def reply_url(self, thread: Thread) -> str:
+        return url_for("interviews.reply", interview_id=self.interview.id, thread_id=thread.id)
+
+    def resolve_url(self, thread: Thread) -> str:
+        return url_for("interviews.resolve", interview_id=self.interview.id, thread_id=thread.id)
+
+    @property
+    def new_url(self) -> str:
+        return url_for("interviews.new_thread", interview_id=self.interview.id)
+
+    @property
+    def about(self) -> list[tuple[str, str]]:
+        return [(i, self.instrument.systemic_label(i)) for i in self.instrument.systemic_items]

@@ -98,6 +98,15 @@ class Interview(db.Model):
         return next((s for s in self.note_sets if s.author_id == user_id), None)
 
     @property
+    def still_writing(self) -> list[str]:
+        """Return the names of the supporting note-takers not yet done writing."""
+        return [
+            user.display_name
+            for user in self.supporting_note_takers
+            if not (self.notes_of(user.id) and self.notes_of(user.id).is_done)
+        ]
+
+    @property
     def status_label(self) -> str:
         return STATUS_LABELS.get(self.status, self.status)
 

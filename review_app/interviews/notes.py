@@ -1,13 +1,17 @@
-"""Note texts: size limits, saving without overwriting someone else, and the merge."""
+"""Every change to interview notes: saving without overwriting someone else, and the merge."""
 
 from sqlalchemy import update
 
 from review_app.accounts.models import User
+from review_app.audit.operations import record
 from review_app.core.errors import OperationError
 from review_app.core.models import utcnow
 from review_app.extensions import db
+from review_app.instruments.catalog import get_instrument
 from review_app.instruments.model import Instrument
-from review_app.interviews.models import NoteSet
+from review_app.interviews import permissions as can
+from review_app.interviews.models import Interview, NoteSet
+from review_app.interviews.operations import change_status, check_finisher, label, names, roles_of
 
 # Per item and note-taker; the final set may hold every note-taker's text, with their names.
 MAX_NOTE = 20_000
@@ -99,3 +103,102 @@ def merged_texts(
         if parts:
             merged[item_id] = "\n\n".join(parts)
     return merged
+
+
+def save_notes(
+    actor: User,
+    interview: Interview,
+    note_set: NoteSet,
+    texts: dict[str, str],
+    lock_version: int,
+    is_done: bool | None = None,
+) -> NoteSet:
+    """Save a note-taker's own notes (and whether they are done), or the final notes."""
+    roles = roles_of(actor, interview)
+    if note_set.is_final and not can.may_finish(interview, actor, roles):
+        raise OperationError("Only the official note-taker edits the final notes.")
+    if not note_set.is_final:
+        if note_set.author_id != actor.id or not can.may_write_own_notes(interview, actor, roles):
+            raise OperationError("Only the note-taker who wrote these notes can change them.")
+        if interview.is_merged:
+            raise OperationError(
+                f"The notes were merged at {interview.merged_at:%Y-%m-%d %H:%M} UTC, so yours "
+                "can no longer change. Nothing was saved: pass what you still want in the "
+                f"final notes to {interview.official_note_taker.display_name}, the official "
+                "note-taker."
+            )
+    if locked := can.why_locked(interview):
+        raise OperationError(locked)
+    instrument = get_instrument(interview.period.instrument_version)
+    before, after = save_texts(
+        actor, instrument, note_set, texts, lock_version, len(interview.note_takers)
+    )
+    if is_done is not None and not note_set.is_final and is_done != note_set.is_done:
+        before["done writing"], after["done writing"] = note_set.is_done, is_done
+        note_set.is_done, note_set.done_at = is_done, utcnow() if is_done else None
+    whose = "Final notes" if note_set.is_final else f"{actor.display_name}'s notes"
+    record(
+        actor,
+        "interview.notes",
+        interview,
+        f"{whose} on {label(interview)} saved"
+        + (
+            f" (items {', '.join(k for k in after if k in instrument.systemic_items)})"
+            if after
+            else ""
+        ),
+        site=interview.period.site,
+        before=before,
+        after=after,
+    )
+    return note_set
+
+
+def merge(actor: User, interview: Interview, expected_version: int | None = None) -> NoteSet:
+    """Build the final notes from every note-taker's notes, once all are done writing."""
+    check_finisher(actor, interview, "merge the notes")
+    if interview.is_merged:
+        raise OperationError("The notes are merged already: edit the final notes.")
+    own = {s.author_id: s for s in interview.note_sets if not s.is_final}
+    # The official note-taker's merge says they are done; the others must say so themselves.
+    writing = [
+        user.display_name
+        for user in interview.supporting_note_takers
+        if user.id not in own or not own[user.id].is_done
+    ]
+    if writing:
+        raise OperationError(
+            f"{names(writing)} {'is' if len(writing) == 1 else 'are'} still writing: merge "
+            "once every note-taker has marked their notes done. Nothing was changed."
+        )
+    for note_set in own.values():
+        # A note-taker saving at this very moment makes the merge stop, not lose their text.
+        if not claim(
+            note_set, note_set.lock_version, actor, must_be_done=note_set.author_id != actor.id
+        ):
+            raise OperationError(
+                f"{note_set.author.display_name} changed their notes a moment ago; nothing was "
+                "merged. Look at the interview again, then merge."
+            )
+        note_set.is_done = True
+        note_set.done_at = note_set.done_at or utcnow()
+    change_status(interview, expected_version, merged_at=utcnow())
+    instrument = get_instrument(interview.period.instrument_version)
+    final = NoteSet(
+        author_id=None,
+        texts=merged_texts(instrument, interview.note_takers, own),
+        is_done=True,
+        lock_version=0,
+        updated_by_id=actor.id,
+    )
+    interview.note_sets.append(final)
+    db.session.flush()
+    record(
+        actor,
+        "interview.merge",
+        interview,
+        f"Merged the notes of {len(own)} note-taker(s) on {label(interview)}",
+        site=interview.period.site,
+        after={"note_takers": [user.username for user in interview.note_takers]},
+    )
+    return final

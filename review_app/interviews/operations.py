@@ -1,6 +1,6 @@
-"""Every change to interviews: recording them, notes, the merge, completion, QA comments."""
+"""Every change to interviews: recording them, completion, QA comments (notes: notes.py)."""
 
-from sqlalchemy import func, select, update
+from sqlalchemy import update
 
 from review_app.accounts.models import User
 from review_app.audit.operations import record
@@ -11,12 +11,12 @@ from review_app.instruments.catalog import get_instrument
 from review_app.interviews import permissions as can
 from review_app.interviews.facts import InterviewFacts, check_facts
 from review_app.interviews.models import Interview, NoteSet
-from review_app.interviews.notes import claim, merged_texts, save_texts
 from review_app.members.operations import membership_of
 from review_app.members.roles import RoleSet
 from review_app.periods.models import ReviewPeriod
+from review_app.qa import threads
 from review_app.qa.models import Comment, Thread
-from review_app.qa.operations import check_body
+from review_app.qa.queries import open_count
 
 MAX_REASON = 1000
 
@@ -44,7 +44,7 @@ def snapshot(interview: Interview) -> dict:
     }
 
 
-def _label(interview: Interview) -> str:
+def label(interview: Interview) -> str:
     return f"the interview of {interview.held_on.isoformat()} ({interview.local_site.name})"
 
 
@@ -90,7 +90,7 @@ def create_interview(actor: User, period: ReviewPeriod, facts: InterviewFacts) -
         actor,
         "interview.create",
         interview,
-        f"Recorded {_label(interview)}",
+        f"Recorded {label(interview)}",
         site=period.site,
         after=snapshot(interview),
     )
@@ -135,64 +135,15 @@ def update_interview(actor: User, interview: Interview, facts: InterviewFacts) -
             actor,
             "interview.update",
             interview,
-            f"Edited {_label(interview)}",
+            f"Edited {label(interview)}",
             site=interview.period.site,
             before=before,
             after=snapshot(interview),
         )
 
 
-def save_notes(
-    actor: User,
-    interview: Interview,
-    note_set: NoteSet,
-    texts: dict[str, str],
-    lock_version: int,
-    is_done: bool | None = None,
-) -> NoteSet:
-    """Save a note-taker's own notes (and whether they are done), or the final notes."""
-    roles = roles_of(actor, interview)
-    if note_set.is_final and not can.may_finish(interview, actor, roles):
-        raise OperationError("Only the official note-taker edits the final notes.")
-    if not note_set.is_final:
-        if note_set.author_id != actor.id or not can.may_write_own_notes(interview, actor, roles):
-            raise OperationError("Only the note-taker who wrote these notes can change them.")
-        if interview.is_merged:
-            raise OperationError(
-                f"The notes were merged at {interview.merged_at:%Y-%m-%d %H:%M} UTC, so yours "
-                "can no longer change. Nothing was saved: pass what you still want in the "
-                f"final notes to {interview.official_note_taker.display_name}, the official "
-                "note-taker."
-            )
-    if locked := can.why_locked(interview):
-        raise OperationError(locked)
-    instrument = get_instrument(interview.period.instrument_version)
-    before, after = save_texts(
-        actor, instrument, note_set, texts, lock_version, len(interview.note_takers)
-    )
-    if is_done is not None and not note_set.is_final and is_done != note_set.is_done:
-        before["done writing"], after["done writing"] = note_set.is_done, is_done
-        note_set.is_done, note_set.done_at = is_done, utcnow() if is_done else None
-    whose = "Final notes" if note_set.is_final else f"{actor.display_name}'s notes"
-    record(
-        actor,
-        "interview.notes",
-        interview,
-        f"{whose} on {_label(interview)} saved"
-        + (
-            f" (items {', '.join(k for k in after if k in instrument.systemic_items)})"
-            if after
-            else ""
-        ),
-        site=interview.period.site,
-        before=before,
-        after=after,
-    )
-    return note_set
-
-
-def _move(interview: Interview, expected_version: int | None, **values) -> None:
-    """Change the status (or merge) unless someone else changed the interview first."""
+def change_status(interview: Interview, expected_version: int | None, **values) -> None:
+    """Change the status (or mark the merge) unless someone else changed the interview first."""
     version = interview.status_version if expected_version is None else expected_version
     moved = db.session.execute(
         update(Interview)
@@ -208,7 +159,8 @@ def _move(interview: Interview, expected_version: int | None, **values) -> None:
     db.session.refresh(interview)
 
 
-def _check_finisher(actor: User, interview: Interview, what: str) -> None:
+def check_finisher(actor: User, interview: Interview, what: str) -> None:
+    """Refuse anyone but the official note-taker, and an interview that can no longer change."""
     if not can.may_finish(interview, actor, roles_of(actor, interview)):
         official = interview.official_note_taker.display_name
         raise OperationError(f"Only the official note-taker, {official}, can {what}.")
@@ -216,80 +168,26 @@ def _check_finisher(actor: User, interview: Interview, what: str) -> None:
         raise OperationError(locked)
 
 
-def merge(actor: User, interview: Interview, expected_version: int | None = None) -> NoteSet:
-    """Build the final notes from every note-taker's notes, once all are done writing."""
-    _check_finisher(actor, interview, "merge the notes")
-    if interview.is_merged:
-        raise OperationError("The notes are merged already: edit the final notes.")
-    own = {s.author_id: s for s in interview.note_sets if not s.is_final}
-    # The official note-taker's merge says they are done; the others must say so themselves.
-    writing = [
-        user.display_name
-        for user in interview.supporting_note_takers
-        if user.id not in own or not own[user.id].is_done
-    ]
-    if writing:
-        raise OperationError(
-            f"{names(writing)} {'is' if len(writing) == 1 else 'are'} still writing: merge "
-            "once every note-taker has marked their notes done. Nothing was changed."
-        )
-    for note_set in own.values():
-        # A note-taker saving at this very moment makes the merge stop, not lose their text.
-        if not claim(
-            note_set, note_set.lock_version, actor, must_be_done=note_set.author_id != actor.id
-        ):
-            raise OperationError(
-                f"{note_set.author.display_name} changed their notes a moment ago; nothing was "
-                "merged. Look at the interview again, then merge."
-            )
-        note_set.is_done = True
-        note_set.done_at = note_set.done_at or utcnow()
-    _move(interview, expected_version, merged_at=utcnow())
-    instrument = get_instrument(interview.period.instrument_version)
-    final = NoteSet(
-        author_id=None,
-        texts=merged_texts(instrument, interview.note_takers, own),
-        is_done=True,
-        lock_version=0,
-        updated_by_id=actor.id,
-    )
-    interview.note_sets.append(final)
-    db.session.flush()
-    record(
-        actor,
-        "interview.merge",
-        interview,
-        f"Merged the notes of {len(own)} note-taker(s) on {_label(interview)}",
-        site=interview.period.site,
-        after={"note_takers": [user.username for user in interview.note_takers]},
-    )
-    return final
-
-
-def open_threads(interview: Interview) -> int:
-    return db.session.scalar(
-        select(func.count()).where(Thread.interview_id == interview.id, Thread.is_open)
-    )
-
-
 def complete(actor: User, interview: Interview, expected_version: int | None = None) -> None:
     """Mark the interview complete: merged, final notes written, no open QA thread."""
-    _check_finisher(actor, interview, "mark the interview complete")
+    check_finisher(actor, interview, "mark the interview complete")
     final = interview.final_notes
     if final is None:
         raise OperationError("Merge the note-takers' notes first, then complete the interview.")
     if not final.written:
         raise OperationError("The final notes are empty: write them before completing.")
-    if count := open_threads(interview):
+    if count := open_count(Thread.interview_id == interview.id):
         raise OperationError(
             f"{count} QA comment thread(s) are still open: QA resolves them first."
         )
-    _move(interview, expected_version, status="complete", completed_at=utcnow(), return_reason="")
+    change_status(
+        interview, expected_version, status="complete", completed_at=utcnow(), return_reason=""
+    )
     record(
         actor,
         "interview.complete",
         interview,
-        f"Completed {_label(interview)}",
+        f"Completed {label(interview)}",
         site=interview.period.site,
         before={"status": "draft"},
         after={"status": "complete"},
@@ -311,12 +209,14 @@ def return_to_draft(
         raise OperationError("Give the reason; the official note-taker sees it.", "reason")
     if len(reason) > MAX_REASON:
         raise OperationError(f"Use at most {MAX_REASON} characters.", "reason")
-    _move(interview, expected_version, status="draft", completed_at=None, return_reason=reason)
+    change_status(
+        interview, expected_version, status="draft", completed_at=None, return_reason=reason
+    )
     record(
         actor,
         "interview.return",
         interview,
-        f"Returned {_label(interview)} to draft ({reason})",
+        f"Returned {label(interview)} to draft ({reason})",
         site=interview.period.site,
         before={"status": "complete"},
         after={"status": "draft", "reason": reason},
@@ -330,54 +230,26 @@ def start_thread(actor: User, interview: Interview, item_id: str, body: str) -> 
     instrument = get_instrument(interview.period.instrument_version)
     if item_id not in instrument.systemic_items:
         raise OperationError("Choose the item the comment is about.", "item_id")
-    body = check_body(body)
-    thread = Thread(
-        interview_id=interview.id, item_id=item_id, created_by=actor, case_status=interview.status
-    )
-    thread.comments.append(Comment(author=actor, body=body))
-    db.session.add(thread)
-    record(
+    return threads.open_thread(
         actor,
-        "qa.comment",
-        thread,
-        f"QA comment on {_label(interview)}, {instrument.systemic_label(item_id)}",
-        site=interview.period.site,
-        after={"body": body},
+        Thread(interview_id=interview.id, item_id=item_id, case_status=interview.status),
+        threads.check_body(body),
+        f"QA comment on {label(interview)}, {instrument.systemic_label(item_id)}",
+        interview.period.site,
     )
-    return thread
 
 
 def reply(actor: User, interview: Interview, thread: Thread, body: str) -> Comment:
     """Answer in a thread: QA staff, the interviewer or a note-taker."""
     if not can.may_reply(interview, actor, roles_of(actor, interview)):
         raise OperationError("Only QA staff, the interviewer and the note-takers can reply.")
-    comment = Comment(thread=thread, author=actor, body=check_body(body))
-    db.session.add(comment)
-    record(
-        actor,
-        "qa.reply",
-        thread,
-        f"Reply on {_label(interview)}",
-        site=interview.period.site,
-        after={"body": comment.body},
+    return threads.add_reply(
+        actor, thread, body, f"Reply on {label(interview)}", interview.period.site
     )
-    return comment
 
 
 def set_thread_open(actor: User, interview: Interview, thread: Thread, is_open: bool) -> None:
     """Resolve a thread (or open it again): QA staff only."""
     if not roles_of(actor, interview).qa_level:
         raise OperationError("Only QA staff can resolve comments.")
-    if thread.is_open == is_open:
-        raise OperationError(f"The thread is already {'open' if is_open else 'resolved'}.")
-    thread.is_open = is_open
-    thread.resolved_by, thread.resolved_at = (None, None) if is_open else (actor, utcnow())
-    record(
-        actor,
-        "qa.reopen_thread" if is_open else "qa.resolve",
-        thread,
-        f"{'Reopened' if is_open else 'Resolved'} a comment on {_label(interview)}",
-        site=interview.period.site,
-        before={"is_open": not is_open},
-        after={"is_open": is_open},
-    )
+    threads.set_open(actor, thread, is_open, label(interview), interview.period.site)

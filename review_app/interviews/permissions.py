@@ -5,7 +5,7 @@ the interview (``may_*``) and whether it can still change (``why_locked``).
 """
 
 from review_app.accounts.models import User
-from review_app.interviews.models import Interview
+from review_app.interviews.models import Interview, NoteSet
 from review_app.members.models import Membership
 from review_app.members.roles import RoleSet
 
@@ -27,14 +27,14 @@ def is_official(interview: Interview, user: User) -> bool:
     return interview.official_note_taker_id == user.id
 
 
+def reads_all(roles: RoleSet) -> bool:
+    """State administrators, QA and observers read every interview of the site."""
+    return roles.is_state_admin or bool(roles.qa_level) or roles.is_observer
+
+
 def can_view(interview: Interview, user: User, roles: RoleSet) -> bool:
-    """State administrators, QA and observers read every interview; reviewers their own."""
-    return (
-        roles.is_state_admin
-        or bool(roles.qa_level)
-        or roles.is_observer
-        or (roles.is_reviewer and takes_part(interview, user))
-    )
+    """Those who read all, and reviewers the interviews they take part in."""
+    return reads_all(roles) or (roles.is_reviewer and takes_part(interview, user))
 
 
 def may_edit_details(interview: Interview, user: User, roles: RoleSet) -> bool:
@@ -67,3 +67,10 @@ def why_locked(interview: Interview) -> str | None:
             "draft if something must change."
         )
     return None
+
+
+def why_notes_locked(interview: Interview, note_set: NoteSet) -> str | None:
+    """Say why nobody can change these notes now: own notes are read only after the merge."""
+    if not note_set.is_final and interview.is_merged:
+        return "The notes are merged, so yours are now read only."
+    return why_locked(interview)

@@ -1,4 +1,4 @@
-"""Reads of interviews: the list, one interview with its notes, threads and inbox items."""
+"""Reads of interviews: the list, one interview with its notes and people, threads, inbox items."""
 
 from dataclasses import dataclass
 
@@ -6,9 +6,11 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from review_app.accounts.models import User
+from review_app.cases.queries import reviewers
 from review_app.extensions import db
 from review_app.interviews.models import STATUS_LABELS, Interview, NoteSet, interview_note_takers
-from review_app.qa.models import Comment, Thread
+from review_app.qa.models import Thread
+from review_app.qa.queries import threads_where, waiting_for
 from review_app.sites.models import Site
 
 
@@ -82,44 +84,27 @@ def interview_with_details(interview_id: int) -> Interview | None:
     )
 
 
+def people_for(site: Site, interview: Interview | None) -> dict[int, User]:
+    """Return the site's reviewers, and the interview's people even if no longer reviewers."""
+    people = {user.id: user for user in reviewers(site)}
+    if interview is not None:
+        for user in (interview.interviewer, *interview.note_takers):
+            people.setdefault(user.id, user)
+    return people
+
+
 def threads(interview: Interview) -> list[Thread]:
     """Return the interview's QA threads with comments and authors, open ones first."""
-    return list(
-        db.session.scalars(
-            select(Thread)
-            .where(Thread.interview_id == interview.id)
-            .options(
-                selectinload(Thread.comments).joinedload(Comment.author),
-                joinedload(Thread.created_by),
-                joinedload(Thread.resolved_by),
-            )
-            .order_by(Thread.is_open.desc(), Thread.id)
-        ).unique()
-    )
+    return threads_where(Thread.interview_id == interview.id)
 
 
 def waiting_threads(site: Site, user: User) -> list[Thread]:
     """Return open threads on interviews the user takes part in whose last word is not theirs."""
-    last = (
-        select(Comment.thread_id, func.max(Comment.id).label("last_id"))
-        .group_by(Comment.thread_id)
-        .subquery()
-    )
-    return list(
-        db.session.scalars(
-            select(Thread)
-            .join(Interview, Interview.id == Thread.interview_id)
-            .join(last, last.c.thread_id == Thread.id)
-            .join(Comment, Comment.id == last.c.last_id)
-            .where(
-                Interview.site_id == site.id,
-                taking_part(user.id),
-                Thread.is_open,
-                Comment.author_id != user.id,
-            )
-            .options(selectinload(Thread.comments).joinedload(Comment.author))
-            .order_by(Thread.created_at)
-        ).unique()
+    return waiting_for(
+        user,
+        select(Thread)
+        .join(Interview, Interview.id == Thread.interview_id)
+        .where(Interview.site_id == site.id, taking_part(user.id)),
     )
 
 

@@ -1,37 +1,30 @@
 """Interview pages: the list, recording and editing, notes, the merge, completion, QA comments."""
 
-from dataclasses import dataclass
-
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from review_app.accounts.models import User
-from review_app.cases.queries import reviewers
 from review_app.core.access import site_roles
 from review_app.core.errors import OperationError
 from review_app.core.sitectx import site_blueprint
-from review_app.core.views import form_status, int_arg, page_number, show_error
+from review_app.core.views import form_status, int_arg, page_number, run_operation, show_error
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
-from review_app.instruments.model import Instrument
 from review_app.interviews import operations, queries
 from review_app.interviews import permissions as can
 from review_app.interviews.forms import (
     ActionForm,
-    InterviewForm,
-    NotesForm,
+    InterviewThreads,
     ThreadForm,
     facts_from,
-    fill_choices,
+    interview_form,
+    notes_form,
     read_texts,
 )
 from review_app.interviews.models import STATUS_LABELS, Interview, NoteSet
-from review_app.interviews.notes import NoteErrors, NotesConflict, limit
+from review_app.interviews.notes import NoteErrors, NotesConflict, limit, merge, save_notes
 from review_app.members.roles import RoleSet
-from review_app.periods.models import ReviewPeriod
 from review_app.periods.queries import periods as site_periods
-from review_app.qa.forms import ReplyForm
-from review_app.qa.models import Thread
+from review_app.qa.views import load_thread, reply_from_form, resolve_from_form
 
 bp = site_blueprint("interviews", __name__, "/interviews")
 PER_PAGE = 50
@@ -51,16 +44,19 @@ def load_interview(interview_id: int) -> Interview:
     return interview
 
 
+def _show(interview: Interview, anchor: str = ""):
+    return redirect(url_for("interviews.show", interview_id=interview.id) + anchor)
+
+
 @bp.route("")
 @site_roles("member")
 def index():
     roles = my_roles()
-    sees_all = roles.is_state_admin or bool(roles.qa_level) or roles.is_observer
     status = request.args.get("status", "")
     filters = queries.InterviewFilters(
         period_id=int_arg("period"),
         status=status if status in STATUS_LABELS else "",
-        only_for=None if sees_all else current_user.id,
+        only_for=None if can.reads_all(roles) else current_user.id,
     )
     page = page_number()
     rows, total = queries.interviews(g.site, filters, page, PER_PAGE)
@@ -79,40 +75,16 @@ def index():
     )
 
 
-def _people(interview: Interview | None) -> dict[int, User]:
-    """Return the site's reviewers, and the interview's people even if no longer reviewers."""
-    people = {user.id: user for user in reviewers(g.site)}
-    if interview is not None:
-        for user in (interview.interviewer, *interview.note_takers):
-            people.setdefault(user.id, user)
-    return people
-
-
-def _interview_form(
-    period: ReviewPeriod, interview: Interview | None
-) -> tuple[InterviewForm, dict[int, User]]:
-    people = _people(interview)
-    form = InterviewForm(obj=interview)
-    fill_choices(form, get_instrument(period.instrument_version), period, people)
-    if request.method == "GET":
-        if interview is None:
-            form.interviewer_id.data = form.official_note_taker_id.data = current_user.id
-        else:
-            form.supporting_ids.data = [user.id for user in interview.supporting_note_takers]
-    return form, people
-
-
 @bp.route("/new", methods=["GET", "POST"])
 @site_roles("reviewer")
 def new():
     open_periods = [p for p in site_periods(g.site) if p.is_open]
-    wanted = int_arg("period")
-    period = next((p for p in open_periods if p.id == wanted), None) or next(
-        iter(open_periods), None
-    )
+    wanted = [p for p in open_periods if p.id == int_arg("period")]
+    period = (wanted or open_periods or [None])[0]
     if period is None:
         return render_template("interviews/form.html", form=None, period=None, interview=None)
-    form, people = _interview_form(period, None)
+    people = queries.people_for(g.site, None)
+    form = interview_form(period, None, people, current_user)
     if form.validate_on_submit():
         try:
             interview = operations.create_interview(
@@ -124,7 +96,7 @@ def new():
         else:
             db.session.commit()
             flash("Interview recorded. Each note-taker can now write their notes.", "success")
-            return redirect(url_for("interviews.show", interview_id=interview.id))
+            return _show(interview)
     return render_template(
         "interviews/form.html",
         form=form,
@@ -142,9 +114,10 @@ def edit(interview_id: int):
         abort(403)
     if request.method == "GET" and (locked := can.why_locked(interview)):
         flash(locked, "info")
-        return redirect(url_for("interviews.show", interview_id=interview.id))
+        return _show(interview)
     period = interview.period
-    form, people = _interview_form(period, interview)
+    people = queries.people_for(g.site, interview)
+    form = interview_form(period, interview, people, current_user)
     if form.validate_on_submit():
         try:
             operations.update_interview(current_user, interview, facts_from(form, period, people))
@@ -154,40 +127,10 @@ def edit(interview_id: int):
         else:
             db.session.commit()
             flash("Interview details saved.", "success")
-            return redirect(url_for("interviews.show", interview_id=interview.id))
+            return _show(interview)
     return render_template(
         "interviews/form.html", form=form, period=period, interview=interview
     ), form_status(form)
-
-
-@dataclass
-class InterviewThreads:
-    """What ``qa/_threads.html`` needs to show an interview's threads (cases use defaults)."""
-
-    interview: Interview
-    instrument: Instrument
-    whole: str = "interview"
-    closed: bool = False
-
-    def label(self, thread: Thread) -> str:
-        return self.instrument.systemic_label(thread.item_id)
-
-    def anchor(self, thread: Thread) -> str:
-        return f"item-{thread.item_id}"
-
-    def reply_url(self, thread: Thread) -> str:
-        return url_for("interviews.reply", interview_id=self.interview.id, thread_id=thread.id)
-
-    def resolve_url(self, thread: Thread) -> str:
-        return url_for("interviews.resolve", interview_id=self.interview.id, thread_id=thread.id)
-
-    @property
-    def new_url(self) -> str:
-        return url_for("interviews.new_thread", interview_id=self.interview.id)
-
-    @property
-    def about(self) -> list[tuple[str, str]]:
-        return [(i, self.instrument.systemic_label(i)) for i in self.instrument.systemic_items]
 
 
 @bp.route("/<int:interview_id>")
@@ -207,11 +150,6 @@ def show(interview_id: int):
         can_edit=can.may_edit_details(interview, me, roles),
         can_write=can.may_write_own_notes(interview, me, roles),
         can_finish=can.may_finish(interview, me, roles),
-        still_writing=[
-            user.display_name
-            for user in interview.supporting_note_takers
-            if not (interview.notes_of(user.id) and interview.notes_of(user.id).is_done)
-        ],
         thread_target=InterviewThreads(interview, instrument),
         is_qa=bool(roles.qa_level),
         can_comment=bool(roles.qa_level),
@@ -221,7 +159,7 @@ def show(interview_id: int):
 
 def _notes_page(interview: Interview, note_set: NoteSet):
     instrument = get_instrument(interview.period.instrument_version)
-    form = NotesForm()
+    form = notes_form(note_set)
     values, errors, conflict, status = dict(note_set.texts), {}, None, 200
     if form.is_submitted():
         values = read_texts(request.form, instrument)
@@ -229,9 +167,7 @@ def _notes_page(interview: Interview, note_set: NoteSet):
         try:
             if not form.validate():
                 raise OperationError("The form was incomplete or expired: save again.")
-            operations.save_notes(
-                current_user, interview, note_set, values, form.lock_version.data, is_done
-            )
+            save_notes(current_user, interview, note_set, values, form.lock_version.data, is_done)
         except NoteErrors as error:
             db.session.rollback()
             errors, status = error.errors, 422
@@ -252,11 +188,6 @@ def _notes_page(interview: Interview, note_set: NoteSet):
                 done = " You are marked as done writing." if note_set.is_done else ""
                 flash("Your notes are saved." + done, "success")
             return redirect(request.path)
-    else:
-        form.lock_version.data, form.is_done.data = note_set.lock_version, note_set.is_done
-    locked = can.why_locked(interview)
-    if not note_set.is_final and interview.is_merged:
-        locked = "The notes are merged, so yours are now read only."
     return render_template(
         "interviews/notes.html",
         interview=interview,
@@ -266,7 +197,7 @@ def _notes_page(interview: Interview, note_set: NoteSet):
         values=values,
         errors=errors,
         conflict=conflict,
-        locked=locked if status == 200 else None,
+        locked=can.why_notes_locked(interview, note_set) if status == 200 else None,
         limit=limit(note_set, len(interview.note_takers)),
     ), status
 
@@ -289,22 +220,15 @@ def final(interview_id: int):
         abort(403)
     if interview.final_notes is None:
         flash("Merge the note-takers' notes first; then the final notes can be edited.", "info")
-        return redirect(url_for("interviews.show", interview_id=interview.id))
+        return _show(interview)
     return _notes_page(interview, interview.final_notes)
 
 
 def _run(interview: Interview, change, success: str, anchor: str = "", to: str | None = None):
-    """Call one operation; commit and say so, or roll back and say why not."""
-    try:
-        change()
-    except OperationError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        to = None
-    else:
-        db.session.commit()
-        flash(success, "success")
-    return redirect((to or url_for("interviews.show", interview_id=interview.id)) + anchor)
+    """Call one operation and say how it went; go to ``to`` once done, else to the interview."""
+    if run_operation(change, success) and to:
+        return redirect(to + anchor)
+    return _show(interview, anchor)
 
 
 @bp.route("/<int:interview_id>/actions", methods=["POST"])
@@ -314,12 +238,12 @@ def act(interview_id: int):
     form = ActionForm()
     if not form.validate_on_submit():
         flash("The form was incomplete or expired; nothing was done.", "error")
-        return redirect(url_for("interviews.show", interview_id=interview.id))
+        return _show(interview)
     version, me = form.status_version.data, current_user
     if form.action.data == "merge":
         return _run(
             interview,
-            lambda: operations.merge(me, interview, version),
+            lambda: merge(me, interview, version),
             "The notes are merged. Read and finish the final notes, then complete the interview.",
             to=url_for("interviews.final", interview_id=interview.id),
         )
@@ -336,14 +260,7 @@ def act(interview_id: int):
             "The interview is back in draft; its official note-taker can change it again.",
         )
     flash("Unknown action; nothing was done.", "error")
-    return redirect(url_for("interviews.show", interview_id=interview.id))
-
-
-def _thread(interview: Interview, thread_id: int) -> Thread:
-    thread = db.session.get(Thread, thread_id)
-    if thread is None or thread.interview_id != interview.id:
-        abort(404)
-    return thread
+    return _show(interview)
 
 
 @bp.route("/<int:interview_id>/threads", methods=["POST"])
@@ -366,26 +283,17 @@ def new_thread(interview_id: int):
 @site_roles("qa", "reviewer")
 def reply(interview_id: int, thread_id: int):
     interview = load_interview(interview_id)
-    thread = _thread(interview, thread_id)
-    form = ReplyForm()
-    form.validate_on_submit()
-    return _run(
-        interview,
-        lambda: operations.reply(current_user, interview, thread, form.body.data or ""),
-        "Reply added.",
-        f"#thread-{thread.id}",
-    )
+    thread = load_thread(thread_id, interview_id=interview.id)
+    reply_from_form(lambda body: operations.reply(current_user, interview, thread, body))
+    return _show(interview, f"#thread-{thread.id}")
 
 
 @bp.route("/<int:interview_id>/threads/<int:thread_id>/resolve", methods=["POST"])
 @site_roles("qa")
 def resolve(interview_id: int, thread_id: int):
     interview = load_interview(interview_id)
-    thread = _thread(interview, thread_id)
-    is_open = request.form.get("open") == "1"  # the app-wide CSRF check covers this form
-    return _run(
-        interview,
-        lambda: operations.set_thread_open(current_user, interview, thread, is_open),
-        "Comment reopened." if is_open else "Comment resolved.",
-        f"#thread-{thread.id}",
+    thread = load_thread(thread_id, interview_id=interview.id)
+    resolve_from_form(
+        lambda is_open: operations.set_thread_open(current_user, interview, thread, is_open)
     )
+    return _show(interview, f"#thread-{thread.id}")

@@ -53,26 +53,30 @@ def decode(data: bytes) -> str:
     return text
 
 
-def read_rows(text: str) -> tuple[list[dict[str, str]], list[str]]:
+def read_rows(
+    text: str,
+    columns: tuple[str, ...] = COLUMNS,
+    optional: tuple[str, ...] = OPTIONAL_COLUMNS,
+    max_rows: int = MAX_ROWS,
+) -> tuple[list[dict[str, str]], list[str]]:
     """Split the text into row dicts keyed by lowercase header; return rows and file faults.
 
-    A row with more values than columns is kept, marked ``_extra``, so that it is
-    reported together with every other bad row. Rows of blank cells, which
-    spreadsheets write after the data, are left out.
+    Each row carries its ``_line``. A row with more values than columns is kept,
+    marked ``_extra``, so that it is reported together with every other bad row.
+    Rows of blank cells, which spreadsheets write after the data, are left out.
     """
     if not text.strip():
         return [], ["The file is empty."]
     reader = csv.DictReader(io.StringIO(text))
     header = [name.strip().lower() for name in (reader.fieldnames or [])]
-    missing = [name for name in COLUMNS if name not in header]
-    unknown = [name for name in header if name not in COLUMNS + OPTIONAL_COLUMNS]
+    missing = [name for name in columns if name not in header]
+    unknown = [name for name in header if name not in columns + optional]
     faults = []
     if missing:
         faults.append(f"Line 1: the header lacks the column(s) {', '.join(missing)}.")
     if unknown:
         faults.append(
-            f"Line 1: unknown column(s) {', '.join(unknown)}; "
-            f"use {', '.join(COLUMNS + OPTIONAL_COLUMNS)}."
+            f"Line 1: unknown column(s) {', '.join(unknown)}; use {', '.join(columns + optional)}."
         )
     if faults:
         return [], faults
@@ -85,8 +89,8 @@ def read_rows(text: str) -> tuple[list[dict[str, str]], list[str]]:
             if not any(row.values()) and not any(extra):
                 continue
             rows.append(row | {"_line": reader.line_num, "_extra": bool(extra)})
-            if len(rows) > MAX_ROWS:
-                return [], [f"The file has more than {MAX_ROWS} rows; split it."]
+            if len(rows) > max_rows:
+                return [], [f"The file has more than {max_rows} rows; split it."]
     except csv.Error as exc:
         faults.append(f"Line {reader.line_num}: {exc}.")
     return rows, faults

@@ -6,6 +6,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from review_app.cases.models import ELIMINATION_REASONS
+from review_app.qa.threads import MAX_COMMENT
 
 
 class TransitionForm(FlaskForm):
@@ -22,11 +23,11 @@ class TransitionForm(FlaskForm):
 
 class ThreadForm(FlaskForm):
     question_id = SelectField("About", validate_choice=False)
-    body = TextAreaField("Comment", validators=[DataRequired(), Length(max=4000)])
+    body = TextAreaField("Comment", validators=[DataRequired(), Length(max=MAX_COMMENT)])
 
 
 class ReplyForm(FlaskForm):
-    body = TextAreaField("Reply", validators=[DataRequired(), Length(max=4000)])
+    body = TextAreaField("Reply", validators=[DataRequired(), Length(max=MAX_COMMENT)])
 
 
 class OverrideForm(FlaskForm):

@@ -1,6 +1,6 @@
 """Every QA change: status transitions, comment threads, overrides, caseload moves."""
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from review_app.accounts.models import User
 from review_app.audit.operations import record
@@ -12,8 +12,9 @@ from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
 from review_app.members.operations import membership_of
 from review_app.members.roles import RoleSet
-from review_app.qa import workflow
+from review_app.qa import threads, workflow
 from review_app.qa.models import Comment, Thread
+from review_app.qa.queries import open_count
 from review_app.ratings import queries as rating_queries
 from review_app.ratings.completeness import gaps
 from review_app.ratings.operations import (
@@ -24,7 +25,6 @@ from review_app.ratings.operations import (
 )
 from review_app.training.operations import score_submission
 
-MAX_COMMENT = 4000
 MAX_REASON = 1000
 OVERRIDE_RATINGS = {"strength", "ani", "not_applicable"}
 
@@ -32,10 +32,6 @@ OVERRIDE_RATINGS = {"strength", "ani", "not_applicable"}
 def roles_of(actor: User, case: Case) -> RoleSet:
     membership = membership_of(actor, case.period.site)
     return membership.roles if membership and membership.is_active else RoleSet()
-
-
-def open_threads(case: Case) -> int:
-    return db.session.scalar(select(func.count()).where(Thread.case_id == case.id, Thread.is_open))
 
 
 def _move(case: Case, expected_version: int | None, new_status: str) -> None:
@@ -84,7 +80,7 @@ def transition(
         raise OperationError("Give the reason; it is kept in the case's history.", "reason")
     if len(reason) > MAX_REASON:
         raise OperationError(f"Use at most {MAX_REASON} characters.", "reason")
-    if spec.needs_no_open_threads and (count := open_threads(case)):
+    if spec.needs_no_open_threads and (count := open_count(Thread.case_id == case.id)):
         raise OperationError(f"{count} comment thread(s) are still open: resolve them first.")
     if action == "submit":
         _check_complete(case)
@@ -128,17 +124,6 @@ def _check_complete(case: Case) -> None:
         )
 
 
-def check_body(body: str) -> str:
-    body = body.strip()
-    if not body:
-        raise OperationError("Write the comment.", "body")
-    if len(body) > MAX_COMMENT:
-        raise OperationError(
-            f"Use at most {MAX_COMMENT} characters (this has {len(body)}).", "body"
-        )
-    return body
-
-
 def start_thread(
     actor: User, case: Case, item_id: str, question_id: str | None, body: str
 ) -> Thread:
@@ -147,32 +132,24 @@ def start_thread(
         raise OperationError("Only QA staff can start a comment thread.")
     if case.status not in {"submitted", "qa1", "qa2", "returned"}:
         raise OperationError(f"This case is {case.status_label.lower()}: comments are closed.")
-    body = check_body(body)
+    body = threads.check_body(body)
     instrument = get_instrument(case.period.instrument_version)
     if item_id != "face" and item_id not in instrument.items:
         raise OperationError("Unknown item.")
     if question_id and question_id not in {q.id for q in item_questions(instrument, item_id)}:
         raise OperationError("That question is not part of this item.", "question_id")
     thread = Thread(
-        case_id=case.id,
-        item_id=item_id,
-        question_id=question_id or None,
-        created_by=actor,
-        case_status=case.status,
+        case_id=case.id, item_id=item_id, question_id=question_id or None, case_status=case.status
     )
-    thread.comments.append(Comment(author=actor, body=body))
-    db.session.add(thread)
-    record(
+    return threads.open_thread(
         actor,
-        "qa.comment",
         thread,
+        body,
         f"QA comment on case {case.case_number}, "
         f"{'face sheet' if item_id == 'face' else 'item ' + item_id}"
         + (f", {question_id}" if question_id else ""),
-        site=case.period.site,
-        after={"body": body},
+        case.period.site,
     )
-    return thread
 
 
 def reply(actor: User, case: Case, thread: Thread, body: str) -> Comment:
@@ -182,17 +159,9 @@ def reply(actor: User, case: Case, thread: Thread, body: str) -> Comment:
         raise OperationError("Only QA staff and the case's reviewers can reply.")
     if case.status in workflow.CLOSED:
         raise OperationError(f"This case is {case.status_label.lower()}: comments are closed.")
-    comment = Comment(thread=thread, author=actor, body=check_body(body))
-    db.session.add(comment)
-    record(
-        actor,
-        "qa.reply",
-        thread,
-        f"Reply on case {case.case_number}",
-        site=case.period.site,
-        after={"body": comment.body},
+    return threads.add_reply(
+        actor, thread, body, f"Reply on case {case.case_number}", case.period.site
     )
-    return comment
 
 
 def set_thread_open(actor: User, case: Case, thread: Thread, is_open: bool) -> None:
@@ -201,19 +170,7 @@ def set_thread_open(actor: User, case: Case, thread: Thread, is_open: bool) -> N
         raise OperationError("Only QA staff can resolve comments.")
     if case.status in workflow.CLOSED:
         raise OperationError(f"This case is {case.status_label.lower()}: comments are closed.")
-    if thread.is_open == is_open:
-        raise OperationError(f"The thread is already {'open' if is_open else 'resolved'}.")
-    thread.is_open = is_open
-    thread.resolved_by, thread.resolved_at = (None, None) if is_open else (actor, utcnow())
-    record(
-        actor,
-        "qa.reopen_thread" if is_open else "qa.resolve",
-        thread,
-        f"{'Reopened' if is_open else 'Resolved'} a comment on case {case.case_number}",
-        site=case.period.site,
-        before={"is_open": not is_open},
-        after={"is_open": is_open},
-    )
+    threads.set_open(actor, thread, is_open, f"case {case.case_number}", case.period.site)
 
 
 def set_override(actor: User, case: Case, item_id: str, rating: str | None, reason: str) -> None:

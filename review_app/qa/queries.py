@@ -1,6 +1,6 @@
 """Reads for QA: threads of a case, queues, inboxes, a case's history."""
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from review_app.accounts.models import User
@@ -14,10 +14,15 @@ from review_app.sites.models import Site
 
 def threads(case: Case) -> list[Thread]:
     """Return the case's threads with their comments and authors, open ones first."""
+    return threads_where(Thread.case_id == case.id)
+
+
+def threads_where(subject: ColumnElement[bool]) -> list[Thread]:
+    """Return the threads on one subject (``Thread.case_id == id`` or the interview's)."""
     return list(
         db.session.scalars(
             select(Thread)
-            .where(Thread.case_id == case.id)
+            .where(subject)
             .options(
                 selectinload(Thread.comments).joinedload(Comment.author),
                 joinedload(Thread.created_by),
@@ -26,6 +31,11 @@ def threads(case: Case) -> list[Thread]:
             .order_by(Thread.is_open.desc(), Thread.id)
         ).unique()
     )
+
+
+def open_count(subject: ColumnElement[bool]) -> int:
+    """Return the number of open threads on one subject (see ``threads_where``)."""
+    return db.session.scalar(select(func.count()).where(subject, Thread.is_open))
 
 
 def open_counts(case: Case) -> dict[str, int]:
@@ -56,6 +66,17 @@ def queue(site: Site, statuses: list[str]) -> list[Case]:
 
 def waiting_threads(site: Site, user: User) -> list[Thread]:
     """Return open threads on the user's cases whose last word is not the user's."""
+    return waiting_for(
+        user,
+        select(Thread)
+        .join(Case, Case.id == Thread.case_id)
+        .join(Assignment, Assignment.case_id == Case.id)
+        .where(Case.site_id == site.id, Assignment.user_id == user.id),
+    )
+
+
+def waiting_for(user: User, statement: Select) -> list[Thread]:
+    """Return the open threads ``statement`` selects whose last comment is not the user's."""
     last = (
         select(Comment.thread_id, func.max(Comment.id).label("last_id"))
         .group_by(Comment.thread_id)
@@ -63,17 +84,9 @@ def waiting_threads(site: Site, user: User) -> list[Thread]:
     )
     return list(
         db.session.scalars(
-            select(Thread)
-            .join(Case, Case.id == Thread.case_id)
-            .join(Assignment, Assignment.case_id == Case.id)
-            .join(last, last.c.thread_id == Thread.id)
+            statement.join(last, last.c.thread_id == Thread.id)
             .join(Comment, Comment.id == last.c.last_id)
-            .where(
-                Case.site_id == site.id,
-                Assignment.user_id == user.id,
-                Thread.is_open,
-                Comment.author_id != user.id,
-            )
+            .where(Thread.is_open, Comment.author_id != user.id)
             .options(selectinload(Thread.comments).joinedload(Comment.author))
             .order_by(Thread.created_at)
         ).unique()

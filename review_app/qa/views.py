@@ -1,5 +1,7 @@
 """QA pages and actions: status changes, comments, overrides, queues, inbox, history."""
 
+from collections.abc import Callable
+
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -9,7 +11,7 @@ from review_app.cases.views import load_case
 from review_app.core.access import has_site_role, site_roles
 from review_app.core.errors import OperationError
 from review_app.core.sitectx import site_blueprint
-from review_app.core.views import form_status, show_error
+from review_app.core.views import form_status, run_operation, show_error
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
 from review_app.instruments.engine import ITEM_LABELS
@@ -35,18 +37,38 @@ def _run(
     anchor: str = "",
     then: str | None = None,
 ):
-    """Call one operation; commit and say so (then go to ``then``), or roll back and say why."""
-    try:
-        change()
-    except OperationError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(success, "success")
-        if then:
-            return redirect(then)
+    """Call one operation and say how it went; go to ``then`` once done, else back."""
+    if run_operation(change, success) and then:
+        return redirect(then)
     return _back(case, item_id, anchor)
+
+
+# The thread helpers below serve the interview views too.
+
+
+def load_thread(
+    thread_id: int, *, case_id: int | None = None, interview_id: int | None = None
+) -> Thread:
+    """Load a thread of the case or the interview named, or 404."""
+    thread = db.session.get(Thread, thread_id)
+    if thread is None or (thread.case_id, thread.interview_id) != (case_id, interview_id):
+        abort(404)
+    return thread
+
+
+def reply_from_form(reply: Callable[[str], object]) -> bool:
+    """Give the posted reply to ``reply``, an operation taking its text."""
+    form = ReplyForm()
+    form.validate_on_submit()
+    return run_operation(lambda: reply(form.body.data or ""), "Reply added.")
+
+
+def resolve_from_form(set_open: Callable[[bool], object]) -> bool:
+    """Give ``set_open`` the posted choice: resolve the thread, or open it again."""
+    is_open = request.form.get("open") == "1"  # the app-wide CSRF check covers this form
+    return run_operation(
+        lambda: set_open(is_open), "Comment reopened." if is_open else "Comment resolved."
+    )
 
 
 @bp.route("/cases/<int:case_id>/status", methods=["POST"])
@@ -94,42 +116,24 @@ def new_thread(case_id: int, item_id: str):
     )
 
 
-def _thread(case, thread_id: int) -> Thread:
-    thread = db.session.get(Thread, thread_id)
-    if thread is None or thread.case_id != case.id:
-        abort(404)
-    return thread
-
-
 @bp.route("/cases/<int:case_id>/threads/<int:thread_id>/replies", methods=["POST"])
 @site_roles("qa", "reviewer")
 def reply(case_id: int, thread_id: int):
     case = load_case(case_id)
-    thread = _thread(case, thread_id)
-    form = ReplyForm()
-    form.validate_on_submit()
-    return _run(
-        case,
-        lambda: operations.reply(current_user, case, thread, form.body.data or ""),
-        "Reply added.",
-        thread.item_id,
-        f"#thread-{thread.id}",
-    )
+    thread = load_thread(thread_id, case_id=case.id)
+    reply_from_form(lambda body: operations.reply(current_user, case, thread, body))
+    return _back(case, thread.item_id, f"#thread-{thread.id}")
 
 
 @bp.route("/cases/<int:case_id>/threads/<int:thread_id>/resolve", methods=["POST"])
 @site_roles("qa")
 def resolve(case_id: int, thread_id: int):
     case = load_case(case_id)
-    thread = _thread(case, thread_id)
-    is_open = request.form.get("open") == "1"  # the app-wide CSRF check covers this form
-    return _run(
-        case,
-        lambda: operations.set_thread_open(current_user, case, thread, is_open),
-        "Comment reopened." if is_open else "Comment resolved.",
-        thread.item_id,
-        f"#thread-{thread.id}",
+    thread = load_thread(thread_id, case_id=case.id)
+    resolve_from_form(
+        lambda is_open: operations.set_thread_open(current_user, case, thread, is_open)
     )
+    return _back(case, thread.item_id, f"#thread-{thread.id}")
 
 
 @bp.route("/cases/<int:case_id>/items/<item_id>/override", methods=["POST"])

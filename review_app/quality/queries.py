@@ -59,45 +59,15 @@ def _count_if(condition):
     return func.sum(case((condition, 1), else_=0))
 
 
-def qa_changes(site_id: int, period_id: int, by_reviewer: bool) -> dict:
-    """Return {item id or reviewer id: (rated items, overridden, changed since submission)}.
+def _over_finalized(site_id: int, period_id: int, by_reviewer: bool, *columns, outer=False):
+    """Select the group (item id or reviewer id) and ``columns`` over finalized cases' items.
 
-    Counted over finalized cases; "changed" compares the first submission with
-    the final rating, so it includes fixes the reviewers made after QA comments.
+    Each item is joined to its submitted rating (``outer``: also items without one).
+    Return the statement, to be grouped, and the group column.
     """
     group = Assignment.user_id if by_reviewer else ItemReview.item_id
     statement = (
-        select(
-            group,
-            func.count(),
-            _count_if(ItemReview.override_rating.is_not(None)),
-            _count_if(SubmittedRating.rating != _effective()),
-        )
-        .join(Case, Case.id == ItemReview.case_id)
-        .outerjoin(
-            SubmittedRating,
-            and_(
-                SubmittedRating.case_id == ItemReview.case_id,
-                SubmittedRating.item_id == ItemReview.item_id,
-            ),
-        )
-        .where(_finalized(site_id, period_id), ItemReview.item_id != "face")
-        .group_by(group)
-    )
-    if by_reviewer:
-        statement = statement.join(Assignment, Assignment.case_id == Case.id)
-    return {
-        key: (n, int(over or 0), int(changed or 0))
-        for key, n, over, changed in db.session.execute(statement)
-    }
-
-
-def agreement_tables(site_id: int, period_id: int, by_reviewer: bool) -> dict:
-    """Return {item id or reviewer id: {(submitted, final): cases}} over finalized cases."""
-    group = Assignment.user_id if by_reviewer else ItemReview.item_id
-    final = _effective()
-    statement = (
-        select(group, SubmittedRating.rating, final, func.count())
+        select(group, *columns)
         .join(Case, Case.id == ItemReview.case_id)
         .join(
             SubmittedRating,
@@ -105,14 +75,44 @@ def agreement_tables(site_id: int, period_id: int, by_reviewer: bool) -> dict:
                 SubmittedRating.case_id == ItemReview.case_id,
                 SubmittedRating.item_id == ItemReview.item_id,
             ),
+            isouter=outer,
         )
         .where(_finalized(site_id, period_id))
-        .group_by(group, SubmittedRating.rating, final)
     )
     if by_reviewer:
         statement = statement.join(Assignment, Assignment.case_id == Case.id)
+    return statement, group
+
+
+def qa_changes(site_id: int, period_id: int, by_reviewer: bool) -> dict:
+    """Return {item id or reviewer id: (rated items, overridden, changed since submission)}.
+
+    Counted over finalized cases; "changed" compares the first submission with
+    the final rating, so it includes fixes the reviewers made after QA comments.
+    """
+    statement, group = _over_finalized(
+        site_id,
+        period_id,
+        by_reviewer,
+        func.count(),
+        _count_if(ItemReview.override_rating.is_not(None)),
+        _count_if(SubmittedRating.rating != _effective()),
+        outer=True,
+    )
+    rows = db.session.execute(statement.where(ItemReview.item_id != "face").group_by(group))
+    return {key: (n, int(over or 0), int(changed or 0)) for key, n, over, changed in rows}
+
+
+def agreement_tables(site_id: int, period_id: int, by_reviewer: bool) -> dict:
+    """Return {item id or reviewer id: {(submitted, final): cases}} over finalized cases."""
+    final = _effective()
+    statement, group = _over_finalized(
+        site_id, period_id, by_reviewer, SubmittedRating.rating, final, func.count()
+    )
     tables: dict = defaultdict(dict)
-    for key, submitted, final_rating, count in db.session.execute(statement):
+    for key, submitted, final_rating, count in db.session.execute(
+        statement.group_by(group, SubmittedRating.rating, final)
+    ):
         tables[key][(submitted, final_rating)] = count
     return tables
 

@@ -14,8 +14,12 @@ bp = site_blueprint("quality", __name__, "/quality")
 READERS = ("state_admin", "qa", "observer")
 
 
-def _period():
-    """Return (periods, the chosen period or None, a message when the choice was wrong)."""
+def _render(template: str, report):
+    """Render a report of the period chosen in the query string (the latest by default).
+
+    ``report(period)`` returns what the page shows of a period; with no period
+    yet, the page shows only that.
+    """
     periods = site_periods(g.site)
     wanted = request.args.get("period", "")
     chosen = next((p for p in periods if str(p.id) == wanted), None)
@@ -24,38 +28,39 @@ def _period():
         if (wanted and chosen is None)
         else ""
     )
-    return periods, chosen or (periods[-1] if periods else None), message
+    period = chosen or (periods[-1] if periods else None)
+    context = {"periods": periods, "period": period, "message": message}
+    if period is not None:
+        context |= {"instrument": get_instrument(period.instrument_version), **report(period)}
+    return render_template(template, **context)
 
 
 @bp.route("")
 @site_roles(*READERS)
 def index():
-    periods, period, message = _period()
-    context = {"periods": periods, "period": period, "message": message}
-    if period is None:
-        return render_template("quality/index.html", **context)
+    return _render("quality/index.html", _qa_report)
+
+
+def _qa_report(period) -> dict:
     by_reviewer = queries.qa_changes(g.site.id, period.id, by_reviewer=True)
-    return render_template(
-        "quality/index.html",
-        instrument=get_instrument(period.instrument_version),
-        waiting=queries.waiting(g.site.id, period.id),
-        statuses=STATUS_LABELS,
-        threads=queries.open_threads(g.site.id, period.id),
-        limit=queries.OPEN_LIMIT,
-        by_item=queries.qa_changes(g.site.id, period.id, by_reviewer=False),
-        by_reviewer=by_reviewer,
-        names=queries.names(by_reviewer),
-        **context,
-    )
+    return {
+        "waiting": queries.waiting(g.site.id, period.id),
+        "statuses": STATUS_LABELS,
+        "threads": queries.open_threads(g.site.id, period.id),
+        "limit": queries.OPEN_LIMIT,
+        "by_item": queries.qa_changes(g.site.id, period.id, by_reviewer=False),
+        "by_reviewer": by_reviewer,
+        "names": queries.names(by_reviewer),
+    }
 
 
 @bp.route("/agreement")
 @site_roles(*READERS)
 def agreement_page():
-    periods, period, message = _period()
-    context = {"periods": periods, "period": period, "message": message}
-    if period is None:
-        return render_template("quality/agreement.html", **context)
+    return _render("quality/agreement.html", _agreement)
+
+
+def _agreement(period) -> dict:
     items = queries.agreement_tables(g.site.id, period.id, by_reviewer=False)
     people = queries.agreement_tables(g.site.id, period.id, by_reviewer=True)
     pooled: dict = {}
@@ -63,14 +68,11 @@ def agreement_page():
         for key, count in table.items():
             pooled[key] = pooled.get(key, 0) + count
     names = queries.names(people)
-    return render_template(
-        "quality/agreement.html",
-        instrument=get_instrument(period.instrument_version),
-        items={key: agreement(table) for key, table in items.items()},
-        people=sorted(
+    return {
+        "items": {key: agreement(table) for key, table in items.items()},
+        "people": sorted(
             ((names.get(key, "?"), agreement(table)) for key, table in people.items()),
             key=lambda row: row[0].lower(),
         ),
-        overall=agreement(pooled),
-        **context,
-    )
+        "overall": agreement(pooled),
+    }

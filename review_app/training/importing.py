@@ -6,15 +6,13 @@ A row whose ``question_id`` names an item (``3`` or ``item 3``) carries that
 item's ``rationale`` and ``explanation`` instead of an answer.
 """
 
-import csv
-import io
 from dataclasses import dataclass
 from typing import Any
 
 from review_app.instruments.answers import AnswerError, parse
 from review_app.instruments.model import Instrument
 from review_app.instruments.schema import Question
-from review_app.members.csvimport import decode
+from review_app.members.csvimport import decode, read_rows
 from review_app.ratings.models import FACE_SHEET
 from review_app.ratings.operations import MAX_NARRATIVE, MAX_RATIONALE
 
@@ -36,28 +34,6 @@ class KeyRow:
     narrative: str | None = None
     explanation: str | None = None
     rationale: str | None = None
-
-
-def _header(reader: csv.DictReader) -> list[str]:
-    header = [name.strip().lower() for name in (reader.fieldnames or [])]
-    faults = []
-    missing = [name for name in COLUMNS if name not in header]
-    unknown = [name for name in header if name not in COLUMNS + OPTIONAL_COLUMNS]
-    if missing:
-        faults.append(f"Line 1: the header lacks the column(s) {', '.join(missing)}.")
-    if unknown:
-        faults.append(
-            f"Line 1: unknown column(s) {', '.join(unknown)}; "
-            f"use {', '.join(COLUMNS + OPTIONAL_COLUMNS)}."
-        )
-    if faults:
-        raise _FileFaults(faults)
-    return header
-
-
-class _FileFaults(Exception):
-    def __init__(self, faults: list[str]):
-        self.faults = faults
 
 
 def _item_of(instrument: Instrument, text: str) -> str | None:
@@ -131,33 +107,16 @@ def read_key_rows(instrument: Instrument, data: bytes) -> tuple[list[KeyRow], li
 
     Raise OperationError when the file is not UTF-8 text.
     """
-    text = decode(data)
-    if not text.strip():
-        return [], ["The file is empty."]
-    reader = csv.DictReader(io.StringIO(text))
-    try:
-        reader.fieldnames = _header(reader)
-    except _FileFaults as faults:
-        return [], faults.faults
+    raw_rows, faults = read_rows(decode(data), COLUMNS, OPTIONAL_COLUMNS, MAX_ROWS)
     rows, errors, seen = [], [], {}
-    try:
-        for raw in reader:
-            extra = [value.strip() for value in raw.pop(None, None) or []]
-            row = {k: (v or "").strip() for k, v in raw.items()}
-            if not any(row.values()) and not any(extra):
-                continue  # spreadsheets write blank rows after the data
-            if len(rows) + len(errors) >= MAX_ROWS:
-                return [], [f"The file has more than {MAX_ROWS} rows; split it."]
-            checked, problems = _check(
-                instrument, row | {"_line": reader.line_num, "_extra": bool(extra)}, seen
-            )
-            if problems:
-                faults = "; ".join(problem.rstrip(".") for problem in problems)
-                errors.append(f"Line {reader.line_num}: {faults}.")
-            else:
-                rows.append(checked)
-    except csv.Error as exc:
-        errors.append(f"Line {reader.line_num}: {exc}.")
+    for raw in raw_rows:
+        checked, problems = _check(instrument, raw, seen)
+        if problems:
+            problems_text = "; ".join(problem.rstrip(".") for problem in problems)
+            errors.append(f"Line {raw['_line']}: {problems_text}.")
+        else:
+            rows.append(checked)
+    errors += faults  # a line the CSV reader could not read, after the rows before it
     if not rows and not errors:
         errors.append("The file has a header but no rows.")
     return rows, errors

@@ -48,9 +48,13 @@ def _check_admin(actor: User, site: Site) -> None:
         raise OperationError("Only the site's state administrators manage answer keys.")
 
 
-def _check_key(key: Case) -> None:
+def _key_site(actor: User, key: Case) -> Site:
+    """Return the key's site, refusing a case that is no key and anyone but the site's admins."""
+    site = practice_site(key)
+    _check_admin(actor, site)
     if not key.is_key:
         raise OperationError(f"Case {key.case_number} is not an answer key.")
+    return site
 
 
 def make_key(actor: User, case: Case) -> None:
@@ -88,9 +92,7 @@ def make_key(actor: User, case: Case) -> None:
 
 def publish_key(actor: User, key: Case) -> None:
     """Publish a complete answer key; it is locked until withdrawn."""
-    site = practice_site(key)
-    _check_admin(actor, site)
-    _check_key(key)
+    site = _key_site(actor, key)
     if not key.is_key_draft:
         raise OperationError("This answer key is already published.")
     instrument = get_instrument(key.period.instrument_version)
@@ -98,46 +100,46 @@ def publish_key(actor: User, key: Case) -> None:
     missing = gaps(instrument, ratings, rows, reviews)
     if missing:
         raise KeyIncomplete(missing)
-    set_status(key, "finalized")
-    key.finalized_at = key.key_published_at = utcnow()
-    record(
-        actor,
-        "training.publish_key",
-        key,
-        f"Answer key {key.case_number} published",
-        site=site,
-        before={"status": "in_progress", "published": False},
-        after={"status": key.status, "published": True},
-    )
+    _set_published(actor, key, site, True, f"Answer key {key.case_number} published")
 
 
 def withdraw_key(actor: User, key: Case) -> None:
     """Take a published key back to a draft to change it; scores already given are kept."""
-    site = practice_site(key)
-    _check_admin(actor, site)
-    _check_key(key)
+    site = _key_site(actor, key)
     if key.is_key_draft:
         raise OperationError("This answer key is a draft already.")
     if not key.period.is_open:
         raise OperationError("The review period is closed: reopen it to change the key.")
-    set_status(key, "in_progress")
-    key.key_published_at = key.finalized_at = None
+    _set_published(
+        actor,
+        key,
+        site,
+        False,
+        f"Answer key {key.case_number} withdrawn to edit; past scores are kept",
+    )
+
+
+def _set_published(actor: User, key: Case, site: Site, is_published: bool, summary: str) -> None:
+    """Publish the key (locked as finalized) or take it back to a draft, and record it."""
+    set_status(key, "finalized" if is_published else "in_progress")
+    key.finalized_at = key.key_published_at = utcnow() if is_published else None
     record(
         actor,
-        "training.withdraw_key",
+        "training.publish_key" if is_published else "training.withdraw_key",
         key,
-        f"Answer key {key.case_number} withdrawn to edit; past scores are kept",
+        summary,
         site=site,
-        before={"status": "finalized", "published": True},
-        after={"status": key.status, "published": False},
+        before={
+            "status": "in_progress" if is_published else "finalized",
+            "published": not is_published,
+        },
+        after={"status": key.status, "published": is_published},
     )
 
 
 def save_explanations(actor: User, key: Case, item_id: str, texts: dict[str, str]) -> None:
     """Set the explanations of an item ('' key) and its questions; an empty text removes one."""
-    site = practice_site(key)
-    _check_admin(actor, site)
-    _check_key(key)
+    site = _key_site(actor, key)
     instrument = get_instrument(key.period.instrument_version)
     if item_id not in instrument.items:
         raise OperationError("Unknown item.")
@@ -204,9 +206,7 @@ def import_key(actor: User, key: Case, data: bytes) -> tuple[int, list[str]]:
 
     Return the number of rows imported and the bad rows (empty on success).
     """
-    site = practice_site(key)
-    _check_admin(actor, site)
-    _check_key(key)
+    site = _key_site(actor, key)
     if not key.is_key_draft:
         raise OperationError("Withdraw the published key before importing answers into it.")
     instrument = get_instrument(key.period.instrument_version)

@@ -139,6 +139,12 @@ def score_submission(actor: User, copy: Case) -> PracticeScore:
     mine, _rows, _reviews = rating_queries.case_ratings(copy, instrument)
     result = compare(instrument, key_ratings, mine)
     pass_percent = site.settings.practice_pass_percent
+    counts = {
+        "items_agreed": result.items_agreed,
+        "items_compared": result.items_compared,
+        "answers_agreed": result.answers_agreed,
+        "answers_compared": result.answers_compared,
+    }
     score = PracticeScore(
         site_id=site.id,
         copy_id=copy.id,
@@ -146,10 +152,7 @@ def score_submission(actor: User, copy: Case) -> PracticeScore:
         trainee_id=actor.id,
         attempt=queries.attempt_count(copy) + 1,
         submitted_at=utcnow(),
-        items_compared=result.items_compared,
-        items_agreed=result.items_agreed,
-        answers_compared=result.answers_compared,
-        answers_agreed=result.answers_agreed,
+        **counts,
         item_percent=result.item_percent,
         pass_percent=pass_percent,
         is_passed=result.passes(pass_percent),
@@ -176,14 +179,7 @@ def score_submission(actor: User, copy: Case) -> PracticeScore:
         f"{score.item_percent:.0f}% item agreement, "
         + ("passed" if score.is_passed else "not passed"),
         site=site,
-        after={
-            "attempt": score.attempt,
-            "items_agreed": score.items_agreed,
-            "items_compared": score.items_compared,
-            "answers_agreed": score.answers_agreed,
-            "answers_compared": score.answers_compared,
-            "passed": score.is_passed,
-        },
+        after={"attempt": score.attempt, **counts, "passed": score.is_passed},
     )
     return score
 

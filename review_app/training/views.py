@@ -13,7 +13,7 @@ from review_app.core.access import site_roles
 from review_app.core.errors import OperationError
 from review_app.core.forms import ConfirmForm
 from review_app.core.sitectx import site_blueprint
-from review_app.core.views import int_arg, show_error
+from review_app.core.views import int_arg, run_operation, show_error
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
 from review_app.instruments.engine import ITEM_LABELS
@@ -48,19 +48,6 @@ def _load_key(key_id: int) -> Case:
     return key
 
 
-def _done(change, success: str, target: str):
-    """Call one operation; commit and say so, or roll back and say why not."""
-    try:
-        change()
-    except OperationError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(success, "success")
-    return redirect(target)
-
-
 @bp.route("/answer-keys")
 @site_roles("state_admin")
 def keys():
@@ -83,11 +70,11 @@ def make_key():
     case = case_queries.case_with_details(form.case_id.data)
     if case is None or case.site_id != g.site.id:
         abort(404)
-    return _done(
+    run_operation(
         lambda: answer_keys.make_key(current_user, case),
         f"Case {case.case_number} is now an answer key draft: record its answers, then publish it.",
-        url_for("training.key", key_id=case.id),
     )
+    return redirect(url_for("training.key", key_id=case.id))
 
 
 @bp.route("/answer-keys/<int:key_id>")
@@ -187,23 +174,23 @@ def import_key(key_id: int):
 @site_roles("state_admin")
 def publish(key_id: int):
     key = _load_key(key_id)
-    return _done(
+    run_operation(
         lambda: answer_keys.publish_key(current_user, key),
         f"Answer key {key.case_number} published: trainees can practise on it.",
-        url_for("training.key", key_id=key.id),
     )
+    return redirect(url_for("training.key", key_id=key.id))
 
 
 @bp.route("/answer-keys/<int:key_id>/withdraw", methods=["POST"])
 @site_roles("state_admin")
 def withdraw(key_id: int):
     key = _load_key(key_id)
-    return _done(
+    run_operation(
         lambda: answer_keys.withdraw_key(current_user, key),
         f"Answer key {key.case_number} withdrawn: change it, then publish it again. "
         "Scores already given are kept.",
-        url_for("training.key", key_id=key.id),
     )
+    return redirect(url_for("training.key", key_id=key.id))
 
 
 @bp.route("/practice")
@@ -268,11 +255,11 @@ def score(case_id: int):
 @site_roles("reviewer")
 def reset(case_id: int):
     case = load_case(case_id)
-    return _done(
+    run_operation(
         lambda: operations.reset_copy(current_user, case),
         f"Practice case {case.case_number} cleared: rate it again and submit it for a new score.",
-        url_for("cases.show", case_id=case.id),
     )
+    return redirect(url_for("cases.show", case_id=case.id))
 
 
 @bp.route("/progress")

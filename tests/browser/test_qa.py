@@ -20,8 +20,8 @@ QUESTION = "Which assessment is this based on?"
 ANSWER = "The April safety assessment; it is in the narrative now."
 OVERRIDE_REASON = "The visit log shows gaps in the summer."
 
-# The QA fixtures: a signed-in test client per person, a CFSR case with every answer given.
-clients, complete_case = qa_fixtures.clients, qa_fixtures.complete_case
+# The QA fixture: a CFSR case with every answer given.
+complete_case = qa_fixtures.complete_case
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 """Helpers for interview tests: a client per person, interviews made through the operations."""
 
-import pytest
 from sqlalchemy import select
 
 from review_app.accounts.models import User
@@ -8,23 +7,8 @@ from review_app.extensions import db
 from review_app.interviews.models import Interview, NoteSet
 from review_app.periods.models import ReviewPeriod
 from review_app.sites.queries import site_by_slug
-from tests.conftest import login
 
 SITE = "/demo/cqi"
-
-
-@pytest.fixture
-def clients(demo):
-    """A signed-in test client per demo user, made on first use."""
-    made = {}
-
-    def client_for(username: str):
-        if username not in made:
-            made[username] = demo.test_client()
-            login(made[username], username)
-        return made[username]
-
-    return client_for
 
 
 def user(username: str) -> User:
@@ -52,6 +36,7 @@ def make_interview(
     """
     from review_app.interviews import operations
     from review_app.interviews.facts import InterviewFacts
+    from review_app.interviews.notes import merge, save_notes
 
     with app.app_context():
         period = period_of(kind)
@@ -73,19 +58,15 @@ def make_interview(
         for username, texts in (notes or {}).items():
             author = user(username)
             note_set = interview.notes_of(author.id)
-            operations.save_notes(
-                author, interview, note_set, texts, note_set.lock_version, is_done=complete
-            )
+            save_notes(author, interview, note_set, texts, note_set.lock_version, is_done=complete)
         if complete:
             for username in supporting:
                 note_set = interview.notes_of(user(username).id)
                 if not note_set.is_done:
-                    operations.save_notes(
-                        user(username), interview, note_set, {}, note_set.lock_version, True
-                    )
-            final = operations.merge(official, interview)
+                    save_notes(user(username), interview, note_set, {}, note_set.lock_version, True)
+            final = merge(official, interview)
             if not final.texts:
-                operations.save_notes(
+                save_notes(
                     official, interview, final, {"20": "Plans were written."}, final.lock_version
                 )
             operations.complete(official, interview)

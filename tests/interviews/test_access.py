@@ -139,58 +139,47 @@ def test_note_takers_who_wrote_notes_stay_note_takers(demo, clients):
     assert "Robin Reviewer already wrote notes on this interview" in response.get_data(as_text=True)
 
 
-def test_a_period_with_interviews_keeps_its_instrument_version(demo, tmp_path):
-    import shutil
+def test_a_period_with_interviews_keeps_its_instrument_version(next_round):
     from datetime import date
 
     import pytest
 
-    from review_app.config import PROJECT_ROOT
     from review_app.core.errors import OperationError
     from review_app.interviews.facts import InterviewFacts
     from review_app.interviews.operations import create_interview
     from review_app.periods.operations import create_period, update_period
 
-    folder = tmp_path / "instruments"
-    folder.mkdir()
-    shutil.copy(PROJECT_ROOT / "instruments" / "cfsr-round4.yaml", folder / "a.yaml")
-    text = (folder / "a.yaml").read_text().replace("version: cfsr-round4", "version: next-round")
-    (folder / "b.yaml").write_text(text)
-    demo.config["INSTRUMENTS_DIR"] = folder
-    try:
-        with demo.app_context():
-            site = period_of().site
-            period = create_period(
+    with next_round.app_context():
+        site = period_of().site
+        period = create_period(
+            None,
+            site,
+            "Interviews only",
+            None,
+            date(2027, 6, 30),
+            "cfsr-round4",
+            period_of().local_sites,
+        )
+        reviewer = user("reviewer")
+        create_interview(
+            reviewer,
+            period,
+            InterviewFacts(
+                held_on=date(2027, 6, 1),
+                local_site=period.local_sites[0],
+                stakeholder_types=["youth"],
+                interviewer=reviewer,
+                official_note_taker=reviewer,
+            ),
+        )
+        with pytest.raises(OperationError, match="interviews or systemic ratings"):
+            update_period(
                 None,
-                site,
-                "Interviews only",
-                None,
-                date(2027, 6, 30),
-                "cfsr-round4",
-                period_of().local_sites,
-            )
-            reviewer = user("reviewer")
-            create_interview(
-                reviewer,
                 period,
-                InterviewFacts(
-                    held_on=date(2027, 6, 1),
-                    local_site=period.local_sites[0],
-                    stakeholder_types=["youth"],
-                    interviewer=reviewer,
-                    official_note_taker=reviewer,
-                ),
+                period.name,
+                None,
+                period.pur_end,
+                "next-round",
+                period.local_sites,
             )
-            with pytest.raises(OperationError, match="interviews or systemic ratings"):
-                update_period(
-                    None,
-                    period,
-                    period.name,
-                    None,
-                    period.pur_end,
-                    "next-round",
-                    period.local_sites,
-                )
-            db.session.rollback()
-    finally:
-        demo.config["INSTRUMENTS_DIR"] = PROJECT_ROOT / "instruments"
+        db.session.rollback()

@@ -5,24 +5,9 @@ from sqlalchemy import select
 
 from review_app.cases.models import Case
 from review_app.extensions import db
-from tests.conftest import login
 from tests.ratings.test_completeness import _fill
 
 SITE = "/demo/cfsr"
-
-
-@pytest.fixture
-def clients(demo):
-    """A signed-in test client per demo user, made on first use."""
-    made = {}
-
-    def client_for(username: str):
-        if username not in made:
-            made[username] = demo.test_client()
-            login(made[username], username)
-        return made[username]
-
-    return client_for
 
 
 @pytest.fixture

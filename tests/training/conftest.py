@@ -12,13 +12,12 @@ from review_app.cases.facts import CaseFacts
 from review_app.cases.models import Case
 from review_app.cases.operations import create_case
 from review_app.demo.answers import complete_answers
-from review_app.demo.training import rate_with
+from review_app.demo.cases import rate_with
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
 from review_app.periods.queries import periods
 from review_app.sites.queries import site_by_slug
 from review_app.training import keys
-from tests.conftest import login
 
 SITE = "/demo/training"
 KEY_SEED = 4242
@@ -71,20 +70,6 @@ def rate_copy(app, copy_id: int, changes: dict | None = None, username: str = "r
         copy = db.session.get(Case, copy_id)
         rate_with(user(username), copy, key_answers(copy) | (changes or {}))
         db.session.commit()
-
-
-@pytest.fixture
-def clients(demo):
-    """A signed-in test client per demo user, made on first use."""
-    made = {}
-
-    def client_for(username: str):
-        if username not in made:
-            made[username] = demo.test_client()
-            login(made[username], username)
-        return made[username]
-
-    return client_for
 
 
 @pytest.fixture
