@@ -7,7 +7,7 @@ ASSETS  := review_app/static/uswds/.copied
 HOST    ?= 127.0.0.1
 PORT    ?= 5000
 
-.PHONY: run test install lint migrate seed clean
+.PHONY: run test install lint migrate seed clean bench
 
 run: install
 	$(FLASK) db upgrade
@@ -36,7 +36,13 @@ $(ASSETS): package.json package-lock.json
 	touch $@
 
 lint: install
-	$(VENV)/bin/ruff check review_app tests
+	$(VENV)/bin/ruff check review_app tests bench
+
+# Not part of `make test`: a national dataset in a throwaway PostgreSQL, the report,
+# the export and the pages under load, next to their targets (bench/README.md).
+BENCH_CASES ?= 100000
+bench: install
+	$(PYTHON) -m bench --cases $(BENCH_CASES) $(BENCH_ARGS)
 
 migrate: install
 	$(FLASK) db upgrade

@@ -1,0 +1,1 @@
+"""A benchmark of the application on a national dataset in PostgreSQL (see bench/README.md)."""
