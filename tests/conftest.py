@@ -54,6 +54,26 @@ def pytest_configure(config):
             config.review_urls["postgresql"] = config.review_cluster.create_database("review_test")
 
 
+def pytest_collection_modifyitems(config, items):
+    """Run browser and ``one_database`` tests on PostgreSQL alone when it is tested too.
+
+    Their behaviour does not depend on the database (permissions are decided in
+    Python, pages render the same), so a second run would only cost time.
+    """
+    if "postgresql" not in config.review_urls:
+        return
+    deselected = [
+        item
+        for item in items
+        if (item.get_closest_marker("browser") or item.get_closest_marker("one_database"))
+        and getattr(item, "callspec", None)
+        and item.callspec.params.get("db_app") == "sqlite"
+    ]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if item not in deselected]
+
+
 def pytest_unconfigure(config):
     if getattr(config, "review_cluster", None):
         config.review_cluster.stop()

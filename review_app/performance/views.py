@@ -1,6 +1,6 @@
 """Item and outcome performance: the site's figures, drill-downs, and the cases behind each."""
 
-from flask import abort, g, render_template, request
+from flask import abort, g, render_template, request, url_for
 
 from review_app.cases.models import CASE_TYPES
 from review_app.core.access import site_roles
@@ -37,6 +37,8 @@ def _context():
         "status": list(queries.STATUSES.items()),
     }
     return {
+        "cases_url": url_for("performance.cases"),
+        "index_url": url_for("performance.index"),
         "filters": filters,
         "problems": problems,
         "instrument": instrument,

@@ -28,22 +28,6 @@ VIEWPORT = {"width": 1280, "height": 900}
 TIMEOUT_MS = 5_000
 
 
-def pytest_collection_modifyitems(config, items):
-    """Deselect the SQLite runs of browser tests when PostgreSQL is also tested."""
-    if "postgresql" not in config.review_urls:
-        return
-    deselected = [
-        item
-        for item in items
-        if item.get_closest_marker("browser")
-        and getattr(item, "callspec", None)
-        and item.callspec.params.get("db_app") == "sqlite"
-    ]
-    if deselected:
-        config.hook.pytest_deselected(items=deselected)
-        items[:] = [item for item in items if item not in deselected]
-
-
 class _QuietRequestHandler(WSGIRequestHandler):
     """Log no line per request, so a failure's captured output stays readable; errors still show."""
 
@@ -100,6 +84,25 @@ def page(browser, live_server):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def people(browser, live_server):
+    """A signed-in page per person, each in its own browser context, made on first use."""
+    contexts, pages = [], {}
+
+    def page_of(username: str):
+        if username not in pages:
+            context = browser.new_context(base_url=live_server, viewport=VIEWPORT)
+            context.set_default_timeout(TIMEOUT_MS)
+            contexts.append(context)
+            pages[username] = context.new_page()
+            sign_in(pages[username], username)
+        return pages[username]
+
+    yield page_of
+    for context in contexts:
+        context.close()
 
 
 def sign_in(page, username: str, password: str = PASSWORD) -> None:

@@ -9,7 +9,6 @@ from sqlalchemy import select
 from review_app.extensions import db
 from review_app.qa.models import Thread
 from review_app.ratings.models import ItemReview
-from tests.browser.conftest import TIMEOUT_MS, VIEWPORT, sign_in
 from tests.browser.test_accessibility import _assert_none, _problems, _visit
 from tests.qa import conftest as qa_fixtures
 from tests.qa.conftest import SITE, act
@@ -22,25 +21,6 @@ OVERRIDE_REASON = "The visit log shows gaps in the summer."
 
 # The QA fixture: a CFSR case with every answer given.
 complete_case = qa_fixtures.complete_case
-
-
-@pytest.fixture
-def people(browser, live_server):
-    """A signed-in page per person, each in its own browser context, made on first use."""
-    contexts, pages = [], {}
-
-    def page_of(username: str):
-        if username not in pages:
-            context = browser.new_context(base_url=live_server, viewport=VIEWPORT)
-            context.set_default_timeout(TIMEOUT_MS)
-            contexts.append(context)
-            pages[username] = context.new_page()
-            sign_in(pages[username], username)
-        return pages[username]
-
-    yield page_of
-    for context in contexts:
-        context.close()
 
 
 def _rating_of(app, case_id: int, item_id: str) -> str:

@@ -324,6 +324,7 @@ def test_every_route_has_a_row(app):
     assert ACCESS.keys() - routes == set(), "ACCESS names routes that do not exist"
 
 
+@pytest.mark.one_database
 @pytest.mark.parametrize(("endpoint", "method"), sorted(ACCESS))
 def test_route_allows_exactly_its_roles(demo, endpoint, method):
     url = _url(demo, endpoint, _url_args(demo))
@@ -343,6 +344,7 @@ def test_route_allows_exactly_its_roles(demo, endpoint, method):
     assert not wrong, f"{method} {url}: " + "; ".join(wrong)
 
 
+@pytest.mark.one_database
 @pytest.mark.parametrize(("endpoint", "method"), sorted(k for k in ACCESS if k[1] == "POST"))
 def test_observer_changes_nothing(demo, endpoint, method):
     client = demo.test_client()
