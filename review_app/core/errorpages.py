@@ -2,6 +2,7 @@
 
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from review_app.extensions import db
@@ -17,6 +18,11 @@ MESSAGES = {
         "The address may be mistyped, or the page is not on a site you work on.",
     ),
     405: ("That action is not available here", "Use the buttons and links on the page."),
+    409: (
+        "Someone else saved the same thing at the same moment",
+        "Nothing of yours was saved. Go back, reload the page to see what is there now, "
+        "and try again.",
+    ),
     413: ("The file is too large", "Choose a smaller file."),
     500: ("Something went wrong on our side", "Nothing was saved. Try again in a moment."),
 }
@@ -39,6 +45,13 @@ def init_error_pages(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         return _render(error.code or 500)
+
+    @app.errorhandler(IntegrityError)
+    def clash(error: IntegrityError):
+        # Two requests passed the same checks at once (a double click, two people);
+        # the database's unique constraints kept one. Say so instead of failing.
+        db.session.rollback()
+        return _render(409)
 
     if app.testing:
         return  # let tests see the real exception
