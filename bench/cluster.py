@@ -1,21 +1,16 @@
 """A throwaway PostgreSQL cluster for one benchmark run, or a server named by the user.
 
-Like tests/pgcluster.py, but tuned for loading: no fsync, minimal WAL and a larger
+Started by tests/pgcluster.py, but tuned for loading: no fsync, minimal WAL and a larger
 buffer cache. fsync and WAL settings change how fast data is written, not how fast
 it is read, so the read figures stay comparable with a normal server.
 """
 
-import glob
 import os
-import shutil
-import socket
-import subprocess
-import tempfile
-import time
 from dataclasses import dataclass
-from pathlib import Path
 
 import psycopg
+
+from tests import pgcluster
 
 SETTINGS = {
     "fsync": "off",
@@ -31,31 +26,12 @@ SETTINGS = {
 }
 
 
-def _bindir() -> Path | None:
-    found = sorted(
-        glob.glob("/usr/lib/postgresql/*/bin/initdb"),
-        key=lambda p: int(p.split("/")[4]) if p.split("/")[4].isdigit() else 0,
-    )
-    if found:
-        return Path(found[-1]).parent
-    initdb = shutil.which("initdb")
-    return Path(initdb).parent if initdb else None
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @dataclass
 class Server:
     """A PostgreSQL server where the benchmark may create and drop databases."""
 
     admin_url: str  # libpq URL of a database to connect to for CREATE DATABASE
-    directory: Path | None = None  # set when this run started the cluster
-    bindir: Path | None = None
-    as_postgres: bool = False
+    cluster: pgcluster.Cluster | None = None  # set when this run started the cluster
 
     def database_url(self, name: str) -> str:
         """Return the libpq URL of database ``name`` on this server."""
@@ -74,57 +50,26 @@ class Server:
 
     def postmaster_pid(self) -> int | None:
         """Return the server's main process id when this run started it (to read its CPU)."""
-        if self.directory is None:
+        if self.cluster is None:
             return None
-        return int((self.directory / "data" / "postmaster.pid").read_text().split()[0])
+        pid_file = self.cluster.directory / "data" / "postmaster.pid"
+        return int(pid_file.read_text().split()[0])
 
     def stop(self) -> None:
         """Stop and delete the cluster if this run started it."""
-        if self.directory is None:
-            return
-        _run(self, "pg_ctl", "-D", str(self.directory / "data"), "-m", "fast", "stop")
-        shutil.rmtree(self.directory, ignore_errors=True)
-
-
-def _run(server: Server, program: str, *args: str) -> subprocess.CompletedProcess:
-    command = [str(server.bindir / program), *args]
-    if server.as_postgres:
-        command = ["runuser", "-u", "postgres", "--", *command]
-    return subprocess.run(command, capture_output=True, text=True, check=False)
+        if self.cluster is not None:
+            self.cluster.stop()
 
 
 def start() -> Server:
-    """Start a cluster in a temporary folder; raise RuntimeError if PostgreSQL is missing."""
-    bindir = _bindir()
-    if bindir is None:
+    """Start a cluster tuned for loading in a temporary folder (the tests' way of starting one)."""
+    try:
+        cluster = pgcluster.start(SETTINGS, prefix="review-bench-pg-")
+    except RuntimeError as exc:
         raise RuntimeError(
-            "PostgreSQL is not installed (no initdb). Install Debian's 'postgresql' package "
-            "or set BENCH_DATABASE_URL to a server where you may create databases."
-        )
-    directory = Path(tempfile.mkdtemp(prefix="review-bench-pg-"))
-    as_postgres = os.geteuid() == 0
-    if as_postgres:
-        shutil.chown(directory, "postgres", "postgres")
-    port = _free_port()
-    server = Server(f"postgresql://postgres@127.0.0.1:{port}/postgres", directory, bindir)
-    server.as_postgres = as_postgres
-    data = str(directory / "data")
-    options = f"-p {port} -k {directory} " + " ".join(f"-c {k}={v}" for k, v in SETTINGS.items())
-    for step in (
-        ("initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale"),
-        ("pg_ctl", "-D", data, "-o", options, "-w", "-l", f"{directory}/log", "start"),
-    ):
-        done = _run(server, *step)
-        if done.returncode != 0:
-            shutil.rmtree(directory, ignore_errors=True)
-            raise RuntimeError(f"Could not start PostgreSQL: {done.stderr or done.stdout}")
-    for _ in range(50):
-        try:
-            psycopg.connect(server.admin_url).close()
-            break
-        except psycopg.OperationalError:
-            time.sleep(0.1)
-    return server
+            f"{exc} Or set BENCH_DATABASE_URL to a server where you may create databases."
+        ) from None
+    return Server(cluster.admin_url(), cluster)
 
 
 def from_environment() -> Server:

@@ -68,15 +68,27 @@ def _run(cluster: Cluster, program: str, *args: str, check: bool = True):
     return subprocess.run(command, check=check, capture_output=True, text=True)
 
 
-def start() -> Cluster:
-    """Initialise and start a cluster in a temporary folder; raise RuntimeError if impossible."""
+# Durability is not needed for a throwaway cluster; reads are unaffected.
+SETTINGS = {
+    "listen_addresses": "127.0.0.1",
+    "fsync": "off",
+    "synchronous_commit": "off",
+    "full_page_writes": "off",
+}
+
+
+def start(settings: dict[str, str] | None = None, prefix: str = "review-app-pg-") -> Cluster:
+    """Initialise and start a cluster in a temporary folder; raise RuntimeError if impossible.
+
+    ``settings`` replaces the server settings above (the benchmark tunes for loading).
+    """
     bindir = _bindir()
     if bindir is None:
         raise RuntimeError(
             "PostgreSQL is not installed (no initdb found). Install Debian's "
             "'postgresql' package or set TEST_DATABASE_URL."
         )
-    directory = Path(tempfile.mkdtemp(prefix="review-app-pg-"))
+    directory = Path(tempfile.mkdtemp(prefix=prefix))
     as_postgres = os.geteuid() == 0
     if as_postgres:
         shutil.chown(directory, "postgres", "postgres")
@@ -94,9 +106,8 @@ def start() -> Cluster:
             "UTF8",
             "--no-locale",
         )
-        options = (
-            f"-p {cluster.port} -k {directory} -c listen_addresses=127.0.0.1 "
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        options = f"-p {cluster.port} -k {directory} " + " ".join(
+            f"-c {key}={value}" for key, value in (settings or SETTINGS).items()
         )
         _run(
             cluster,
