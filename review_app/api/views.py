@@ -18,6 +18,7 @@ from review_app.performance.cache import site_figures
 from review_app.performance.forms import read_filters
 from review_app.periods.queries import periods as site_periods
 from review_app.ratings import queries as rating_queries
+from review_app.sites.queries import local_sites
 
 bp = site_blueprint("api", __name__, root="/api/v1")
 docs = Blueprint("api_docs", __name__, url_prefix="/api/v1")
@@ -99,8 +100,9 @@ def case(case_id: int):
 @token_roles(*READERS)
 def performance():
     people = performance_queries.reviewer_choices(g.site.id)
+    places = {local.id for local in local_sites(g.site)}
     filters, problems = read_filters(
-        g.site, site_periods(g.site), {key for key, _ in people}, request.args
+        site_periods(g.site), places, {key for key, _ in people}, request.args
     )
     if problems:
         abort(400, " ".join(problems))

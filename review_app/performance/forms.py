@@ -5,8 +5,6 @@ from collections.abc import Mapping
 from review_app.cases.models import CASE_TYPES
 from review_app.performance.queries import AGE_GROUPS, STATUSES, Filters, Target
 from review_app.periods.models import ReviewPeriod
-from review_app.sites.models import LocalSite, Site
-from review_app.sites.queries import local_sites
 
 
 def _number(value: str) -> int | None:
@@ -14,12 +12,16 @@ def _number(value: str) -> int | None:
 
 
 def read_filters(
-    site: Site,
     periods: list[ReviewPeriod],
+    local_site_ids: set[int],
     reviewer_ids: set[int],
     args: Mapping[str, str],
 ) -> tuple[Filters | None, list[str]]:
-    """Return the filters the arguments ask for, and a message for each value left out."""
+    """Return the filters the arguments ask for, and a message for each value left out.
+
+    The site's periods, local site ids and reviewer ids are the values allowed;
+    the caller reads them once for the filter choices as well.
+    """
     problems = []
     if not periods:
         return None, []
@@ -30,7 +32,7 @@ def read_filters(
             problems.append("There is no such review period here.")
         period = periods[-1]
     local_site_id = _number(args.get("local_site", ""))
-    if args.get("local_site") and local_site_id not in {local.id for local in local_sites(site)}:
+    if args.get("local_site") and local_site_id not in local_site_ids:
         problems.append("There is no such local site here.")
         local_site_id = None
     reviewer_id = _number(args.get("reviewer", ""))
@@ -64,10 +66,3 @@ def read_target(args: Mapping[str, str], items, outcomes) -> Target | None:
     if (kind == "item" and key in items) or (kind == "outcome" and key in outcomes):
         return Target(kind, key)
     return None
-
-
-def local_site_name(site: Site, local_site_id: int | None) -> str:
-    if not local_site_id:
-        return ""
-    found: LocalSite | None = next((ls for ls in local_sites(site) if ls.id == local_site_id), None)
-    return found.name if found else ""

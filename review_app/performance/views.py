@@ -12,7 +12,7 @@ from review_app.instruments.engine import ITEM_LABELS, OUTCOME_LABELS
 from review_app.performance import exports, queries
 from review_app.performance.cache import cached, site_figures
 from review_app.performance.charts import Bar, as_data_uri, bar_chart
-from review_app.performance.forms import local_site_name, read_filters, read_target
+from review_app.performance.forms import read_filters, read_target
 from review_app.periods.queries import periods as site_periods
 from review_app.sites.queries import local_sites
 
@@ -26,11 +26,14 @@ def _context():
     """Read the filters; return what every performance page shows around its figures."""
     periods = site_periods(g.site)
     people = queries.reviewer_choices(g.site.id)
-    filters, problems = read_filters(g.site, periods, {key for key, _ in people}, request.args)
+    places = [(local.id, local.name) for local in local_sites(g.site)]
+    filters, problems = read_filters(
+        periods, {key for key, _ in places}, {key for key, _ in people}, request.args
+    )
     instrument = get_instrument(filters.period.instrument_version) if filters else None
     choices = {
         "period": [(period.id, period.name) for period in periods],
-        "local_site": [(local.id, local.name) for local in local_sites(g.site)],
+        "local_site": places,
         "type": list(CASE_TYPES.items()),
         "age": [(group, group) for group in queries.AGE_GROUPS],
         "reviewer": people,
@@ -43,7 +46,7 @@ def _context():
         "problems": problems,
         "instrument": instrument,
         "choices": choices,
-        "local_site_name": local_site_name(g.site, filters.local_site_id) if filters else "",
+        "local_site_name": dict(places).get(filters.local_site_id, "") if filters else "",
         "conformity": instrument.definition.conformity_percent if instrument else None,
     }
 
