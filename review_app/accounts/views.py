@@ -1,6 +1,6 @@
 """Sign in, sign out, change password, and the list of one's sites."""
 
-from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from flask_principal import AnonymousIdentity, Identity, identity_changed
 
@@ -8,6 +8,7 @@ from review_app.accounts import operations
 from review_app.accounts.forms import ChangePasswordForm, LoginForm
 from review_app.core.access import authenticated, public
 from review_app.core.errors import OperationError
+from review_app.core.identity import my_memberships
 from review_app.core.views import is_safe_next, show_error
 from review_app.extensions import db
 
@@ -18,7 +19,7 @@ bp = Blueprint("accounts", __name__)
 @authenticated
 def home():
     """List the sites the user works on."""
-    memberships = g.memberships
+    memberships = my_memberships()
     if len(memberships) == 1 and not current_user.is_system_admin:
         return redirect(
             url_for(

@@ -11,6 +11,7 @@ from review_app.cases.models import CASE_TYPES, ELIMINATION_REASONS, STATUS_LABE
 from review_app.cases.permissions import can_manage, can_rate, can_view, why_not_rate
 from review_app.core.access import has_site_role, site_roles
 from review_app.core.errors import OperationError
+from review_app.core.identity import roles_on
 from review_app.core.sitectx import site_blueprint
 from review_app.core.views import form_status, get_in_site, int_arg, page_number, show_error
 from review_app.extensions import db
@@ -96,7 +97,7 @@ def show(case_id: int):
     case = load_case(case_id)
     instrument = get_instrument(case.period.instrument_version)
     ratings, rows, reviews = rating_queries.case_ratings(case, instrument)
-    roles = next(m for m in g.memberships if m.site_id == g.site.id).roles
+    roles = roles_on(g.site.id)
     threads = qa_queries.threads(case)
     actions = workflow.available(
         case, roles, queries.is_assigned(case, current_user.id), g.site.settings.qa_levels

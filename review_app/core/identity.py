@@ -1,16 +1,36 @@
-"""Who is asking: the signed-in user (flask-login) and their site roles (flask-principal)."""
+"""Who is asking: the signed-in user (flask-login) and their site roles (flask-principal).
+
+A signed-in request reads the user and the roles of their active memberships
+in one statement; the memberships as objects (with their sites, for the header
+and the home page) are read only when a page asks for them.
+"""
 
 from flask import Flask, g
 from flask_login import current_user
 from flask_principal import AnonymousIdentity, Identity, identity_loaded
-from sqlalchemy import select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import contains_eager
 
 from review_app.accounts.models import User
 from review_app.core.access import SiteRoleNeed, SystemAdminNeed
 from review_app.extensions import db, login_manager, principal
 from review_app.members.models import Membership
+from review_app.members.roles import RoleSet
 from review_app.sites.models import Jurisdiction, Site
+
+_ROLE_COLUMNS = (
+    Membership.site_id,
+    Membership.is_state_admin,
+    Membership.is_reviewer,
+    Membership.is_observer,
+    Membership.qa_level,
+)
+# Built once: the user and the roles of each active membership (one row per membership).
+_USER_WITH_ROLES = (
+    select(User, *_ROLE_COLUMNS)
+    .outerjoin(Membership, and_(Membership.user_id == User.id, Membership.is_active))
+    .where(User.id == bindparam("user_id"))
+)
 
 
 @login_manager.user_loader
@@ -19,9 +39,13 @@ def load_user(session_id: str) -> User | None:
     user_id, _, version = session_id.partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.is_active or user.session_version != int(version):
+    rows = db.session.execute(_USER_WITH_ROLES, {"user_id": int(user_id)}).all()
+    if not rows:
         return None
+    user = rows[0][0]
+    if not user.is_active or user.session_version != int(version):
+        return None
+    g.site_roles = {site_id: RoleSet(*flags) for _, site_id, *flags in rows if site_id}
     return user
 
 
@@ -32,33 +56,51 @@ def load_identity() -> Identity:
     return AnonymousIdentity()
 
 
-def _active_memberships(user_id: int) -> list[Membership]:
-    """Return the user's active memberships with their sites, in one query."""
-    statement = (
-        select(Membership)
-        .join(Membership.site)
-        .join(Site.jurisdiction)
-        .where(Membership.user_id == user_id, Membership.is_active)
-        .options(contains_eager(Membership.site).contains_eager(Site.jurisdiction))
-        .order_by(Jurisdiction.name, Site.id)
+def _read_site_roles(user_id: int) -> dict[int, RoleSet]:
+    rows = db.session.execute(
+        select(*_ROLE_COLUMNS).where(Membership.user_id == user_id, Membership.is_active)
     )
-    return list(db.session.scalars(statement).unique())
+    return {site_id: RoleSet(*flags) for site_id, *flags in rows}
+
+
+def roles_on(site_id: int) -> RoleSet:
+    """Return the current user's roles on a site (none when not a member)."""
+    return g.get("site_roles", {}).get(site_id, RoleSet())
+
+
+def my_memberships() -> list[Membership]:
+    """Return the current user's active memberships with their sites (read once per request)."""
+    if "memberships" not in g:
+        g.memberships = []
+        if current_user.is_authenticated:
+            g.memberships = list(
+                db.session.scalars(
+                    select(Membership)
+                    .join(Membership.site)
+                    .join(Site.jurisdiction)
+                    .where(Membership.user_id == current_user.id, Membership.is_active)
+                    .options(contains_eager(Membership.site).contains_eager(Site.jurisdiction))
+                    .order_by(Jurisdiction.name, Site.id)
+                ).unique()
+            )
+    return g.memberships
 
 
 def add_role_needs(sender: Flask, identity: Identity) -> None:
-    """Give the identity a need per site role held; keep the memberships for the page."""
-    g.memberships = []
+    """Give the identity a need per site role held."""
     if not current_user.is_authenticated:
+        g.site_roles = {}
         return
     if current_user.is_system_admin:
         identity.provides.add(SystemAdminNeed)
-    g.memberships = _active_memberships(current_user.id)
-    for membership in g.memberships:
-        identity.provides.add(SiteRoleNeed(membership.site_id, "member"))
-        for code in membership.roles.codes:
-            identity.provides.add(SiteRoleNeed(membership.site_id, code))
+    if "site_roles" not in g:  # a user from an API token, not from the session
+        g.site_roles = _read_site_roles(current_user.id)
+    for site_id, roles in g.site_roles.items():
+        identity.provides.add(SiteRoleNeed(site_id, "member"))
+        for code in roles.codes:
+            identity.provides.add(SiteRoleNeed(site_id, code))
             if code.startswith("qa"):
-                identity.provides.add(SiteRoleNeed(membership.site_id, "qa"))
+                identity.provides.add(SiteRoleNeed(site_id, "qa"))
 
 
 def init_identity(app: Flask) -> None:

@@ -3,8 +3,10 @@
 from datetime import UTC, date, datetime
 
 from flask import Flask, g
+from werkzeug.local import LocalProxy
 
 from review_app.cases.models import STATUS_LABELS
+from review_app.core.identity import my_memberships
 from review_app.members.roles import ROLE_LABELS
 
 APP_NAME = "Case Review"
@@ -12,14 +14,12 @@ APP_NAME = "Case Review"
 
 def _context() -> dict:
     site = g.get("site")
-    memberships = g.get("memberships", [])
     return {
         "app_name": APP_NAME,
         "current_site": site,
-        "current_roles": next(
-            (m.roles for m in memberships if site and m.site_id == site.id), None
-        ),
-        "my_memberships": g.get("memberships", []),
+        "current_roles": g.get("site_roles", {}).get(site.id) if site else None,
+        # Read only when a template lists them (the header's site menu).
+        "my_memberships": LocalProxy(my_memberships),
         "role_labels": ROLE_LABELS,
         "status_labels": STATUS_LABELS,
     }

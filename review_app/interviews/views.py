@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from review_app.core.access import site_roles
 from review_app.core.errors import OperationError
+from review_app.core.identity import roles_on
 from review_app.core.sitectx import site_blueprint
 from review_app.core.views import form_status, int_arg, page_number, run_operation, show_error
 from review_app.extensions import db
@@ -31,7 +32,7 @@ PER_PAGE = 50
 
 
 def my_roles() -> RoleSet:
-    return next((m.roles for m in g.memberships if m.site_id == g.site.id), RoleSet())
+    return roles_on(g.site.id)
 
 
 def load_interview(interview_id: int) -> Interview:

@@ -7,6 +7,7 @@ from review_app.cases.permissions import can_rate, why_not_rate
 from review_app.cases.queries import is_assigned
 from review_app.cases.views import load_case
 from review_app.core.access import site_roles
+from review_app.core.identity import roles_on
 from review_app.core.sitectx import site_blueprint
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
@@ -64,7 +65,7 @@ def _page(case, instrument, item_id, form, *, values=None, errors=None, conflict
 
 def qa_context(case, item_id: str) -> dict:
     """What the QA part of an item page shows, and to whom."""
-    roles = next(m for m in g.memberships if m.site_id == g.site.id).roles
+    roles = roles_on(g.site.id)
     is_qa = bool(roles.qa_level)
     threads = [t for t in qa_queries.threads(case) if t.item_id == item_id]
     return {

@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from review_app.core.access import has_site_role, site_roles
 from review_app.core.errors import OperationError
+from review_app.core.identity import my_memberships
 from review_app.core.sitectx import site_blueprint
 from review_app.core.views import form_status, get_in_site, show_error
 from review_app.extensions import db
@@ -18,7 +19,7 @@ bp = site_blueprint("sites", __name__)
 @bp.route("/")
 @site_roles("member")
 def home():
-    membership = next(m for m in g.memberships if m.site_id == g.site.id)
+    membership = next(m for m in my_memberships() if m.site_id == g.site.id)
     return render_template(
         "sites/home.html", membership=membership, is_admin=has_site_role(g.site.id, "state_admin")
     )
