@@ -34,6 +34,7 @@ def register_extensions(app: Flask) -> None:
     from review_app.core.database import init_database
     from review_app.core.identity import init_identity
     from review_app.core.inputs import refuse_nul_bytes
+    from review_app.core.pagecache import init_page_cache
     from review_app.core.sitectx import init_site_urls
 
     db.init_app(app)
@@ -44,6 +45,7 @@ def register_extensions(app: Flask) -> None:
     principal.init_app(app)
     init_identity(app)
     init_site_urls(app)
+    init_page_cache(app)
     # After Principal's own before_request, so the identity is loaded first.
     app.before_request(enforce_access)
     app.before_request(refuse_nul_bytes)

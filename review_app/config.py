@@ -56,6 +56,9 @@ def build_config(instance_path: Path) -> dict:
         "REMEMBER_COOKIE_SECURE": secure_cookies,
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=int(os.environ.get("SESSION_HOURS", "8"))),
         "WTF_CSRF_TIME_LIMIT": None,
+        # Seconds a rendered case or report page is kept per worker; 0 turns this off
+        # (review_app/core/pagecache.py says what a kept page depends on).
+        "PAGE_CACHE_SECONDS": int(os.environ.get("PAGE_CACHE_SECONDS", "300")),
         # Paths to the data folders; tests point these at temporary copies.
         "SITES_DIR": Path(os.environ.get("SITES_DIR", PROJECT_ROOT / "sites")),
         "INSTRUMENTS_DIR": Path(os.environ.get("INSTRUMENTS_DIR", PROJECT_ROOT / "instruments")),

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import text
 
 from review_app import create_app
+from review_app.core.pagecache import clear_pages
 from review_app.extensions import db
 from review_app.performance import cache as figure_cache
 from tests import pgcluster
@@ -132,6 +133,7 @@ def app(db_app):
     yield db_app
     clear_tables(db_app)
     figure_cache.clear()  # ids are reused once the tables are reset
+    clear_pages(db_app)
 
 
 @pytest.fixture

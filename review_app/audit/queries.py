@@ -60,3 +60,15 @@ def action_names(site_id: int | None) -> list[str]:
             select(AuditEntry.action).where(where).distinct().order_by(AuditEntry.action)
         )
     )
+
+
+def site_version(site_id: int) -> int:
+    """Return the id of the site's newest audit entry (0 when there is none).
+
+    Every change to a site's data writes an audit entry, so this id versions all
+    of the site's data: what was computed or rendered at one version stays
+    right until it moves.
+    """
+    return (
+        db.session.scalar(select(func.max(AuditEntry.id)).where(AuditEntry.site_id == site_id)) or 0
+    )

@@ -12,6 +12,7 @@ from review_app.cases.permissions import can_manage, can_rate, can_view, why_not
 from review_app.core.access import has_site_role, site_roles
 from review_app.core.errors import OperationError
 from review_app.core.identity import roles_on
+from review_app.core.pagecache import cached_page
 from review_app.core.sitectx import site_blueprint
 from review_app.core.views import form_status, get_in_site, int_arg, page_number, show_error
 from review_app.extensions import db
@@ -93,6 +94,7 @@ def mine():
 
 @bp.route("/<int:case_id>")
 @site_roles("member")
+@cached_page
 def show(case_id: int):
     case = load_case(case_id)
     instrument = get_instrument(case.period.instrument_version)

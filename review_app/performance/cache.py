@@ -12,22 +12,13 @@ from threading import Lock
 from typing import TypeVar
 
 from cachetools import TTLCache
-from sqlalchemy import func, select
 
-from review_app.audit.models import AuditEntry
-from review_app.extensions import db
+from review_app.audit.queries import site_version
 from review_app.performance.queries import Filters, Performance, performance
 
 T = TypeVar("T")
 _figures: TTLCache = TTLCache(maxsize=512, ttl=600)
 _lock = Lock()
-
-
-def site_version(site_id: int) -> int:
-    """Return the id of the site's newest audit entry (0 when there is none)."""
-    return (
-        db.session.scalar(select(func.max(AuditEntry.id)).where(AuditEntry.site_id == site_id)) or 0
-    )
 
 
 def cached(name: str, site_id: int, filters: Filters, compute: Callable[[], T]) -> T:

@@ -5,6 +5,7 @@ from flask import abort, g, render_template, request, url_for
 from review_app.cases.models import CASE_TYPES
 from review_app.core.access import site_roles
 from review_app.core.models import utcnow
+from review_app.core.pagecache import cached_page
 from review_app.core.pdf import download_name, pdf_response, render_pdf
 from review_app.core.sitectx import site_blueprint
 from review_app.instruments.catalog import get_instrument
@@ -91,6 +92,7 @@ def _charts(context: dict, figures: queries.Performance) -> dict:
 
 @bp.route("")
 @site_roles(*READERS)
+@cached_page
 def index():
     context = _context()
     if context["filters"] is None:
@@ -149,6 +151,7 @@ def pdf():
 
 @bp.route("/by/<dimension>")
 @site_roles(*READERS)
+@cached_page
 def breakdown(dimension: str):
     if dimension not in DIMENSIONS:
         abort(404)

@@ -7,6 +7,7 @@ from review_app.cases.permissions import can_view
 from review_app.cases.views import load_case
 from review_app.core.access import site_roles
 from review_app.core.models import utcnow
+from review_app.core.pagecache import cached_page
 from review_app.core.pdf import download_name, pdf_response, render_pdf
 from review_app.core.sitectx import site_blueprint
 from review_app.core.views import get_in_site
@@ -41,6 +42,7 @@ def index():
 
 @bp.route("/cases/<int:case_id>/summary")
 @site_roles("member")
+@cached_page
 def case_summary(case_id: int):
     summary = queries.case_summary(load_case(case_id))
     return render_template("reports/case_summary.html", summary=summary, **_labels())

@@ -10,6 +10,7 @@ from review_app.accounts.operations import create_user
 from review_app.audit.operations import record
 from review_app.cases.facts import CaseFacts
 from review_app.cases.operations import create_case
+from review_app.core.pagecache import clear_pages
 from review_app.extensions import db
 from review_app.members.operations import grant_access
 from review_app.members.roles import RoleSet
@@ -21,8 +22,10 @@ from tests.conftest import login
 
 
 @contextmanager
-def counted(app):
-    """Count the statements sent to the database inside the block."""
+def counted(app, fresh_pages: bool = True):
+    """Count the statements sent to the database inside the block (pages rendered afresh)."""
+    if fresh_pages:
+        clear_pages(app)
     statements = []
     with app.app_context():
         engine = db.engine
