@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 
 from review_app.audit.models import AuditEntry
 from review_app.extensions import db
@@ -62,6 +62,9 @@ def action_names(site_id: int | None) -> list[str]:
     )
 
 
+_SITE_VERSION = select(func.max(AuditEntry.id)).where(AuditEntry.site_id == bindparam("site_id"))
+
+
 def site_version(site_id: int) -> int:
     """Return the id of the site's newest audit entry (0 when there is none).
 
@@ -69,6 +72,4 @@ def site_version(site_id: int) -> int:
     of the site's data: what was computed or rendered at one version stays
     right until it moves.
     """
-    return (
-        db.session.scalar(select(func.max(AuditEntry.id)).where(AuditEntry.site_id == site_id)) or 0
-    )
+    return db.session.scalar(_SITE_VERSION, {"site_id": site_id}) or 0
