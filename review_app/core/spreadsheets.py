@@ -1,13 +1,13 @@
-"""Lists as downloads: CSV streamed row by row, XLSX written in constant memory."""
+"""Lists as downloads, CSV or XLSX, both streamed while the rows are read."""
 
 import csv
 import io
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
-from flask import Response, send_file, stream_with_context
-from openpyxl import Workbook
+from flask import Response, stream_with_context
+
+from review_app.core.xlsx import workbook_chunks
 
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -56,22 +56,20 @@ def csv_response(filename: str, header: Sequence[str], rows: Rows) -> Response:
 def xlsx_response(
     filename: str, header: Sequence[str], rows: Rows, sheet: str = "Data"
 ) -> Response:
-    """Write rows to an XLSX file on disk in write-only mode (flat memory) and send it."""
-    workbook = Workbook(write_only=True)
-    worksheet = workbook.create_sheet(sheet[:31])
-    worksheet.append(list(header))
-    for row in rows():
-        worksheet.append([_cell(value) for value in row])
-    # send_file closes the spool once the response is sent.
-    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
-    workbook.save(spool)
-    spool.seek(0)
-    return send_file(
-        spool,
-        mimetype=XLSX_TYPE,
-        as_attachment=True,
-        download_name=f"{safe_filename(filename)}.xlsx",
+    """Stream rows as an XLSX download; ``rows()`` is read while the response is sent."""
+
+    def all_rows() -> Iterator[Sequence]:
+        yield header
+        for row in rows():
+            yield [_cell(value) for value in row]
+
+    response = Response(
+        stream_with_context(workbook_chunks(all_rows(), sheet)), content_type=XLSX_TYPE
     )
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{safe_filename(filename)}.xlsx"'
+    )
+    return response
 
 
 def download(fmt: str, filename: str, header: Sequence[str], rows: Rows):
