@@ -12,6 +12,7 @@ from sqlalchemy import event, select
 
 from bench.generate import PASSWORD
 from review_app.cases.models import Case
+from review_app.core.pagecache import clear_pages
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
 from review_app.performance import cache
@@ -82,8 +83,9 @@ def pages(target: Target) -> dict[str, str]:
 def count(app: Flask, target: Target) -> dict[str, int]:
     """Return the statements each page sends (on a second visit, once caches are warm).
 
-    The performance figures' cache is emptied before the counted visit, so the
-    count includes computing the figures, as on the first view after a change.
+    The kept pages and the performance figures are forgotten before the counted
+    visit, so the count includes rendering the page and computing the figures,
+    as on the first view after a change.
     """
     with app.app_context():
         engine = db.engine
@@ -101,6 +103,7 @@ def count(app: Flask, target: Target) -> dict[str, int]:
         for name, path in pages(target).items():
             client.get(path)
             cache.clear()
+            clear_pages(app)
             statements.clear()
             response = client.get(path)
             assert response.status_code == 200, f"{path} answered {response.status_code}"
