@@ -1,6 +1,6 @@
 """Rendered pages kept per worker while nothing they show can have changed.
 
-A page marked ``@cached_page`` is kept, as rendered HTML, under a key made of
+A page marked ``@cached_page`` is kept, as rendered and encoded HTML, under a key made of
 everything its content depends on:
 
 - the path and query string;
@@ -27,8 +27,6 @@ from cachetools import TTLCache
 from flask import Flask, Response, current_app, g, request, session
 from flask_login import current_user
 
-from review_app.audit.queries import site_version
-
 _EXTENSION = "page_cache"
 MAX_BYTES = 64 * 1024 * 1024  # per worker
 
@@ -41,15 +39,15 @@ class PageCache:
         self._pages: TTLCache = TTLCache(maxsize=MAX_BYTES, ttl=max(seconds, 1), getsizeof=len)
         self._lock = Lock()
 
-    def get(self, key: tuple) -> str | None:
+    def get(self, key: tuple) -> bytes | None:
         with self._lock:
             return self._pages.get(key)
 
-    def put(self, key: tuple, html: str) -> None:
-        if len(html) > MAX_BYTES // 8:
+    def put(self, key: tuple, body: bytes) -> None:
+        if len(body) > MAX_BYTES // 8:
             return
         with self._lock:
-            self._pages[key] = html
+            self._pages[key] = body
 
     def clear(self) -> None:
         with self._lock:
@@ -61,7 +59,7 @@ def _page_key() -> tuple:
     return (
         request.full_path,
         g.site.id,
-        site_version(g.site.id),
+        g.site_version,  # read with the site, before anything on the page
         current_user.get_id(),
         current_user.is_system_admin,
         frozenset(g.site_roles.items()),
@@ -81,15 +79,15 @@ def cached_page(view: Callable) -> Callable:
         if not cache.seconds or request.method != "GET" or session.get("_flashes"):
             return view(*args, **kwargs)
         key = _page_key()
-        html = cache.get((*key, _csrf_secret()))
-        if html is None:
+        body = cache.get((*key, _csrf_secret()))
+        if body is None:
             answer = view(*args, **kwargs)
             if not isinstance(answer, str):
                 return answer  # a redirect, an error status or a download: never kept
+            body = answer.encode()  # kept encoded: a hit sends the bytes as they are
             # Rendering may have created the session's CSRF secret.
-            cache.put((*key, _csrf_secret()), answer)
-            html = answer
-        return Response(html, mimetype="text/html")
+            cache.put((*key, _csrf_secret()), body)
+        return Response(body, mimetype="text/html")
 
     return serve
 

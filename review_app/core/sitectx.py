@@ -2,7 +2,7 @@
 
 from flask import Blueprint, Flask, current_app, g
 
-from review_app.sites.queries import site_by_slug
+from review_app.sites.queries import site_with_version
 
 SITE_PREFIX = "/<jurisdiction>/<kind>"
 
@@ -15,10 +15,14 @@ def site_blueprint(name: str, import_name: str, path: str = "", root: str = "") 
 
 
 def _load_site(endpoint: str | None, values: dict | None) -> None:
-    """Put the URL's site in ``g.site`` (None when there is no such site)."""
+    """Put the URL's site in ``g.site`` (None when there is no such site).
+
+    ``g.site_version`` is the site's version as the request began (see
+    audit.queries.site_version); kept pages are keyed by it.
+    """
     values = values or {}
     code, kind = values.pop("jurisdiction", None), values.pop("kind", None)
-    g.site = site_by_slug(code, kind) if code and kind else None
+    g.site, g.site_version = site_with_version(code, kind) if code and kind else (None, 0)
 
 
 def _fill_site(endpoint: str, values: dict) -> None:

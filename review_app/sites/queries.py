@@ -1,7 +1,8 @@
 """Reads about sites and local sites."""
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 
+from review_app.audit.models import AuditEntry
 from review_app.extensions import db
 from review_app.sites.models import Jurisdiction, LocalSite, Site
 
@@ -18,14 +19,23 @@ def jurisdiction_by_code(code: str) -> Jurisdiction | None:
     return db.session.scalar(select(Jurisdiction).where(Jurisdiction.code == code))
 
 
-# Read on every site page: built once.
+# Read on every site page, built once: the site and the id of its newest audit entry.
+_NEWEST_AUDIT_ENTRY = (
+    select(func.max(AuditEntry.id)).where(AuditEntry.site_id == Site.id).scalar_subquery()
+)
 _SITE_BY_SLUG = (
-    select(Site)
+    select(Site, _NEWEST_AUDIT_ENTRY)
     .join(Site.jurisdiction)
     .where(Jurisdiction.code == bindparam("code"), Site.kind == bindparam("kind"))
 )
 
 
+def site_with_version(code: str, kind: str) -> tuple[Site | None, int]:
+    """Return the site ``code/kind`` (or None) and its version (see audit.queries.site_version)."""
+    row = db.session.execute(_SITE_BY_SLUG, {"code": code, "kind": kind}).first()
+    return (row[0], row[1] or 0) if row else (None, 0)
+
+
 def site_by_slug(code: str, kind: str) -> Site | None:
     """Return the site ``code/kind``, e.g. ``demo/cqi``, or None."""
-    return db.session.scalar(_SITE_BY_SLUG, {"code": code, "kind": kind})
+    return site_with_version(code, kind)[0]
