@@ -59,6 +59,7 @@ class Load:
     client_cpu: float = 0.0  # CPU seconds the load client used
     server_cpu: float = 0.0  # CPU seconds of gunicorn and its workers
     database_cpu: float | None = None  # of PostgreSQL's processes (when it runs here)
+    evenness: float = 1.0  # CPU of the least busy worker / of the busiest one
 
     @property
     def rps(self) -> float:
@@ -202,22 +203,47 @@ def warm(server: Server, paths: list[str], cookie: str, rounds: int = 6) -> None
         thread.join()
 
 
+def _worker_cpu(master: int) -> dict[int, float]:
+    """Return the CPU seconds used so far by each gunicorn worker (the master's children)."""
+    return {pid: cpu for pid, (parent, cpu) in _processes().items() if parent == master}
+
+
 def run(server: Server, name: str, paths: list[str], cookie: str, connections: int, seconds: int):
-    """Load ``paths`` (one at random per request) for ``seconds``; return the figures."""
+    """Load ``paths`` (one at random per request) for ``seconds``; return the figures.
+
+    A keep-alive connection stays with the worker that accepted it, and now and
+    then most of the connections land on one worker, which then does the work
+    of all of them while the other idles. Such a run (one worker using less
+    than half the CPU of the busiest) is repeated, up to twice; the most even
+    run is kept and its share is reported.
+    """
     for path in paths[:3]:
         status = server.check(path, cookie)
         if status != 200:
             raise RuntimeError(f"{path} answered {status}, not 200")
+    best = None
+    for _ in range(3):
+        found = _run_once(server, name, paths, cookie, connections, seconds)
+        if best is None or found.evenness > best.evenness:
+            best = found
+        if found.evenness >= 0.5:
+            break
+    return best
+
+
+def _run_once(server, name, paths, cookie, connections, seconds) -> "Load":
     roots = [server.process.pid] + ([server.database_pid] if server.database_pid else [])
-    before = cpu_of_trees(roots)
+    before, workers_before = cpu_of_trees(roots), _worker_cpu(server.process.pid)
     if shutil.which("wrk"):
         found = _wrk(server, name, paths, cookie, connections, seconds)
     else:
         found = _threads(server, name, paths, cookie, connections, seconds)
-    after = cpu_of_trees(roots)
+    after, workers_after = cpu_of_trees(roots), _worker_cpu(server.process.pid)
     found.server_cpu = after[0] - before[0]
     if server.database_pid:
         found.database_cpu = after[1] - before[1]
+    used = [workers_after[pid] - workers_before.get(pid, 0.0) for pid in workers_after]
+    found.evenness = min(used) / max(used) if len(used) > 1 and max(used) > 0 else 1.0
     return found
 
 

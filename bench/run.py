@@ -185,6 +185,7 @@ def _load(url: str, target: counts.Target, args, database_pid: int | None) -> li
         cpu = f"CPU per request: app {result.per_request_ms(result.server_cpu):.1f} ms"
         if result.database_cpu is not None:
             cpu += f", database {result.per_request_ms(result.database_cpu):.1f} ms"
+        cpu += f"; worker balance {result.evenness:.2f}"
         shares = f"{share:.2f}x of signed-in trivial" + (" (target >= 0.5x)" if held else "")
         shares += f", {result.rps / anonymous if anonymous else 0:.2f}x of anonymous"
         lines.append(
