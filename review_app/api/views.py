@@ -109,7 +109,7 @@ def performance():
     if filters is None:
         abort(404, "There is no review period on this site yet.")
     instrument = get_instrument(filters.period.instrument_version)
-    figures = site_figures(g.site.id, filters)
+    figures = site_figures(filters)
     body = serialize.performance(figures, instrument, instrument.definition.conformity_percent)
     body["filters"] = filters.as_args()
     return jsonify(body)

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy import Select, func, select
 
 from review_app.audit.models import AuditEntry
 from review_app.extensions import db
@@ -60,16 +60,3 @@ def action_names(site_id: int | None) -> list[str]:
             select(AuditEntry.action).where(where).distinct().order_by(AuditEntry.action)
         )
     )
-
-
-_SITE_VERSION = select(func.max(AuditEntry.id)).where(AuditEntry.site_id == bindparam("site_id"))
-
-
-def site_version(site_id: int) -> int:
-    """Return the id of the site's newest audit entry (0 when there is none).
-
-    Every change to a site's data writes an audit entry, so this id versions all
-    of the site's data: what was computed or rendered at one version stays
-    right until it moves.
-    """
-    return db.session.scalar(_SITE_VERSION, {"site_id": site_id}) or 0

@@ -18,7 +18,7 @@ def _load_site(endpoint: str | None, values: dict | None) -> None:
     """Put the URL's site in ``g.site`` (None when there is no such site).
 
     ``g.site_version`` is the site's version as the request began (see
-    audit.queries.site_version); kept pages are keyed by it.
+    sites.queries.site_with_version); kept pages and figures are keyed by it.
     """
     values = values or {}
     code, kind = values.pop("jurisdiction", None), values.pop("kind", None)

@@ -2,9 +2,11 @@
 
 Every change to a site's data writes an audit entry, so the site's newest
 audit entry id is a version of all its data: figures computed at one version
-stay right until that id moves. A hit costs one indexed statement instead of
-the grouped counts over every case of a period. Entries also expire after ten
-minutes, which bounds any surprise (a database restored under running workers).
+stay right until that id moves. The id is read with the site at the start of
+the request (``g.site_version``, review_app/core/sitectx.py), so a hit costs
+no statement instead of the grouped counts over every case of a period.
+Entries also expire after ten minutes, which bounds any surprise (a database
+restored under running workers).
 """
 
 from collections.abc import Callable
@@ -12,8 +14,8 @@ from threading import Lock
 from typing import TypeVar
 
 from cachetools import TTLCache
+from flask import g
 
-from review_app.audit.queries import site_version
 from review_app.performance.queries import Filters, Performance, performance
 
 T = TypeVar("T")
@@ -21,9 +23,9 @@ _figures: TTLCache = TTLCache(maxsize=512, ttl=600)
 _lock = Lock()
 
 
-def cached(name: str, site_id: int, filters: Filters, compute: Callable[[], T]) -> T:
-    """Return ``compute()`` for these filters, from the cache while the site is unchanged."""
-    key = (name, site_id, tuple(sorted(filters.as_args().items())), site_version(site_id))
+def cached(name: str, filters: Filters, compute: Callable[[], T]) -> T:
+    """Return ``compute()`` for the request's site and these filters, kept while it is unchanged."""
+    key = (name, g.site.id, tuple(sorted(filters.as_args().items())), g.site_version)
     with _lock:
         if key in _figures:
             return _figures[key]
@@ -33,9 +35,9 @@ def cached(name: str, site_id: int, filters: Filters, compute: Callable[[], T]) 
     return value
 
 
-def site_figures(site_id: int, filters: Filters) -> Performance:
-    """Return the site's performance figures for the filters, kept until the site changes."""
-    return cached("figures", site_id, filters, lambda: performance(site_id, filters))
+def site_figures(filters: Filters) -> Performance:
+    """Return the request's site's figures for the filters, kept until the site changes."""
+    return cached("figures", filters, lambda: performance(g.site.id, filters))
 
 
 def clear() -> None:

@@ -97,7 +97,7 @@ def index():
     context = _context()
     if context["filters"] is None:
         return render_template("performance/index.html", figures=None, **context)
-    figures = site_figures(g.site.id, context["filters"])
+    figures = site_figures(context["filters"])
     outcome_rows, item_rows = rows(context["instrument"], figures.outcomes, figures.items)
     return render_template(
         "performance/index.html",
@@ -131,7 +131,7 @@ def pdf():
     context = _context()
     if context["filters"] is None:
         abort(404)
-    figures = site_figures(g.site.id, context["filters"])
+    figures = site_figures(context["filters"])
     outcome_rows, item_rows = rows(context["instrument"], figures.outcomes, figures.items)
     charts = _charts(context, figures)
     data = render_pdf(
@@ -159,7 +159,6 @@ def breakdown(dimension: str):
     rows = (
         cached(
             dimension,
-            g.site.id,
             context["filters"],
             lambda: queries.breakdown(g.site.id, context["filters"], DIMENSIONS[dimension]),
         )

@@ -20,6 +20,9 @@ def jurisdiction_by_code(code: str) -> Jurisdiction | None:
 
 
 # Read on every site page, built once: the site and the id of its newest audit entry.
+# Every change to a site's data writes an audit entry, so that id versions all of
+# the site's data: what was computed or rendered at one version stays right until
+# it moves (kept pages, kept report figures).
 _NEWEST_AUDIT_ENTRY = (
     select(func.max(AuditEntry.id)).where(AuditEntry.site_id == Site.id).scalar_subquery()
 )
@@ -31,7 +34,7 @@ _SITE_BY_SLUG = (
 
 
 def site_with_version(code: str, kind: str) -> tuple[Site | None, int]:
-    """Return the site ``code/kind`` (or None) and its version (see audit.queries.site_version)."""
+    """Return the site ``code/kind`` (or None) and its version (0 before any change)."""
     row = db.session.execute(_SITE_BY_SLUG, {"code": code, "kind": kind}).first()
     return (row[0], row[1] or 0) if row else (None, 0)
 
