@@ -9,6 +9,7 @@ from flask import Request, g, jsonify
 from flask_login import current_user
 
 from review_app.core.access import has_site_role
+from review_app.core.identity import site_roles_of
 from review_app.extensions import login_manager
 from review_app.tokens import operations
 from review_app.tokens.queries import from_header
@@ -34,6 +35,7 @@ def load_token_user(request: Request):
     g.api_token = token
     if token is None or not token.is_usable or not token.user.is_active:
         return None
+    g.site_roles = site_roles_of(token.user_id)
     return token.user
 
 

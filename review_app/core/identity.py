@@ -45,7 +45,7 @@ def load_user(session_id: str) -> User | None:
     user = rows[0][0]
     if not user.is_active or user.session_version != int(version):
         return None
-    g.site_roles = {site_id: RoleSet(*flags) for _, site_id, *flags in rows if site_id}
+    g.site_roles = _by_site(row[1:] for row in rows if row.site_id)
     return user
 
 
@@ -56,11 +56,18 @@ def load_identity() -> Identity:
     return AnonymousIdentity()
 
 
-def _read_site_roles(user_id: int) -> dict[int, RoleSet]:
-    rows = db.session.execute(
-        select(*_ROLE_COLUMNS).where(Membership.user_id == user_id, Membership.is_active)
-    )
+def _by_site(rows) -> dict[int, RoleSet]:
+    """Return roles by site from rows of ``_ROLE_COLUMNS``."""
     return {site_id: RoleSet(*flags) for site_id, *flags in rows}
+
+
+def site_roles_of(user_id: int) -> dict[int, RoleSet]:
+    """Return a user's roles by site, from their active memberships."""
+    return _by_site(
+        db.session.execute(
+            select(*_ROLE_COLUMNS).where(Membership.user_id == user_id, Membership.is_active)
+        )
+    )
 
 
 def roles_on(site_id: int) -> RoleSet:
@@ -93,8 +100,7 @@ def add_role_needs(sender: Flask, identity: Identity) -> None:
         return
     if current_user.is_system_admin:
         identity.provides.add(SystemAdminNeed)
-    if "site_roles" not in g:  # a user from an API token, not from the session
-        g.site_roles = _read_site_roles(current_user.id)
+    # Set by whichever loader found the user: the session's or the API token's.
     for site_id, roles in g.site_roles.items():
         identity.provides.add(SiteRoleNeed(site_id, "member"))
         for code in roles.codes:
