@@ -161,11 +161,7 @@ def merge(actor: User, interview: Interview, expected_version: int | None = None
         raise OperationError("The notes are merged already: edit the final notes.")
     own = {s.author_id: s for s in interview.note_sets if not s.is_final}
     # The official note-taker's merge says they are done; the others must say so themselves.
-    writing = [
-        user.display_name
-        for user in interview.supporting_note_takers
-        if user.id not in own or not own[user.id].is_done
-    ]
+    writing = interview.still_writing
     if writing:
         raise OperationError(
             f"{names(writing)} {'is' if len(writing) == 1 else 'are'} still writing: merge "

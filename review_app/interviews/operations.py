@@ -11,7 +11,7 @@ from review_app.instruments.catalog import get_instrument
 from review_app.interviews import permissions as can
 from review_app.interviews.facts import InterviewFacts, check_facts
 from review_app.interviews.models import Interview, NoteSet
-from review_app.members.operations import membership_of
+from review_app.members.operations import active_roles
 from review_app.members.roles import RoleSet
 from review_app.periods.models import ReviewPeriod
 from review_app.qa import threads
@@ -23,7 +23,7 @@ MAX_REASON = 1000
 
 def roles_of(actor: User, interview_or_period: Interview | ReviewPeriod) -> RoleSet:
     site = getattr(interview_or_period, "period", interview_or_period).site
-    return can.roles_from(membership_of(actor, site))
+    return active_roles(actor, site)
 
 
 def names(people: list[str]) -> str:

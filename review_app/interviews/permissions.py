@@ -6,13 +6,7 @@ the interview (``may_*``) and whether it can still change (``why_locked``).
 
 from review_app.accounts.models import User
 from review_app.interviews.models import Interview, NoteSet
-from review_app.members.models import Membership
 from review_app.members.roles import RoleSet
-
-
-def roles_from(membership: Membership | None) -> RoleSet:
-    """Return the roles of an active membership (none for an inactive or missing one)."""
-    return membership.roles if membership is not None and membership.is_active else RoleSet()
 
 
 def takes_part(interview: Interview, user: User) -> bool:

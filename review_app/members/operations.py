@@ -69,6 +69,12 @@ def membership_of(user: User, site: Site) -> Membership | None:
     )
 
 
+def active_roles(user: User, site: Site) -> RoleSet:
+    """Return the user's roles on the site (none when their membership is missing or inactive)."""
+    membership = membership_of(user, site)
+    return membership.roles if membership is not None and membership.is_active else RoleSet()
+
+
 def grant_access(actor: User | None, site: Site, user: User, roles: RoleSet) -> Membership:
     """Give a user roles on a site they have no active access to."""
     check_roles(site, roles)

@@ -10,7 +10,7 @@ from review_app.core.errors import OperationError
 from review_app.core.models import utcnow
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
-from review_app.members.operations import membership_of
+from review_app.members.operations import active_roles
 from review_app.members.roles import RoleSet
 from review_app.qa import threads, workflow
 from review_app.qa.models import Comment, Thread
@@ -30,8 +30,7 @@ OVERRIDE_RATINGS = {"strength", "ani", "not_applicable"}
 
 
 def roles_of(actor: User, case: Case) -> RoleSet:
-    membership = membership_of(actor, case.period.site)
-    return membership.roles if membership and membership.is_active else RoleSet()
+    return active_roles(actor, case.period.site)
 
 
 def _move(case: Case, expected_version: int | None, new_status: str) -> None:
@@ -222,8 +221,7 @@ def set_override(actor: User, case: Case, item_id: str, rating: str | None, reas
 
 def move_caseload(actor: User, site, from_user: User, to_user: User) -> list[Case]:
     """Give every open case of one reviewer to another, in one step; return the cases moved."""
-    roles = membership_of(to_user, site)
-    if roles is None or not roles.is_active or not roles.is_reviewer:
+    if not active_roles(to_user, site).is_reviewer:
         raise OperationError(f"{to_user.username} is not a reviewer on this site.", "to_user")
     if from_user.id == to_user.id:
         raise OperationError("Choose two different reviewers.", "to_user")

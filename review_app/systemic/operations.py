@@ -9,8 +9,7 @@ from review_app.core.models import utcnow
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
 from review_app.interviews.models import Interview
-from review_app.interviews.permissions import roles_from
-from review_app.members.operations import membership_of
+from review_app.members.operations import active_roles
 from review_app.periods.models import ReviewPeriod
 from review_app.systemic import queries
 from review_app.systemic.models import RATING_LABELS, SystemicRating
@@ -66,7 +65,7 @@ def rate(
     lock_version: int,
 ) -> SystemicRating:
     """Rate a systemic factor item Strength or ANI for the period, citing interviews."""
-    roles = roles_from(membership_of(actor, period.site))
+    roles = active_roles(actor, period.site)
     if not (roles.is_state_admin or roles.qa_level):
         raise OperationError("Only state administrators and QA staff rate systemic factors.")
     if not period.is_open:

@@ -5,10 +5,12 @@ from flask_login import current_user
 
 from review_app.core.access import has_site_role, site_roles
 from review_app.core.errors import OperationError
+from review_app.core.identity import roles_on
 from review_app.core.sitectx import site_blueprint
 from review_app.core.views import get_in_site, show_error
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
+from review_app.interviews import permissions as can
 from review_app.periods.models import ReviewPeriod
 from review_app.periods.queries import periods as site_periods
 from review_app.systemic import operations, queries
@@ -19,8 +21,12 @@ bp = site_blueprint("systemic", __name__, "/systemic")
 
 
 def _reads_all() -> bool:
-    """State administrators, QA and observers read every interview of the site."""
-    return has_site_role(g.site.id, "state_admin", "qa", "observer")
+    return can.reads_all(roles_on(g.site.id))
+
+
+def _may_rate(period: ReviewPeriod) -> bool:
+    """State administrators and QA rate the systemic items of an open period."""
+    return has_site_role(g.site.id, "state_admin", "qa") and period.is_open
 
 
 def _visible(period: ReviewPeriod) -> set[int] | None:
@@ -50,7 +56,7 @@ def overview(period_id: int):
         counts=queries.interview_counts(period),
         labels=RATING_LABELS,
         can_open_items=_reads_all(),
-        may_rate=has_site_role(g.site.id, "state_admin", "qa") and period.is_open,
+        may_rate=_may_rate(period),
     )
 
 
@@ -84,7 +90,7 @@ def _item_page(period: ReviewPeriod, item_id: str, form: RatingForm, conflict=No
         form=form,
         conflict=conflict,
         labels=RATING_LABELS,
-        may_rate=has_site_role(g.site.id, "state_admin", "qa") and period.is_open,
+        may_rate=_may_rate(period),
     ), status
 
 
@@ -148,5 +154,5 @@ def factor(period_id: int, factor_id: str):
         labels=RATING_LABELS,
         visible=_visible(period),
         can_open_items=_reads_all(),
-        may_rate=has_site_role(g.site.id, "state_admin", "qa") and period.is_open,
+        may_rate=_may_rate(period),
     )

@@ -9,7 +9,7 @@ from review_app.core.errors import OperationError
 from review_app.core.models import utcnow
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
-from review_app.members.operations import membership_of
+from review_app.members.operations import active_roles
 from review_app.ratings import queries as rating_queries
 from review_app.ratings.completeness import gaps
 from review_app.ratings.operations import ItemInput, item_questions, save_item
@@ -43,8 +43,7 @@ class ExplanationErrors(OperationError):
 
 
 def _check_admin(actor: User, site: Site) -> None:
-    membership = membership_of(actor, site)
-    if membership is None or not membership.is_active or not membership.is_state_admin:
+    if not active_roles(actor, site).is_state_admin:
         raise OperationError("Only the site's state administrators manage answer keys.")
 
 

@@ -12,7 +12,7 @@ from review_app.core.errors import OperationError
 from review_app.core.models import utcnow
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
-from review_app.members.operations import membership_of
+from review_app.members.operations import active_roles
 from review_app.qa.models import Thread
 from review_app.qa.workflow import QA_HELD
 from review_app.ratings import queries as rating_queries
@@ -61,8 +61,7 @@ def start_copy(actor: User, key: Case) -> tuple[Case, bool]:
     site = practice_site(key)
     if not key.is_key:
         raise OperationError(f"Case {key.case_number} is not an answer key.")
-    membership = membership_of(actor, site)
-    if membership is None or not membership.is_active or not membership.is_reviewer:
+    if not active_roles(actor, site).is_reviewer:
         raise OperationError("Only the site's reviewers practise on answer keys.")
     existing = queries.copy_for(key, actor)
     if existing is not None:
