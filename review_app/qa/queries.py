@@ -38,16 +38,6 @@ def open_count(subject: ColumnElement[bool]) -> int:
     return db.session.scalar(select(func.count()).where(subject, Thread.is_open))
 
 
-def open_counts(case: Case) -> dict[str, int]:
-    """Return the number of open threads per item id."""
-    rows = db.session.execute(
-        select(Thread.item_id, func.count())
-        .where(Thread.case_id == case.id, Thread.is_open)
-        .group_by(Thread.item_id)
-    )
-    return dict(rows.all())
-
-
 def queue(site: Site, statuses: list[str]) -> list[Case]:
     """Return the site's cases in these statuses, longest waiting first."""
     return list(

@@ -56,9 +56,5 @@ class SystemicRating(db.Model):
         secondary=systemic_rating_interviews, order_by=(Interview.held_on, Interview.id)
     )
 
-    @property
-    def rating_label(self) -> str:
-        return RATING_LABELS.get(self.rating, self.rating)
-
     def __repr__(self) -> str:
         return f"<SystemicRating period={self.period_id} item={self.item_id} {self.rating}>"

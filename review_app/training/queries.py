@@ -14,7 +14,7 @@ from review_app.cases.models import Assignment, Case
 from review_app.extensions import db
 from review_app.sites.models import Site
 from review_app.sites.settings import ReviewerQualification
-from review_app.training.models import ITEM_LEVEL, KeyExplanation, PracticeScore, PracticeScoreItem
+from review_app.training.models import KeyExplanation, PracticeScore, PracticeScoreItem
 
 
 def _with_details(statement):
@@ -25,11 +25,9 @@ def _with_details(statement):
     )
 
 
-def keys(site: Site, published_only: bool = False) -> list[Case]:
+def keys(site: Site) -> list[Case]:
     """Return the site's answer keys by case number."""
     statement = select(Case).where(Case.site_id == site.id, Case.is_key)
-    if published_only:
-        statement = statement.where(Case.key_published_at.is_not(None))
     return list(db.session.scalars(_with_details(statement).order_by(Case.case_number)).unique())
 
 
@@ -73,10 +71,6 @@ def explanations(key: Case) -> dict[tuple[str, str], str]:
         )
     )
     return {(item_id, question_id): text for item_id, question_id, text in rows}
-
-
-def item_explanation(found: dict[tuple[str, str], str], item_id: str) -> str:
-    return found.get((item_id, ITEM_LEVEL), "")
 
 
 def copy_for(key: Case, user: User) -> Case | None:
@@ -247,13 +241,6 @@ def item_agreement(site: Site, user: User, latest_id: int | None) -> dict[str, I
         item_id: ItemAgreement(item_id, n, int(agreed), bool(latest_agreed) if in_it else None)
         for item_id, n, agreed, in_it, latest_agreed in rows
     }
-
-
-def training_site_of(site: Site) -> Site | None:
-    """Return the Training site of the site's jurisdiction."""
-    return db.session.scalar(
-        select(Site).where(Site.jurisdiction_id == site.jurisdiction_id, Site.kind == "training")
-    )
 
 
 @dataclass(frozen=True)
