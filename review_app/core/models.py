@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import MetaData
+from sqlalchemy import ColumnElement, MetaData, case, func
 from sqlalchemy.orm import DeclarativeBase
 
 # Stable constraint names let Alembic create, compare and drop constraints on
@@ -20,6 +20,11 @@ class Base(DeclarativeBase):
     """Base class of every model."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    """SQL: how many rows of the group meet ``condition``."""
+    return func.sum(case((condition, 1), else_=0))
 
 
 def utcnow() -> datetime:

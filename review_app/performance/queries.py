@@ -7,11 +7,12 @@ issues the same few statements however many cases there are.
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Select, and_, case, func, literal, null, select
+from sqlalchemy import Select, and_, func, literal, null, select
 from sqlalchemy.orm import joinedload
 
 from review_app.accounts.models import User
 from review_app.cases.models import Assignment, Case
+from review_app.core.models import count_if
 from review_app.extensions import db
 from review_app.instruments.engine import (
     ANI,
@@ -136,24 +137,16 @@ def case_conditions(site_id: int, filters: Filters) -> list:
     return conditions
 
 
-def _effective():
-    return func.coalesce(ItemReview.override_rating, ItemReview.rating)
-
-
-def _count_if(condition):
-    return func.sum(case((condition, 1), else_=0))
-
-
 def item_rows(site_id: int, filters: Filters, by=None) -> list:
     """Return (group, item id, case type, applicable, strengths) rows."""
-    effective = _effective()
+    effective = ItemReview.effective_rating
     statement = (
         select(
             _group(by),
             ItemReview.item_id,
             Case.case_type,
-            _count_if(effective.in_(APPLICABLE_ITEM)),
-            _count_if(effective == STRENGTH),
+            count_if(effective.in_(APPLICABLE_ITEM)),
+            count_if(effective == STRENGTH),
         )
         .join(Case, Case.id == ItemReview.case_id)
         .where(*case_conditions(site_id, filters))
@@ -169,8 +162,8 @@ def outcome_rows(site_id: int, filters: Filters, by=None) -> list:
             _group(by),
             OutcomeRating.outcome_id,
             Case.case_type,
-            _count_if(OutcomeRating.rating.in_(APPLICABLE_OUTCOME)),
-            _count_if(OutcomeRating.rating == SUBSTANTIAL),
+            count_if(OutcomeRating.rating.in_(APPLICABLE_OUTCOME)),
+            count_if(OutcomeRating.rating == SUBSTANTIAL),
         )
         .join(Case, Case.id == OutcomeRating.case_id)
         .where(*case_conditions(site_id, filters))
@@ -279,7 +272,7 @@ def cases_behind(site_id: int, filters: Filters, target: Target, limit: int | No
         .order_by(Case.case_number, Case.id)
     )
     if target.kind == "item":
-        effective = _effective()
+        effective = ItemReview.effective_rating
         statement = statement.add_columns(effective, ItemReview.override_rating).join(
             ItemReview,
             and_(ItemReview.case_id == Case.id, ItemReview.item_id == target.id),

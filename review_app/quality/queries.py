@@ -5,11 +5,11 @@ Each is one grouped statement, whatever the number of cases.
 
 from collections import defaultdict
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import joinedload
 
-from review_app.accounts.models import User
 from review_app.cases.models import Assignment, Case
+from review_app.core.models import count_if
 from review_app.extensions import db
 from review_app.qa.models import Thread
 from review_app.ratings.models import ItemReview, SubmittedRating
@@ -42,10 +42,6 @@ def waiting(site_id: int, period_id: int) -> dict[str, tuple[int, object]]:
     return {status: (count, oldest) for status, count, oldest in rows}
 
 
-def _effective():
-    return func.coalesce(ItemReview.override_rating, ItemReview.rating)
-
-
 def _finalized(site_id: int, period_id: int):
     return and_(
         Case.site_id == site_id,
@@ -53,10 +49,6 @@ def _finalized(site_id: int, period_id: int):
         Case.status == "finalized",
         ~Case.is_key,  # answer keys are locked as finalized but were never reviewed
     )
-
-
-def _count_if(condition):
-    return func.sum(case((condition, 1), else_=0))
 
 
 def _over_finalized(site_id: int, period_id: int, by_reviewer: bool, *columns, outer=False):
@@ -95,8 +87,8 @@ def qa_changes(site_id: int, period_id: int, by_reviewer: bool) -> dict:
         period_id,
         by_reviewer,
         func.count(),
-        _count_if(ItemReview.override_rating.is_not(None)),
-        _count_if(SubmittedRating.rating != _effective()),
+        count_if(ItemReview.override_rating.is_not(None)),
+        count_if(SubmittedRating.rating != ItemReview.effective_rating),
         outer=True,
     )
     rows = db.session.execute(statement.where(ItemReview.item_id != "face").group_by(group))
@@ -105,7 +97,7 @@ def qa_changes(site_id: int, period_id: int, by_reviewer: bool) -> dict:
 
 def agreement_tables(site_id: int, period_id: int, by_reviewer: bool) -> dict:
     """Return {item id or reviewer id: {(submitted, final): cases}} over finalized cases."""
-    final = _effective()
+    final = ItemReview.effective_rating
     statement, group = _over_finalized(
         site_id, period_id, by_reviewer, SubmittedRating.rating, final, func.count()
     )
@@ -115,12 +107,3 @@ def agreement_tables(site_id: int, period_id: int, by_reviewer: bool) -> dict:
     ):
         tables[key][(submitted, final_rating)] = count
     return tables
-
-
-def names(user_ids) -> dict[int, str]:
-    ids = list(user_ids)
-    if not ids:
-        return {}
-    return dict(
-        db.session.execute(select(User.id, User.display_name).where(User.id.in_(ids))).all()
-    )

@@ -2,6 +2,7 @@
 
 from flask import g, render_template, request
 
+from review_app.accounts.queries import display_names
 from review_app.cases.models import STATUS_LABELS
 from review_app.core.access import site_roles
 from review_app.core.sitectx import site_blueprint
@@ -50,7 +51,7 @@ def _qa_report(period) -> dict:
         "limit": queries.OPEN_LIMIT,
         "by_item": queries.qa_changes(g.site.id, period.id, by_reviewer=False),
         "by_reviewer": by_reviewer,
-        "names": queries.names(by_reviewer),
+        "names": display_names(by_reviewer),
     }
 
 
@@ -67,7 +68,7 @@ def _agreement(period) -> dict:
     for table in items.values():
         for key, count in table.items():
             pooled[key] = pooled.get(key, 0) + count
-    names = queries.names(people)
+    names = display_names(people)
     return {
         "items": {key: agreement(table) for key, table in items.items()},
         "people": sorted(

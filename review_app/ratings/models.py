@@ -3,7 +3,8 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ColumnElement, ForeignKey, String, Text, UniqueConstraint, func
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column
 
 from review_app.core.models import utcnow
@@ -54,10 +55,15 @@ class ItemReview(db.Model):
     override_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     override_at: Mapped[datetime | None]
 
-    @property
+    @hybrid_property
     def effective_rating(self) -> str:
         """Return the rating that counts: the override where there is one."""
         return self.override_rating or self.rating
+
+    @effective_rating.inplace.expression
+    @classmethod
+    def _effective_rating_expression(cls) -> ColumnElement[str]:
+        return func.coalesce(cls.override_rating, cls.rating)
 
     def __repr__(self) -> str:
         return f"<ItemReview case={self.case_id} item={self.item_id} {self.rating}>"

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from review_app.accounts.models import User
+from review_app.accounts.queries import display_names
 from review_app.cases.models import Assignment, Case
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
@@ -73,11 +73,7 @@ class CaseSummary:
 
 
 def _names(reviews: list[ItemReview]) -> dict[int, str]:
-    ids = {review.override_by_id for review in reviews if review.override_by_id}
-    if not ids:
-        return {}
-    rows = db.session.execute(select(User.id, User.display_name).where(User.id.in_(ids)))
-    return {user_id: name for user_id, name in rows}
+    return display_names(review.override_by_id for review in reviews if review.override_by_id)
 
 
 def case_summary(case: Case) -> CaseSummary:
