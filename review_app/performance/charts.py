@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from flask import render_template
 from markupsafe import Markup
 
+from review_app.core.pdf import INLINE_IMAGE
+
 ROW_HEIGHT = 22
 LABEL_WIDTH = 230
 BAR_WIDTH = 360
@@ -36,4 +38,4 @@ def bar_chart(title: str, bars: list[Bar], line: float | None = None) -> Markup:
 
 def as_data_uri(svg: str) -> str:
     """Return the chart as an inline image address (the PDF renderer draws images, not SVG tags)."""
-    return "data:image/svg+xml;base64," + b64encode(str(svg).encode()).decode()
+    return INLINE_IMAGE + b64encode(str(svg).encode()).decode()
