@@ -4,6 +4,7 @@ from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
+from sqlalchemy.exc import DBAPIError
 
 from review_app.backup import operations
 from review_app.backup.dumps import BackupError, create_backup, restore_backup
@@ -97,11 +98,20 @@ def remove_jurisdiction(code: str, export_file: Path, yes: bool):
             f"Remove {jurisdiction.name} ({jurisdiction.code}) and all of its data for good?",
             abort=True,
         )
+    db.session.rollback()  # the removal runs in a transaction of its own
     try:
         removed = operations.remove_jurisdiction(None, jurisdiction, export_file)
     except ExportError as error:
         db.session.rollback()
         raise click.ClickException(error.message + " Nothing was removed.") from None
+    except DBAPIError as error:
+        # Another request wrote to the jurisdiction while it was removed (a
+        # serialization failure, or a new row that still points at a removed one).
+        db.session.rollback()
+        raise click.ClickException(
+            "The jurisdiction changed while it was being removed "
+            f"({type(error.orig).__name__}). Nothing was removed; make a new export."
+        ) from None
     db.session.commit()
     click.echo(
         f"Removed {jurisdiction.code}: {sum(removed.values()):,} rows in {len(removed)} tables."

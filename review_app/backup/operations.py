@@ -3,7 +3,7 @@
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Connection, delete, select
 
 from review_app.accounts.models import User
 from review_app.accounts.operations import set_account_active
@@ -45,9 +45,14 @@ def remove_jurisdiction(actor: User | None, jurisdiction: Jurisdiction, export: 
     jurisdiction that holds every one of its rows as they are now. Accounts that
     held a role there and hold none anywhere afterwards are deactivated, not
     deleted: audit entries elsewhere may name them. Return rows removed per table.
-    The caller commits; on any error it rolls back and nothing is removed.
+
+    Call it with no transaction open: it begins its own, in which a row another
+    request changes after the check makes the removal fail (PostgreSQL: repeatable
+    read; SQLite: the write lock taken first). The caller commits; on any error
+    it rolls back and nothing is removed.
     """
     checked = read_export(export)
+    connection = _begin_removal()
     manifest = checked.manifest
     if manifest["jurisdiction"].get("code") != jurisdiction.code:
         raise ExportError(
@@ -55,7 +60,6 @@ def remove_jurisdiction(actor: User | None, jurisdiction: Jurisdiction, export: 
             f"not of {jurisdiction.code!r}."
         )
     walk = JurisdictionRows(db.metadata, jurisdiction.id)
-    connection = db.session.connection()
     revision = database_revision(connection)
     if manifest.get("schema_revision") != revision:
         raise ExportError(
@@ -110,6 +114,16 @@ def remove_jurisdiction(actor: User | None, jurisdiction: Jurisdiction, export: 
         },
     )
     return removed
+
+
+def _begin_removal() -> Connection:
+    if db.session().in_transaction():
+        raise RuntimeError("remove_jurisdiction needs a transaction of its own")
+    if db.engine.dialect.name == "postgresql":
+        return db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    connection = db.session.connection()
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    return connection
 
 
 def _deactivate_left_without_role(actor: User | None, user_ids: set[int]) -> list[str]:

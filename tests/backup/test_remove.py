@@ -1,10 +1,11 @@
 """Removing a jurisdiction after a complete export of it: nothing orphaned, nothing else lost."""
 
 import json
+import sqlite3
 import zipfile
 
 import pytest
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, select, text
 
 from review_app.accounts.models import User
 from review_app.audit.models import AuditEntry
@@ -187,3 +188,51 @@ def test_remove_asks_before_it_removes(demo, run, exported):
     assert result.exit_code == 1 and "Aborted" in result.output
     with demo.app_context():
         assert db.session.scalar(select(func.count()).where(Jurisdiction.code == "demo")) == 1
+
+
+def test_a_change_made_during_the_removal_is_not_lost(demo, run, exported, monkeypatch):
+    """Between the check of the export and the deletes, another request changes a case."""
+    from review_app.backup import operations
+
+    with demo.app_context():
+        case_id = db.session.scalar(
+            select(Case.id)
+            .join(Site, Case.site_id == Site.id)
+            .join(Jurisdiction)
+            .where(Jurisdiction.code == "demo")
+        )
+    change = text("UPDATE cases SET family_name = 'Concurrent' WHERE id = :id")
+    outcome = []
+    original = operations.write_rows
+
+    def check_then_change(connection, table, condition, write):
+        result = original(connection, table, condition, write)
+        if not outcome:
+            if demo.config["TEST_DATABASE"] == "sqlite":
+                other = sqlite3.connect(db.engine.url.database, timeout=0.2)
+                try:
+                    other.execute(change.text.replace(":id", str(case_id)))
+                    other.commit()
+                    outcome.append("written")
+                except sqlite3.OperationalError as error:
+                    outcome.append(str(error))
+                finally:
+                    other.close()
+            else:
+                with db.engine.connect() as other:
+                    other.execute(change, {"id": case_id})
+                    other.commit()
+                    outcome.append("written")
+        return result
+
+    monkeypatch.setattr(operations, "write_rows", check_then_change)
+    result = run("jurisdictions", "remove", "demo", "--export-file", exported, "--yes")
+    if demo.config["TEST_DATABASE"] == "sqlite":
+        # The removal holds the write lock: the other request waits, and it is removed after.
+        assert outcome == ["database is locked"]
+        assert result.exit_code == 0, result.output
+    else:
+        assert outcome == ["written"]
+        _refused(demo, result, "changed while it was being removed")
+        with demo.app_context():
+            assert db.session.get(Case, case_id).family_name == "Concurrent"
