@@ -4,6 +4,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 import zipfile
 
 from sqlalchemy import func, inspect, select
@@ -120,3 +121,37 @@ def test_system_admin_downloads_the_export_from_the_jurisdiction_page(clients, d
 
 def test_state_admin_cannot_download_an_export(clients):
     assert clients("admin").post("/system/jurisdictions/demo/export").status_code == 403
+
+
+def test_the_download_button_carries_its_csrf_token(demo):
+    """With CSRF protection on (as served), the page's form works and a forged post does not."""
+    from tests.conftest import PASSWORD, make_app
+
+    app = make_app(demo.config["SQLALCHEMY_DATABASE_URI"], WTF_CSRF_ENABLED=True)
+    client = app.test_client()
+    token = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+    login_page = client.get("/login").get_data(as_text=True)
+    client.post(
+        "/login",
+        data={
+            "username": "sysadmin",
+            "password": PASSWORD,
+            "csrf_token": token.search(login_page).group(1),
+        },
+    )
+    page = client.get("/system/jurisdictions/demo").get_data(as_text=True)
+    form = page[page.index('action="/system/jurisdictions/demo/export"') :]
+
+    forged = client.post("/system/jurisdictions/demo/export")
+    assert forged.status_code != 200 and forged.mimetype != "application/zip"
+    with demo.app_context():
+        assert not db.session.scalar(
+            select(func.count()).where(AuditEntry.action == "jurisdiction.export")
+        )
+    sent = client.post(
+        "/system/jurisdictions/demo/export", data={"csrf_token": token.search(form).group(1)}
+    )
+    assert sent.status_code == 200 and sent.mimetype == "application/zip"
+    sent.close()
+    with app.app_context():
+        db.engine.dispose()
