@@ -1,11 +1,14 @@
 """Pages for system administrators; they see structure and accounts, never case data."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+import tempfile
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from review_app.accounts import operations as accounts
 from review_app.accounts.models import User
 from review_app.audit.views import render_log
+from review_app.backup import operations as backup
 from review_app.core.access import public, system_admin_only
 from review_app.core.errors import OperationError
 from review_app.core.forms import ConfirmForm
@@ -81,7 +84,38 @@ def jurisdiction(code: str):
         jurisdiction=found,
         form=form,
         admins=queries.state_admins(found),
+        export_form=ConfirmForm(),
     ), form_status(form)
+
+
+@bp.route("/jurisdictions/<code>/export", methods=["POST"])
+@system_admin_only
+def export_jurisdiction(code: str):
+    """Send every row of the jurisdiction as a zip of CSV files (written to a temporary file)."""
+    found = jurisdiction_by_code(code)
+    if found is None:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        flash("The export was not made: the form expired. Try again.", "error")
+        return redirect(url_for("system.jurisdiction", code=code))
+    # Not a with-block: send_file closes it once the response is sent.
+    spool = tempfile.TemporaryFile()  # noqa: SIM115
+    try:
+        manifest = backup.export_jurisdiction(current_user, found, spool)
+        db.session.commit()
+        spool.seek(0)
+    except BaseException:
+        spool.close()
+        raise
+    stamp = manifest["created_at"][:10]
+    response = send_file(
+        spool,
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name=f"{found.code}-export-{stamp}.zip",
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/accounts")

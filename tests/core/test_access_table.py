@@ -63,6 +63,7 @@ ACCESS: dict[tuple[str, str], set[str]] = {
     ("system.new_jurisdiction", "POST"): SYSTEM,
     ("system.jurisdiction", "GET"): SYSTEM,
     ("system.jurisdiction", "POST"): SYSTEM,
+    ("system.export_jurisdiction", "POST"): SYSTEM,
     ("system.accounts_index", "GET"): SYSTEM,
     ("system.set_active", "POST"): SYSTEM,
     ("system.audit", "GET"): SYSTEM,

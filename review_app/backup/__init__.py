@@ -1,0 +1,1 @@
+"""Backups of the whole database, and the export and removal of one jurisdiction."""

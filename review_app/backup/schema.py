@@ -1,0 +1,118 @@
+"""Which rows of which tables belong to a jurisdiction, found by walking the foreign keys.
+
+A table belongs to jurisdictions when it has a foreign key to ``jurisdictions``
+or to a table that belongs (sites, then cases, answers, threads, comments ...).
+Its rows of one jurisdiction are those whose key points at a row of that
+jurisdiction, by any such foreign key. Nothing here names a domain table, so a
+table added later is covered as soon as it has such a key; a table with none
+must be listed in ``GLOBAL_TABLES`` (a test fails otherwise).
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, MetaData, Table, false, or_, select, tuple_
+
+ROOT = "jurisdictions"
+
+# Tables that no jurisdiction owns, and why.
+GLOBAL_TABLES = {
+    "users": (
+        "accounts are shared by every jurisdiction: exported as far as the jurisdiction's "
+        "rows name them, never removed (removal deactivates those left without a role)"
+    ),
+    "alembic_version": "the schema revision of the whole database",
+}
+
+# Columns never written to an export: secrets, or what would let one check a guessed secret.
+SECRET_COLUMNS = {
+    "users": {"password_hash"},
+    "api_tokens": {"digest"},
+}
+
+
+def owned_tables(metadata: MetaData) -> list[Table]:
+    """Return the tables whose rows belong to jurisdictions, parents before children."""
+    owned: list[Table] = []
+    names: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for table in metadata.sorted_tables:
+            if table.name in names:
+                continue
+            if table.name == ROOT or any(
+                fk.column.table.name in names for fk in table.foreign_keys
+            ):
+                owned.append(table)
+                names.add(table.name)
+                changed = True
+    order = {table.name: index for index, table in enumerate(metadata.sorted_tables)}
+    return sorted(owned, key=lambda table: order[table.name])
+
+
+def exportable_columns(table: Table) -> list:
+    """Return the table's columns without its secrets."""
+    secret = SECRET_COLUMNS.get(table.name, set())
+    return [column for column in table.columns if column.name not in secret]
+
+
+@dataclass
+class JurisdictionRows:
+    """The WHERE clause for each table's rows of one jurisdiction."""
+
+    metadata: MetaData
+    jurisdiction_id: int
+
+    def __post_init__(self) -> None:
+        self.owned = owned_tables(self.metadata)
+        self._names = {table.name for table in self.owned}
+        self._conditions: dict[str, ColumnElement[bool]] = {}
+
+    def condition(self, table: Table) -> ColumnElement[bool]:
+        """Return the condition selecting ``table``'s rows of the jurisdiction."""
+        if table.name not in self._conditions:
+            self._conditions[table.name] = self._build(table)
+        return self._conditions[table.name]
+
+    def _build(self, table: Table) -> ColumnElement[bool]:
+        if table.name == ROOT:
+            return table.c.id == self.jurisdiction_id
+        tests = []
+        for constraint in table.foreign_key_constraints:
+            parent = constraint.referred_table
+            # A key to the table itself (a case naming its answer key) adds no rows:
+            # the row is the jurisdiction's through its other keys.
+            if parent.name not in self._names or parent is table:
+                continue
+            tests.append(self._points_into(constraint, parent, self.condition(parent)))
+        return or_(*tests) if tests else false()
+
+    @staticmethod
+    def _points_into(constraint, parent: Table, condition) -> ColumnElement[bool]:
+        local = [element.parent for element in constraint.elements]
+        remote = [element.column for element in constraint.elements]
+        keys = select(*remote).where(condition)
+        if len(local) == 1:
+            return local[0].in_(keys)
+        return tuple_(*local).in_(keys)
+
+    def referenced_globals(self) -> dict[str, ColumnElement[bool]]:
+        """Return, per global table the jurisdiction's rows point at, the rows they name.
+
+        These are exported (without secrets) so the export is complete in itself,
+        but they are not the jurisdiction's and are never removed with it.
+        """
+        found: dict[str, list] = {}
+        tables: dict[str, Table] = {}
+        for table in self.owned:
+            for constraint in table.foreign_key_constraints:
+                parent = constraint.referred_table
+                if parent.name in self._names:
+                    continue
+                tables[parent.name] = parent
+                local = [element.parent for element in constraint.elements]
+                remote = [element.column for element in constraint.elements]
+                named = select(*local).where(self.condition(table))
+                target = remote[0] if len(remote) == 1 else tuple_(*remote)
+                found.setdefault(parent.name, []).append(target.in_(named))
+        return {name: or_(*tests) for name, tests in found.items()}
