@@ -144,7 +144,7 @@ def remove_access(actor: User | None, membership: Membership) -> None:
     before = _snapshot(membership)
     membership.is_active = False
     user = membership.user
-    user.session_version += 1  # their open pages of this site stop working at once
+    accounts.end_all_sessions(user)  # their open pages of this site stop working at once
     record(
         actor,
         "membership.remove",

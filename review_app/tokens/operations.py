@@ -4,7 +4,10 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from review_app.accounts.models import User
+from review_app.accounts.signals import credentials_withdrawn
 from review_app.audit.operations import record
 from review_app.core.errors import OperationError
 from review_app.core.models import utcnow
@@ -71,6 +74,26 @@ def revoke_token(actor: User | None, token: ApiToken) -> None:
         before={"revoked": False},
         after={"revoked": True},
     )
+
+
+@credentials_withdrawn.connect
+def revoke_all(user: User, actor: User | None = None, reason: str = "") -> None:
+    """Revoke every token of ``user`` that still works (their credentials are withdrawn)."""
+    tokens = db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    )
+    now = utcnow()
+    for token in tokens:
+        token.revoked_at = now
+        record(
+            actor,
+            "token.revoke",
+            token,
+            f"API token “{token.name}” of {user.username} revoked ({reason})",
+            site=token.site,
+            before={"revoked": False},
+            after={"revoked": True},
+        )
 
 
 def touch(token: ApiToken) -> None:

@@ -43,8 +43,8 @@ def test_new_user_sees_a_temporary_password_and_must_change_it(admin, demo):
         "/account/password",
         data={
             "current_password": password,
-            "new_password": "jane-own-pass",
-            "confirm_password": "jane-own-pass",
+            "new_password": "river-copper-lantern",
+            "confirm_password": "river-copper-lantern",
         },
     )
     assert newcomer.get("/demo/cqi/").status_code == 200
