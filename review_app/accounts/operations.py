@@ -37,8 +37,16 @@ def check_username(username: str, field: str = "username") -> str:
         )
     taken = db.session.scalar(select(func.count()).where(User.username == username))
     if taken:
-        raise OperationError(f"The username {username!r} is already taken.", field)
+        raise OperationError(taken_message(username), field)
     return username
+
+
+def taken_message(username: str) -> str:
+    """Say a username is taken, in the same words wherever the account is (nothing leaks)."""
+    return (
+        f"The username {username!r} is already taken. Choose another; if this person "
+        "already works in this state, give them access instead."
+    )
 
 
 def check_email(email: str, field: str = "email") -> str:
@@ -118,6 +126,16 @@ def acts_as_system(actor: User | None) -> bool:
     return actor is None or actor.is_system_admin
 
 
+def check_may_reactivate(actor: User | None, user: User) -> None:
+    """Refuse to undo a system administrator's deactivation below system level."""
+    if user.deactivated_by == DeactivatedBy.SYSTEM and not acts_as_system(actor):
+        raise OperationError(
+            f"A system administrator deactivated {user.username}'s account; only a system "
+            "administrator can reactivate it.",
+            "username",
+        )
+
+
 def set_account_active(
     actor: User | None, user: User, active: bool, site: Site | None = None
 ) -> None:
@@ -128,12 +146,8 @@ def set_account_active(
     """
     if user.is_active == active:
         return
-    if active and user.deactivated_by == DeactivatedBy.SYSTEM and not acts_as_system(actor):
-        raise OperationError(
-            f"A system administrator deactivated {user.username}'s account; only a system "
-            "administrator can reactivate it.",
-            "username",
-        )
+    if active:
+        check_may_reactivate(actor, user)
     before = user_snapshot(user)
     user.is_active = active
     if not active:
