@@ -12,6 +12,7 @@ from review_app.members import csvimport
 from review_app.members.models import Membership
 from review_app.members.queries import known_in_jurisdiction
 from review_app.members.roles import RoleSet
+from review_app.members.signals import access_removed
 from review_app.sites.models import Site
 from review_app.training.queries import qualification
 
@@ -177,6 +178,7 @@ def remove_access(actor: User | None, membership: Membership) -> None:
     membership.is_active = False
     user = membership.user
     accounts.end_all_sessions(user)  # their open pages of this site stop working at once
+    access_removed.send(membership, actor=actor)
     record(
         actor,
         "membership.remove",

@@ -150,3 +150,16 @@ def test_every_documented_choice_is_what_the_code_accepts():
 def test_an_id_of_another_site_is_refused_in_the_case_list(demo, query):
     response = get(demo.test_client(), f"{API}/cases?{query}", make_token(demo, "admin"))
     assert response.status_code == 400 and response.get_json()["error"]
+
+
+def test_giving_back_removed_access_does_not_revive_the_sites_tokens(demo, clients):
+    token = make_token(demo, "observer")
+    other_site = make_token(demo, "observer", "cfsr")
+    admin = clients("admin")
+    membership = find_membership(demo, "observer")
+    admin.post(f"/demo/cqi/admin/users/{membership.id}/remove")
+    admin.post(f"/demo/cqi/admin/users/{membership.id}/restore")
+    assert find_membership(demo, "observer").is_active
+    assert get(demo.test_client(), f"{API}/periods", token).status_code == 401
+    response = get(demo.test_client(), "/api/v1/demo/cfsr/periods", other_site)
+    assert response.status_code == 200  # the access kept elsewhere keeps its token
