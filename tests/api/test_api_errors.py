@@ -163,3 +163,28 @@ def test_giving_back_removed_access_does_not_revive_the_sites_tokens(demo, clien
     assert get(demo.test_client(), f"{API}/periods", token).status_code == 401
     response = get(demo.test_client(), "/api/v1/demo/cfsr/periods", other_site)
     assert response.status_code == 200  # the access kept elsewhere keeps its token
+
+
+def test_server_errors_and_rate_limits_answer_json_too(demo):
+    from werkzeug.exceptions import TooManyRequests
+
+    from review_app.core.access import public
+    from tests.conftest import make_app
+
+    app = make_app(demo.config["SQLALCHEMY_DATABASE_URI"], TESTING=False)
+
+    def boom():
+        raise RuntimeError("unexpected")
+
+    def slow():
+        raise TooManyRequests(retry_after=30)
+
+    app.add_url_rule("/api/v1/boom", "boom", public(boom))
+    app.add_url_rule("/api/v1/slow", "slow", public(slow))
+    client = app.test_client()
+    response = client.get("/api/v1/boom")
+    assert response.status_code == 500 and response.get_json()["status"] == 500
+    assert "unexpected" not in response.get_data(as_text=True)
+    response = client.get("/api/v1/slow")
+    assert response.status_code == 429 and response.get_json()["status"] == 429
+    assert response.headers["Retry-After"] == "30"
