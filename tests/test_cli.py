@@ -76,7 +76,7 @@ def test_users_add_with_roles_on_sites(demo, run, client):
         "--name",
         "Jane Doe",
         "--password",
-        "jane-password-1",
+        "river-copper-lantern",
         "--site",
         "demo/cqi",
         "--site",
@@ -89,7 +89,7 @@ def test_users_add_with_roles_on_sites(demo, run, client):
     assert result.exit_code == 0, result.output
     assert "Created jdoe with reviewer, qa1 on demo/cqi, demo/cfsr" in result.output
     assert _roles(demo, "jdoe") == {"cqi": ["reviewer", "qa1"], "cfsr": ["reviewer", "qa1"]}
-    login(client, "jdoe", "jane-password-1")
+    login(client, "jdoe", "river-copper-lantern")
     assert client.get("/demo/cqi/").status_code == 200  # a chosen password is not temporary
 
 
@@ -115,7 +115,7 @@ def test_users_add_without_a_password_prints_a_temporary_one(app, run, client):
 )
 def test_users_add_refuses_a_bad_site_or_role(demo, run, args, message):
     before = _counts(demo)
-    result = run("users", "add", "jdoe", "--password", "jane-password-1", *args)
+    result = run("users", "add", "jdoe", "--password", "river-copper-lantern", *args)
     assert result.exit_code == 2 and message in result.output
     assert _counts(demo) == before
 

@@ -4,6 +4,8 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from review_app.accounts.passwords import RULES
+
 
 class LoginForm(FlaskForm):
     username = StringField("Username", validators=[DataRequired(), Length(max=80)])
@@ -14,7 +16,7 @@ class ChangePasswordForm(FlaskForm):
     current_password = PasswordField("Current password", validators=[DataRequired()])
     new_password = PasswordField(
         "New password",
-        description="At least 10 characters. A phrase of several words is easy to remember.",
+        description=RULES,
         validators=[DataRequired(), Length(max=200)],
     )
     confirm_password = PasswordField(

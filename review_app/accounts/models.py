@@ -1,19 +1,34 @@
-"""User accounts."""
+"""User accounts and their sign-in sessions."""
 
+import hashlib
 from datetime import datetime
+from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import String
+from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from review_app.core.models import utcnow
 from review_app.extensions import db
 
 
+class DeactivatedBy(StrEnum):
+    """Who deactivated an account; only the same level may reactivate it."""
+
+    SYSTEM = "system"  # a system administrator (or the command line)
+    STATE = "state"  # a state administrator removed the account's last membership
+
+
 class User(UserMixin, db.Model):
     """A person who signs in; what they may do is given per site by memberships."""
 
     __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint(
+            "deactivated_by IS NULL OR deactivated_by IN ('system', 'state')",
+            name="deactivated_by",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(80), unique=True)
@@ -21,19 +36,45 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), default="")
     password_hash: Mapped[str] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(default=True)
+    deactivated_by: Mapped[str | None] = mapped_column(String(10))
     is_system_admin: Mapped[bool] = mapped_column(default=False)
     must_change_password: Mapped[bool] = mapped_column(default=False)
-    # Part of the session id: bumping it ends every open session of the user.
-    session_version: Mapped[int] = mapped_column(default=1)
     failed_logins: Mapped[int] = mapped_column(default=0)
     last_failed_login_at: Mapped[datetime | None]
     locked_until: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    def get_id(self) -> str:
-        """Return the session id: user id and session version."""
-        return f"{self.id}:{self.session_version}"
+    # The key of the sign-in session this request runs in (set by the loader; not a column).
+    session_key = None
+
+    def get_id(self) -> str | None:
+        """Return the id flask-login keeps in the cookie: the sign-in session's key."""
+        return self.session_key
 
     def __repr__(self) -> str:
         return f"<User {self.username!r}>"
+
+
+class UserSession(db.Model):
+    """One sign-in: the session cookie carries a random key, the table its SHA-256 digest.
+
+    A request is signed in only while its record is neither ended (sign-out,
+    password change, deactivation) nor past ``expires_at``.
+    """
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # digest of the key
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+
+    def __repr__(self) -> str:
+        return f"<UserSession of user {self.user_id} until {self.expires_at:%Y-%m-%d %H:%M}>"
+
+
+def session_digest(key: str) -> str:
+    """Return the stored id of the session whose cookie carries ``key``."""
+    return hashlib.sha256(key.encode()).hexdigest()

@@ -1,15 +1,17 @@
 """Every change to accounts: creation, sign-in bookkeeping, passwords, activation."""
 
 import re
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, or_, select, update
 
-from review_app.accounts.models import User
+from review_app.accounts.models import DeactivatedBy, User, UserSession, session_digest
 from review_app.accounts.passwords import check_new_password, hash_password, verify_password
+from review_app.accounts.signals import credentials_withdrawn
 from review_app.audit.operations import record
 from review_app.core.errors import OperationError
 from review_app.core.models import utcnow
@@ -35,8 +37,16 @@ def check_username(username: str, field: str = "username") -> str:
         )
     taken = db.session.scalar(select(func.count()).where(User.username == username))
     if taken:
-        raise OperationError(f"The username {username!r} is already taken.", field)
+        raise OperationError(taken_message(username), field)
     return username
+
+
+def taken_message(username: str) -> str:
+    """Say a username is taken, in the same words wherever the account is (nothing leaks)."""
+    return (
+        f"The username {username!r} is already taken. Choose another; if this person "
+        "already works in this state, give them access instead."
+    )
 
 
 def check_email(email: str, field: str = "email") -> str:
@@ -74,9 +84,9 @@ def create_user(
 ) -> User:
     """Create an account; raise OperationError on a bad or taken username or a weak password."""
     username = check_username(username)
-    check_new_password(password, username)
     email = check_email(email)
     display_name = display_name.strip() or username
+    check_new_password(password, username, display_name, email)
     user = User(
         username=username,
         display_name=display_name[:120],
@@ -111,19 +121,44 @@ def update_profile(
         )
 
 
+def acts_as_system(actor: User | None) -> bool:
+    """Tell whether ``actor`` acts at system level (a system administrator or the command line)."""
+    return actor is None or actor.is_system_admin
+
+
+def check_may_reactivate(actor: User | None, user: User) -> None:
+    """Refuse to undo a system administrator's deactivation below system level."""
+    if user.deactivated_by == DeactivatedBy.SYSTEM and not acts_as_system(actor):
+        raise OperationError(
+            f"A system administrator deactivated {user.username}'s account; only a system "
+            "administrator can reactivate it.",
+            "username",
+        )
+
+
 def set_account_active(
     actor: User | None, user: User, active: bool, site: Site | None = None
 ) -> None:
-    """Activate or deactivate an account; deactivating ends its open sessions."""
+    """Activate or deactivate an account; either ends its sessions and revokes its tokens.
+
+    The level that deactivated an account is kept: an account a system
+    administrator deactivated is reactivated only by a system administrator.
+    """
     if user.is_active == active:
         return
+    if active:
+        check_may_reactivate(actor, user)
     before = user_snapshot(user)
     user.is_active = active
     if not active:
-        user.session_version += 1
+        user.deactivated_by = DeactivatedBy.SYSTEM if acts_as_system(actor) else DeactivatedBy.STATE
+        end_all_sessions(user)
     else:
+        user.deactivated_by = None
         user.failed_logins, user.locked_until = 0, None
     verb = "Reactivated" if active else "Deactivated"
+    # Tokens made before a deactivation must not come back with the account.
+    credentials_withdrawn.send(user, actor=actor, reason=verb.lower())
     record(
         actor,
         "user.activate" if active else "user.deactivate",
@@ -154,11 +189,18 @@ def set_system_admin(actor: User | None, user: User, is_admin: bool) -> None:
 def set_password(
     actor: User | None, user: User, password: str, *, temporary: bool, site: Site | None = None
 ) -> None:
-    """Give the user a new password; a temporary one must be changed at next sign-in."""
-    check_new_password(password, user.username)
+    """Give the user a new password and end all their sessions.
+
+    A temporary password must be changed at next sign-in. When someone else sets
+    it (a reset, as after a suspected compromise) the user's API tokens are
+    revoked too.
+    """
+    check_new_password(password, user.username, user.display_name, user.email)
     user.password_hash = hash_password(password)
     user.must_change_password = temporary
-    user.session_version += 1
+    end_all_sessions(user)
+    if actor is None or actor.id != user.id:
+        credentials_withdrawn.send(user, actor=actor, reason="password reset")
     record(
         actor,
         "user.password",
@@ -174,8 +216,51 @@ def change_own_password(user: User, current: str, new: str) -> None:
         raise OperationError("The current password is not correct.", "current_password")
     if current == new:
         raise OperationError("Choose a password different from the current one.", "new_password")
-    check_new_password(new, user.username, field="new_password")
+    check_new_password(new, user.username, user.display_name, user.email, field="new_password")
     set_password(user, user, new, temporary=False)
+
+
+def start_session(user: User) -> str:
+    """Record a new sign-in session of ``user``; return its key (for the cookie only).
+
+    The user's ended and expired records are removed here, so the table holds
+    about one row per open session.
+    """
+    now = utcnow()
+    db.session.execute(
+        delete(UserSession).where(
+            UserSession.user_id == user.id,
+            or_(UserSession.ended_at.is_not(None), UserSession.expires_at <= now),
+        )
+    )
+    key = secrets.token_urlsafe(32)
+    lifetime = current_app.permanent_session_lifetime
+    db.session.add(
+        UserSession(
+            id=session_digest(key), user_id=user.id, created_at=now, expires_at=now + lifetime
+        )
+    )
+    user.session_key = key
+    return key
+
+
+def end_session(user: User, key: str) -> None:
+    """Sign ``user`` out of the session with ``key``: its cookie no longer works anywhere."""
+    db.session.execute(
+        update(UserSession)
+        .where(UserSession.id == session_digest(key), UserSession.ended_at.is_(None))
+        .values(ended_at=utcnow())
+    )
+    record(user, "user.logout", user, f"{user.username} signed out")
+
+
+def end_all_sessions(user: User) -> None:
+    """End every open session of ``user`` (password change, reset, deactivation)."""
+    db.session.execute(
+        update(UserSession)
+        .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+        .values(ended_at=utcnow())
+    )
 
 
 @dataclass

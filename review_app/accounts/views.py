@@ -43,6 +43,7 @@ def login():
             db.session.commit()  # keep the failure count and the audit entry
             form.form_errors.append(result.message)
         else:
+            operations.start_session(result.user)
             db.session.commit()
             session.clear()
             login_user(result.user)
@@ -55,6 +56,8 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @authenticated
 def logout():
+    operations.end_session(current_user, current_user.session_key)
+    db.session.commit()
     logout_user()
     session.clear()
     identity_changed.send(bp, identity=AnonymousIdentity())
@@ -74,9 +77,11 @@ def change_password():
         except OperationError as error:
             show_error(form, error)
         else:
+            # Every session of the user ended: give this browser a new one.
+            user = current_user._get_current_object()
+            operations.start_session(user)
             db.session.commit()
-            # The session version changed: renew this session so it stays signed in.
-            login_user(current_user._get_current_object())
+            login_user(user)
             flash("Your password is changed. Other sessions of yours are signed out.", "success")
             return redirect(url_for("accounts.home"))
     return render_template(

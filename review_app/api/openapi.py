@@ -1,5 +1,8 @@
 """The OpenAPI 3.1 description of the read API, served at /api/v1/openapi.json."""
 
+from review_app.cases.models import CASE_TYPES, STATUS_LABELS
+from review_app.performance.queries import AGE_GROUPS, STATUSES
+
 SITE_PARAMS = [
     {
         "name": "jurisdiction",
@@ -26,6 +29,8 @@ ERRORS = {
         "401": "No token, or a revoked or expired one.",
         "403": "The token is for another site, or its user's role does not allow this.",
         "404": "No such site or object.",
+        "405": "Only GET is answered.",
+        "500": "Something went wrong on the server; nothing was changed.",
     }.items()
 }
 
@@ -70,7 +75,7 @@ def _schemas() -> dict:
         {
             "id": integer,
             "case_number": text,
-            "case_type": {"type": "string", "enum": ["foster_care", "in_home"]},
+            "case_type": {"type": "string", "enum": list(CASE_TYPES)},
             "period_id": integer,
             "local_site": _object({"code": text, "name": text}),
             "status": text,
@@ -140,9 +145,15 @@ def _schemas() -> dict:
 def document() -> dict:
     """Return the API description."""
     site = "/{jurisdiction}/{kind}"
-    period = _query("period", "A review period's id.", {"type": "integer"})
-    local_site = _query("local_site", "A local site's id.", {"type": "integer"})
-    case_type = _query("type", "Case type.", {"type": "string", "enum": ["foster_care", "in_home"]})
+    period = _query(
+        "period", "A review period's id; one of another site is refused (400).", {"type": "integer"}
+    )
+    local_site = _query(
+        "local_site",
+        "A local site's id; one of another site is refused (400).",
+        {"type": "integer"},
+    )
+    case_type = _query("type", "Case type.", {"type": "string", "enum": list(CASE_TYPES)})
     return {
         "openapi": "3.1.0",
         "info": {
@@ -179,7 +190,11 @@ def document() -> dict:
                         period,
                         local_site,
                         case_type,
-                        _query("status", "Case status.", {"type": "string"}),
+                        _query(
+                            "status",
+                            "Case status.",
+                            {"type": "string", "enum": list(STATUS_LABELS)},
+                        ),
                         _query("page", "Page number, from 1.", {"type": "integer", "minimum": 1}),
                     ],
                     "responses": _json("CaseList", "One page of cases."),
@@ -213,13 +228,13 @@ def document() -> dict:
                         _query(
                             "age",
                             "Child's age group.",
-                            {"type": "string", "enum": ["0-4", "5-9", "10-14", "15-17", "18+"]},
+                            {"type": "string", "enum": list(AGE_GROUPS)},
                         ),
                         _query("reviewer", "A reviewer's user id.", {"type": "integer"}),
                         _query(
                             "status",
                             "Which cases count.",
-                            {"type": "string", "enum": ["finalized", "all"]},
+                            {"type": "string", "enum": list(STATUSES)},
                         ),
                     ],
                     "responses": _json("Performance", "The figures for the chosen cases."),

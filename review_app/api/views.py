@@ -31,13 +31,23 @@ def _json_error(exc: HTTPException):
     return error(exc.code or 500, exc.description or exc.name)
 
 
-def _number(name: str) -> int | None:
+def _number(name: str, minimum: int = 0) -> int | None:
     value = request.args.get(name, "")
     if value == "":
         return None
     if not value.isdigit() or len(value) > 9:
         abort(400, f"“{name}” must be a whole number.")
+    if int(value) < minimum:
+        abort(400, f"“{name}” must be {minimum} or more.")
     return int(value)
+
+
+def _one_of_site(name: str, ids) -> int | None:
+    """Read an id parameter that must name one of the site's objects (``ids``, read lazily)."""
+    value = _number(name)
+    if value is not None and value not in ids():
+        abort(400, f"“{name}” is not one of this site's.")
+    return value
 
 
 def _choice(name: str, allowed) -> str:
@@ -62,11 +72,11 @@ def periods():
 @bp.route("/cases")
 @token_roles("member")
 def cases():
-    page = _number("page") or 1
+    page = _number("page", minimum=1) or 1
     sees_all = has_site_role(g.site.id, *READERS)
     filters = case_queries.CaseFilters(
-        period_id=_number("period"),
-        local_site_id=_number("local_site"),
+        period_id=_one_of_site("period", lambda: {p.id for p in site_periods(g.site)}),
+        local_site_id=_one_of_site("local_site", lambda: {s.id for s in local_sites(g.site)}),
         case_type=_choice("type", CASE_TYPES),
         status=_choice("status", STATUS_LABELS),
         only_assigned_to=None if sees_all else current_user.id,

@@ -138,7 +138,9 @@ def check_rows(
         for name in str(row.get("reviewers", "")).replace(";", " ").split():
             user = users.get(name.lower())
             if user is None:
-                problems.append(f"reviewers: no user {name}")
+                # Worded as for an account that is no reviewer here: nothing tells
+                # whether the username exists in another state.
+                problems.append(f"reviewers: {name.lower()} is not a reviewer on this site")
             else:
                 reviewers.append(user)
         facts = CaseFacts(

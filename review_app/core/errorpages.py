@@ -1,6 +1,6 @@
 """Error pages: a clear message in the site's layout, never a stack trace."""
 
-from flask import Flask, render_template
+from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
@@ -28,8 +28,16 @@ MESSAGES = {
 }
 
 
+API_ROOT = "/api/"
+
+
 def _render(code: int, detail: str | None = None):
     title, text = MESSAGES.get(code, (f"Error {code}", ""))
+    if request.path.startswith(API_ROOT):
+        # Scripts read the API: every answer under it is JSON, errors included.
+        response = jsonify({"error": detail or title, "status": code})
+        response.status_code = code
+        return response
     return render_template("errors/error.html", code=code, title=title, text=detail or text), code
 
 
@@ -44,7 +52,12 @@ def init_error_pages(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        return _render(error.code or 500)
+        answer = _render(error.code or 500)
+        if not isinstance(answer, tuple):  # JSON for the API: keep Allow, Retry-After ...
+            for name, value in error.get_headers():
+                if name.lower() != "content-type":
+                    answer.headers[name] = value
+        return answer
 
     @app.errorhandler(IntegrityError)
     def clash(error: IntegrityError):

@@ -11,8 +11,9 @@ from flask_principal import AnonymousIdentity, Identity, identity_loaded
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import contains_eager
 
-from review_app.accounts.models import User
+from review_app.accounts.models import User, UserSession, session_digest
 from review_app.core.access import SiteRoleNeed, SystemAdminNeed
+from review_app.core.models import utcnow
 from review_app.extensions import db, login_manager, principal
 from review_app.members.models import Membership
 from review_app.members.roles import RoleSet
@@ -25,26 +26,35 @@ _ROLE_COLUMNS = (
     Membership.is_observer,
     Membership.qa_level,
 )
-# Built once: the user and the roles of each active membership (one row per membership).
+# Built once: the user of an open sign-in session and the roles of each active
+# membership (one row per membership).
 _USER_WITH_ROLES = (
     select(User, *_ROLE_COLUMNS)
+    .select_from(UserSession)
+    .join(User, User.id == UserSession.user_id)
     .outerjoin(Membership, and_(Membership.user_id == User.id, Membership.is_active))
-    .where(User.id == bindparam("user_id"))
+    .where(
+        UserSession.id == bindparam("session_id"),
+        UserSession.ended_at.is_(None),
+        UserSession.expires_at > bindparam("now"),
+        User.is_active,
+    )
 )
+SESSION_KEY_LENGTH = 43  # secrets.token_urlsafe(32)
 
 
 @login_manager.user_loader
-def load_user(session_id: str) -> User | None:
-    """Return the user of a session, or None when it was ended or the user deactivated."""
-    user_id, _, version = session_id.partition(":")
-    if not user_id.isdigit() or not version.isdigit():
-        return None
-    rows = db.session.execute(_USER_WITH_ROLES, {"user_id": int(user_id)}).all()
+def load_user(session_key: str) -> User | None:
+    """Return the user of a sign-in session, or None when it ended, expired or is unknown."""
+    if len(session_key) != SESSION_KEY_LENGTH:
+        return None  # an old or forged id: no need to ask the database
+    rows = db.session.execute(
+        _USER_WITH_ROLES, {"session_id": session_digest(session_key), "now": utcnow()}
+    ).all()
     if not rows:
         return None
     user = rows[0][0]
-    if not user.is_active or user.session_version != int(version):
-        return None
+    user.session_key = session_key
     g.site_roles = _by_site(row[1:] for row in rows if row.site_id)
     return user
 

@@ -6,7 +6,7 @@ everything its content depends on:
 - the path and query string;
 - the site's version: the id of its newest audit entry. Every change to a
   site's data is audited, so a change anywhere on the site moves it;
-- the user's session id (user and session version), the session's CSRF secret
+- the key of the user's sign-in session (each sign-in has its own), the session's CSRF secret
   (the page's forms carry a token made from it) and the user's roles on every
   site (the header lists the sites and the page offers what the roles allow).
 

@@ -19,7 +19,7 @@ from review_app.sites import operations as sites
 from review_app.sites.queries import jurisdiction_by_code
 
 DEMO_CODE = "demo"
-DEFAULT_PASSWORD = "demo-password"
+DEFAULT_PASSWORD = "case-review-demo"
 LOCAL_SITES = [
     ("001", "Adams County"),
     ("002", "Baker County"),

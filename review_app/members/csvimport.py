@@ -142,7 +142,7 @@ def check_row(
             problems.append("email: not an email address")
         if raw.get("password"):
             try:
-                check_new_password(raw["password"], username)
+                check_new_password(raw["password"], username, raw["display_name"], raw["email"])
             except OperationError as error:
                 problems.append(f"password: {error.message}")
     if problems:

@@ -16,7 +16,7 @@ _NEW_USERNAME = StringField(
 )
 _EXISTING_USERNAME = StringField(
     "Username of the existing account",
-    description="For someone who already works on another site.",
+    description="For someone who works, or worked, on another site of this state.",
     validators=[DataRequired(), Length(max=80)],
 )
 

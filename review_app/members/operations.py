@@ -10,7 +10,9 @@ from review_app.core.errors import OperationError
 from review_app.extensions import db
 from review_app.members import csvimport
 from review_app.members.models import Membership
+from review_app.members.queries import known_in_jurisdiction
 from review_app.members.roles import RoleSet
+from review_app.members.signals import access_removed
 from review_app.sites.models import Site
 from review_app.training.queries import qualification
 
@@ -75,8 +77,37 @@ def active_roles(user: User, site: Site) -> RoleSet:
     return membership.roles if membership is not None and membership.is_active else RoleSet()
 
 
+NOT_IN_STATE = (
+    "No one with that username works in this state. To give a new person access, "
+    "add them as a new user."
+)
+
+
+def check_may_reach(actor: User | None, site: Site, user: User) -> None:
+    """Refuse a state administrator an account that holds no role in the site's jurisdiction.
+
+    Accounts are shared by every jurisdiction; a state administrator sees and
+    manages only those that hold or held a membership on one of their
+    jurisdiction's sites, and learns nothing of the others: the refusal reads
+    as for a username that does not exist. System administrators reach all.
+    """
+    if accounts.acts_as_system(actor):
+        return
+    if not known_in_jurisdiction(site.jurisdiction_id, [user.id]):
+        raise OperationError(NOT_IN_STATE, "username")
+
+
 def grant_access(actor: User | None, site: Site, user: User, roles: RoleSet) -> Membership:
-    """Give a user roles on a site they have no active access to."""
+    """Give a user roles on a site they have no active access to.
+
+    An inactive account is reactivated, unless a system administrator deactivated
+    it and ``actor`` is not one.
+    """
+    check_may_reach(actor, site, user)
+    return _grant(actor, site, user, roles)
+
+
+def _grant(actor: User | None, site: Site, user: User, roles: RoleSet) -> Membership:
     check_roles(site, roles)
     membership = membership_of(user, site)
     if membership is not None and membership.is_active:
@@ -84,6 +115,8 @@ def grant_access(actor: User | None, site: Site, user: User, roles: RoleSet) -> 
             f"{user.username} already has access to this site; edit their roles instead.",
             "username",
         )
+    if not user.is_active:
+        accounts.check_may_reactivate(actor, user)
     check_qualified(site, user, roles)
     if membership is None:
         membership = Membership(user=user, site=site)
@@ -144,7 +177,8 @@ def remove_access(actor: User | None, membership: Membership) -> None:
     before = _snapshot(membership)
     membership.is_active = False
     user = membership.user
-    user.session_version += 1  # their open pages of this site stop working at once
+    accounts.end_all_sessions(user)  # their open pages of this site stop working at once
+    access_removed.send(membership, actor=actor)
     record(
         actor,
         "membership.remove",
@@ -179,7 +213,7 @@ def create_member(
     user = accounts.create_user(
         actor, username, display_name, password, email=email, must_change_password=True, site=site
     )
-    grant_access(actor, site, user, roles)
+    _grant(actor, site, user, roles)  # an account just made: theirs to reach
     return user, password
 
 
@@ -245,9 +279,16 @@ def import_members(actor: User, site: Site, data: bytes) -> tuple[list[tuple[str
         return [], ["The file has a header but no rows."]
     errors: list[str] = []
     usernames = [csvimport.normalise_username(row["username"]) for row in rows]
-    existing = {
+    found_users = {
         u.username: u for u in db.session.scalars(select(User).where(User.username.in_(usernames)))
     }
+    # Accounts without a role in this jurisdiction are as unknown here as on the grant form.
+    reachable = (
+        {u.id for u in found_users.values()}
+        if accounts.acts_as_system(actor)
+        else known_in_jurisdiction(site.jurisdiction_id, [u.id for u in found_users.values()])
+    )
+    existing = {name: u for name, u in found_users.items() if u.id in reachable}
     members = set(
         db.session.scalars(
             select(Membership.user_id).where(Membership.site_id == site.id, Membership.is_active)
@@ -259,6 +300,7 @@ def import_members(actor: User, site: Site, data: bytes) -> tuple[list[tuple[str
         errors.extend(row_errors)
         if row:
             checked.append(row)
+        errors.extend(_refusals(actor, raw, found_users, existing))
     found = qualification(site, [row.existing.id for row in checked if row.existing])
     for row in checked:
         if (
@@ -288,6 +330,21 @@ def import_members(actor: User, site: Site, data: bytes) -> tuple[list[tuple[str
             )
             results.append((row.username, "" if row.password else password))
     return results, []
+
+
+def _refusals(actor: User, raw: dict, found: dict[str, User], existing: dict[str, User]) -> list:
+    """Return the row's refusals for a taken username or an account only a system admin revives."""
+    username = csvimport.normalise_username(raw["username"])
+    line = raw["_line"]
+    if username in found and username not in existing:
+        return [f"Line {line}: username: {accounts.taken_message(username)}"]
+    user = existing.get(username)
+    if user is not None and not user.is_active:
+        try:
+            accounts.check_may_reactivate(actor, user)
+        except OperationError as error:
+            return [f"Line {line}: username: {error.message}"]
+    return []
 
 
 def name_state_admin(actor: User | None, site: Site, user: User) -> Membership:

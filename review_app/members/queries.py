@@ -6,7 +6,7 @@ from sqlalchemy.orm import contains_eager
 from review_app.accounts.models import User
 from review_app.extensions import db
 from review_app.members.models import Membership
-from review_app.sites.models import Site
+from review_app.sites.models import Jurisdiction, Site
 
 ROLE_FILTERS = {
     "state_admin": Membership.is_state_admin,
@@ -61,3 +61,27 @@ def members(
 
 def user_by_username(username: str) -> User | None:
     return db.session.scalar(select(User).where(User.username == username.strip().lower()))
+
+
+def known_in_jurisdiction(jurisdiction_id: int, user_ids: list[int]) -> set[int]:
+    """Return which of these users hold or held a membership on one of the jurisdiction's sites.
+
+    These are the accounts the jurisdiction's state administrators may see and manage.
+    """
+    if not user_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(Membership.user_id)
+            .join(Membership.site)
+            .where(Site.jurisdiction_id == jurisdiction_id, Membership.user_id.in_(user_ids))
+        )
+    )
+
+
+def user_in_jurisdiction(username: str, jurisdiction: Jurisdiction) -> User | None:
+    """Return the account with this username if it holds or held a role in the jurisdiction."""
+    user = user_by_username(username)
+    if user is None or not known_in_jurisdiction(jurisdiction.id, [user.id]):
+        return None
+    return user

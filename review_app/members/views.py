@@ -80,12 +80,10 @@ def grant():
     form = GrantAccessForm()
     form.limit_qa_levels(g.site.settings.qa_levels)
     if form.validate_on_submit():
-        user = queries.user_by_username(form.username.data)
+        user = queries.user_in_jurisdiction(form.username.data, g.site.jurisdiction)
         try:
-            if user is None:
-                raise OperationError(
-                    "There is no account with that username; add a new user instead.", "username"
-                )
+            if user is None:  # the same answer for an account of another state
+                raise OperationError(operations.NOT_IN_STATE, "username")
             operations.grant_access(current_user, g.site, user, form.role_set())
         except OperationError as error:
             show_error(form, error, ROLE_FIELDS)

@@ -4,12 +4,17 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from review_app.accounts.models import User
+from review_app.accounts.signals import credentials_withdrawn
 from review_app.audit.operations import record
 from review_app.core.errors import OperationError
 from review_app.core.models import utcnow
 from review_app.extensions import db
+from review_app.members.models import Membership
 from review_app.members.operations import membership_of
+from review_app.members.signals import access_removed
 from review_app.sites.models import Site
 from review_app.tokens.models import ApiToken
 
@@ -71,6 +76,40 @@ def revoke_token(actor: User | None, token: ApiToken) -> None:
         before={"revoked": False},
         after={"revoked": True},
     )
+
+
+@credentials_withdrawn.connect
+def revoke_all(user: User, actor: User | None = None, reason: str = "") -> None:
+    """Revoke every token of ``user`` that still works (their credentials are withdrawn)."""
+    _revoke(actor, user, reason, ApiToken.user_id == user.id)
+
+
+@access_removed.connect
+def revoke_on_site(membership: Membership, actor: User | None = None) -> None:
+    """Revoke a former member's tokens for the site, so restored access does not revive them."""
+    _revoke(
+        actor,
+        membership.user,
+        "access to the site removed",
+        ApiToken.user_id == membership.user_id,
+        ApiToken.site_id == membership.site_id,
+    )
+
+
+def _revoke(actor: User | None, user: User, reason: str, *conditions) -> None:
+    tokens = db.session.scalars(select(ApiToken).where(*conditions, ApiToken.revoked_at.is_(None)))
+    now = utcnow()
+    for token in tokens:
+        token.revoked_at = now
+        record(
+            actor,
+            "token.revoke",
+            token,
+            f"API token “{token.name}” of {user.username} revoked ({reason})",
+            site=token.site,
+            before={"revoked": False},
+            after={"revoked": True},
+        )
 
 
 def touch(token: ApiToken) -> None:

@@ -67,7 +67,7 @@ def _new_user(c, app):
 
 
 def _grant(c, app):
-    c.post(f"{USERS}/grant", data={"username": "outsider", **_roles(observer=1)})
+    c.post(f"{USERS}/grant", data={"username": "qa2", **_roles(observer=1)})
 
 
 def _roles_change(c, app):

@@ -50,3 +50,17 @@ def temporary_password(page: str) -> str:
     found = re.search(r"<code>([^<]+)</code>", page)
     assert found, page[:2000]
     return found.group(1)
+
+
+def share(app, username: str, kind: str = "cfsr", code: str = "demo", **roles) -> None:
+    """Give an account roles on a site at system level (as the command line does)."""
+    from review_app.members.operations import grant_access
+    from review_app.members.roles import RoleSet
+    from review_app.sites.queries import site_by_slug
+
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == username))
+        grant_access(
+            None, site_by_slug(code, kind), user, RoleSet(**(roles or {"is_observer": True}))
+        )
+        db.session.commit()

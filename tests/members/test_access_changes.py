@@ -3,7 +3,14 @@
 from review_app.accounts.operations import set_account_active
 from review_app.extensions import db
 from tests.conftest import PASSWORD, login
-from tests.members.conftest import USERS, find_membership, find_user, roles_form, temporary_password
+from tests.members.conftest import (
+    USERS,
+    find_membership,
+    find_user,
+    roles_form,
+    share,
+    temporary_password,
+)
 
 
 def _add_solo(admin, username="solo"):
@@ -154,7 +161,7 @@ def test_reset_password_gives_a_temporary_one_and_ends_sessions(admin, demo):
 
 
 def test_reset_password_is_refused_for_an_account_with_access_elsewhere(admin, demo):
-    admin.post(f"{USERS}/grant", data={"username": "outsider", **roles_form("reviewer")})
+    share(demo, "outsider", "cqi", is_reviewer=True)
     member = find_membership(demo, "outsider")
     response = admin.post(f"{USERS}/{member.id}/password", follow_redirects=True)
     page = response.get_data(as_text=True)
@@ -181,7 +188,7 @@ def test_reset_password_is_refused_when_the_admin_lacks_one_of_the_sites(demo, c
 
 
 def test_a_system_administrators_account_is_never_managed_by_a_state_administrator(admin, demo):
-    admin.post(f"{USERS}/grant", data={"username": "sysadmin", **roles_form("observer")})
+    share(demo, "sysadmin", "cqi")
     member = find_membership(demo, "sysadmin")
     response = admin.post(f"{USERS}/{member.id}/password", follow_redirects=True)
     assert "<code>" not in response.get_data(as_text=True)

@@ -9,7 +9,7 @@ from review_app.accounts.models import User
 from review_app.extensions import db
 from review_app.members.models import Membership
 from tests.conftest import login
-from tests.members.conftest import USERS, find_membership, find_user
+from tests.members.conftest import USERS, find_membership, find_user, share
 
 HEADER = "username,display_name,email,roles\n"
 
@@ -37,6 +37,7 @@ def _counts(app) -> tuple[int, int]:
 
 
 def test_a_good_file_imports_every_row(admin, demo):
+    share(demo, "outsider", "cfsr")  # an account of another state that also works here
     response = _import(
         admin,
         "\ufeffUsername,Display_Name,Email,Roles,Password\n"

@@ -8,7 +8,14 @@ from review_app.members.operations import grant_access
 from review_app.members.roles import RoleSet
 from review_app.sites.queries import site_by_slug
 from tests.conftest import PASSWORD, login
-from tests.members.conftest import USERS, find_membership, find_user, roles_form, temporary_password
+from tests.members.conftest import (
+    USERS,
+    find_membership,
+    find_user,
+    roles_form,
+    share,
+    temporary_password,
+)
 
 
 def _new(client, username="jdoe", site="demo/cqi", **extra):
@@ -43,8 +50,8 @@ def test_new_user_sees_a_temporary_password_and_must_change_it(admin, demo):
         "/account/password",
         data={
             "current_password": password,
-            "new_password": "jane-own-pass",
-            "confirm_password": "jane-own-pass",
+            "new_password": "river-copper-lantern",
+            "confirm_password": "river-copper-lantern",
         },
     )
     assert newcomer.get("/demo/cqi/").status_code == 200
@@ -86,7 +93,8 @@ def test_qa_level_2_is_refused_where_the_site_has_one_qa_level(admin, demo):
     assert find_membership(demo, "jdoe", "cfsr").qa_level == 2
 
 
-def test_grant_gives_an_existing_account_access(admin, demo):
+def test_grant_gives_an_account_of_this_state_access(admin, demo):
+    share(demo, "outsider", "cfsr")  # an account of another state that also works here
     response = admin.post(
         f"{USERS}/grant", data={"username": " Outsider ", **roles_form("observer")}
     )
@@ -98,7 +106,7 @@ def test_grant_gives_an_existing_account_access(admin, demo):
 def test_grant_explains_an_unknown_username_and_an_existing_member(admin):
     response = admin.post(f"{USERS}/grant", data={"username": "ghost", **roles_form("reviewer")})
     assert response.status_code == 422
-    assert "There is no account with that username" in response.get_data(as_text=True)
+    assert "No one with that username works in this state" in response.get_data(as_text=True)
     response = admin.post(f"{USERS}/grant", data={"username": "qa", **roles_form("reviewer")})
     assert response.status_code == 422
     page = response.get_data(as_text=True)
@@ -168,7 +176,7 @@ def test_edit_refuses_no_role_and_qa_level_2_on_cqi(admin, demo):
 
 
 def test_an_account_that_works_elsewhere_keeps_its_name_but_its_roles_change(admin, demo):
-    admin.post(f"{USERS}/grant", data={"username": "outsider", **roles_form("reviewer")})
+    share(demo, "outsider", "cqi", is_reviewer=True)
     with demo.app_context():
         # An address the form would refuse, set where this administrator has no say.
         db.session.merge(find_user(demo, "outsider")).email = "otto@localhost"
