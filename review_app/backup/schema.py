@@ -21,6 +21,10 @@ GLOBAL_TABLES = {
         "rows name them, never removed (removal deactivates those left without a role)"
     ),
     "alembic_version": "the schema revision of the whole database",
+    "user_sessions": (
+        "sign-in records of shared accounts: no case data, and their key digests are secrets; "
+        "removal ends the sessions of the accounts it deactivates"
+    ),
 }
 
 # Columns never written to an export: secrets, or what would let one check a guessed secret.
