@@ -1,10 +1,11 @@
 """Error pages: a clear message in the site's layout, never a stack trace."""
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
+from review_app.core.outage import OUTAGE_ERRORS, is_outage, unavailable
 from review_app.extensions import db
 
 MESSAGES = {
@@ -34,6 +35,14 @@ def _render(code: int, detail: str | None = None):
 
 
 def init_error_pages(app: Flask) -> None:
+    def outage(error: Exception):
+        if request.endpoint == "system.health":
+            return {"status": "ok"}  # liveness: the process answers, whatever the database does
+        return unavailable()
+
+    for kind in OUTAGE_ERRORS:
+        app.register_error_handler(kind, outage)
+
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         return _render(
@@ -44,7 +53,13 @@ def init_error_pages(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        return _render(error.code or 500)
+        if is_outage(getattr(error, "original_exception", None)):
+            return unavailable()
+        try:
+            return _render(error.code or 500)
+        except OUTAGE_ERRORS:
+            # The layout reads the user and their sites: the database went away meanwhile.
+            return unavailable()
 
     @app.errorhandler(IntegrityError)
     def clash(error: IntegrityError):
@@ -58,6 +73,8 @@ def init_error_pages(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
+        if is_outage(error):
+            return unavailable()
         db.session.rollback()
         app.logger.exception("Unhandled error")
         return _render(500)
