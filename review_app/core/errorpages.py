@@ -45,6 +45,11 @@ def init_error_pages(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
+        from review_app.drafts.hooks import form_expired  # a domain above core
+
+        kept = form_expired()
+        if kept is not None:
+            return kept  # the same form again, with what was typed and a fresh token
         return _render(
             400,
             "The form expired or was sent from another page. Go back, reload the "
