@@ -26,7 +26,9 @@ bp = Blueprint("system", __name__, url_prefix="/system")
 @system_admin_only
 def index():
     return render_template(
-        "system/index.html", jurisdictions=queries.jurisdictions(), form=JurisdictionForm()
+        "system/index.html",
+        jurisdictions=queries.jurisdictions(),
+        form=JurisdictionForm(draft_action=url_for("system.new_jurisdiction")),
     )
 
 

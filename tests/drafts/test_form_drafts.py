@@ -166,3 +166,62 @@ def test_passwords_are_never_kept(csrf_app, demo):
     client.post("/logout", data={"csrf_token": "stale"})
     client.post("/account/password", data={"current_password": PASSWORD, "note": "x"})
     assert _drafts(demo) == 0
+
+
+def test_a_form_posted_to_another_address_comes_back_on_the_page_that_showed_it(demo):
+    client = demo.test_client()
+    login(client, "sysadmin")
+    client.post("/logout")
+    response = client.post(
+        "/system/jurisdictions",
+        data={"code": "nv", "name": "Nevada Typed Before"},
+        headers={"Referer": "http://localhost/system/"},
+    )
+    assert response.location == "/login?next=/system/"
+    client.post(response.location, data={"username": "sysadmin", "password": PASSWORD})
+    page = client.get("/system/").get_data(as_text=True)
+    assert 'value="Nevada Typed Before"' in page and RESTORED in page
+
+
+def test_a_referer_from_another_site_is_not_followed(demo):
+    client = demo.test_client()
+    login(client, "sysadmin")
+    client.post("/logout")
+    response = client.post(
+        "/system/jurisdictions",
+        data={"code": "nv", "name": "Nevada"},
+        headers={"Referer": "https://evil.example/system/"},
+    )
+    assert response.location.startswith("/login?next=")
+    assert "evil" not in response.location
+    assert _drafts(demo) == 0
+
+
+def test_a_reply_typed_on_an_item_page_comes_back_in_its_thread(demo):
+    from review_app.accounts.models import User
+    from review_app.cases.models import Case
+    from review_app.qa.models import Comment, Thread
+
+    case_id = _case_of(demo, "reviewer")
+    with demo.app_context():
+        qa = db.session.scalar(select(User).where(User.username == "qa"))
+        case = db.session.get(Case, case_id)
+        thread = Thread(case_id=case_id, item_id="1", created_by_id=qa.id, case_status=case.status)
+        thread.comments.append(Comment(author_id=qa.id, body="Which report is this?"))
+        db.session.add(thread)
+        db.session.commit()
+        thread_id = thread.id
+    page_url = f"{SITE}/cases/{case_id}/items/1"
+    client = demo.test_client()
+    login(client, "reviewer")
+    assert "Which report is this?" in client.get(page_url).get_data(as_text=True)
+    client.post("/logout")
+    response = client.post(
+        f"{SITE}/cases/{case_id}/threads/{thread_id}/replies",
+        data={"body": NARRATIVE},
+        headers={"Referer": f"http://localhost{page_url}#thread-{thread_id}"},
+    )
+    assert response.location == f"/login?next={page_url}"
+    client.post(response.location, data={"username": "reviewer", "password": PASSWORD})
+    page = client.get(page_url).get_data(as_text=True)
+    assert f'id="reply-{thread_id}" name="body" rows="2">{NARRATIVE}</textarea>' in page
