@@ -5,7 +5,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
-from review_app.core.outage import OUTAGE_ERRORS, is_outage, unavailable
+from review_app.core.outage import OUTAGE_ERRORS, close_session, is_outage, unavailable
 from review_app.extensions import db
 
 MESSAGES = {
@@ -42,6 +42,8 @@ def init_error_pages(app: Flask) -> None:
 
     for kind in OUTAGE_ERRORS:
         app.register_error_handler(kind, outage)
+    # Runs before Flask-SQLAlchemy's teardown (registered earlier; teardowns run in reverse).
+    app.teardown_appcontext(close_session)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):

@@ -43,6 +43,21 @@ def forget_session() -> None:
     db.session.remove()
 
 
+def close_session(_error: BaseException | None = None) -> None:
+    """End the request's session, even when the server ended its connection meanwhile.
+
+    Registered after Flask-SQLAlchemy's own teardown, so it runs first: a
+    connection killed by a restart between the commit and the end of the
+    request would otherwise raise from the teardown, after the response was
+    made, and the server would answer a bare 500 for a write that was saved.
+    """
+    try:
+        db.session.remove()
+    except OUTAGE_ERRORS + (DBAPIError,):
+        current_app.logger.info("Closing the session after a database outage failed", exc_info=True)
+        db.session.registry.clear()  # the connection was invalidated; drop the session too
+
+
 def unavailable() -> Response:
     """Return the 503 answer: JSON for the API and the checks, else a page without the database."""
     forget_session()
