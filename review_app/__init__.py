@@ -36,6 +36,7 @@ def register_extensions(app: Flask) -> None:
     from review_app.core.inputs import refuse_nul_bytes
     from review_app.core.pagecache import init_page_cache
     from review_app.core.sitectx import init_site_urls
+    from review_app.drafts.hooks import init_drafts
 
     db.init_app(app)
     init_database(app)
@@ -49,6 +50,7 @@ def register_extensions(app: Flask) -> None:
     # After Principal's own before_request, so the identity is loaded first.
     app.before_request(enforce_access)
     app.before_request(refuse_nul_bytes)
+    init_drafts(app)
 
 
 def register_blueprints(app: Flask) -> None:

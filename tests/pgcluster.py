@@ -36,6 +36,7 @@ class Cluster:
     port: int
     bindir: Path
     as_postgres: bool
+    options: str = ""
 
     def admin_url(self, database: str = "postgres") -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
@@ -46,6 +47,14 @@ class Cluster:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
             conn.execute(f'CREATE DATABASE "{name}"')
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{name}"
+
+    def stop_server(self, mode: str = "fast") -> None:
+        """Stop the server and keep its data (``fast``: end sessions, write a checkpoint)."""
+        _run(self, "pg_ctl", "-D", str(self.directory / "data"), "-m", mode, "-w", "stop")
+
+    def start_server(self) -> None:
+        """Start the server again on the same folder and port."""
+        _start_server(self)
 
     def stop(self) -> None:
         _run(
@@ -106,28 +115,33 @@ def start(settings: dict[str, str] | None = None, prefix: str = "review-app-pg-"
             "UTF8",
             "--no-locale",
         )
-        options = f"-p {cluster.port} -k {directory} " + " ".join(
+        cluster.options = f"-p {cluster.port} -k {directory} " + " ".join(
             f"-c {key}={value}" for key, value in (settings or SETTINGS).items()
         )
-        _run(
-            cluster,
-            "pg_ctl",
-            "-D",
-            str(directory / "data"),
-            "-o",
-            options,
-            "-w",
-            "-l",
-            str(directory / "server.log"),
-            "start",
-        )
+        _start_server(cluster)
     except subprocess.CalledProcessError as exc:
         shutil.rmtree(directory, ignore_errors=True)
         raise RuntimeError(f"Could not start PostgreSQL: {exc.stderr or exc.stdout}") from exc
+    return cluster
+
+
+def _start_server(cluster: Cluster) -> None:
+    """Start the cluster's server and wait until it takes connections."""
+    _run(
+        cluster,
+        "pg_ctl",
+        "-D",
+        str(cluster.directory / "data"),
+        "-o",
+        cluster.options,
+        "-w",
+        "-l",
+        str(cluster.directory / "server.log"),
+        "start",
+    )
     for _ in range(50):
         try:
             psycopg.connect(cluster.admin_url()).close()
             break
         except psycopg.OperationalError:
             time.sleep(0.1)
-    return cluster

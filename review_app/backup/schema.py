@@ -25,6 +25,10 @@ GLOBAL_TABLES = {
         "sign-in records of shared accounts: no case data, and their key digests are secrets; "
         "removal ends the sessions of the accounts it deactivates"
     ),
+    "form_drafts": (
+        "a person's unsent form, kept a day at most and shown only to them: transient, "
+        "not part of a jurisdiction's record"
+    ),
 }
 
 # Columns never written to an export: secrets, or what would let one check a guessed secret.

@@ -7,10 +7,11 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from review_app.cases.models import CASE_TYPES
+from review_app.core.forms import DraftForm
 from review_app.periods.forms import MultiCheckboxField
 
 
-class CaseForm(FlaskForm):
+class CaseForm(DraftForm):
     period_id = SelectField("Review period", coerce=int, validators=[DataRequired()])
     case_number = StringField("Case number", validators=[DataRequired(), Length(max=40)])
     case_type = RadioField(

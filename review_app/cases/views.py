@@ -140,7 +140,7 @@ def _case_form(case: Case | None) -> CaseForm:
     form.reviewer_ids.choices = [
         SelectChoice(u.id, f"{u.display_name} ({u.username})") for u in queries.reviewers(g.site)
     ]
-    if case is not None and request.method == "GET":
+    if case is not None and request.method == "GET" and not form.restored:
         form.reviewer_ids.data = [a.user_id for a in case.assignments]
     return form
 
@@ -186,7 +186,7 @@ def new():
 def edit(case_id: int):
     case = load_case(case_id)
     form = _case_form(case)
-    if request.method == "GET":
+    if request.method == "GET" and not form.restored:
         form.period_id.data = case.period_id
         form.local_site_id.data = case.local_site_id
     form.period_id.data = case.period_id  # a case stays in its period

@@ -5,6 +5,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
+from review_app.core.outage import OUTAGE_ERRORS, close_session, is_outage, unavailable
 from review_app.extensions import db
 
 MESSAGES = {
@@ -42,8 +43,23 @@ def _render(code: int, detail: str | None = None):
 
 
 def init_error_pages(app: Flask) -> None:
+    def outage(error: Exception):
+        if request.endpoint == "system.health":
+            return {"status": "ok"}  # liveness: the process answers, whatever the database does
+        return unavailable()
+
+    for kind in OUTAGE_ERRORS:
+        app.register_error_handler(kind, outage)
+    # Runs before Flask-SQLAlchemy's teardown (registered earlier; teardowns run in reverse).
+    app.teardown_appcontext(close_session)
+
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
+        from review_app.drafts.hooks import form_expired  # a domain above core
+
+        kept = form_expired()
+        if kept is not None:
+            return kept  # the same form again, with what was typed and a fresh token
         return _render(
             400,
             "The form expired or was sent from another page. Go back, reload the "
@@ -52,7 +68,13 @@ def init_error_pages(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        answer = _render(error.code or 500)
+        if is_outage(getattr(error, "original_exception", None)):
+            return unavailable()
+        try:
+            answer = _render(error.code or 500)
+        except OUTAGE_ERRORS:
+            # The layout reads the user and their sites: the database went away meanwhile.
+            return unavailable()
         if not isinstance(answer, tuple):  # JSON for the API: keep Allow, Retry-After ...
             for name, value in error.get_headers():
                 if name.lower() != "content-type":
@@ -71,6 +93,8 @@ def init_error_pages(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
+        if is_outage(error):
+            return unavailable()
         db.session.rollback()
         app.logger.exception("Unhandled error")
         return _render(500)

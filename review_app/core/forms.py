@@ -1,6 +1,26 @@
 """Forms shared by several domains."""
 
+from flask import g, request
 from flask_wtf import FlaskForm
+
+
+class DraftForm(FlaskForm):
+    """A form that shows again what its user typed when their session or its token expired.
+
+    On a GET, a draft kept for this user and posted to ``draft_action`` (the
+    page's own URL unless given) fills the form instead of its defaults;
+    ``restored`` says so (review_app/drafts/hooks.py keeps and takes drafts).
+    """
+
+    def __init__(self, *args, draft_action: str | None = None, **kwargs):
+        draft = None
+        if request.method == "GET" and "formdata" not in kwargs:
+            draft = g.get("form_drafts", {}).get(draft_action or request.path)
+            if draft is not None:
+                kwargs["formdata"] = draft
+        super().__init__(*args, **kwargs)
+        self.draft = draft
+        self.restored = draft is not None
 
 
 class ConfirmForm(FlaskForm):

@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 
 from flask import url_for
-from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import (
     BooleanField,
@@ -18,6 +17,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from review_app.accounts.models import User
+from review_app.core.forms import DraftForm
 from review_app.instruments.catalog import get_instrument
 from review_app.instruments.model import Instrument
 from review_app.interviews.facts import MAX_TITLE, InterviewFacts
@@ -30,7 +30,7 @@ from review_app.qa.threads import MAX_COMMENT
 NOTE_PREFIX = "note-"
 
 
-class InterviewForm(FlaskForm):
+class InterviewForm(DraftForm):
     # Choices are filled in by the view from the period and the site's reviewers.
     held_on = DateField("Date of the interview", validators=[InputRequired()])
     local_site_id = SelectField("Local site", coerce=int, validate_choice=False)
@@ -73,7 +73,7 @@ def interview_form(
     choices = [SelectChoice(u.id, f"{u.display_name} ({u.username})") for u in people.values()]
     form.interviewer_id.choices = form.official_note_taker_id.choices = choices
     form.supporting_ids.choices = choices
-    if not form.is_submitted():
+    if not form.is_submitted() and not form.restored:
         if interview is None:
             form.interviewer_id.data = form.official_note_taker_id.data = user.id
         else:
@@ -97,7 +97,7 @@ def facts_from(
     )
 
 
-class NotesForm(FlaskForm):
+class NotesForm(DraftForm):
     """The fixed part of a notes form; one text per systemic item is read by ``read_texts``."""
 
     lock_version = IntegerField(validators=[InputRequired(), NumberRange(min=0)])
@@ -107,7 +107,7 @@ class NotesForm(FlaskForm):
 def notes_form(note_set: NoteSet) -> NotesForm:
     """Return the notes form; until it is sent, it holds the saved version and done mark."""
     form = NotesForm()
-    if not form.is_submitted():
+    if not form.is_submitted() and not form.restored:
         form.lock_version.data, form.is_done.data = note_set.lock_version, note_set.is_done
     return form
 
@@ -119,13 +119,13 @@ def read_texts(form: MultiDict, instrument: Instrument) -> dict[str, str]:
     }
 
 
-class ActionForm(FlaskForm):
+class ActionForm(DraftForm):
     action = HiddenField(validators=[DataRequired()])
     status_version = IntegerField(validators=[InputRequired()])
     reason = TextAreaField("Reason", validators=[Length(max=1000)])
 
 
-class ThreadForm(FlaskForm):
+class ThreadForm(DraftForm):
     item_id = SelectField("About", validate_choice=False)
     body = TextAreaField("Comment", validators=[DataRequired(), Length(max=MAX_COMMENT)])
 

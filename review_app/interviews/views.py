@@ -162,6 +162,8 @@ def _notes_page(interview: Interview, note_set: NoteSet):
     instrument = get_instrument(interview.period.instrument_version)
     form = notes_form(note_set)
     values, errors, conflict, status = dict(note_set.texts), {}, None, 200
+    if form.restored:  # what was typed before the session or the form expired
+        values = read_texts(form.draft, instrument)
     if form.is_submitted():
         values = read_texts(request.form, instrument)
         is_done = None if note_set.is_final else bool(form.is_done.data)

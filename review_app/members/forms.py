@@ -6,6 +6,7 @@ from wtforms import BooleanField, EmailField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
+from review_app.core.forms import DraftForm
 from review_app.members.roles import RoleSet
 
 # Declared before the mixins' fields so forms (and their error summaries) list them first.
@@ -75,15 +76,15 @@ class ProfileMixin:
     )
 
 
-class NewMemberForm(RolesMixin, ProfileMixin, FlaskForm):
+class NewMemberForm(RolesMixin, ProfileMixin, DraftForm):
     username = _NEW_USERNAME
 
 
-class GrantAccessForm(RolesMixin, FlaskForm):
+class GrantAccessForm(RolesMixin, DraftForm):
     username = _EXISTING_USERNAME
 
 
-class EditMemberForm(RolesMixin, ProfileMixin, FlaskForm):
+class EditMemberForm(RolesMixin, ProfileMixin, DraftForm):
     pass
 
 

@@ -107,7 +107,7 @@ def edit(membership_id: int):
         del form.display_name
         del form.email
     form.limit_qa_levels(g.site.settings.qa_levels)
-    if request.method == "GET":
+    if request.method == "GET" and not form.restored:
         form.fill_roles(membership.roles)
     if form.validate_on_submit():
         try:

@@ -1,8 +1,9 @@
 """Review period form."""
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, SelectMultipleField, StringField, widgets
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from review_app.core.forms import DraftForm
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -12,7 +13,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-class PeriodForm(FlaskForm):
+class PeriodForm(DraftForm):
     name = StringField(
         "Name",
         description='For example "2027 first half".',

@@ -29,7 +29,7 @@ def _form(period: ReviewPeriod | None) -> tuple[PeriodForm, dict]:
     form.instrument_version.choices = [
         SelectChoice(v.version, v.title) for v in available_versions()
     ]
-    if period is not None and request.method == "GET":
+    if period is not None and request.method == "GET" and not form.restored:
         form.local_site_ids.data = [local.id for local in period.local_sites]
     return form, by_id
 

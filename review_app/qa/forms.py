@@ -1,15 +1,15 @@
 """QA forms: status actions, comments, overrides, caseload moves."""
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, RadioField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from review_app.cases.models import ELIMINATION_REASONS
+from review_app.core.forms import DraftForm
 from review_app.qa.threads import MAX_COMMENT
 
 
-class TransitionForm(FlaskForm):
+class TransitionForm(DraftForm):
     action = HiddenField(validators=[DataRequired()])
     status_version = IntegerField(validators=[InputRequired()])
     reason = TextAreaField("Reason", validators=[Length(max=1000)])
@@ -21,16 +21,16 @@ class TransitionForm(FlaskForm):
     )
 
 
-class ThreadForm(FlaskForm):
+class ThreadForm(DraftForm):
     question_id = SelectField("About", validate_choice=False)
     body = TextAreaField("Comment", validators=[DataRequired(), Length(max=MAX_COMMENT)])
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(DraftForm):
     body = TextAreaField("Reply", validators=[DataRequired(), Length(max=MAX_COMMENT)])
 
 
-class OverrideForm(FlaskForm):
+class OverrideForm(DraftForm):
     rating = RadioField(
         "Rating that counts",
         choices=[
@@ -44,6 +44,6 @@ class OverrideForm(FlaskForm):
     reason = TextAreaField("Reason for the override", validators=[DataRequired(), Length(max=1000)])
 
 
-class CaseloadForm(FlaskForm):
+class CaseloadForm(DraftForm):
     from_user = SelectField("Move every open case of", coerce=int, validate_choice=False)
     to_user = SelectField("To", coerce=int, validate_choice=False)

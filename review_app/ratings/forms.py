@@ -4,18 +4,18 @@ Answers are read from the request by ``read_answers`` and checked by
 ``instruments.answers`` (the same checks as ``flask instruments rate``).
 """
 
-from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import HiddenField, IntegerField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange
 
+from review_app.core.forms import DraftForm
 from review_app.instruments.schema import Question
 from review_app.ratings.operations import MAX_RATIONALE, ItemInput
 
 MAX_TABLE_ROWS = 100
 
 
-class ItemForm(FlaskForm):
+class ItemForm(DraftForm):
     lock_version = IntegerField(validators=[InputRequired(), NumberRange(min=0)])
     shown = HiddenField()
     rationale = TextAreaField(

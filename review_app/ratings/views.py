@@ -26,10 +26,11 @@ def _page(case, instrument, item_id, form, *, values=None, errors=None, conflict
     item = instrument.items.get(item_id)
     questions = operations.item_questions(instrument, item_id)
     review = reviews[item_id]
-    if not form.is_submitted() or conflict is not None:
+    # A restored draft keeps the version it was typed on: a save made since is a conflict.
+    if (not form.is_submitted() and not form.restored) or conflict is not None:
         form.lock_version.data = review.lock_version
         form.lock_version.raw_data = None  # render the new version, not the one sent
-    if not form.is_submitted():
+    if not form.is_submitted() and not form.restored:
         form.rationale.data = review.rationale
     shown = [q for q in questions if q.id in ratings.evaluation.asked]
     on_page = logic.page_questions(instrument, questions, case.case_type)
@@ -46,6 +47,7 @@ def _page(case, instrument, item_id, form, *, values=None, errors=None, conflict
         reviews=reviews,
         ratings=ratings,
         values=values,
+        posted=form.draft if form.restored else request.form,
         errors=errors or {},
         conflict=conflict,
         editable=can_rate(case),
@@ -129,4 +131,8 @@ def item(case_id: int, item_id: str):
                 "success",
             )
         return redirect(url_for("ratings.item", case_id=case.id, item_id=item_id))
+    if form.restored:  # what was typed before the session or the form expired
+        questions = operations.item_questions(instrument, item_id)
+        values = read_answers(form.draft, questions).answers
+        return _page(case, instrument, item_id, form, values=values)
     return _page(case, instrument, item_id, form)

@@ -1,11 +1,12 @@
 """Local site forms."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
+from review_app.core.forms import DraftForm
 
-class LocalSiteForm(FlaskForm):
+
+class LocalSiteForm(DraftForm):
     code = StringField(
         "Code",
         description="A short code used in imports and exports, e.g. a county number.",

@@ -1,15 +1,15 @@
 """System administration forms."""
 
-from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
+from review_app.core.forms import DraftForm
 from review_app.periods.forms import MultiCheckboxField
 from review_app.sites.settings import SITE_KINDS
 
 
-class JurisdictionForm(FlaskForm):
+class JurisdictionForm(DraftForm):
     code = StringField(
         "Code",
         description='Used in web addresses, e.g. "ny" gives /ny/cqi/.',
@@ -20,7 +20,7 @@ class JurisdictionForm(FlaskForm):
     )
 
 
-class StateAdminForm(FlaskForm):
+class StateAdminForm(DraftForm):
     username = StringField("Username", validators=[DataRequired(), Length(max=80)])
     kinds = MultiCheckboxField(
         "Sites",

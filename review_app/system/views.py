@@ -12,6 +12,7 @@ from review_app.backup import operations as backup
 from review_app.core.access import public, system_admin_only
 from review_app.core.errors import OperationError
 from review_app.core.forms import ConfirmForm
+from review_app.core.outage import readiness
 from review_app.core.views import form_status, page_number, show_error
 from review_app.extensions import db
 from review_app.members import operations as members
@@ -28,7 +29,9 @@ bp = Blueprint("system", __name__, url_prefix="/system")
 @system_admin_only
 def index():
     return render_template(
-        "system/index.html", jurisdictions=queries.jurisdictions(), form=JurisdictionForm()
+        "system/index.html",
+        jurisdictions=queries.jurisdictions(),
+        form=JurisdictionForm(draft_action=url_for("system.new_jurisdiction")),
     )
 
 
@@ -159,5 +162,12 @@ def audit():
 @bp.route("/health")
 @public
 def health():
-    """Answer that the application is up (for load balancers; touches no data)."""
+    """Answer that the application is up (liveness, for load balancers; touches no data)."""
     return {"status": "ok"}
+
+
+@bp.route("/ready")
+@public
+def ready():
+    """Answer whether requests can be served: the database answers (readiness)."""
+    return readiness()

@@ -1,15 +1,15 @@
 """The systemic factor rating form."""
 
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange
 
+from review_app.core.forms import DraftForm
 from review_app.periods.forms import MultiCheckboxField
 from review_app.systemic.models import RATING_LABELS
 
 
-class RatingForm(FlaskForm):
+class RatingForm(DraftForm):
     lock_version = IntegerField(validators=[InputRequired(), NumberRange(min=0)])
     # The operation checks the choice and the length, and says what to do.
     rating = RadioField(

@@ -67,11 +67,12 @@ def _item_page(period: ReviewPeriod, item_id: str, form: RatingForm, conflict=No
         abort(404)
     rating = queries.rating(period, item_id)
     interviews = queries.complete_interviews(period)
-    if not form.is_submitted() or conflict is not None:
+    # A restored draft keeps the version it was typed on: a save made since is a conflict.
+    if (not form.is_submitted() and not form.restored) or conflict is not None:
         # After a conflict the form carries the saved version: saving again keeps yours.
         form.lock_version.data = rating.lock_version if rating else 0
         form.lock_version.raw_data = None
-    if not form.is_submitted() and rating is not None:
+    if not form.is_submitted() and not form.restored and rating is not None:
         form.rating.data, form.rationale.data = rating.rating, rating.rationale
         form.interview_ids.data = [interview.id for interview in rating.interviews]
     form.interview_ids.choices = [

@@ -1,13 +1,13 @@
 """The form to make a token."""
 
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange
 
+from review_app.core.forms import DraftForm
 from review_app.tokens.operations import MAX_DAYS
 
 
-class TokenForm(FlaskForm):
+class TokenForm(DraftForm):
     name = StringField(
         "Name",
         validators=[InputRequired(message="Name the token."), Length(max=80)],

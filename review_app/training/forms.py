@@ -6,10 +6,12 @@ from werkzeug.datastructures import MultiDict
 from wtforms import IntegerField
 from wtforms.validators import InputRequired, NumberRange
 
+from review_app.core.forms import DraftForm
+
 ITEM_FIELD = "explain__item"
 
 
-class MakeKeyForm(FlaskForm):
+class MakeKeyForm(DraftForm):
     case_id = IntegerField(
         "Practice case", validators=[InputRequired(), NumberRange(min=1, max=2**31 - 1)]
     )
@@ -28,7 +30,7 @@ class KeyImportForm(FlaskForm):
     )
 
 
-class ExplanationForm(FlaskForm):
+class ExplanationForm(DraftForm):
     """The CSRF token; the texts are fields named ``explain__<question id>``."""
 
 

@@ -68,6 +68,7 @@ ACCESS: dict[tuple[str, str], set[str]] = {
     ("system.set_active", "POST"): SYSTEM,
     ("system.audit", "GET"): SYSTEM,
     ("system.health", "GET"): EVERYONE,
+    ("system.ready", "GET"): EVERYONE,
     ("cases.index", "GET"): MEMBERS,
     ("cases.mine", "GET"): {"reviewer"},
     ("cases.show", "GET"): MEMBERS,

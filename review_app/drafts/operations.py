@@ -1,0 +1,80 @@
+"""Keep and restore form drafts.
+
+Drafts hold only what the user typed, for themselves, for a day; they are
+not audited (nothing in the application changes until the form is sent again).
+"""
+
+from datetime import timedelta
+
+from sqlalchemy import delete, select
+from werkzeug.datastructures import MultiDict
+
+from review_app.core.models import utcnow
+from review_app.drafts.models import FormDraft
+from review_app.extensions import db
+
+LIFETIME = timedelta(days=1)
+MAX_FIELDS = 2_000
+MAX_CHARACTERS = 2_000_000
+# A form with a secret in it (a password form) is never kept; nor is any form's token.
+_SECRET_WORDS = ("password", "passphrase", "secret")
+
+
+def keepable(fields: MultiDict) -> list[list[str]]:
+    """Return the posted fields worth keeping as [name, value] pairs (none if secret or large)."""
+    pairs = [[name, value] for name, value in fields.items(multi=True) if name != "csrf_token"]
+    if any(word in name.lower() for name, _ in pairs for word in _SECRET_WORDS):
+        return []
+    if len(pairs) > MAX_FIELDS or sum(len(n) + len(v) for n, v in pairs) > MAX_CHARACTERS:
+        return []
+    return pairs
+
+
+def keep_draft(user_id: int, page: str, action: str, pairs: list[list[str]]) -> FormDraft:
+    """Keep a draft for ``user_id``, replacing theirs for the same page and action."""
+    now = utcnow()
+    db.session.execute(delete(FormDraft).where(FormDraft.expires_at <= now))
+    db.session.execute(
+        delete(FormDraft).where(
+            FormDraft.user_id == user_id, FormDraft.page == page, FormDraft.action == action
+        )
+    )
+    draft = FormDraft(
+        user_id=user_id,
+        page=page[:500],
+        action=action[:500],
+        fields=pairs,
+        created_at=now,
+        expires_at=now + LIFETIME,
+    )
+    db.session.add(draft)
+    db.session.flush()
+    return draft
+
+
+def take_drafts(user_id: int, page: str) -> dict[str, MultiDict]:
+    """Return and delete the user's unexpired drafts for ``page``, by the action they posted to."""
+    drafts = db.session.scalars(
+        select(FormDraft)
+        .where(
+            FormDraft.user_id == user_id,
+            FormDraft.page == page,
+            FormDraft.expires_at > utcnow(),
+        )
+        .order_by(FormDraft.id)
+    ).all()
+    if drafts:
+        db.session.execute(delete(FormDraft).where(FormDraft.id.in_([d.id for d in drafts])))
+    return {draft.action: MultiDict([tuple(pair) for pair in draft.fields]) for draft in drafts}
+
+
+def has_drafts(user_id: int) -> bool:
+    """Tell whether the user has an unexpired draft left."""
+    return (
+        db.session.scalar(
+            select(FormDraft.id)
+            .where(FormDraft.user_id == user_id, FormDraft.expires_at > utcnow())
+            .limit(1)
+        )
+        is not None
+    )
