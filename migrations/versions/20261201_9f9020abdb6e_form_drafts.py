@@ -1,7 +1,7 @@
 """Form drafts: what a person typed into a form sent after their session ended, kept for a day.
 
 Revision ID: 9f9020abdb6e
-Revises: be5c8a6f3b45
+Revises: 3f7c1a9e5b20
 Create Date: 2026-12-01 14:40:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '9f9020abdb6e'
-down_revision = 'be5c8a6f3b45'
+down_revision = '3f7c1a9e5b20'
 branch_labels = None
 depends_on = None
 

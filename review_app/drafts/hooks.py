@@ -3,7 +3,7 @@
 - Signed in, but the form's CSRF token is invalid or expired: the fields are
   kept and the same page is shown again (a GET) with them and a fresh token.
 - The session ended (signed out in another tab, expired): the fields are kept
-  for the user the stale session cookie still names, or else the user the
+  for the user whose ended sign-in record the stale session cookie names, or else the user the
   ``form_owner`` cookie names (a signed user id set at each signed-in response,
   which outlives signing out), and the person is sent to sign in with ``next``
   naming the form's page. Nothing is kept when neither names anyone.
@@ -20,8 +20,9 @@ from urllib.parse import urlsplit
 from flask import Flask, Response, current_app, flash, g, redirect, request, session, url_for
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select
 
-from review_app.accounts.models import User
+from review_app.accounts.models import User, UserSession, session_digest
 from review_app.core.views import is_safe_next
 from review_app.drafts.operations import LIFETIME, has_drafts, keep_draft, keepable, take_drafts
 from review_app.extensions import db, login_manager
@@ -38,10 +39,14 @@ def _owner_signer() -> URLSafeSerializer:
 
 
 def _stale_user_id() -> int | None:
-    """Return the user a stale session or the owner cookie names (only the id before a colon)."""
+    """Return the user whose ended sign-in the session still names, or the owner cookie names."""
     stored = session.get("_user_id")
-    if isinstance(stored, str) and stored.partition(":")[0].isdigit():
-        return int(stored.partition(":")[0])
+    if isinstance(stored, str) and stored:
+        user_id = db.session.scalar(
+            select(UserSession.user_id).where(UserSession.id == session_digest(stored))
+        )
+        if user_id is not None:
+            return user_id
     cookie = request.cookies.get(OWNER_COOKIE)
     if cookie:
         try:

@@ -21,7 +21,7 @@ def _signed_in(app):
     """A client whose session names a user, as a browser's would: loading it needs the database."""
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = "1:0"
+        session["_user_id"] = "x" * 43
         session["_fresh"] = True
     return client
 

@@ -225,3 +225,23 @@ def test_a_reply_typed_on_an_item_page_comes_back_in_its_thread(demo):
     client.post(response.location, data={"username": "reviewer", "password": PASSWORD})
     page = client.get(page_url).get_data(as_text=True)
     assert f'id="reply-{thread_id}" name="body" rows="2">{NARRATIVE}</textarea>' in page
+
+
+def test_text_typed_after_the_session_expired_is_kept_for_its_user(demo):
+    from review_app.accounts.models import UserSession
+    from review_app.drafts.hooks import OWNER_COOKIE
+
+    case_id = _case_of(demo, "reviewer")
+    page_url = f"{SITE}/cases/{case_id}/items/3"
+    client = demo.test_client()
+    login(client, "reviewer")
+    assert client.get(page_url).status_code == 200
+    client.delete_cookie(OWNER_COOKIE)  # only the stale session names the person
+    with demo.app_context():
+        db.session.execute(UserSession.__table__.update().values(ended_at=func.now()))
+        db.session.commit()
+    response = client.post(page_url, data=_item_form(case_id))
+    assert response.location.startswith("/login?next=")
+    assert _drafts(demo) == 1
+    client.post(response.location, data={"username": "reviewer", "password": PASSWORD})
+    assert _restored(client.get(page_url).get_data(as_text=True))
