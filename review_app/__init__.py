@@ -104,12 +104,13 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from review_app.accounts.cli import users
+    from review_app.audit.cli import audit
     from review_app.demo.cli import seed_demo
     from review_app.instruments.cli import instruments
     from review_app.sites.cli import jurisdictions
     from review_app.tokens.cli import tokens
 
-    for command in (users, jurisdictions, seed_demo, instruments, tokens):
+    for command in (users, jurisdictions, seed_demo, instruments, tokens, audit):
         app.cli.add_command(command)
 
 

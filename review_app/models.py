@@ -1,7 +1,7 @@
 """Import every model so the metadata (and so Alembic) knows every table."""
 
 from review_app.accounts.models import User
-from review_app.audit.models import AuditEntry
+from review_app.audit.models import AuditChain, AuditEntry
 from review_app.cases.models import Assignment, Case
 from review_app.interviews.models import Interview, NoteSet
 from review_app.members.models import Membership
@@ -16,6 +16,7 @@ __all__ = [
     "Answer",
     "ApiToken",
     "Assignment",
+    "AuditChain",
     "AuditEntry",
     "Case",
     "Interview",

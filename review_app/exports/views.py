@@ -1,12 +1,15 @@
 """Downloads of a review period's source data: every answer, narrative and rating."""
 
 from flask import g, render_template
+from flask_login import current_user
 
+from review_app.audit.operations import record_read
 from review_app.core.access import site_roles
 from review_app.core.sitectx import site_blueprint
 from review_app.core.spreadsheets import download
 from review_app.core.views import get_in_site
 from review_app.exports import columns, queries
+from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
 from review_app.periods.models import ReviewPeriod
 from review_app.periods.queries import periods as site_periods
@@ -27,6 +30,15 @@ def source(period_id: int, fmt: str):
     period = get_in_site(ReviewPeriod, period_id)
     found = columns.columns(get_instrument(period.instrument_version), period)
     name = f"{g.site.slug}-{period.name}-source-data"
+    record_read(
+        current_user,
+        "download.source_data",
+        period,
+        f"Downloaded the source data of {period.name} ({fmt.upper()})",
+        site=g.site,
+        details={"period": period.name, "format": fmt},
+    )
+    db.session.commit()  # before the rows stream out
     return download(
         fmt,
         name,
