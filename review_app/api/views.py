@@ -13,7 +13,7 @@ from review_app.cases.models import CASE_TYPES, STATUS_LABELS
 from review_app.cases.permissions import can_view
 from review_app.core.access import has_site_role, public, token_roles
 from review_app.core.sitectx import site_blueprint
-from review_app.extensions import db
+from review_app.core.views import commit_read
 from review_app.instruments.catalog import get_instrument
 from review_app.performance import queries as performance_queries
 from review_app.performance.cache import site_figures
@@ -125,7 +125,7 @@ def _record_read(action: str, obj, summary: str, **details) -> None:
     token = g.api_token
     details |= {"token": f"{token.name} ({token.prefix}…)", "format": "json"}
     record_read(current_user, action, obj, summary, site=g.site, details=details)
-    db.session.commit()
+    commit_read()
 
 
 @bp.route("/performance")

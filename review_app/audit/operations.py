@@ -76,4 +76,6 @@ def _plain(value: Any) -> Any:
         return value
     if isinstance(value, (list, tuple, set)):
         return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
     return str(value)

@@ -7,9 +7,8 @@ from review_app.audit.operations import record_read
 from review_app.core.access import site_roles
 from review_app.core.sitectx import site_blueprint
 from review_app.core.spreadsheets import download
-from review_app.core.views import get_in_site
+from review_app.core.views import commit_read, get_in_site
 from review_app.exports import columns, queries
-from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
 from review_app.periods.models import ReviewPeriod
 from review_app.periods.queries import periods as site_periods
@@ -38,7 +37,7 @@ def source(period_id: int, fmt: str):
         site=g.site,
         details={"period": period.name, "format": fmt},
     )
-    db.session.commit()  # before the rows stream out
+    commit_read()
     return download(
         fmt,
         name,
