@@ -123,6 +123,22 @@ def test_an_entry_written_around_the_application_is_named(demo):
     assert broken.action == "forged" and "never sealed" in broken.reason
 
 
+def test_an_entry_added_past_the_chain_head_is_named(demo):
+    newest = _cqi_entry(demo, -1)
+    _sql(
+        demo,
+        "INSERT INTO audit_entries (created_at, actor_name, site_id, action, object_type, "
+        "summary, is_read_event, chain_position, prev_hash, entry_hash) VALUES (CURRENT_TIMESTAMP,"
+        " 'x', :site, 'forged', '', 'x', :f, :position, :prev, :prev)",
+        site=newest.site_id,
+        f=False,
+        position=newest.chain_position + 1,
+        prev=newest.entry_hash,
+    )
+    broken = _verify(demo).first_broken
+    assert broken.action == "forged" and "past the chain's head" in broken.reason
+
+
 def test_rolled_back_entries_leave_no_gap_and_no_fork(demo):
     with demo.app_context():
         cqi, cfsr = site_by_slug("demo", "cqi"), site_by_slug("demo", "cfsr")
@@ -151,7 +167,7 @@ def test_rolled_back_entries_leave_no_gap_and_no_fork(demo):
     assert report.is_intact, [b.describe() for b in report.broken]
 
 
-def test_concurrent_writers_leave_a_chain_that_verifies(demo):
+def test_concurrent_writers_leave_a_chain_that_verifies_even_while_checked(demo):
     if demo.config["TEST_DATABASE"] != "postgresql":
         pytest.skip("SQLite lets one writer in at a time; PostgreSQL is where writers overlap")
     threads, rounds = 6, 15
@@ -179,12 +195,29 @@ def test_concurrent_writers_leave_a_chain_that_verifies(demo):
         except Exception as exc:  # noqa: BLE001  (reported by the test below)
             failures.append(exc)
 
+    done = threading.Event()
+    live_reports = []
+
+    def verifier() -> None:
+        """Verify while the writers write: a live log must never look broken."""
+        with demo.app_context():
+            while not done.is_set():
+                live_reports.append(verify_chain())
+                db.session.rollback()
+
     workers = [threading.Thread(target=writer, args=(n,)) for n in range(threads)]
+    checking = threading.Thread(target=verifier)
+    checking.start()
     for worker in workers:
         worker.start()
     for worker in workers:
         worker.join()
+    done.set()
+    checking.join()
     assert failures == []
+    assert live_reports and all(report.is_intact for report in live_reports), [
+        b.describe() for report in live_reports for b in report.broken
+    ]
     kept_rounds = [r for r in range(rounds) if r % 5 != 4]
     expected = threads * (len(kept_rounds) + sum(1 for r in kept_rounds if r % 3 == 0))
     assert _count(demo) == before + expected
