@@ -49,7 +49,7 @@ def record(
 
 
 def record_read(
-    actor: User,
+    actor: User | None,
     action: str,
     obj: Any,
     summary: str,
