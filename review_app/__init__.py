@@ -106,6 +106,7 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from review_app.accounts.cli import users
+    from review_app.audit.cli import audit
     from review_app.backup.cli import backup, jurisdiction_commands
     from review_app.demo.cli import seed_demo
     from review_app.instruments.cli import instruments
@@ -114,7 +115,7 @@ def register_commands(app: Flask) -> None:
 
     for command in jurisdiction_commands:
         jurisdictions.add_command(command)
-    for command in (users, jurisdictions, seed_demo, instruments, tokens, backup):
+    for command in (users, jurisdictions, seed_demo, instruments, tokens, backup, audit):
         app.cli.add_command(command)
 
 

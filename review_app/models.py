@@ -1,7 +1,7 @@
 """Import every model so the metadata (and so Alembic) knows every table."""
 
 from review_app.accounts.models import User
-from review_app.audit.models import AuditEntry
+from review_app.audit.models import AuditChain, AuditEntry
 from review_app.cases.models import Assignment, Case
 from review_app.drafts.models import FormDraft
 from review_app.interviews.models import Interview, NoteSet
@@ -17,6 +17,7 @@ __all__ = [
     "Answer",
     "ApiToken",
     "Assignment",
+    "AuditChain",
     "AuditEntry",
     "Case",
     "FormDraft",

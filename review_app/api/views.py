@@ -7,11 +7,13 @@ from werkzeug.exceptions import HTTPException
 from review_app.api import serialize
 from review_app.api.guard import error
 from review_app.api.openapi import document
+from review_app.audit.operations import record_read
 from review_app.cases import queries as case_queries
 from review_app.cases.models import CASE_TYPES, STATUS_LABELS
 from review_app.cases.permissions import can_view
 from review_app.core.access import has_site_role, public, token_roles
 from review_app.core.sitectx import site_blueprint
+from review_app.core.views import commit_read
 from review_app.instruments.catalog import get_instrument
 from review_app.performance import queries as performance_queries
 from review_app.performance.cache import site_figures
@@ -82,6 +84,20 @@ def cases():
         only_assigned_to=None if sees_all else current_user.id,
     )
     rows, total = case_queries.cases(g.site, filters, page, PER_PAGE)
+    asked = {
+        "period_id": filters.period_id,
+        "local_site_id": filters.local_site_id,
+        "type": filters.case_type,
+        "status": filters.status,
+    }
+    _record_read(
+        "api.cases",
+        None,
+        f"Listed cases through the API (page {page}: {len(rows)} of {total})",
+        filters={key: value for key, value in asked.items() if value},
+        page=page,
+        case_numbers=[case.case_number for case in rows],
+    )
     return jsonify(
         {
             "cases": [serialize.case_summary(case) for case in rows],
@@ -103,7 +119,23 @@ def case(case_id: int):
     instrument = get_instrument(found.period.instrument_version)
     reviews = rating_queries.item_reviews(found)
     outcomes = rating_queries.outcome_ratings(found)
-    return jsonify(serialize.case_detail(found, instrument, reviews, outcomes))
+    body = serialize.case_detail(found, instrument, reviews, outcomes)
+    _record_read(
+        "api.case",
+        found,
+        f"Read case {found.case_number} through the API",
+        case_number=found.case_number,
+        period=found.period.name,
+    )
+    return jsonify(body)
+
+
+def _record_read(action: str, obj, summary: str, **details) -> None:
+    """Audit a read of case data: who, with which token, what, with which filters."""
+    token = g.api_token
+    details |= {"token": f"{token.name} ({token.prefix}…)", "format": "json"}
+    record_read(current_user, action, obj, summary, site=g.site, details=details)
+    commit_read()
 
 
 @bp.route("/performance")

@@ -1,9 +1,9 @@
-"""Audit entries."""
+"""Audit entries, and the head of each hash chain that links them."""
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy import JSON, ForeignKey, Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from review_app.accounts.models import User
@@ -12,13 +12,22 @@ from review_app.extensions import db
 
 
 class AuditEntry(db.Model):
-    """One recorded change (or security event), never edited after it is written."""
+    """One recorded change, security event or read of case data; never edited once written.
+
+    Each entry is sealed when its transaction commits (review_app/audit/chain.py):
+    ``entry_hash`` is a SHA-256 over its fields and ``prev_hash``, the hash of the
+    entry before it in its site's chain, so a changed, removed or reordered entry
+    breaks the chain at that place.
+    """
 
     __tablename__ = "audit_entries"
     __table_args__ = (
         Index("ix_audit_entries_site_created", "site_id", "created_at"),
-        # The newest entry of a site versions its data for cached report figures.
-        Index("ix_audit_entries_site_id_id", "site_id", "id"),
+        # The newest change of a site (reads left out) versions its data for kept pages
+        # and figures: one index read.
+        Index("ix_audit_entries_site_read_id", "site_id", "is_read_event", "id"),
+        # Verification walks each site's chain in order.
+        Index("ix_audit_entries_site_chain", "site_id", "chain_position"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -34,6 +43,13 @@ class AuditEntry(db.Model):
     summary: Mapped[str] = mapped_column(String(300))
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # A download or API read of case data: it changes nothing, so it does not
+    # move the site's version (kept pages stay valid).
+    is_read_event: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Set when the transaction commits; null only before then.
+    chain_position: Mapped[int | None]
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    entry_hash: Mapped[str | None] = mapped_column(String(64))
 
     actor: Mapped[User | None] = relationship()
 
@@ -46,3 +62,22 @@ class AuditEntry(db.Model):
 
     def __repr__(self) -> str:
         return f"<AuditEntry {self.action} {self.object_type}:{self.object_id}>"
+
+
+class AuditChain(db.Model):
+    """The head of one chain of audit entries: one per site, and one for entries of no site.
+
+    Its row is locked while a transaction appends, so appends to one chain are
+    serialized and each entry links to the one committed before it.
+    """
+
+    __tablename__ = "audit_chain"
+
+    # The site's id, or 0 for the chain of entries outside any site. No foreign
+    # key: a site's chain head is removed with the site's entries.
+    chain_key: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    length: Mapped[int] = mapped_column(default=0)
+    last_hash: Mapped[str] = mapped_column(String(64))
+
+    def __repr__(self) -> str:
+        return f"<AuditChain {self.chain_key}: {self.length} entries>"

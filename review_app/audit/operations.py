@@ -1,8 +1,10 @@
-"""Write audit entries; every operation in the app calls ``record``."""
+"""Write audit entries; every operation in the app calls ``record``, every read of case data
+leaving the site (a download, an API read) calls ``record_read``."""
 
 from typing import Any
 
 from review_app.accounts.models import User
+from review_app.audit.chain import mark_unsealed
 from review_app.audit.models import AuditEntry
 from review_app.extensions import db
 from review_app.sites.models import Site
@@ -21,8 +23,12 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     actor_name: str | None = None,
+    is_read_event: bool = False,
 ) -> AuditEntry:
-    """Add an audit entry for a change to ``obj`` (a model, flushed so it has an id)."""
+    """Add an audit entry for a change to ``obj`` (a model, flushed so it has an id).
+
+    The entry is linked onto its site's hash chain when the transaction commits.
+    """
     if obj is not None and getattr(obj, "id", None) is None:
         db.session.flush()
     entry = AuditEntry(
@@ -35,9 +41,28 @@ def record(
         summary=summary[:300],
         before=_jsonable(before),
         after=_jsonable(after),
+        is_read_event=is_read_event,
     )
     db.session.add(entry)
+    mark_unsealed(db.session(), entry)
     return entry
+
+
+def record_read(
+    actor: User | None,
+    action: str,
+    obj: Any,
+    summary: str,
+    *,
+    site: Site,
+    details: dict[str, Any],
+) -> AuditEntry:
+    """Add an audit entry for case data that left the site: who read what, with which filters.
+
+    ``details`` (period, filters, format, case numbers ...) are kept as the entry's
+    ``after``. A read changes nothing, so it does not move the site's version.
+    """
+    return record(actor, action, obj, summary, site=site, after=details, is_read_event=True)
 
 
 def _jsonable(values: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -51,4 +76,6 @@ def _plain(value: Any) -> Any:
         return value
     if isinstance(value, (list, tuple, set)):
         return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
     return str(value)

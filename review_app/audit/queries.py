@@ -6,6 +6,11 @@ from datetime import date, timedelta
 from sqlalchemy import Select, func, select
 
 from review_app.audit.models import AuditEntry
+
+# Recomputing the hash chains (flask audit verify; backup and restore checks).
+from review_app.audit.verify import BrokenEntry as BrokenEntry
+from review_app.audit.verify import ChainReport as ChainReport
+from review_app.audit.verify import verify_chain as verify_chain
 from review_app.extensions import db
 
 

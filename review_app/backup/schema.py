@@ -31,6 +31,14 @@ GLOBAL_TABLES = {
     ),
 }
 
+# Columns that name a parent's key without a foreign key, with the reason there is none.
+# (table, column) -> (parent table, parent column)
+SOFT_KEYS = {
+    # The audit chain of a site: chain_key is the site's id, or 0 for the chain of entries
+    # outside any site, which no foreign key could allow.
+    ("audit_chain", "chain_key"): ("sites", "id"),
+}
+
 # Columns never written to an export: secrets, or what would let one check a guessed secret.
 SECRET_COLUMNS = {
     "users": {"password_hash"},
@@ -49,13 +57,24 @@ def owned_tables(metadata: MetaData) -> list[Table]:
             if table.name in names:
                 continue
             if table.name == ROOT or any(
-                fk.column.table.name in names for fk in table.foreign_keys
+                parent in names for parent in _parents(table)
             ):
                 owned.append(table)
                 names.add(table.name)
                 changed = True
-    order = {table.name: index for index, table in enumerate(metadata.sorted_tables)}
+    order: dict[str, float] = {
+        table.name: index for index, table in enumerate(metadata.sorted_tables)
+    }
+    # A table with a soft key comes after its parent too, so removal deletes it first.
+    for (name, _), (parent, _) in SOFT_KEYS.items():
+        order[name] = max(order[name], order[parent] + 0.5)
     return sorted(owned, key=lambda table: order[table.name])
+
+
+def _parents(table: Table) -> list[str]:
+    """Return the names of the tables ``table`` points at, by foreign or soft key."""
+    soft = [parent for (name, _), (parent, _) in SOFT_KEYS.items() if name == table.name]
+    return [fk.column.table.name for fk in table.foreign_keys] + soft
 
 
 def exportable_columns(table: Table) -> list:
@@ -93,6 +112,11 @@ class JurisdictionRows:
             if parent.name not in self._names or parent is table:
                 continue
             tests.append(self._points_into(constraint, parent, self.condition(parent)))
+        for (name, column), (parent_name, parent_column) in SOFT_KEYS.items():
+            if name == table.name and parent_name in self._names:
+                parent = self.metadata.tables[parent_name]
+                keys = select(parent.c[parent_column]).where(self.condition(parent))
+                tests.append(table.c[column].in_(keys))
         return or_(*tests) if tests else false()
 
     @staticmethod

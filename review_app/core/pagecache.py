@@ -4,8 +4,9 @@ A page marked ``@cached_page`` is kept, as rendered and encoded HTML, under a ke
 everything its content depends on:
 
 - the path and query string;
-- the site's version: the id of its newest audit entry. Every change to a
-  site's data is audited, so a change anywhere on the site moves it;
+- the site's version: the id of its newest audit entry of a change (reads of
+  case data are audited too but left out). Every change to a site's data is
+  audited, so a change anywhere on the site moves it;
 - the key of the user's sign-in session (each sign-in has its own), the session's CSRF secret
   (the page's forms carry a token made from it) and the user's roles on every
   site (the header lists the sites and the page offers what the roles allow).

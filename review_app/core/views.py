@@ -48,6 +48,21 @@ def run_operation(change: Callable[[], object], success: str) -> bool:
     return True
 
 
+def commit_read() -> None:
+    """Commit the audit entry of a read, keeping what is loaded as it is.
+
+    Nothing the view loaded changed, so reloading it would be waste; and a
+    download streamed after the view returns reads those objects once the
+    request's session is gone, where an expired one could not be reloaded.
+    """
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
+
+
 def form_status(form: FlaskForm) -> int:
     """Return 422 when the form is shown again with errors, else 200."""
     return 422 if form.errors else 200

@@ -1,11 +1,13 @@
 """Downloads of a review period's source data: every answer, narrative and rating."""
 
 from flask import g, render_template
+from flask_login import current_user
 
+from review_app.audit.operations import record_read
 from review_app.core.access import site_roles
 from review_app.core.sitectx import site_blueprint
 from review_app.core.spreadsheets import download
-from review_app.core.views import get_in_site
+from review_app.core.views import commit_read, get_in_site
 from review_app.exports import columns, queries
 from review_app.instruments.catalog import get_instrument
 from review_app.periods.models import ReviewPeriod
@@ -27,6 +29,15 @@ def source(period_id: int, fmt: str):
     period = get_in_site(ReviewPeriod, period_id)
     found = columns.columns(get_instrument(period.instrument_version), period)
     name = f"{g.site.slug}-{period.name}-source-data"
+    record_read(
+        current_user,
+        "download.source_data",
+        period,
+        f"Downloaded the source data of {period.name} ({fmt.upper()})",
+        site=g.site,
+        details={"period": period.name, "format": fmt},
+    )
+    commit_read()
     return download(
         fmt,
         name,

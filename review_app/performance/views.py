@@ -1,13 +1,16 @@
 """Item and outcome performance: the site's figures, drill-downs, and the cases behind each."""
 
 from flask import abort, g, render_template, request, url_for
+from flask_login import current_user
 
+from review_app.audit.operations import record_read
 from review_app.cases.models import CASE_TYPES
 from review_app.core.access import site_roles
 from review_app.core.models import utcnow
 from review_app.core.pagecache import cached_page
 from review_app.core.pdf import download_name, pdf_response, render_pdf
 from review_app.core.sitectx import site_blueprint
+from review_app.core.views import commit_read
 from review_app.instruments.catalog import get_instrument
 from review_app.instruments.engine import ITEM_LABELS, OUTCOME_LABELS
 from review_app.performance import exports, queries
@@ -145,8 +148,23 @@ def pdf():
         item_chart_uri=as_data_uri(charts["item_chart"]),
         **context,
     )
-    name = download_name(g.site.slug, context["filters"].period.name, "performance")
-    return pdf_response(data, name)
+    period = context["filters"].period
+    _record_download("download.performance", context, "performance figures", "pdf")
+    return pdf_response(data, download_name(g.site.slug, period.name, "performance"))
+
+
+def _record_download(action: str, context: dict, what: str, fmt: str, **details) -> None:
+    """Audit a download of figures or cases: who, which period, which filters, which format."""
+    period = context["filters"].period
+    record_read(
+        current_user,
+        action,
+        period,
+        f"Downloaded {what} of {period.name} ({fmt.upper()})",
+        site=g.site,
+        details={"period": period.name, "filters": _described(context), **details, "format": fmt},
+    )
+    commit_read()
 
 
 @bp.route("/by/<dimension>")
@@ -212,6 +230,14 @@ def cases_download(fmt: str):
     if context["filters"] is None:
         abort(404)
     site_id, filters = g.site.id, context["filters"]
+    figure = "every counted case"
+    if target.kind == "item":
+        figure = f"item {context['instrument'].items[target.id].number}"
+    elif target.kind == "outcome":
+        figure = f"outcome {target.id}"
+    _record_download(
+        "download.performance_cases", context, f"the cases behind {figure}", fmt, figure=figure
+    )
     return exports.case_list(
         fmt,
         lambda: queries.cases_behind(site_id, filters, target),

@@ -1,6 +1,6 @@
 """Reads for QA: threads of a case, queues, inboxes, a case's history."""
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, false, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from review_app.accounts.models import User
@@ -119,6 +119,7 @@ def history(case: Case) -> tuple[list[RatingChange], list[AuditEntry]]:
                 AuditEntry.object_type == "Case",
                 AuditEntry.object_id == case.id,
                 AuditEntry.action != "case.item_save",
+                AuditEntry.is_read_event == false(),  # downloads and API reads change nothing
             )
             .order_by(AuditEntry.created_at, AuditEntry.id)
         )

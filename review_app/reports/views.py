@@ -1,7 +1,9 @@
 """Reports: the case rating summary of a case, as a page and as PDF, and a period's batch PDF."""
 
 from flask import g, render_template
+from flask_login import current_user
 
+from review_app.audit.operations import record_read
 from review_app.cases.models import ELIMINATION_REASONS
 from review_app.cases.permissions import can_view
 from review_app.cases.views import load_case
@@ -10,7 +12,7 @@ from review_app.core.models import utcnow
 from review_app.core.pagecache import cached_page
 from review_app.core.pdf import download_name, pdf_response, render_pdf
 from review_app.core.sitectx import site_blueprint
-from review_app.core.views import get_in_site
+from review_app.core.views import commit_read, get_in_site
 from review_app.instruments.engine import ITEM_LABELS, OUTCOME_LABELS
 from review_app.periods.models import ReviewPeriod
 from review_app.periods.queries import periods as site_periods
@@ -53,7 +55,17 @@ def case_summary(case_id: int):
 def case_summary_pdf(case_id: int):
     summary = queries.case_summary(load_case(case_id))
     data = render_pdf("reports/case_summary_pdf.html", summary=summary, **_labels())
-    return pdf_response(data, download_name("case", summary.case.case_number, "rating-summary"))
+    case = summary.case
+    record_read(
+        current_user,
+        "download.case_summary",
+        case,
+        f"Downloaded the rating summary of case {case.case_number} (PDF)",
+        site=g.site,
+        details={"case_number": case.case_number, "period": case.period.name, "format": "pdf"},
+    )
+    commit_read()
+    return pdf_response(data, download_name("case", case.case_number, "rating-summary"))
 
 
 @bp.route("/periods/<int:period_id>/finalized.pdf")
@@ -63,4 +75,17 @@ def period_finalized_pdf(period_id: int):
     cases = [case for case in queries.finalized_cases(period) if can_view(case)]
     summaries = queries.summaries(cases, period)
     data = render_pdf("reports/period_pdf.html", period=period, summaries=summaries, **_labels())
+    record_read(
+        current_user,
+        "download.period_summaries",
+        period,
+        f"Downloaded the rating summaries of {len(cases)} finalized cases of {period.name} (PDF)",
+        site=g.site,
+        details={
+            "period": period.name,
+            "case_numbers": [case.case_number for case in cases],
+            "format": "pdf",
+        },
+    )
+    commit_read()
     return pdf_response(data, download_name(period.name, "finalized-cases"))

@@ -1,6 +1,6 @@
 """Reads about sites and local sites."""
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, false, func, select
 
 from review_app.audit.models import AuditEntry
 from review_app.extensions import db
@@ -22,9 +22,12 @@ def jurisdiction_by_code(code: str) -> Jurisdiction | None:
 # Read on every site page, built once: the site and the id of its newest audit entry.
 # Every change to a site's data writes an audit entry, so that id versions all of
 # the site's data: what was computed or rendered at one version stays right until
-# it moves (kept pages, kept report figures).
+# it moves (kept pages, kept report figures). Reads (downloads, API reads) are
+# audited too but change nothing, so they are left out: one index read still.
 _NEWEST_AUDIT_ENTRY = (
-    select(func.max(AuditEntry.id)).where(AuditEntry.site_id == Site.id).scalar_subquery()
+    select(func.max(AuditEntry.id))
+    .where(AuditEntry.site_id == Site.id, AuditEntry.is_read_event == false())
+    .scalar_subquery()
 )
 _SITE_BY_SLUG = (
     select(Site, _NEWEST_AUDIT_ENTRY)

@@ -9,6 +9,7 @@ from sqlalchemy import and_, func, select, text
 
 from review_app.accounts.models import User
 from review_app.audit.models import AuditEntry
+from review_app.audit.queries import verify_chain
 from review_app.backup.schema import owned_tables
 from review_app.cases.models import Case
 from review_app.extensions import db
@@ -81,14 +82,19 @@ def test_remove_deletes_every_row_and_leaves_no_orphans(demo, run, exported):
         site_ids = {row.id for row in before["sites"] if row.jurisdiction_id == other_id}
     # The other jurisdiction's rows are all still there, unchanged.
     for name, rows in before.items():
-        if name in ("users", "audit_entries"):
-            continue
+        if name in ("users", "audit_entries", "audit_chain"):
+            continue  # the removal's own entry extends the chain of entries of no site
         kept = [row for row in rows if row in after[name]]
         assert kept == after[name], name
     assert [row for row in before["sites"] if row.id in site_ids] == after["sites"]
     other_audit = [row for row in before["audit_entries"] if row.site_id in site_ids]
     assert other_audit and all(row in after["audit_entries"] for row in other_audit)
     assert not any(row.site_id not in site_ids | {None} for row in after["audit_entries"])
+    other_chains = [row for row in before["audit_chain"] if row.chain_key in site_ids]
+    assert other_chains and all(row in after["audit_chain"] for row in other_chains)
+    assert {row.chain_key for row in after["audit_chain"]} == site_ids | {0}
+    with demo.app_context():
+        assert verify_chain().is_intact
 
 
 def test_remove_deactivates_accounts_left_without_a_role_and_audits(demo, run, exported):

@@ -165,3 +165,18 @@ def test_case_admin_and_read_only_pages_pass_axe(demo, page):
     expect(page.get_by_text(re.compile(r"^Read only: "))).to_be_visible()
     problems += _problems(page)
     _assert_none(problems)
+
+
+def test_the_audit_log_with_reads_of_case_data_passes_axe(demo, page):
+    from review_app.audit.operations import record_read
+    from review_app.sites.queries import site_by_slug
+
+    with demo.app_context():
+        site = site_by_slug("demo", "training")
+        details = {"filters": {"status": "finalized"}, "case_numbers": ["A-1", "A-2"]}
+        record_read(None, "api.cases", None, "Listed cases", site=site, details=details)
+        db.session.commit()
+    sign_in(page, "admin")
+    page.goto(f"{SITE}/admin/audit")
+    expect(page.get_by_text("case_numbers: A-1, A-2")).to_be_visible()
+    _assert_none(_problems(page))
