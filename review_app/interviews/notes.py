@@ -5,6 +5,7 @@ from sqlalchemy import update
 from review_app.accounts.models import User
 from review_app.audit.operations import record
 from review_app.core.errors import OperationError
+from review_app.core.locking import lock_row
 from review_app.core.models import utcnow
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
@@ -114,6 +115,7 @@ def save_notes(
     is_done: bool | None = None,
 ) -> NoteSet:
     """Save a note-taker's own notes (and whether they are done), or the final notes."""
+    lock_row(interview)  # a merge or completion meanwhile is seen by the checks below
     roles = roles_of(actor, interview)
     if note_set.is_final and not can.may_finish(interview, actor, roles):
         raise OperationError("Only the official note-taker edits the final notes.")
