@@ -3,6 +3,7 @@
 from review_app.accounts.models import User
 from review_app.audit.models import AuditEntry
 from review_app.cases.models import Assignment, Case
+from review_app.core.once import FormKey
 from review_app.interviews.models import Interview, NoteSet
 from review_app.members.models import Membership
 from review_app.periods.models import ReviewPeriod
@@ -18,6 +19,7 @@ __all__ = [
     "Assignment",
     "AuditEntry",
     "Case",
+    "FormKey",
     "Interview",
     "ItemReview",
     "Jurisdiction",
