@@ -16,13 +16,15 @@ from review_app.extensions import db
 M = TypeVar("M")
 
 
-def lock_row(obj: M) -> M:
+def lock_row(obj: M, shared: bool = False) -> M:
     """Lock ``obj``'s row until commit or rollback and reload it (relationships included).
 
     PostgreSQL takes a row lock (``SELECT ... FOR UPDATE``). SQLite has no row
     locks; a no-op write takes the database's write lock instead, which also
     makes every later read of this transaction see the latest commit.
-    Pending changes are flushed first so that the reload keeps them.
+    Pending changes are flushed first so that the reload keeps them. ``shared``
+    lets other ``shared`` holders in (PostgreSQL ``FOR SHARE``): for a row that
+    is only read, such as the period a save depends on.
     """
     db.session.flush()
     mapper = inspect(obj).mapper
@@ -34,7 +36,7 @@ def lock_row(obj: M) -> M:
             execution_options={"synchronize_session": False},
         )
     else:
-        db.session.execute(select(key).where(key == ident).with_for_update())
+        db.session.execute(select(key).where(key == ident).with_for_update(read=shared))
     # Reload after the lock: the values read before it may be another request's past.
     db.session.expire(obj)
     db.session.refresh(obj)

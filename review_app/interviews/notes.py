@@ -123,6 +123,7 @@ def save_notes(
 ) -> NoteSet:
     """Save a note-taker's own notes (and whether they are done), or the final notes."""
     lock_row(interview)  # a merge or completion meanwhile is seen by the checks below
+    lock_row(interview.period, shared=True)  # and so is the period being closed
     roles = roles_of(actor, interview)
     if note_set.is_final and not can.may_finish(interview, actor, roles):
         raise OperationError("Only the official note-taker edits the final notes.")

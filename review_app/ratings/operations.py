@@ -74,6 +74,7 @@ def edit_refusal(actor: User | None, case: Case) -> str | None:
 def lock_for_edit(actor: User | None, case: Case) -> None:
     """Lock the case and check, on its current state, that ``actor`` may still edit it."""
     lock_row(case)
+    lock_row(case.period, shared=True)  # closing the period waits for this save, or beats it
     refused = edit_refusal(actor, case)
     if refused:
         raise StateChanged(refused)

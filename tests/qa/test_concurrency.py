@@ -133,6 +133,25 @@ def test_a_reviewer_taken_off_the_case_cannot_save_with_an_old_page(demo, comple
     assert _stored_rationale(demo, complete_case) != "late words"
 
 
+def test_a_save_checked_before_the_period_closed_is_refused_after_it(demo, complete_case):
+    from review_app.periods.operations import set_period_open
+
+    before = _stored_rationale(demo, complete_case)
+    with demo.app_context():
+        case = db.session.get(Case, complete_case)
+        instrument = get_instrument(case.period.instrument_version)
+        pending = _rationale_save(case, "after closing")
+        period = case.period  # held, as a view holds what it checked
+        assert period.is_open  # what this request saw when it checked
+        with demo.app_context():  # an administrator closes the period meanwhile
+            set_period_open(_user("admin"), db.session.get(Case, complete_case).period, False)
+            db.session.commit()
+        with pytest.raises(StateChanged, match="review period was closed meanwhile"):
+            save_item(_user("reviewer"), case, instrument, ITEM, pending)
+        db.session.rollback()
+    assert _stored_rationale(demo, complete_case) == before
+
+
 def _reset(app, case_id: int, rationale: str) -> None:
     """Put the case back in progress, complete, for the next round."""
     with app.app_context():
