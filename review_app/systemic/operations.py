@@ -5,6 +5,7 @@ from sqlalchemy import select, update
 from review_app.accounts.models import User
 from review_app.audit.operations import record
 from review_app.core.errors import OperationError
+from review_app.core.locking import lock_row
 from review_app.core.models import utcnow
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
@@ -72,6 +73,7 @@ def rate(
     roles = active_roles(actor, period.site)
     if not (roles.is_state_admin or roles.qa_level):
         raise OperationError("Only state administrators and QA staff rate systemic factors.")
+    lock_row(period, shared=True)  # a period closed meanwhile is seen here
     if not period.is_open:
         raise OperationError("The review period is closed; its ratings can no longer change.")
     instrument = get_instrument(period.instrument_version)
