@@ -3,6 +3,7 @@
 from review_app.accounts.models import User
 from review_app.audit.models import AuditChain, AuditEntry
 from review_app.cases.models import Assignment, Case
+from review_app.core.once import FormKey
 from review_app.drafts.models import FormDraft
 from review_app.interviews.models import Interview, NoteSet
 from review_app.members.models import Membership
@@ -21,6 +22,7 @@ __all__ = [
     "AuditEntry",
     "Case",
     "FormDraft",
+    "FormKey",
     "Interview",
     "ItemReview",
     "Jurisdiction",

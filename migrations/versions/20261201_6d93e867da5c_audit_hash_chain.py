@@ -6,7 +6,7 @@ Adds ``is_read_event`` (downloads and API reads, left out of the site version),
 order within its site's chain, so a fresh upgrade verifies.
 
 Revision ID: 6d93e867da5c
-Revises: 9f9020abdb6e
+Revises: 317b23827536
 Create Date: 2026-12-01 14:40:00
 
 """
@@ -20,7 +20,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '6d93e867da5c'
-down_revision = '9f9020abdb6e'
+down_revision = '317b23827536'
 branch_labels = None
 depends_on = None
 

@@ -29,6 +29,7 @@ GLOBAL_TABLES = {
         "a person's unsent form, kept a day at most and shown only to them: transient, "
         "not part of a jurisdiction's record"
     ),
+    "form_keys": "keys of create forms already sent, kept two days to answer a second send",
 }
 
 # Columns that name a parent's key without a foreign key, with the reason there is none.

@@ -6,6 +6,7 @@ from review_app.cases.facts import CaseFacts, check_facts
 from review_app.cases.importing import check_rows, read_table
 from review_app.cases.models import Assignment, Case
 from review_app.core.errors import OperationError
+from review_app.core.locking import lock_row
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
 from review_app.periods.models import ReviewPeriod
@@ -88,6 +89,7 @@ def _add(actor: User | None, period: ReviewPeriod, facts: CaseFacts) -> Case:
 
 def update_case(actor: User | None, case: Case, facts: CaseFacts) -> None:
     """Change a case's facts and reviewers."""
+    lock_row(case)  # a reviewer's save waits, then sees whether they are still assigned
     errors = check_facts(case.period, facts, case.id)
     if errors:
         raise OperationError(next(iter(errors.values())), next(iter(errors)))

@@ -12,6 +12,7 @@ from review_app.cases.permissions import can_manage, can_rate, can_view, why_not
 from review_app.core.access import has_site_role, site_roles
 from review_app.core.errors import OperationError
 from review_app.core.identity import roles_on
+from review_app.core.once import remember, sent_before
 from review_app.core.pagecache import cached_page
 from review_app.core.sitectx import site_blueprint
 from review_app.core.views import form_status, get_in_site, int_arg, page_number, show_error
@@ -168,6 +169,8 @@ def _facts(form: CaseForm) -> CaseFacts:
 def new():
     form = _case_form(None)
     if form.validate_on_submit():
+        if (earlier := sent_before()) is not None:
+            return earlier
         try:
             case = operations.create_case(
                 current_user, get_in_site(ReviewPeriod, form.period_id.data), _facts(form)
@@ -175,6 +178,7 @@ def new():
         except OperationError as error:
             show_error(form, error, FACT_FIELDS)
         else:
+            remember(url_for("cases.show", case_id=case.id))
             db.session.commit()
             flash(f"Case {case.case_number} added.", "success")
             return redirect(url_for("cases.show", case_id=case.id))
@@ -209,6 +213,8 @@ def import_file():
     form.period_id.choices = [SelectChoice(p.id, p.name) for p in site_periods(g.site) if p.is_open]
     errors: list[str] = []
     if form.validate_on_submit():
+        if (earlier := sent_before()) is not None:
+            return earlier
         upload = form.file.data
         try:
             cases, errors = operations.import_cases(
@@ -221,6 +227,7 @@ def import_file():
             show_error(form, error)
         else:
             if not errors:
+                remember(url_for("cases.index", period=form.period_id.data))
                 db.session.commit()
                 flash(f"{len(cases)} case(s) imported.", "success")
                 return redirect(url_for("cases.index", period=form.period_id.data))

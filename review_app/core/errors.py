@@ -8,3 +8,10 @@ class OperationError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
+
+
+class StateChanged(OperationError):
+    """Someone changed the object meanwhile (a submit, a reassignment); nothing was saved.
+
+    Views answer 409 and show again what the person sent.
+    """

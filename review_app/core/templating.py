@@ -7,6 +7,7 @@ from werkzeug.local import LocalProxy
 
 from review_app.cases.models import STATUS_LABELS
 from review_app.core.identity import my_memberships
+from review_app.core.once import new_form_key
 from review_app.members.roles import ROLE_LABELS
 
 APP_NAME = "Case Review"
@@ -49,5 +50,6 @@ def init_templating(app: Flask) -> None:
     app.add_template_filter(_when, "when")
     app.add_template_filter(_reject_page, "reject_page")
     app.add_template_filter(_days_ago, "days_ago")
+    app.add_template_global(new_form_key, "form_key")  # see core/once.py
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -5,6 +5,7 @@ from sqlalchemy import update
 from review_app.accounts.models import User
 from review_app.audit.operations import record
 from review_app.core.errors import OperationError
+from review_app.core.locking import lock_row
 from review_app.core.models import utcnow
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
@@ -29,13 +30,17 @@ class NoteErrors(OperationError):
 class NotesConflict(OperationError):
     """The notes were saved elsewhere since the form was opened; nothing was saved."""
 
-    def __init__(self, theirs: dict[str, str], by: str):
+    def __init__(self, theirs: dict[str, str], by: str, is_self: bool = False):
         super().__init__(
-            f"{by} saved these notes after you opened them (perhaps in another window). "
-            "Nothing of yours was saved and your text is still in the form: compare it "
+            (
+                "You already saved these notes (another tab, or a second click)."
+                if is_self
+                else f"{by} saved these notes after you opened them (perhaps in another window)."
+            )
+            + " Nothing of yours was saved and your text is still in the form: compare it "
             "with the saved version, then save again to keep yours."
         )
-        self.theirs, self.by = theirs, by
+        self.theirs, self.by, self.is_self = theirs, by, is_self
 
 
 def limit(note_set: NoteSet, note_takers: int) -> int:
@@ -81,8 +86,11 @@ def save_texts(
     if errors:
         raise NoteErrors(errors)
     if not claim(note_set, lock_version, actor):
+        is_self = note_set.updated_by_id == actor.id
+        if is_self and {k: v for k, v in new.items() if v} == (note_set.texts or {}):
+            return {}, {}  # a repeat of this person's own save (a double click)
         by = db.session.get(User, note_set.updated_by_id) if note_set.updated_by_id else None
-        raise NotesConflict(dict(note_set.texts), by.display_name if by else "Someone")
+        raise NotesConflict(dict(note_set.texts), by.display_name if by else "Someone", is_self)
     old = note_set.texts or {}
     changed = [item_id for item_id in new if old.get(item_id, "") != new[item_id]]
     note_set.texts = {item_id: text for item_id, text in new.items() if text}
@@ -114,6 +122,8 @@ def save_notes(
     is_done: bool | None = None,
 ) -> NoteSet:
     """Save a note-taker's own notes (and whether they are done), or the final notes."""
+    lock_row(interview)  # a merge or completion meanwhile is seen by the checks below
+    lock_row(interview.period, shared=True)  # and so is the period being closed
     roles = roles_of(actor, interview)
     if note_set.is_final and not can.may_finish(interview, actor, roles):
         raise OperationError("Only the official note-taker edits the final notes.")

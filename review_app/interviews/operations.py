@@ -5,6 +5,7 @@ from sqlalchemy import update
 from review_app.accounts.models import User
 from review_app.audit.operations import record
 from review_app.core.errors import OperationError
+from review_app.core.locking import lock_row
 from review_app.core.models import utcnow
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
@@ -99,6 +100,7 @@ def create_interview(actor: User, period: ReviewPeriod, facts: InterviewFacts) -
 
 def update_interview(actor: User, interview: Interview, facts: InterviewFacts) -> None:
     """Change an interview's details; note-takers change only until the merge."""
+    lock_row(interview)  # decide on the interview as it is now (not merged or completed since)
     if not can.may_edit_details(interview, actor, roles_of(actor, interview)):
         raise OperationError(
             "Only the interviewer and the official note-taker can change the interview's details."
@@ -161,6 +163,7 @@ def change_status(interview: Interview, expected_version: int | None, **values) 
 
 def check_finisher(actor: User, interview: Interview, what: str) -> None:
     """Refuse anyone but the official note-taker, and an interview that can no longer change."""
+    lock_row(interview)
     if not can.may_finish(interview, actor, roles_of(actor, interview)):
         official = interview.official_note_taker.display_name
         raise OperationError(f"Only the official note-taker, {official}, can {what}.")
@@ -198,6 +201,7 @@ def return_to_draft(
     actor: User, interview: Interview, reason: str, expected_version: int | None = None
 ) -> None:
     """QA sends a complete interview back to its official note-taker, with a reason."""
+    lock_row(interview)
     if not roles_of(actor, interview).qa_level:
         raise OperationError("Only QA staff can return a complete interview to draft.")
     if interview.status != "complete":
@@ -225,6 +229,7 @@ def return_to_draft(
 
 def start_thread(actor: User, interview: Interview, item_id: str, body: str) -> Thread:
     """Open a QA comment thread on one systemic item of the interview's notes."""
+    lock_row(interview)
     if not roles_of(actor, interview).qa_level:
         raise OperationError("Only QA staff can start a comment thread.")
     instrument = get_instrument(interview.period.instrument_version)
@@ -241,6 +246,7 @@ def start_thread(actor: User, interview: Interview, item_id: str, body: str) -> 
 
 def reply(actor: User, interview: Interview, thread: Thread, body: str) -> Comment:
     """Answer in a thread: QA staff, the interviewer or a note-taker."""
+    lock_row(interview)
     if not can.may_reply(interview, actor, roles_of(actor, interview)):
         raise OperationError("Only QA staff, the interviewer and the note-takers can reply.")
     return threads.add_reply(
@@ -250,6 +256,7 @@ def reply(actor: User, interview: Interview, thread: Thread, body: str) -> Comme
 
 def set_thread_open(actor: User, interview: Interview, thread: Thread, is_open: bool) -> None:
     """Resolve a thread (or open it again): QA staff only."""
+    lock_row(interview)
     if not roles_of(actor, interview).qa_level:
         raise OperationError("Only QA staff can resolve comments.")
     threads.set_open(actor, thread, is_open, label(interview), interview.period.site)

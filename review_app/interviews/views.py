@@ -6,6 +6,7 @@ from flask_login import current_user
 from review_app.core.access import site_roles
 from review_app.core.errors import OperationError
 from review_app.core.identity import roles_on
+from review_app.core.once import remember, sent_before
 from review_app.core.sitectx import site_blueprint
 from review_app.core.views import form_status, int_arg, page_number, run_operation, show_error
 from review_app.extensions import db
@@ -87,6 +88,8 @@ def new():
     people = queries.people_for(g.site, None)
     form = interview_form(period, None, people, current_user)
     if form.validate_on_submit():
+        if (earlier := sent_before()) is not None:
+            return earlier
         try:
             interview = operations.create_interview(
                 current_user, period, facts_from(form, period, people)
@@ -95,6 +98,8 @@ def new():
             db.session.rollback()
             show_error(form, error)
         else:
+            db.session.flush()
+            remember(url_for("interviews.show", interview_id=interview.id))
             db.session.commit()
             flash("Interview recorded. Each note-taker can now write their notes.", "success")
             return _show(interview)
@@ -272,14 +277,19 @@ def new_thread(interview_id: int):
     interview = load_interview(interview_id)
     form = ThreadForm()
     form.validate_on_submit()
-    return _run(
-        interview,
-        lambda: operations.start_thread(
+    if (earlier := sent_before()) is not None:
+        return earlier
+
+    def start() -> None:
+        thread = operations.start_thread(
             current_user, interview, form.item_id.data or "", form.body.data or ""
-        ),
-        "Comment added.",
-        "#comments",
-    )
+        )
+        db.session.flush()
+        remember(
+            url_for("interviews.show", interview_id=interview.id, _anchor=f"thread-{thread.id}")
+        )
+
+    return _run(interview, start, "Comment added.", "#comments")
 
 
 @bp.route("/<int:interview_id>/threads/<int:thread_id>/replies", methods=["POST"])
@@ -287,7 +297,10 @@ def new_thread(interview_id: int):
 def reply(interview_id: int, thread_id: int):
     interview = load_interview(interview_id)
     thread = load_thread(thread_id, interview_id=interview.id)
-    reply_from_form(lambda body: operations.reply(current_user, interview, thread, body))
+    reply_from_form(
+        lambda body: operations.reply(current_user, interview, thread, body),
+        url_for("interviews.show", interview_id=interview.id, _anchor=f"thread-{thread.id}"),
+    )
     return _show(interview, f"#thread-{thread.id}")
 
 

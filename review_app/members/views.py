@@ -6,6 +6,7 @@ from flask_login import current_user
 from review_app.core.access import site_roles
 from review_app.core.errors import OperationError
 from review_app.core.forms import ConfirmForm
+from review_app.core.once import remember, sent_before
 from review_app.core.sitectx import site_blueprint
 from review_app.core.views import form_status, get_in_site, page_number, show_error
 from review_app.extensions import db
@@ -21,6 +22,10 @@ from review_app.members.roles import ROLE_LABELS
 from review_app.training.queries import qualification
 
 bp = site_blueprint("members", __name__, "/admin/users")
+TWICE = (
+    "This form was sent twice; the account was created once, and its temporary password "
+    "was shown in answer to the first send. If nobody noted it, reset the password here."
+)
 # Role errors point at the first role checkbox, so the summary link lands in the role group.
 ROLE_FIELDS = {"roles": "state_admin"}
 
@@ -55,6 +60,9 @@ def new():
     form = NewMemberForm()
     form.limit_qa_levels(g.site.settings.qa_levels)
     if form.validate_on_submit():
+        # The first send made the account and showed its temporary password, once.
+        if (earlier := sent_before(TWICE)) is not None:
+            return earlier
         try:
             user, password = operations.create_member(
                 current_user,
@@ -67,6 +75,7 @@ def new():
         except OperationError as error:
             show_error(form, error, ROLE_FIELDS)
         else:
+            remember(url_for("members.index"))
             db.session.commit()
             return render_template(
                 "members/password.html", user=user, password=password, created=True

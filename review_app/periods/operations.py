@@ -8,6 +8,7 @@ from review_app.accounts.models import User
 from review_app.audit.operations import record
 from review_app.cases.models import Case
 from review_app.core.errors import OperationError
+from review_app.core.locking import lock_row
 from review_app.core.models import utcnow
 from review_app.extensions import db
 from review_app.instruments.catalog import available_versions
@@ -141,6 +142,7 @@ def update_period(
 
 def set_period_open(actor: User | None, period: ReviewPeriod, is_open: bool) -> None:
     """Close a period (no new work in it) or reopen it."""
+    lock_row(period)  # saves in the period hold it shared: they finish first, or see this
     if period.is_open == is_open:
         raise OperationError(f"This period is already {'open' if is_open else 'closed'}.")
     before = _snapshot(period)

@@ -7,6 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from review_app.core.access import has_site_role, site_roles
 from review_app.core.errors import OperationError
 from review_app.core.forms import ConfirmForm
+from review_app.core.once import remember, sent_before
 from review_app.core.sitectx import site_blueprint
 from review_app.core.views import form_status, get_in_site, show_error
 from review_app.extensions import db
@@ -60,11 +61,14 @@ def index():
 def new():
     form, by_id = _form(None)
     if form.validate_on_submit():
+        if (earlier := sent_before()) is not None:
+            return earlier
         try:
             period = operations.create_period(current_user, g.site, *_values(form, by_id))
         except OperationError as error:
             show_error(form, error)
         else:
+            remember(url_for("periods.index"))
             db.session.commit()
             flash(f"Review period {period.name} created.", "success")
             return redirect(url_for("periods.index"))

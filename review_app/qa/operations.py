@@ -7,6 +7,7 @@ from review_app.audit.operations import record
 from review_app.cases.models import ELIMINATION_REASONS, Assignment, Case
 from review_app.cases.queries import is_assigned
 from review_app.core.errors import OperationError
+from review_app.core.locking import lock_row
 from review_app.core.models import utcnow
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
@@ -62,6 +63,7 @@ def transition(
     """Move a case through the workflow, checking the state, the actor and the rules."""
     if action not in workflow.ACTIONS:
         raise OperationError("Unknown action.")
+    lock_row(case)  # every check below reads the case as it is now; saves wait for us
     qa_levels = case.period.site.settings.qa_levels
     refused = workflow.refusal(
         action, case, roles_of(actor, case), is_assigned(case, actor.id), qa_levels
@@ -129,6 +131,7 @@ def start_thread(
     """Open a QA comment thread on an item, or on one of its questions."""
     if not roles_of(actor, case).qa_level:
         raise OperationError("Only QA staff can start a comment thread.")
+    lock_row(case)
     if case.status not in {"submitted", "qa1", "qa2", "returned"}:
         raise OperationError(f"This case is {case.status_label.lower()}: comments are closed.")
     body = threads.check_body(body)
@@ -154,6 +157,7 @@ def start_thread(
 def reply(actor: User, case: Case, thread: Thread, body: str) -> Comment:
     """Answer in a thread: QA staff or the case's reviewers, while the case is not closed."""
     roles = roles_of(actor, case)
+    lock_row(case)
     if not (roles.qa_level or (roles.is_reviewer and is_assigned(case, actor.id))):
         raise OperationError("Only QA staff and the case's reviewers can reply.")
     if case.status in workflow.CLOSED:
@@ -167,6 +171,7 @@ def set_thread_open(actor: User, case: Case, thread: Thread, is_open: bool) -> N
     """Resolve a thread (or open it again): QA staff only."""
     if not roles_of(actor, case).qa_level:
         raise OperationError("Only QA staff can resolve comments.")
+    lock_row(case)
     if case.status in workflow.CLOSED:
         raise OperationError(f"This case is {case.status_label.lower()}: comments are closed.")
     threads.set_open(actor, thread, is_open, f"case {case.case_number}", case.period.site)
@@ -178,6 +183,7 @@ def set_override(actor: User, case: Case, item_id: str, rating: str | None, reas
     if not site.settings.allow_qa_override:
         raise OperationError("QA overrides are turned off on this site.")
     roles = roles_of(actor, case)
+    lock_row(case)
     if case.status not in workflow.QA_HELD or not workflow.holds(case.status, roles.qa_level or 0):
         raise OperationError("Only QA at the level holding the case can override a rating.")
     reason = reason.strip()
@@ -238,7 +244,11 @@ def move_caseload(actor: User, site, from_user: User, to_user: User) -> list[Cas
             .order_by(Case.case_number)
         )
     )
-    for case in cases:
+    for case in sorted(cases, key=lambda c: c.id):
+        lock_row(case)  # a save or a submit on it waits, then sees the new reviewers
+        if case.status in workflow.CLOSED or not is_assigned(case, from_user.id):
+            cases.remove(case)  # finalized or moved meanwhile: leave it as it is
+            continue
         before = sorted(u.username for u in case.reviewers)
         already = is_assigned(case, to_user.id)
         case.assignments = [a for a in case.assignments if a.user_id != from_user.id]

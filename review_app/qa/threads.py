@@ -7,6 +7,7 @@ check who may act and word the audit summary; these make the change and record i
 from review_app.accounts.models import User
 from review_app.audit.operations import record
 from review_app.core.errors import OperationError
+from review_app.core.locking import lock_row
 from review_app.core.models import utcnow
 from review_app.extensions import db
 from review_app.qa.models import Comment, Thread
@@ -46,6 +47,7 @@ def add_reply(actor: User, thread: Thread, body: str, summary: str, site: Site) 
 
 def set_open(actor: User, thread: Thread, is_open: bool, subject: str, site: Site) -> None:
     """Resolve a thread, or open it again; ``subject`` names what it is on, for the summary."""
+    lock_row(thread)  # two people resolving at once: the second sees the first's answer
     if thread.is_open == is_open:
         raise OperationError(f"The thread is already {'open' if is_open else 'resolved'}.")
     thread.is_open = is_open

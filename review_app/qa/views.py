@@ -10,6 +10,7 @@ from review_app.cases.queries import reviewers
 from review_app.cases.views import load_case
 from review_app.core.access import has_site_role, site_roles
 from review_app.core.errors import OperationError
+from review_app.core.once import remember, sent_before
 from review_app.core.sitectx import site_blueprint
 from review_app.core.views import form_status, run_operation, show_error
 from review_app.extensions import db
@@ -56,11 +57,18 @@ def load_thread(
     return thread
 
 
-def reply_from_form(reply: Callable[[str], object]) -> bool:
-    """Give the posted reply to ``reply``, an operation taking its text."""
+def reply_from_form(reply: Callable[[str], object], location: str) -> None:
+    """Give the posted reply to ``reply``, an operation taking its text; once per form sent."""
     form = ReplyForm()
     form.validate_on_submit()
-    return run_operation(lambda: reply(form.body.data or ""), "Reply added.")
+    if sent_before("This reply was sent twice; it was added once.") is not None:
+        return
+
+    def add() -> None:
+        reply(form.body.data or "")
+        remember(location)
+
+    run_operation(add, "Reply added.")
 
 
 def resolve_from_form(set_open: Callable[[bool], object]) -> bool:
@@ -105,15 +113,19 @@ def new_thread(case_id: int, item_id: str):
     case = load_case(case_id)
     form = ThreadForm()
     form.validate_on_submit()
-    return _run(
-        case,
-        lambda: operations.start_thread(
+    if (earlier := sent_before()) is not None:
+        return earlier  # a double click: one thread, and this shows it
+
+    def start() -> None:
+        thread = operations.start_thread(
             current_user, case, item_id, form.question_id.data or None, form.body.data or ""
-        ),
-        "Comment added.",
-        item_id,
-        "#comments",
-    )
+        )
+        db.session.flush()
+        remember(
+            url_for("ratings.item", case_id=case.id, item_id=item_id, _anchor=f"thread-{thread.id}")
+        )
+
+    return _run(case, start, "Comment added.", item_id, "#comments")
 
 
 @bp.route("/cases/<int:case_id>/threads/<int:thread_id>/replies", methods=["POST"])
@@ -121,7 +133,11 @@ def new_thread(case_id: int, item_id: str):
 def reply(case_id: int, thread_id: int):
     case = load_case(case_id)
     thread = load_thread(thread_id, case_id=case.id)
-    reply_from_form(lambda body: operations.reply(current_user, case, thread, body))
+    back = url_for("ratings.item", case_id=case.id, item_id=thread.item_id)
+    reply_from_form(
+        lambda body: operations.reply(current_user, case, thread, body),
+        f"{back}#thread-{thread.id}",
+    )
     return _back(case, thread.item_id, f"#thread-{thread.id}")
 
 

@@ -8,12 +8,15 @@ from sqlalchemy import select, update
 from review_app.accounts.models import User
 from review_app.audit.operations import record
 from review_app.cases.models import Case
-from review_app.core.errors import OperationError
+from review_app.cases.queries import is_assigned
+from review_app.core.errors import OperationError, StateChanged
+from review_app.core.locking import lock_row
 from review_app.extensions import db
 from review_app.instruments.answers import AnswerError, parse
 from review_app.instruments.engine import CaseRatings, rate_case
 from review_app.instruments.model import Instrument
 from review_app.instruments.schema import Question
+from review_app.qa.workflow import EDITABLE
 from review_app.ratings import queries
 from review_app.ratings.models import (
     FACE_SHEET,
@@ -37,14 +40,44 @@ class AnswerErrors(OperationError):
 
 
 class EditConflict(OperationError):
-    """Someone else saved the same item first; nothing was saved."""
+    """Someone saved the same item first (maybe the same person, twice); nothing was saved."""
 
-    def __init__(self, theirs: dict[str, Any], their_rationale: str, by: str):
+    def __init__(self, theirs: dict[str, Any], their_rationale: str, by: str, is_self: bool):
         super().__init__(
-            f"{by} saved this item while you were editing it. Nothing of yours was "
+            "You already saved this item (another tab, or a second click); the page shows "
+            "what was saved. Compare it with what you sent below, then save again if needed."
+            if is_self
+            else f"{by} saved this item while you were editing it. Nothing of yours was "
             "saved: compare the two versions below, then save again."
         )
         self.theirs, self.their_rationale, self.by = theirs, their_rationale, by
+        self.is_self = is_self
+
+
+def edit_refusal(actor: User | None, case: Case) -> str | None:
+    """Say why ``case`` can no longer take this person's answers, as it stands now."""
+    if case.is_key:
+        if not case.is_key_draft:
+            return "This answer key was published meanwhile; your change was not saved."
+    elif actor is not None and not is_assigned(case, actor.id):
+        return "You are no longer assigned to this case; your change was not saved."
+    if case.status not in EDITABLE:
+        return (
+            f"This case moved to “{case.status_label}” meanwhile; your change was not saved. "
+            "What you sent is shown below."
+        )
+    if not case.period.is_open:
+        return "The review period was closed meanwhile; your change was not saved."
+    return None
+
+
+def lock_for_edit(actor: User | None, case: Case) -> None:
+    """Lock the case and check, on its current state, that ``actor`` may still edit it."""
+    lock_row(case)
+    lock_row(case.period, shared=True)  # closing the period waits for this save, or beats it
+    refused = edit_refusal(actor, case)
+    if refused:
+        raise StateChanged(refused)
 
 
 @dataclass
@@ -82,8 +115,11 @@ def _check(instrument: Instrument, questions: list[Question], data: ItemInput) -
     return clean
 
 
-def _claim(case: Case, review: ItemReview, expected: int, actor: User | None) -> None:
-    """Take the next edit number, or raise EditConflict when someone saved in between."""
+def _claim(case: Case, review: ItemReview, expected: int, actor: User | None, same=None) -> bool:
+    """Take the next edit number; return False when the same person already saved this.
+
+    Raise EditConflict when someone saved in between with other content.
+    """
     claimed = db.session.execute(
         update(ItemReview)
         .where(ItemReview.id == review.id, ItemReview.lock_version == expected)
@@ -94,12 +130,17 @@ def _claim(case: Case, review: ItemReview, expected: int, actor: User | None) ->
         db.session.refresh(review)
         current = queries.answers(case)
         by = db.session.get(User, review.updated_by_id)
+        is_self = actor is not None and review.updated_by_id == actor.id
+        if is_self and same is not None and same(current, review):
+            return False
         raise EditConflict(
             {qid: row.value for qid, row in current.items()},
             review.rationale,
             by.display_name if by else "Someone",
+            is_self,
         )
     db.session.refresh(review)
+    return True
 
 
 def save_item(
@@ -108,9 +149,20 @@ def save_item(
     """Save an item's answers, narratives and rationale, then recalculate the case's ratings."""
     questions = [q for q in item_questions(instrument, item_id) if q.id in data.shown]
     clean = _check(instrument, questions, data)
+    lock_for_edit(actor, case)
     reviews = queries.item_reviews(case)
     review = reviews[item_id]
-    _claim(case, review, data.lock_version, actor)
+
+    def unchanged(rows: dict[str, Answer], stored: ItemReview) -> bool:
+        """Whether the stored item already says what was sent (a repeated save)."""
+        sent = {q.id: (clean[q.id], data.narratives.get(q.id, "").strip()) for q in questions}
+        have = {q: (rows[q].value, rows[q].narrative) if q in rows else (None, "") for q in sent}
+        return sent == have and (
+            item_id == FACE_SHEET or stored.rationale == data.rationale.strip()
+        )
+
+    if not _claim(case, review, data.lock_version, actor, unchanged):
+        return queries.case_ratings(case, instrument)[0]  # a repeat of their own save
     old_rating = review.rating
     rows = queries.answers(case)
     before, after = {}, {}

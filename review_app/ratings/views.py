@@ -7,6 +7,7 @@ from review_app.cases.permissions import can_rate, why_not_rate
 from review_app.cases.queries import is_assigned
 from review_app.cases.views import load_case
 from review_app.core.access import site_roles
+from review_app.core.errors import StateChanged
 from review_app.core.identity import roles_on
 from review_app.core.sitectx import site_blueprint
 from review_app.extensions import db
@@ -21,7 +22,18 @@ from review_app.ratings.models import FACE_SHEET
 bp = site_blueprint("ratings", __name__, "/cases/<int:case_id>")
 
 
-def _page(case, instrument, item_id, form, *, values=None, errors=None, conflict=None, status=200):
+def _page(
+    case,
+    instrument,
+    item_id,
+    form,
+    *,
+    values=None,
+    errors=None,
+    conflict=None,
+    refused=None,
+    status=200,
+):
     ratings, rows, reviews = queries.case_ratings(case, instrument)
     item = instrument.items.get(item_id)
     questions = operations.item_questions(instrument, item_id)
@@ -50,6 +62,7 @@ def _page(case, instrument, item_id, form, *, values=None, errors=None, conflict
         posted=form.draft if form.restored else request.form,
         errors=errors or {},
         conflict=conflict,
+        refused=refused,
         editable=can_rate(case),
         reason=why_not_rate(case),
         item_labels=ITEM_LABELS,
@@ -115,6 +128,20 @@ def item(case_id: int, item_id: str):
                 values=data.answers,
                 errors=error.errors,
                 status=422,
+            )
+        except StateChanged as refused:
+            # Submitted, reassigned or closed since the page was shown: say so and show
+            # what was sent, so nothing typed is lost.
+            db.session.rollback()
+            db.session.refresh(case)
+            return _page(
+                case,
+                instrument,
+                item_id,
+                form,
+                values=data.answers,
+                refused=refused,
+                status=409,
             )
         except operations.EditConflict as conflict:
             db.session.rollback()

@@ -6,6 +6,7 @@ from flask_login import current_user
 from review_app.core.access import has_site_role, site_roles
 from review_app.core.errors import OperationError
 from review_app.core.identity import my_memberships
+from review_app.core.once import remember, sent_before
 from review_app.core.sitectx import site_blueprint
 from review_app.core.views import form_status, get_in_site, show_error
 from review_app.extensions import db
@@ -40,6 +41,8 @@ def local_sites():
 def new_local_site():
     form = LocalSiteForm()
     if form.validate_on_submit():
+        if (earlier := sent_before()) is not None:
+            return earlier
         try:
             local_site = operations.create_local_site(
                 current_user, g.site, form.code.data, form.name.data, form.is_active.data
@@ -47,6 +50,7 @@ def new_local_site():
         except OperationError as error:
             show_error(form, error)
         else:
+            remember(url_for("sites.local_sites"))
             db.session.commit()
             flash(f"Local site {local_site.name} added.", "success")
             return redirect(url_for("sites.local_sites"))

@@ -12,6 +12,7 @@ from review_app.backup import operations as backup
 from review_app.core.access import public, system_admin_only
 from review_app.core.errors import OperationError
 from review_app.core.forms import ConfirmForm
+from review_app.core.once import remember, sent_before
 from review_app.core.outage import readiness
 from review_app.core.views import form_status, page_number, show_error
 from review_app.extensions import db
@@ -40,11 +41,14 @@ def index():
 def new_jurisdiction():
     form = JurisdictionForm()
     if form.validate_on_submit():
+        if (earlier := sent_before()) is not None:
+            return earlier
         try:
             jurisdiction = sites.create_jurisdiction(current_user, form.code.data, form.name.data)
         except OperationError as error:
             show_error(form, error)
         else:
+            remember(url_for("system.jurisdiction", code=jurisdiction.code))
             db.session.commit()
             flash(
                 f"{jurisdiction.name} and its three sites are created. Name its state "

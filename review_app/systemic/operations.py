@@ -5,6 +5,7 @@ from sqlalchemy import select, update
 from review_app.accounts.models import User
 from review_app.audit.operations import record
 from review_app.core.errors import OperationError
+from review_app.core.locking import lock_row
 from review_app.core.models import utcnow
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
@@ -20,13 +21,17 @@ MAX_RATIONALE = 8000
 class RatingConflict(OperationError):
     """Someone saved the item's rating since the form was opened; nothing was saved."""
 
-    def __init__(self, theirs: SystemicRating):
+    def __init__(self, theirs: SystemicRating, is_self: bool = False):
         by = theirs.rated_by.display_name if theirs.rated_by else "Someone"
         super().__init__(
-            f"{by} saved a rating for this item after you opened it. Nothing of yours was "
+            "You already saved a rating for this item (another tab, or a second click); the "
+            "page shows what was saved and yours is still in the form: compare, then save "
+            "again to keep yours."
+            if is_self
+            else f"{by} saved a rating for this item after you opened it. Nothing of yours was "
             "saved and your rating is still in the form: compare, then save again to keep yours."
         )
-        self.theirs, self.by = theirs, by
+        self.theirs, self.by, self.is_self = theirs, by, is_self
 
 
 def _cited(period: ReviewPeriod, interview_ids: list[int]) -> list[Interview]:
@@ -68,6 +73,7 @@ def rate(
     roles = active_roles(actor, period.site)
     if not (roles.is_state_admin or roles.qa_level):
         raise OperationError("Only state administrators and QA staff rate systemic factors.")
+    lock_row(period, shared=True)  # a period closed meanwhile is seen here
     if not period.is_open:
         raise OperationError("The review period is closed; its ratings can no longer change.")
     instrument = get_instrument(period.instrument_version)
@@ -91,8 +97,8 @@ def rate(
         # The first save is edit 1: a form opened before it (version 0) is then stale.
         row = SystemicRating(site_id=period.site_id, period=period, item_id=item_id, lock_version=1)
         db.session.add(row)
-    else:
-        _claim(row, lock_version)
+    elif not _claim(row, lock_version, actor, (rating, rationale, {i.id for i in cited})):
+        return row  # a repeat of this person's own save (a double click): nothing to change
     row.rating, row.rationale, row.interviews = rating, rationale, cited
     row.rated_by_id, row.rated_at = actor.id, utcnow()
     db.session.flush()
@@ -109,8 +115,11 @@ def rate(
     return row
 
 
-def _claim(row: SystemicRating, expected: int) -> None:
-    """Take the next edit number, or raise RatingConflict when someone saved in between."""
+def _claim(row: SystemicRating, expected: int, actor: User, sent: tuple) -> bool:
+    """Take the next edit number; False when this person already saved exactly ``sent``.
+
+    Raise RatingConflict when someone (or this person, differently) saved in between.
+    """
     claimed = db.session.execute(
         update(SystemicRating)
         .where(SystemicRating.id == row.id, SystemicRating.lock_version == expected)
@@ -118,8 +127,12 @@ def _claim(row: SystemicRating, expected: int) -> None:
         .execution_options(synchronize_session=False)
     ).rowcount
     db.session.refresh(row)
-    if claimed != 1:
-        raise RatingConflict(row)
+    if claimed == 1:
+        return True
+    is_self = row.rated_by_id == actor.id
+    if is_self and (row.rating, row.rationale, {i.id for i in row.interviews}) == sent:
+        return False
+    raise RatingConflict(row, is_self)
 
 
 def _snapshot(row: SystemicRating | None) -> dict | None:

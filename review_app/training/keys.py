@@ -6,6 +6,7 @@ from review_app.accounts.models import User
 from review_app.audit.operations import record
 from review_app.cases.models import Case
 from review_app.core.errors import OperationError
+from review_app.core.locking import lock_row
 from review_app.core.models import utcnow
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
@@ -51,6 +52,7 @@ def _key_site(actor: User, key: Case) -> Site:
     """Return the key's site, refusing a case that is no key and anyone but the site's admins."""
     site = practice_site(key)
     _check_admin(actor, site)
+    lock_row(key)  # publish, withdraw and edits of one key happen one after another
     if not key.is_key:
         raise OperationError(f"Case {key.case_number} is not an answer key.")
     return site
@@ -60,6 +62,7 @@ def make_key(actor: User, case: Case) -> None:
     """Turn a practice case into an answer key draft; its reviewers are taken off it."""
     site = practice_site(case)
     _check_admin(actor, site)
+    lock_row(case)
     if case.key_case_id is not None:
         raise OperationError("A trainee's practice copy cannot become an answer key.")
     if case.is_key:

@@ -9,6 +9,7 @@ from review_app.cases.models import Case
 from review_app.cases.operations import create_case
 from review_app.cases.queries import is_assigned
 from review_app.core.errors import OperationError
+from review_app.core.locking import lock_row
 from review_app.core.models import utcnow
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
@@ -59,6 +60,7 @@ def _copy_number(key: Case, user: User) -> str:
 def start_copy(actor: User, key: Case) -> tuple[Case, bool]:
     """Give a trainee their own copy of a published key; return it and whether it is new."""
     site = practice_site(key)
+    lock_row(key)  # a double click waits here, then finds the copy the first one made
     if not key.is_key:
         raise OperationError(f"Case {key.case_number} is not an answer key.")
     if not active_roles(actor, site).is_reviewer:
@@ -186,6 +188,7 @@ def score_submission(actor: User, copy: Case) -> PracticeScore:
 def reset_copy(actor: User, copy: Case) -> None:
     """Clear a trainee's practice copy to try again; the scores of earlier attempts are kept."""
     site = practice_site(copy)
+    lock_row(copy)
     if copy.key_case_id is None:
         raise OperationError(f"Case {copy.case_number} is not a practice copy; it cannot be reset.")
     if not site.settings.allow_practice_reset:
@@ -206,10 +209,10 @@ def reset_copy(actor: User, copy: Case) -> None:
     db.session.flush()
     instrument = get_instrument(copy.period.instrument_version)
     recalculate(copy, instrument, {}, rating_queries.item_reviews(copy))
+    if copy.status != "in_progress":
+        set_status(copy, "in_progress")  # first, so the face sheet below may be saved
     key = db.session.get(Case, copy.key_case_id)
     _copy_face_sheet(actor, copy, key)
-    if copy.status != "in_progress":
-        set_status(copy, "in_progress")
     copy.submitted_at = copy.finalized_at = None
     record(
         actor,

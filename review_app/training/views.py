@@ -12,6 +12,7 @@ from review_app.cases.views import load_case
 from review_app.core.access import site_roles
 from review_app.core.errors import OperationError
 from review_app.core.forms import ConfirmForm
+from review_app.core.once import remember, sent_before
 from review_app.core.sitectx import site_blueprint
 from review_app.core.views import int_arg, run_operation, show_error
 from review_app.extensions import db
@@ -70,6 +71,9 @@ def make_key():
     case = case_queries.case_with_details(form.case_id.data)
     if case is None or case.site_id != g.site.id:
         abort(404)
+    if (earlier := sent_before()) is not None:
+        return earlier
+    remember(url_for("training.key", key_id=case.id))
     run_operation(
         lambda: answer_keys.make_key(current_user, case),
         f"Case {case.case_number} is now an answer key draft: record its answers, then publish it.",

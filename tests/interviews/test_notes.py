@@ -39,7 +39,7 @@ def test_a_stale_form_is_refused_with_both_versions_and_keeps_the_text(demo, cli
     second = reviewer.post(url, data={"note-20": "Second window.", "lock_version": "0"})
     page = second.get_data(as_text=True)
     assert first.status_code == 302 and second.status_code == 409
-    assert "saved these notes after you opened them" in page
+    assert "You already saved these notes (another tab, or a second click)" in page
     assert "First window." in page and "Second window." in page
     assert texts_of(demo, interview_id, "reviewer") == {"20": "First window."}
     # The form now carries the newer version, so saving again keeps the second text.
@@ -119,3 +119,14 @@ def test_qa_returns_a_complete_interview_to_draft_with_a_reason(demo, clients):
     )
     assert response.status_code == 302
     assert "The interview is complete." in act(reviewer, demo, interview_id, "complete")
+
+
+def test_a_double_clicked_notes_save_is_saved_once_without_a_conflict(demo, clients):
+    interview_id = make_interview(demo)
+    reviewer = clients("reviewer")
+    url = f"{SITE}/interviews/{interview_id}/notes"
+    first = reviewer.post(url, data={"note-20": "Said once.", "lock_version": "0"})
+    second = reviewer.post(url, data={"note-20": "Said once.", "lock_version": "0"})
+    assert first.status_code == 302 and second.status_code == 302
+    assert texts_of(demo, interview_id, "reviewer") == {"20": "Said once."}
+    assert note_version(demo, interview_id, "reviewer") == 1

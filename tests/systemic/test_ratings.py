@@ -117,3 +117,19 @@ def test_a_period_on_another_site_is_not_found(demo, clients):
     admin = clients("admin")
     assert admin.get(f"{SITE}/systemic/periods/{cfsr_period}").status_code == 404
     assert _rate(admin, cfsr_period, "19").status_code == 404
+
+
+def test_a_double_clicked_rating_is_saved_once_and_a_changed_one_says_it_was_yours(demo, clients):
+    period_id = _period_id(demo)
+    admin = clients("admin")
+    first = _rate(admin, period_id, "33", rationale="Same standards everywhere.")
+    second = _rate(admin, period_id, "33", rationale="Same standards everywhere.")
+    assert first.status_code == 302 and second.status_code == 302
+    changed = _rate(admin, period_id, "33", rating="ani", rationale="Counties differ.")
+    page = changed.get_data(as_text=True)
+    assert changed.status_code == 409
+    assert "You already saved a rating for this item" in page
+    assert "Avery Admin saved a rating" not in page
+    with demo.app_context():
+        row = db.session.scalar(select(SystemicRating))
+        assert (row.rating, row.lock_version) == ("strength", 1)
