@@ -1,5 +1,7 @@
 """Flask extensions as bare objects; `create_app` binds them to an app."""
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_principal import Principal
@@ -13,3 +15,5 @@ migrate = Migrate(compare_type=True, render_as_batch=True)
 csrf = CSRFProtect()
 login_manager = LoginManager()
 principal = Principal(use_sessions=False, skip_static=True)
+# Keyed by the client's address (behind PROXY_COUNT proxies, X-Forwarded-For's last hops).
+limiter = Limiter(key_func=get_remote_address, strategy="moving-window")

@@ -23,7 +23,14 @@ MESSAGES = {
         "Nothing of yours was saved. Go back, reload the page to see what is there now, "
         "and try again.",
     ),
-    413: ("The file is too large", "Choose a smaller file."),
+    413: (
+        "What you sent is too large",
+        "Files and forms have a size limit. Go back and choose a smaller file or send less text.",
+    ),
+    429: (
+        "Too many attempts",
+        "Too many requests came from your address. Wait a few minutes, then try again.",
+    ),
     500: ("Something went wrong on our side", "Nothing was saved. Try again in a moment."),
 }
 
@@ -44,6 +51,10 @@ def init_error_pages(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        # By class, not by code, so a blueprint's own handler (the API's JSON) still wins.
+        # A 429 gets its Retry-After from Flask-Limiter.
+        if error.code == 413 and (limit := app.config.get("MAX_CONTENT_LENGTH")):
+            return _render(413, f"{MESSAGES[413][1]} The limit is {limit // (1024 * 1024)} MB.")
         return _render(error.code or 500)
 
     @app.errorhandler(IntegrityError)

@@ -46,8 +46,10 @@ BROWSER_STRIPS = "\t\n\r"
 def _browser_target(location: str) -> str:
     """Resolve a Location value the way a WHATWG URL parser would, roughly."""
     cleaned = "".join(ch for ch in location if ch not in BROWSER_STRIPS)
-    cleaned = cleaned.strip("\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f\x10"
-                            "\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f ")
+    cleaned = cleaned.strip(
+        "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f\x10"
+        "\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f "
+    )
     return urljoin("https://app.example/login", cleaned.replace("\\", "/"))
 
 
