@@ -75,6 +75,8 @@ def build_config(instance_path: Path) -> dict:
         # workers use a shared store, e.g. redis://localhost:6379/0.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # When Redis cannot be reached, count in the worker until it is back.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
         "LOGIN_ADDRESS_LIMIT": os.environ.get("LOGIN_ADDRESS_LIMIT", "20 per 10 minutes"),
         "API_ADDRESS_LIMIT": os.environ.get("API_ADDRESS_LIMIT", "300 per minute"),
