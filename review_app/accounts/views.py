@@ -86,7 +86,14 @@ def logout():
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @authenticated
+@limiter.limit(
+    lambda: current_app.config["LOGIN_ADDRESS_LIMIT"],
+    methods=["POST"],
+    deduct_when=_failed,
+    error_message="Too many failed attempts from your address. Wait a few minutes.",
+)
 def change_password():
+    """Change one's password; the current one is checked, so failures count as sign-ins do."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:

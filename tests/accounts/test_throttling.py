@@ -158,3 +158,29 @@ def test_typed_names_are_bounded_and_escaped():
 
     assert len(attempted_name("\u202e" * 500)) == 80
     assert attempted_name("a\nb\x00c") == "a\\u000ab\\u0000c"
+
+
+def test_guessing_the_current_password_is_limited_too(demo, client):
+    """A copied session must not become an unlimited password oracle."""
+    _post(client, "qa", PASSWORD)
+    for number in range(20):
+        response = client.post(
+            "/account/password",
+            data={
+                "current_password": f"guess-{number}",
+                "new_password": "a-brand-new-pass",
+                "confirm_password": "a-brand-new-pass",
+            },
+            environ_base=ATTACKER,
+        )
+        assert response.status_code == 422
+    response = client.post(
+        "/account/password",
+        data={
+            "current_password": PASSWORD,
+            "new_password": "a-brand-new-pass",
+            "confirm_password": "a-brand-new-pass",
+        },
+        environ_base=ATTACKER,
+    )
+    assert response.status_code == 429
