@@ -15,6 +15,7 @@ import time
 from flask import current_app
 from limits import RateLimitItem, parse
 
+from review_app.core.inputs import client_network
 from review_app.extensions import limiter
 
 SCOPE = "sign-in-pair"
@@ -27,7 +28,7 @@ def _rules() -> list[RateLimitItem]:
 def _key(username: str, address: str) -> tuple[str, str, str]:
     # A digest keeps attacker-chosen text out of the storage keys and bounds their length.
     digest = hashlib.sha256(username.encode("utf-8", "replace")).hexdigest()[:32]
-    return SCOPE, digest, address or "unknown"
+    return SCOPE, digest, client_network(address)
 
 
 def wait_seconds(username: str, address: str) -> int:

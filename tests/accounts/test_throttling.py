@@ -184,3 +184,24 @@ def test_guessing_the_current_password_is_limited_too(demo, client):
         environ_base=ATTACKER,
     )
     assert response.status_code == 429
+
+
+def test_an_ipv6_host_cannot_step_through_its_own_network(demo, client):
+    for number in range(6):
+        _post(client, "reviewer", where={"REMOTE_ADDR": f"2001:db8:1:2::{number + 1:x}"})
+    page = _post(client, "reviewer", PASSWORD, where={"REMOTE_ADDR": "2001:db8:1:2::99"})
+    assert "Too many failed attempts" in page.get_data(as_text=True)
+    # Another /64 is another network.
+    assert (
+        _post(client, "reviewer", PASSWORD, where={"REMOTE_ADDR": "2001:db8:1:3::1"}).status_code
+        == 302
+    )
+
+
+def test_addresses_are_counted_by_network():
+    from review_app.core.inputs import client_network
+
+    assert client_network("203.0.113.5") == "203.0.113.5"
+    assert client_network("::ffff:203.0.113.5") == "203.0.113.5"
+    assert client_network("2001:db8:1:2:aaaa::1") == "2001:db8:1:2::/64"
+    assert client_network("") == "unknown"

@@ -27,7 +27,8 @@ def worker(demo, redis_url):
         return make_app(demo.config["SQLALCHEMY_DATABASE_URI"], RATELIMIT_STORAGE_URI=storage)
 
     yield start
-    limiter.init_app(demo)  # the other tests' in-memory storage again
+    limiter.init_app(demo)  # the other tests' in-memory storage again ...
+    limiter._storage_dead = False  # ... used at once, not after the next backend check
 
 
 def _fail(app, username, password="wrong-password"):
