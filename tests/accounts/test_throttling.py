@@ -205,3 +205,25 @@ def test_addresses_are_counted_by_network():
     assert client_network("::ffff:203.0.113.5") == "203.0.113.5"
     assert client_network("2001:db8:1:2:aaaa::1") == "2001:db8:1:2::/64"
     assert client_network("") == "unknown"
+
+
+def test_behind_a_configured_proxy_the_forwarded_address_counts(demo):
+    from tests.conftest import make_app
+
+    app = make_app(demo.config["SQLALCHEMY_DATABASE_URI"], PROXY_COUNT=1)
+    client = app.test_client()
+
+    def post(forwarded, password="wrong-password"):
+        return client.post(
+            "/login",
+            data={"username": "reviewer", "password": password},
+            headers={"X-Forwarded-For": forwarded},
+            environ_base={"REMOTE_ADDR": "10.0.0.2"},  # the proxy
+        )
+
+    for _ in range(6):
+        post("203.0.113.66")
+    assert "Too many failed attempts" in post("203.0.113.66", PASSWORD).get_data(as_text=True)
+    assert post("198.51.100.7", PASSWORD).status_code == 302
+    (entry,) = _entries(demo, "login.succeeded")
+    assert entry.after["address"] == "198.51.100.7"
