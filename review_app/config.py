@@ -67,9 +67,10 @@ def build_config(instance_path: Path) -> dict:
         "HSTS_SECONDS": int(os.environ.get("HSTS_SECONDS", str(365 * 24 * 3600))),
         # Request size: the largest documented import is 5 MB; nothing else is near it.
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_MB", "16")) * 1024 * 1024,
-        # Form fields held in memory: the interview notes form (18 notes of 20,000
-        # characters, percent-encoded) is the largest.
-        "MAX_FORM_MEMORY_SIZE": int(os.environ.get("MAX_FORM_MEMORY_MB", "4")) * 1024 * 1024,
+        # Form fields held in memory. The largest form is an interview's final notes:
+        # 18 items of up to 20,000 characters per note-taker; three note-takers' text,
+        # percent-encoded, is 3 to 4 MB, and accented text needs more.
+        "MAX_FORM_MEMORY_SIZE": int(os.environ.get("MAX_FORM_MEMORY_MB", "8")) * 1024 * 1024,
         "MAX_FORM_PARTS": int(os.environ.get("MAX_FORM_PARTS", "2000")),
         # Per-address limits (Flask-Limiter). memory:// counts per worker; with several
         # workers use a shared store, e.g. redis://localhost:6379/0.

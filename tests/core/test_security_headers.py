@@ -167,7 +167,7 @@ def test_a_huge_form_field_in_memory_is_refused(demo, clients):
     client = clients("admin")
     response = client.post(
         "/demo/cqi/periods/new",
-        data={"name": "x" * (5 * 1024 * 1024)},
+        data={"name": "x" * (9 * 1024 * 1024)},
         content_type="multipart/form-data",
     )
     assert response.status_code == 413
