@@ -50,6 +50,16 @@ def no_store(response: Response) -> Response:
     return response
 
 
+def retry_after_only_when_refused(response: Response) -> Response:
+    """Drop the Retry-After Flask-Limiter puts on every limited answer, except refusals.
+
+    On a 200 or a 422 it would tell clients to wait when nothing was refused.
+    """
+    if response.status_code not in (429, 503):
+        response.headers.pop("Retry-After", None)
+    return response
+
+
 def init_request_limits(app: Flask) -> None:
     """Trust the configured number of proxies for the client address; count per address.
 
@@ -57,6 +67,7 @@ def init_request_limits(app: Flask) -> None:
     """
     if proxies := app.config["PROXY_COUNT"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+    app.after_request(retry_after_only_when_refused)  # runs after the limiter's own
     limiter.init_app(app)
 
 

@@ -102,6 +102,11 @@ def test_one_address_cannot_spray_many_accounts(demo):
     assert _post(other, "observer", PASSWORD, where=OWNER).status_code == 302
 
 
+def test_retry_after_comes_with_refusals_only(demo, client):
+    assert "Retry-After" not in _post(client, "observer").headers
+    assert "X-RateLimit-Remaining" in _post(client, "observer").headers
+
+
 def test_successful_sign_ins_do_not_use_up_the_address_limit(demo):
     for _ in range(25):
         client = demo.test_client()
