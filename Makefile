@@ -12,7 +12,8 @@ PORT    ?= 5000
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	# Plain HTTP on this machine: let the cookies travel without HTTPS here only.
+	COOKIE_SECURE=0 $(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install
 	$(PYTHON) -m pytest $(PYTEST_ARGS)

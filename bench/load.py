@@ -116,6 +116,7 @@ class Server:
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = dict(os.environ, DATABASE_URL=url, SECRET_KEY=secrets.token_hex(16))
+        env["COOKIE_SECURE"] = "0"  # plain HTTP on the loopback: cookies would not come back
         env.update(settings or {})
         gunicorn = Path(sys.executable).with_name("gunicorn")
         self.command = [str(gunicorn), "--bind", f"127.0.0.1:{self.port}"]

@@ -33,11 +33,13 @@ def register_extensions(app: Flask) -> None:
     from review_app.core.access import enforce_access
     from review_app.core.database import init_database
     from review_app.core.identity import init_identity
-    from review_app.core.inputs import refuse_nul_bytes
+    from review_app.core.inputs import refuse_nul_bytes, refuse_oversized_bodies
     from review_app.core.pagecache import init_page_cache
+    from review_app.core.security import init_security
     from review_app.core.sitectx import init_site_urls
     from review_app.drafts.hooks import init_drafts
 
+    init_security(app)
     db.init_app(app)
     init_database(app)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
@@ -48,6 +50,7 @@ def register_extensions(app: Flask) -> None:
     init_site_urls(app)
     init_page_cache(app)
     # After Principal's own before_request, so the identity is loaded first.
+    app.before_request(refuse_oversized_bodies)
     app.before_request(enforce_access)
     app.before_request(refuse_nul_bytes)
     init_drafts(app)

@@ -18,6 +18,11 @@ def _flag(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _optional_flag(name: str) -> bool | None:
+    """Return a yes/no setting, or None when it is not set."""
+    return None if os.environ.get(name) is None else _flag(name, False)
+
+
 def _secret_key(instance_path: Path) -> str:
     """Return SECRET_KEY from the environment, or one kept in the instance folder."""
     if key := os.environ.get("SECRET_KEY"):
@@ -41,7 +46,7 @@ def build_config(instance_path: Path) -> dict:
     """Return the settings for an app whose instance folder is ``instance_path``."""
     instance_path.mkdir(parents=True, exist_ok=True)
     default_db = f"sqlite:///{instance_path / 'review_app.db'}"
-    secure_cookies = _flag("COOKIE_SECURE", False)
+    session_hours = int(os.environ.get("SESSION_HOURS", "8"))
     return {
         "SECRET_KEY": _secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(
@@ -50,23 +55,44 @@ def build_config(instance_path: Path) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": secure_cookies,
+        # None: cookies travel over HTTPS only unless the app runs in debug or testing
+        # (review_app/core/security.py); COOKIE_SECURE=0 opts out, as `make run` does.
+        "COOKIE_SECURE": _optional_flag("COOKIE_SECURE"),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
-        "REMEMBER_COOKIE_SECURE": secure_cookies,
-        "PERMANENT_SESSION_LIFETIME": timedelta(hours=int(os.environ.get("SESSION_HOURS", "8"))),
-        "WTF_CSRF_TIME_LIMIT": None,
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=session_hours),
+        # A form's CSRF token lasts no longer than a sign-in; signing in or out renews it.
+        "WTF_CSRF_TIME_LIMIT": session_hours * 3600,
+        # Sent on requests that came over HTTPS only.
+        "HSTS_SECONDS": int(os.environ.get("HSTS_SECONDS", str(365 * 24 * 3600))),
+        # Request size: the largest documented import is 5 MB; nothing else is near it.
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_MB", "16")) * 1024 * 1024,
+        # Form fields held in memory. The largest form is an interview's final notes:
+        # 18 items of up to 20,000 characters per note-taker; three note-takers' text,
+        # percent-encoded, is 3 to 4 MB, and accented text needs more.
+        "MAX_FORM_MEMORY_SIZE": int(os.environ.get("MAX_FORM_MEMORY_MB", "8")) * 1024 * 1024,
+        "MAX_FORM_PARTS": int(os.environ.get("MAX_FORM_PARTS", "2000")),
+        # Per-address limits (Flask-Limiter). memory:// counts per worker; with several
+        # workers use a shared store, e.g. redis://localhost:6379/0.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        # When Redis cannot be reached, count in the worker until it is back.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
+        "LOGIN_ADDRESS_LIMIT": os.environ.get("LOGIN_ADDRESS_LIMIT", "20 per 10 minutes"),
+        "API_ADDRESS_LIMIT": os.environ.get("API_ADDRESS_LIMIT", "300 per minute"),
+        # How many reverse proxies in front set X-Forwarded-For; 0 trusts none of it.
+        "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0")),
         # Seconds a rendered case or report page is kept per worker; 0 turns this off
         # (review_app/core/pagecache.py says what a kept page depends on).
         "PAGE_CACHE_SECONDS": int(os.environ.get("PAGE_CACHE_SECONDS", "300")),
         # Paths to the data folders; tests point these at temporary copies.
         "SITES_DIR": Path(os.environ.get("SITES_DIR", PROJECT_ROOT / "sites")),
         "INSTRUMENTS_DIR": Path(os.environ.get("INSTRUMENTS_DIR", PROJECT_ROOT / "instruments")),
-        # Sign-in throttling: after SLOWDOWN_AFTER failures each attempt must wait
-        # longer; after LOCK_AFTER failures the account is locked for LOCK_MINUTES.
-        "LOGIN_SLOWDOWN_AFTER": 3,
-        "LOGIN_LOCK_AFTER": 6,
-        "LOGIN_LOCK_MINUTES": 15,
+        # Sign-in throttling per (username, address) pair (review_app/accounts/throttle.py):
+        # past LOGIN_SLOWDOWN failures the pair waits, past LOGIN_LOCK it is locked out.
+        "LOGIN_SLOWDOWN": os.environ.get("LOGIN_SLOWDOWN", "3 per minute"),
+        "LOGIN_LOCK": os.environ.get("LOGIN_LOCK", "6 per 15 minutes"),
         # Tests use a cheaper hash; production keeps Werkzeug's scrypt default.
         "PASSWORD_HASH_METHOD": "scrypt",
     }

@@ -1,11 +1,13 @@
 """Flask extensions as bare objects; `create_app` binds them to an app."""
 
+from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_principal import Principal
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
+from review_app.core.inputs import client_network
 from review_app.core.models import Base
 
 db = SQLAlchemy(model_class=Base)
@@ -13,3 +15,5 @@ migrate = Migrate(compare_type=True, render_as_batch=True)
 csrf = CSRFProtect()
 login_manager = LoginManager()
 principal = Principal(use_sessions=False, skip_static=True)
+# Keyed by the client's address (behind PROXY_COUNT proxies, X-Forwarded-For's last hops).
+limiter = Limiter(key_func=client_network, strategy="moving-window")

@@ -15,7 +15,7 @@ from sqlalchemy import text
 
 from review_app import create_app
 from review_app.core.pagecache import clear_pages
-from review_app.extensions import db
+from review_app.extensions import db, limiter
 from review_app.performance import cache as figure_cache
 from tests import pgcluster
 
@@ -31,8 +31,8 @@ TEST_CONFIG = {
     "SECRET_KEY": "test-secret",
     # A cheap hash keeps the suite fast; production uses scrypt.
     "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-    "LOGIN_SLOWDOWN_AFTER": 3,
-    "LOGIN_LOCK_AFTER": 6,
+    "LOGIN_SLOWDOWN": "3 per minute",
+    "LOGIN_LOCK": "6 per 15 minutes",
 }
 
 
@@ -130,6 +130,7 @@ def db_app(request):
 @pytest.fixture
 def app(db_app):
     """The application with empty tables; emptied again after the test."""
+    limiter.reset()  # per-address counters start empty in every test
     yield db_app
     clear_tables(db_app)
     figure_cache.clear()  # ids are reused once the tables are reset

@@ -3,16 +3,17 @@
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import delete, func, or_, select, update
 
+from review_app.accounts import throttle
 from review_app.accounts.models import DeactivatedBy, User, UserSession, session_digest
 from review_app.accounts.passwords import check_new_password, hash_password, verify_password
 from review_app.accounts.signals import credentials_withdrawn
-from review_app.audit.operations import record
+from review_app.audit.operations import ANONYMOUS, record
 from review_app.core.errors import OperationError
 from review_app.core.models import utcnow
 from review_app.extensions import db
@@ -269,77 +270,83 @@ class SignInResult:
     message: str = ""
 
 
-def _retry_after(user: User, now: datetime) -> datetime | None:
-    """Return when the next attempt is allowed, or None when it is allowed now."""
-    if user.locked_until and user.locked_until > now:
-        return user.locked_until
-    slow_after = current_app.config["LOGIN_SLOWDOWN_AFTER"]
-    if user.failed_logins >= slow_after and user.last_failed_login_at:
-        wait = timedelta(seconds=2 ** (user.failed_logins - slow_after))
-        if user.last_failed_login_at + wait > now:
-            return user.last_failed_login_at + wait
-    return None
+def _wait_message(seconds: int) -> str:
+    if seconds < 90:
+        return "Too many failed attempts: wait a minute before trying again."
+    return (
+        f"Too many failed attempts: wait about {round(seconds / 60)} minutes before trying again."
+    )
 
 
-def sign_in(username: str, password: str, now: datetime | None = None) -> SignInResult:
-    """Check credentials, count failures, slow down and lock; audit every failure."""
+def attempted_name(text: str) -> str:
+    """Return typed sign-in text fit to store as data: escaped and at most 80 characters."""
+    escaped = "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" for ch in text[:80])
+    return escaped[:80]
+
+
+def sign_in(
+    username: str, password: str, address: str = "", now: datetime | None = None
+) -> SignInResult:
+    """Check credentials from ``address``; throttle the (username, address) pair; audit.
+
+    Unknown, deactivated and throttled accounts get answers that do not tell them
+    apart from a wrong password (review_app/accounts/throttle.py explains the limits).
+    """
     now = now or utcnow()
     username = normalise_username(username)
+    wait = throttle.wait_seconds(username, address)
+    if wait:
+        return SignInResult(None, _wait_message(wait))
     user = db.session.scalar(select(User).where(User.username == username))
+    if user is None or not user.is_active:
+        verify_password(None, password)  # the same time as a real check
+        _failure(user, username, address, "unknown" if user is None else "deactivated")
+        return SignInResult(None, BAD_CREDENTIALS)
+    if not verify_password(user.password_hash, password):
+        user.failed_logins += 1
+        user.last_failed_login_at = now
+        _failure(user, username, address, "wrong password")
+        return SignInResult(None, BAD_CREDENTIALS)
+    throttle.forget_failures(username, address)
+    user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
+    record(
+        user,
+        "login.succeeded",
+        user,
+        f"{user.username} signed in",
+        after={"address": address, "at": now.isoformat()},
+    )
+    return SignInResult(user)
+
+
+def _failure(user: User | None, username: str, address: str, reason: str) -> None:
+    """Count the pair's failure and audit it; the typed name is kept as data, never as text."""
+    locked = throttle.count_failure(username, address)
+    details = {"username": attempted_name(username), "address": address, "reason": reason}
     if user is None:
-        verify_password(None, password)
         record(
             None,
             "login.failed",
             None,
-            f"Failed sign-in for unknown user {username[:60]!r}",
-            actor_name=username[:80] or "anonymous",
+            "Failed sign-in for an unknown username",
+            actor_name=ANONYMOUS,
+            after=details,
         )
-        return SignInResult(None, BAD_CREDENTIALS)
-    if not user.is_active:
-        verify_password(None, password)
+    else:
         record(
             None,
             "login.failed",
             user,
-            f"Sign-in refused: {user.username} is deactivated",
+            f"Failed sign-in for {user.username} ({reason})",
             actor_name=user.username,
+            after=details,
         )
-        return SignInResult(None, BAD_CREDENTIALS)
-    retry_at = _retry_after(user, now)
-    if retry_at is not None:
-        minutes = max(1, round((retry_at - now).total_seconds() / 60))
-        locked = user.locked_until is not None and user.locked_until > now
-        message = (
-            f"Too many failed attempts: this account is locked for about {minutes} more minute(s)."
-            if locked
-            else "Too many failed attempts: wait a few seconds before trying again."
-        )
-        return SignInResult(None, message)
-    if not verify_password(user.password_hash, password):
-        _count_failure(user, now)
-        return SignInResult(None, BAD_CREDENTIALS)
-    user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
-    return SignInResult(user)
-
-
-def _count_failure(user: User, now: datetime) -> None:
-    user.failed_logins += 1
-    user.last_failed_login_at = now
-    record(
-        None,
-        "login.failed",
-        user,
-        f"Wrong password for {user.username} ({user.failed_logins} in a row)",
-        actor_name=user.username,
-    )
-    if user.failed_logins >= current_app.config["LOGIN_LOCK_AFTER"]:
-        user.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
-        user.failed_logins = 0
+    if locked:
         record(
             None,
             "login.locked",
             user,
-            f"Locked {user.username} until {user.locked_until:%H:%M} UTC",
-            actor_name=user.username,
+            "Sign-in attempts from one address paused after repeated failures",
+            actor_name=user.username if user else ANONYMOUS,
+            after={"username": attempted_name(username), "address": address},
         )

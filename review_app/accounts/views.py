@@ -1,6 +1,15 @@
 """Sign in, sign out, change password, and the list of one's sites."""
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_user, logout_user
 from flask_principal import AnonymousIdentity, Identity, identity_changed
 
@@ -10,7 +19,7 @@ from review_app.core.access import authenticated, public
 from review_app.core.errors import OperationError
 from review_app.core.identity import my_memberships
 from review_app.core.views import is_safe_next, show_error
-from review_app.extensions import db
+from review_app.extensions import db, limiter
 
 bp = Blueprint("accounts", __name__)
 
@@ -31,14 +40,27 @@ def home():
     return render_template("accounts/home.html", memberships=memberships)
 
 
+def _failed(response) -> bool:
+    return request.method == "POST" and response.status_code != 302
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @public
+@limiter.limit(
+    lambda: current_app.config["LOGIN_ADDRESS_LIMIT"],
+    methods=["POST"],
+    deduct_when=_failed,
+    error_message="Too many failed sign-ins from your address. Wait a few minutes.",
+)
 def login():
+    """Sign in; failures count per address (any username) and per username and address."""
     if current_user.is_authenticated:
         return redirect(url_for("accounts.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        result = operations.sign_in(form.username.data, form.password.data)
+        result = operations.sign_in(
+            form.username.data, form.password.data, request.remote_addr or ""
+        )
         if result.user is None:
             db.session.commit()  # keep the failure count and the audit entry
             form.form_errors.append(result.message)
@@ -67,7 +89,14 @@ def logout():
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @authenticated
+@limiter.limit(
+    lambda: current_app.config["LOGIN_ADDRESS_LIMIT"],
+    methods=["POST"],
+    deduct_when=_failed,
+    error_message="Too many failed attempts from your address. Wait a few minutes.",
+)
 def change_password():
+    """Change one's password; the current one is checked, so failures count as sign-ins do."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:

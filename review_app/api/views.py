@@ -1,6 +1,6 @@
 """The read API: periods, cases, one case's ratings, and performance figures, as JSON."""
 
-from flask import Blueprint, abort, g, jsonify, request
+from flask import Blueprint, abort, current_app, g, jsonify, request
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
@@ -14,6 +14,7 @@ from review_app.cases.permissions import can_view
 from review_app.core.access import has_site_role, public, token_roles
 from review_app.core.sitectx import site_blueprint
 from review_app.core.views import commit_read
+from review_app.extensions import limiter
 from review_app.instruments.catalog import get_instrument
 from review_app.performance import queries as performance_queries
 from review_app.performance.cache import site_figures
@@ -26,6 +27,17 @@ bp = site_blueprint("api", __name__, root="/api/v1")
 docs = Blueprint("api_docs", __name__, url_prefix="/api/v1")
 PER_PAGE = 100
 READERS = ("state_admin", "qa", "observer")
+TOO_MANY = "Too many requests from your address; wait and try again (see Retry-After)."
+
+# Per client address: every request, and apart the ones refused for a bad token, so
+# one address cannot try many tokens. The 429 answers JSON, as every error here.
+limiter.limit(lambda: current_app.config["API_ADDRESS_LIMIT"], error_message=TOO_MANY)(bp)
+limiter.limit(
+    lambda: current_app.config["LOGIN_ADDRESS_LIMIT"],
+    deduct_when=lambda response: response.status_code == 401,
+    scope="api-token",
+    error_message=TOO_MANY,
+)(bp)
 
 
 @bp.errorhandler(HTTPException)

@@ -24,7 +24,14 @@ MESSAGES = {
         "Nothing of yours was saved. Go back, reload the page to see what is there now, "
         "and try again.",
     ),
-    413: ("The file is too large", "Choose a smaller file."),
+    413: (
+        "What you sent is too large",
+        "Files and forms have a size limit. Go back and choose a smaller file or send less text.",
+    ),
+    429: (
+        "Too many attempts",
+        "Too many requests came from your address. Wait a few minutes, then try again.",
+    ),
     500: ("Something went wrong on our side", "Nothing was saved. Try again in a moment."),
 }
 
@@ -70,8 +77,11 @@ def init_error_pages(app: Flask) -> None:
     def http_error(error: HTTPException):
         if is_outage(getattr(error, "original_exception", None)):
             return unavailable()
+        detail = None
+        if error.code == 413 and (limit := app.config.get("MAX_CONTENT_LENGTH")):
+            detail = f"{MESSAGES[413][1]} The limit is {limit // (1024 * 1024)} MB."
         try:
-            answer = _render(error.code or 500)
+            answer = _render(error.code or 500, detail)
         except OUTAGE_ERRORS:
             # The layout reads the user and their sites: the database went away meanwhile.
             return unavailable()

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from typing import TypeVar
+from urllib.parse import urlsplit
 
 from flask import abort, flash, g, request
 from flask_wtf import FlaskForm
@@ -69,13 +70,19 @@ def form_status(form: FlaskForm) -> int:
 
 
 def is_safe_next(target: str | None) -> bool:
-    """Accept only a local path as a place to go after signing in."""
-    return (
-        bool(target)
-        and target.startswith("/")
-        and not target.startswith("//")
-        and "\\" not in target
-    )
+    """Accept only a path of this site as a place to go after signing in.
+
+    Browsers drop tabs and newlines from a URL and read a backslash as a slash, so
+    ``/%09/evil.example`` becomes ``//evil.example``: any character outside printable
+    ASCII (controls, spaces, Unicode look-alikes) and any backslash refuse the target,
+    and what is left must parse with neither a scheme nor a host.
+    """
+    if not target or len(target) > 2000 or not target.startswith("/") or target[1:2] == "/":
+        return False
+    if any(not ("!" <= ch <= "~") for ch in target) or "\\" in target:
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc and not parts.path.startswith("//")
 
 
 def int_arg(name: str, below: int = 10**9) -> int | None:
