@@ -23,6 +23,7 @@ def upgrade():
     sa.Column('page', sa.String(length=500), nullable=False),
     sa.Column('action', sa.String(length=500), nullable=False),
     sa.Column('fields', sa.JSON(), nullable=False),
+    sa.Column('notice', sa.String(length=300), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('expires_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_form_drafts_user_id_users'), ondelete='CASCADE'),

@@ -27,6 +27,9 @@ from review_app.core.views import is_safe_next
 from review_app.drafts.operations import LIFETIME, has_drafts, keep_draft, keepable, take_drafts
 from review_app.extensions import db, login_manager
 
+# Fields people write in, as opposed to buttons' hidden values: a refused action keeps
+# a draft only when one of these holds text.
+TYPED_FIELDS = {"body", "reason", "notes", "rationale"}
 OWNER_COOKIE = "form_owner"
 PENDING_COOKIE = "form_draft"
 OWNER_LIFETIME = timedelta(days=7)
@@ -132,12 +135,28 @@ def restore_drafts() -> None:
     g.draft_owner_id = current_user.id
     if request.method != "GET" or PENDING_COOKIE not in request.cookies:
         return
-    drafts = take_drafts(current_user.id, request.path)
+    drafts, notices = take_drafts(current_user.id, request.path)
     if drafts:
         g.form_drafts = drafts
         g.drafts_left = has_drafts(current_user.id)
         db.session.commit()
-        flash(RESTORED, "warning")
+        for notice in notices:
+            flash(notice or RESTORED, "warning")
+
+
+def keep_refused_form(page: str, notice: str) -> None:
+    """Keep what a signed-in person posted in a refused change, to show again on ``page``.
+
+    For actions that answer with a redirect: the text of a comment refused because
+    the case moved on meanwhile comes back in its box, with ``notice``.
+    """
+    pairs = keepable(request.form)
+    typed = any(name in TYPED_FIELDS and value.strip() for name, value in pairs)
+    if request.method != "POST" or not current_user.is_authenticated or not typed:
+        return
+    keep_draft(current_user.id, urlsplit(page).path, request.path, pairs, notice)
+    db.session.commit()
+    g.draft_kept = True
 
 
 def draft_field(action: str, name: str, default: str = "") -> str:

@@ -12,8 +12,9 @@ from review_app.extensions import db
 class FormDraft(db.Model):
     """Fields posted to ``action`` from the form on ``page``, shown again to ``user_id`` only.
 
-    Kept when the form could not be taken (the session had ended or the form's
-    token expired); restored on ``page`` after the user signs in, then deleted.
+    Kept when the form could not be taken (the session had ended, the form's
+    token expired, or the change was refused because the case moved on meanwhile);
+    restored on ``page`` (after the user signs in), with ``notice`` if set, then deleted.
     Password fields and the CSRF token are never kept.
     """
 
@@ -24,6 +25,8 @@ class FormDraft(db.Model):
     page: Mapped[str] = mapped_column(String(500))
     action: Mapped[str] = mapped_column(String(500))
     fields: Mapped[list[list[str]]] = mapped_column(JSON)  # [name, value] pairs, in order
+    # What to tell the person when the draft comes back; empty: "your form had expired".
+    notice: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(index=True)
 

@@ -30,7 +30,9 @@ def keepable(fields: MultiDict) -> list[list[str]]:
     return pairs
 
 
-def keep_draft(user_id: int, page: str, action: str, pairs: list[list[str]]) -> FormDraft:
+def keep_draft(
+    user_id: int, page: str, action: str, pairs: list[list[str]], notice: str = ""
+) -> FormDraft:
     """Keep a draft for ``user_id``, replacing theirs for the same page and action."""
     now = utcnow()
     db.session.execute(delete(FormDraft).where(FormDraft.expires_at <= now))
@@ -44,6 +46,7 @@ def keep_draft(user_id: int, page: str, action: str, pairs: list[list[str]]) -> 
         page=page[:500],
         action=action[:500],
         fields=pairs,
+        notice=notice[:300],
         created_at=now,
         expires_at=now + LIFETIME,
     )
@@ -52,8 +55,11 @@ def keep_draft(user_id: int, page: str, action: str, pairs: list[list[str]]) -> 
     return draft
 
 
-def take_drafts(user_id: int, page: str) -> dict[str, MultiDict]:
-    """Return and delete the user's unexpired drafts for ``page``, by the action they posted to."""
+def take_drafts(user_id: int, page: str) -> tuple[dict[str, MultiDict], list[str]]:
+    """Return and delete the user's unexpired drafts for ``page``, by the action they posted to.
+
+    Also return the notices to show with them (empty when a draft has none).
+    """
     drafts = db.session.scalars(
         select(FormDraft)
         .where(
@@ -65,7 +71,8 @@ def take_drafts(user_id: int, page: str) -> dict[str, MultiDict]:
     ).all()
     if drafts:
         db.session.execute(delete(FormDraft).where(FormDraft.id.in_([d.id for d in drafts])))
-    return {draft.action: MultiDict([tuple(pair) for pair in draft.fields]) for draft in drafts}
+    fields = {draft.action: MultiDict([tuple(pair) for pair in draft.fields]) for draft in drafts}
+    return fields, list(dict.fromkeys(draft.notice for draft in drafts))
 
 
 def has_drafts(user_id: int) -> bool:

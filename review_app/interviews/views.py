@@ -26,7 +26,7 @@ from review_app.interviews.models import STATUS_LABELS, Interview, NoteSet
 from review_app.interviews.notes import NoteErrors, NotesConflict, limit, merge, save_notes
 from review_app.members.roles import RoleSet
 from review_app.periods.queries import periods as site_periods
-from review_app.qa.views import load_thread, reply_from_form, resolve_from_form
+from review_app.qa.views import keep_if_refused, load_thread, reply_from_form, resolve_from_form
 
 bp = site_blueprint("interviews", __name__, "/interviews")
 PER_PAGE = 50
@@ -234,9 +234,10 @@ def final(interview_id: int):
 
 def _run(interview: Interview, change, success: str, anchor: str = "", to: str | None = None):
     """Call one operation and say how it went; go to ``to`` once done, else to the interview."""
-    if run_operation(change, success) and to:
+    back = _show(interview, anchor)
+    if keep_if_refused(run_operation(change, success), back.location) and to:
         return redirect(to + anchor)
-    return _show(interview, anchor)
+    return back
 
 
 @bp.route("/<int:interview_id>/actions", methods=["POST"])

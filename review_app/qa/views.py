@@ -13,6 +13,7 @@ from review_app.core.errors import OperationError
 from review_app.core.once import remember, sent_before
 from review_app.core.sitectx import site_blueprint
 from review_app.core.views import form_status, run_operation, show_error
+from review_app.drafts.hooks import keep_refused_form
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
 from review_app.instruments.engine import ITEM_LABELS
@@ -30,6 +31,17 @@ def _back(case, item_id: str | None = None, anchor: str = ""):
     return redirect(url_for("cases.show", case_id=case.id) + anchor)
 
 
+# Shown with the text of a refused comment, reply, override or reason, back in its box.
+NOT_SAVED = "Nothing was saved; what you wrote is back in the form."
+
+
+def keep_if_refused(done: bool, page: str) -> bool:
+    """After a refused change, keep the text the person wrote to show again on ``page``."""
+    if not done:
+        keep_refused_form(page, NOT_SAVED)
+    return done
+
+
 def _run(
     case,
     change,
@@ -39,9 +51,10 @@ def _run(
     then: str | None = None,
 ):
     """Call one operation and say how it went; go to ``then`` once done, else back."""
-    if run_operation(change, success) and then:
+    back = _back(case, item_id, anchor)
+    if keep_if_refused(run_operation(change, success), back.location) and then:
         return redirect(then)
-    return _back(case, item_id, anchor)
+    return back
 
 
 # The thread helpers below serve the interview views too.
@@ -68,7 +81,7 @@ def reply_from_form(reply: Callable[[str], object], location: str) -> None:
         reply(form.body.data or "")
         remember(location)
 
-    run_operation(add, "Reply added.")
+    keep_if_refused(run_operation(add, "Reply added."), location)
 
 
 def resolve_from_form(set_open: Callable[[bool], object]) -> bool:
