@@ -266,17 +266,17 @@ def edit_member_account(actor: User, membership: Membership, display_name: str, 
     accounts.update_profile(actor, user, display_name, email, site=membership.site)
 
 
-def import_members(actor: User, site: Site, data: bytes) -> tuple[list[tuple[str, str]], list[str]]:
+def import_members(
+    actor: User, site: Site, data: bytes, filename: str = "people.csv"
+) -> tuple[list[tuple[str, str]], list[str]]:
     """Add every person in a CSV to the site, or nobody when any row is bad.
 
     Return (created or granted usernames with their temporary password, or ''
     for existing accounts) and the list of bad rows (empty on success).
     """
-    rows, faults = csvimport.read_rows(csvimport.decode(data))
-    if faults and not rows:
+    rows, faults = csvimport.read_file(filename, data)
+    if faults:
         return [], faults
-    if not rows:
-        return [], ["The file has a header but no rows."]
     errors: list[str] = []
     usernames = [csvimport.normalise_username(row["username"]) for row in rows]
     found_users = {
@@ -310,7 +310,6 @@ def import_members(actor: User, site: Site, data: bytes) -> tuple[list[tuple[str
         ):
             errors.append(f"Line {row.line}: roles: {found.refusal(row.existing)}")
     errors.sort(key=lambda message: int(message.split(":")[0].removeprefix("Line ")))
-    errors.extend(faults)  # a file fault is where reading stopped, after every row read
     if errors:
         return [], errors
     results = []

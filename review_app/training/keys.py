@@ -203,7 +203,9 @@ def _set_explanations(
     return before, after
 
 
-def import_key(actor: User, key: Case, data: bytes) -> tuple[int, list[str]]:
+def import_key(
+    actor: User, key: Case, data: bytes, filename: str = "key.csv"
+) -> tuple[int, list[str]]:
     """Set a draft key's answers, narratives, rationales and explanations from CSV, or none.
 
     Return the number of rows imported and the bad rows (empty on success).
@@ -212,7 +214,7 @@ def import_key(actor: User, key: Case, data: bytes) -> tuple[int, list[str]]:
     if not key.is_key_draft:
         raise OperationError("Withdraw the published key before importing answers into it.")
     instrument = get_instrument(key.period.instrument_version)
-    rows, errors = read_key_rows(instrument, data)
+    rows, errors = read_key_rows(instrument, data, filename)
     if errors:
         return 0, errors
     by_item: dict[str, list] = {}

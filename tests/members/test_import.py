@@ -124,7 +124,7 @@ def test_a_header_without_a_column_is_refused(admin, demo):
 def test_a_file_that_is_not_utf8_is_refused_with_advice(admin, demo):
     response = _import(admin, (HEADER + "jmuller,Jürgen Müller,,reviewer\n").encode("latin-1"))
     assert response.status_code == 422
-    assert "The file is not UTF-8 text" in response.get_data(as_text=True)
+    assert "“people.csv” is not UTF-8 text" in response.get_data(as_text=True)
     assert find_user(demo, "jmuller") is None
 
 
@@ -165,3 +165,19 @@ def test_a_weak_password_in_the_file_is_a_bad_row(admin, demo):
         admin, HEADER.replace("roles", "roles,password") + "jdoe,Jane Doe,,reviewer,short\n"
     )
     assert "Line 2: password: Use at least 10 characters for the password." in _errors(response)
+
+
+def test_a_csv_with_cr_only_line_ends_imports(admin, demo):
+    text = HEADER + "jdoe,Jane Doe,,reviewer\n" + "asmith,Alex Smith,,observer\n"
+    response = _import(admin, text.replace("\n", "\r"))
+    assert response.status_code == 200, response.get_data(as_text=True)[:2000]
+    assert find_user(demo, "asmith") is not None
+
+
+def test_undecodable_bytes_are_named_by_line(admin, demo):
+    data = (HEADER + "jdoe,Jane Doe,,reviewer\r\n").encode() + "jmuller,Jürgen,,reviewer\n".encode(
+        "latin-1"
+    )
+    response = _import(admin, data)
+    assert response.status_code == 422
+    assert any("people.csv" in e and "line 3" in e and "UTF-8" in e for e in _errors(response))
