@@ -4,15 +4,16 @@ An import of 5,000 cases writes about 160,000 rows (the case, its reviewers, an
 item review per item, an outcome rating per outcome, the answers the face sheet
 takes from the case's dates, and the case's audit entry). Written one case at a
 time through the ORM that took 13 ms a case; here each table gets one bulk
-INSERT (packed by SQLAlchemy into a few multi-row statements).
+insert (review_app/core/bulk.py: COPY on PostgreSQL, executemany on SQLite).
 """
 
-from sqlalchemy import insert
+from sqlalchemy import select
 
 from review_app.accounts.models import User
 from review_app.audit.operations import record
 from review_app.cases.facts import CaseFacts
 from review_app.cases.models import Assignment, Case
+from review_app.core.bulk import insert_rows
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
 from review_app.instruments.engine import rate_case
@@ -25,14 +26,17 @@ def add_cases(actor: User | None, period: ReviewPeriod, facts_list: list[CaseFac
     if not facts_list:
         return []
     instrument = get_instrument(period.instrument_version)
-    cases = list(
-        db.session.scalars(
-            insert(Case).returning(Case, sort_by_parameter_order=True),
-            [_case_row(period, facts) for facts in facts_list],
+    insert_rows(Case, [_case_row(period, facts) for facts in facts_list])
+    numbers = [facts.case_number.strip() for facts in facts_list]
+    by_number = {
+        case.case_number: case
+        for case in db.session.scalars(
+            select(Case).where(Case.period_id == period.id, Case.case_number.in_(numbers))
         )
-    )
+    }
+    cases = [by_number[number] for number in numbers]
     assignments, answers, reviews, outcomes = [], [], [], []
-    ratings_of: dict[tuple, object] = {}
+    ratings_of: dict[tuple, tuple[list, list]] = {}
     for case, facts in zip(cases, facts_list, strict=True):
         assignments += [
             {"case_id": case.id, "user_id": user.id} for user in dict.fromkeys(facts.reviewers)
@@ -48,16 +52,20 @@ def add_cases(actor: User | None, period: ReviewPeriod, facts_list: list[CaseFac
         # Cases with the same type and dates rate alike; the engine runs once for each.
         key = (case.case_type, tuple(sorted(values.items())))
         if key not in ratings_of:
-            ratings_of[key] = rate_case(instrument, case.case_type, values, {})
-        ratings = ratings_of[key]
-        reviews.append({"case_id": case.id, "item_id": FACE_SHEET, "rating": "incomplete"})
+            ratings = rate_case(instrument, case.case_type, values, {})
+            ratings_of[key] = (
+                [(FACE_SHEET, "incomplete")]
+                + [(item_id, result.rating) for item_id, result in ratings.items.items()],
+                list(ratings.outcomes.items()),
+            )
+        item_ratings, outcome_ratings = ratings_of[key]
         reviews += [
-            {"case_id": case.id, "item_id": item_id, "rating": result.rating}
-            for item_id, result in ratings.items.items()
+            {"case_id": case.id, "item_id": item_id, "rating": rating}
+            for item_id, rating in item_ratings
         ]
         outcomes += [
             {"case_id": case.id, "outcome_id": outcome_id, "rating": rating}
-            for outcome_id, rating in ratings.outcomes.items()
+            for outcome_id, rating in outcome_ratings
         ]
     for model, rows in (
         (Assignment, assignments),
@@ -65,8 +73,7 @@ def add_cases(actor: User | None, period: ReviewPeriod, facts_list: list[CaseFac
         (ItemReview, reviews),
         (OutcomeRating, outcomes),
     ):
-        if rows:
-            db.session.execute(insert(model), rows)
+        insert_rows(model, rows)
     for case, facts in zip(cases, facts_list, strict=True):
         record(
             actor,

@@ -9,6 +9,7 @@ from review_app.audit.operations import record
 from review_app.core.errors import OperationError
 from review_app.extensions import db
 from review_app.members import csvimport
+from review_app.members.bulk import create_members
 from review_app.members.models import Membership
 from review_app.members.queries import known_in_jurisdiction
 from review_app.members.roles import RoleSet
@@ -309,26 +310,26 @@ def import_members(
             and not found.is_qualified(row.existing and row.existing.id)
         ):
             errors.append(f"Line {row.line}: roles: {found.refusal(row.existing)}")
+    chosen = [row for row in checked if row.password and row.existing is None]
+    for row in chosen[csvimport.MAX_CHOSEN_PASSWORDS :]:
+        errors.append(
+            f"Line {row.line}: password: one file may set at most "
+            f"{csvimport.MAX_CHOSEN_PASSWORDS} chosen passwords (each takes a moment to "
+            "protect); leave the column blank for a temporary password, or use several files."
+        )
     errors.sort(key=lambda message: int(message.split(":")[0].removeprefix("Line ")))
     if errors:
         return [], errors
-    results = []
+    # Existing accounts are granted access one by one (the grant's own checks apply);
+    # new accounts, usually nearly all rows, are created together.
     for row in checked:
         if row.existing is not None:
             grant_access(actor, site, row.existing, row.roles)
-            results.append((row.username, ""))
-        else:
-            _, password = create_member(
-                actor,
-                site,
-                row.username,
-                row.display_name,
-                row.email,
-                row.roles,
-                row.password or None,
-            )
-            results.append((row.username, "" if row.password else password))
-    return results, []
+    passwords = create_members(actor, site, [row for row in checked if row.existing is None])
+    return [
+        (row.username, "" if row.existing is not None or row.password else passwords[row.username])
+        for row in checked
+    ], []
 
 
 def _refusals(actor: User, raw: dict, found: dict[str, User], existing: dict[str, User]) -> list:

@@ -220,8 +220,10 @@ def import_key(
     by_item: dict[str, list] = {}
     for row in rows:
         by_item.setdefault(row.item_id, []).append(row)
+    # Read once: each item's save touches only that item's questions and review.
+    stored, reviews = rating_queries.answers(key), rating_queries.item_reviews(key)
     for item_id, item_rows in by_item.items():
-        _import_item(actor, key, instrument, item_id, item_rows)
+        _import_item(actor, key, instrument, item_id, item_rows, stored, reviews)
         texts = {row.question_id or "": row.explanation for row in item_rows if row.explanation}
         if texts:
             _set_explanations(actor, key, item_id, texts)
@@ -236,8 +238,9 @@ def import_key(
     return len(rows), []
 
 
-def _import_item(actor: User, key: Case, instrument, item_id: str, rows: list) -> None:
-    stored, reviews = rating_queries.answers(key), rating_queries.item_reviews(key)
+def _import_item(
+    actor: User, key: Case, instrument, item_id: str, rows: list, stored: dict, reviews: dict
+) -> None:
     answers = {qid: row.value for qid, row in stored.items()}
     narratives = {qid: row.narrative for qid, row in stored.items()}
     shown, rationale = set(), reviews[item_id].rationale if item_id in reviews else ""
