@@ -4,12 +4,13 @@ Accounts made one at a time sent six statements each and hashed each temporary
 password with scrypt (about 135 ms here): 5,000 people took over ten minutes.
 """
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from review_app.accounts.models import User
 from review_app.accounts.operations import check_email, user_snapshot
 from review_app.accounts.passwords import generate_password, hash_generated_password, hash_password
 from review_app.audit.operations import record
+from review_app.core.bulk import insert_rows
 from review_app.extensions import db
 from review_app.members.csvimport import ImportRow
 from review_app.members.models import Membership
@@ -25,8 +26,8 @@ def create_members(actor: User | None, site: Site, rows: list[ImportRow]) -> dic
     if not rows:
         return {}
     passwords = {row.username: row.password or generate_password() for row in rows}
-    db.session.execute(
-        insert(User),
+    insert_rows(
+        User,
         [
             {
                 "username": row.username,
@@ -47,8 +48,8 @@ def create_members(actor: User | None, site: Site, rows: list[ImportRow]) -> dic
         user.username: user
         for user in db.session.scalars(select(User).where(User.username.in_(list(passwords))))
     }
-    db.session.execute(
-        insert(Membership),
+    insert_rows(
+        Membership,
         [
             {
                 "user_id": users[row.username].id,

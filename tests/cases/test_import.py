@@ -1,6 +1,7 @@
 """Importing a case sample: every row or none, each bad row named."""
 
 import io
+import re
 import time
 
 import pytest
@@ -163,3 +164,14 @@ def test_a_zip_bomb_workbook_is_refused_quickly(demo, admin):
     assert time.monotonic() - started < 5
     assert response.status_code == 422
     assert "“bomb.xlsx” would unpack to more than 50 MB" in response.get_data(as_text=True)
+
+
+def test_the_example_on_the_import_page_imports(demo, admin):
+    from html import unescape
+
+    page = admin.get("/demo/cfsr/cases/import").get_data(as_text=True)
+    example = unescape(re.search(r"<pre[^>]*>(.*?)</pre>", page, re.S).group(1))
+    before = _count(demo)
+    response = _upload(admin, demo, example.encode())
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    assert _count(demo) == before + 2
