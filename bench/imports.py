@@ -36,7 +36,7 @@ from bench.generate import bench_app
 from review_app.extensions import db
 
 DATABASE = "review_bench_imports"
-PASSWORD = "bench-password-1"
+PASSWORD = "violet-harbor-quill-2931"
 
 
 def _arguments(argv):

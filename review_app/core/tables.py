@@ -11,6 +11,7 @@ import csv
 import io
 import os
 import zipfile
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -134,16 +135,17 @@ def _header(cells: list, columns: tuple[str, ...], optional: tuple[str, ...]) ->
         header.pop()
     missing = [name for name in columns if name not in header]
     unknown = [name for name in header if name and name not in columns + optional]
-    twice = sorted({name for name in header if name and header.count(name) > 1})
+    counts = Counter(name for name in header if name)
+    twice = sorted(name for name, count in counts.items() if count > 1)
     faults = []
     if missing:
         faults.append(f"Line 1: the header lacks the column(s) {', '.join(missing)}.")
     if unknown:
-        faults.append(
-            f"Line 1: unknown column(s) {', '.join(unknown)}; use {', '.join(columns + optional)}."
-        )
+        named = ", ".join(name[:40] for name in unknown[:10]) + (" …" if len(unknown) > 10 else "")
+        faults.append(f"Line 1: unknown column(s) {named}; use {', '.join(columns + optional)}.")
     if twice:
-        faults.append(f"Line 1: the column(s) {', '.join(twice)} appear more than once.")
+        named = ", ".join(name[:40] for name in twice[:10]) + (" …" if len(twice) > 10 else "")
+        faults.append(f"Line 1: the column(s) {named} appear more than once.")
     if faults:
         error = TableError(" ".join(faults), "file")
         error.messages = faults

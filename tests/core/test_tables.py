@@ -126,3 +126,13 @@ def test_the_text_of_all_cells_together_is_bounded():
     data = _workbook([["a", "b"]] + [["x" * 90, "y" * 90]] * 6_000)
     with pytest.raises(TableError, match="more than 1,000,000 characters"):
         _read(data, "t.xlsx", limits)
+
+
+def test_a_header_of_very_many_columns_is_refused_quickly():
+    header = ",".join(f"col{n}" for n in range(200_000)) + ",a,a"
+    started = time.monotonic()
+    with pytest.raises(TableError) as refused:
+        _read(f"{header}\n1,2\n".encode(), limits=Limits(rows=10, bytes=5_000_000))
+    assert time.monotonic() - started < 5
+    assert "unknown column(s) col0, col1," in refused.value.message
+    assert len(refused.value.message) < 1_000
