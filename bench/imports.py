@@ -124,19 +124,20 @@ def _key_csv(app) -> tuple[bytes, int]:
     return ("\n".join(lines) + "\n").encode(), len(lines) - 1
 
 
-def _post(client, path: str, data: bytes, name: str, **fields) -> tuple[float, int]:
-    started = time.perf_counter()
+def _post(client, path: str, data: bytes, name: str, **fields) -> tuple[float, float]:
+    """Post the file; return the wall-clock seconds and this process's CPU seconds."""
+    started, cpu = time.perf_counter(), time.process_time()
     response = client.post(
         path,
         data={**fields, "file": (io.BytesIO(data), name)},
         content_type="multipart/form-data",
     )
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     if response.status_code not in (200, 302):
         page = response.get_data(as_text=True)
         errors = re.findall(r"<li>(.*?)</li>", page, re.S)[:10]
         raise RuntimeError(f"{path}: {response.status_code} {errors}")
-    return seconds, response.status_code
+    return seconds, cpu
 
 
 def _statements(app) -> tuple[list, object]:
@@ -153,8 +154,8 @@ def _statements(app) -> tuple[list, object]:
     return seen, lambda: event.remove(engine, "before_cursor_execute", count)
 
 
-def measure(url: str, rows: int, fast_hash: bool) -> list[tuple[str, int, float, int]]:
-    """Return (import, rows, seconds, statements) for each importer on the database ``url``."""
+def measure(url: str, rows: int, fast_hash: bool) -> list[tuple[str, int, float, float, int]]:
+    """Return (import, rows, seconds, CPU seconds, statements) per importer on database ``url``."""
     config = {"WTF_CSRF_ENABLED": False, "SECRET_KEY": "bench", "SESSION_COOKIE_SECURE": False}
     if fast_hash:
         config["PASSWORD_HASH_METHOD"] = "pbkdf2:sha256:1000"
@@ -174,10 +175,10 @@ def measure(url: str, rows: int, fast_hash: bool) -> list[tuple[str, int, float,
     ):  # fmt: skip
         seen, stop = _statements(app)
         try:
-            seconds, _status = _post(client, path, data, filename, **fields)
+            seconds, cpu = _post(client, path, data, filename, **fields)
         finally:
             stop()
-        results.append((name, count, seconds, len(seen)))
+        results.append((name, count, seconds, cpu, len(seen)))
     with app.app_context():
         from review_app.cases.models import Case
 
@@ -186,10 +187,14 @@ def measure(url: str, rows: int, fast_hash: bool) -> list[tuple[str, int, float,
     return results
 
 
+def _load() -> str:
+    return " ".join(f"{value:.1f}" for value in os.getloadavg())
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _arguments(argv)
     wanted = [name.strip() for name in args.databases.split(",") if name.strip()]
-    table = []
+    table, load_before = [], _load()
     for name in wanted:
         if name == "sqlite":
             with tempfile.TemporaryDirectory(prefix="review-bench-imports-") as folder:
@@ -207,13 +212,15 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Import benchmark, {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} CPUs, "
           f"password hashing {hashing}")  # fmt: skip
     print(
-        f"{'database':<12}{'import':<12}{'rows':>7}{'seconds':>10}{'rows/s':>9}{'statements':>12}"
+        f"{'database':<12}{'import':<12}{'rows':>7}{'seconds':>10}{'rows/s':>9}"
+        f"{'app CPU s':>11}{'statements':>12}"
     )
-    for database, name, count, seconds, statements in table:
+    for database, name, count, seconds, cpu, statements in table:
         print(
             f"{database:<12}{name:<12}{count:>7,}{seconds:>10.2f}{count / seconds:>9,.0f}"
-            f"{statements:>12,}"
+            f"{cpu:>11.2f}{statements:>12,}"
         )
+    print(f"load average before / after: {load_before} / {_load()}")
     return 0
 
 
