@@ -134,3 +134,26 @@ def test_a_csv_with_cr_only_line_ends_imports(demo, clients):
     response = _import(clients("admin"), key_id, text)
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]
     assert _state(demo, key_id)[0]["1C"] == ("no", "Late by two days.")
+
+
+def test_answers_are_read_once_per_item_saved_not_twice(demo, clients):
+    from sqlalchemy import event
+
+    key_id = _draft_key(demo, clients)
+    text = "question_id,answer,narrative\n1-app,yes,\n1C,no,Late by two days.\n7-app,yes,\n"
+    with demo.app_context():
+        engine = db.engine
+    reads = []
+
+    def count(conn, cursor, statement, *args):
+        if statement.lstrip().startswith("SELECT") and "FROM answers" in statement:
+            reads.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        response = _import(clients("admin"), key_id, text)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    # One read before the items, then the save of each of the two items reads its own.
+    assert len(reads) == 3, reads
