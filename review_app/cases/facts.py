@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from review_app.accounts.models import User
 from review_app.cases.models import CASE_TYPES, Case
@@ -37,16 +37,49 @@ def check_facts(
     period: ReviewPeriod, facts: CaseFacts, case_id: int | None = None
 ) -> dict[str, str]:
     """Return field -> message for every fault in the facts (empty when all is well)."""
+    number = facts.case_number.strip()
+    taken = select(Case.case_number).where(Case.period_id == period.id, Case.case_number == number)
+    if case_id is not None:
+        taken = taken.where(Case.id != case_id)
+    lookups = FactLookups(
+        taken=set(db.session.scalars(taken)),
+        reviewer_ids=reviewer_ids(period, [user.id for user in facts.reviewers]),
+    )
+    return fact_errors(period, facts, lookups)
+
+
+@dataclass
+class FactLookups:
+    """What the checks need from the database, read once for any number of cases."""
+
+    taken: set[str]  # case numbers already in the period
+    reviewer_ids: set[int]  # users who are active reviewers on the period's site
+
+
+def reviewer_ids(period: ReviewPeriod, user_ids: list[int]) -> set[int]:
+    """Return which of the users are active reviewers on the period's site (one query)."""
+    if not user_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(Membership.user_id).where(
+                Membership.site_id == period.site_id,
+                Membership.user_id.in_(set(user_ids)),
+                Membership.is_active,
+                Membership.is_reviewer,
+            )
+        )
+    )
+
+
+def fact_errors(period: ReviewPeriod, facts: CaseFacts, lookups: FactLookups) -> dict[str, str]:
+    """Return field -> message for every fault, asking the database nothing."""
     errors = {}
     number = facts.case_number.strip()
     if not number or len(number) > 40:
         errors["case_number"] = "Give a case number of at most 40 characters."
-    else:
-        taken = select(func.count()).where(Case.period_id == period.id, Case.case_number == number)
-        if case_id is not None:
-            taken = taken.where(Case.id != case_id)
-        if db.session.scalar(taken):
-            errors["case_number"] = f"Case {number} is already in this review period."
+    elif number in lookups.taken:
+        errors["case_number"] = f"Case {number} is already in this review period."
     if facts.case_type not in CASE_TYPES:
         errors["case_type"] = f"Choose {' or '.join(CASE_TYPES)}."
     if facts.local_site is None or facts.local_site not in period.local_sites:
@@ -69,19 +102,6 @@ def check_facts(
     if len(facts.family_name) > 120:
         errors["family_name"] = "Use at most 120 characters."
     for user in facts.reviewers:
-        if not _is_reviewer(period, user):
+        if user.id not in lookups.reviewer_ids:
             errors["reviewers"] = f"{user.username} is not a reviewer on this site."
     return errors
-
-
-def _is_reviewer(period: ReviewPeriod, user: User) -> bool:
-    return bool(
-        db.session.scalar(
-            select(func.count()).where(
-                Membership.site_id == period.site_id,
-                Membership.user_id == user.id,
-                Membership.is_active,
-                Membership.is_reviewer,
-            )
-        )
-    )

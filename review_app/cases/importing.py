@@ -1,15 +1,14 @@
 """Read a case sample from CSV or XLSX; check every row before anything is written."""
 
-import csv
-import io
+import re
 from datetime import date, datetime
 
-from openpyxl import load_workbook
 from sqlalchemy import select
 
 from review_app.accounts.models import User
-from review_app.cases.facts import CaseFacts, check_facts
-from review_app.core.errors import OperationError
+from review_app.cases.facts import CaseFacts, FactLookups, fact_errors, reviewer_ids
+from review_app.cases.models import Case
+from review_app.core.tables import Limits, read_table
 from review_app.extensions import db
 from review_app.periods.models import ReviewPeriod
 
@@ -33,70 +32,23 @@ CASE_TYPE_WORDS = {
     "ih": "in_home",
     "in-home services": "in_home",
 }
-MAX_BYTES, MAX_ROWS = 5_000_000, 5_000
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+LIMITS = Limits(rows=5_000, bytes=5_000_000)
 
 
-def _cell(value) -> str | date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return "" if value is None else str(value).strip()
-
-
-def read_table(filename: str, data: bytes) -> list[tuple[int, dict]]:
-    """Return (line number, row) pairs keyed by lowercase header; raise OperationError."""
-    if len(data) > MAX_BYTES:
-        raise OperationError(f"The file is larger than {MAX_BYTES // 1_000_000} MB.", "file")
-    if filename.lower().endswith(".xlsx"):
-        try:
-            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
-            lines = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-        except Exception:  # openpyxl raises many kinds for a damaged file
-            raise OperationError("The file is not a readable .xlsx workbook.", "file") from None
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise OperationError(
-                "The file is not UTF-8 text: save it as 'CSV UTF-8'.", "file"
-            ) from None
-        lines = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
-    if any("\x00" in str(cell) for row in lines for cell in row):
-        raise OperationError(
-            "The file contains NUL characters; save it again as plain CSV.", "file"
-        )
-    lines = [(n, row) for n, row in enumerate(lines, start=1) if any(c != "" for c in row)]
-    if not lines:
-        raise OperationError("The file is empty.", "file")
-    header = [str(name).strip().lower().replace(" ", "_") for name in lines[0][1]]
-    missing = [name for name in REQUIRED if name not in header]
-    unknown = [name for name in header if name and name not in REQUIRED + OPTIONAL]
-    if missing or unknown:
-        parts = []
-        if missing:
-            parts.append(f"missing column(s) {', '.join(missing)}")
-        if unknown:
-            parts.append(f"unknown column(s) {', '.join(unknown)}")
-        raise OperationError(
-            f"Line 1: {'; '.join(parts)}. Columns: {', '.join(REQUIRED + OPTIONAL)}.", "file"
-        )
-    if len(lines) - 1 > MAX_ROWS:
-        raise OperationError(f"The file has more than {MAX_ROWS} rows; split it.", "file")
-    rows = []
-    for number, cells in lines[1:]:
-        if len(cells) > len(header) and any(c != "" for c in cells[len(header) :]):
-            rows.append((number, {"__extra__": "yes"}))
-            continue
-        rows.append(
-            (number, {name: cells[i] if i < len(cells) else "" for i, name in enumerate(header)})
-        )
-    return rows
+def read_rows(filename: str, data: bytes) -> list[dict]:
+    """Return the file's rows keyed by column (see review_app/core/tables.py); raise TableError."""
+    return read_table(filename, data, REQUIRED, OPTIONAL, LIMITS, xlsx=True)
 
 
 def _date(value, problems: list[str], name: str) -> date | None:
     if isinstance(value, date) or value == "":
         return value or None
+    if ISO_DATE.fullmatch(value):  # the common case, without strptime's cost
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
     for pattern in ("%Y-%m-%d", "%m/%d/%Y"):
         try:
             return datetime.strptime(value, pattern).date()
@@ -106,19 +58,17 @@ def _date(value, problems: list[str], name: str) -> date | None:
     return None
 
 
-def check_rows(
-    period: ReviewPeriod, rows: list[tuple[int, dict]]
-) -> tuple[list[CaseFacts], list[str]]:
-    """Turn rows into case facts; return them and one message per bad row."""
+def check_rows(period: ReviewPeriod, rows: list[dict]) -> tuple[list[CaseFacts], list[str]]:
+    """Turn rows into case facts; return them and one message per bad row.
+
+    The database is read once for all rows (local sites, reviewers, case numbers
+    already in the period), never once per row.
+    """
     locals_by_key = {}
     for local in period.local_sites:
         locals_by_key[local.code.lower()] = local
         locals_by_key[local.name.lower()] = local
-    usernames = {
-        u.strip().lower()
-        for _, row in rows
-        for u in str(row.get("reviewers", "")).replace(";", " ").split()
-    }
+    usernames = {u.strip().lower() for row in rows for u in _names(row.get("reviewers", ""))}
     users = (
         {
             u.username: u
@@ -127,15 +77,29 @@ def check_rows(
         if usernames
         else {}
     )
+    numbers = {str(row["case_number"]).strip() for row in rows} - {""}
+    lookups = FactLookups(
+        taken=set(
+            db.session.scalars(
+                select(Case.case_number).where(
+                    Case.period_id == period.id, Case.case_number.in_(numbers)
+                )
+            )
+        )
+        if numbers
+        else set(),
+        reviewer_ids=reviewer_ids(period, [user.id for user in users.values()]),
+    )
     facts_list, errors, seen = [], [], set()
-    for number, row in rows:
-        if "__extra__" in row:
+    for row in rows:
+        number = row["_line"]
+        if row["_extra"]:
             errors.append(f"Line {number}: more values than columns.")
             continue
         problems = []
         case_type = CASE_TYPE_WORDS.get(str(row["case_type"]).strip().lower(), "")
         reviewers = []
-        for name in str(row.get("reviewers", "")).replace(";", " ").split():
+        for name in _names(row.get("reviewers", "")):
             user = users.get(name.lower())
             if user is None:
                 # Worded as for an account that is no reviewer here: nothing tells
@@ -156,7 +120,7 @@ def check_rows(
             pur_start=_date(row.get("pur_start", ""), problems, "pur_start"),
             reviewers=reviewers,
         )
-        for name, message in check_facts(period, facts).items():
+        for name, message in fact_errors(period, facts, lookups).items():
             problems.append(f"{name}: {message}")
         key = facts.case_number.strip()
         if key and key in seen:
@@ -167,3 +131,7 @@ def check_rows(
         else:
             facts_list.append(facts)
     return facts_list, errors
+
+
+def _names(cell) -> list[str]:
+    return str(cell).replace(";", " ").split()

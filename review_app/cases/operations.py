@@ -2,11 +2,13 @@
 
 from review_app.accounts.models import User
 from review_app.audit.operations import record
+from review_app.cases.bulk import add_cases
 from review_app.cases.facts import CaseFacts, check_facts
-from review_app.cases.importing import check_rows, read_table
+from review_app.cases.importing import check_rows, read_rows
 from review_app.cases.models import Assignment, Case
 from review_app.core.errors import OperationError
 from review_app.core.locking import lock_row
+from review_app.core.tables import TableError, messages
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
 from review_app.periods.models import ReviewPeriod
@@ -141,23 +143,24 @@ def import_cases(
 ) -> tuple[list[Case], list[str]]:
     """Add every case in a CSV or XLSX sample, or none when any row is bad.
 
-    Return the cases added and the list of bad rows (empty on success).
+    Return the cases added and the list of bad rows, or the file's fault (empty on success).
     """
     if not period.is_open:
         raise OperationError("This review period is closed: reopen it to add cases.")
-    rows = read_table(filename, data)
-    if not rows:
-        return [], ["The file has a header but no rows."]
+    try:
+        rows = read_rows(filename, data)
+    except TableError as error:
+        return [], messages(error)
     facts_list, errors = check_rows(period, rows)
     if errors:
         return [], errors
-    cases = [_add(actor, period, facts) for facts in facts_list]
+    cases = add_cases(actor, period, facts_list)
     record(
         actor,
         "case.import",
         period,
         f"Imported {len(cases)} case(s) into {period.name}",
         site=period.site,
-        after={"cases": [case.case_number for case in cases]},
+        after={"count": len(cases), "cases": [case.case_number for case in cases]},
     )
     return cases, []

@@ -1,7 +1,5 @@
 """Read a CSV of people to add to a site, checking every row before anything is written."""
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 
@@ -11,12 +9,14 @@ from review_app.accounts.models import User
 from review_app.accounts.operations import USERNAME_PATTERN, normalise_username
 from review_app.accounts.passwords import check_new_password
 from review_app.core.errors import OperationError
+from review_app.core.tables import Limits, TableError, messages, read_table
 from review_app.members.roles import RoleSet
 
 COLUMNS = ("username", "display_name", "email", "roles")
 OPTIONAL_COLUMNS = ("password",)
-MAX_BYTES = 2_000_000
-MAX_ROWS = 5_000
+LIMITS = Limits(rows=5_000, bytes=2_000_000)
+# A chosen password is hashed with scrypt (about 135 ms): 40 of them take about 5 s.
+MAX_CHOSEN_PASSWORDS = 40
 
 
 @dataclass
@@ -36,64 +36,23 @@ class ImportCheck:
     errors: list[str] = field(default_factory=list)  # "Line 3: ..." for each bad row
 
 
-def decode(data: bytes) -> str:
-    """Decode an uploaded file; raise OperationError when it is not UTF-8 text."""
-    if len(data) > MAX_BYTES:
-        raise OperationError(f"The file is larger than {MAX_BYTES // 1_000_000} MB.", "file")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise OperationError(
-            "The file is not UTF-8 text: save it as 'CSV UTF-8' and try again.", "file"
-        ) from None
-    if "\x00" in text:
-        raise OperationError(
-            "The file contains NUL characters; save it again as plain CSV.", "file"
-        )
-    return text
-
-
-def read_rows(
-    text: str,
+def read_file(
+    filename: str,
+    data: bytes,
     columns: tuple[str, ...] = COLUMNS,
     optional: tuple[str, ...] = OPTIONAL_COLUMNS,
-    max_rows: int = MAX_ROWS,
-) -> tuple[list[dict[str, str]], list[str]]:
-    """Split the text into row dicts keyed by lowercase header; return rows and file faults.
+    limits: Limits = LIMITS,
+) -> tuple[list[dict], list[str]]:
+    """Return the file's rows keyed by lowercase column, or no rows and the file's fault.
 
-    Each row carries its ``_line``. A row with more values than columns is kept,
-    marked ``_extra``, so that it is reported together with every other bad row.
-    Rows of blank cells, which spreadsheets write after the data, are left out.
+    Each row carries its ``_line`` and ``_extra`` (more values than columns), so
+    that it is reported together with every other bad row; blank rows, which
+    spreadsheets write after the data, are left out (review_app/core/tables.py).
     """
-    if not text.strip():
-        return [], ["The file is empty."]
-    reader = csv.DictReader(io.StringIO(text))
-    header = [name.strip().lower() for name in (reader.fieldnames or [])]
-    missing = [name for name in columns if name not in header]
-    unknown = [name for name in header if name not in columns + optional]
-    faults = []
-    if missing:
-        faults.append(f"Line 1: the header lacks the column(s) {', '.join(missing)}.")
-    if unknown:
-        faults.append(
-            f"Line 1: unknown column(s) {', '.join(unknown)}; use {', '.join(columns + optional)}."
-        )
-    if faults:
-        return [], faults
-    reader.fieldnames = header
-    rows = []
     try:
-        for raw in reader:
-            extra = [value.strip() for value in raw.pop(None, None) or []]
-            row = {k: (v or "").strip() for k, v in raw.items()}
-            if not any(row.values()) and not any(extra):
-                continue
-            rows.append(row | {"_line": reader.line_num, "_extra": bool(extra)})
-            if len(rows) > max_rows:
-                return [], [f"The file has more than {max_rows} rows; split it."]
-    except csv.Error as exc:
-        faults.append(f"Line {reader.line_num}: {exc}.")
-    return rows, faults
+        return read_table(filename, data, columns, optional, limits), []
+    except TableError as error:
+        return [], messages(error)
 
 
 def is_email(text: str) -> bool:

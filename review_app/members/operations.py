@@ -9,6 +9,7 @@ from review_app.audit.operations import record
 from review_app.core.errors import OperationError
 from review_app.extensions import db
 from review_app.members import csvimport
+from review_app.members.bulk import create_members
 from review_app.members.models import Membership
 from review_app.members.queries import known_in_jurisdiction
 from review_app.members.roles import RoleSet
@@ -266,17 +267,17 @@ def edit_member_account(actor: User, membership: Membership, display_name: str, 
     accounts.update_profile(actor, user, display_name, email, site=membership.site)
 
 
-def import_members(actor: User, site: Site, data: bytes) -> tuple[list[tuple[str, str]], list[str]]:
+def import_members(
+    actor: User, site: Site, data: bytes, filename: str = "people.csv"
+) -> tuple[list[tuple[str, str]], list[str]]:
     """Add every person in a CSV to the site, or nobody when any row is bad.
 
     Return (created or granted usernames with their temporary password, or ''
     for existing accounts) and the list of bad rows (empty on success).
     """
-    rows, faults = csvimport.read_rows(csvimport.decode(data))
-    if faults and not rows:
+    rows, faults = csvimport.read_file(filename, data)
+    if faults:
         return [], faults
-    if not rows:
-        return [], ["The file has a header but no rows."]
     errors: list[str] = []
     usernames = [csvimport.normalise_username(row["username"]) for row in rows]
     found_users = {
@@ -309,27 +310,26 @@ def import_members(actor: User, site: Site, data: bytes) -> tuple[list[tuple[str
             and not found.is_qualified(row.existing and row.existing.id)
         ):
             errors.append(f"Line {row.line}: roles: {found.refusal(row.existing)}")
+    chosen = [row for row in checked if row.password and row.existing is None]
+    for row in chosen[csvimport.MAX_CHOSEN_PASSWORDS :]:
+        errors.append(
+            f"Line {row.line}: password: one file may set at most "
+            f"{csvimport.MAX_CHOSEN_PASSWORDS} chosen passwords (each takes a moment to "
+            "protect); leave the column blank for a temporary password, or use several files."
+        )
     errors.sort(key=lambda message: int(message.split(":")[0].removeprefix("Line ")))
-    errors.extend(faults)  # a file fault is where reading stopped, after every row read
     if errors:
         return [], errors
-    results = []
+    # Existing accounts are granted access one by one (the grant's own checks apply);
+    # new accounts, usually nearly all rows, are created together.
     for row in checked:
         if row.existing is not None:
             grant_access(actor, site, row.existing, row.roles)
-            results.append((row.username, ""))
-        else:
-            _, password = create_member(
-                actor,
-                site,
-                row.username,
-                row.display_name,
-                row.email,
-                row.roles,
-                row.password or None,
-            )
-            results.append((row.username, "" if row.password else password))
-    return results, []
+    passwords = create_members(actor, site, [row for row in checked if row.existing is None])
+    return [
+        (row.username, "" if row.existing is not None or row.password else passwords[row.username])
+        for row in checked
+    ], []
 
 
 def _refusals(actor: User, raw: dict, found: dict[str, User], existing: dict[str, User]) -> list:

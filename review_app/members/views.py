@@ -198,7 +198,10 @@ def import_csv():
     errors: list[str] = []
     if form.validate_on_submit():
         try:
-            results, errors = operations.import_members(current_user, g.site, form.file.data.read())
+            upload = form.file.data
+            results, errors = operations.import_members(
+                current_user, g.site, upload.read(), upload.filename or ""
+            )
         except OperationError as error:
             show_error(form, error)
         else:

@@ -9,17 +9,18 @@ item's ``rationale`` and ``explanation`` instead of an answer.
 from dataclasses import dataclass
 from typing import Any
 
+from review_app.core.tables import Limits
 from review_app.instruments.answers import AnswerError, parse
 from review_app.instruments.model import Instrument
 from review_app.instruments.schema import Question
-from review_app.members.csvimport import decode, read_rows
+from review_app.members.csvimport import read_file
 from review_app.ratings.models import FACE_SHEET
 from review_app.ratings.operations import MAX_NARRATIVE, MAX_RATIONALE
 
 COLUMNS = ("question_id", "answer")
 OPTIONAL_COLUMNS = ("narrative", "explanation", "rationale")
 MAX_EXPLANATION = 4000
-MAX_ROWS = 2_000
+LIMITS = Limits(rows=2_000, bytes=2_000_000)
 
 
 @dataclass
@@ -102,12 +103,16 @@ def _check(instrument: Instrument, row: dict, seen: dict[str, int]) -> tuple[Key
     return KeyRow(line, owner, name, value, bool(row["answer"]), narrative, explanation), []
 
 
-def read_key_rows(instrument: Instrument, data: bytes) -> tuple[list[KeyRow], list[str]]:
+def read_key_rows(
+    instrument: Instrument, data: bytes, filename: str = "key.csv"
+) -> tuple[list[KeyRow], list[str]]:
     """Return the checked rows and, for each bad row, "Line N: what is wrong".
 
-    Raise OperationError when the file is not UTF-8 text.
+    A file that cannot be read (not UTF-8, past a limit) gives no rows and its fault.
     """
-    raw_rows, faults = read_rows(decode(data), COLUMNS, OPTIONAL_COLUMNS, MAX_ROWS)
+    raw_rows, faults = read_file(filename, data, COLUMNS, OPTIONAL_COLUMNS, LIMITS)
+    if faults:
+        return [], faults
     rows, errors, seen = [], [], {}
     for raw in raw_rows:
         checked, problems = _check(instrument, raw, seen)
@@ -116,7 +121,4 @@ def read_key_rows(instrument: Instrument, data: bytes) -> tuple[list[KeyRow], li
             errors.append(f"Line {raw['_line']}: {problems_text}.")
         else:
             rows.append(checked)
-    errors += faults  # a line the CSV reader could not read, after the rows before it
-    if not rows and not errors:
-        errors.append("The file has a header but no rows.")
     return rows, errors

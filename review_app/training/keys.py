@@ -203,7 +203,9 @@ def _set_explanations(
     return before, after
 
 
-def import_key(actor: User, key: Case, data: bytes) -> tuple[int, list[str]]:
+def import_key(
+    actor: User, key: Case, data: bytes, filename: str = "key.csv"
+) -> tuple[int, list[str]]:
     """Set a draft key's answers, narratives, rationales and explanations from CSV, or none.
 
     Return the number of rows imported and the bad rows (empty on success).
@@ -212,14 +214,16 @@ def import_key(actor: User, key: Case, data: bytes) -> tuple[int, list[str]]:
     if not key.is_key_draft:
         raise OperationError("Withdraw the published key before importing answers into it.")
     instrument = get_instrument(key.period.instrument_version)
-    rows, errors = read_key_rows(instrument, data)
+    rows, errors = read_key_rows(instrument, data, filename)
     if errors:
         return 0, errors
     by_item: dict[str, list] = {}
     for row in rows:
         by_item.setdefault(row.item_id, []).append(row)
+    # Read once: each item's save touches only that item's questions and review.
+    stored, reviews = rating_queries.answers(key), rating_queries.item_reviews(key)
     for item_id, item_rows in by_item.items():
-        _import_item(actor, key, instrument, item_id, item_rows)
+        _import_item(actor, key, instrument, item_id, item_rows, stored, reviews)
         texts = {row.question_id or "": row.explanation for row in item_rows if row.explanation}
         if texts:
             _set_explanations(actor, key, item_id, texts)
@@ -234,8 +238,9 @@ def import_key(actor: User, key: Case, data: bytes) -> tuple[int, list[str]]:
     return len(rows), []
 
 
-def _import_item(actor: User, key: Case, instrument, item_id: str, rows: list) -> None:
-    stored, reviews = rating_queries.answers(key), rating_queries.item_reviews(key)
+def _import_item(
+    actor: User, key: Case, instrument, item_id: str, rows: list, stored: dict, reviews: dict
+) -> None:
     answers = {qid: row.value for qid, row in stored.items()}
     narratives = {qid: row.narrative for qid, row in stored.items()}
     shown, rationale = set(), reviews[item_id].rationale if item_id in reviews else ""

@@ -160,7 +160,10 @@ def import_key(key_id: int):
     errors: list[str] = []
     if form.validate_on_submit():
         try:
-            count, errors = answer_keys.import_key(current_user, key, form.file.data.read())
+            upload = form.file.data
+            count, errors = answer_keys.import_key(
+                current_user, key, upload.read(), upload.filename or ""
+            )
         except OperationError as error:
             db.session.rollback()
             show_error(form, error)

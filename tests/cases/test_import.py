@@ -1,6 +1,8 @@
 """Importing a case sample: every row or none, each bad row named."""
 
 import io
+import re
+import time
 
 import pytest
 from openpyxl import Workbook
@@ -103,7 +105,7 @@ def test_an_xlsx_sample_imports_too(demo, admin):
     [
         (b"\xff\xfe\x00bad", "s.csv", "not UTF-8"),
         (b"", "s.csv", "The file is empty"),
-        (b"case_number,colour\n1,red\n", "s.csv", "missing column(s) case_type"),
+        (b"case_number,colour\n1,red\n", "s.csv", "the header lacks the column(s) case_type"),
         (b"not a workbook", "s.xlsx", "not a readable .xlsx"),
         (HEADER.encode(), "s.csv", "has a header but no rows"),
     ],
@@ -118,3 +120,58 @@ def test_a_period_with_an_open_start_needs_each_cases_start(demo, admin):
     csv = (HEADER + "N-1,foster_care,001,A.A.,,,\n").encode()
     page = _upload(admin, demo, csv, kind="cqi").get_data(as_text=True)
     assert "open start" in page
+
+
+def test_a_csv_with_cr_only_line_ends_imports(demo, admin):
+    """Old Excel for Mac ends lines with a bare CR."""
+    before = _count(demo)
+    csv = HEADER + "CR-1,foster_care,001,A.A.,2015-01-02,,reviewer\n" + "CR-2,in_home,001,B.B.,,,\n"
+    response = _upload(admin, demo, csv.replace("\n", "\r").encode())
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    assert _count(demo) == before + 2
+
+
+def test_a_cell_past_the_limit_is_named_by_line_and_column(demo, admin):
+    long = "x" * 200_000
+    csv = HEADER + "L-1,foster_care,001,A.A.,,,\n" + f'L-2,foster_care,001,"{long}",,,\n'
+    response = _upload(admin, demo, csv.encode())
+    assert response.status_code == 422
+    assert (
+        "Line 3, column child_name: the cell is longer than 10,000 characters"
+        in response.get_data(as_text=True)
+    )
+
+
+def test_a_small_workbook_of_many_rows_is_refused_quickly(demo, admin):
+    """A workbook of a few hundred KB can hold hundreds of thousands of rows."""
+    from tests.core.test_tables import _replace_sheet, _sheet_xml, _workbook
+
+    header = ("case_number", "case_type", "local_site", "child_name")
+    data = _replace_sheet(_workbook([["a"]]), _sheet_xml(300_000, header=header))
+    started = time.monotonic()
+    response = _upload(admin, demo, data, "huge.xlsx")
+    assert time.monotonic() - started < 5
+    assert response.status_code == 422
+    assert "“huge.xlsx” has more than 5,000 rows" in response.get_data(as_text=True)
+
+
+def test_a_zip_bomb_workbook_is_refused_quickly(demo, admin):
+    from tests.core.test_tables import _replace_sheet, _sheet_xml, _workbook
+
+    data = _replace_sheet(_workbook([["a"]]), _sheet_xml(3, padding=200_000_000))
+    started = time.monotonic()
+    response = _upload(admin, demo, data, "bomb.xlsx")
+    assert time.monotonic() - started < 5
+    assert response.status_code == 422
+    assert "“bomb.xlsx” would unpack to more than 50 MB" in response.get_data(as_text=True)
+
+
+def test_the_example_on_the_import_page_imports(demo, admin):
+    from html import unescape
+
+    page = admin.get("/demo/cfsr/cases/import").get_data(as_text=True)
+    example = unescape(re.search(r"<pre[^>]*>(.*?)</pre>", page, re.S).group(1))
+    before = _count(demo)
+    response = _upload(admin, demo, example.encode())
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    assert _count(demo) == before + 2

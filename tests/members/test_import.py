@@ -124,7 +124,7 @@ def test_a_header_without_a_column_is_refused(admin, demo):
 def test_a_file_that_is_not_utf8_is_refused_with_advice(admin, demo):
     response = _import(admin, (HEADER + "jmuller,Jürgen Müller,,reviewer\n").encode("latin-1"))
     assert response.status_code == 422
-    assert "The file is not UTF-8 text" in response.get_data(as_text=True)
+    assert "“people.csv” is not UTF-8 text" in response.get_data(as_text=True)
     assert find_user(demo, "jmuller") is None
 
 
@@ -165,3 +165,42 @@ def test_a_weak_password_in_the_file_is_a_bad_row(admin, demo):
         admin, HEADER.replace("roles", "roles,password") + "jdoe,Jane Doe,,reviewer,short\n"
     )
     assert "Line 2: password: Use at least 10 characters for the password." in _errors(response)
+
+
+def test_a_csv_with_cr_only_line_ends_imports(admin, demo):
+    text = HEADER + "jdoe,Jane Doe,,reviewer\n" + "asmith,Alex Smith,,observer\n"
+    response = _import(admin, text.replace("\n", "\r"))
+    assert response.status_code == 200, response.get_data(as_text=True)[:2000]
+    assert find_user(demo, "asmith") is not None
+
+
+def test_undecodable_bytes_are_named_by_line(admin, demo):
+    data = (HEADER + "jdoe,Jane Doe,,reviewer\r\n").encode() + "jmuller,Jürgen,,reviewer\n".encode(
+        "latin-1"
+    )
+    response = _import(admin, data)
+    assert response.status_code == 422
+    assert any("people.csv" in e and "line 3" in e and "UTF-8" in e for e in _errors(response))
+
+
+def test_chosen_passwords_are_limited_per_file(admin, demo):
+    from review_app.members.csvimport import MAX_CHOSEN_PASSWORDS
+
+    rows = "".join(
+        f"p{n:03},P {n},,reviewer,chosen-password-{n:03}\n" for n in range(MAX_CHOSEN_PASSWORDS + 1)
+    )
+    response = _import(admin, "username,display_name,email,roles,password\n" + rows)
+    assert response.status_code == 422
+    errors = _errors(response)
+    assert len(errors) == 1 and errors[0].startswith(f"Line {MAX_CHOSEN_PASSWORDS + 2}: password:")
+    assert find_user(demo, "p000") is None
+
+
+def test_the_example_on_the_import_page_imports(admin, demo):
+    from html import unescape
+
+    page = admin.get(f"{USERS}/import").get_data(as_text=True)
+    example = unescape(re.search(r"<pre[^>]*>(.*?)</pre>", page, re.S).group(1))
+    response = _import(admin, example)
+    assert response.status_code == 200 and "2 users imported" in response.get_data(as_text=True)
+    assert find_membership(demo, "asmith").roles.codes == ["qa1", "observer"]

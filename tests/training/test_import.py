@@ -103,7 +103,7 @@ def test_a_file_that_is_not_a_key_file_gets_a_clear_message(demo, clients):
     key_id = _draft_key(demo, clients)
     admin = clients("admin")
     page = _import(admin, key_id, b"\xff\xfe\x00bad").get_data(as_text=True)
-    assert "The file is not UTF-8 text" in page
+    assert "“key.csv” is not UTF-8 text" in page
     page = unescape(_import(admin, key_id, "question,value\n1A,2\n").get_data(as_text=True))
     assert "Line 1: the header lacks the column(s) question_id, answer." in page
     page = _import(admin, key_id, "question_id,answer\n").get_data(as_text=True)
@@ -126,3 +126,34 @@ def test_the_example_on_the_import_page_imports(demo, clients):
     answers, reviews, explained = _state(demo, key_id)
     assert answers["1C"] == ("no", "The first visit came two days late.")
     assert reviews["1"][1] == "The one report was answered late."
+
+
+def test_a_csv_with_cr_only_line_ends_imports(demo, clients):
+    key_id = _draft_key(demo, clients)
+    text = "question_id,answer,narrative\r1-app,yes,\r1C,no,Late by two days.\r"
+    response = _import(clients("admin"), key_id, text)
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    assert _state(demo, key_id)[0]["1C"] == ("no", "Late by two days.")
+
+
+def test_answers_are_read_once_per_item_saved_not_twice(demo, clients):
+    from sqlalchemy import event
+
+    key_id = _draft_key(demo, clients)
+    text = "question_id,answer,narrative\n1-app,yes,\n1C,no,Late by two days.\n7-app,yes,\n"
+    with demo.app_context():
+        engine = db.engine
+    reads = []
+
+    def count(conn, cursor, statement, *args):
+        if statement.lstrip().startswith("SELECT") and "FROM answers" in statement:
+            reads.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        response = _import(clients("admin"), key_id, text)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    # One read before the items, then the save of each of the two items reads its own.
+    assert len(reads) == 3, reads
