@@ -15,6 +15,18 @@ document.addEventListener("submit", function (event) {
   }
 });
 
+// A form that creates something carries a one-time key (review_app/core/once.py): send it
+// once, so a double click does not leave the person looking at the second answer.
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  if (!form.querySelector("input[name='form_key']")) return;
+  if (form.dataset.sent) {
+    event.preventDefault();
+    return;
+  }
+  form.dataset.sent = "1";
+});
+
 // Item pages: show a follow-up question as soon as an answer on the page makes it
 // relevant, and hide it again when it stops being relevant. The conditions come from
 // the instrument (see review_app/ratings/logic.py); the server rates from what is saved.

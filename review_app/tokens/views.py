@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from review_app.core.access import site_roles
 from review_app.core.errors import OperationError
+from review_app.core.once import remember, sent_before
 from review_app.core.sitectx import site_blueprint
 from review_app.core.views import form_status, show_error
 from review_app.extensions import db
@@ -13,6 +14,11 @@ from review_app.tokens.forms import TokenForm
 from review_app.tokens.models import ApiToken
 
 bp = site_blueprint("tokens", __name__, "/tokens")
+
+SENT_TWICE = (
+    "The form was sent twice; one token was made, and its secret was shown in answer to the "
+    "first send only. If you did not copy it, revoke that token and make another."
+)
 
 
 def _page(form: TokenForm, secret: str = "", status: int = 200):
@@ -38,10 +44,13 @@ def index():
 def create():
     form = TokenForm()
     if form.validate_on_submit():
+        if (earlier := sent_before(SENT_TWICE)) is not None:
+            return earlier
         try:
             _, secret = operations.create_token(
                 current_user, current_user, g.site, form.name.data, form.days.data
             )
+            remember(url_for("tokens.index"))
         except OperationError as error:
             db.session.rollback()
             show_error(form, error)

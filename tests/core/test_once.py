@@ -124,7 +124,14 @@ def _answer_key(app):
     return "admin", "/demo/training/answer-keys", data, (Case.id, Case.is_key.is_(True))
 
 
+def _token(app):
+    from review_app.tokens.models import ApiToken
+
+    return "reviewer", "/demo/cqi/tokens", {"name": "Sent twice", "days": "30"}, (ApiToken.id,)
+
+
 FORMS = [
+    _token,
     _qa_thread,
     _qa_reply,
     _interview_thread,
