@@ -250,16 +250,21 @@ def _sqlite_path(url: URL) -> Path:
 def _sqlite_backup(source: Path, target: Path) -> None:
     if not source.exists():
         raise BackupError(f"The database file {source} does not exist.")
+    _sqlite_copy(source, target, f"{target}: the SQLite backup failed")
+
+
+def _sqlite_copy(source: Path, target: Path, failure: str) -> None:
+    """Copy a SQLite database with its online backup API (safe while others write)."""
     try:
-        live = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-        copy = sqlite3.connect(target)
+        reader = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        writer = sqlite3.connect(target)
         try:
-            live.backup(copy)
+            reader.backup(writer)
         finally:
-            copy.close()
-            live.close()
+            writer.close()
+            reader.close()
     except sqlite3.Error as error:
-        raise BackupError(f"{target}: the SQLite backup failed: {error}.") from None
+        raise BackupError(f"{failure}: {error}.") from None
 
 
 def _sqlite_file_revision(path: Path) -> str:
@@ -287,13 +292,4 @@ def _sqlite_file_revision(path: Path) -> str:
 
 
 def _sqlite_restore(source: Path, target: Path) -> None:
-    try:
-        backup = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-        database = sqlite3.connect(target)
-        try:
-            backup.backup(database)
-        finally:
-            database.close()
-            backup.close()
-    except sqlite3.Error as error:
-        raise BackupError(f"{source}: restoring into {target} failed: {error}.") from None
+    _sqlite_copy(source, target, f"{source}: restoring into {target} failed")

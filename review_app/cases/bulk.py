@@ -81,7 +81,7 @@ def add_cases(actor: User | None, period: ReviewPeriod, facts_list: list[CaseFac
             case,
             f"Added case {case.case_number}",
             site=period.site,
-            after=_snapshot(case, facts),
+            after=case.audit_fields(facts.local_site, facts.reviewers),
         )
     return cases
 
@@ -100,22 +100,4 @@ def _case_row(period: ReviewPeriod, facts: CaseFacts) -> dict:
         "removal_on": facts.removal_on,
         "closed_on": facts.closed_on,
         "pur_start": facts.pur_start if period.pur_start is None else None,
-    }
-
-
-def _snapshot(case: Case, facts: CaseFacts) -> dict:
-    """The entry ``snapshot`` in operations.py records, built without reading the case back."""
-    return {
-        "case_number": case.case_number,
-        "case_type": case.case_type,
-        "local_site": facts.local_site.code,
-        "child_name": case.child_name,
-        "child_birth_date": case.child_birth_date,
-        "family_name": case.family_name,
-        "opened_on": case.opened_on,
-        "removal_on": case.removal_on,
-        "closed_on": case.closed_on,
-        "pur_start": case.pur_start,
-        "status": case.status,
-        "reviewers": sorted({user.username for user in facts.reviewers}),
     }

@@ -99,6 +99,28 @@ class Case(db.Model):
     def effective_pur_start(self) -> date | None:
         return self.period.pur_start or self.pur_start
 
+    def audit_fields(
+        self, local_site: LocalSite | None = None, reviewers: list[User] | None = None
+    ) -> dict:
+        """Return the fields an audit entry records; an import passes what it has not loaded."""
+        local_site = local_site or self.local_site
+        return {
+            "case_number": self.case_number,
+            "case_type": self.case_type,
+            "local_site": local_site.code if local_site else None,
+            "child_name": self.child_name,
+            "child_birth_date": self.child_birth_date,
+            "family_name": self.family_name,
+            "opened_on": self.opened_on,
+            "removal_on": self.removal_on,
+            "closed_on": self.closed_on,
+            "pur_start": self.pur_start,
+            "status": self.status,
+            "reviewers": sorted(
+                {user.username for user in (self.reviewers if reviewers is None else reviewers)}
+            ),
+        }
+
     def __repr__(self) -> str:
         return f"<Case {self.case_number!r} of period {self.period_id}>"
 

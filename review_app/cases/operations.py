@@ -18,20 +18,7 @@ from review_app.ratings.operations import recalculate
 
 
 def snapshot(case: Case) -> dict:
-    return {
-        "case_number": case.case_number,
-        "case_type": case.case_type,
-        "local_site": case.local_site.code if case.local_site else None,
-        "child_name": case.child_name,
-        "child_birth_date": case.child_birth_date,
-        "family_name": case.family_name,
-        "opened_on": case.opened_on,
-        "removal_on": case.removal_on,
-        "closed_on": case.closed_on,
-        "pur_start": case.pur_start,
-        "status": case.status,
-        "reviewers": sorted(user.username for user in case.reviewers),
-    }
+    return case.audit_fields()
 
 
 def _prefill(case: Case, instrument) -> dict[str, Answer]:
