@@ -41,6 +41,8 @@ def upgrade():
             'deactivated_by', "deactivated_by IS NULL OR deactivated_by IN ('system', 'state')"
         )
         batch_op.drop_column('session_version')
+        # Locks are kept per username and address by the rate limiter now.
+        batch_op.drop_column('locked_until')
     op.execute("UPDATE users SET deactivated_by = 'system' WHERE NOT is_active")
 
 
@@ -49,6 +51,7 @@ def downgrade():
         batch_op.add_column(
             sa.Column('session_version', sa.Integer(), nullable=False, server_default='1')
         )
+        batch_op.add_column(sa.Column('locked_until', sa.DateTime(), nullable=True))
         batch_op.drop_constraint(batch_op.f('ck_users_deactivated_by'), type_='check')
         batch_op.drop_column('deactivated_by')
     with op.batch_alter_table('user_sessions', schema=None) as batch_op:

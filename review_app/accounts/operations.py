@@ -156,7 +156,7 @@ def set_account_active(
         end_all_sessions(user)
     else:
         user.deactivated_by = None
-        user.failed_logins, user.locked_until = 0, None
+        user.failed_logins = 0
     verb = "Reactivated" if active else "Deactivated"
     # Tokens made before a deactivation must not come back with the account.
     credentials_withdrawn.send(user, actor=actor, reason=verb.lower())
@@ -308,7 +308,7 @@ def sign_in(
         _failure(user, username, address, "wrong password")
         return SignInResult(None, BAD_CREDENTIALS)
     throttle.forget_failures(username, address)
-    user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
+    user.failed_logins, user.last_login_at = 0, now
     record(
         user,
         "login.succeeded",
