@@ -57,6 +57,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from review_app.core.inputs import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # before any route is added
     from review_app.accounts.views import bp as accounts
     from review_app.api.views import bp as api
     from review_app.api.views import docs as api_docs

@@ -12,6 +12,7 @@ from review_app.cases import queries as case_queries
 from review_app.cases.models import CASE_TYPES, STATUS_LABELS
 from review_app.cases.permissions import can_view
 from review_app.core.access import has_site_role, public, token_roles
+from review_app.core.inputs import whole_number
 from review_app.core.sitectx import site_blueprint
 from review_app.core.views import commit_read
 from review_app.extensions import limiter
@@ -49,11 +50,12 @@ def _number(name: str, minimum: int = 0) -> int | None:
     value = request.args.get(name, "")
     if value == "":
         return None
-    if not value.isdigit() or len(value) > 9:
+    number = whole_number(value)
+    if number is None:
         abort(400, f"“{name}” must be a whole number.")
-    if int(value) < minimum:
+    if number < minimum:
         abort(400, f"“{name}” must be {minimum} or more.")
-    return int(value)
+    return number
 
 
 def _one_of_site(name: str, ids) -> int | None:

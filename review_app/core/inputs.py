@@ -1,8 +1,28 @@
 """Checks on raw request input that apply to every route."""
 
 import ipaddress
+import re
 
 from flask import abort, current_app, request
+from werkzeug.routing import IntegerConverter
+
+# ASCII digits only: str.isdigit() also accepts "²" and other digits int() refuses.
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
+# The largest id a route accepts: past it an id names nothing (and would overflow the database).
+LARGEST_ID = 2**31 - 1
+
+
+def whole_number(value: str | None) -> int | None:
+    """Return ``value`` as a whole number of at most nine digits, or None when it is not one."""
+    return int(value) if value and _WHOLE_NUMBER.fullmatch(value) else None
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in routes: ids from 0 to LARGEST_ID; a larger one is a 404 like any unknown."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", LARGEST_ID)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def refuse_nul_bytes() -> None:

@@ -8,6 +8,7 @@ from flask import abort, flash, g, request
 from flask_wtf import FlaskForm
 
 from review_app.core.errors import OperationError
+from review_app.core.inputs import whole_number
 from review_app.extensions import db
 
 M = TypeVar("M")
@@ -87,8 +88,8 @@ def is_safe_next(target: str | None) -> bool:
 
 def int_arg(name: str, below: int = 10**9) -> int | None:
     """Return a query argument as a whole number under ``below``, or None when absent or wrong."""
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() and int(value) < below else None
+    value = whole_number(request.args.get(name))
+    return value if value is not None and value < below else None
 
 
 def page_number() -> int:

@@ -3,12 +3,13 @@
 from collections.abc import Mapping
 
 from review_app.cases.models import CASE_TYPES
+from review_app.core.inputs import whole_number
 from review_app.performance.queries import AGE_GROUPS, STATUSES, Filters, Target
 from review_app.periods.models import ReviewPeriod
 
 
 def _number(value: str) -> int | None:
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    return whole_number(value)
 
 
 def read_filters(

@@ -24,6 +24,7 @@ from tests.members.conftest import find_membership
         ("post", f"{API}/cases", 405),
         ("delete", f"{API}/periods", 405),
         ("post", "/api/v1/openapi.json", 405),
+        ("get", f"{API}/cases/100000000000000000000", 404),
     ],
 )
 def test_api_errors_answer_json_never_html(demo, method, url, status):
@@ -44,6 +45,8 @@ def test_api_errors_answer_json_never_html(demo, method, url, status):
         "status=in_progress%00",
         "period=abc",
         "local_site=1.5",
+        "page=%C2%B2",  # a superscript two: str.isdigit() says yes, int() says no
+        "period=%C2%B2",
         "type=",
     ],
 )

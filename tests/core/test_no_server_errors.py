@@ -63,6 +63,8 @@ QUERIES = (
     "?page=-1&q=%25_%27&role=emperor&status=zzz&period=999999999999&type=x&sort=x&dir=up"
     "&since=2026-13-45&until=9999-12-31&actor=%00"
 )
+# Digits int() cannot read although str.isdigit() accepts them.
+ODD_DIGITS = "?page=%C2%B2&period=%C2%B2&reviewer=%C2%B3&local_site=%C2%B9&case_id=%C2%B2"
 WHO = {"admin": "admin", "reviewer": "reviewer", "qa": "qa", "sysadmin": "sysadmin"}
 
 
@@ -79,6 +81,28 @@ def test_bad_input_never_gives_a_server_error(demo, endpoint, method):
             else client.post(url, data=JUNK)
         )
         assert response.status_code < 500, f"{who} {method} {url}: {response.status_code}"
+        if method == "GET":
+            odd = client.get(url + ODD_DIGITS, buffered=True)
+            assert odd.status_code < 500, f"{who} GET {url}{ODD_DIGITS}: {odd.status_code}"
+
+
+def _int_arguments(app, endpoint: str) -> list[str]:
+    rule = next(app.url_map.iter_rules(endpoint))
+    return [name for name, converter in rule._converters.items() if converter.regex == r"\d+"]
+
+
+@pytest.mark.parametrize(("endpoint", "method"), sorted(ACCESS))
+def test_an_id_too_large_for_the_database_is_not_found(demo, endpoint, method):
+    names = _int_arguments(demo, endpoint)
+    if not names:
+        pytest.skip("no id in this route")
+    url = _url(demo, endpoint, {**_url_args(demo), **{name: 10**20 for name in names}})
+    if str(10**20) not in url:
+        pytest.skip("the route's ids come from a practice case")  # see _url
+    client = demo.test_client()
+    login(client, "sysadmin" if endpoint.startswith("system.") else "admin")
+    response = client.get(url) if method == "GET" else client.post(url, data={})
+    assert response.status_code in (404, 405), f"{method} {url}: {response.status_code}"
 
 
 @pytest.mark.parametrize(
