@@ -19,10 +19,11 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, flash, g, redirect, request, session, url_for
 from flask_login import current_user
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from review_app.accounts.models import User, UserSession, session_digest
+from review_app.core.identity import site_roles_of
 from review_app.core.views import is_safe_next
 from review_app.drafts.operations import LIFETIME, has_drafts, keep_draft, keepable, take_drafts
 from review_app.extensions import db, login_manager
@@ -37,8 +38,8 @@ RESTORED = "Your form had expired; check what you entered and send it again."
 SIGN_IN_AGAIN = "Your session had ended. Sign in again and what you typed will be back in the form."
 
 
-def _owner_signer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.secret_key, salt="form-draft-owner")
+def _owner_signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="form-draft-owner")
 
 
 def _stale_user_id() -> int | None:
@@ -53,7 +54,9 @@ def _stale_user_id() -> int | None:
     cookie = request.cookies.get(OWNER_COOKIE)
     if cookie:
         try:
-            user_id = _owner_signer().loads(cookie)
+            user_id = _owner_signer().loads(
+                cookie, max_age=int(OWNER_LIFETIME.total_seconds())
+            )
         except BadSignature:
             return None
         if isinstance(user_id, int):
@@ -93,13 +96,27 @@ def _is_public() -> bool:
     return rule is None or rule.kind in ("public", "token")
 
 
+def _may_use_site(user_id: int) -> bool:
+    """Tell whether the user exists and, when the URL names a site, holds a role on it.
+
+    The form's own access rule has not run yet (a CSRF failure comes first), so a
+    draft is kept only for someone who could have been shown that site's forms.
+    """
+    user = db.session.get(User, user_id)
+    if user is None or not user.is_active:
+        return False
+    if "site" not in g:
+        return True  # not a site's page: accounts, system administration
+    return g.site is not None and g.site.id in site_roles_of(user_id)
+
+
 def keep_posted_form(user_id: int | None) -> str | None:
     """Keep the posted fields for ``user_id``; return the page to show them on, or None."""
     if request.method != "POST" or user_id is None or _is_public() or _from_elsewhere():
         return None
     page = _form_page()
     pairs = keepable(request.form)
-    if page is None or not pairs or db.session.get(User, user_id) is None:
+    if page is None or not pairs or not _may_use_site(user_id):
         return None
     keep_draft(user_id, urlsplit(page).path, request.path, pairs)
     db.session.commit()

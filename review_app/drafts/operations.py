@@ -16,6 +16,8 @@ from review_app.extensions import db
 LIFETIME = timedelta(days=1)
 MAX_FIELDS = 2_000
 MAX_CHARACTERS = 2_000_000
+# Drafts kept per person: one form at a time is the need; the oldest go first.
+MAX_DRAFTS_PER_USER = 5
 # A form with a secret in it (a password form) is never kept; nor is any form's token.
 _SECRET_WORDS = ("password", "passphrase", "secret")
 
@@ -52,6 +54,13 @@ def keep_draft(
     )
     db.session.add(draft)
     db.session.flush()
+    older = (
+        select(FormDraft.id)
+        .where(FormDraft.user_id == user_id)
+        .order_by(FormDraft.id.desc())
+        .offset(MAX_DRAFTS_PER_USER)
+    )
+    db.session.execute(delete(FormDraft).where(FormDraft.id.in_(older.scalar_subquery())))
     return draft
 
 

@@ -245,3 +245,22 @@ def test_text_typed_after_the_session_expired_is_kept_for_its_user(demo):
     assert _drafts(demo) == 1
     client.post(response.location, data={"username": "reviewer", "password": PASSWORD})
     assert _restored(client.get(page_url).get_data(as_text=True))
+
+
+def test_no_draft_is_kept_on_a_site_the_person_has_no_role_on(csrf_app, demo):
+    case_id = _case_of(demo, "reviewer")
+    client = csrf_app.test_client()
+    _csrf_login(client, "outsider")  # a state administrator of another state only
+    response = client.post(f"{SITE}/cases/{case_id}/items/3", data=_item_form(case_id, "stale"))
+    assert response.status_code == 400
+    assert _drafts(demo) == 0
+
+
+def test_a_person_keeps_a_few_drafts_at_most(csrf_app, demo):
+    from review_app.drafts.operations import MAX_DRAFTS_PER_USER
+
+    client = csrf_app.test_client()
+    _csrf_login(client, "reviewer")
+    for number in range(MAX_DRAFTS_PER_USER + 3):
+        client.post(f"{SITE}/cases/{1000 + number}/items/3", data=_item_form(0, "stale"))
+    assert _drafts(demo) == MAX_DRAFTS_PER_USER
