@@ -338,7 +338,8 @@ def _failure(user: User | None, username: str, address: str, reason: str) -> Non
             "login.failed",
             user,
             f"Failed sign-in for {user.username} ({reason})",
-            actor_name=user.username,
+            # Whoever typed it is unknown: the account is the object, never the actor.
+            actor_name=ANONYMOUS,
             after=details,
         )
     if locked:
@@ -347,6 +348,6 @@ def _failure(user: User | None, username: str, address: str, reason: str) -> Non
             "login.locked",
             user,
             "Sign-in attempts from one address paused after repeated failures",
-            actor_name=user.username if user else ANONYMOUS,
+            actor_name=ANONYMOUS,
             after={"username": attempted_name(username), "address": address},
         )

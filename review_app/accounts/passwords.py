@@ -61,6 +61,10 @@ def _personal_parts(*texts: str) -> list[str]:
     return sorted(parts, key=len, reverse=True)
 
 
+# Words of this service that a guesser tries first (NIST SP 800-63B: context-specific words).
+SERVICE_WORDS = ("case", "review", "casereview", "cfsr", "cqi", "welfare", "childwelfare")
+
+
 def check_new_password(
     password: str,
     username: str = "",
@@ -86,7 +90,7 @@ def check_new_password(
             field,
         )
     # zxcvbn's cost grows with length; the first 100 characters tell enough.
-    estimate = zxcvbn(password[:100], user_inputs=[username, *personal, email])
+    estimate = zxcvbn(password[:100], user_inputs=[username, *personal, email, *SERVICE_WORDS])
     if estimate["score"] < MIN_SCORE:
         warning = estimate["feedback"]["warning"] or "It would be guessed quickly."
         raise OperationError(

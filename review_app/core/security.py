@@ -7,7 +7,7 @@ the templates), so neither ``'unsafe-inline'`` is needed. Images may be ``data:`
 URIs (the server-drawn charts and USWDS icons).
 """
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 from flask_talisman import Talisman
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -50,6 +50,14 @@ def no_store(response: Response) -> Response:
     return response
 
 
+def strict_transport(response: Response) -> Response:
+    """Send HSTS on requests that came over HTTPS, as the configured proxies tell it."""
+    if request.is_secure:
+        seconds = current_app.config["HSTS_SECONDS"]
+        response.headers["Strict-Transport-Security"] = f"max-age={seconds}"
+    return response
+
+
 def retry_after_only_when_refused(response: Response) -> Response:
     """Drop the Retry-After Flask-Limiter puts on every limited answer, except refusals.
 
@@ -81,9 +89,9 @@ def init_security(app: Flask) -> None:
         app,
         # TLS ends at the reverse proxy, which redirects plain HTTP; `make run` is plain HTTP.
         force_https=False,
-        strict_transport_security=True,  # sent only on requests that arrived over HTTPS
-        strict_transport_security_max_age=app.config["HSTS_SECONDS"],
-        strict_transport_security_include_subdomains=False,
+        # Talisman would also trust an X-Forwarded-Proto header from anyone; strict_transport
+        # below trusts only what request.is_secure says (ProxyFix with PROXY_COUNT).
+        strict_transport_security=False,
         content_security_policy=CONTENT_SECURITY_POLICY,
         frame_options="DENY",
         referrer_policy="same-origin",
@@ -97,4 +105,5 @@ def init_security(app: Flask) -> None:
         x_xss_protection=False,  # obsolete; the CSP protects instead
     )
     app.after_request(no_store)
+    app.after_request(strict_transport)
     init_request_limits(app)

@@ -14,6 +14,7 @@ from tests.conftest import PASSWORD, login
         ("password123", "too easy to guess"),
         ("qwertyuiop", "too easy to guess"),
         ("1234567890", "too easy to guess"),
+        ("casereview2026", "too easy to guess"),  # the service's own name
         ("short", "at least 10 characters"),
         ("x" * 201, "at most 200 characters"),
         ("jdoe-garden-lamp", "must not contain the username"),

@@ -54,6 +54,9 @@ def test_hsts_only_over_https(demo, client):
     assert "Strict-Transport-Security" not in client.get("/login").headers
     secure = client.get("/login", base_url="https://localhost")
     assert secure.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    # Without a configured proxy, anyone can send X-Forwarded-Proto: it says nothing.
+    claimed = client.get("/login", headers={"X-Forwarded-Proto": "https"})
+    assert "Strict-Transport-Security" not in claimed.headers
 
 
 def test_templates_have_no_inline_script_handlers_or_styles():
