@@ -10,6 +10,7 @@ size it would expand to once unzipped (a small zip can unpack to gigabytes).
 import csv
 import io
 import os
+import time
 import zipfile
 from collections import Counter
 from collections.abc import Iterator
@@ -37,10 +38,18 @@ class Limits:
     bytes: int  # size of the uploaded file
     cell: int = 10_000  # characters of one cell
     blank_lines: int = 1_000  # blank lines tolerated beside the rows
-    # A workbook: the size of all its parts once unzipped, and how much smaller
-    # than that any part larger than 1 MB may be in the zip.
-    expanded_bytes: int = 50_000_000
+    # A workbook: the size of all its parts once unzipped, of any one part (the
+    # shared strings are read whole before the first row), and how much smaller
+    # than that any part larger than 1 MB may be in the zip. 5,000 rows of a dozen
+    # columns unpack to 3 to 6 MB; openpyxl parses about 1 MB a second.
+    expanded_bytes: int = 16_000_000
+    part_bytes: int = 8_000_000
+    strings_bytes: int = 4_000_000
     ratio: int = 100
+    # Reading stops past this many seconds, whatever the file holds.
+    seconds: float = 5.0
+    # Cells of one line: a header or row wider than this is refused before its cells are read.
+    cells_per_line: int = 1_000
 
     @property
     def lines(self) -> int:
@@ -78,7 +87,21 @@ def read_table(
     header: list[str] | None = None
     rows: list[Row] = []
     characters = 0
+    deadline = time.monotonic() + limits.seconds
     for number, cells in lines:
+        if len(cells) > limits.cells_per_line:
+            raise TableError(
+                f"Line {number} of “{name}” has {len(cells):,} cells; an import has at most "
+                f"{len(columns) + len(optional)} columns. Remove the extra columns and import "
+                "the file again.",
+                "file",
+            )
+        if time.monotonic() > deadline:
+            raise TableError(
+                f"“{name}” took too long to read (more than {limits.seconds:g} seconds, up to "
+                f"line {number}). Save the sheet as CSV, or split it, and import that instead.",
+                "file",
+            )
         for index, cell in enumerate(cells):
             if isinstance(cell, str):
                 if len(cell) > limits.cell:
@@ -235,11 +258,20 @@ def _check_zip(name: str, data: bytes, limits: Limits, unreadable: TableError) -
         part.file_size > 1_000_000 and part.file_size > limits.ratio * max(part.compress_size, 1)
         for part in parts
     )
-    if len(parts) > 500 or expanded > limits.expanded_bytes or squeezed:
+    oversized = any(
+        part.file_size > limits.part_bytes
+        or (
+            part.filename.lower().endswith("sharedstrings.xml")
+            and part.file_size > limits.strings_bytes
+        )
+        for part in parts
+    )
+    if len(parts) > 500 or expanded > limits.expanded_bytes or squeezed or oversized:
         raise TableError(
-            f"“{name}” would unpack to more than {_mb(limits.expanded_bytes)} or is packed "
-            f"more than {limits.ratio} times tighter than a spreadsheet of {limits.rows:,} rows "
-            "can be. Save the sheet as CSV and import that instead.",
+            f"“{name}” would unpack to more than {_mb(limits.expanded_bytes)} (or one part of it "
+            f"to more than {_mb(limits.part_bytes)}), or is packed more than {limits.ratio} "
+            f"times tighter, than a spreadsheet of {limits.rows:,} rows can be. Save the sheet "
+            "as CSV and import that instead.",
             "file",
         )
 

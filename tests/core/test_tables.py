@@ -134,5 +134,31 @@ def test_a_header_of_very_many_columns_is_refused_quickly():
     with pytest.raises(TableError) as refused:
         _read(f"{header}\n1,2\n".encode(), limits=Limits(rows=10, bytes=5_000_000))
     assert time.monotonic() - started < 5
-    assert "unknown column(s) col0, col1," in refused.value.message
+    assert "has 200,002 cells" in refused.value.message
     assert len(refused.value.message) < 1_000
+
+
+def test_a_wide_sheet_within_the_total_is_refused_by_its_part_size():
+    limits = Limits(rows=5_000, bytes=5_000_000)
+    cells = "".join(f'<c r="C{n}"><v>{n}</v></c>' for n in range(1, 2_000))
+    sheet = _sheet_xml(0).replace(
+        b"</sheetData>", f'<row r="2">{cells}</row>'.encode() * 250 + b"</sheetData>"
+    )
+    assert 8_000_000 < len(sheet) < 16_000_000
+    started = time.monotonic()
+    with pytest.raises(TableError, match="one part of it to more than 8 MB"):
+        _read(_replace_sheet(_workbook([["a", "b"]]), sheet), "t.xlsx", limits)
+    assert time.monotonic() - started < 5
+
+
+def test_reading_stops_when_it_takes_too_long():
+    limits = Limits(rows=50_000, bytes=5_000_000, seconds=0.05)
+    data = _replace_sheet(_workbook([["a", "b"]]), _sheet_xml(40_000, dimension="A1:B40001"))
+    with pytest.raises(TableError, match="took too long to read"):
+        _read(data, "t.xlsx", limits)
+
+
+def test_a_line_of_too_many_cells_is_refused_before_its_cells_are_read():
+    line = ",".join(["x"] * 1_500)
+    with pytest.raises(TableError, match="has 1,500 cells"):
+        _read(f"a,b\n{line}\n".encode())
