@@ -232,7 +232,6 @@ document.addEventListener("submit", function (event) {
     var ul = document.getElementById("still-needs-list");
     var count = document.getElementById("still-needs-count");
     if (!ul || !count) return;
-    var what = logic.rating ? "item" : "face sheet";
     var text = list.length
       ? list.length + " thing" + (list.length !== 1 ? "s" : "") + " still needed" +
         (logic.rating ? " before the item is rated" : "") + ":"
@@ -248,7 +247,6 @@ document.addEventListener("submit", function (event) {
       ul.appendChild(li);
     });
     ul.hidden = list.length === 0;
-    ul.dataset.what = what;
   }
 
   function update(form, logic) {
