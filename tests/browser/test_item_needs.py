@@ -140,3 +140,23 @@ def test_an_override_leads_with_the_rating_that_counts(demo, page):
     assert text.index("QA override") < text.index("Reason:") < text.index("Calculated from")
     expect(box).to_contain_text(f"Calculated from the answers: {LABELS[review.rating]}")
     _assert_none(_problems(page))
+
+
+def test_the_script_and_the_server_list_the_same_needs_on_every_item(demo, page):
+    """The script mirrors the server's rules: on a partly rated case they agree item by item."""
+    shared = _case_path(demo, "FC-CQI-102")
+    sign_in(page, "reviewer")
+    from review_app.instruments.catalog import get_instrument
+
+    with demo.app_context():
+        case = db.session.get(Case, int(shared.rsplit("/", 1)[1]))
+        items = ["face", *get_instrument(case.period.instrument_version).items]
+    disagree, seen = {}, []
+    for item_id in items:
+        url = f"{shared}/items/{item_id}"
+        page.goto(url)
+        seen.append(len(_needs(page)))
+        if _needs(page) != _server_needs(page, url):
+            disagree[item_id] = (_needs(page), _server_needs(page, url))
+    assert not disagree
+    assert sum(seen) > 10, seen  # the case really has gaps to list
