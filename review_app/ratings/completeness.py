@@ -12,6 +12,7 @@ class Gap:
     item_id: str  # FACE_SHEET for the face sheet
     question_id: str | None
     message: str
+    kind: str = "answer"  # "answer", "narrative" or "rationale"
 
     @property
     def anchor(self) -> str:
@@ -54,9 +55,23 @@ def gaps(
                         item.id,
                         question.id,
                         f"{label}: explain the answer “{value}” to {question.id}",
+                        "narrative",
                     )
                 )
         review = reviews.get(item.id)
         if result.rating in (STRENGTH, ANI) and not (review and review.rationale.strip()):
-            found.append(Gap(item.id, None, f"{label}: write the rationale for the rating"))
+            found.append(
+                Gap(item.id, None, f"{label}: write the rationale for the rating", "rationale")
+            )
     return found
+
+
+def item_gaps(
+    instrument: Instrument,
+    ratings: CaseRatings,
+    rows: dict[str, Answer],
+    reviews: dict[str, ItemReview],
+    item_id: str,
+) -> list[Gap]:
+    """List what one item (or the face sheet) still needs, by the same rules as the case's list."""
+    return [gap for gap in gaps(instrument, ratings, rows, reviews) if gap.item_id == item_id]

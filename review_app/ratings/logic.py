@@ -5,10 +5,12 @@ browser showed. The script only mirrors the instrument's conditions so that
 a question appears as soon as an answer on the page makes it relevant.
 """
 
-from review_app.instruments.engine import Evaluation, case_type_allows
+import re
+
+from review_app.instruments.engine import ITEM_LABELS, Evaluation, case_type_allows
 from review_app.instruments.export import condition
-from review_app.instruments.model import Instrument
-from review_app.instruments.schema import Question
+from review_app.instruments.model import YES_NO_LABELS, Instrument
+from review_app.instruments.schema import Item, ItemRule, Question
 
 
 def page_questions(
@@ -37,3 +39,54 @@ def client_logic(instrument: Instrument, questions: list[Question], evaluation: 
         },
         "known": {qid: evaluation.answers.get(qid) for qid in reads - on_page},
     }
+
+
+# A question id that is a number of the federal instrument (1A, 3D1) is shown to people;
+# internal ids (1-app, FS-reasons) are not.
+_NUMBERED = re.compile(r"^\d+[A-Z]\d*$")
+
+
+def question_label(question: Question) -> str:
+    """Return how people know a question: its instrument number where it has one, and its text."""
+    if _NUMBERED.match(question.id):
+        return f"{question.id}. {question.text}"
+    return question.text
+
+
+def _rule(rule: ItemRule) -> dict:
+    return {"na_when": condition(rule.na_when), "strength_when": condition(rule.strength_when)}
+
+
+def client_needs(instrument: Instrument, item: Item | None, questions: list[Question]) -> dict:
+    """Return what the page's script needs to list what the item still lacks as answers change.
+
+    The same rules as review_app/ratings/completeness.py: asked required questions without
+    an answer, answers that need a narrative without one, and a rationale once the item
+    is rated Strength or Area Needing Improvement.
+    """
+    data = {
+        "labels": {q.id: question_label(q) for q in questions},
+        "required": [q.id for q in questions if not q.optional],
+        "narrative_on": {q.id: q.narrative_answers for q in questions if q.narrative_answers},
+        "answer_labels": YES_NO_LABELS,
+        "rating_labels": ITEM_LABELS,
+        "rating": None,
+    }
+    if item is not None:
+        data["rating"] = {
+            "applies_to": item.applies_to,
+            "applicability": [q.id for q in item.applicability],
+            "applies_when": condition(item.applies_when),
+            "questions": [q.id for q in item.questions],
+            "rule": _rule(item.rating) if not item.subitems else None,
+            "subitems": [
+                {
+                    "applies_to": sub.applies_to,
+                    "applies_when": condition(sub.applies_when),
+                    "questions": [q.id for q in sub.questions],
+                    "rule": _rule(sub.rating),
+                }
+                for sub in item.subitems
+            ],
+        }
+    return data

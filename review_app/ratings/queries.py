@@ -2,6 +2,7 @@
 
 from sqlalchemy import select
 
+from review_app.accounts.models import User
 from review_app.cases.models import Case
 from review_app.extensions import db
 from review_app.instruments.engine import rate_case
@@ -39,3 +40,8 @@ def case_ratings(case: Case, instrument: Instrument) -> tuple:
     rows, reviews = answers(case), item_reviews(case)
     ratings = rate_case(instrument, case.case_type, answer_values(rows), overrides(reviews))
     return ratings, rows, reviews
+
+
+def override_author(review: ItemReview) -> User | None:
+    """Return who set the item's QA override, if anyone did."""
+    return db.session.get(User, review.override_by_id) if review.override_by_id else None

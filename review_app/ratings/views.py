@@ -12,10 +12,11 @@ from review_app.core.identity import roles_on
 from review_app.core.sitectx import site_blueprint
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
-from review_app.instruments.engine import ITEM_LABELS
+from review_app.instruments.engine import INCOMPLETE, ITEM_LABELS
 from review_app.qa import queries as qa_queries
 from review_app.qa import workflow
 from review_app.ratings import logic, operations, queries
+from review_app.ratings.completeness import item_gaps
 from review_app.ratings.forms import ItemForm, read_answers
 from review_app.ratings.models import FACE_SHEET
 
@@ -69,11 +70,13 @@ def _page(
         hidden_count=len(questions) - len(shown),
         all_questions=questions,
         page_questions=on_page,
-        logic=logic.client_logic(
-            instrument,
-            on_page,
-            ratings.evaluation,
-        ),
+        logic={
+            **logic.client_logic(instrument, on_page, ratings.evaluation),
+            **logic.client_needs(instrument, item, on_page),
+        },
+        override_by=queries.override_author(review),
+        needs=item_gaps(instrument, ratings, rows, reviews, item_id),
+        question_labels={q.id: logic.question_label(q) for q in questions},
         **qa_context(case, item_id),
     ), status
 
@@ -153,8 +156,13 @@ def item(case_id: int, item_id: str):
             flash("Face sheet saved.", "success")
         else:
             rating = ITEM_LABELS[ratings.items[item_id].rating]
+            why = (
+                " The list “What this item still needs” says what is missing."
+                if ratings.items[item_id].rating == INCOMPLETE
+                else ""
+            )
             flash(
-                f"Item {instrument.items[item_id].number} saved. Its rating is now: {rating}.",
+                f"Item {instrument.items[item_id].number} saved. Its rating is now: {rating}.{why}",
                 "success",
             )
         return redirect(url_for("ratings.item", case_id=case.id, item_id=item_id))

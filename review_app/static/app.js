@@ -105,12 +105,160 @@ document.addEventListener("submit", function (event) {
     form.querySelector('input[name="shown"]').value = shown.join(",");
   }
 
+  // Shared with the "still needs" block below, so both read answers the same way.
+  window.itemPage = { holds: holds, read: read, answered: answered };
+
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.querySelector("form[data-item-logic]");
     if (!form) return;
     var logic = JSON.parse(document.getElementById(form.dataset.itemLogic).textContent);
     var hint = document.getElementById("follow-up-hint");
     if (hint) hint.hidden = true;
+    form.addEventListener("change", function () { update(form, logic); });
+    form.addEventListener("input", function () { update(form, logic); });
+    update(form, logic);
+  });
+})();
+
+// Item pages: list what the item still needs as the reviewer answers, and show a narrative
+// box only while its answer needs one. Same rules as review_app/ratings/completeness.py,
+// from the data review_app/ratings/logic.py embeds; the server list is the one that counts.
+// Runs after the follow-up block above has shown or hidden each question.
+(function () {
+  var STRENGTH = "strength", ANI = "ani", NA = "not_applicable", INCOMPLETE = "incomplete";
+
+  function fits(appliesTo, caseType) {
+    return !appliesTo || appliesTo.indexOf(caseType) !== -1;
+  }
+
+  function tableAnswered(form, id) {
+    return Array.prototype.some.call(
+      form.querySelectorAll('[name^="' + id + '__"]'),
+      function (field) { return !/__rows$/.test(field.name) && field.value.trim() !== ""; });
+  }
+
+  // The answers of the questions now asked, as the server would evaluate them.
+  function currentAnswers(form, logic) {
+    var values = Object.assign({}, logic.known), asked = {};
+    logic.order.forEach(function (id) {
+      var slot = form.querySelector('[data-qid="' + id + '"]');
+      if (!slot || slot.hidden) return;
+      asked[id] = true;
+      if (logic.kinds[id] === "table") {
+        values[id] = tableAnswered(form, id) ? ["row"] : null;
+      } else {
+        values[id] = window.itemPage.read(form, id, logic.kinds[id]);
+      }
+    });
+    var page = Array.prototype.map.call(
+      form.querySelectorAll("[data-qid]"), function (slot) { return slot.dataset.qid; });
+    return { values: values, asked: asked, page: page };
+  }
+
+  function rate(logic, state) {
+    var r = logic.rating, holds = window.itemPage.holds;
+    function missing(ids) {
+      return ids.filter(function (id) {
+        return state.asked[id] && logic.required.indexOf(id) !== -1 &&
+          !window.itemPage.answered(state.values[id]);
+      });
+    }
+    function apply(rule) {
+      if (rule.na_when && holds(rule.na_when, state.values, logic.case_type)) return NA;
+      return holds(rule.strength_when, state.values, logic.case_type) ? STRENGTH : ANI;
+    }
+    if (!r) return { rating: null, missing: missing(state.page) };
+    if (!fits(r.applies_to, logic.case_type)) return { rating: NA, missing: [] };
+    var gaps = missing(r.applicability);
+    if (gaps.length) return { rating: INCOMPLETE, missing: gaps };
+    if (r.applies_when && !holds(r.applies_when, state.values, logic.case_type)) {
+      return { rating: NA, missing: [] };
+    }
+    gaps = missing(r.questions);
+    if (!r.subitems.length) return { rating: gaps.length ? INCOMPLETE : apply(r.rule), missing: gaps };
+    var ratings = r.subitems.map(function (sub) {
+      if (!fits(sub.applies_to, logic.case_type) ||
+          (sub.applies_when && !holds(sub.applies_when, state.values, logic.case_type))) return NA;
+      var subGaps = missing(sub.questions);
+      gaps = gaps.concat(subGaps);
+      return subGaps.length ? INCOMPLETE : apply(sub.rule);
+    });
+    var rating = gaps.length || ratings.indexOf(INCOMPLETE) !== -1 ? INCOMPLETE
+      : ratings.every(function (x) { return x === NA; }) ? NA
+      : ratings.indexOf(ANI) !== -1 ? ANI : STRENGTH;
+    return { rating: rating, missing: gaps };
+  }
+
+  function controlId(form, id) {
+    var field = form.querySelector('[data-qid="' + id + '"] input, [data-qid="' + id + '"] select, [data-qid="' + id + '"] textarea');
+    return field ? field.id : "q-" + id;
+  }
+
+  function needs(form, logic, state) {
+    var result = rate(logic, state), list = [];
+    result.missing.forEach(function (id) {
+      list.push({ href: controlId(form, id), text: "Answer " + logic.labels[id] });
+    });
+    // The face sheet asks for no narratives; an item's, in page order.
+    (logic.rating ? state.page : []).forEach(function (id) {
+      var on = logic.narrative_on[id], value = state.values[id];
+      if (!on || !state.asked[id] || on.indexOf(value) === -1) return;
+      var box = form.querySelector('[name="' + id + '__narrative"]');
+      if (box && box.value.trim() !== "") return;
+      list.push({
+        href: "a-" + id + "-narrative",
+        text: "Explain the answer “" + (logic.answer_labels[value] || value) + "” to " + logic.labels[id],
+      });
+    });
+    if (result.rating === STRENGTH || result.rating === ANI) {
+      var rationale = form.querySelector('[name="rationale"]');
+      if (!rationale || rationale.value.trim() === "") {
+        list.push({ href: "rationale-text", text: "Write the rationale for the rating" });
+      }
+    }
+    return list;
+  }
+
+  function showNarratives(form, logic, state) {
+    form.querySelectorAll("[data-narrative-for]").forEach(function (box) {
+      var id = box.dataset.narrativeFor, on = logic.narrative_on[id] || [];
+      var needed = state.asked[id] && on.indexOf(state.values[id]) !== -1;
+      // A box that shows an error stays, so the message is never hidden.
+      box.hidden = !needed && !box.querySelector(".usa-error-message");
+    });
+  }
+
+  function render(logic, list) {
+    var ul = document.getElementById("still-needs-list");
+    var count = document.getElementById("still-needs-count");
+    if (!ul || !count) return;
+    var text = list.length
+      ? list.length + " thing" + (list.length !== 1 ? "s" : "") + " still needed" +
+        (logic.rating ? " before the item is rated" : "") + ":"
+      : "Nothing: every answer, narrative" + (logic.rating ? " and the rationale" : "") +
+        " it needs is in place.";
+    if (count.textContent !== text) count.textContent = text;
+    ul.textContent = "";
+    list.forEach(function (need) {
+      var li = document.createElement("li"), a = document.createElement("a");
+      a.href = "#" + need.href;
+      a.textContent = need.text;
+      li.appendChild(a);
+      ul.appendChild(li);
+    });
+    ul.hidden = list.length === 0;
+  }
+
+  function update(form, logic) {
+    var state = currentAnswers(form, logic);
+    showNarratives(form, logic, state);
+    render(logic, needs(form, logic, state));
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var form = document.querySelector("form[data-item-logic]");
+    if (!form || !window.itemPage) return;
+    var logic = JSON.parse(document.getElementById(form.dataset.itemLogic).textContent);
     form.addEventListener("change", function () { update(form, logic); });
     form.addEventListener("input", function () { update(form, logic); });
     update(form, logic);

@@ -113,13 +113,13 @@ def test_a_case_goes_through_both_qa_levels_to_finalized_with_an_override(
     override.get_by_text(new, exact=True).click()
     override.get_by_label("Reason for the override").fill(OVERRIDE_REASON)
     override.get_by_role("button", name="Save override").click()
-    expect(qa2.get_by_text(f"QA override: {new}")).to_be_visible()
+    expect(qa2.locator("#rating-headline")).to_have_text(f"Rating: {new} QA override")
     qa2.goto(case)
     _do(qa2, "Finalize")
 
     expect(_status(qa2)).to_have_text("Finalized")
     outcomes = qa2.get_by_role("table", name=re.compile("^Outcome ratings"))
-    expect(outcomes).to_contain_text(f"14: {new} (QA override; calculated: ")
+    expect(outcomes).to_contain_text(f"14: {new} QA override (calculated: ")
     expect(qa2.get_by_role("heading", name="What you can do now")).to_be_visible()
     expect(qa2.get_by_text("Nothing: the case is finalized.")).to_be_visible()
 

@@ -128,7 +128,7 @@ def test_a_level_one_override_shows_the_calculated_rating_beside_it(demo, client
         data={"rating": "not_applicable", "reason": "No report was received in the period."},
     )
     page = clients("observer").get(f"{SITE}/cases/{complete_case}").get_data(as_text=True)
-    assert "QA override; calculated:" in page
+    assert 'QA override</span> <span>(calculated:' in page
     assert "(QA override)" in page  # flagged in the side navigation too
 
 
