@@ -32,11 +32,12 @@ def site_versions(site: Site) -> list[str]:
     return list(dict.fromkeys(rows))
 
 
-def glossary_versions(site: Site) -> list[str]:
-    """Return the versions worth offering: the site's own first, then any other on file."""
-    on_file = [info.version for info in available_versions()]
+def glossary_versions(site: Site) -> list[tuple[str, str]]:
+    """Return (version, title) worth offering: the site's own first, then any other on file."""
+    on_file = {info.version: info.title for info in available_versions()}
     used = [v for v in site_versions(site) if v in on_file]
-    return used + [v for v in on_file if v not in used]
+    ordered = used + [v for v in on_file if v not in used]
+    return [(v, on_file[v]) for v in ordered]
 
 
 def _matches(words: list[str], *texts: str) -> bool:

@@ -73,3 +73,18 @@ def test_print_stylesheet_opens_guidance():
     print_rules = css[css.index("@media print") :]
     assert "details.guidance::details-content" in print_rules
     assert "content-visibility: visible" in print_rules
+
+
+def test_site_home_links_to_the_glossary(clients):
+    page = _text(clients("observer").get(f"{SITE}/"))
+    assert f'href="{SITE}/glossary"' in page
+
+
+def test_a_broken_instrument_file_gives_a_plain_page_not_an_error(next_round, clients):
+    folder = next_round.config["INSTRUMENTS_DIR"]
+    (folder / "c.yaml").write_text("version: broken-one\ntitle: Broken\nitems: []\n")
+    response = clients("observer").get(f"{SITE}/glossary?version=broken-one")
+    assert response.status_code == 200
+    assert "cannot be read at the moment" in _text(response)
+    other = _text(clients("observer").get(f"{SITE}/glossary?version=next-round&q=sibling"))
+    assert "Item 7: Placement with siblings" in other
