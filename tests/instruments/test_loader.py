@@ -235,3 +235,14 @@ def test_every_item_and_outcome_records_its_source_and_guidance():
         assert outcome.source is not None, f"outcome {outcome.id} has no source"
     uncertain = {i.id for i in instrument.items.values() if i.source.uncertain}
     assert {"2", "14", "15", "16", "17", "18"} <= uncertain
+
+
+def test_export_carries_sources_and_guidance():
+    from review_app.instruments.export import normalised
+
+    data = normalised(load(PROJECT_ROOT / "instruments" / "cfsr-round4.yaml"))
+    item_3 = next(item for item in data["items"] if item["id"] == "3")
+    assert "Safety Outcome 2" in " ".join(item_3["source"]["refs"])
+    assert "Safety plan" in item_3["definitions"]
+    assert "no NA there" in next(q for q in item_3["questions"] if q["id"] == "3E")["guidance"]
+    assert all(outcome["source"] for outcome in data["outcomes"])
