@@ -66,6 +66,7 @@ def register_blueprints(app: Flask) -> None:
     from review_app.audit.views import bp as audit
     from review_app.cases.views import bp as cases
     from review_app.exports.views import bp as exports
+    from review_app.guidance.views import bp as guidance
     from review_app.interviews.views import bp as interviews
     from review_app.members.views import bp as members
     from review_app.performance.views import bp as performance
@@ -89,6 +90,7 @@ def register_blueprints(app: Flask) -> None:
         system,
         cases,
         ratings,
+        guidance,
         qa,
         training,
         interviews,

@@ -45,7 +45,7 @@ PARTIAL_ANSWERS = {
         "In-home services began the week the concern was reported.",
     ),
     "3": (
-        {"3A": "yes", "3B": "no", "3C": "yes", "3D": "no", "3E": "na", "3F": "na"},
+        {"3A": "yes", "3B": "no", "3C": "yes", "3D": "no", "3E": "no", "3F": "no"},
         "Ongoing assessments lapsed for four months before the case closed.",
     ),
 }

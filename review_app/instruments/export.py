@@ -21,6 +21,8 @@ def question(instrument: Instrument, q: Question) -> dict:
     }
     if q.help:
         data["help"] = q.help
+    if q.guidance:
+        data["guidance"] = q.guidance
     if q.kind in ("choice", "multi"):
         data["choices"] = [c.model_dump() for c in instrument.choices(q)]
     if q.columns:
@@ -47,6 +49,7 @@ def normalised(instrument: Instrument) -> dict:
                 "statement": o.statement,
                 "items": o.items,
                 "rule": [c.model_dump(exclude_none=True) for c in o.rule],
+                "source": o.source.model_dump() if o.source else None,
             }
             for o in d.outcomes
         ],
@@ -72,6 +75,9 @@ def normalised(instrument: Instrument) -> dict:
                     for s in item.subitems
                 ],
                 "rating": item.rating.model_dump(by_alias=True, exclude_none=True),
+                "source": item.source.model_dump() if item.source else None,
+                "purpose": item.purpose,
+                "definitions": item.definitions,
             }
             for item in d.items
         ],

@@ -26,6 +26,26 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+Text = Annotated[str, Field(min_length=1)]
+
+
+class Source(Strict):
+    """Where a rule comes from: public documents by title or address, and how sure it is.
+
+    A rule no public source settles is marked ``uncertain`` (and may name no document).
+    """
+
+    refs: list[Text] = []
+    note: str = ""
+    uncertain: bool = False
+
+    @model_validator(mode="after")
+    def _named_or_uncertain(self) -> Source:
+        if not self.refs and not self.uncertain:
+            raise ValueError("name a document in 'refs', or mark the rule 'uncertain: true'")
+        return self
+
+
 class Choice(Strict):
     value: Id
     label: str = Field(min_length=1)
@@ -116,6 +136,8 @@ class Question(Strict):
     kind: QuestionKind
     text: str = Field(min_length=1)
     help: str = ""
+    # Longer instructions shown beside the question: what counts as Yes, when NA applies.
+    guidance: str = ""
     choices: str | list[Choice] | None = None
     columns: list[Column] | None = None
     show_when: Condition | None = None
@@ -174,6 +196,9 @@ class Item(Strict):
     number: int = Field(ge=1, le=99)
     title: str = Field(min_length=1)
     purpose: str = ""
+    # Terms the item's questions use, each with its meaning (shown and searchable).
+    definitions: dict[Text, Text] = {}
+    source: Source | None = None
     applies_to: list[Id] | None = None
     applicability: list[Question] = []
     applies_when: Condition | None = None
@@ -213,6 +238,7 @@ class Outcome(Strict):
     statement: str = Field(min_length=1)
     items: list[Id] = Field(min_length=1)
     rule: list[OutcomeClause] = Field(min_length=1)
+    source: Source | None = None
 
 
 class StakeholderType(Strict):

@@ -105,6 +105,8 @@ def test_rating_with_the_keyboard_alone_and_fixing_a_wrong_number(page):
     count = page.get_by_label(re.compile(r"^1A\. "))
     _tab_to(page, count)
     page.keyboard.type("-3")  # a number input takes no letters; a count is never negative
+    page.keyboard.press("Tab")  # the closed guidance of 1A comes between the two fields
+    expect(page.locator("#guidance-1A summary")).to_be_focused()
     page.keyboard.press("Tab")
     expect(page.get_by_label(re.compile(r"^1B\. "))).to_be_focused()
     page.keyboard.type("0")

@@ -81,6 +81,7 @@ ACCESS: dict[tuple[str, str], set[str]] = {
     # The case used is assigned to "reviewer" alone and in progress.
     ("ratings.item", "GET"): MEMBERS,
     ("ratings.item", "POST"): {"reviewer"},
+    ("guidance.glossary", "GET"): MEMBERS,
     ("qa.change_status", "POST"): {"reviewer", "qa", "admin"},
     ("qa.new_thread", "POST"): {"qa"},
     ("qa.reply", "POST"): {"qa", "reviewer"},

@@ -192,3 +192,57 @@ def test_an_instrument_without_systemic_factors_still_loads(tmp_path):
     del data["systemic_factors"], data["stakeholder_types"]
     instrument = load(_write(tmp_path, data))
     assert instrument.systemic_items == {} and instrument.stakeholder_types == {}
+
+
+def test_guidance_of_the_wrong_type_is_named(tmp_path):
+    data = _base()
+    question = next(q for q in _item(data, "8")["questions"] if q["id"] == "8C2")
+    question["guidance"] = ["not", "text"]
+    message = _faults(tmp_path, data)
+    assert "broken.yaml: item 8 > question 8C2 > guidance" in message
+    assert "string" in message
+
+
+def test_definitions_must_map_terms_to_text(tmp_path):
+    data = _base()
+    _item(data, "1")["definitions"] = {"Accepted report": ""}
+    message = _faults(tmp_path, data)
+    assert "broken.yaml: item 1 > definitions > Accepted report" in message
+
+
+def test_a_source_names_a_document_or_is_marked_uncertain(tmp_path):
+    data = _base()
+    _item(data, "4")["source"] = {"note": "from memory"}
+    message = _faults(tmp_path, data)
+    assert "broken.yaml: item 4 > source" in message
+    assert "uncertain" in message
+
+
+def test_unknown_source_field_is_refused(tmp_path):
+    data = _base()
+    data["outcomes"][0]["source"]["page"] = 12
+    assert "outcome S1 > source > page" in _faults(tmp_path, data)
+
+
+def test_every_item_and_outcome_records_its_source_and_guidance():
+    instrument = load(PROJECT_ROOT / "instruments" / "cfsr-round4.yaml")
+    for item in instrument.items.values():
+        assert item.source is not None, f"item {item.id} has no source"
+        assert item.purpose and item.definitions, f"item {item.id} has no guidance"
+        rated = [q for q in instrument.item_questions(item) if q.kind in ("yes_no", "yes_no_na")]
+        assert any(q.guidance for q in rated), f"item {item.id}: no question guidance"
+    for outcome in instrument.definition.outcomes:
+        assert outcome.source is not None, f"outcome {outcome.id} has no source"
+    uncertain = {i.id for i in instrument.items.values() if i.source.uncertain}
+    assert {"2", "14", "15", "16", "17", "18"} <= uncertain
+
+
+def test_export_carries_sources_and_guidance():
+    from review_app.instruments.export import normalised
+
+    data = normalised(load(PROJECT_ROOT / "instruments" / "cfsr-round4.yaml"))
+    item_3 = next(item for item in data["items"] if item["id"] == "3")
+    assert "Safety Outcome 2" in " ".join(item_3["source"]["refs"])
+    assert "Safety plan" in item_3["definitions"]
+    assert "no NA there" in next(q for q in item_3["questions"] if q["id"] == "3E")["guidance"]
+    assert all(outcome["source"] for outcome in data["outcomes"])

@@ -1,0 +1,1 @@
+"""The instrument's guidance for reviewers: a searchable glossary per site."""
