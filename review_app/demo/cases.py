@@ -1,7 +1,7 @@
 """Demo cases: both case types across local sites, some in pairs, a few partly rated."""
 
 import random
-from datetime import date
+from datetime import date, timedelta
 
 from review_app.accounts.models import User
 from review_app.cases.facts import CaseFacts
@@ -24,14 +24,6 @@ PARTIAL_ANSWERS = {
         {
             "FS-opened-other": "no",
             "FS-reasons": ["neglect", "parent_substance_use"],
-            "FS-children": [
-                {
-                    "target": "yes",
-                    "initials": "A.B.",
-                    "birth_date": "2016-05-04",
-                    "interviewed": "no",
-                }
-            ],
         },
         "",
     ),
@@ -56,6 +48,7 @@ def case_facts(period: ReviewPeriod, index: int, reviewers: list[User]) -> CaseF
     case_type = "foster_care" if index % 3 != 2 else "in_home"
     locals_ = period.local_sites
     prefix = "FC" if case_type == "foster_care" else "IH"
+    opened = date(2025, 1 + index % 12, 3)
     return CaseFacts(
         case_number=f"{prefix}-{period.site.kind.upper()}-{101 + index}",
         case_type=case_type,
@@ -63,11 +56,39 @@ def case_facts(period: ReviewPeriod, index: int, reviewers: list[User]) -> CaseF
         child_name=CHILDREN[index % len(CHILDREN)],
         child_birth_date=date(2010 + index % 12, 1 + index % 12, 1 + index % 27),
         family_name=f"Family {CHILDREN[index % len(CHILDREN)]}",
-        opened_on=date(2025, 1 + index % 12, 3),
-        removal_on=date(2025, 2 + index % 10, 9) if case_type == "foster_care" else None,
+        opened_on=opened,
+        removal_on=opened + timedelta(days=index % 40) if case_type == "foster_care" else None,
         pur_start=date(2026, 4, 1) if period.pur_start is None else None,
         reviewers=reviewers,
     )
+
+
+def face_sheet_facts(case: Case, answers: dict) -> dict:
+    """Return ``answers`` with the face sheet's dates and target child taken from the case.
+
+    A date the case lacks keeps its generated answer. A foster care case opened in an
+    odd month has its child back home 150 days after removal.
+    """
+    discharge = (
+        case.removal_on + timedelta(days=150)
+        if case.removal_on and case.opened_on and case.opened_on.month % 2
+        else None
+    )
+    birth = _iso(case.child_birth_date) or "2015-06-15"
+    return {
+        **answers,
+        "FS-opened-date": _iso(case.opened_on) or answers.get("FS-opened-date"),
+        "FS-removal-date": _iso(case.removal_on),
+        "FS-discharge-date": _iso(discharge),
+        "FS-closure-date": _iso(case.closed_on),
+        "FS-children": [
+            {"target": "yes", "initials": case.child_name, "birth_date": birth, "interviewed": "no"}
+        ],
+    }
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 def rate_partly(actor: User, case: Case) -> None:
@@ -79,6 +100,8 @@ def rate_partly(actor: User, case: Case) -> None:
         review = queries.item_reviews(case)[item_id]
         shown = {q.id for q in item_questions(instrument, item_id)}
         stored = queries.answer_values(queries.answers(case))
+        if item_id == FACE_SHEET:
+            answers = face_sheet_facts(case, answers)
         narratives = {q: text for q, text in NARRATIVES.items() if q in shown}
         save_item(
             actor,
@@ -110,6 +133,7 @@ def rate_with(
     ``skip_rationale`` names an item left without its rationale.
     """
     instrument = get_instrument(case.period.instrument_version)
+    answers = face_sheet_facts(case, answers)
     effective = evaluate(instrument, case.case_type, answers).answers
     rationale = rationale or "Rated from the case file and interviews."
     for item_id in [FACE_SHEET, *instrument.items]:
