@@ -63,7 +63,7 @@ def case_facts(period: ReviewPeriod, index: int, reviewers: list[User]) -> CaseF
     )
 
 
-def face_sheet_facts(case: Case, answers: dict) -> dict:
+def face_sheet_facts(case: Case | CaseFacts, answers: dict) -> dict:
     """Return ``answers`` with the face sheet's dates and target child taken from the case.
 
     A date the case lacks keeps its generated answer. A foster care case opened in an
@@ -136,9 +136,10 @@ def rate_with(
     answers = face_sheet_facts(case, answers)
     effective = evaluate(instrument, case.case_type, answers).answers
     rationale = rationale or "Rated from the case file and interviews."
+    reviews = queries.item_reviews(case)  # the same objects save_item refreshes after each save
     for item_id in [FACE_SHEET, *instrument.items]:
         questions = item_questions(instrument, item_id)
-        review = queries.item_reviews(case)[item_id]
+        review = reviews[item_id]
         narratives = {
             q.id: "Explained in the case file and the caseworker interview."
             for q in questions
@@ -241,10 +242,10 @@ def seed_cases(period: ReviewPeriod, people: dict[str, User], count: int = 8) ->
         advance(case, STAGES[index % len(STAGES)], people, seed=period.id * 100 + index)
 
 
-def seed_finalized(period: ReviewPeriod, people: dict[str, User], count: int) -> None:
-    """Add ``count`` finalized cases with varied ratings, numbered after the staged ones."""
+def finalized_facts(
+    period: ReviewPeriod, people: dict[str, User], index: int
+) -> tuple[CaseFacts, int]:
+    """Return the facts of a report-volume case (numbered after the staged ones) and its seed."""
     reviewer, reviewer2 = people["reviewer"], people["reviewer2"]
     pairs = [[reviewer], [reviewer, reviewer2], [reviewer2]]
-    for index in range(100, 100 + count):
-        case = create_case(None, period, case_facts(period, index, pairs[index % len(pairs)]))
-        advance(case, "finalized", people, seed=period.id * 1000 + index)
+    return case_facts(period, index, pairs[index % len(pairs)]), period.id * 1000 + index

@@ -1,13 +1,16 @@
-"""The demo data tells one consistent story: dates in order, one birth date per child."""
+"""The full demo, seeded as `flask seed-demo` does: quick, reported, consistent, audited."""
 
-from sqlalchemy import select
+import re
+
+from sqlalchemy import func, select
 
 from review_app.cases.dates import order_errors
 from review_app.cases.models import Case
-from review_app.demo.operations import seed_demo
+from review_app.demo.operations import REPORT_VOLUME
 from review_app.extensions import db
 from review_app.ratings import queries
 from review_app.ratings.dates import face_sheet_date_errors, target_birth
+from tests.conftest import login
 
 
 def demo_faults() -> list[str]:
@@ -33,9 +36,29 @@ def demo_faults() -> list[str]:
     return faults
 
 
-def test_every_demo_case_has_its_dates_in_order_and_one_birth_date(app):
+def test_the_full_demo_is_consistent_reported_and_audited(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["seed-demo", "--password", "demo-password-9"])
+    assert result.exit_code == 0, result.output
+    # A line per stage, with its count and the seconds since the start.
+    assert re.search(r"CQI: 200 finalized cases for the reports \(\d+\.\d s\)", result.output)
+    assert re.search(r"saved \(\d+\.\d s\)", result.output)
+    verified = runner.invoke(args=["audit", "verify"])
+    assert verified.exit_code == 0 and "The audit log is intact" in verified.output
     with app.app_context():
-        seed_demo("demo-password-9", report_volume={"cfsr": 4, "cqi": 4})
-        db.session.flush()
-        assert db.session.scalar(select(Case.id).where(Case.status == "finalized"))
+        finalized = db.session.scalar(
+            select(func.count()).select_from(Case).where(Case.status == "finalized")
+        )
+        assert finalized >= sum(REPORT_VOLUME.values())
         assert demo_faults() == []
+        bulk = db.session.scalar(select(Case.id).where(Case.case_number == "FC-CQI-201"))
+    client = app.test_client()
+    login(client, "admin", "demo-password-9")
+    for path in (
+        "/demo/cqi/performance",
+        "/demo/cqi/quality/agreement",
+        f"/demo/cqi/cases/{bulk}",
+        f"/demo/cqi/cases/{bulk}/history",
+        f"/demo/cqi/reports/cases/{bulk}/summary",
+    ):
+        assert client.get(path).status_code == 200, path
