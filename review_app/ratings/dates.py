@@ -71,3 +71,35 @@ def face_sheet_date_errors(values: dict[str, Any], case_birth: date | None) -> d
     if birth and birth > utcnow().date():
         errors.setdefault(CHILDREN, f"The child's birth date ({spoken(birth)}) is in the future.")
     return errors
+
+
+# Dates within one row of an item's table: (question, later column, earlier column, sentence).
+ROW_ORDER = [
+    (
+        "1-reports",
+        "initiated",
+        "received",
+        "the response was started ({}) before the report was received ({})",
+    ),
+    (
+        "1-reports",
+        "contact",
+        "received",
+        "the face-to-face contact ({}) is before the report was received ({})",
+    ),
+    ("5-goals", "changed_on", "set_on", "the goal was changed ({}) before it was set ({})"),
+]
+
+
+def table_date_errors(values: dict[str, Any]) -> dict[str, str]:
+    """Return question id -> message for the first table row whose dates are out of order."""
+    errors: dict[str, str] = {}
+    for question_id, later, earlier, sentence in ROW_ORDER:
+        rows = values.get(question_id)
+        for number, row in enumerate(rows if isinstance(rows, list) else [], start=1):
+            first = _day(row.get(later)) if isinstance(row, dict) else None
+            second = _day(row.get(earlier)) if isinstance(row, dict) else None
+            if first and second and first < second and question_id not in errors:
+                said = sentence.format(spoken(first), spoken(second))
+                errors[question_id] = f"Row {number}: {said}."
+    return errors

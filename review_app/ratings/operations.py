@@ -18,7 +18,7 @@ from review_app.instruments.model import Instrument
 from review_app.instruments.schema import Question
 from review_app.qa.workflow import EDITABLE
 from review_app.ratings import queries
-from review_app.ratings.dates import face_sheet_date_errors, target_birth
+from review_app.ratings.dates import face_sheet_date_errors, table_date_errors, target_birth
 from review_app.ratings.models import (
     FACE_SHEET,
     Answer,
@@ -150,11 +150,12 @@ def save_item(
     """Save an item's answers, narratives and rationale, then recalculate the case's ratings."""
     questions = [q for q in item_questions(instrument, item_id) if q.id in data.shown]
     clean = _check(instrument, questions, data)
+    wrong = table_date_errors(clean)
     if item_id == FACE_SHEET:
         stored = queries.answer_values(queries.answers(case))
-        wrong = face_sheet_date_errors({**stored, **clean}, case.child_birth_date)
-        if wrong:
-            raise AnswerErrors(wrong)
+        wrong |= face_sheet_date_errors({**stored, **clean}, case.child_birth_date)
+    if wrong:
+        raise AnswerErrors(wrong)
     lock_for_edit(actor, case)
     reviews = queries.item_reviews(case)
     review = reviews[item_id]

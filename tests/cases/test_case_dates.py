@@ -146,3 +146,25 @@ def test_stored_dates_out_of_order_are_listed_before_submission(demo):
         found = gaps(instrument, *queries.case_ratings(case, instrument))
         db.session.rollback()
     assert any("The discharge date (1 January 2001) is before" in gap.message for gap in found)
+
+
+def test_an_item_table_row_with_dates_out_of_order_is_refused(demo):
+    reviewer = demo.test_client()
+    login(reviewer, "reviewer")
+    case_id = _case_of(demo, "reviewer")
+    _post_item(reviewer, case_id, "1", {"1-app": "yes"}, app=demo)
+    data = {
+        "1-app": "yes",
+        "1A": "0",
+        "1B": "0",
+        "1-reports": "",
+        "1-reports__rows": "1",
+        "1-reports__0__received": "2026-05-03",
+        "1-reports__0__child": "A.B.",
+        "1-reports__0__allegation": "Neglect",
+        "1-reports__0__initiated": "2026-05-02",
+    }
+    response = _post_item(reviewer, case_id, "1", data, app=demo)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Row 1: the response was started (2 May 2026) before the report was received" in page
