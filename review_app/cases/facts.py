@@ -6,6 +6,7 @@ from datetime import date
 from sqlalchemy import select
 
 from review_app.accounts.models import User
+from review_app.cases.dates import order_errors
 from review_app.cases.models import CASE_TYPES, Case
 from review_app.core.models import utcnow
 from review_app.extensions import db
@@ -93,8 +94,11 @@ def fact_errors(period: ReviewPeriod, facts: CaseFacts, lookups: FactLookups) ->
     today = utcnow().date()
     if facts.child_birth_date and facts.child_birth_date > today:
         errors["child_birth_date"] = "The birth date cannot be in the future."
-    if facts.opened_on and facts.closed_on and facts.closed_on < facts.opened_on:
-        errors["closed_on"] = "The case cannot close before it opened."
+    roles = {"birth": "child_birth_date", "opened": "opened_on", "removal": "removal_on"}
+    roles["closed"] = "closed_on"
+    order = order_errors({role: getattr(facts, name) for role, name in roles.items()})
+    for role, message in order.items():
+        errors.setdefault(roles[role], message)
     if period.pur_start is None and facts.pur_start is None:
         errors["pur_start"] = "This period has an open start: give this case's start date."
     if facts.pur_start and facts.pur_start >= period.pur_end:

@@ -13,8 +13,9 @@ from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
 from review_app.periods.models import ReviewPeriod
 from review_app.ratings import queries
+from review_app.ratings.dates import CHILDREN, with_target_birth
 from review_app.ratings.models import FACE_SHEET, Answer, ItemReview
-from review_app.ratings.operations import recalculate
+from review_app.ratings.operations import log_change, recalculate
 
 
 def snapshot(case: Case) -> dict:
@@ -97,6 +98,8 @@ def update_case(actor: User | None, case: Case, facts: CaseFacts) -> None:
     if case.period.pur_start is None:
         case.pur_start = facts.pur_start
     _set_reviewers(case, facts.reviewers)
+    if before["child_birth_date"] != case.child_birth_date:
+        _birth_to_face_sheet(actor, case)
     if before["case_type"] != case.case_type:
         recalculate(
             case,
@@ -114,6 +117,20 @@ def update_case(actor: User | None, case: Case, facts: CaseFacts) -> None:
             before=before,
             after=snapshot(case),
         )
+
+
+def _birth_to_face_sheet(actor: User | None, case: Case) -> None:
+    """Write the case's new birth date into the face sheet's target child row, if there is one.
+
+    The case's date is the one the app reads; the face sheet shows the same (ratings/dates.py).
+    """
+    row = queries.answers(case).get(CHILDREN)
+    changed = with_target_birth(row.value, case.child_birth_date) if row else None
+    if changed is None:
+        return
+    log_change(actor, case, FACE_SHEET, CHILDREN, row.value, changed, "Edited on the case")
+    row.value = changed
+    row.updated_by_id = actor.id if actor else None
 
 
 def _set_reviewers(case: Case, reviewers: list[User]) -> None:

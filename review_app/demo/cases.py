@@ -1,7 +1,7 @@
 """Demo cases: both case types across local sites, some in pairs, a few partly rated."""
 
 import random
-from datetime import date
+from datetime import date, timedelta
 
 from review_app.accounts.models import User
 from review_app.cases.facts import CaseFacts
@@ -24,14 +24,6 @@ PARTIAL_ANSWERS = {
         {
             "FS-opened-other": "no",
             "FS-reasons": ["neglect", "parent_substance_use"],
-            "FS-children": [
-                {
-                    "target": "yes",
-                    "initials": "A.B.",
-                    "birth_date": "2016-05-04",
-                    "interviewed": "no",
-                }
-            ],
         },
         "",
     ),
@@ -56,6 +48,7 @@ def case_facts(period: ReviewPeriod, index: int, reviewers: list[User]) -> CaseF
     case_type = "foster_care" if index % 3 != 2 else "in_home"
     locals_ = period.local_sites
     prefix = "FC" if case_type == "foster_care" else "IH"
+    opened = date(2025, 1 + index % 12, 3)
     return CaseFacts(
         case_number=f"{prefix}-{period.site.kind.upper()}-{101 + index}",
         case_type=case_type,
@@ -63,11 +56,39 @@ def case_facts(period: ReviewPeriod, index: int, reviewers: list[User]) -> CaseF
         child_name=CHILDREN[index % len(CHILDREN)],
         child_birth_date=date(2010 + index % 12, 1 + index % 12, 1 + index % 27),
         family_name=f"Family {CHILDREN[index % len(CHILDREN)]}",
-        opened_on=date(2025, 1 + index % 12, 3),
-        removal_on=date(2025, 2 + index % 10, 9) if case_type == "foster_care" else None,
+        opened_on=opened,
+        removal_on=opened + timedelta(days=index % 40) if case_type == "foster_care" else None,
         pur_start=date(2026, 4, 1) if period.pur_start is None else None,
         reviewers=reviewers,
     )
+
+
+def face_sheet_facts(case: Case | CaseFacts, answers: dict) -> dict:
+    """Return ``answers`` with the face sheet's dates and target child taken from the case.
+
+    A date the case lacks keeps its generated answer. A foster care case opened in an
+    odd month has its child back home 150 days after removal.
+    """
+    discharge = (
+        case.removal_on + timedelta(days=150)
+        if case.removal_on and case.opened_on and case.opened_on.month % 2
+        else None
+    )
+    birth = _iso(case.child_birth_date) or "2015-06-15"
+    return {
+        **answers,
+        "FS-opened-date": _iso(case.opened_on) or answers.get("FS-opened-date"),
+        "FS-removal-date": _iso(case.removal_on),
+        "FS-discharge-date": _iso(discharge),
+        "FS-closure-date": _iso(case.closed_on),
+        "FS-children": [
+            {"target": "yes", "initials": case.child_name, "birth_date": birth, "interviewed": "no"}
+        ],
+    }
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 def rate_partly(actor: User, case: Case) -> None:
@@ -79,6 +100,8 @@ def rate_partly(actor: User, case: Case) -> None:
         review = queries.item_reviews(case)[item_id]
         shown = {q.id for q in item_questions(instrument, item_id)}
         stored = queries.answer_values(queries.answers(case))
+        if item_id == FACE_SHEET:
+            answers = face_sheet_facts(case, answers)
         narratives = {q: text for q, text in NARRATIVES.items() if q in shown}
         save_item(
             actor,
@@ -110,11 +133,13 @@ def rate_with(
     ``skip_rationale`` names an item left without its rationale.
     """
     instrument = get_instrument(case.period.instrument_version)
+    answers = face_sheet_facts(case, answers)
     effective = evaluate(instrument, case.case_type, answers).answers
     rationale = rationale or "Rated from the case file and interviews."
+    reviews = queries.item_reviews(case)  # the same objects save_item refreshes after each save
     for item_id in [FACE_SHEET, *instrument.items]:
         questions = item_questions(instrument, item_id)
-        review = queries.item_reviews(case)[item_id]
+        review = reviews[item_id]
         narratives = {
             q.id: "Explained in the case file and the caseworker interview."
             for q in questions
@@ -217,10 +242,10 @@ def seed_cases(period: ReviewPeriod, people: dict[str, User], count: int = 8) ->
         advance(case, STAGES[index % len(STAGES)], people, seed=period.id * 100 + index)
 
 
-def seed_finalized(period: ReviewPeriod, people: dict[str, User], count: int) -> None:
-    """Add ``count`` finalized cases with varied ratings, numbered after the staged ones."""
+def finalized_facts(
+    period: ReviewPeriod, people: dict[str, User], index: int
+) -> tuple[CaseFacts, int]:
+    """Return the facts of a report-volume case (numbered after the staged ones) and its seed."""
     reviewer, reviewer2 = people["reviewer"], people["reviewer2"]
     pairs = [[reviewer], [reviewer, reviewer2], [reviewer2]]
-    for index in range(100, 100 + count):
-        case = create_case(None, period, case_facts(period, index, pairs[index % len(pairs)]))
-        advance(case, "finalized", people, seed=period.id * 1000 + index)
+    return case_facts(period, index, pairs[index % len(pairs)]), period.id * 1000 + index

@@ -1,5 +1,7 @@
 """Create the demo jurisdiction, its people, local sites and review periods."""
 
+import time
+from collections.abc import Callable
 from datetime import date
 
 from sqlalchemy import func, select
@@ -7,7 +9,8 @@ from sqlalchemy import func, select
 from review_app.accounts import operations as accounts
 from review_app.accounts.models import User
 from review_app.core.errors import OperationError
-from review_app.demo.cases import seed_cases, seed_finalized
+from review_app.demo.bulk import seed_finalized_bulk
+from review_app.demo.cases import seed_cases
 from review_app.demo.interviews import seed_interviews
 from review_app.demo.training import seed_training
 from review_app.extensions import db
@@ -53,13 +56,16 @@ def seed_demo(
     cases_per_period: int = 8,
     report_volume: dict[str, int] | None = None,
     interviews_and_training: bool = True,
+    progress: Callable[[str], None] | None = None,
 ) -> list[tuple[str, str]]:
     """Create the demo; return (username, what they do). Refuse if it exists already.
 
     ``report_volume`` adds that many finalized cases per site kind (by default
     ``REPORT_VOLUME``; ``{}`` for none). ``interviews_and_training`` adds stakeholder
     interviews with systemic factor ratings, and answer keys with a trainee's scores.
+    ``progress`` is told of each stage done, with counts and the seconds since the start.
     """
+    done = _stages(progress)
     report_volume = REPORT_VOLUME if report_volume is None else report_volume
     if is_seeded():
         raise OperationError(
@@ -91,6 +97,7 @@ def seed_demo(
                 locals_,
             )
         )
+    done(f"jurisdiction, {len(by_kind)} sites, {len(LOCAL_SITES)} local sites each, periods")
     accounts.create_user(None, SYSTEM_ADMIN[0], SYSTEM_ADMIN[1], password, is_system_admin=True)
     created = [(SYSTEM_ADMIN[0], "system administrator (no site access)")]
     people = {}
@@ -105,11 +112,28 @@ def seed_demo(
                 described.append(f"{'/'.join(roles.codes)} on {site.kind}")
         created.append((username, ", ".join(described)))
     db.session.flush()
+    done(f"{len(created)} people and their roles")
     for period in demo_periods:
+        kind = period.site.kind.upper()
         seed_cases(period, people, cases_per_period)
-        seed_finalized(period, people, report_volume.get(period.site.kind, 0))
+        done(f"{kind}: {cases_per_period} cases across the workflow's stages")
+        if added := seed_finalized_bulk(period, people, report_volume.get(period.site.kind, 0)):
+            done(f"{kind}: {added} finalized cases for the reports")
         if interviews_and_training and period.site.kind in ("cqi", "cfsr"):
-            seed_interviews(period, people)
+            interviews = seed_interviews(period, people)
+            done(f"{kind}: {len(interviews)} stakeholder interviews")
     if interviews_and_training:
-        seed_training(by_kind["training"], people)
+        answer_keys = seed_training(by_kind["training"], people)
+        done(f"TRAINING: {len(answer_keys)} answer keys with a trainee's scored attempts")
     return created
+
+
+def _stages(progress: Callable[[str], None] | None) -> Callable[[str], None]:
+    """Return a function that reports a stage done with the seconds since now."""
+    started = time.perf_counter()
+
+    def done(what: str) -> None:
+        if progress is not None:
+            progress(f"{what} ({time.perf_counter() - started:.1f} s)")
+
+    return done

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from review_app.instruments.engine import ANI, STRENGTH, CaseRatings
 from review_app.instruments.model import Instrument
+from review_app.ratings.dates import face_sheet_date_errors
 from review_app.ratings.models import FACE_SHEET, Answer, ItemReview
 
 
@@ -35,6 +36,9 @@ def gaps(
             and question.id not in evaluation.answers
         ):
             found.append(Gap(FACE_SHEET, question.id, f"Face sheet: answer “{question.text}”"))
+    values = {question_id: row.value for question_id, row in rows.items()}
+    for question_id, message in face_sheet_date_errors(values, None).items():
+        found.append(Gap(FACE_SHEET, question_id, f"Face sheet: {message}"))
     for item in instrument.definition.items:
         result = ratings.items[item.id]
         label = f"Item {item.number}"

@@ -18,6 +18,7 @@ from review_app.instruments.model import Instrument
 from review_app.instruments.schema import Question
 from review_app.qa.workflow import EDITABLE
 from review_app.ratings import queries
+from review_app.ratings.dates import face_sheet_date_errors, table_date_errors, target_birth
 from review_app.ratings.models import (
     FACE_SHEET,
     Answer,
@@ -149,6 +150,12 @@ def save_item(
     """Save an item's answers, narratives and rationale, then recalculate the case's ratings."""
     questions = [q for q in item_questions(instrument, item_id) if q.id in data.shown]
     clean = _check(instrument, questions, data)
+    wrong = table_date_errors(clean)
+    if item_id == FACE_SHEET:
+        stored = queries.answer_values(queries.answers(case))
+        wrong |= face_sheet_date_errors({**stored, **clean}, case.child_birth_date)
+    if wrong:
+        raise AnswerErrors(wrong)
     lock_for_edit(actor, case)
     reviews = queries.item_reviews(case)
     review = reviews[item_id]
@@ -183,6 +190,8 @@ def save_item(
     if item_id != FACE_SHEET and rationale != review.rationale:
         before["rationale"], after["rationale"] = review.rationale, rationale
         review.rationale = rationale
+    if item_id == FACE_SHEET:
+        _take_birth_date(actor, case, queries.answer_values(rows))
     ratings = recalculate(case, instrument, rows, reviews)
     if item_id != FACE_SHEET and ratings.items[item_id].rating != old_rating:
         before["rating"], after["rating"] = old_rating, ratings.items[item_id].rating
@@ -199,6 +208,24 @@ def save_item(
         after=after,
     )
     return ratings
+
+
+def _take_birth_date(actor: User | None, case: Case, values: dict[str, Any]) -> None:
+    """Set the case's birth date from the face sheet's target child (see ratings/dates.py)."""
+    birth = target_birth(values)
+    if birth is None or birth == case.child_birth_date:
+        return
+    before = {"child_birth_date": case.child_birth_date}
+    case.child_birth_date = birth
+    record(
+        actor,
+        "case.update",
+        case,
+        f"Target child's birth date of case {case.case_number} taken from the face sheet",
+        site=case_site(case),
+        before=before,
+        after={"child_birth_date": birth},
+    )
 
 
 def log_change(

@@ -1,0 +1,64 @@
+"""The full demo, seeded as `flask seed-demo` does: quick, reported, consistent, audited."""
+
+import re
+
+from sqlalchemy import func, select
+
+from review_app.cases.dates import order_errors
+from review_app.cases.models import Case
+from review_app.demo.operations import REPORT_VOLUME
+from review_app.extensions import db
+from review_app.ratings import queries
+from review_app.ratings.dates import face_sheet_date_errors, target_birth
+from tests.conftest import login
+
+
+def demo_faults() -> list[str]:
+    """Return one line per demo case whose dates or birth dates disagree."""
+    faults = []
+    for case in db.session.scalars(select(Case).order_by(Case.id)):
+        dates = {
+            "birth": case.child_birth_date,
+            "opened": case.opened_on,
+            "removal": case.removal_on,
+            "closed": case.closed_on,
+        }
+        for message in order_errors(dates).values():
+            faults.append(f"{case.case_number} (case): {message}")
+        values = queries.answer_values(queries.answers(case))
+        for message in face_sheet_date_errors(values, case.child_birth_date).values():
+            faults.append(f"{case.case_number} (face sheet): {message}")
+        birth = target_birth(values)
+        if birth is not None and birth != case.child_birth_date:
+            faults.append(f"{case.case_number}: face sheet {birth}, case {case.child_birth_date}")
+        if case.status == "finalized" and birth is None:
+            faults.append(f"{case.case_number}: finalized without the target child's birth date")
+    return faults
+
+
+def test_the_full_demo_is_consistent_reported_and_audited(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["seed-demo", "--password", "demo-password-9"])
+    assert result.exit_code == 0, result.output
+    # A line per stage, with its count and the seconds since the start.
+    assert re.search(r"CQI: 200 finalized cases for the reports \(\d+\.\d s\)", result.output)
+    assert re.search(r"saved \(\d+\.\d s\)", result.output)
+    verified = runner.invoke(args=["audit", "verify"])
+    assert verified.exit_code == 0 and "The audit log is intact" in verified.output
+    with app.app_context():
+        finalized = db.session.scalar(
+            select(func.count()).select_from(Case).where(Case.status == "finalized")
+        )
+        assert finalized >= sum(REPORT_VOLUME.values())
+        assert demo_faults() == []
+        bulk = db.session.scalar(select(Case.id).where(Case.case_number == "FC-CQI-201"))
+    client = app.test_client()
+    login(client, "admin", "demo-password-9")
+    for path in (
+        "/demo/cqi/performance",
+        "/demo/cqi/quality/agreement",
+        f"/demo/cqi/cases/{bulk}",
+        f"/demo/cqi/cases/{bulk}/history",
+        f"/demo/cqi/reports/cases/{bulk}/summary",
+    ):
+        assert client.get(path).status_code == 200, path
