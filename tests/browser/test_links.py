@@ -82,9 +82,7 @@ def _walk(page, base: str) -> list[str]:
 
 
 @pytest.mark.parametrize("username", ROLES)
-def test_every_link_of_the_main_pages_leads_somewhere(
-    demo, live_server, people, username
-):
+def test_every_link_of_the_main_pages_leads_somewhere(demo, live_server, people, username):
     add_finalized(demo, 3)  # so the performance pages have figures and drill-down links
     page = people(username)
     problems = _walk(page, live_server)
