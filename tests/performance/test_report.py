@@ -208,6 +208,7 @@ def test_the_list_of_every_counted_case_has_no_empty_rating_columns(finalized, c
         name = re.search(r'filename="([^"]+)"', response.headers["Content-Disposition"])[1]
         assert name.endswith(f"-cases-counted.{fmt}") and "cases-cases" not in name
         assert "all-cases" not in name
+        response.close()  # a streamed body is read or closed inside its request
     text = client.get(f"{SITE}/performance/cases.csv").get_data(as_text=True)
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == ["case_number", "case_type", "local_site", "status"]
