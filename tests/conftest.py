@@ -11,6 +11,8 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from jinja2 import Undefined
+from jinja2.utils import missing
 from sqlalchemy import text
 
 from review_app import create_app
@@ -95,8 +97,38 @@ def pytest_report_header(config):
     return f"databases: {', '.join(described)}"
 
 
+class LoudUndefined(Undefined):
+    """An undefined name that fails when it is printed, instead of rendering as nothing.
+
+    Jinja renders an undefined variable as "" without a word, so a link built from a
+    name a macro cannot see (``href="{{ cases_url }}?..."``) silently points at the
+    page itself. Testing it (``{% if keep_figure %}``, ``is defined``) stays allowed,
+    as in production; printing a name no one passed, or joining it to a string, fails
+    the test. A missing attribute (``form.csrf_token`` with CSRF off in tests) prints
+    as nothing, as before.
+    """
+
+    __slots__ = ()
+
+    def _print(self) -> str:
+        if self._undefined_obj is missing:  # a name, not an attribute of an object
+            self._fail_with_undefined_error()
+        return ""
+
+    def __str__(self) -> str:
+        return self._print()
+
+    def __add__(self, other):
+        return self._print() + other
+
+    def __radd__(self, other):
+        return other + self._print()
+
+
 def make_app(url: str, **extra):
-    return create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url, **extra})
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url, **extra})
+    app.jinja_env.undefined = LoudUndefined
+    return app
 
 
 def reset_schema(app) -> None:

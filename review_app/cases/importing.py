@@ -121,7 +121,8 @@ def check_rows(period: ReviewPeriod, rows: list[dict]) -> tuple[list[CaseFacts],
             reviewers=reviewers,
         )
         for name, message in fact_errors(period, facts, lookups).items():
-            problems.append(f"{name}: {message}")
+            # Each message is a sentence; the row's list ends with the one full stop.
+            problems.append(f"{name}: {message.rstrip('.')}")
         key = facts.case_number.strip()
         if key and key in seen:
             problems.append(f"case_number: {key} appears twice in the file")
@@ -135,3 +136,45 @@ def check_rows(period: ReviewPeriod, rows: list[dict]) -> tuple[list[CaseFacts],
 
 def _names(cell) -> list[str]:
     return str(cell).replace(";", " ").split()
+
+
+def _months_before(day: date, months: int) -> date:
+    """Return the first day of the month ``months`` before ``day``'s month."""
+    index = day.year * 12 + day.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def example(periods: list[ReviewPeriod], reviewers: list[User]) -> str:
+    """Return a two-row CSV sample that imports as shown into any of these open periods.
+
+    It names local sites every period covers and reviewers of the site, and has a
+    ``pur_start`` column when a period has an open start (the column is ignored
+    for a period with a fixed start). Dates are placed before the earliest end.
+    """
+    columns = [
+        "case_number",
+        "case_type",
+        "local_site",
+        "child_name",
+        "child_birth_date",
+        "opened_on",
+        "reviewers",
+    ]
+    end = min((period.pur_end for period in periods), default=date(2026, 9, 30))
+    shared = [local for local in periods[0].local_sites if local.is_active] if periods else []
+    for period in periods[1:]:
+        shared = [local for local in shared if local in period.local_sites]
+    places = [shared[0].code, shared[-1].name] if shared else ["001", "Baker County"]
+    names = [user.username for user in reviewers[:2]]
+    rows = [
+        ["FC-1001", "foster_care", places[0], "A.B.", date(end.year - 10, 3, 2),
+         _months_before(end, 10), " ".join(names)],
+        ["IH-2001", "in_home", places[1], "C.D.", date(end.year - 6, 7, 21),
+         _months_before(end, 8), " ".join(names[:1])],
+    ]  # fmt: skip
+    if any(period.pur_start is None for period in periods):
+        columns.append("pur_start")
+        for row in rows:
+            row.append(_months_before(end, 6))
+    lines = [columns] + [[str(value) for value in row] for row in rows]
+    return "\n".join(",".join(line) for line in lines)

@@ -4,7 +4,7 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from review_app.cases import operations, queries
+from review_app.cases import importing, operations, queries
 from review_app.cases.facts import CaseFacts
 from review_app.cases.forms import CaseForm, CaseImportForm
 from review_app.cases.models import CASE_TYPES, ELIMINATION_REASONS, STATUS_LABELS, Case
@@ -210,7 +210,8 @@ def edit(case_id: int):
 @site_roles("state_admin")
 def import_file():
     form = CaseImportForm()
-    form.period_id.choices = [SelectChoice(p.id, p.name) for p in site_periods(g.site) if p.is_open]
+    open_periods = [p for p in site_periods(g.site) if p.is_open]
+    form.period_id.choices = [SelectChoice(p.id, p.name) for p in open_periods]
     errors: list[str] = []
     if form.validate_on_submit():
         if (earlier := sent_before()) is not None:
@@ -232,4 +233,5 @@ def import_file():
                 flash(f"{len(cases)} case(s) imported.", "success")
                 return redirect(url_for("cases.index", period=form.period_id.data))
     status = 422 if form.errors or errors else 200
-    return render_template("cases/import.html", form=form, errors=errors), status
+    sample = importing.example(open_periods, queries.reviewers(g.site))
+    return render_template("cases/import.html", form=form, errors=errors, example=sample), status

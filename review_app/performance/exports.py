@@ -6,31 +6,40 @@ from review_app.core.spreadsheets import download
 from review_app.instruments.engine import ITEM_LABELS, OUTCOME_LABELS
 from review_app.instruments.model import Instrument
 from review_app.performance.queries import Target
+from review_app.periods.models import ReviewPeriod
 from review_app.sites.models import Site
 
-HEADER = ["case_number", "case_type", "local_site", "status", "rating", "overridden"]
+HEADER = ["case_number", "case_type", "local_site", "status"]
+# Only a list behind a figure has a rating to show; only an item's can be overridden.
+EXTRA_COLUMNS = {"": [], "outcome": ["rating"], "item": ["rating", "overridden"]}
 
 
-def _target_name(target: Target, instrument: Instrument) -> str:
+def file_name(site: Site, period: ReviewPeriod, target: Target, instrument: Instrument) -> str:
+    """Name the download after the site, the period and the figure (without an extension)."""
     if target.kind == "item":
-        return f"item-{instrument.items[target.id].number}"
-    return f"outcome-{target.id}" if target.kind == "outcome" else "all-cases"
+        what = f"item-{instrument.items[target.id].number}-cases"
+    elif target.kind == "outcome":
+        what = f"outcome-{target.id}-cases"
+    else:
+        what = "cases-counted"
+    return f"{site.slug}-{period.name}-{what}"
 
 
 def _rows(result, target: Target) -> Iterator[list]:
     labels = ITEM_LABELS if target.kind == "item" else OUTCOME_LABELS
     for case, rating, override in result():
-        yield [
-            case.case_number,
-            case.case_type_label,
-            case.local_site.name,
-            case.status_label,
-            labels.get(rating, rating or ""),
-            "yes" if override else "",
-        ]
+        row = [case.case_number, case.case_type_label, case.local_site.name, case.status_label]
+        if target.kind:
+            row.append(labels.get(rating, rating or ""))
+        if target.kind == "item":
+            row.append("yes" if override else "no")
+        yield row
 
 
-def case_list(fmt: str, result, target: Target, instrument: Instrument, site: Site):
+def case_list(
+    fmt: str, result, target: Target, instrument: Instrument, site: Site, period: ReviewPeriod
+):
     """Return the cases behind a figure as a download; ``result()`` runs the query."""
-    name = f"{site.slug}-{_target_name(target, instrument)}-cases"
-    return download(fmt, name, HEADER, lambda: _rows(result, target))
+    header = HEADER + EXTRA_COLUMNS[target.kind]
+    name = file_name(site, period, target, instrument)
+    return download(fmt, name, header, lambda: _rows(result, target))

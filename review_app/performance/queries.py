@@ -4,16 +4,18 @@ Every figure is a grouped count over the cases that match the filters, so a page
 issues the same few statements however many cases there are.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Select, and_, func, literal, null, select
+from sqlalchemy import ColumnElement, Select, and_, func, literal, null, or_, select, true
 from sqlalchemy.orm import joinedload
 
 from review_app.accounts.models import User
 from review_app.cases.models import Assignment, Case
 from review_app.core.models import count_if
 from review_app.extensions import db
+from review_app.instruments.catalog import get_instrument
 from review_app.instruments.engine import (
     ANI,
     NOT_ACHIEVED,
@@ -21,6 +23,7 @@ from review_app.instruments.engine import (
     STRENGTH,
     SUBSTANTIAL,
 )
+from review_app.instruments.model import Instrument
 from review_app.members.models import Membership
 from review_app.periods.models import ReviewPeriod
 from review_app.ratings.models import ItemReview, OutcomeRating
@@ -137,6 +140,28 @@ def case_conditions(site_id: int, filters: Filters) -> list:
     return conditions
 
 
+def item_applies(instrument: Instrument) -> ColumnElement[bool]:
+    """Return the condition that an item review's item applies to its case's type.
+
+    An item limited to some case types (item 4: foster care only) still has a
+    review row, rated Not Applicable, on every other case; a count of those rows
+    would count cases the item never applies to (and a QA override on one would
+    even count as a rating). Statements using this join ``Case``.
+    """
+    by_types: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    every_type = set(instrument.definition.case_types)
+    for item in instrument.items.values():
+        if item.applies_to is not None and set(item.applies_to) != every_type:
+            by_types[tuple(sorted(item.applies_to))].append(item.id)
+    return and_(
+        true(),
+        *(
+            or_(ItemReview.item_id.not_in(ids), Case.case_type.in_(types))
+            for types, ids in by_types.items()
+        ),
+    )
+
+
 def item_rows(site_id: int, filters: Filters, by=None) -> list:
     """Return (group, item id, case type, applicable, strengths) rows."""
     effective = ItemReview.effective_rating
@@ -150,6 +175,7 @@ def item_rows(site_id: int, filters: Filters, by=None) -> list:
         )
         .join(Case, Case.id == ItemReview.case_id)
         .where(*case_conditions(site_id, filters))
+        .where(item_applies(get_instrument(filters.period.instrument_version)))
         .group_by(*([by] if by is not None else []), ItemReview.item_id, Case.case_type)
     )
     return list(db.session.execute(_with_reviewer(statement, by)))
@@ -277,7 +303,10 @@ def cases_behind(site_id: int, filters: Filters, target: Target, limit: int | No
             ItemReview,
             and_(ItemReview.case_id == Case.id, ItemReview.item_id == target.id),
         )
-        statement = statement.where(effective.in_(APPLICABLE_ITEM))
+        statement = statement.where(
+            effective.in_(APPLICABLE_ITEM),
+            item_applies(get_instrument(filters.period.instrument_version)),
+        )
     elif target.kind == "outcome":
         statement = statement.add_columns(OutcomeRating.rating, null()).join(
             OutcomeRating,

@@ -244,4 +244,5 @@ def cases_download(fmt: str):
         target,
         context["instrument"],
         g.site,
+        filters.period,
     )

@@ -11,6 +11,8 @@ from sqlalchemy.orm import joinedload
 from review_app.cases.models import Assignment, Case
 from review_app.core.models import count_if
 from review_app.extensions import db
+from review_app.instruments.model import Instrument
+from review_app.performance.queries import item_applies
 from review_app.qa.models import Thread
 from review_app.ratings.models import ItemReview, SubmittedRating
 
@@ -51,11 +53,14 @@ def _finalized(site_id: int, period_id: int):
     )
 
 
-def _over_finalized(site_id: int, period_id: int, by_reviewer: bool, *columns, outer=False):
+def _over_finalized(
+    site_id: int, period_id: int, instrument: Instrument, by_reviewer: bool, *columns, outer=False
+):
     """Select the group (item id or reviewer id) and ``columns`` over finalized cases' items.
 
-    Each item is joined to its submitted rating (``outer``: also items without one).
-    Return the statement, to be grouped, and the group column.
+    Only items that apply to the case's type count (item 4 is for foster care
+    cases alone). Each item is joined to its submitted rating (``outer``: also
+    items without one). Return the statement, to be grouped, and the group column.
     """
     group = Assignment.user_id if by_reviewer else ItemReview.item_id
     statement = (
@@ -69,14 +74,14 @@ def _over_finalized(site_id: int, period_id: int, by_reviewer: bool, *columns, o
             ),
             isouter=outer,
         )
-        .where(_finalized(site_id, period_id))
+        .where(_finalized(site_id, period_id), item_applies(instrument))
     )
     if by_reviewer:
         statement = statement.join(Assignment, Assignment.case_id == Case.id)
     return statement, group
 
 
-def qa_changes(site_id: int, period_id: int, by_reviewer: bool) -> dict:
+def qa_changes(site_id: int, period_id: int, instrument: Instrument, by_reviewer: bool) -> dict:
     """Return {item id or reviewer id: (rated items, overridden, changed since submission)}.
 
     Counted over finalized cases; "changed" compares the first submission with
@@ -85,6 +90,7 @@ def qa_changes(site_id: int, period_id: int, by_reviewer: bool) -> dict:
     statement, group = _over_finalized(
         site_id,
         period_id,
+        instrument,
         by_reviewer,
         func.count(),
         count_if(ItemReview.override_rating.is_not(None)),
@@ -95,11 +101,13 @@ def qa_changes(site_id: int, period_id: int, by_reviewer: bool) -> dict:
     return {key: (n, int(over or 0), int(changed or 0)) for key, n, over, changed in rows}
 
 
-def agreement_tables(site_id: int, period_id: int, by_reviewer: bool) -> dict:
+def agreement_tables(
+    site_id: int, period_id: int, instrument: Instrument, by_reviewer: bool
+) -> dict:
     """Return {item id or reviewer id: {(submitted, final): cases}} over finalized cases."""
     final = ItemReview.effective_rating
     statement, group = _over_finalized(
-        site_id, period_id, by_reviewer, SubmittedRating.rating, final, func.count()
+        site_id, period_id, instrument, by_reviewer, SubmittedRating.rating, final, func.count()
     )
     tables: dict = defaultdict(dict)
     for key, submitted, final_rating, count in db.session.execute(

@@ -43,13 +43,14 @@ def index():
 
 
 def _qa_report(period) -> dict:
-    by_reviewer = queries.qa_changes(g.site.id, period.id, by_reviewer=True)
+    instrument = get_instrument(period.instrument_version)
+    by_reviewer = queries.qa_changes(g.site.id, period.id, instrument, by_reviewer=True)
     return {
         "waiting": queries.waiting(g.site.id, period.id),
         "statuses": STATUS_LABELS,
         "threads": queries.open_threads(g.site.id, period.id),
         "limit": queries.OPEN_LIMIT,
-        "by_item": queries.qa_changes(g.site.id, period.id, by_reviewer=False),
+        "by_item": queries.qa_changes(g.site.id, period.id, instrument, by_reviewer=False),
         "by_reviewer": by_reviewer,
         "names": display_names(by_reviewer),
     }
@@ -62,8 +63,9 @@ def agreement_page():
 
 
 def _agreement(period) -> dict:
-    items = queries.agreement_tables(g.site.id, period.id, by_reviewer=False)
-    people = queries.agreement_tables(g.site.id, period.id, by_reviewer=True)
+    instrument = get_instrument(period.instrument_version)
+    items = queries.agreement_tables(g.site.id, period.id, instrument, by_reviewer=False)
+    people = queries.agreement_tables(g.site.id, period.id, instrument, by_reviewer=True)
     pooled: dict = {}
     for table in items.values():
         for key, count in table.items():

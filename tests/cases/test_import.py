@@ -168,12 +168,73 @@ def test_a_zip_bomb_workbook_is_refused_quickly(demo, admin):
     assert "“bomb.xlsx” would unpack to more than 16 MB" in response.get_data(as_text=True)
 
 
-def test_the_example_on_the_import_page_imports(demo, admin):
+def _open_periods(app, kind: str) -> list[int]:
+    with app.app_context():
+        site = site_by_slug("demo", kind)
+        return [
+            period.id
+            for period in db.session.scalars(
+                select(ReviewPeriod).where(ReviewPeriod.site_id == site.id)
+            )
+            if period.is_open
+        ]
+
+
+@pytest.mark.parametrize("kind", ["cfsr", "cqi", "training"])
+def test_the_example_on_the_import_page_imports_into_every_open_period(demo, admin, kind):
+    """The CQI period has an open start: the example then carries each case's pur_start."""
     from html import unescape
 
-    page = admin.get("/demo/cfsr/cases/import").get_data(as_text=True)
+    page = admin.get(f"/demo/{kind}/cases/import").get_data(as_text=True)
     example = unescape(re.search(r"<pre[^>]*>(.*?)</pre>", page, re.S).group(1))
-    before = _count(demo)
-    response = _upload(admin, demo, example.encode())
-    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
-    assert _count(demo) == before + 2
+    with demo.app_context():
+        open_start = any(
+            db.session.get(ReviewPeriod, period_id).pur_start is None
+            for period_id in _open_periods(demo, kind)
+        )
+    assert ("pur_start" in example.splitlines()[0]) == open_start
+    periods = _open_periods(demo, kind)
+    assert periods
+    for period_id in periods:
+        before = _count(demo)
+        response = admin.post(
+            f"/demo/{kind}/cases/import",
+            data={"period_id": str(period_id), "file": (io.BytesIO(example.encode()), "e.csv")},
+            content_type="multipart/form-data",
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)[-3000:]
+        assert _count(demo) == before + 2
+
+
+def test_a_missing_start_on_an_open_start_period_is_named_with_one_full_stop(demo, admin):
+    csv = (HEADER + "N-1,foster_care,001,A.A.,2015-01-02,2025-03-04,reviewer\n").encode()
+    response = _upload(admin, demo, csv, kind="cqi")
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    message = re.search(r"<li>(Line 2: [^<]*)</li>", html).group(1)
+    assert "pur_start: This period has an open start" in message
+    assert message.endswith("start date.") and ".." not in message
+
+
+def test_no_row_message_has_two_full_stops(demo):
+    """Every fact check at once: each message once, the row's list ending with one stop."""
+    from review_app.cases.importing import check_rows
+
+    with demo.app_context():
+        period = db.session.get(ReviewPeriod, _open_periods(demo, "cqi")[0])
+        row = {
+            "_line": 2,
+            "_extra": [],
+            "case_number": "",
+            "case_type": "boat",
+            "local_site": "nowhere",
+            "child_name": "",
+            "child_birth_date": "2999-01-01",
+            "opened_on": "2025-05-01",
+            "closed_on": "2025-01-01",
+            "family_name": "x" * 200,
+            "reviewers": "observer nobody",
+        }
+        _, errors = check_rows(period, [row])
+    assert len(errors) == 1 and errors[0].count(";") >= 7, errors
+    assert ".." not in errors[0] and ".;" not in errors[0] and errors[0].endswith(".")

@@ -127,7 +127,7 @@ def test_a_period_with_no_finalized_case_says_so(demo, client):
     html = client.get(f"{SITE}/performance?type=in_home&age=18%2B").get_data(as_text=True)
     assert "No case matches these choices" in html
     text = client.get(f"{SITE}/performance/cases.csv?age=18%2B").get_data(as_text=True)
-    assert text.strip() == "case_number,case_type,local_site,status,rating,overridden"
+    assert text.strip() == "case_number,case_type,local_site,status"  # no rating to show
 
 
 def test_pages_issue_the_same_number_of_queries_however_many_cases(finalized):
@@ -199,3 +199,59 @@ def test_figures_are_kept_until_the_site_changes(finalized, client):
     after = client.get(url).get_data(as_text=True)
     counted_cases = [re.search(r"(\d+) cases? counted", html).group(1) for html in (before, after)]
     assert int(counted_cases[1]) == int(counted_cases[0]) + 1
+
+
+def test_the_list_of_every_counted_case_has_no_empty_rating_columns(finalized, client):
+    login(client, "observer")
+    for fmt in ("csv", "xlsx"):
+        response = client.get(f"{SITE}/performance/cases.{fmt}")
+        name = re.search(r'filename="([^"]+)"', response.headers["Content-Disposition"])[1]
+        assert name.endswith(f"-cases-counted.{fmt}") and "cases-cases" not in name
+        assert "all-cases" not in name
+        response.close()  # a streamed body is read or closed inside its request
+    text = client.get(f"{SITE}/performance/cases.csv").get_data(as_text=True)
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == ["case_number", "case_type", "local_site", "status"]
+    assert len(rows) > 1 and all(all(cell for cell in row) for row in rows[1:])
+    item = client.get(f"{SITE}/performance/cases.csv?figure=item:3")
+    assert "-item-3-cases.csv" in item.headers["Content-Disposition"]
+    assert next(csv.reader(io.StringIO(item.get_data(as_text=True))))[-2:] == [
+        "rating",
+        "overridden",
+    ]
+
+
+def _override_in_home(app, item_id: str) -> str:
+    """Give one finalized in-home case a Strength override on a foster-care-only item."""
+    from review_app.cases.models import Case
+    from review_app.ratings.models import ItemReview
+
+    with app.app_context():
+        site = site_by_slug("demo", "cqi")
+        review, number = db.session.execute(
+            select(ItemReview, Case.case_number)
+            .join(Case, Case.id == ItemReview.case_id)
+            .where(
+                Case.site_id == site.id,
+                Case.status == "finalized",
+                Case.case_type == "in_home",
+                ItemReview.item_id == item_id,
+            )
+        ).first()
+        review.override_rating, review.override_reason = "strength", "Test"
+        db.session.commit()
+        return number
+
+
+def test_an_item_counts_only_the_case_types_it_applies_to(finalized, client):
+    """Item 4 is for foster care: an in-home rating of it is never counted or listed."""
+    _, before, _ = _figures(finalized)
+    number = _override_in_home(finalized, "4")
+    result, after, _ = _figures(finalized)
+    assert after["4"] == before["4"]
+    assert result.items["4"].by_type["in_home"].applicable == 0
+    login(client, "qa")
+    listing = client.get(f"{SITE}/performance/cases?figure=item:4").get_data(as_text=True)
+    assert number not in listing and "FC-" in listing
+    text = client.get(f"{SITE}/performance/cases.csv?figure=item:4").get_data(as_text=True)
+    assert number not in text

@@ -77,3 +77,37 @@ def test_report_pages_issue_the_same_number_of_queries_however_many_cases(demo):
     before = count()
     add_finalized(demo, 3, start=60)
     assert count() == before
+
+
+def _finalized_by_type(app) -> dict[str, int]:
+    with app.app_context():
+        site = site_by_slug("demo", "cqi")
+        return dict(
+            db.session.execute(
+                select(Case.case_type, func.count())
+                .where(Case.site_id == site.id, Case.status == "finalized", ~Case.is_key)
+                .group_by(Case.case_type)
+            ).all()
+        )
+
+
+def _row(html: str, heading: str, label: str) -> list[str]:
+    """The cells of the row headed ``label`` in the section after ``heading``."""
+    section = html.split(heading, 1)[1]
+    row = re.search(rf'<th scope="row">{re.escape(label)}[^<]*</th>(.*?)</tr>', section, re.S)
+    assert row, f"no row {label!r} after {heading!r}"
+    return re.findall(r"<td[^>]*>([^<]*)", row.group(1))
+
+
+def test_an_item_counts_only_the_case_types_it_applies_to(demo, client):
+    """Item 4 is for foster care cases: in-home cases are not among its ratings."""
+    add_finalized(demo, 6)  # foster care and in-home cases
+    by_type = _finalized_by_type(demo)
+    assert by_type.get("in_home") and by_type.get("foster_care")
+    login(client, "qa")
+    report = client.get(f"{SITE}/quality").get_data(as_text=True)
+    assert int(_row(report, "Per item", "Item 4:")[0]) == by_type["foster_care"]
+    # Item 1 applies to both case types: every finalized case has its rating.
+    assert int(_row(report, "Per item", "Item 1:")[0]) == sum(by_type.values())
+    agreement = client.get(f"{SITE}/quality/agreement").get_data(as_text=True)
+    assert int(_row(agreement, "Per item", "Item 4:")[0]) == by_type["foster_care"]
