@@ -116,3 +116,39 @@ document.addEventListener("submit", function (event) {
     update(form, logic);
   });
 })();
+
+// The narrow-screen menu (USWDS) keeps keyboard focus while it is open. USWDS's own trap counts
+// the links of closed submenus, which are hidden, as its last stop, so Tab from the last visible
+// control left the menu for the page under it. This one asks, at each Tab, which controls can
+// be seen now, and cycles through them; Escape (USWDS) closes the menu and focuses its button.
+(function () {
+  var FOCUSABLE = "a[href], button:not([disabled]), input:not([disabled]), select:not([disabled])," +
+    " textarea:not([disabled]), [tabindex]:not([tabindex='-1'])";
+
+  function visible(element) {
+    return element.getClientRects().length > 0 && getComputedStyle(element).visibility !== "hidden";
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Tab" || !document.body.classList.contains("usa-js-mobile-nav--active")) {
+      return;
+    }
+    var nav = document.querySelector(".usa-nav.is-visible");
+    if (!nav) return;
+    var stops = Array.prototype.filter.call(nav.querySelectorAll(FOCUSABLE), visible);
+    if (!stops.length) return;
+    var at = stops.indexOf(document.activeElement);
+    var next;
+    if (event.shiftKey) {
+      next = at <= 0 ? stops[stops.length - 1] : null;
+    } else {
+      next = at === -1 || at === stops.length - 1 ? stops[0] : null;
+    }
+    // Inside the menu and not at either end: let the browser move on, but not USWDS's trap.
+    event.stopImmediatePropagation();
+    if (next) {
+      event.preventDefault();
+      next.focus();
+    }
+  }, true);
+})();
