@@ -152,3 +152,18 @@ document.addEventListener("submit", function (event) {
     }
   }, true);
 })();
+
+// A control in a table that scrolls sideways comes fully into view, focus ring included, when
+// it takes focus. The browser scrolls only the part that holds the caret (for a date field,
+// its month), so the rest of the field and its ring stayed cut off at the box's edge.
+document.addEventListener("focusin", function (event) {
+  var control = event.target;
+  if (!control.closest) return;
+  var box = control.closest(".usa-table-container--scrollable, .table-scroll");
+  if (!box || box === control) return;
+  var ring = 8; // the focus ring (app.css) and its gap
+  var r = control.getBoundingClientRect();
+  var b = box.getBoundingClientRect();
+  if (r.right + ring > b.right) box.scrollLeft += r.right + ring - b.right;
+  if (r.left - ring < b.left) box.scrollLeft -= b.left - (r.left - ring);
+});

@@ -9,8 +9,11 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from review_app.accounts.models import User
+from review_app.cases.models import Case
 from review_app.extensions import db
-from tests.browser.test_accessibility import _assert_none, _problems
+from tests.browser.test_accessibility import _assert_none, _case_path, _problems
+from tests.performance.conftest import add_finalized
+from tests.training.conftest import make_published_key
 
 pytestmark = pytest.mark.browser
 
@@ -86,6 +89,82 @@ def test_the_open_narrow_screen_menu_passes_axe(people):
     _assert_none(_problems(page))
 
 
+def _finalized_case(app) -> int:
+    add_finalized(app, 3)
+    with app.app_context():
+        return db.session.scalar(
+            select(Case.id).where(Case.status == "finalized").order_by(Case.id)
+        )
+
+
+def test_no_page_scrolls_sideways_at_320_px_and_wide_tables_scroll_in_their_own_box(demo, people):
+    case_id = _finalized_case(demo)
+    key_id = make_published_key(demo, "KEY-NARROW")
+    admin = people("admin")
+    admin.set_viewport_size(NARROWEST)
+    # Each page, and the label of a scrolling box it must have.
+    pages = {
+        f"{SITE}/cases/{case_id}": "Outcome ratings",
+        f"{SITE}/quality/agreement": "Agreement per item",
+        f"{SITE}/quality": "Cases per status",
+        f"{SITE}/performance": None,
+        f"{SITE}/performance/by/local-sites": None,
+        f"{SITE}/performance/cases?figure=item:1": "Cases",
+        f"{SITE}/cases/import": "Example file",
+        f"{SITE}/admin/users/import": "Example file",
+        f"/demo/training/answer-keys/{key_id}/import": "Example file",
+    }
+    problems = []
+    for path, label in pages.items():
+        response = admin.goto(path)
+        assert response.ok, path
+        width = admin.evaluate("document.documentElement.scrollWidth")
+        assert width <= NARROWEST["width"], f"{path} is {width} px wide"
+        boxes = admin.locator(".table-scroll")
+        assert boxes.count(), path
+        if label:
+            expect(admin.get_by_role("region", name=label, exact=True).first).to_be_visible()
+        for index in range(boxes.count()):
+            box = boxes.nth(index)
+            expect(box).to_have_attribute("tabindex", "0")
+            expect(box).to_have_attribute("role", "region")
+            box.focus()
+            expect(box).to_be_focused()
+        problems += _problems(admin)
+
+    # The performance page's charts shrink to the screen and keep their proportions.
+    admin.goto(f"{SITE}/performance")
+    charts = admin.locator("figure svg[role=img]")
+    expect(charts).to_have_count(2)
+    for index in range(2):
+        box = charts.nth(index).bounding_box()
+        assert box["width"] <= NARROWEST["width"], box
+        drawn = charts.nth(index).evaluate(
+            "e => e.viewBox.baseVal.width / e.viewBox.baseVal.height"
+        )
+        assert abs(box["width"] / box["height"] - drawn) < 0.02, (box, drawn)
+    # At desktop width the chart keeps its drawn size.
+    admin.set_viewport_size({"width": 1280, "height": 900})
+    box = charts.first.bounding_box()
+    assert box["width"] == pytest.approx(
+        charts.first.evaluate("e => e.viewBox.baseVal.width"), abs=1
+    )
+    _assert_none(problems)
+
+
+def test_the_performance_pdf_draws_the_charts_at_their_own_size(demo, people):
+    """The PDF embeds the same SVG as an image: it keeps its fixed width and height."""
+    add_finalized(demo, 2)
+    admin = people("admin")
+    response = admin.request.get(f"{SITE}/performance/figures.pdf")
+    assert response.ok and response.body().startswith(b"%PDF")
+    with demo.test_request_context():
+        from review_app.performance.charts import Bar, bar_chart
+
+        svg = str(bar_chart("Test", [Bar("A", 50.0, "1 of 2")]))
+    assert re.search(r'<svg[^>]* width="\d+" height="\d+" viewBox="0 0 \d+ \d+"', svg), svg
+
+
 @pytest.mark.parametrize("width", [1366, 1280])
 def test_the_desktop_header_is_one_row_for_qa_and_administrators(demo, people, width):
     with demo.app_context():
@@ -118,3 +197,35 @@ def test_the_desktop_header_is_one_row_for_qa_and_administrators(demo, people, w
     nav.get_by_role("button", name=re.compile(r"^Site: ")).click()
     nav.get_by_role("link", name="Site home").click()
     expect(page).to_have_url(re.compile(r"/demo/training/$"))
+
+
+def test_a_date_field_in_an_item_table_shows_its_whole_focus_ring(demo, page):
+    from tests.browser.conftest import sign_in
+
+    shared = _case_path(demo, "FC-CQI-102")
+    sign_in(page, "reviewer")
+    # Narrow enough that the face sheet's table of children scrolls sideways in its box.
+    page.set_viewport_size({"width": 700, "height": 900})
+    page.goto(f"{shared}/items/face")
+    date = page.locator("input[type=date][name$='__birth_date']").nth(1)
+    # Reach it by keyboard, as the people who need the ring do.
+    date.evaluate(
+        "e => e.closest('td').previousElementSibling.querySelector('input, select').focus()"
+    )
+    page.keyboard.press("Tab")
+    expect(date).to_be_focused()
+    style, width = date.evaluate(
+        "e => { const s = getComputedStyle(e);"
+        " return [s.outlineStyle, parseFloat(s.outlineWidth)]; }"
+    )
+    assert style == "solid" and width >= 2, (style, width)
+    # The field and its ring lie inside the scrolling box, not cut off at its edge.
+    inside = date.evaluate(
+        "e => { const box = e.closest('.usa-table-container--scrollable, .table-scroll');"
+        " const s = getComputedStyle(e);"
+        " const ring = Math.max(0, parseFloat(s.outlineWidth) + parseFloat(s.outlineOffset));"
+        " const r = e.getBoundingClientRect(), b = box.getBoundingClientRect();"
+        " return [r.left - ring >= b.left, r.right + ring <= b.right,"
+        " r.top - ring >= b.top, r.bottom + ring <= b.bottom]; }"
+    )
+    assert inside == [True, True, True, True], inside
