@@ -1,8 +1,17 @@
-// Move keyboard and screen reader focus to the error summary after a failed submit.
+// Move keyboard and screen reader focus to the error summary after a failed submit; failing
+// that, to the message that says what the last action did ("Saved."), so that it is read out
+// and the next Tab goes on from there. A link to a place on the page keeps that place.
 document.addEventListener("DOMContentLoaded", function () {
   var summary = document.querySelector("[data-error-summary]");
   if (summary) {
     summary.focus();
+    return;
+  }
+  var message = document.querySelector("[data-flash]");
+  var hash = window.location.hash.slice(1);
+  var target = hash && document.getElementById(decodeURIComponent(hash));
+  if (message && (!target || target.id === "main-content")) {
+    message.focus();
   }
 });
 

@@ -229,3 +229,39 @@ def test_a_date_field_in_an_item_table_shows_its_whole_focus_ring(demo, page):
         " r.top - ring >= b.top, r.bottom + ring <= b.bottom]; }"
     )
     assert inside == [True, True, True, True], inside
+
+
+def test_the_favicon_is_served_and_linked(page):
+    response = page.request.get("/favicon.ico")
+    assert response.status == 200
+    assert response.headers["content-type"] == "image/vnd.microsoft.icon"
+    assert response.body()[:4] == b"\x00\x00\x01\x00"
+    page.goto("/login")
+    for href in page.locator("link[rel=icon]").evaluate_all("links => links.map(l => l.href)"):
+        assert page.request.get(href).status == 200, href
+
+
+def test_a_failed_save_says_error_in_the_title_and_a_save_focuses_its_message(people):
+    page = people("admin")
+    page.goto(f"{SITE}/local-sites/new")
+    title = page.title()
+    assert not title.startswith("Error:")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    assert page.title() == f"Error: {title}"
+    # The error summary keeps the focus it had.
+    expect(page.locator("[data-error-summary]")).to_be_focused()
+    problems = _problems(page)
+
+    page.get_by_label("Code").fill("042")
+    page.get_by_label("Name").fill("Lake County")
+    page.get_by_role("button", name="Save").click()
+    message = page.get_by_role("status").filter(has_text="Local site Lake County added.")
+    expect(message).to_be_visible()
+    expect(message).to_be_focused()
+    assert not page.title().startswith("Error:")
+    # Tab goes on from the message into the page, not back to the header.
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => !document.activeElement.closest('header')")
+    problems += _problems(page)
+    _assert_none(problems)
