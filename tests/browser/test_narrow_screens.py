@@ -106,7 +106,7 @@ def test_no_page_scrolls_sideways_at_320_px_and_wide_tables_scroll_in_their_own_
     pages = {
         f"{SITE}/cases/{case_id}": "Outcome ratings",
         f"{SITE}/quality/agreement": "Agreement per item",
-        f"{SITE}/quality": "Cases per status",
+        f"{SITE}/quality": "Cases at each step",
         f"{SITE}/performance": None,
         f"{SITE}/performance/by/local-sites": None,
         f"{SITE}/performance/cases?figure=item:1": "Cases",
