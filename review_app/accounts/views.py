@@ -7,6 +7,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_from_directory,
     session,
     url_for,
 )
@@ -38,6 +39,15 @@ def home():
             )
         )
     return render_template("accounts/home.html", memberships=memberships)
+
+
+@bp.route("/favicon.ico")
+@public
+def favicon():
+    """Serve the site icon where browsers and bookmark tools look for it without a link tag."""
+    return send_from_directory(
+        current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon"
+    )
 
 
 def _failed(response) -> bool:

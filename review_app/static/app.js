@@ -1,8 +1,17 @@
-// Move keyboard and screen reader focus to the error summary after a failed submit.
+// Move keyboard and screen reader focus to the error summary after a failed submit; failing
+// that, to the message that says what the last action did ("Saved."), so that it is read out
+// and the next Tab goes on from there. A link to a place on the page keeps that place.
 document.addEventListener("DOMContentLoaded", function () {
   var summary = document.querySelector("[data-error-summary]");
   if (summary) {
     summary.focus();
+    return;
+  }
+  var message = document.querySelector("[data-flash]");
+  var hash = window.location.hash.slice(1);
+  var target = hash && document.getElementById(decodeURIComponent(hash));
+  if (message && (!target || target.id === "main-content")) {
+    message.focus();
   }
 });
 
@@ -264,3 +273,54 @@ document.addEventListener("submit", function (event) {
     update(form, logic);
   });
 })();
+
+// The narrow-screen menu (USWDS) keeps keyboard focus while it is open. USWDS's own trap counts
+// the links of closed submenus, which are hidden, as its last stop, so Tab from the last visible
+// control left the menu for the page under it. This one asks, at each Tab, which controls can
+// be seen now, and cycles through them; Escape (USWDS) closes the menu and focuses its button.
+(function () {
+  var FOCUSABLE = "a[href], button:not([disabled]), input:not([disabled]), select:not([disabled])," +
+    " textarea:not([disabled]), [tabindex]:not([tabindex='-1'])";
+
+  function visible(element) {
+    return element.getClientRects().length > 0 && getComputedStyle(element).visibility !== "hidden";
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Tab" || !document.body.classList.contains("usa-js-mobile-nav--active")) {
+      return;
+    }
+    var nav = document.querySelector(".usa-nav.is-visible");
+    if (!nav) return;
+    var stops = Array.prototype.filter.call(nav.querySelectorAll(FOCUSABLE), visible);
+    if (!stops.length) return;
+    var at = stops.indexOf(document.activeElement);
+    var next;
+    if (event.shiftKey) {
+      next = at <= 0 ? stops[stops.length - 1] : null;
+    } else {
+      next = at === -1 || at === stops.length - 1 ? stops[0] : null;
+    }
+    // Inside the menu and not at either end: let the browser move on, but not USWDS's trap.
+    event.stopImmediatePropagation();
+    if (next) {
+      event.preventDefault();
+      next.focus();
+    }
+  }, true);
+})();
+
+// A control in a table that scrolls sideways comes fully into view, focus ring included, when
+// it takes focus. The browser scrolls only the part that holds the caret (for a date field,
+// its month), so the rest of the field and its ring stayed cut off at the box's edge.
+document.addEventListener("focusin", function (event) {
+  var control = event.target;
+  if (!control.closest) return;
+  var box = control.closest(".usa-table-container--scrollable, .table-scroll");
+  if (!box || box === control) return;
+  var ring = 8; // the focus ring (app.css) and its gap
+  var r = control.getBoundingClientRect();
+  var b = box.getBoundingClientRect();
+  if (r.right + ring > b.right) box.scrollLeft += r.right + ring - b.right;
+  if (r.left - ring < b.left) box.scrollLeft -= b.left - (r.left - ring);
+});

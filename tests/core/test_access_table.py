@@ -30,6 +30,7 @@ ACCESS: dict[tuple[str, str], set[str]] = {
     ("accounts.login", "GET"): EVERYONE,
     ("accounts.login", "POST"): EVERYONE,
     ("accounts.home", "GET"): SIGNED_IN,
+    ("accounts.favicon", "GET"): EVERYONE,
     ("accounts.logout", "POST"): SIGNED_IN,
     ("accounts.change_password", "GET"): SIGNED_IN,
     ("accounts.change_password", "POST"): SIGNED_IN,
