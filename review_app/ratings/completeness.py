@@ -42,7 +42,7 @@ def gaps(
                 Gap(
                     item.id,
                     question_id,
-                    f"{label}: answer {question_id}, “{instrument.questions[question_id].text}”",
+                    f"{label}: answer {_named(instrument, question_id)}",
                 )
             )
         for question in instrument.item_questions(item):
@@ -53,10 +53,18 @@ def gaps(
                     Gap(
                         item.id,
                         question.id,
-                        f"{label}: explain the answer “{value}” to {question.id}",
+                        f"{label}: explain the answer “{instrument.value_text(question.id, value)}”"
+                        f" to {_named(instrument, question.id)}",
                     )
                 )
         review = reviews.get(item.id)
         if result.rating in (STRENGTH, ANI) and not (review and review.rationale.strip()):
             found.append(Gap(item.id, None, f"{label}: write the rationale for the rating"))
     return found
+
+
+def _named(instrument: Instrument, question_id: str) -> str:
+    """Return 'question 1A, “Its text”' or, for a question without a number, '“Its text”'."""
+    text = f"“{instrument.questions[question_id].text}”"
+    number = instrument.question_prefix(question_id).rstrip(". ")
+    return f"question {number}, {text}" if number else text

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from review_app.extensions import db
 from review_app.qa.models import Thread
+from review_app.qa.workflow import ACTIONS
 from review_app.ratings.models import ItemReview
 from tests.browser.test_accessibility import _assert_none, _problems, _visit
 from tests.qa import conftest as qa_fixtures
@@ -51,7 +52,9 @@ def _do(page, action: str, reason: str = "") -> None:
     if reason:
         page.get_by_label(f"Reason for “{action}”").fill(reason)
     page.get_by_role("button", name=action, exact=True).click()
-    expect(page.get_by_role("status").filter(has_text=f"{action.lower()} done.")).to_be_visible()
+    spec = next(a for a in ACTIONS.values() if a.label == action)
+    said = "You started QA level 1" if spec.name == "take" else f"{spec.done}."
+    expect(page.get_by_role("status").filter(has_text=said)).to_be_visible()
 
 
 def _comments(page):
