@@ -86,10 +86,10 @@ def test_a_case_goes_through_both_qa_levels_to_finalized_with_an_override(
     # The reviewer finds the case and the question in the inbox, answers, and submits again.
     reviewer.goto(f"{SITE}/inbox")
     expect(reviewer.get_by_role("listitem").filter(has_text=QUESTION)).to_be_visible()
-    reviewer.get_by_role("link", name=re.compile(r", item 3 \(3B\)$")).click()
+    reviewer.get_by_role("link", name=re.compile(r", item 3 \(question 3B\)$")).click()
     thread = _comments(reviewer).get_by_role("article")
     # Each thread's controls say, to a screen reader, which comment they answer.
-    thread.get_by_role("textbox", name="Reply (comment about 3B from Quinn Quality)").fill(ANSWER)
+    thread.get_by_role("textbox", name="Reply (comment about question 3B from Quinn Quality)").fill(ANSWER)
     thread.get_by_role("button", name=re.compile("^Send reply")).click()
     expect(thread).to_contain_text(ANSWER)
     reviewer.goto(case)
@@ -98,7 +98,7 @@ def test_a_case_goes_through_both_qa_levels_to_finalized_with_an_override(
     # QA resolves the comment, which lets the case pass to level 2.
     qa.goto(case)
     _do(qa, "Start QA level 1")
-    qa.get_by_role("link", name="Item 3, 3B").click()
+    qa.get_by_role("link", name="Item 3, question 3B").click()
     _comments(qa).get_by_role("button", name=re.compile("^Mark resolved")).click()
     expect(_comments(qa).get_by_role("article")).to_contain_text("Resolved by Quinn Quality")
     qa.goto(case)
