@@ -89,7 +89,8 @@ def test_a_case_goes_through_both_qa_levels_to_finalized_with_an_override(
     reviewer.get_by_role("link", name=re.compile(r", item 3 \(question 3B\)$")).click()
     thread = _comments(reviewer).get_by_role("article")
     # Each thread's controls say, to a screen reader, which comment they answer.
-    thread.get_by_role("textbox", name="Reply (comment about question 3B from Quinn Quality)").fill(ANSWER)
+    reply = "Reply (comment about question 3B from Quinn Quality)"
+    thread.get_by_role("textbox", name=reply).fill(ANSWER)
     thread.get_by_role("button", name=re.compile("^Send reply")).click()
     expect(thread).to_contain_text(ANSWER)
     reviewer.goto(case)
