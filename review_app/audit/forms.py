@@ -12,7 +12,7 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    actor = StringField("Who (username)", validators=[Optional(), Length(max=80)])
+    actor = StringField("Who (name or username)", validators=[Optional(), Length(max=80)])
     action = SelectField("What", choices=[SelectChoice("", "Any change")], validate_choice=False)
     since = DateField("From", validators=[Optional()])
     until = DateField("To", validators=[Optional()])

@@ -54,6 +54,11 @@ class AuditEntry(db.Model):
     actor: Mapped[User | None] = relationship()
 
     @property
+    def actor_display(self) -> str:
+        """Who did it, by full name (the recorded username when the account is gone)."""
+        return self.actor.display_name if self.actor else self.actor_name
+
+    @property
     def changes(self) -> list[tuple[str, Any, Any]]:
         """Return (field, before, after) for every field that differs."""
         before, after = self.before or {}, self.after or {}

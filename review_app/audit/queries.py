@@ -3,8 +3,10 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import selectinload
 
+from review_app.accounts.models import User
 from review_app.audit.models import AuditEntry
 
 # Recomputing the hash chains (flask audit verify; backup and restore checks).
@@ -25,7 +27,12 @@ class AuditFilters:
 
 def _filtered(statement: Select, filters: AuditFilters) -> Select:
     if filters.actor:
-        statement = statement.where(func.lower(AuditEntry.actor_name) == filters.actor.lower())
+        # The log shows full names; a username (what the entry records) matches too.
+        who = filters.actor.lower()
+        named = select(User.id).where(func.lower(User.display_name) == who)
+        statement = statement.where(
+            or_(func.lower(AuditEntry.actor_name) == who, AuditEntry.actor_id.in_(named))
+        )
     if filters.action:
         statement = statement.where(AuditEntry.action.startswith(filters.action, autoescape=True))
     if filters.object_type:
@@ -49,7 +56,8 @@ def entries(
     )
     total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
     rows = db.session.scalars(
-        statement.order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+        statement.options(selectinload(AuditEntry.actor))
+        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
         .limit(per_page)
         .offset((page - 1) * per_page)
     )

@@ -3,11 +3,12 @@
 from flask import g, render_template, request
 from wtforms.fields.choices import SelectChoice
 
-from review_app.audit import queries
+from review_app.audit import labels, queries
 from review_app.audit.forms import AuditFilterForm
 from review_app.core.access import site_roles
 from review_app.core.sitectx import site_blueprint
 from review_app.core.views import page_number
+from review_app.instruments.catalog import newest_instrument
 
 bp = site_blueprint("audit", __name__, "/admin/audit")
 PER_PAGE = 50
@@ -16,12 +17,21 @@ PER_PAGE = 50
 def render_log(site_id: int | None, template: str):
     """Filter and page the entries of one site (or of no site) into ``template``."""
     form = AuditFilterForm(request.args)
-    form.action.choices += [SelectChoice(name) for name in queries.action_names(site_id)]
+    names = queries.action_names(site_id)
+    form.action.choices += sorted(
+        (SelectChoice(name, labels.action_label(name)) for name in names), key=lambda c: c.label
+    )
     form.validate()
     page = page_number()
     rows, total = queries.entries(site_id, form.filters(), page, PER_PAGE)
     return render_template(
-        template, form=form, rows=rows, total=total, page=page, per_page=PER_PAGE
+        template,
+        form=form,
+        rows=rows,
+        total=total,
+        page=page,
+        per_page=PER_PAGE,
+        instrument=newest_instrument(),
     )
 
 

@@ -5,9 +5,13 @@ from datetime import UTC, date, datetime
 from flask import Flask, g
 from werkzeug.local import LocalProxy
 
+from review_app.accounts.models import User
+from review_app.audit import labels as audit_labels
 from review_app.cases.models import STATUS_LABELS
 from review_app.core.identity import my_memberships
 from review_app.core.once import new_form_key
+from review_app.extensions import db
+from review_app.instruments.catalog import version_title
 from review_app.members.roles import ROLE_LABELS
 
 APP_NAME = "Case Review"
@@ -45,11 +49,29 @@ def _reject_page(args: dict) -> dict:
     return {key: value for key, value in args.items() if key != "page"}
 
 
+def _full_names(usernames: list[str] | None) -> list[str]:
+    """Return the full names of recorded usernames (a name no longer known stays as it is)."""
+    if not usernames or not isinstance(usernames, list):
+        return usernames
+    names = dict(
+        db.session.execute(
+            db.select(User.username, User.display_name).where(User.username.in_(usernames))
+        ).all()
+    )
+    return [names.get(name, name) for name in usernames]
+
+
 def init_templating(app: Flask) -> None:
     app.context_processor(_context)
     app.add_template_filter(_when, "when")
     app.add_template_filter(_reject_page, "reject_page")
     app.add_template_filter(_days_ago, "days_ago")
+    # Internal names in words (audit/labels.py, instruments/labels.py).
+    app.add_template_filter(_full_names, "full_names")
+    app.add_template_filter(audit_labels.action_label, "action_label")
+    app.add_template_filter(audit_labels.field_label, "field_label")
+    app.add_template_global(audit_labels.value_label, "value_label")
+    app.add_template_filter(version_title, "instrument_title")
     app.add_template_global(new_form_key, "form_key")  # see core/once.py
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

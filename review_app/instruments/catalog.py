@@ -55,3 +55,18 @@ def get_instrument(version: str) -> Instrument:
         if info.version == version:
             return load_cached(str(info.path), info.path.stat().st_mtime)
     raise LookupError(f"no instrument file has version {version!r}")
+
+
+def newest_instrument() -> Instrument | None:
+    """Return the instrument of the last version file, to name question ids in the audit log.
+
+    An audit entry does not record its instrument version; question ids keep their
+    meaning from one version to the next, so the newest one names them.
+    """
+    versions = available_versions()
+    return get_instrument(versions[-1].version) if versions else None
+
+
+def version_title(version: str) -> str:
+    """Return an instrument version's title, as people read it (the version when unknown)."""
+    return next((info.title for info in available_versions() if info.version == version), version)

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from review_app.instruments import labels
 from review_app.instruments.schema import (
     Choice,
     Column,
@@ -83,3 +84,30 @@ class Instrument:
         """Return e.g. 'Item 20: Written case plan' (the id itself when unknown)."""
         item = self.systemic_items.get(systemic_item_id)
         return f"Item {item.number}: {item.title}" if item else f"Item {systemic_item_id}"
+
+    # Ids in words, for every text a person reads (see labels.py).
+
+    def question_label(self, question_id: str, capital: bool = False) -> str:
+        """Return e.g. 'question 1A' or 'Item 5 question “Had the child…”'."""
+        label = labels.question_label(self, question_id)
+        return label[0].upper() + label[1:] if capital else label
+
+    def question_number(self, question_id: str) -> str:
+        """Return the instrument's number of a question ('1A'), or '' when it has none."""
+        return labels.question_number(question_id) or ""
+
+    def question_prefix(self, question_id: str) -> str:
+        """Return the number shown before a question's text ('1A. '), or nothing."""
+        return labels.question_prefix(question_id)
+
+    def field_label(self, field_name: str) -> str:
+        """Name a field of a case's change history (a question, 'Rationale', 'Rating')."""
+        return labels.field_label(self, field_name)
+
+    def change_where(self, item_id: str, field_name: str) -> str:
+        """Say where a change was: 'Item 5, question 5B', 'Item 5, rationale'."""
+        return labels.change_where(self, item_id, field_name)
+
+    def value_text(self, field_name: str, value: object) -> str:
+        """Write a stored answer of ``field_name`` in words."""
+        return labels.value_text(self, field_name, value)

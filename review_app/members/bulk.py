@@ -14,6 +14,7 @@ from review_app.core.bulk import insert_rows
 from review_app.extensions import db
 from review_app.members.csvimport import ImportRow
 from review_app.members.models import Membership
+from review_app.members.roles import roles_text
 from review_app.sites.models import Site
 
 
@@ -79,7 +80,7 @@ def create_members(actor: User | None, site: Site, rows: list[ImportRow]) -> dic
             actor,
             "user.create",
             user,
-            f"Created user {user.username}",
+            f"Created user {user.display_name}",
             site=site,
             after=user_snapshot(user),
         )
@@ -87,7 +88,7 @@ def create_members(actor: User | None, site: Site, rows: list[ImportRow]) -> dic
             actor,
             "membership.grant",
             membership,
-            f"Gave {user.username} access: {', '.join(row.roles.codes)}",
+            f"Gave {user.display_name} access: {roles_text(row.roles)}",
             site=site,
             after={"roles": row.roles.codes, "is_active": True},
         )

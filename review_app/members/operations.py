@@ -12,7 +12,7 @@ from review_app.members import csvimport
 from review_app.members.bulk import create_members
 from review_app.members.models import Membership
 from review_app.members.queries import known_in_jurisdiction
-from review_app.members.roles import RoleSet
+from review_app.members.roles import RoleSet, roles_text
 from review_app.members.signals import access_removed
 from review_app.sites.models import Site
 from review_app.training.queries import qualification
@@ -133,7 +133,7 @@ def _grant(actor: User | None, site: Site, user: User, roles: RoleSet) -> Member
         actor,
         "membership.grant",
         membership,
-        f"Gave {user.username} access: {', '.join(roles.codes)}",
+        f"Gave {user.display_name} access: {roles_text(roles)}",
         site=site,
         before=before,
         after=_snapshot(membership),
@@ -153,7 +153,7 @@ def set_roles(actor: User | None, membership: Membership, roles: RoleSet) -> Non
             actor,
             "membership.roles",
             membership,
-            f"Roles of {membership.user.username}: {', '.join(roles.codes)}",
+            f"Roles of {membership.user.display_name}: {roles_text(roles)}",
             site=membership.site,
             before=before,
             after=_snapshot(membership),
@@ -184,7 +184,7 @@ def remove_access(actor: User | None, membership: Membership) -> None:
         actor,
         "membership.remove",
         membership,
-        f"Removed {user.username}'s access",
+        f"Removed the access of {user.display_name}",
         site=membership.site,
         before=before,
         after=_snapshot(membership),

@@ -58,3 +58,8 @@ ROLE_LABELS: dict[str, str] = {
     "qa2": "QA, level 2",
     "observer": "Observer",
 }
+
+
+def roles_text(roles: "RoleSet") -> str:
+    """Return the roles in words: 'Reviewer, QA, level 1'."""
+    return ", ".join(ROLE_LABELS.get(code, code) for code in roles.codes)

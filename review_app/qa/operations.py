@@ -107,7 +107,7 @@ def transition(
         actor,
         f"case.{action}",
         case,
-        f"Case {case.case_number}: {spec.label.lower()}" + (f" ({reason})" if reason else ""),
+        f"Case {case.case_number}: {spec.done}" + (f" ({reason})" if reason else ""),
         site=case.period.site,
         before=before,
         after=after,
@@ -149,7 +149,7 @@ def start_thread(
         body,
         f"QA comment on case {case.case_number}, "
         f"{'face sheet' if item_id == 'face' else 'item ' + item_id}"
-        + (f", {question_id}" if question_id else ""),
+        + (f", {instrument.question_label(question_id)}" if question_id else ""),
         case.period.site,
     )
 
@@ -228,7 +228,7 @@ def set_override(actor: User, case: Case, item_id: str, rating: str | None, reas
 def move_caseload(actor: User, site, from_user: User, to_user: User) -> list[Case]:
     """Give every open case of one reviewer to another, in one step; return the cases moved."""
     if not active_roles(to_user, site).is_reviewer:
-        raise OperationError(f"{to_user.username} is not a reviewer on this site.", "to_user")
+        raise OperationError(f"{to_user.display_name} is not a reviewer on this site.", "to_user")
     if from_user.id == to_user.id:
         raise OperationError("Choose two different reviewers.", "to_user")
     cases = list(
@@ -258,7 +258,8 @@ def move_caseload(actor: User, site, from_user: User, to_user: User) -> list[Cas
             actor,
             "case.reassign",
             case,
-            f"Case {case.case_number} moved from {from_user.username} to {to_user.username}",
+            f"Case {case.case_number} moved from {from_user.display_name} to "
+            f"{to_user.display_name}",
             site=site,
             before={"reviewers": before},
             after={"reviewers": sorted(u.username for u in case.reviewers)},

@@ -109,6 +109,7 @@ def history(case: Case) -> tuple[list[RatingChange], list[AuditEntry]]:
         db.session.scalars(
             select(RatingChange)
             .where(RatingChange.case_id == case.id)
+            .options(selectinload(RatingChange.actor))
             .order_by(RatingChange.created_at, RatingChange.id)
         )
     )
@@ -121,6 +122,7 @@ def history(case: Case) -> tuple[list[RatingChange], list[AuditEntry]]:
                 AuditEntry.action != "case.item_save",
                 AuditEntry.is_read_event == false(),  # downloads and API reads change nothing
             )
+            .options(selectinload(AuditEntry.actor))
             .order_by(AuditEntry.created_at, AuditEntry.id)
         )
     )

@@ -101,7 +101,6 @@ def change_status(case_id: int):
         flash("The form was incomplete or expired; nothing was done.", "error")
         return _back(case)
     action = form.action.data
-    label = workflow.ACTIONS.get(action, workflow.ACTIONS["submit"]).label
     return _run(
         case,
         lambda: operations.transition(
@@ -112,7 +111,7 @@ def change_status(case_id: int):
             reason_code=form.reason_code.data or "",
             expected_version=form.status_version.data,
         ),
-        f"Case {case.case_number}: {label.lower()} done.",
+        workflow.done_message(action, case.case_number),
         # A practice copy is scored as it is submitted: the trainee sees the score next.
         then=url_for("training.score", case_id=case.id)
         if action == "submit" and case.key_case_id is not None
@@ -215,6 +214,7 @@ def queues():
 @site_roles("reviewer", "qa")
 def inbox():
     waiting = queries.waiting_threads(g.site, current_user)
+    cases = queries.cases_by_id({t.case_id for t in waiting})
     returned = queries.returned_to(g.site, current_user)
     on_interviews = interview_queries.waiting_threads(g.site, current_user)
     return render_template(
@@ -222,7 +222,14 @@ def inbox():
         returned=returned,
         reasons=queries.return_reasons({case.id for case in returned}),
         threads=waiting,
-        thread_cases=queries.cases_by_id({t.case_id for t in waiting}),
+        thread_cases=cases,
+        question_labels={
+            t.id: get_instrument(cases[t.case_id].period.instrument_version).question_label(
+                t.question_id
+            )
+            for t in waiting
+            if t.question_id
+        },
         interview_threads=on_interviews,
         thread_interviews=interview_queries.interviews_by_id(
             {t.interview_id for t in on_interviews}

@@ -14,20 +14,38 @@ CLOSED = {"finalized", "eliminated"}
 class Action:
     name: str
     label: str
+    # What happened, for the audit log ('Case 1234: {done}') and the flash message.
+    done: str = ""
     needs_reason: bool = False
     needs_no_open_threads: bool = False
 
 
 ACTIONS = {
-    "submit": Action("submit", "Submit for QA"),
-    "take": Action("take", "Start QA level 1"),
-    "return": Action("return", "Return to the reviewers", needs_reason=True),
-    "to_level2": Action("to_level2", "Pass to QA level 2", needs_no_open_threads=True),
-    "finalize": Action("finalize", "Finalize", needs_no_open_threads=True),
-    "eliminate": Action("eliminate", "Eliminate from the sample", needs_reason=True),
-    "reopen": Action("reopen", "Reopen the finalized case", needs_reason=True),
-    "reinstate": Action("reinstate", "Put back in the sample", needs_reason=True),
+    "submit": Action("submit", "Submit for QA", "submitted for QA"),
+    "take": Action("take", "Start QA level 1", "QA level 1 started"),
+    "return": Action(
+        "return", "Return to the reviewers", "returned to the reviewers", needs_reason=True
+    ),
+    "to_level2": Action(
+        "to_level2", "Pass to QA level 2", "passed to QA level 2", needs_no_open_threads=True
+    ),
+    "finalize": Action("finalize", "Finalize", "finalized", needs_no_open_threads=True),
+    "eliminate": Action(
+        "eliminate", "Eliminate from the sample", "eliminated from the sample", needs_reason=True
+    ),
+    "reopen": Action("reopen", "Reopen the finalized case", "reopened", needs_reason=True),
+    "reinstate": Action(
+        "reinstate", "Put back in the sample", "put back in the sample", needs_reason=True
+    ),
 }
+
+
+def done_message(action: str, case_number: str) -> str:
+    """Say what an action did, for the person who did it: 'Case 1234 submitted for QA.'."""
+    if action == "take":
+        return f"You started QA level 1 on case {case_number}."
+    spec = ACTIONS.get(action)
+    return f"Case {case_number} {spec.done}." if spec else f"Case {case_number} updated."
 
 
 def target(action: str, case: Case, qa_levels: int) -> str:

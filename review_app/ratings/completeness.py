@@ -47,7 +47,7 @@ def gaps(
                 Gap(
                     item.id,
                     question_id,
-                    f"{label}: answer {question_id}, “{instrument.questions[question_id].text}”",
+                    f"{label}: answer {_named(instrument, question_id)}",
                 )
             )
         for question in instrument.item_questions(item):
@@ -58,7 +58,8 @@ def gaps(
                     Gap(
                         item.id,
                         question.id,
-                        f"{label}: explain the answer “{value}” to {question.id}",
+                        f"{label}: explain the answer “{instrument.value_text(question.id, value)}”"
+                        f" to {_named(instrument, question.id)}",
                         "narrative",
                     )
                 )
@@ -79,3 +80,10 @@ def item_gaps(
 ) -> list[Gap]:
     """List what one item (or the face sheet) still needs, by the same rules as the case's list."""
     return [gap for gap in gaps(instrument, ratings, rows, reviews) if gap.item_id == item_id]
+
+
+def _named(instrument: Instrument, question_id: str) -> str:
+    """Return 'question 1A, “Its text”' or, for a question without a number, '“Its text”'."""
+    text = f"“{instrument.questions[question_id].text}”"
+    number = instrument.question_prefix(question_id).rstrip(". ")
+    return f"question {number}, {text}" if number else text

@@ -5,8 +5,9 @@ from typing import Any
 
 from sqlalchemy import JSON, ColumnElement, ForeignKey, String, Text, UniqueConstraint, func
 from sqlalchemy.ext.hybrid import hybrid_property
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from review_app.accounts.models import User
 from review_app.core.models import utcnow
 from review_app.extensions import db
 
@@ -100,6 +101,13 @@ class RatingChange(db.Model):
     case_status: Mapped[str] = mapped_column(String(20))
     reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    actor: Mapped[User | None] = relationship()
+
+    @property
+    def actor_display(self) -> str:
+        """Who made the change, by full name (the recorded username when unknown)."""
+        return self.actor.display_name if self.actor else self.actor_name
 
     def __repr__(self) -> str:
         return f"<RatingChange case={self.case_id} {self.item_id}.{self.field}>"

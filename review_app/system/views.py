@@ -153,7 +153,8 @@ def set_active(user_id: int):
         else:
             accounts.set_account_active(current_user, user, active)
             db.session.commit()
-            flash(f"{user.username} is {'active' if active else 'deactivated'}.", "success")
+            state = "active" if active else "deactivated"
+            flash(f"{user.display_name} ({user.username}) is {state}.", "success")
     return redirect(url_for("system.accounts_index"))
 
 

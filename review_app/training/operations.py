@@ -1,6 +1,6 @@
 """Every change to trainees' practice copies: starting, scoring, resetting (keys: keys.py)."""
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
 
 from review_app.accounts.models import User
 from review_app.audit.operations import record
@@ -50,11 +50,19 @@ def set_status(case: Case, status: str) -> None:
 
 
 def _copy_number(key: Case, user: User) -> str:
-    """Return the copy's case number: the key's, a slash, and the trainee (unique per period)."""
-    suffix = f"/{user.username}"
-    if len(key.case_number) + len(suffix) > 40:
-        suffix = f"/u{user.id}"
-    return key.case_number[: 40 - len(suffix)] + suffix
+    """Return the copy's case number, read by people: 'KEY-IH-2 by Reese Reviewer'.
+
+    Case numbers are unique per period: when another copy of the key already has
+    the name (two trainees of one name), a count follows it.
+    """
+    taken = set(db.session.scalars(select(Case.case_number).where(Case.period_id == key.period_id)))
+    name = " ".join(user.display_name.split()) or "a trainee"
+    for count in range(1, len(taken) + 2):
+        suffix = f" by {name}" + (f" ({count})" if count > 1 else "")
+        number = key.case_number[: max(0, 40 - len(suffix))] + suffix
+        if number not in taken:
+            return number[:40]
+    raise AssertionError("unreachable: one of len(taken) + 1 names is free")
 
 
 def start_copy(actor: User, key: Case) -> tuple[Case, bool]:
@@ -90,7 +98,7 @@ def start_copy(actor: User, key: Case) -> tuple[Case, bool]:
         actor,
         "training.start",
         copy,
-        f"{actor.username} started practice case {key.case_number}",
+        f"{actor.display_name} started practice case {key.case_number}",
         site=site,
         after={"key": key.case_number, "copy": copy.case_number},
     )

@@ -266,7 +266,7 @@ class Qualification:
 
     def refusal(self, user: User | None) -> str:
         """Say why the person cannot be made a reviewer (a new account has passed nothing)."""
-        who = user.username if user else "A new account"
+        who = user.display_name if user else "A new account"
         passed = self.count(user.id if user else None)
         return (
             f"{who} cannot be made a reviewer here yet: this site asks for {self.rule_text}, "

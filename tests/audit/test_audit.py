@@ -191,7 +191,7 @@ def test_restore_and_import_are_audited_as_grants(admin, demo):
     assert [e.before for e in grants] == [{"roles": ["observer"], "is_active": False}, None]
     assert grants[0].after == {"roles": ["observer"], "is_active": True}
     assert [e.summary for e in _entries(demo, "user.create") if e.actor_name == "admin"] == [
-        "Created user imported"
+        "Created user Im Ported"
     ]
 
 

@@ -167,7 +167,7 @@ def test_api_reads_of_cases_are_audited_with_the_token_and_filters(demo, client,
     page = clients("admin").get(f"{SITE}/admin/audit", query_string={"action": "api"})
     text = page.get_data(as_text=True)
     assert "2 entries" in text
-    assert f"<strong>filters</strong>: period_id {ids['period']}, status in_progress" in text
+    assert f"<strong>Filters</strong>: Period id: {ids['period']}, Status: In progress" in text
     with demo.app_context():
         assert verify_chain().is_intact
 
@@ -213,5 +213,5 @@ def test_the_audit_page_shows_reads_with_their_details_in_a_steady_statement_cou
     page = response.get_data(as_text=True)
     assert "3 entries" in page
     assert f"Downloaded the source data of {ids['period_name']} (XLSX)" in page
-    assert "<strong>format</strong>: xlsx" in page
+    assert "<strong>Format</strong>: xlsx" in page
     assert len(more) == len(few)

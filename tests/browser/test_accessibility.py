@@ -178,5 +178,5 @@ def test_the_audit_log_with_reads_of_case_data_passes_axe(demo, page):
         db.session.commit()
     sign_in(page, "admin")
     page.goto(f"{SITE}/admin/audit")
-    expect(page.get_by_text("case_numbers: A-1, A-2")).to_be_visible()
+    expect(page.get_by_text("Case numbers: A-1, A-2")).to_be_visible()
     _assert_none(_problems(page))

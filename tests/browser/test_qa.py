@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from review_app.extensions import db
 from review_app.qa.models import Thread
+from review_app.qa.workflow import ACTIONS
 from review_app.ratings.models import ItemReview
 from tests.browser.test_accessibility import _assert_none, _problems, _visit
 from tests.qa import conftest as qa_fixtures
@@ -51,7 +52,9 @@ def _do(page, action: str, reason: str = "") -> None:
     if reason:
         page.get_by_label(f"Reason for “{action}”").fill(reason)
     page.get_by_role("button", name=action, exact=True).click()
-    expect(page.get_by_role("status").filter(has_text=f"{action.lower()} done.")).to_be_visible()
+    spec = next(a for a in ACTIONS.values() if a.label == action)
+    said = "You started QA level 1" if spec.name == "take" else f"{spec.done}."
+    expect(page.get_by_role("status").filter(has_text=said)).to_be_visible()
 
 
 def _comments(page):
@@ -83,10 +86,11 @@ def test_a_case_goes_through_both_qa_levels_to_finalized_with_an_override(
     # The reviewer finds the case and the question in the inbox, answers, and submits again.
     reviewer.goto(f"{SITE}/inbox")
     expect(reviewer.get_by_role("listitem").filter(has_text=QUESTION)).to_be_visible()
-    reviewer.get_by_role("link", name=re.compile(r", item 3 \(3B\)$")).click()
+    reviewer.get_by_role("link", name=re.compile(r", item 3 \(question 3B\)$")).click()
     thread = _comments(reviewer).get_by_role("article")
     # Each thread's controls say, to a screen reader, which comment they answer.
-    thread.get_by_role("textbox", name="Reply (comment about 3B from Quinn Quality)").fill(ANSWER)
+    reply = "Reply (comment about question 3B from Quinn Quality)"
+    thread.get_by_role("textbox", name=reply).fill(ANSWER)
     thread.get_by_role("button", name=re.compile("^Send reply")).click()
     expect(thread).to_contain_text(ANSWER)
     reviewer.goto(case)
@@ -95,7 +99,7 @@ def test_a_case_goes_through_both_qa_levels_to_finalized_with_an_override(
     # QA resolves the comment, which lets the case pass to level 2.
     qa.goto(case)
     _do(qa, "Start QA level 1")
-    qa.get_by_role("link", name="Item 3, 3B").click()
+    qa.get_by_role("link", name="Item 3, question 3B").click()
     _comments(qa).get_by_role("button", name=re.compile("^Mark resolved")).click()
     expect(_comments(qa).get_by_role("article")).to_contain_text("Resolved by Quinn Quality")
     qa.goto(case)

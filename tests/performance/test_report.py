@@ -182,7 +182,7 @@ def test_answer_keys_are_not_counted_on_the_training_site(demo, client):
     html = client.get("/demo/training/performance?status=all").get_data(as_text=True)
     counted = re.search(r"(\d+) cases? counted", html).group(0)
     assert counted == "4 cases counted", counted  # 2 staged demo cases + 2 copies, no key
-    assert "KEY-FC-1/reviewer" in client.get(
+    assert "KEY-FC-1 by Riley Reviewer" in client.get(
         "/demo/training/performance/cases?status=all"
     ).get_data(as_text=True)
 

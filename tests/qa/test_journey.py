@@ -37,7 +37,7 @@ def test_a_case_travels_the_whole_workflow_and_its_history_shows_every_step(
     demo, clients, complete_case
 ):
     case_id, reviewer, qa, qa2 = complete_case, clients("reviewer"), clients("qa"), clients("qa2")
-    assert "submit for qa done" in act(reviewer, demo, case_id, "submit")
+    assert "submitted for QA." in act(reviewer, demo, case_id, "submit")
     assert "Case" in qa.get(f"{SITE}/inbox").get_data(as_text=True)
     act(qa, demo, case_id, "take")
     assert status_of(demo, case_id)[0] == "qa1"
@@ -112,11 +112,11 @@ def test_a_case_travels_the_whole_workflow_and_its_history_shows_every_step(
     )
     history = clients("observer").get(f"{SITE}/cases/{case_id}/history").get_data(as_text=True)
     for step in (
-        "submit for qa",
-        "start qa level 1",
-        "return to the reviewers",
-        "pass to qa level 2",
-        "finalize",
+        "submitted for QA",
+        "QA level 1 started",
+        "returned to the reviewers",
+        "passed to QA level 2",
+        "finalized",
         "The visit log shows gaps.",
     ):
         assert step in history, step

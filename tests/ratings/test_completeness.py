@@ -61,7 +61,7 @@ def test_a_complete_case_is_submitted_and_then_locked(demo):
     )
     assert response.status_code == 302
     page = client.get(response.location).get_data(as_text=True)
-    assert "submit for qa done" in page and "Submitted for QA" in page
+    assert "submitted for QA." in page and "Submitted for QA" in page
     assert (
         client.post(
             f"{SITE}/cases/{case_id}/items/1", data={"lock_version": "99", "shown": "1-app"}

@@ -106,7 +106,8 @@ def test_the_summary_shows_every_rating_rationale_narrative_and_flags_the_overri
     ]
     assert any(n.value == "no" for n in narratives)
     for n in narratives:
-        assert f"{n.question.id}. {escape(n.question.text)}" in page
+        number = summary.instrument.question_prefix(n.question.id)
+        assert f"{number}{escape(n.question.text)}" in page
     assert page.count("Explained in the case file and the caseworker interview.") == len(narratives)
     assert "Download PDF" in page
     assert f'href="{SITE}/reports/cases/{case_id}/summary.pdf"' in page

@@ -32,7 +32,7 @@ def test_starting_gives_the_trainee_their_own_copy_with_the_keys_facts_only(demo
     assert start(reviewer, key_id) == copy_id  # starting again opens the same copy
     with demo.app_context():
         copy, key = db.session.get(Case, copy_id), db.session.get(Case, key_id)
-        assert copy.case_number == "KEY-T1/reviewer" and copy.key_case_id == key_id
+        assert copy.case_number == "KEY-T1 by Riley Reviewer" and copy.key_case_id == key_id
         assert not copy.is_key and [u.username for u in copy.reviewers] == ["reviewer"]
         assert (copy.period_id, copy.local_site_id, copy.child_name) == (
             key.period_id,
@@ -83,7 +83,7 @@ def test_a_trainees_copy_is_hidden_from_other_trainees(demo, clients, key_id):
         assert other.get(SITE + url).status_code == 403, url
     assert other.post(f"{SITE}/cases/{mine}/reset").status_code == 403
     listed = other.get(f"{SITE}/cases/mine").get_data(as_text=True)
-    assert "KEY-T1/reviewer2" in listed and "KEY-T1/reviewer<" not in listed
+    assert "KEY-T1 by Robin Reviewer" in listed and "KEY-T1 by Riley" not in listed
 
 
 def test_submitting_a_copy_scores_it_item_by_item_against_the_key(demo, clients, key_id):

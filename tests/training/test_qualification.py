@@ -78,7 +78,7 @@ def test_with_the_setting_the_reviewer_role_waits_for_enough_passed_practice(
     assert response.status_code == 422
     page = words(response)
     assert (
-        "newbie cannot be made a reviewer here yet: this site asks for 1 practice case passed "
+        "Nina Newbie cannot be made a reviewer here yet: this site asks for 1 practice case passed "
         "on the Training site at 90% item agreement or better, and they have passed 0." in page
     )
     assert 'href="#reviewer"' in response.get_data(as_text=True)
@@ -121,7 +121,7 @@ def test_an_import_lists_each_unqualified_reviewer_and_adds_nobody(demo, newbie,
     )
     assert response.status_code == 422
     page = words(response)
-    assert "Line 3: roles: newbie cannot be made a reviewer here yet" in page
+    assert "Line 3: roles: Nina Newbie cannot be made a reviewer here yet" in page
     assert "Line 4: roles: A new account cannot be made a reviewer here yet" in page
     assert "it has passed 0" in page
     assert find_membership(demo, "fresh", "cfsr") is None

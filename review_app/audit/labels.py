@@ -1,0 +1,129 @@
+"""Audit actions and recorded fields in words, for the audit log and a case's history.
+
+Every action string passed to ``record`` or ``record_read`` has an entry in
+ACTIONS (tests/audit/test_labels.py collects them from the code), so the
+audit log's filter and its "What" column never show ``case.take``.
+"""
+
+from typing import Any
+
+from review_app.cases.models import CASE_TYPES, STATUS_LABELS
+from review_app.instruments.engine import ITEM_LABELS, OUTCOME_LABELS
+from review_app.members.roles import ROLE_LABELS
+
+# One entry per recorded action: what happened, as a person would say it.
+ACTIONS = {
+    "api.case": "Case read through the API",
+    "api.cases": "Cases listed through the API",
+    "case.create": "Case added",
+    "case.import": "Cases imported",
+    "case.item_save": "Answers saved",
+    "case.reassign": "Case moved to another reviewer",
+    "case.update": "Case details changed",
+    "case.submit": "Case submitted for QA",
+    "case.take": "QA level 1 started",
+    "case.return": "Case returned to the reviewers",
+    "case.to_level2": "Case passed to QA level 2",
+    "case.finalize": "Case finalized",
+    "case.eliminate": "Case eliminated from the sample",
+    "case.reopen": "Finalized case reopened",
+    "case.reinstate": "Case put back in the sample",
+    "download.case_summary": "Case rating summary downloaded",
+    "download.period_summaries": "Rating summaries of a period downloaded",
+    "download.source_data": "Source data downloaded",
+    "interview.complete": "Interview marked complete",
+    "interview.create": "Interview added",
+    "interview.merge": "Interview notes merged",
+    "interview.notes": "Interview notes saved",
+    "interview.return": "Interview returned to its note-takers",
+    "interview.update": "Interview details changed",
+    "jurisdiction.create": "State added",
+    "jurisdiction.export": "State's data exported",
+    "jurisdiction.remove": "State removed",
+    "local_site.create": "Local site added",
+    "local_site.update": "Local site changed",
+    "login.failed": "Sign-in failed",
+    "login.locked": "Sign-in locked after failed attempts",
+    "login.succeeded": "Signed in",
+    "membership.grant": "Access to a site given",
+    "membership.remove": "Access to a site removed",
+    "membership.roles": "Roles changed",
+    "period.close": "Review period closed",
+    "period.create": "Review period added",
+    "period.reopen": "Review period reopened",
+    "period.update": "Review period changed",
+    "qa.comment": "QA comment added",
+    "qa.override": "Rating overridden by QA",
+    "qa.reopen_thread": "QA comment reopened",
+    "qa.reply": "Reply to a QA comment",
+    "qa.resolve": "QA comment resolved",
+    "systemic.rate": "Systemic factor item rated",
+    "token.create": "API token made",
+    "token.revoke": "API token revoked",
+    "training.explain": "Answer key explanation written",
+    "training.import_key": "Answer key answers imported",
+    "training.make_key": "Answer key made",
+    "training.publish_key": "Answer key published",
+    "training.reset": "Practice case reset",
+    "training.score": "Practice case scored",
+    "training.start": "Practice case started",
+    "training.withdraw_key": "Answer key withdrawn",
+    "user.activate": "Account activated",
+    "user.create": "Account added",
+    "user.deactivate": "Account deactivated",
+    "user.logout": "Signed out",
+    "user.password": "Password changed",
+    "user.system_admin": "System administration granted or removed",
+    "user.update": "Account details changed",
+}
+
+# Recorded fields whose name alone does not read well.
+FIELDS = {
+    "pur_start": "Period under review from",
+    "pur_end": "Period under review to",
+    "is_open": "Open",
+    "is_key": "Answer key",
+    "is_active": "Active",
+    "is_system_admin": "System administrator",
+    "qa1": "QA level 1",
+    "qa2": "QA level 2",
+    "next_attempt": "Next attempt",
+    "reason_code": "Reason",
+    "instrument_version": "Instrument",
+    "local_site": "Local site",
+    "override": "Rating override",
+}
+
+
+def action_label(action: str) -> str:
+    """Return what an action did, in words; an unknown action is written out from its name."""
+    if action in ACTIONS:
+        return ACTIONS[action]
+    return action.replace(".", ": ").replace("_", " ").capitalize()
+
+
+def field_label(name: str, instrument: Any = None) -> str:
+    """Name a recorded field; a question id is named from the instrument when one is given."""
+    if name in FIELDS:
+        return FIELDS[name]
+    if instrument is not None and name in instrument.questions:
+        return instrument.question_label(name, capital=True)
+    return name.replace("_", " ").capitalize()
+
+
+def value_label(name: str, value: Any, instrument: Any = None) -> str:
+    """Write a recorded value in words: status and rating names, Yes/No, lists."""
+    if value is None or value == "":
+        return "(none)"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if instrument is not None and name in instrument.questions:
+        return instrument.value_text(name, value)
+    if isinstance(value, list):
+        return ", ".join(value_label(name, v) for v in value) or "(none)"
+    if isinstance(value, dict):
+        return ", ".join(f"{field_label(k)}: {value_label(k, v)}" for k, v in value.items())
+    named = {"status": STATUS_LABELS, "case_type": CASE_TYPES, "roles": ROLE_LABELS}.get(name)
+    if named is None and name in ("rating", "override"):
+        named = {**OUTCOME_LABELS, **ITEM_LABELS}
+    return str(named.get(value, value) if named and isinstance(value, str) else value)
