@@ -281,11 +281,17 @@ def move_caseload(
     return cases, entry
 
 
-def reassign(actor: User, case: Case, from_user: User, to_user: User) -> None:
-    """Put ``to_user`` in ``from_user``'s place on the case (the row is locked), audited."""
+def reassign(
+    actor: User, case: Case, from_user: User, to_user: User, keep_from: bool = False
+) -> None:
+    """Put ``to_user`` in ``from_user``'s place on the case (the row is locked), audited.
+
+    ``keep_from`` adds ``to_user`` and leaves ``from_user`` assigned too.
+    """
     before = sorted(u.username for u in case.reviewers)
     already = is_assigned(case, to_user.id)
-    case.assignments = [a for a in case.assignments if a.user_id != from_user.id]
+    if not keep_from:
+        case.assignments = [a for a in case.assignments if a.user_id != from_user.id]
     if not already:
         case.assignments.append(Assignment(user=to_user))
     record(

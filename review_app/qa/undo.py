@@ -5,7 +5,7 @@ edit, a status change, a reassignment) records an entry on it, so a later entry
 on the case means someone has acted on it and the undo is refused for that case.
 """
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from review_app.accounts.models import User
 from review_app.audit.models import AuditEntry
@@ -105,17 +105,44 @@ def undone_by(entry: AuditEntry) -> AuditEntry | None:
     )
 
 
+def _had_before(case_ids: list[int], entry_id: int, username: str) -> set[int]:
+    """Return the cases whose reviewers, just before the move ``entry_id``, included ``username``.
+
+    Read from each case's last reassignment recorded before the move's own entry.
+    """
+    last = (
+        select(func.max(AuditEntry.id))
+        .where(
+            AuditEntry.action == "case.reassign",
+            AuditEntry.object_type == "Case",
+            AuditEntry.object_id.in_(case_ids),
+            AuditEntry.id < entry_id,
+        )
+        .group_by(AuditEntry.object_id)
+    )
+    return {
+        row.object_id
+        for row in db.session.scalars(select(AuditEntry).where(AuditEntry.id.in_(last)))
+        if username in (row.before or {}).get("reviewers", [])
+    }
+
+
+def user_of(user_id) -> User | None:
+    """Return the user a move's record names, or None when it names none."""
+    return db.session.get(User, user_id) if isinstance(user_id, int) else None
+
+
 def undo_move(actor: User, site, entry: AuditEntry) -> tuple[list[Case], list[Case]]:
     """Move back the cases of a caseload move that nobody touched since; return moved, left."""
     if undone_by(entry) is not None:
         raise OperationError("This move was already undone.")
     details = entry.after or {}
-    source = db.session.get(User, details.get("from"))
-    dest = db.session.get(User, details.get("to"))
+    source, dest = user_of(details.get("from")), user_of(details.get("to"))
     ids = sorted(details.get("cases") or [])
     if source is None or dest is None or not ids:
         raise OperationError("This move has no cases to move back.")
     touched = _changed_since(ids, entry.id)
+    had_dest = _had_before(ids, entry.id, dest.username)
     moved: list[Case] = []
     left: list[Case] = []
     for case in db.session.scalars(select(Case).where(Case.id.in_(ids)).order_by(Case.id)):
@@ -127,7 +154,8 @@ def undo_move(actor: User, site, entry: AuditEntry) -> tuple[list[Case], list[Ca
             and not is_assigned(case, source.id)
         )
         if untouched:
-            reassign(actor, case, dest, source)
+            # A case both worked on before the move keeps both after the undo.
+            reassign(actor, case, dest, source, keep_from=case.id in had_dest)
             moved.append(case)
         else:
             left.append(case)

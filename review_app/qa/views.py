@@ -6,7 +6,6 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from review_app.accounts.models import User
 from review_app.cases.queries import reviewers
 from review_app.cases.views import load_case
 from review_app.core.access import has_site_role, site_roles
@@ -414,8 +413,8 @@ def caseload_move(entry_id: int):
         "qa/caseload_move.html",
         entry=entry,
         cases=queries.cases_in_order(details.get("cases") or []),
-        source=db.session.get(User, details.get("from")),
-        dest=db.session.get(User, details.get("to")),
+        source=undo.user_of(details.get("from")),
+        dest=undo.user_of(details.get("to")),
         undone=undo.undone_by(entry),
     )
 

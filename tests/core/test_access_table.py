@@ -81,7 +81,16 @@ ACCESS: dict[tuple[str, str], set[str]] = {
     # The case used is assigned to "reviewer" alone and in progress.
     ("ratings.item", "GET"): MEMBERS,
     ("ratings.item", "POST"): {"reviewer"},
+    ("qa.change_status", "GET"): {"reviewer", "qa", "admin"},
     ("qa.change_status", "POST"): {"reviewer", "qa", "admin"},
+    ("qa.take_case", "POST"): {"qa"},
+    ("qa.release_case", "POST"): {"qa"},
+    ("qa.hand_over", "GET"): ADMIN,
+    ("qa.hand_over", "POST"): ADMIN,
+    ("qa.undo_return", "POST"): {"qa"},
+    ("qa.mine", "GET"): {"qa"},
+    ("qa.caseload_move", "GET"): ADMIN,
+    ("qa.undo_move", "POST"): ADMIN,
     ("qa.new_thread", "POST"): {"qa"},
     ("qa.reply", "POST"): {"qa", "reviewer"},
     ("qa.resolve", "POST"): {"qa"},
@@ -201,6 +210,7 @@ def _url_args(app: Flask) -> dict:
             "dimension": "local-sites",
             "fmt": "csv",
             "thread_id": _a_thread(site),
+            "entry_id": _a_move(site),
             "token_id": _a_token(site, reviewer),
             **_an_interview(site),
         }
@@ -210,6 +220,16 @@ def _a_token(site, user: User) -> int:
     token, _ = create_token(None, user, site, "access table")
     db.session.commit()
     return token.id
+
+
+def _a_move(site) -> int:
+    """Return a recorded caseload move of the site (of no cases: undoing it changes nothing)."""
+    from review_app.audit.operations import record
+
+    admin = db.session.scalar(select(User).where(User.username == "admin"))
+    entry = record(admin, "caseload.move", site, "0 case(s) moved", site=site, after={})
+    db.session.commit()
+    return entry.id
 
 
 def _a_thread(site) -> int:
