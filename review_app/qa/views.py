@@ -121,7 +121,9 @@ def change_status(case_id: int):
     if spec is None:
         flash("That action does not exist; nothing was done.", "error")
         return _back(case)
-    if request.method == "GET" or (spec.needs_confirmation and form.confirmed.data != "1"):
+    # A practice copy is scored on submission and can be reset: no need to ask first.
+    asks = spec.needs_confirmation and case.key_case_id is None
+    if request.method == "GET" or (asks and form.confirmed.data != "1"):
         return _confirm(case, spec, form)
     return _run(
         case,
@@ -334,7 +336,7 @@ def hand_over(case_id: int):
         else:
             db.session.commit()
             flash(f"Case {case.case_number}: QA work handed over.", "success")
-            return redirect(url_for("qa.queues"))
+            return redirect(url_for("cases.show", case_id=case.id, _anchor="qa-hold"))
     elif request.method == "GET" and case.qa_holder_id:
         form.to_user.data = case.qa_holder_id
     return render_template(
