@@ -141,12 +141,14 @@ def undo_move(actor: User, site, entry: AuditEntry) -> tuple[list[Case], list[Ca
     ids = sorted(details.get("cases") or [])
     if source is None or dest is None or not ids:
         raise OperationError("This move has no cases to move back.")
+    cases = list(db.session.scalars(select(Case).where(Case.id.in_(ids)).order_by(Case.id)))
+    for case in cases:
+        lock_row(case)  # first every lock, then the checks: nothing slips in between
     touched = _changed_since(ids, entry.id)
     had_dest = _had_before(ids, entry.id, dest.username)
     moved: list[Case] = []
     left: list[Case] = []
-    for case in db.session.scalars(select(Case).where(Case.id.in_(ids)).order_by(Case.id)):
-        lock_row(case)
+    for case in cases:
         untouched = (
             case.id not in touched
             and case.status not in workflow.CLOSED

@@ -418,6 +418,7 @@ def caseload_move(entry_id: int):
         source=undo.user_of(details.get("from")),
         dest=undo.user_of(details.get("to")),
         undone=undo.undone_by(entry),
+        mover=undo.user_of(entry.actor_id),
     )
 
 
