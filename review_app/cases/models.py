@@ -72,8 +72,12 @@ class Case(db.Model):
     is_key: Mapped[bool] = mapped_column(default=False)
     key_published_at: Mapped[datetime | None]
     key_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    # The QA person working on the case at its current QA level; None while it waits
+    # in the queue. Set by taking the case, cleared when it leaves that level.
+    qa_holder_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
 
     period: Mapped[ReviewPeriod] = relationship()
+    qa_holder: Mapped[User | None] = relationship(foreign_keys=[qa_holder_id])
     local_site: Mapped[LocalSite] = relationship()
     assignments: Mapped[list["Assignment"]] = relationship(
         back_populates="case", cascade="all, delete-orphan", order_by="Assignment.id"

@@ -21,8 +21,8 @@ from review_app.instruments.catalog import get_instrument
 from review_app.instruments.engine import ITEM_LABELS, OUTCOME_LABELS
 from review_app.periods.models import ReviewPeriod
 from review_app.periods.queries import periods as site_periods
+from review_app.qa import holding, workflow
 from review_app.qa import queries as qa_queries
-from review_app.qa import workflow
 from review_app.qa.forms import TransitionForm
 from review_app.ratings import queries as rating_queries
 from review_app.ratings.completeness import gaps
@@ -103,7 +103,11 @@ def show(case_id: int):
     roles = roles_on(g.site.id)
     threads = qa_queries.threads(case)
     actions = workflow.available(
-        case, roles, queries.is_assigned(case, current_user.id), g.site.settings.qa_levels
+        case,
+        roles,
+        queries.is_assigned(case, current_user.id),
+        g.site.settings.qa_levels,
+        current_user.id,
     )
     # Offered only once the open threads are resolved; the page says so instead.
     blocked = [a for a in actions if a.needs_no_open_threads and any(t.is_open for t in threads)]
@@ -124,6 +128,7 @@ def show(case_id: int):
         blocked=blocked,
         transition_form=TransitionForm(),
         threads=threads,
+        qa_hold=holding.panel(case, current_user, roles),
         elimination_reasons=ELIMINATION_REASONS,
         return_reason=qa_queries.return_reasons({case.id}).get(case.id, "")
         if case.status == "returned"

@@ -11,6 +11,8 @@ from review_app.qa.threads import MAX_COMMENT
 
 class TransitionForm(DraftForm):
     action = HiddenField(validators=[DataRequired()])
+    # "1" once the person has seen the confirmation page (see qa.views.change_status).
+    confirmed = HiddenField()
     status_version = IntegerField(validators=[InputRequired()])
     reason = TextAreaField("Reason", validators=[Length(max=1000)])
     reason_code = SelectField(
@@ -47,3 +49,9 @@ class OverrideForm(DraftForm):
 class CaseloadForm(DraftForm):
     from_user = SelectField("Move every open case of", coerce=int, validate_choice=False)
     to_user = SelectField("To", coerce=int, validate_choice=False)
+    # "1" once the list of cases the move touches has been shown (see qa.views.caseload).
+    confirmed = HiddenField()
+
+
+class HandOverForm(DraftForm):
+    to_user = SelectField("Give the QA work to", coerce=int, validate_choice=False)

@@ -1,8 +1,9 @@
 """Every QA change: status transitions, comment threads, overrides, caseload moves."""
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from review_app.accounts.models import User
+from review_app.audit.models import AuditEntry
 from review_app.audit.operations import record
 from review_app.cases.models import ELIMINATION_REASONS, Assignment, Case
 from review_app.cases.queries import is_assigned
@@ -15,7 +16,7 @@ from review_app.members.operations import active_roles
 from review_app.members.roles import RoleSet
 from review_app.qa import threads, workflow
 from review_app.qa.models import Comment, Thread
-from review_app.qa.queries import open_count
+from review_app.qa.queries import caseload_of, open_count
 from review_app.ratings import queries as rating_queries
 from review_app.ratings.completeness import gaps
 from review_app.ratings.operations import (
@@ -64,12 +65,8 @@ def transition(
     if action not in workflow.ACTIONS:
         raise OperationError("Unknown action.")
     lock_row(case)  # every check below reads the case as it is now; saves wait for us
+    check_allowed(actor, case, action)
     qa_levels = case.period.site.settings.qa_levels
-    refused = workflow.refusal(
-        action, case, roles_of(actor, case), is_assigned(case, actor.id), qa_levels
-    )
-    if refused:
-        raise OperationError(refused)
     reason = reason.strip()
     spec = workflow.ACTIONS[action]
     if action == "eliminate":
@@ -81,14 +78,12 @@ def transition(
         raise OperationError("Give the reason; it is kept in the case's history.", "reason")
     if len(reason) > MAX_REASON:
         raise OperationError(f"Use at most {MAX_REASON} characters.", "reason")
-    if spec.needs_no_open_threads and (count := open_count(Thread.case_id == case.id)):
-        raise OperationError(f"{count} comment thread(s) are still open: resolve them first.")
-    if action == "submit":
-        _check_complete(case)
-        if case.key_case_id is not None:
-            score_submission(actor, case)  # a practice copy is scored as it is submitted
-    before = {"status": case.status}
+    if action == "submit" and case.key_case_id is not None:
+        score_submission(actor, case)  # a practice copy is scored as it is submitted
+    before = {"status": case.status, "qa_holder_id": case.qa_holder_id}
     _move(case, expected_version, workflow.target(action, case, qa_levels))
+    # Taking a case makes the taker its holder; any other move ends the hold at that level.
+    case.qa_holder_id = actor.id if action == "take" else None
     if action == "submit":
         case.submitted_at = utcnow()
         keep_submitted_ratings(case)
@@ -112,6 +107,29 @@ def transition(
         before=before,
         after=after,
     )
+
+
+def check_allowed(actor: User, case: Case, action: str) -> None:
+    """Refuse the action when its rules forbid it now; reasons are checked apart.
+
+    The confirmation page calls this too, so that it never asks about an action
+    that would be refused anyway.
+    """
+    refused = workflow.refusal(
+        action,
+        case,
+        roles_of(actor, case),
+        is_assigned(case, actor.id),
+        case.period.site.settings.qa_levels,
+        actor.id,
+    )
+    if refused:
+        raise OperationError(refused)
+    spec = workflow.ACTIONS[action]
+    if spec.needs_no_open_threads and (count := open_count(Thread.case_id == case.id)):
+        raise OperationError(f"{count} comment thread(s) are still open: resolve them first.")
+    if action == "submit":
+        _check_complete(case)
 
 
 def _check_complete(case: Case) -> None:
@@ -186,6 +204,8 @@ def set_override(actor: User, case: Case, item_id: str, rating: str | None, reas
     lock_row(case)
     if case.status not in workflow.QA_HELD or not workflow.holds(case.status, roles.qa_level or 0):
         raise OperationError("Only QA at the level holding the case can override a rating.")
+    if workflow.held_by_other(case, actor.id):
+        raise OperationError(workflow.holder_refusal(case))
     reason = reason.strip()
     if not reason:
         raise OperationError("Give the reason for the override.", "reason")
@@ -225,43 +245,59 @@ def set_override(actor: User, case: Case, item_id: str, rating: str | None, reas
     )
 
 
-def move_caseload(actor: User, site, from_user: User, to_user: User) -> list[Case]:
-    """Give every open case of one reviewer to another, in one step; return the cases moved."""
+def move_caseload(
+    actor: User, site, from_user: User, to_user: User, case_ids: set[int] | None = None
+) -> tuple[list[Case], AuditEntry]:
+    """Give open cases of one reviewer to another in one step; return the cases and the entry.
+
+    ``case_ids`` are the cases the confirmation page listed: a case assigned
+    after that page was shown is left alone. The returned entry names the move,
+    so that it can be undone (``review_app.qa.undo.undo_move``).
+    """
     if not active_roles(to_user, site).is_reviewer:
         raise OperationError(f"{to_user.display_name} is not a reviewer on this site.", "to_user")
     if from_user.id == to_user.id:
         raise OperationError("Choose two different reviewers.", "to_user")
-    cases = list(
-        db.session.scalars(
-            select(Case)
-            .join(Assignment)
-            .where(
-                Case.site_id == site.id,
-                Assignment.user_id == from_user.id,
-                Case.status.not_in(workflow.CLOSED),
-                Case.key_case_id.is_(None),  # a practice copy stays with its trainee
-            )
-            .order_by(Case.case_number)
-        )
-    )
+    cases = caseload_of(site, from_user)
+    if case_ids is not None:
+        cases = [case for case in cases if case.id in case_ids]
     for case in sorted(cases, key=lambda c: c.id):
         lock_row(case)  # a save or a submit on it waits, then sees the new reviewers
         if case.status in workflow.CLOSED or not is_assigned(case, from_user.id):
             cases.remove(case)  # finalized or moved meanwhile: leave it as it is
             continue
-        before = sorted(u.username for u in case.reviewers)
-        already = is_assigned(case, to_user.id)
+        reassign(actor, case, from_user, to_user)
+    entry = record(
+        actor,
+        "caseload.move",
+        site,
+        f"{len(cases)} case(s) moved from {from_user.display_name} to {to_user.display_name}",
+        site=site,
+        after={"from": from_user.id, "to": to_user.id, "cases": [case.id for case in cases]},
+    )
+    db.session.flush()
+    return cases, entry
+
+
+def reassign(
+    actor: User, case: Case, from_user: User, to_user: User, keep_from: bool = False
+) -> None:
+    """Put ``to_user`` in ``from_user``'s place on the case (the row is locked), audited.
+
+    ``keep_from`` adds ``to_user`` and leaves ``from_user`` assigned too.
+    """
+    before = sorted(u.username for u in case.reviewers)
+    already = is_assigned(case, to_user.id)
+    if not keep_from:
         case.assignments = [a for a in case.assignments if a.user_id != from_user.id]
-        if not already:
-            case.assignments.append(Assignment(user=to_user))
-        record(
-            actor,
-            "case.reassign",
-            case,
-            f"Case {case.case_number} moved from {from_user.display_name} to "
-            f"{to_user.display_name}",
-            site=site,
-            before={"reviewers": before},
-            after={"reviewers": sorted(u.username for u in case.reviewers)},
-        )
-    return cases
+    if not already:
+        case.assignments.append(Assignment(user=to_user))
+    record(
+        actor,
+        "case.reassign",
+        case,
+        f"Case {case.case_number} moved from {from_user.display_name} to {to_user.display_name}",
+        site=case.period.site,
+        before={"reviewers": before},
+        after={"reviewers": sorted(u.username for u in case.reviewers)},
+    )

@@ -1,5 +1,7 @@
 """Reads for QA: threads of a case, queues, inboxes, a case's history."""
 
+from dataclasses import dataclass
+
 from sqlalchemy import ColumnElement, Select, false, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -7,7 +9,9 @@ from review_app.accounts.models import User
 from review_app.audit.models import AuditEntry
 from review_app.cases.models import Assignment, Case
 from review_app.extensions import db
+from review_app.members.models import Membership
 from review_app.qa.models import Comment, Thread
+from review_app.qa.workflow import ACTIONS, CLOSED, QA_HELD
 from review_app.ratings.models import RatingChange
 from review_app.sites.models import Site
 
@@ -47,6 +51,7 @@ def queue(site: Site, statuses: list[str]) -> list[Case]:
             .options(
                 joinedload(Case.local_site),
                 joinedload(Case.period),
+                joinedload(Case.qa_holder),
                 selectinload(Case.assignments).joinedload(Assignment.user),
             )
             .order_by(Case.status_changed_at, Case.id)
@@ -103,30 +108,96 @@ def returned_to(site: Site, user: User) -> list[Case]:
     )
 
 
-def history(case: Case) -> tuple[list[RatingChange], list[AuditEntry]]:
-    """Return the case's rating changes and its other recorded events, oldest first."""
-    changes = list(
-        db.session.scalars(
-            select(RatingChange)
-            .where(RatingChange.case_id == case.id)
-            .options(selectinload(RatingChange.actor))
-            .order_by(RatingChange.created_at, RatingChange.id)
-        )
-    )
-    events = list(
-        db.session.scalars(
-            select(AuditEntry)
-            .where(
-                AuditEntry.object_type == "Case",
-                AuditEntry.object_id == case.id,
-                AuditEntry.action != "case.item_save",
-                AuditEntry.is_read_event == false(),  # downloads and API reads change nothing
+# Kinds of change the history page filters by: rating-change fields, or audit actions.
+HISTORY_KINDS = {
+    "answers": "Answers, narratives and rationales",
+    "ratings": "Calculated ratings",
+    "overrides": "QA overrides",
+    "status": "Status changes",
+    "people": "Reviewers and QA holder",
+    "details": "Case details",
+}
+_RATING_FIELDS = {"ratings": ["rating"], "overrides": ["override"]}
+_EVENT_ACTIONS = {
+    "status": [f"case.{name}" for name in ACTIONS] + ["case.undo_return"],
+    "people": ["case.reassign", "qa.take", "qa.release", "qa.hand_over"],
+    "details": ["case.create", "case.update", "case.import"],
+}
+
+
+@dataclass(frozen=True)
+class HistoryFilter:
+    """What the history page shows: one item, one person's changes, one kind (None: all)."""
+
+    item: str | None = None
+    person: int | None = None
+    kind: str | None = None
+
+
+def history(
+    case: Case, only: HistoryFilter = HistoryFilter()
+) -> tuple[list[RatingChange], list[AuditEntry]]:
+    """Return the case's rating changes and its other recorded events, oldest first.
+
+    ``only`` narrows both in the database: an item keeps that item's changes (events
+    concern the whole case, so none), a person keeps what they did, a kind keeps
+    rating changes of its fields or events of its actions. Two statements at most.
+    """
+    changes: list[RatingChange] = []
+    events: list[AuditEntry] = []
+    if only.kind is None or only.kind in {"answers", *_RATING_FIELDS}:
+        statement = select(RatingChange).where(RatingChange.case_id == case.id)
+        if only.kind == "answers":
+            statement = statement.where(RatingChange.field.not_in(["rating", "override"]))
+        elif only.kind in _RATING_FIELDS:
+            statement = statement.where(RatingChange.field.in_(_RATING_FIELDS[only.kind]))
+        if only.item:
+            statement = statement.where(RatingChange.item_id == only.item)
+        if only.person:
+            statement = statement.where(RatingChange.actor_id == only.person)
+        changes = list(
+            db.session.scalars(
+                statement.options(selectinload(RatingChange.actor)).order_by(
+                    RatingChange.created_at, RatingChange.id
+                )
             )
-            .options(selectinload(AuditEntry.actor))
-            .order_by(AuditEntry.created_at, AuditEntry.id)
+        )
+    if only.item is None and (only.kind is None or only.kind in _EVENT_ACTIONS):
+        statement = select(AuditEntry).where(
+            AuditEntry.object_type == "Case",
+            AuditEntry.object_id == case.id,
+            AuditEntry.action != "case.item_save",
+            AuditEntry.is_read_event == false(),  # downloads and API reads change nothing
+        )
+        if only.kind:
+            statement = statement.where(AuditEntry.action.in_(_EVENT_ACTIONS[only.kind]))
+        if only.person:
+            statement = statement.where(AuditEntry.actor_id == only.person)
+        events = list(
+            db.session.scalars(
+                statement.options(selectinload(AuditEntry.actor)).order_by(
+                    AuditEntry.created_at, AuditEntry.id
+                )
+            )
+        )
+    return changes, events
+
+
+def history_people(case: Case) -> list[User]:
+    """Return everyone who changed the case (answers or events), by name, in one statement."""
+    changed = select(RatingChange.actor_id).where(RatingChange.case_id == case.id)
+    acted = select(AuditEntry.actor_id).where(
+        AuditEntry.object_type == "Case",
+        AuditEntry.object_id == case.id,
+        AuditEntry.is_read_event == false(),
+    )
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.id.in_(changed.union(acted).scalar_subquery()))
+            .order_by(User.display_name)
         )
     )
-    return changes, events
 
 
 def return_reasons(case_ids: set[int]) -> dict[int, str]:
@@ -144,3 +215,75 @@ def return_reasons(case_ids: set[int]) -> dict[int, str]:
     )
     rows = db.session.scalars(select(AuditEntry).where(AuditEntry.id.in_(latest)))
     return {row.object_id: (row.after or {}).get("reason", "") for row in rows}
+
+
+def caseload_of(site, user: User) -> list[Case]:
+    """Return the reviewer's open cases a caseload move would touch, by case number."""
+    return list(
+        db.session.scalars(
+            select(Case)
+            .join(Assignment)
+            .where(
+                Case.site_id == site.id,
+                Assignment.user_id == user.id,
+                Case.status.not_in(CLOSED),
+                Case.key_case_id.is_(None),  # a practice copy stays with its trainee
+            )
+            .options(joinedload(Case.local_site))
+            .order_by(Case.case_number)
+        )
+    )
+
+
+def qa_staff(site: Site, min_level: int) -> list[User]:
+    """Return the site's active QA staff at ``min_level`` or above, by name."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(
+                Membership.site_id == site.id,
+                Membership.is_active,
+                Membership.qa_level >= min_level,
+                User.is_active,
+            )
+            .order_by(User.display_name)
+        )
+    )
+
+
+def held_by(site: Site, user: User) -> list[Case]:
+    """Return the cases the user holds for QA on the site, longest waiting first."""
+    return list(
+        db.session.scalars(
+            select(Case)
+            .where(
+                Case.site_id == site.id,
+                Case.qa_holder_id == user.id,
+                Case.status.in_(QA_HELD),
+            )
+            .options(
+                joinedload(Case.local_site),
+                joinedload(Case.qa_holder),
+                selectinload(Case.assignments).joinedload(Assignment.user),
+            )
+            .order_by(Case.status_changed_at, Case.id)
+        ).unique()
+    )
+
+
+def cases_in_order(ids: list[int]) -> list[Case]:
+    """Return the cases with these ids, by case number, with their reviewers."""
+    if not ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(Case)
+            .where(Case.id.in_(ids))
+            .options(
+                joinedload(Case.local_site),
+                selectinload(Case.assignments).joinedload(Assignment.user),
+            )
+            .order_by(Case.case_number)
+        ).unique()
+    )

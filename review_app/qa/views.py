@@ -12,14 +12,21 @@ from review_app.core.access import has_site_role, site_roles
 from review_app.core.errors import OperationError
 from review_app.core.once import remember, sent_before
 from review_app.core.sitectx import site_blueprint
-from review_app.core.views import form_status, run_operation, show_error
+from review_app.core.views import form_status, int_arg, run_operation, show_error
 from review_app.drafts.hooks import keep_refused_form
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
 from review_app.instruments.engine import ITEM_LABELS
 from review_app.interviews import queries as interview_queries
-from review_app.qa import operations, queries, workflow
-from review_app.qa.forms import CaseloadForm, OverrideForm, ReplyForm, ThreadForm, TransitionForm
+from review_app.qa import holding, operations, queries, undo, workflow
+from review_app.qa.forms import (
+    CaseloadForm,
+    HandOverForm,
+    OverrideForm,
+    ReplyForm,
+    ThreadForm,
+    TransitionForm,
+)
 from review_app.qa.models import Thread
 
 bp = site_blueprint("qa", __name__)
@@ -92,15 +99,32 @@ def resolve_from_form(set_open: Callable[[bool], object]) -> bool:
     )
 
 
-@bp.route("/cases/<int:case_id>/status", methods=["POST"])
+@bp.route("/cases/<int:case_id>/status", methods=["GET", "POST"])
 @site_roles("reviewer", "qa", "state_admin")
 def change_status(case_id: int):
+    """Change a case's status; consequential actions first show what they will do.
+
+    GET ``?action=...`` and a POST without ``confirmed`` both show the confirmation
+    page (nothing changes); its button posts again with ``confirmed=1``.
+    """
     case = load_case(case_id)
-    form = TransitionForm()
-    if not form.validate_on_submit():
-        flash("The form was incomplete or expired; nothing was done.", "error")
-        return _back(case)
+    if request.method == "GET":
+        form = TransitionForm(formdata=None, action=request.args.get("action", ""))
+        form.status_version.data = case.status_version
+    else:
+        form = TransitionForm()
+        if not form.validate_on_submit():
+            flash("The form was incomplete or expired; nothing was done.", "error")
+            return _back(case)
     action = form.action.data
+    spec = workflow.ACTIONS.get(action)
+    if spec is None:
+        flash("That action does not exist; nothing was done.", "error")
+        return _back(case)
+    # A practice copy is scored on submission and can be reset: no need to ask first.
+    asks = spec.needs_confirmation and case.key_case_id is None
+    if request.method == "GET" or (asks and form.confirmed.data != "1"):
+        return _confirm(case, spec, form)
     return _run(
         case,
         lambda: operations.transition(
@@ -116,6 +140,22 @@ def change_status(case_id: int):
         then=url_for("training.score", case_id=case.id)
         if action == "submit" and case.key_case_id is not None
         else None,
+    )
+
+
+def _confirm(case, spec: workflow.Action, form: TransitionForm):
+    """Show what the action will do, with the button that does it; or why it cannot."""
+    try:
+        operations.check_allowed(current_user, case, spec.name)
+    except OperationError as error:
+        flash(error.message, "error")
+        return _back(case)
+    return render_template(
+        "qa/confirm.html",
+        case=case,
+        action=spec,
+        form=form,
+        effect=workflow.effect(spec.name, case, g.site.settings.qa_levels),
     )
 
 
@@ -183,9 +223,22 @@ def override(case_id: int, item_id: str):
 @bp.route("/cases/<int:case_id>/history")
 @site_roles("member")
 def history(case_id: int):
+    """The case's history, narrowed by item, person and kind of change (GET form)."""
     case = load_case(case_id)
-    changes, events = queries.history(case)
     instrument = get_instrument(case.period.instrument_version)
+    people = queries.history_people(case)
+    items = [("face", "Face sheet")] + [
+        (item_id, f"Item {item.number}: {item.title}") for item_id, item in instrument.items.items()
+    ]
+    item = request.args.get("item", "")
+    kind = request.args.get("kind", "")
+    person = int_arg("person")
+    only = queries.HistoryFilter(
+        item=item if item in dict(items) else None,
+        person=person if person in {user.id for user in people} else None,
+        kind=kind if kind in queries.HISTORY_KINDS else None,
+    )
+    changes, events = queries.history(case, only)
     return render_template(
         "qa/history.html",
         case=case,
@@ -193,6 +246,11 @@ def history(case_id: int):
         events=events,
         instrument=instrument,
         item_labels=ITEM_LABELS,
+        only=only,
+        filtered=only != queries.HistoryFilter(),
+        items=items,
+        people=people,
+        kinds=queries.HISTORY_KINDS,
     )
 
 
@@ -238,27 +296,155 @@ def inbox():
     )
 
 
-@bp.route("/admin/caseload", methods=["GET", "POST"])
+@bp.route("/cases/<int:case_id>/qa/take", methods=["POST"])
+@site_roles("qa")
+def take_case(case_id: int):
+    case = load_case(case_id)
+    return _run(
+        case,
+        lambda: holding.take(current_user, case),
+        f"You hold case {case.case_number} for QA now.",
+        anchor="#qa-hold",
+    )
+
+
+@bp.route("/cases/<int:case_id>/qa/release", methods=["POST"])
+@site_roles("qa")
+def release_case(case_id: int):
+    case = load_case(case_id)
+    return _run(
+        case,
+        lambda: holding.release(current_user, case),
+        f"Case {case.case_number} is back in the QA queue for anyone to take.",
+        anchor="#qa-hold",
+    )
+
+
+@bp.route("/cases/<int:case_id>/qa/hand-over", methods=["GET", "POST"])
 @site_roles("state_admin")
-def caseload():
-    form = CaseloadForm()
-    people = reviewers(g.site)
-    by_id = {user.id: user for user in people}
-    choices = [SelectChoice(u.id, f"{u.display_name} ({u.username})") for u in people]
-    form.from_user.choices, form.to_user.choices = choices, choices
-    if form.validate_on_submit():
-        source, dest = by_id.get(form.from_user.data), by_id.get(form.to_user.data)
+def hand_over(case_id: int):
+    """A state administrator gives a case's QA work to another QA person of its level."""
+    case = load_case(case_id)
+    in_qa = case.status in workflow.QA_HELD
+    people = queries.qa_staff(g.site, holding.level_of(case)) if in_qa else []
+    form = HandOverForm()
+    form.to_user.choices = [SelectChoice(0, "Nobody: back to the queue")] + [
+        SelectChoice(u.id, u.display_name) for u in people
+    ]
+    if in_qa and form.validate_on_submit():
+        by_id = {user.id: user for user in people}
+        chosen = form.to_user.data
         try:
-            if source is None or dest is None:
-                raise OperationError("Choose two reviewers of this site.", "to_user")
-            moved = operations.move_caseload(current_user, g.site, source, dest)
+            if chosen and chosen not in by_id:
+                raise OperationError("Choose a QA person of this case's level.", "to_user")
+            holding.hand_over(current_user, case, by_id.get(chosen))
         except OperationError as error:
+            db.session.rollback()
             show_error(form, error)
         else:
             db.session.commit()
-            flash(
-                f"{len(moved)} case(s) moved from {source.display_name} to {dest.display_name}.",
-                "success",
+            flash(f"Case {case.case_number}: QA work handed over.", "success")
+            return redirect(url_for("cases.show", case_id=case.id, _anchor="qa-hold"))
+    elif request.method == "GET" and case.qa_holder_id:
+        form.to_user.data = case.qa_holder_id
+    return render_template(
+        "qa/hand_over.html", case=case, form=form, in_qa=in_qa
+    ), form_status(form)
+
+
+@bp.route("/cases/<int:case_id>/undo-return", methods=["POST"])
+@site_roles("qa")
+def undo_return(case_id: int):
+    case = load_case(case_id)
+    return _run(
+        case,
+        lambda: undo.undo_return(current_user, case),
+        f"The return of case {case.case_number} is undone: it is back in QA with you.",
+        anchor="#actions",
+    )
+
+
+@bp.route("/qa/mine")
+@site_roles("qa")
+def mine():
+    return render_template("qa/mine.html", cases=queries.held_by(g.site, current_user))
+
+
+@bp.route("/admin/caseload", methods=["GET", "POST"])
+@site_roles("state_admin")
+def caseload():
+    """Move a reviewer's open cases to another: first list them, then move on confirmation."""
+    form = CaseloadForm()
+    people = reviewers(g.site)
+    by_id = {user.id: user for user in people}
+    choices = [SelectChoice(u.id, u.display_name) for u in people]
+    form.from_user.choices, form.to_user.choices = choices, choices
+    if form.validate_on_submit():
+        source, dest = by_id.get(form.from_user.data), by_id.get(form.to_user.data)
+        if source is None or dest is None:
+            show_error(form, OperationError("Choose two reviewers of this site.", "to_user"))
+        elif source.id == dest.id:
+            show_error(form, OperationError("Choose two different reviewers.", "to_user"))
+        elif form.confirmed.data != "1":
+            return render_template(
+                "qa/caseload_confirm.html",
+                form=form,
+                source=source,
+                dest=dest,
+                cases=queries.caseload_of(g.site, source),
             )
-            return redirect(url_for("qa.caseload"))
+        else:
+            shown = {int(v) for v in request.form.getlist("case") if v.isdigit()}
+            try:
+                moved, entry = operations.move_caseload(
+                    current_user, g.site, source, dest, shown
+                )
+            except OperationError as error:
+                db.session.rollback()
+                show_error(form, error)
+            else:
+                db.session.commit()
+                flash(
+                    f"{len(moved)} case(s) moved from {source.display_name} "
+                    f"to {dest.display_name}.",
+                    "success",
+                )
+                return redirect(url_for("qa.caseload_move", entry_id=entry.id))
     return render_template("qa/caseload.html", form=form), form_status(form)
+
+
+@bp.route("/admin/caseload/moves/<int:entry_id>")
+@site_roles("state_admin")
+def caseload_move(entry_id: int):
+    """The result of a caseload move: the cases moved, and a button to undo it."""
+    entry = undo.move_entry(g.site, entry_id) or abort(404)
+    details = entry.after or {}
+    return render_template(
+        "qa/caseload_move.html",
+        entry=entry,
+        cases=queries.cases_in_order(details.get("cases") or []),
+        source=undo.user_of(details.get("from")),
+        dest=undo.user_of(details.get("to")),
+        undone=undo.undone_by(entry),
+        mover=undo.user_of(entry.actor_id),
+    )
+
+
+@bp.route("/admin/caseload/moves/<int:entry_id>/undo", methods=["POST"])
+@site_roles("state_admin")
+def undo_move(entry_id: int):
+    entry = undo.move_entry(g.site, entry_id) or abort(404)
+    result: dict = {}
+
+    def change() -> None:
+        result["moved"], result["left"] = undo.undo_move(current_user, g.site, entry)
+
+    if run_operation(change, "The move is undone."):
+        left = result["left"]
+        if left:
+            flash(
+                f"{len(left)} case(s) stayed where they are because they changed after the "
+                "move: " + ", ".join(case.case_number for case in left) + ".",
+                "info",
+            )
+    return redirect(url_for("qa.caseload_move", entry_id=entry_id))

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from review_app.extensions import db
+from review_app.qa import workflow
 from review_app.qa.models import Thread
 from review_app.qa.workflow import ACTIONS
 from review_app.ratings.models import ItemReview
@@ -47,12 +48,19 @@ def _status(page):
     )
 
 
+_NAMES = {action.label: name for name, action in workflow.ACTIONS.items()}
+
+
 def _do(page, action: str, reason: str = "") -> None:
     """Take one status action on the case page; wait for the page to say it was done."""
     if reason:
         page.get_by_label(f"Reason for “{action}”").fill(reason)
     page.get_by_role("button", name=action, exact=True).click()
     spec = next(a for a in ACTIONS.values() if a.label == action)
+    if spec.needs_confirmation:
+        # The page says what will happen first; the reason typed comes along.
+        expect(page.get_by_role("heading", level=1, name=f"{action}?")).to_be_visible()
+        page.get_by_role("button", name=f"Yes: {action}").click()
     said = "You started QA level 1" if spec.name == "take" else f"{spec.done}."
     expect(page.get_by_role("status").filter(has_text=said)).to_be_visible()
 

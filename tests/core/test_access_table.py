@@ -83,7 +83,17 @@ ACCESS: dict[tuple[str, str], set[str]] = {
     ("ratings.item", "GET"): MEMBERS,
     ("ratings.item", "POST"): {"reviewer"},
     ("guidance.glossary", "GET"): MEMBERS,
+
+    ("qa.change_status", "GET"): {"reviewer", "qa", "admin"},
     ("qa.change_status", "POST"): {"reviewer", "qa", "admin"},
+    ("qa.take_case", "POST"): {"qa"},
+    ("qa.release_case", "POST"): {"qa"},
+    ("qa.hand_over", "GET"): ADMIN,
+    ("qa.hand_over", "POST"): ADMIN,
+    ("qa.undo_return", "POST"): {"qa"},
+    ("qa.mine", "GET"): {"qa"},
+    ("qa.caseload_move", "GET"): ADMIN,
+    ("qa.undo_move", "POST"): ADMIN,
     ("qa.new_thread", "POST"): {"qa"},
     ("qa.reply", "POST"): {"qa", "reviewer"},
     ("qa.resolve", "POST"): {"qa"},
@@ -203,6 +213,7 @@ def _url_args(app: Flask) -> dict:
             "dimension": "local-sites",
             "fmt": "csv",
             "thread_id": _a_thread(site),
+            "entry_id": _a_move(site),
             "token_id": _a_token(site, reviewer),
             **_an_interview(site),
         }
@@ -212,6 +223,16 @@ def _a_token(site, user: User) -> int:
     token, _ = create_token(None, user, site, "access table")
     db.session.commit()
     return token.id
+
+
+def _a_move(site) -> int:
+    """Return a recorded caseload move of the site (of no cases: undoing it changes nothing)."""
+    from review_app.audit.operations import record
+
+    admin = db.session.scalar(select(User).where(User.username == "admin"))
+    entry = record(admin, "caseload.move", site, "0 case(s) moved", site=site, after={})
+    db.session.commit()
+    return entry.id
 
 
 def _a_thread(site) -> int:

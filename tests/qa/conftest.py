@@ -43,7 +43,7 @@ def status_of(app, case_id: int) -> tuple[str, int]:
 def act(client, app, case_id: int, action: str, **extra):
     """Post a status action with the case's current status version."""
     _, version = status_of(app, case_id)
-    data = {"action": action, "status_version": str(version), **extra}
+    data = {"action": action, "status_version": str(version), "confirmed": "1", **extra}
     response = client.post(f"{SITE}/cases/{case_id}/status", data=data)
     assert response.status_code == 302
     return client.get(response.location).get_data(as_text=True)

@@ -33,8 +33,16 @@ def test_a_caseload_moves_to_another_reviewer_and_each_move_is_recorded(demo, cl
     reviewer, reviewer2 = _ids(demo, "reviewer", "reviewer2")
     before = _cases_of(demo, reviewer)
     assert before
+    chosen = {"from_user": str(reviewer), "to_user": str(reviewer2)}
+    # First the list of every case the move touches, and nothing moved yet.
+    listing = clients("admin").post(f"{SITE}/admin/caseload", data=chosen)
+    assert listing.status_code == 200
+    shown = listing.get_data(as_text=True)
+    assert all(number in shown for number in before)
+    assert _cases_of(demo, reviewer) == before
+    case_ids = [str(_case_id(demo, number)) for number in before]
     response = clients("admin").post(
-        f"{SITE}/admin/caseload", data={"from_user": str(reviewer), "to_user": str(reviewer2)}
+        f"{SITE}/admin/caseload", data={**chosen, "confirmed": "1", "case": case_ids}
     )
     assert response.status_code == 302
     page = clients("admin").get(response.location).get_data(as_text=True)

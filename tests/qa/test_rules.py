@@ -44,6 +44,7 @@ def test_every_transition_for_every_role(demo, clients, complete_case, status):
                     "status_version": str(version),
                     "reason": "because",
                     "reason_code": "unavailable",
+                    "confirmed": "1",
                 },
             )
             allowed = who in MAY[status].get(action, set())

@@ -57,7 +57,8 @@ def test_a_complete_case_is_submitted_and_then_locked(demo):
     assert "Every question, narrative and rationale is in place." in page
     assert "Substantially Achieved" in page
     response = client.post(
-        f"{SITE}/cases/{case_id}/status", data={"action": "submit", "status_version": "0"}
+        f"{SITE}/cases/{case_id}/status",
+        data={"action": "submit", "status_version": "0", "confirmed": "1"},
     )
     assert response.status_code == 302
     page = client.get(response.location).get_data(as_text=True)

@@ -89,7 +89,8 @@ def submit(client, app, case_id: int):
     with app.app_context():
         version = db.session.get(Case, case_id).status_version
     return client.post(
-        f"{SITE}/cases/{case_id}/status", data={"action": "submit", "status_version": version}
+        f"{SITE}/cases/{case_id}/status",
+        data={"action": "submit", "status_version": version, "confirmed": "1"},
     )
 
 
