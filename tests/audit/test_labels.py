@@ -8,7 +8,7 @@ from review_app.qa.workflow import ACTIONS as WORKFLOW_ACTIONS
 
 PACKAGE = Path(__file__).resolve().parents[2] / "review_app"
 # Function name -> position of its action argument.
-RECORDERS = {"record": 1, "record_read": 1, "_record_read": 0}
+RECORDERS = {"record": 1, "record_read": 1, "_record_read": 0, "_set_holder": 3}
 
 
 def _strings(node: ast.expr, where: str) -> set[str]:
