@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from review_app.accounts.models import User
 from review_app.audit.models import AuditEntry
@@ -56,7 +56,7 @@ def entries(
     )
     total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
     rows = db.session.scalars(
-        statement.options(selectinload(AuditEntry.actor))
+        statement.options(joinedload(AuditEntry.actor))
         .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
         .limit(per_page)
         .offset((page - 1) * per_page)

@@ -101,9 +101,9 @@ def check_rows(period: ReviewPeriod, rows: list[dict]) -> tuple[list[CaseFacts],
         reviewers = []
         for name in _names(row.get("reviewers", "")):
             user = users.get(name.lower())
-            if user is None:
-                # Worded as for an account that is no reviewer here: nothing tells
-                # whether the username exists in another state.
+            if user is None or user.id not in lookups.reviewer_ids:
+                # One wording, in one place, for an unknown username and for an account
+                # that is no reviewer here: nothing tells whether it exists elsewhere.
                 problems.append(f"reviewers: {name.lower()} is not a reviewer on this site")
             else:
                 reviewers.append(user)

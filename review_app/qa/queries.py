@@ -157,7 +157,7 @@ def history(
             statement = statement.where(RatingChange.actor_id == only.person)
         changes = list(
             db.session.scalars(
-                statement.options(selectinload(RatingChange.actor)).order_by(
+                statement.options(joinedload(RatingChange.actor)).order_by(
                     RatingChange.created_at, RatingChange.id
                 )
             )
@@ -175,7 +175,7 @@ def history(
             statement = statement.where(AuditEntry.actor_id == only.person)
         events = list(
             db.session.scalars(
-                statement.options(selectinload(AuditEntry.actor)).order_by(
+                statement.options(joinedload(AuditEntry.actor)).order_by(
                     AuditEntry.created_at, AuditEntry.id
                 )
             )

@@ -48,7 +48,7 @@ def test_answering_updates_what_the_item_still_needs(demo, page):
     page.locator("#a-1A").fill("2")
     page.locator("#a-1B").fill("0")
     expect(needs.get_by_role("link")).to_have_text([re.compile(r"^Answer 1C\. ")])
-    narrative = page.get_by_label(re.compile(r"^Narrative for 1C"))
+    narrative = page.get_by_label(re.compile(r"^Narrative for question 1C"))
     expect(narrative).to_be_hidden()  # not needed until the answer is No
 
     _click_label(page, "a-1C-1")  # No: the delays were the agency's

@@ -59,7 +59,7 @@ def test_qa_takes_a_case_finds_it_in_my_qa_cases_and_finalizes_after_confirming(
     problems += _problems(qa2)
     assert _case(demo, complete_case).status == "qa2"
     _click(qa2, "Yes: Finalize")
-    expect(qa2.get_by_role("status").filter(has_text="finalize done.")).to_be_visible()
+    expect(qa2.get_by_role("status").filter(has_text="finalized.")).to_be_visible()
     assert _case(demo, complete_case).status == "finalized"
     qa2.goto(f"{SITE}/qa/mine")
     expect(qa2.get_by_text("You hold no cases for QA.")).to_be_visible()

@@ -79,8 +79,8 @@ def test_bad_rows_are_each_listed_and_nothing_is_imported(demo, admin):
         "Line 5: case_number: N-1 appears twice",
         "Line 6: child_birth_date",
         "Line 7: reviewers: nobody is not a reviewer on this site",
-        "Line 8: child_birth_date: The birth date cannot be in the future",
-        "observer is not a reviewer",
+        "Line 8: reviewers: observer is not a reviewer on this site; "
+        "child_birth_date: The birth date cannot be in the future",
     ):
         assert expected in page, expected
     assert _count(demo) == before

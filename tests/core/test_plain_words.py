@@ -183,7 +183,7 @@ def test_a_status_change_says_what_happened_in_a_sentence(demo):
     reviewer = _signed_in(demo, "reviewer")
     response = reviewer.post(
         f"/demo/cqi/cases/{case_id}/status",
-        data={"action": "submit", "status_version": str(version)},
+        data={"action": "submit", "status_version": str(version), "confirmed": "1"},
         follow_redirects=True,
     )
     assert f"Case {number} submitted for QA." in response.get_data(as_text=True)

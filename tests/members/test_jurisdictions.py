@@ -144,3 +144,24 @@ def test_the_case_import_names_another_states_username_as_an_unknown_one(admin, 
     assert response.status_code == 422
     assert "Line 2: reviewers: outsider is not a reviewer on this site" in page
     assert "Line 3: reviewers: ghost is not a reviewer on this site" in page
+
+
+def test_the_case_import_lists_another_states_username_exactly_as_an_unknown_one(admin, demo):
+    """Same words, same place in the row's message, whatever else is wrong with the row."""
+    import re
+
+    from tests.cases.test_import import HEADER, _upload
+
+    response = _upload(
+        admin,
+        demo,
+        (
+            HEADER
+            + "N-1,foster_care,001,A.A.,someday,,outsider\n"
+            + "N-2,foster_care,001,B.B.,someday,,ghost\n"
+        ).encode(),
+    )
+    page = response.get_data(as_text=True)
+    line_2 = re.search(r"Line 2: [^<]*", page).group(0).replace("outsider", "NAME")
+    line_3 = re.search(r"Line 3: [^<]*", page).group(0).replace("ghost", "NAME")
+    assert line_2.removeprefix("Line 2") == line_3.removeprefix("Line 3")
