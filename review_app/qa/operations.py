@@ -218,6 +218,13 @@ def set_override(actor: User, case: Case, item_id: str, rating: str | None, reas
     instrument = get_instrument(case.period.instrument_version)
     if item_id not in instrument.items:
         raise OperationError("Unknown item.")
+    applies_to = instrument.items[item_id].applies_to
+    if applies_to is not None and case.case_type not in applies_to:
+        # Not Applicable by the case's type: the reports leave it out, so must QA.
+        raise OperationError(
+            f"Item {item_id} does not apply to {case.case_type_label.lower()} cases; "
+            "its rating cannot be overridden."
+        )
     rows, reviews = rating_queries.answers(case), rating_queries.item_reviews(case)
     review = reviews[item_id]
     if review.rating == "incomplete":

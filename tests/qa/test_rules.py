@@ -171,3 +171,29 @@ def test_the_return_reason_shows_and_blocked_actions_say_why(demo, clients, comp
     act(qa, demo, complete_case, "return", reason="Item 5 needs the goal date.")
     for url in (f"{SITE}/cases/{complete_case}", f"{SITE}/inbox"):
         assert "Item 5 needs the goal date." in reviewer.get(url).get_data(as_text=True)
+
+
+def test_an_item_that_does_not_apply_to_the_case_type_cannot_be_overridden(
+    demo, clients, complete_case
+):
+    qa = clients("qa")
+    act(clients("reviewer"), demo, complete_case, "submit")
+    act(qa, demo, complete_case, "take")
+    with demo.app_context():
+        db.session.get(Case, complete_case).case_type = "in_home"  # item 4: foster care only
+        db.session.commit()
+    response = qa.post(
+        f"{SITE}/cases/{complete_case}/items/4/override",
+        data={"rating": "strength", "reason": "Placement was stable.", "confirmed": "1"},
+    )
+    page = qa.get(response.location).get_data(as_text=True)
+    assert "Item 4 does not apply to in-home services cases" in page
+    with demo.app_context():
+        assert (
+            db.session.scalar(
+                select(ItemReview.override_rating).where(
+                    ItemReview.case_id == complete_case, ItemReview.item_id == "4"
+                )
+            )
+            is None
+        )
