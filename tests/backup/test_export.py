@@ -104,6 +104,9 @@ def test_system_admin_downloads_the_export_from_the_jurisdiction_page(clients, d
     client = clients("sysadmin")
     page = client.get("/system/jurisdictions/demo")
     assert b"Download an export of Demo State" in page.data
+    assert page.data.count(b"Download an export of Demo State") == 1  # in the page, not the title
+    title = page.data.split(b"<title>")[1].split(b"</title>")[0]
+    assert title.startswith(b"Demo State") and b"<" not in title
     response = client.post("/system/jurisdictions/demo/export")
     assert response.status_code == 200
     assert response.mimetype == "application/zip"
