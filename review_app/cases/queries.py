@@ -9,6 +9,7 @@ from review_app.accounts.models import User
 from review_app.cases.models import Assignment, Case
 from review_app.extensions import db
 from review_app.members.models import Membership
+from review_app.members.queries import active_people
 from review_app.periods.models import ReviewPeriod
 from review_app.sites.models import LocalSite, Site
 
@@ -72,19 +73,7 @@ def cases(site: Site, filters: CaseFilters, page: int, per_page: int) -> tuple[l
 
 def reviewers(site: Site) -> list[User]:
     """Return the site's active reviewers by name."""
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(
-                Membership.site_id == site.id,
-                Membership.is_active,
-                Membership.is_reviewer,
-                User.is_active,
-            )
-            .order_by(User.display_name)
-        )
-    )
+    return active_people(site, Membership.is_reviewer)
 
 
 def is_assigned(case: Case, user_id: int) -> bool:

@@ -1,6 +1,6 @@
 """Reads about a site's members."""
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import contains_eager
 
 from review_app.accounts.models import User
@@ -15,6 +15,18 @@ ROLE_FILTERS = {
     "qa2": Membership.qa_level == 2,
     "observer": Membership.is_observer,
 }
+
+
+def active_people(site: Site, role: ColumnElement[bool]) -> list[User]:
+    """Return the site's active people whose active membership meets ``role``, by name."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.site_id == site.id, Membership.is_active, role, User.is_active)
+            .order_by(User.display_name)
+        )
+    )
 
 
 def members(

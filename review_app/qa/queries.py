@@ -10,6 +10,7 @@ from review_app.audit.models import AuditEntry
 from review_app.cases.models import Assignment, Case
 from review_app.extensions import db
 from review_app.members.models import Membership
+from review_app.members.queries import active_people
 from review_app.qa.models import Comment, Thread
 from review_app.qa.workflow import ACTIONS, CLOSED, QA_HELD
 from review_app.ratings.models import RatingChange
@@ -237,19 +238,7 @@ def caseload_of(site, user: User) -> list[Case]:
 
 def qa_staff(site: Site, min_level: int) -> list[User]:
     """Return the site's active QA staff at ``min_level`` or above, by name."""
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(
-                Membership.site_id == site.id,
-                Membership.is_active,
-                Membership.qa_level >= min_level,
-                User.is_active,
-            )
-            .order_by(User.display_name)
-        )
-    )
+    return active_people(site, Membership.qa_level >= min_level)
 
 
 def held_by(site: Site, user: User) -> list[Case]:
