@@ -8,10 +8,6 @@ from review_app.performance.queries import AGE_GROUPS, STATUSES, Filters, Target
 from review_app.periods.models import ReviewPeriod
 
 
-def _number(value: str) -> int | None:
-    return whole_number(value)
-
-
 def read_filters(
     periods: list[ReviewPeriod],
     local_site_ids: set[int],
@@ -27,16 +23,16 @@ def read_filters(
     if not periods:
         return None, []
     by_id = {period.id: period for period in periods}
-    period = by_id.get(_number(args.get("period", "")) or 0)
+    period = by_id.get(whole_number(args.get("period", "")) or 0)
     if period is None:
         if args.get("period"):
             problems.append("There is no such review period here.")
         period = periods[-1]
-    local_site_id = _number(args.get("local_site", ""))
+    local_site_id = whole_number(args.get("local_site", ""))
     if args.get("local_site") and local_site_id not in local_site_ids:
         problems.append("There is no such local site here.")
         local_site_id = None
-    reviewer_id = _number(args.get("reviewer", ""))
+    reviewer_id = whole_number(args.get("reviewer", ""))
     if args.get("reviewer") and reviewer_id not in reviewer_ids:
         problems.append("There is no such reviewer here.")
         reviewer_id = None
