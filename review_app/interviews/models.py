@@ -4,20 +4,24 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
+    CheckConstraint,
     Column,
     ForeignKey,
     Index,
     String,
     Table,
     UniqueConstraint,
+    column,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from review_app.accounts.models import User
+from review_app.cases.states import CaseStatus
 from review_app.core.models import state_type, utcnow
 from review_app.extensions import db
 from review_app.interviews.states import STATUS_LABELS, InterviewStatus
 from review_app.periods.models import ReviewPeriod
+from review_app.qa.models import Thread
 from review_app.sites.models import LocalSite
 
 # The supporting note-takers; the official one is a column of the interview.
@@ -160,3 +164,13 @@ class NoteSet(db.Model):
     def __repr__(self) -> str:
         who = "final" if self.is_final else f"author={self.author_id}"
         return f"<NoteSet interview={self.interview_id} {who}>"
+
+
+# A QA thread records its subject's status when it was opened: a case's or an interview's.
+# Declared here, where both kinds of state are known, so the QA models need not import these.
+db.metadata.tables[Thread.__tablename__].append_constraint(
+    CheckConstraint(
+        column("case_status").in_([state.value for state in (*CaseStatus, *InterviewStatus)]),
+        name="case_status",
+    )
+)

@@ -2,17 +2,12 @@
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, column
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from review_app.accounts.models import User
-from review_app.cases.states import CaseStatus
 from review_app.core.models import utcnow
 from review_app.extensions import db
-from review_app.interviews.states import InterviewStatus
-
-# What ``Thread.case_status`` may hold: its case's status, or its interview's.
-SUBJECT_STATES = [state.value for state in (*CaseStatus, *InterviewStatus)]
 
 
 class Thread(db.Model):
@@ -20,7 +15,8 @@ class Thread(db.Model):
 
     A thread belongs to a case or to a stakeholder interview, never both; on an
     interview, ``item_id`` is a systemic factor item and ``case_status`` holds
-    the interview's status when the thread was opened.
+    the interview's status when the thread was opened (its CHECK constraint is
+    declared in review_app/interviews/models.py, which knows both kinds of state).
     """
 
     __tablename__ = "qa_threads"
@@ -31,7 +27,6 @@ class Thread(db.Model):
             "OR (case_id IS NOT NULL AND interview_id IS NULL)",
             name="one_subject",
         ),
-        CheckConstraint(column("case_status").in_(SUBJECT_STATES), name="case_status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
