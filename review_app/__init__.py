@@ -128,6 +128,12 @@ def register_commands(app: Flask) -> None:
 
 
 def register_templating(app: Flask) -> None:
+    from review_app.cases.states import CaseStatus
     from review_app.core.templating import init_templating
+    from review_app.interviews.states import InterviewStatus
 
     init_templating(app)
+    # Templates name states and their groups, never their text:
+    # ``case.status in CaseStatus.CLOSED``.
+    app.add_template_global(CaseStatus, "CaseStatus")
+    app.add_template_global(InterviewStatus, "InterviewStatus")

@@ -1,9 +1,11 @@
 """The migrations build exactly the models' schema, and undo it."""
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
+from sqlalchemy.exc import IntegrityError
 
 from review_app.extensions import db
 
@@ -43,3 +45,36 @@ def test_upgrading_a_database_with_data_keeps_every_row(demo):
         downgrade(revision="be5c8a6f3b45")  # the schema before accounts gained sessions
         upgrade()
         assert counts() == before
+
+
+def test_status_checks_stop_at_an_unknown_state_and_downgrade_lifts_them(demo, capfd):
+    """The upgrade names a value no state has and changes nothing; the stored text is kept."""
+    from sqlalchemy import text
+
+    def status_of(case_id):
+        with db.engine.connect() as connection:
+            query = text("SELECT status FROM cases WHERE id = :id")
+            return connection.execute(query, {"id": case_id}).scalar_one()
+
+    def set_status(case_id, status):
+        with db.engine.begin() as connection:
+            query = text("UPDATE cases SET status = :status WHERE id = :id")
+            connection.execute(query, {"id": case_id, "status": status})
+
+    with demo.app_context():
+        case_id = db.session.scalar(text("SELECT min(id) FROM cases"))
+        db.session.rollback()
+        kept = status_of(case_id)
+        downgrade(revision="a41c7e2d9b10")  # the schema before the checks
+        set_status(case_id, "archived")  # allowed without them
+        with pytest.raises(SystemExit):
+            upgrade()
+        db.engine.dispose()  # a failed migration leaves SQLite's foreign keys off on its connection
+        # Alembic's logging configuration writes the message to the terminal.
+        assert "cases.status holds values no state has: ['archived']" in capfd.readouterr().err
+        assert status_of(case_id) == "archived"
+        set_status(case_id, kept)
+        upgrade()
+        assert status_of(case_id) == kept
+        with pytest.raises(IntegrityError):
+            set_status(case_id, "archived")

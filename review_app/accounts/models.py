@@ -5,10 +5,10 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from review_app.core.models import utcnow
+from review_app.core.models import state_type, utcnow
 from review_app.extensions import db
 
 
@@ -23,12 +23,6 @@ class User(UserMixin, db.Model):
     """A person who signs in; what they may do is given per site by memberships."""
 
     __tablename__ = "users"
-    __table_args__ = (
-        CheckConstraint(
-            "deactivated_by IS NULL OR deactivated_by IN ('system', 'state')",
-            name="deactivated_by",
-        ),
-    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(80), unique=True)
@@ -36,7 +30,9 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), default="")
     password_hash: Mapped[str] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(default=True)
-    deactivated_by: Mapped[str | None] = mapped_column(String(10))
+    deactivated_by: Mapped[DeactivatedBy | None] = mapped_column(
+        state_type(DeactivatedBy, "deactivated_by", length=10)
+    )
     is_system_admin: Mapped[bool] = mapped_column(default=False)
     must_change_password: Mapped[bool] = mapped_column(default=False)
     failed_logins: Mapped[int] = mapped_column(default=0)

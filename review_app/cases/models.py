@@ -6,21 +6,13 @@ from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from review_app.accounts.models import User
-from review_app.core.models import utcnow
+from review_app.cases.states import STATUS_LABELS, CaseStatus
+from review_app.core.models import state_type, utcnow
 from review_app.extensions import db
 from review_app.periods.models import ReviewPeriod
 from review_app.sites.models import LocalSite
 
 CASE_TYPES = {"foster_care": "Foster care", "in_home": "In-home services"}
-STATUS_LABELS = {
-    "in_progress": "In progress",
-    "submitted": "Submitted for QA",
-    "qa1": "In QA, level 1",
-    "returned": "Returned to reviewer",
-    "qa2": "In QA, level 2",
-    "finalized": "Finalized",
-    "eliminated": "Eliminated",
-}
 # Reasons a case is taken out of the sample; "other" needs an explanation.
 ELIMINATION_REASONS = {
     "unavailable": "Key people were unavailable or unwilling to be interviewed",
@@ -58,7 +50,9 @@ class Case(db.Model):
     closed_on: Mapped[date | None]
     # For periods with an open start: this case's start of the period under review.
     pur_start: Mapped[date | None]
-    status: Mapped[str] = mapped_column(String(20), default="in_progress")
+    status: Mapped[CaseStatus] = mapped_column(
+        state_type(CaseStatus, "status"), default=CaseStatus.IN_PROGRESS
+    )
     # Bumped by every status change, so two people acting at once cannot both win.
     status_version: Mapped[int] = mapped_column(default=0)
     status_changed_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -4,8 +4,8 @@ from flask_login import current_user
 
 from review_app.cases.models import Case
 from review_app.cases.queries import is_assigned
+from review_app.cases.states import CaseStatus
 from review_app.core.access import has_site_role
-from review_app.qa.workflow import EDITABLE
 
 
 def can_view(case: Case) -> bool:
@@ -29,13 +29,13 @@ def can_rate(case: Case) -> bool:
         return (
             has_site_role(case.site_id, "state_admin")
             and case.is_key_draft
-            and case.status in EDITABLE
+            and case.status in CaseStatus.EDITABLE
             and case.period.is_open
         )
     return (
         has_site_role(case.site_id, "reviewer")
         and is_assigned(case, current_user.id)
-        and case.status in EDITABLE
+        and case.status in CaseStatus.EDITABLE
         and case.period.is_open
     )
 

@@ -9,6 +9,7 @@ from review_app.cases.facts import CaseFacts
 from review_app.cases.forms import CaseForm, CaseImportForm
 from review_app.cases.models import CASE_TYPES, ELIMINATION_REASONS, STATUS_LABELS, Case
 from review_app.cases.permissions import can_manage, can_rate, can_view, why_not_rate
+from review_app.cases.states import CaseStatus
 from review_app.core.access import has_site_role, site_roles
 from review_app.core.errors import OperationError
 from review_app.core.identity import roles_on
@@ -131,7 +132,7 @@ def show(case_id: int):
         qa_hold=holding.panel(case, current_user, roles),
         elimination_reasons=ELIMINATION_REASONS,
         return_reason=qa_queries.return_reasons({case.id}).get(case.id, "")
-        if case.status == "returned"
+        if case.status == CaseStatus.RETURNED
         else "",
     )
 

@@ -18,6 +18,7 @@ from review_app.accounts.models import User
 from review_app.audit.operations import record
 from review_app.cases.facts import CaseFacts
 from review_app.cases.models import Assignment, Case
+from review_app.cases.states import CaseStatus
 from review_app.core.bulk import insert_rows
 from review_app.core.models import utcnow
 from review_app.demo.answers import complete_answers
@@ -111,7 +112,7 @@ def seed_finalized_bulk(period: ReviewPeriod, people: dict[str, User], count: in
                         "after": overrides[item_id],
                         "actor_id": holder.id,
                         "actor_name": holder.username,
-                        "case_status": "qa2" if two_levels else "qa1",
+                        "case_status": CaseStatus.at_qa_level(2 if two_levels else 1),
                         "reason": OVERRIDE_REASON,
                     }
                 )
@@ -152,7 +153,7 @@ def _case_row(period: ReviewPeriod, facts: CaseFacts, now, two_levels: bool) -> 
         "removal_on": facts.removal_on,
         "closed_on": facts.closed_on,
         "pur_start": facts.pur_start if period.pur_start is None else None,
-        "status": "finalized",
+        "status": CaseStatus.FINALIZED,
         # submit, take, (to level 2,) finalize: as many status changes as the workflow makes
         "status_version": 4 if two_levels else 3,
         "status_changed_at": now,

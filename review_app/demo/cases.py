@@ -7,6 +7,7 @@ from review_app.accounts.models import User
 from review_app.cases.facts import CaseFacts
 from review_app.cases.models import Case
 from review_app.cases.operations import create_case
+from review_app.cases.states import CaseStatus
 from review_app.demo.answers import complete_answers
 from review_app.instruments.catalog import get_instrument
 from review_app.instruments.engine import evaluate
@@ -160,16 +161,17 @@ def rate_with(
         )
 
 
-# Where each demo case of a period ends up, by its position in the period.
-STAGES = [
-    "in_progress",
+# Where each demo case of a period ends up, by its position in the period: a status,
+# or on the way to one ("partly" rated in progress, "qa_override" in QA with an override).
+STAGES: list[str] = [
+    CaseStatus.IN_PROGRESS,
     "partly",
-    "submitted",
-    "qa1",
-    "returned",
+    CaseStatus.SUBMITTED,
+    CaseStatus.QA1,
+    CaseStatus.RETURNED,
     "qa_override",
-    "finalized",
-    "eliminated",
+    CaseStatus.FINALIZED,
+    CaseStatus.ELIMINATED,
 ]
 
 
@@ -178,9 +180,9 @@ def advance(case: Case, stage: str, people: dict[str, User], seed: int) -> None:
     reviewer = case.reviewers[0]
     if stage == "partly":
         rate_partly(reviewer, case)
-    if stage in ("in_progress", "partly"):
+    if stage in (CaseStatus.IN_PROGRESS, "partly"):
         return
-    if stage == "eliminated":
+    if stage == CaseStatus.ELIMINATED:
         transition(
             people["admin"],
             case,
@@ -192,17 +194,17 @@ def advance(case: Case, stage: str, people: dict[str, User], seed: int) -> None:
     # Reviewers differ: between 4% and 20% of their yes/no answers are unfavourable.
     rate_fully(reviewer, case, seed, no_rate=0.04 + (seed % 5) * 0.04)
     transition(reviewer, case, "submit")
-    if stage == "submitted":
+    if stage == CaseStatus.SUBMITTED:
         return
     qa = people["qa"]
     transition(qa, case, "take")
     first = start_thread(qa, case, "3", "3B", "Which assessment from the spring is this based on?")
     reply(reviewer, case, first, "The April safety assessment; it is now in the narrative.")
     set_thread_open(qa, case, first, False)
-    if stage == "qa1":
+    if stage == CaseStatus.QA1:
         start_thread(qa, case, "14", None, "Please say how often the visits happened in summer.")
         return
-    if stage == "returned":
+    if stage == CaseStatus.RETURNED:
         start_thread(qa, case, "12", None, "12B needs the father's services described.")
         transition(qa, case, "return", reason="Item 12 needs more detail about the father.")
         return
@@ -212,7 +214,7 @@ def advance(case: Case, stage: str, people: dict[str, User], seed: int) -> None:
         holder = people["qa2"]
     if stage == "qa_override" or seed % 3 == 0:  # QA corrects about one case in three
         _override_one(holder, case, seed)
-    if stage == "finalized":
+    if stage == CaseStatus.FINALIZED:
         transition(holder, case, "finalize")
 
 

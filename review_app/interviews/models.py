@@ -11,16 +11,18 @@ from sqlalchemy import (
     String,
     Table,
     UniqueConstraint,
+    column,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from review_app.accounts.models import User
-from review_app.core.models import utcnow
+from review_app.cases.states import CaseStatus
+from review_app.core.models import state_type, utcnow
 from review_app.extensions import db
+from review_app.interviews.states import STATUS_LABELS, InterviewStatus
 from review_app.periods.models import ReviewPeriod
+from review_app.qa.models import Thread
 from review_app.sites.models import LocalSite
-
-STATUS_LABELS = {"draft": "Draft", "complete": "Complete"}
 
 # The supporting note-takers; the official one is a column of the interview.
 interview_note_takers = Table(
@@ -41,7 +43,6 @@ class Interview(db.Model):
     __tablename__ = "interviews"
     __table_args__ = (
         Index("ix_interviews_site_period", "site_id", "period_id"),
-        CheckConstraint("status IN ('draft', 'complete')", name="status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -55,7 +56,9 @@ class Interview(db.Model):
     stakeholder_types: Mapped[list[str]] = mapped_column(JSON, default=list)
     interviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     official_note_taker_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    status: Mapped[str] = mapped_column(String(20), default="draft")
+    status: Mapped[InterviewStatus] = mapped_column(
+        state_type(InterviewStatus, "status"), default=InterviewStatus.DRAFT
+    )
     # Bumped by every status change and the merge, so two people acting at once cannot both win.
     status_version: Mapped[int] = mapped_column(default=0)
     status_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -113,8 +116,8 @@ class Interview(db.Model):
     @property
     def stage(self) -> str:
         """Say in words where the interview stands, beyond draft or complete."""
-        if self.status == "complete":
-            return "Complete"
+        if self.status == InterviewStatus.COMPLETE:
+            return STATUS_LABELS[InterviewStatus.COMPLETE]
         if self.is_merged:
             return "Draft: notes merged, the official note-taker is finishing them"
         done = sum(1 for s in self.note_sets if s.author_id is not None and s.is_done)
@@ -161,3 +164,13 @@ class NoteSet(db.Model):
     def __repr__(self) -> str:
         who = "final" if self.is_final else f"author={self.author_id}"
         return f"<NoteSet interview={self.interview_id} {who}>"
+
+
+# A QA thread records its subject's status when it was opened: a case's or an interview's.
+# Declared here, where both kinds of state are known, so the QA models need not import these.
+db.metadata.tables[Thread.__tablename__].append_constraint(
+    CheckConstraint(
+        column("case_status").in_([state.value for state in (*CaseStatus, *InterviewStatus)]),
+        name="case_status",
+    )
+)

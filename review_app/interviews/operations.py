@@ -12,6 +12,7 @@ from review_app.instruments.catalog import get_instrument
 from review_app.interviews import permissions as can
 from review_app.interviews.facts import InterviewFacts, check_facts
 from review_app.interviews.models import Interview, NoteSet
+from review_app.interviews.states import InterviewStatus
 from review_app.members.operations import active_roles
 from review_app.members.roles import RoleSet
 from review_app.periods.models import ReviewPeriod
@@ -184,7 +185,11 @@ def complete(actor: User, interview: Interview, expected_version: int | None = N
             f"{count} QA comment thread(s) are still open: QA resolves them first."
         )
     change_status(
-        interview, expected_version, status="complete", completed_at=utcnow(), return_reason=""
+        interview,
+        expected_version,
+        status=InterviewStatus.COMPLETE,
+        completed_at=utcnow(),
+        return_reason="",
     )
     record(
         actor,
@@ -192,8 +197,8 @@ def complete(actor: User, interview: Interview, expected_version: int | None = N
         interview,
         f"Completed {label(interview)}",
         site=interview.period.site,
-        before={"status": "draft"},
-        after={"status": "complete"},
+        before={"status": InterviewStatus.DRAFT},
+        after={"status": InterviewStatus.COMPLETE},
     )
 
 
@@ -204,7 +209,7 @@ def return_to_draft(
     lock_row(interview)
     if not roles_of(actor, interview).qa_level:
         raise OperationError("Only QA staff can return a complete interview to draft.")
-    if interview.status != "complete":
+    if interview.status != InterviewStatus.COMPLETE:
         raise OperationError("The interview is a draft already.")
     if not interview.period.is_open:
         raise OperationError("The review period is closed; its interviews can no longer change.")
@@ -214,7 +219,11 @@ def return_to_draft(
     if len(reason) > MAX_REASON:
         raise OperationError(f"Use at most {MAX_REASON} characters.", "reason")
     change_status(
-        interview, expected_version, status="draft", completed_at=None, return_reason=reason
+        interview,
+        expected_version,
+        status=InterviewStatus.DRAFT,
+        completed_at=None,
+        return_reason=reason,
     )
     record(
         actor,
@@ -222,8 +231,8 @@ def return_to_draft(
         interview,
         f"Returned {label(interview)} to draft ({reason})",
         site=interview.period.site,
-        before={"status": "complete"},
-        after={"status": "draft", "reason": reason},
+        before={"status": InterviewStatus.COMPLETE},
+        after={"status": InterviewStatus.DRAFT, "reason": reason},
     )
 
 

@@ -6,6 +6,7 @@ the interview (``may_*``) and whether it can still change (``why_locked``).
 
 from review_app.accounts.models import User
 from review_app.interviews.models import Interview, NoteSet
+from review_app.interviews.states import InterviewStatus
 from review_app.members.roles import RoleSet
 
 
@@ -55,7 +56,7 @@ def why_locked(interview: Interview) -> str | None:
     """Say why nobody can change the interview's record now, or None when it is open."""
     if not interview.period.is_open:
         return "The review period is closed; its interviews can no longer change."
-    if interview.status == "complete":
+    if interview.status == InterviewStatus.COMPLETE:
         return (
             "The interview is complete, so its notes are locked. QA can return it to "
             "draft if something must change."

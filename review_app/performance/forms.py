@@ -3,6 +3,7 @@
 from collections.abc import Mapping
 
 from review_app.cases.models import CASE_TYPES
+from review_app.cases.states import CaseStatus
 from review_app.core.inputs import whole_number
 from review_app.performance.queries import AGE_GROUPS, STATUSES, Filters, Target
 from review_app.periods.models import ReviewPeriod
@@ -50,7 +51,7 @@ def read_filters(
         case_type=chosen["type"],
         age_group=chosen["age"],
         reviewer_id=reviewer_id,
-        status=chosen["status"] or "finalized",
+        status=chosen["status"] or CaseStatus.FINALIZED,
     )
     return filters, problems
 

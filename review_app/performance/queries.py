@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from review_app.accounts.models import User
 from review_app.cases.models import Assignment, Case
+from review_app.cases.states import CaseStatus
 from review_app.core.models import count_if
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
@@ -37,8 +38,8 @@ AGE_GROUPS = {
     "15-17": (15, 17),
     "18+": (18, 200),
 }
-STATUSES = {
-    "finalized": "Finalized cases only",
+STATUSES: dict[str, str] = {
+    CaseStatus.FINALIZED: "Finalized cases only",
     "all": "All cases in the sample (not eliminated)",
 }
 CASE_TYPES = ("foster_care", "in_home")
@@ -55,7 +56,7 @@ class Filters:
     case_type: str = ""
     age_group: str = ""
     reviewer_id: int | None = None
-    status: str = "finalized"
+    status: str = CaseStatus.FINALIZED
 
     def as_args(self, **changes) -> dict:
         """Return the filters as query-string arguments, with some changed."""
@@ -117,11 +118,11 @@ def case_conditions(site_id: int, filters: Filters) -> list:
     conditions = [
         Case.site_id == site_id,
         Case.period_id == filters.period.id,
-        Case.status != "eliminated",
+        Case.status != CaseStatus.ELIMINATED,
         ~Case.is_key,  # a Training site's answer keys are the experts' ratings, not cases
     ]
-    if filters.status == "finalized":
-        conditions.append(Case.status == "finalized")
+    if filters.status == CaseStatus.FINALIZED:
+        conditions.append(Case.status == CaseStatus.FINALIZED)
     if filters.local_site_id:
         conditions.append(Case.local_site_id == filters.local_site_id)
     if filters.case_type:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from review_app.accounts.models import User
 from review_app.audit.operations import record
 from review_app.cases.models import Case
+from review_app.cases.states import CaseStatus
 from review_app.core.errors import OperationError
 from review_app.core.locking import lock_row
 from review_app.members.operations import active_roles
@@ -18,7 +19,7 @@ from review_app.members.roles import RoleSet
 from review_app.qa import workflow
 from review_app.qa.undo import return_undo_refusal
 
-LEVELS = {"qa1": 1, "qa2": 2}
+LEVELS = {CaseStatus.QA1: 1, CaseStatus.QA2: 2}
 
 
 def level_of(case: Case) -> int:
@@ -27,7 +28,7 @@ def level_of(case: Case) -> int:
 
 
 def _check_in_qa(case: Case) -> None:
-    if case.status not in workflow.QA_HELD:
+    if case.status not in CaseStatus.HELD_BY_QA:
         raise OperationError(
             f"Case {case.case_number} is {case.status_label.lower()}, not in QA: "
             "there is nothing to take or hand over."
@@ -118,11 +119,11 @@ class HoldPanel:
 def panel(case: Case, actor: User, roles: RoleSet) -> HoldPanel | None:
     """Return the hold panel for ``actor`` on the case, or None when there is nothing to show."""
     may_undo = (
-        case.status == "returned"
+        case.status == CaseStatus.RETURNED
         and bool(roles.qa_level)
         and return_undo_refusal(actor, case) is None
     )
-    if case.status not in workflow.QA_HELD:
+    if case.status not in CaseStatus.HELD_BY_QA:
         if not may_undo:
             return None
         return HoldPanel(None, None, False, False, False, True)

@@ -15,7 +15,8 @@ class Thread(db.Model):
 
     A thread belongs to a case or to a stakeholder interview, never both; on an
     interview, ``item_id`` is a systemic factor item and ``case_status`` holds
-    the interview's status when the thread was opened.
+    the interview's status when the thread was opened (its CHECK constraint is
+    declared in review_app/interviews/models.py, which knows both kinds of state).
     """
 
     __tablename__ = "qa_threads"

@@ -7,6 +7,7 @@ from review_app.audit.models import AuditEntry
 from review_app.audit.operations import record
 from review_app.cases.models import ELIMINATION_REASONS, Assignment, Case
 from review_app.cases.queries import is_assigned
+from review_app.cases.states import CaseStatus
 from review_app.core.errors import OperationError
 from review_app.core.locking import lock_row
 from review_app.core.models import utcnow
@@ -150,7 +151,7 @@ def start_thread(
     if not roles_of(actor, case).qa_level:
         raise OperationError("Only QA staff can start a comment thread.")
     lock_row(case)
-    if case.status not in {"submitted", "qa1", "qa2", "returned"}:
+    if case.status not in CaseStatus.IN_QA:
         raise OperationError(f"This case is {case.status_label.lower()}: comments are closed.")
     body = threads.check_body(body)
     instrument = get_instrument(case.period.instrument_version)
@@ -178,7 +179,7 @@ def reply(actor: User, case: Case, thread: Thread, body: str) -> Comment:
     lock_row(case)
     if not (roles.qa_level or (roles.is_reviewer and is_assigned(case, actor.id))):
         raise OperationError("Only QA staff and the case's reviewers can reply.")
-    if case.status in workflow.CLOSED:
+    if case.status in CaseStatus.CLOSED:
         raise OperationError(f"This case is {case.status_label.lower()}: comments are closed.")
     return threads.add_reply(
         actor, thread, body, f"Reply on case {case.case_number}", case.period.site
@@ -190,7 +191,7 @@ def set_thread_open(actor: User, case: Case, thread: Thread, is_open: bool) -> N
     if not roles_of(actor, case).qa_level:
         raise OperationError("Only QA staff can resolve comments.")
     lock_row(case)
-    if case.status in workflow.CLOSED:
+    if case.status in CaseStatus.CLOSED:
         raise OperationError(f"This case is {case.status_label.lower()}: comments are closed.")
     threads.set_open(actor, thread, is_open, f"case {case.case_number}", case.period.site)
 
@@ -202,7 +203,8 @@ def set_override(actor: User, case: Case, item_id: str, rating: str | None, reas
         raise OperationError("QA overrides are turned off on this site.")
     roles = roles_of(actor, case)
     lock_row(case)
-    if case.status not in workflow.QA_HELD or not workflow.holds(case.status, roles.qa_level or 0):
+    level = roles.qa_level or 0
+    if case.status not in CaseStatus.HELD_BY_QA or not workflow.holds(case.status, level):
         raise OperationError("Only QA at the level holding the case can override a rating.")
     if workflow.held_by_other(case, actor.id):
         raise OperationError(workflow.holder_refusal(case))
@@ -270,7 +272,7 @@ def move_caseload(
         cases = [case for case in cases if case.id in case_ids]
     for case in sorted(cases, key=lambda c: c.id):
         lock_row(case)  # a save or a submit on it waits, then sees the new reviewers
-        if case.status in workflow.CLOSED or not is_assigned(case, from_user.id):
+        if case.status in CaseStatus.CLOSED or not is_assigned(case, from_user.id):
             cases.remove(case)  # finalized or moved meanwhile: leave it as it is
             continue
         reassign(actor, case, from_user, to_user)

@@ -8,11 +8,12 @@ from sqlalchemy.orm import joinedload, selectinload
 from review_app.accounts.models import User
 from review_app.audit.models import AuditEntry
 from review_app.cases.models import Assignment, Case
+from review_app.cases.states import CaseStatus
 from review_app.extensions import db
 from review_app.members.models import Membership
 from review_app.members.queries import active_people
 from review_app.qa.models import Comment, Thread
-from review_app.qa.workflow import ACTIONS, CLOSED, QA_HELD
+from review_app.qa.workflow import ACTIONS
 from review_app.ratings.models import RatingChange
 from review_app.sites.models import Site
 
@@ -43,7 +44,7 @@ def open_count(subject: ColumnElement[bool]) -> int:
     return db.session.scalar(select(func.count()).where(subject, Thread.is_open))
 
 
-def queue(site: Site, statuses: list[str]) -> list[Case]:
+def queue(site: Site, statuses: list[CaseStatus]) -> list[Case]:
     """Return the site's cases in these statuses, longest waiting first."""
     return list(
         db.session.scalars(
@@ -101,7 +102,9 @@ def returned_to(site: Site, user: User) -> list[Case]:
             select(Case)
             .join(Assignment)
             .where(
-                Case.site_id == site.id, Case.status == "returned", Assignment.user_id == user.id
+                Case.site_id == site.id,
+                Case.status == CaseStatus.RETURNED,
+                Assignment.user_id == user.id,
             )
             .options(joinedload(Case.local_site))
             .order_by(Case.status_changed_at)
@@ -227,7 +230,7 @@ def caseload_of(site, user: User) -> list[Case]:
             .where(
                 Case.site_id == site.id,
                 Assignment.user_id == user.id,
-                Case.status.not_in(CLOSED),
+                Case.status.not_in(CaseStatus.CLOSED),
                 Case.key_case_id.is_(None),  # a practice copy stays with its trainee
             )
             .options(joinedload(Case.local_site))
@@ -249,7 +252,7 @@ def held_by(site: Site, user: User) -> list[Case]:
             .where(
                 Case.site_id == site.id,
                 Case.qa_holder_id == user.id,
-                Case.status.in_(QA_HELD),
+                Case.status.in_(CaseStatus.HELD_BY_QA),
             )
             .options(
                 joinedload(Case.local_site),

@@ -12,10 +12,10 @@ from review_app.audit.models import AuditEntry
 from review_app.audit.operations import record
 from review_app.cases.models import Case
 from review_app.cases.queries import is_assigned
+from review_app.cases.states import CaseStatus
 from review_app.core.errors import OperationError
 from review_app.core.locking import lock_row
 from review_app.extensions import db
-from review_app.qa import workflow
 from review_app.qa.operations import _move, reassign
 
 
@@ -49,7 +49,7 @@ def last_return(case: Case) -> AuditEntry | None:
 
 def return_undo_refusal(actor: User, case: Case) -> str | None:
     """Say why the actor cannot undo the case's return now, or None when they can."""
-    if case.status != "returned":
+    if case.status != CaseStatus.RETURNED:
         label = case.status_label.lower()
         return f"Case {case.case_number} is {label}: there is no return to undo."
     entry = last_return(case)
@@ -72,7 +72,8 @@ def undo_return(actor: User, case: Case) -> None:
         raise OperationError(refused)
     entry = last_return(case)
     before = entry.before or {}
-    back_to = before.get("status") if before.get("status") in workflow.QA_HELD else "qa1"
+    recorded = before.get("status")
+    back_to = CaseStatus(recorded) if recorded in CaseStatus.HELD_BY_QA else CaseStatus.QA1
     _move(case, None, back_to)
     case.qa_holder_id = before.get("qa_holder_id")
     record(
@@ -81,7 +82,7 @@ def undo_return(actor: User, case: Case) -> None:
         case,
         f"Case {case.case_number}: return to the reviewers undone",
         site=case.period.site,
-        before={"status": "returned"},
+        before={"status": CaseStatus.RETURNED},
         after={"status": case.status},
     )
 
@@ -151,7 +152,7 @@ def undo_move(actor: User, site, entry: AuditEntry) -> tuple[list[Case], list[Ca
     for case in cases:
         untouched = (
             case.id not in touched
-            and case.status not in workflow.CLOSED
+            and case.status not in CaseStatus.CLOSED
             and is_assigned(case, dest.id)
             and not is_assigned(case, source.id)
         )

@@ -7,6 +7,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from review_app.cases.queries import reviewers
+from review_app.cases.states import CaseStatus
 from review_app.cases.views import load_case
 from review_app.core.access import has_site_role, site_roles
 from review_app.core.errors import OperationError
@@ -258,10 +259,13 @@ def history(case_id: int):
 @site_roles("qa", "state_admin", "observer")
 def queues():
     levels = g.site.settings.qa_levels
-    lanes = [("Waiting for QA level 1", ["submitted"]), ("In QA level 1", ["qa1"])]
+    lanes = [
+        ("Waiting for QA level 1", [CaseStatus.SUBMITTED]),
+        ("In QA level 1", [CaseStatus.QA1]),
+    ]
     if levels == 2:
-        lanes.append(("In QA level 2", ["qa2"]))
-    lanes.append(("Returned to reviewers", ["returned"]))
+        lanes.append(("In QA level 2", [CaseStatus.QA2]))
+    lanes.append(("Returned to reviewers", [CaseStatus.RETURNED]))
     return render_template(
         "qa/queues.html",
         lanes=[(title, queries.queue(g.site, statuses)) for title, statuses in lanes],
@@ -292,7 +296,9 @@ def inbox():
         thread_interviews=interview_queries.interviews_by_id(
             {t.interview_id for t in on_interviews}
         ),
-        submitted=queries.queue(g.site, ["submitted"]) if has_site_role(g.site.id, "qa") else [],
+        submitted=(
+            queries.queue(g.site, [CaseStatus.SUBMITTED]) if has_site_role(g.site.id, "qa") else []
+        ),
     )
 
 
@@ -325,7 +331,7 @@ def release_case(case_id: int):
 def hand_over(case_id: int):
     """A state administrator gives a case's QA work to another QA person of its level."""
     case = load_case(case_id)
-    in_qa = case.status in workflow.QA_HELD
+    in_qa = case.status in CaseStatus.HELD_BY_QA
     people = queries.qa_staff(g.site, holding.level_of(case)) if in_qa else []
     form = HandOverForm()
     form.to_user.choices = [SelectChoice(0, "Nobody: back to the queue")] + [

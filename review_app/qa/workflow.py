@@ -3,11 +3,8 @@
 from dataclasses import dataclass
 
 from review_app.cases.models import Case
+from review_app.cases.states import CaseStatus
 from review_app.members.roles import RoleSet
-
-EDITABLE = {"in_progress", "returned"}  # a reviewer may change answers
-QA_HELD = {"qa1", "qa2"}
-CLOSED = {"finalized", "eliminated"}
 
 
 @dataclass(frozen=True)
@@ -66,17 +63,17 @@ def done_message(action: str, case_number: str) -> str:
     return f"Case {case_number} {spec.done}." if spec else f"Case {case_number} updated."
 
 
-def target(action: str, case: Case, qa_levels: int) -> str:
+def target(action: str, case: Case, qa_levels: int) -> CaseStatus:
     """Return the status the action leads to."""
     return {
-        "submit": "submitted",
-        "take": "qa1",
-        "return": "returned",
-        "to_level2": "qa2",
-        "finalize": "finalized",
-        "eliminate": "eliminated",
-        "reopen": "qa2" if qa_levels == 2 else "qa1",
-        "reinstate": "in_progress",
+        "submit": CaseStatus.SUBMITTED,
+        "take": CaseStatus.QA1,
+        "return": CaseStatus.RETURNED,
+        "to_level2": CaseStatus.QA2,
+        "finalize": CaseStatus.FINALIZED,
+        "eliminate": CaseStatus.ELIMINATED,
+        "reopen": CaseStatus.at_qa_level(qa_levels),
+        "reinstate": CaseStatus.IN_PROGRESS,
     }[action]
 
 
@@ -99,38 +96,42 @@ def refusal(
     level = roles.qa_level or 0
     rules = {
         "submit": (
-            status in EDITABLE,
+            status in CaseStatus.EDITABLE,
             assigned and roles.is_reviewer,
             "Only the case's assigned reviewers can submit it.",
         ),
-        "take": (status == "submitted", level >= 1, "Only QA staff can start QA on a case."),
+        "take": (
+            status == CaseStatus.SUBMITTED,
+            level >= 1,
+            "Only QA staff can start QA on a case.",
+        ),
         "return": (
-            status in QA_HELD,
+            status in CaseStatus.HELD_BY_QA,
             holds(status, level),
             "Only QA at the level holding the case can return it.",
         ),
         "to_level2": (
-            status == "qa1" and qa_levels == 2,
+            status == CaseStatus.QA1 and qa_levels == 2,
             level >= 1,
             "Only QA staff can pass a case to level 2.",
         ),
         "finalize": (
-            status == ("qa2" if qa_levels == 2 else "qa1"),
+            status == CaseStatus.at_qa_level(qa_levels),
             holds(status, level),
             "Only QA at the level holding the case can finalize it.",
         ),
         "eliminate": (
-            status not in CLOSED,
+            status not in CaseStatus.CLOSED,
             roles.is_state_admin,
             "Only a state administrator can eliminate a case.",
         ),
         "reopen": (
-            status == "finalized",
+            status == CaseStatus.FINALIZED,
             roles.is_state_admin,
             "Only a state administrator can reopen a finalized case.",
         ),
         "reinstate": (
-            status == "eliminated",
+            status == CaseStatus.ELIMINATED,
             roles.is_state_admin,
             "Only a state administrator can put a case back in the sample.",
         ),
@@ -164,9 +165,9 @@ def holder_refusal(case: Case) -> str:
     )
 
 
-def holds(status: str, level: int) -> bool:
+def holds(status: CaseStatus, level: int) -> bool:
     """QA level 2 staff may act at either level; level 1 staff at level 1 only."""
-    return (status == "qa1" and level >= 1) or (status == "qa2" and level >= 2)
+    return (status == CaseStatus.QA1 and level >= 1) or (status == CaseStatus.QA2 and level >= 2)
 
 
 def available(

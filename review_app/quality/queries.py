@@ -9,6 +9,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import joinedload
 
 from review_app.cases.models import Assignment, Case
+from review_app.cases.states import CaseStatus
 from review_app.core.models import count_if
 from review_app.extensions import db
 from review_app.instruments.model import Instrument
@@ -48,7 +49,7 @@ def _finalized(site_id: int, period_id: int):
     return and_(
         Case.site_id == site_id,
         Case.period_id == period_id,
-        Case.status == "finalized",
+        Case.status == CaseStatus.FINALIZED,
         ~Case.is_key,  # answer keys are locked as finalized but were never reviewed
     )
 

@@ -8,7 +8,8 @@ from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from review_app.accounts.models import User
-from review_app.core.models import utcnow
+from review_app.cases.states import CaseStatus
+from review_app.core.models import state_type, utcnow
 from review_app.extensions import db
 
 FACE_SHEET = "face"  # the item id under which face sheet edits are versioned
@@ -98,7 +99,7 @@ class RatingChange(db.Model):
     after: Mapped[Any] = mapped_column(JSON, nullable=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     actor_name: Mapped[str] = mapped_column(String(80))
-    case_status: Mapped[str] = mapped_column(String(20))
+    case_status: Mapped[CaseStatus] = mapped_column(state_type(CaseStatus, "case_status"))
     reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -9,6 +9,7 @@ from review_app.accounts.models import User
 from review_app.audit.operations import record
 from review_app.cases.models import Case
 from review_app.cases.queries import is_assigned
+from review_app.cases.states import CaseStatus
 from review_app.core.errors import OperationError, StateChanged
 from review_app.core.locking import lock_row
 from review_app.extensions import db
@@ -16,7 +17,6 @@ from review_app.instruments.answers import AnswerError, parse
 from review_app.instruments.engine import CaseRatings, rate_case
 from review_app.instruments.model import Instrument
 from review_app.instruments.schema import Question
-from review_app.qa.workflow import EDITABLE
 from review_app.ratings import queries
 from review_app.ratings.dates import face_sheet_date_errors, table_date_errors, target_birth
 from review_app.ratings.models import (
@@ -62,7 +62,7 @@ def edit_refusal(actor: User | None, case: Case) -> str | None:
             return "This answer key was published meanwhile; your change was not saved."
     elif actor is not None and not is_assigned(case, actor.id):
         return "You are no longer assigned to this case; your change was not saved."
-    if case.status not in EDITABLE:
+    if case.status not in CaseStatus.EDITABLE:
         return (
             f"This case moved to “{case.status_label}” meanwhile; your change was not saved. "
             "What you sent is shown below."

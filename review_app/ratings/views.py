@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from review_app.cases.permissions import can_rate, why_not_rate
 from review_app.cases.queries import is_assigned
+from review_app.cases.states import CaseStatus
 from review_app.cases.views import load_case
 from review_app.core.access import site_roles
 from review_app.core.errors import StateChanged
@@ -89,11 +90,11 @@ def qa_context(case, item_id: str) -> dict:
     return {
         "threads": threads,
         "is_qa": is_qa,
-        "can_comment": is_qa and case.status in {"submitted", "qa1", "qa2", "returned"},
+        "can_comment": is_qa and case.status in CaseStatus.IN_QA,
         "can_reply": is_qa or (roles.is_reviewer and is_assigned(case, current_user.id)),
         "can_override": item_id != FACE_SHEET
         and g.site.settings.allow_qa_override
-        and case.status in workflow.QA_HELD
+        and case.status in CaseStatus.HELD_BY_QA
         and workflow.holds(case.status, roles.qa_level or 0),
     }
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from review_app.accounts.queries import display_names
 from review_app.cases.models import Assignment, Case
+from review_app.cases.states import CaseStatus
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
 from review_app.instruments.engine import CaseRatings, rate_case
@@ -23,8 +24,6 @@ from review_app.periods.models import ReviewPeriod
 from review_app.ratings import queries as rating_queries
 from review_app.ratings.models import Answer, ItemReview
 from review_app.sites.models import Site
-
-FINALIZED = "finalized"
 
 
 @dataclass(frozen=True)
@@ -88,7 +87,7 @@ def finalized_cases(period: ReviewPeriod) -> list[Case]:
     return list(
         db.session.scalars(
             select(Case)
-            .where(Case.period_id == period.id, Case.status == FINALIZED)
+            .where(Case.period_id == period.id, Case.status == CaseStatus.FINALIZED)
             .options(
                 joinedload(Case.local_site),
                 joinedload(Case.period),
@@ -130,7 +129,7 @@ def finalized_counts(site: Site) -> dict[int, int]:
     """Return how many finalized cases each of the site's periods has (periods with any)."""
     rows = db.session.execute(
         select(Case.period_id, func.count())
-        .where(Case.site_id == site.id, Case.status == FINALIZED)
+        .where(Case.site_id == site.id, Case.status == CaseStatus.FINALIZED)
         .group_by(Case.period_id)
     )
     return {period_id: count for period_id, count in rows}

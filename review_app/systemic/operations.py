@@ -10,6 +10,7 @@ from review_app.core.models import utcnow
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
 from review_app.interviews.models import Interview
+from review_app.interviews.states import InterviewStatus
 from review_app.members.operations import active_roles
 from review_app.periods.models import ReviewPeriod
 from review_app.systemic import queries
@@ -50,7 +51,7 @@ def _cited(period: ReviewPeriod, interview_ids: list[int]) -> list[Interview]:
         interview = found.get(interview_id)
         if interview is None or interview.period_id != period.id:
             raise OperationError("Cite only interviews of this review period.", "interview_ids")
-        if interview.status != "complete":
+        if interview.status != InterviewStatus.COMPLETE:
             raise OperationError(
                 f"The interview of {interview.held_on.isoformat()} is still a draft: only "
                 "complete interviews can be cited.",

@@ -7,6 +7,7 @@ from review_app.accounts.models import User
 from review_app.extensions import db
 from review_app.interviews.models import Interview, NoteSet
 from review_app.interviews.queries import taking_part
+from review_app.interviews.states import InterviewStatus
 from review_app.periods.models import ReviewPeriod
 from review_app.systemic.models import SystemicRating
 
@@ -37,7 +38,7 @@ def complete_interviews(period: ReviewPeriod) -> list[Interview]:
     return list(
         db.session.scalars(
             select(Interview)
-            .where(Interview.period_id == period.id, Interview.status == "complete")
+            .where(Interview.period_id == period.id, Interview.status == InterviewStatus.COMPLETE)
             .options(joinedload(Interview.local_site))
             .order_by(Interview.held_on, Interview.id)
         )
@@ -56,7 +57,7 @@ def final_texts(interview_ids: list[int]) -> dict[int, dict[str, str]]:
     return {interview_id: texts or {} for interview_id, texts in rows}
 
 
-def interview_counts(period: ReviewPeriod) -> dict[str, int]:
+def interview_counts(period: ReviewPeriod) -> dict[InterviewStatus, int]:
     """Return the number of the period's interviews per status."""
     rows = db.session.execute(
         select(Interview.status, func.count())

@@ -5,6 +5,7 @@ from sqlalchemy import select
 from review_app.accounts.models import User
 from review_app.audit.operations import record
 from review_app.cases.models import Case
+from review_app.cases.states import CaseStatus
 from review_app.core.errors import OperationError
 from review_app.core.locking import lock_row
 from review_app.core.models import utcnow
@@ -67,7 +68,7 @@ def make_key(actor: User, case: Case) -> None:
         raise OperationError("A trainee's practice copy cannot become an answer key.")
     if case.is_key:
         raise OperationError(f"Case {case.case_number} is already an answer key.")
-    if case.status == "eliminated":
+    if case.status == CaseStatus.ELIMINATED:
         raise OperationError("An eliminated case cannot become an answer key.")
     if not case.period.is_open:
         raise OperationError("The review period is closed: reopen it to prepare keys in it.")
@@ -79,8 +80,8 @@ def make_key(actor: User, case: Case) -> None:
     # Trainees must never read a key's answers, so nobody stays assigned to it.
     case.assignments = []
     case.is_key, case.key_published_at = True, None
-    if case.status != "in_progress":
-        set_status(case, "in_progress")
+    if case.status != CaseStatus.IN_PROGRESS:
+        set_status(case, CaseStatus.IN_PROGRESS)
     record(
         actor,
         "training.make_key",
@@ -123,7 +124,7 @@ def withdraw_key(actor: User, key: Case) -> None:
 
 def _set_published(actor: User, key: Case, site: Site, is_published: bool, summary: str) -> None:
     """Publish the key (locked as finalized) or take it back to a draft, and record it."""
-    set_status(key, "finalized" if is_published else "in_progress")
+    set_status(key, CaseStatus.FINALIZED if is_published else CaseStatus.IN_PROGRESS)
     key.finalized_at = key.key_published_at = utcnow() if is_published else None
     record(
         actor,
@@ -132,7 +133,7 @@ def _set_published(actor: User, key: Case, site: Site, is_published: bool, summa
         summary,
         site=site,
         before={
-            "status": "in_progress" if is_published else "finalized",
+            "status": CaseStatus.IN_PROGRESS if is_published else CaseStatus.FINALIZED,
             "published": not is_published,
         },
         after={"status": key.status, "published": is_published},

@@ -8,6 +8,7 @@ from review_app.cases.facts import CaseFacts
 from review_app.cases.models import Case
 from review_app.cases.operations import create_case
 from review_app.cases.queries import is_assigned
+from review_app.cases.states import CaseStatus
 from review_app.core.errors import OperationError
 from review_app.core.locking import lock_row
 from review_app.core.models import utcnow
@@ -15,7 +16,6 @@ from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
 from review_app.members.operations import active_roles
 from review_app.qa.models import Thread
-from review_app.qa.workflow import QA_HELD
 from review_app.ratings import queries as rating_queries
 from review_app.ratings.models import FACE_SHEET, Answer, ItemReview, OutcomeRating
 from review_app.ratings.operations import ItemInput, item_questions, recalculate, save_item
@@ -203,7 +203,7 @@ def reset_copy(actor: User, copy: Case) -> None:
         raise OperationError("This site does not allow practice cases to be reset.")
     if not is_assigned(copy, actor.id):
         raise OperationError("Only the trainee whose practice case this is can reset it.")
-    if copy.status in QA_HELD or copy.status == "eliminated":
+    if copy.status not in CaseStatus.RESETTABLE:
         raise OperationError(
             f"This practice case is {copy.status_label.lower()}, so it cannot be reset now."
         )
@@ -217,8 +217,8 @@ def reset_copy(actor: User, copy: Case) -> None:
     db.session.flush()
     instrument = get_instrument(copy.period.instrument_version)
     recalculate(copy, instrument, {}, rating_queries.item_reviews(copy))
-    if copy.status != "in_progress":
-        set_status(copy, "in_progress")  # first, so the face sheet below may be saved
+    if copy.status != CaseStatus.IN_PROGRESS:
+        set_status(copy, CaseStatus.IN_PROGRESS)  # first, so the face sheet below may be saved
     key = db.session.get(Case, copy.key_case_id)
     _copy_face_sheet(actor, copy, key)
     copy.submitted_at = copy.finalized_at = None

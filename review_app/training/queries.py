@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from review_app.accounts.models import User
 from review_app.cases.models import Assignment, Case
+from review_app.cases.states import CaseStatus
 from review_app.extensions import db
 from review_app.sites.models import Site
 from review_app.sites.settings import ReviewerQualification
@@ -37,7 +38,7 @@ def key_candidates(site: Site) -> list[Case]:
         Case.site_id == site.id,
         ~Case.is_key,
         Case.key_case_id.is_(None),
-        Case.status != "eliminated",
+        Case.status != CaseStatus.ELIMINATED,
     )
     return list(db.session.scalars(_with_details(statement).order_by(Case.case_number)).unique())
 
