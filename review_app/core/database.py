@@ -1,5 +1,7 @@
 """Database engine details that differ between PostgreSQL and SQLite."""
 
+from typing import Any
+
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -7,7 +9,7 @@ from sqlalchemy.engine import Engine
 from review_app.extensions import db
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
     cursor = dbapi_connection.cursor()
     # SQLite leaves foreign keys unchecked unless asked; wait instead of failing on a lock.
     cursor.execute("PRAGMA foreign_keys = ON")
