@@ -1,10 +1,10 @@
 """Database engine details that differ between PostgreSQL and SQLite."""
 
-from typing import Any
+from typing import Any, cast
 
 from flask import Flask
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import CursorResult, Engine, Result
 
 from review_app.extensions import db
 
@@ -23,3 +23,12 @@ def init_database(app: Flask) -> None:
         engine: Engine = db.engine
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
+
+
+def rowcount(result: Result[Any]) -> int:
+    """Return how many rows the UPDATE or DELETE that gave ``result`` matched.
+
+    ``Session.execute`` is typed to return any Result; for these statements it
+    is a CursorResult, which counts the rows.
+    """
+    return cast(CursorResult[Any], result).rowcount

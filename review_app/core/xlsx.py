@@ -124,8 +124,6 @@ def workbook_chunks(rows: Iterable[Sequence[Any]], sheet: str = "Data") -> Itera
         ("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS),
         ("xl/styles.xml", _STYLES),
     ]
-    parts: list[MemberFile] = [
-        (name, now, 0o600, ZIP_32, (text.encode(),)) for name, text in fixed
-    ]
+    parts: list[MemberFile] = [(name, now, 0o600, ZIP_32, (text.encode(),)) for name, text in fixed]
     parts.append(("xl/worksheets/sheet1.xml", now, 0o600, ZIP_32, _sheet(rows)))
     return iter(stream_zip(parts))

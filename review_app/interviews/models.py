@@ -103,7 +103,7 @@ class Interview(Model):
         return [
             user.display_name
             for user in self.supporting_note_takers
-            if not (self.notes_of(user.id) and self.notes_of(user.id).is_done)
+            if not ((notes := self.notes_of(user.id)) and notes.is_done)
         ]
 
     @property

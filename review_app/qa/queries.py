@@ -40,7 +40,7 @@ def threads_where(subject: ColumnElement[bool]) -> list[Thread]:
 
 def open_count(subject: ColumnElement[bool]) -> int:
     """Return the number of open threads on one subject (see ``threads_where``)."""
-    return db.session.scalar(select(func.count()).where(subject, Thread.is_open))
+    return db.session.execute(select(func.count()).where(subject, Thread.is_open)).scalar_one()
 
 
 def queue(site: Site, statuses: list[str]) -> list[Case]:

@@ -8,6 +8,7 @@ from review_app.cases.facts import CaseFacts
 from review_app.cases.models import Case
 from review_app.cases.operations import create_case
 from review_app.cases.queries import is_assigned
+from review_app.core.database import rowcount
 from review_app.core.errors import OperationError
 from review_app.core.locking import lock_row
 from review_app.core.models import utcnow
@@ -36,12 +37,16 @@ def practice_site(case: Case) -> Site:
 def set_status(case: Case, status: str) -> None:
     """Change the status outside the review workflow, unless someone changed it first."""
     db.session.flush()
-    moved = db.session.execute(
-        update(Case)
-        .where(Case.id == case.id, Case.status_version == case.status_version)
-        .values(status=status, status_version=case.status_version + 1, status_changed_at=utcnow())
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    moved = rowcount(
+        db.session.execute(
+            update(Case)
+            .where(Case.id == case.id, Case.status_version == case.status_version)
+            .values(
+                status=status, status_version=case.status_version + 1, status_changed_at=utcnow()
+            )
+            .execution_options(synchronize_session=False)
+        )
+    )
     if moved != 1:
         raise OperationError(
             "Someone else changed this case a moment ago; nothing was done. Look at it again."

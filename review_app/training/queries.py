@@ -133,7 +133,9 @@ def scores_of_copy(copy: Case) -> list[PracticeScore]:
 
 
 def attempt_count(copy: Case) -> int:
-    return db.session.scalar(select(func.count()).where(PracticeScore.copy_id == copy.id))
+    return db.session.execute(
+        select(func.count()).where(PracticeScore.copy_id == copy.id)
+    ).scalar_one()
 
 
 @dataclass(frozen=True)
