@@ -295,7 +295,8 @@ def import_members(
             select(Membership.user_id).where(Membership.site_id == site.id, Membership.is_active)
         )
     )
-    checked, seen = [], set()
+    checked = []
+    seen: set[str] = set()
     for raw in rows:
         row, row_errors = csvimport.check_row(raw, seen, existing, members, site.settings.qa_levels)
         errors.extend(row_errors)

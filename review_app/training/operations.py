@@ -224,7 +224,7 @@ def reset_copy(actor: User, copy: Case) -> None:
     recalculate(copy, instrument, {}, rating_queries.item_reviews(copy))
     if copy.status != "in_progress":
         set_status(copy, "in_progress")  # first, so the face sheet below may be saved
-    key = db.session.get(Case, copy.key_case_id)
+    key = db.session.get_one(Case, copy.key_case_id)
     _copy_face_sheet(actor, copy, key)
     copy.submitted_at = copy.finalized_at = None
     record(

@@ -59,7 +59,9 @@ def copy_counts(site: Site) -> dict[int, tuple[int, int]]:
         ).all()
     )
     return {
-        key_id: (copies.get(key_id, 0), attempts.get(key_id, 0)) for key_id in copies | attempts
+        key_id: (copies.get(key_id, 0), attempts.get(key_id, 0))
+        for key_id in copies | attempts
+        if key_id is not None  # only copies of a key were counted
     }
 
 
@@ -93,7 +95,7 @@ def copies_of(site: Site, user: User) -> dict[int, Case]:
         )
         .order_by(Case.id)
     )
-    return {copy.key_case_id: copy for copy in rows}
+    return {copy.key_case_id: copy for copy in rows if copy.key_case_id is not None}
 
 
 @dataclass(frozen=True)
