@@ -38,6 +38,7 @@ $(ASSETS): package.json package-lock.json
 
 lint: install
 	$(VENV)/bin/ruff check review_app tests bench
+	$(PYTHON) -m mypy
 
 # Not part of `make test`: a national dataset in a throwaway PostgreSQL, the report,
 # the export and the pages under load, next to their targets (bench/README.md).
@@ -52,4 +53,4 @@ seed: install
 	$(FLASK) seed-demo
 
 clean:
-	rm -rf $(VENV) node_modules review_app/static/uswds .pytest_cache
+	rm -rf $(VENV) node_modules review_app/static/uswds .pytest_cache .mypy_cache

@@ -3,13 +3,14 @@
 import hashlib
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from review_app.core.models import state_type, utcnow
-from review_app.extensions import db
+from review_app.extensions import Model
 
 
 class DeactivatedBy(StrEnum):
@@ -19,7 +20,7 @@ class DeactivatedBy(StrEnum):
     STATE = "state"  # a state administrator removed the account's last membership
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """A person who signs in; what they may do is given per site by memberships."""
 
     __tablename__ = "users"
@@ -41,6 +42,9 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     # The key of the sign-in session this request runs in (set by the loader; not a column).
+    # Declared for mypy only: SQLAlchemy reads any annotation in the class body as a column.
+    if TYPE_CHECKING:
+        session_key: str | None
     session_key = None
 
     def get_id(self) -> str | None:
@@ -51,7 +55,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.username!r}>"
 
 
-class UserSession(db.Model):
+class UserSession(Model):
     """One sign-in: the session cookie carries a random key, the table its SHA-256 digest.
 
     A request is signed in only while its record is neither ended (sign-out,

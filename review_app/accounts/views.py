@@ -45,9 +45,9 @@ def home():
 @public
 def favicon():
     """Serve the site icon where browsers and bookmark tools look for it without a link tag."""
-    return send_from_directory(
-        current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon"
-    )
+    folder = current_app.static_folder
+    assert folder is not None  # the app has its static folder
+    return send_from_directory(folder, "favicon.ico", mimetype="image/vnd.microsoft.icon")
 
 
 def _failed(response) -> bool:

@@ -5,7 +5,7 @@ site roles are the token user's and every object check of the pages applies
 unchanged. A session cookie is not accepted here: the API knows tokens only.
 """
 
-from flask import Request, g, jsonify
+from flask import Request, Response, g, jsonify
 from flask_login import current_user
 
 from review_app.core.access import has_site_role
@@ -17,7 +17,7 @@ from review_app.tokens.queries import from_header
 API_ROOT = "/api/"
 
 
-def error(status: int, message: str):
+def error(status: int, message: str) -> Response:
     """Return a JSON error; a 401 says how to authenticate."""
     response = jsonify({"error": message, "status": status})
     response.status_code = status
@@ -39,7 +39,7 @@ def load_token_user(request: Request):
     return token.user
 
 
-def check_token(roles: tuple[str, ...]):
+def check_token(roles: tuple[str, ...]) -> Response | None:
     """Apply a token rule: a usable token, for this site, whose user holds one of ``roles``."""
     authenticated = current_user.is_authenticated  # runs the request loader
     token = g.get("api_token")

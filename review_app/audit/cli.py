@@ -38,6 +38,7 @@ def verify(heads):
                 click.echo(f"  {names.get(key, f'chain {key}')}: {last}")
         return
     first = report.first_broken
+    assert first is not None  # not intact: some entry is broken
     click.echo(f"The audit log is BROKEN. First broken entry: {first.describe()}", err=True)
     for broken in sorted(report.broken, key=lambda b: b.chain_key):
         click.echo(

@@ -5,6 +5,7 @@ ACTIONS (tests/audit/test_labels.py collects them from the code), so the
 audit log's filter and its "What" column never show ``case.take``.
 """
 
+from collections.abc import Mapping
 from typing import Any
 
 from review_app.cases.models import CASE_TYPES, STATUS_LABELS
@@ -129,7 +130,12 @@ def value_label(name: str, value: Any, instrument: Any = None) -> str:
         return ", ".join(value_label(name, v) for v in value) or "(none)"
     if isinstance(value, dict):
         return ", ".join(f"{field_label(k)}: {value_label(k, v)}" for k, v in value.items())
-    named = {"status": STATUS_LABELS, "case_type": CASE_TYPES, "roles": ROLE_LABELS}.get(name)
+    by_field: dict[str, Mapping[Any, str]] = {
+        "status": STATUS_LABELS,
+        "case_type": CASE_TYPES,
+        "roles": ROLE_LABELS,
+    }
+    named = by_field.get(name)
     if named is None and name in ("rating", "override"):
         named = {**OUTCOME_LABELS, **ITEM_LABELS}
     return str(named.get(value, value) if named and isinstance(value, str) else value)

@@ -8,10 +8,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from review_app.accounts.models import User
 from review_app.core.models import utcnow
-from review_app.extensions import db
+from review_app.extensions import Model
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Model):
     """One recorded change, security event or read of case data; never edited once written.
 
     Each entry is sealed when its transaction commits (review_app/audit/chain.py):
@@ -69,7 +69,7 @@ class AuditEntry(db.Model):
         return f"<AuditEntry {self.action} {self.object_type}:{self.object_id}>"
 
 
-class AuditChain(db.Model):
+class AuditChain(Model):
     """The head of one chain of audit entries: one per site, and one for entries of no site.
 
     Its row is locked while a transaction appends, so appends to one chain are

@@ -54,7 +54,7 @@ def entries(
         ),
         filters,
     )
-    total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
+    total = db.session.execute(select(func.count()).select_from(statement.subquery())).scalar_one()
     rows = db.session.scalars(
         statement.options(joinedload(AuditEntry.actor))
         .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())

@@ -87,6 +87,7 @@ def add_cases(actor: User | None, period: ReviewPeriod, facts_list: list[CaseFac
 
 
 def _case_row(period: ReviewPeriod, facts: CaseFacts) -> dict:
+    assert facts.local_site is not None  # check_facts refuses a case without one
     return {
         "site_id": period.site_id,
         "period_id": period.id,

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from review_app.accounts.models import User
 from review_app.cases.states import STATUS_LABELS, CaseStatus
 from review_app.core.models import state_type, utcnow
-from review_app.extensions import db
+from review_app.extensions import Model
 from review_app.periods.models import ReviewPeriod
 from review_app.sites.models import LocalSite
 
@@ -26,7 +26,7 @@ ELIMINATION_REASONS = {
 }
 
 
-class Case(db.Model):
+class Case(Model):
     """A sampled case of a review period, rated by its assigned reviewers."""
 
     __tablename__ = "cases"
@@ -123,7 +123,7 @@ class Case(db.Model):
         return f"<Case {self.case_number!r} of period {self.period_id}>"
 
 
-class Assignment(db.Model):
+class Assignment(Model):
     """A reviewer assigned to a case (cases are usually rated by a pair)."""
 
     __tablename__ = "assignments"

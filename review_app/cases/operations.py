@@ -90,6 +90,7 @@ def update_case(actor: User | None, case: Case, facts: CaseFacts) -> None:
             "An answer key has no reviewers, and a practice copy stays with its trainee.",
             "reviewers",
         )
+    assert facts.local_site is not None  # check_facts refuses a case without one
     before = snapshot(case)
     for name in ("case_type", "child_birth_date", "opened_on", "removal_on", "closed_on"):
         setattr(case, name, getattr(facts, name))
@@ -126,7 +127,7 @@ def _birth_to_face_sheet(actor: User | None, case: Case) -> None:
     """
     row = queries.answers(case).get(CHILDREN)
     changed = with_target_birth(row.value, case.child_birth_date) if row else None
-    if changed is None:
+    if changed is None or row is None:
         return
     log_change(actor, case, FACE_SHEET, CHILDREN, row.value, changed, "Edited on the case")
     row.value = changed

@@ -55,9 +55,9 @@ def _filtered(site: Site, filters: CaseFilters) -> Select:
 def cases(site: Site, filters: CaseFilters, page: int, per_page: int) -> tuple[list[Case], int]:
     """Return one page of the site's cases with their local site, period and reviewers."""
     statement = _filtered(site, filters)
-    total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
-    order = SORTS.get(filters.sort, SORTS["case"])
-    order = [column.desc() for column in order] if filters.descending else list(order)
+    total = db.session.execute(select(func.count()).select_from(statement.subquery())).scalar_one()
+    columns = SORTS.get(filters.sort, SORTS["case"])
+    order = [column.desc() for column in columns] if filters.descending else list(columns)
     rows = db.session.scalars(
         statement.options(
             joinedload(Case.local_site),

@@ -8,13 +8,16 @@ a route added without a rule is denied (403) rather than left open.
 from collections import namedtuple
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal, TypeVar, cast
 
 from flask import abort, current_app, g, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_principal import Permission, RoleNeed
 
 from review_app.extensions import login_manager
+
+View = TypeVar("View", bound=Callable[..., Any])
 
 SiteRoleNeed = namedtuple("SiteRoleNeed", ["site_id", "role"])
 SystemAdminNeed = RoleNeed("system_admin")
@@ -33,8 +36,8 @@ class AccessRule:
     roles: tuple[str, ...] = ()
 
 
-def _mark(rule: AccessRule) -> Callable:
-    def decorate(view: Callable) -> Callable:
+def _mark(rule: AccessRule) -> Callable[[View], View]:
+    def decorate(view: View) -> View:
         view.access_rule = rule  # type: ignore[attr-defined]
         return view
 
@@ -46,7 +49,7 @@ authenticated = _mark(AccessRule("authenticated"))
 system_admin_only = _mark(AccessRule("system_admin"))
 
 
-def site_roles(*roles: str) -> Callable:
+def site_roles(*roles: str) -> Callable[[View], View]:
     """Allow members of the URL's site holding any of ``roles`` ('member': any role)."""
     unknown = set(roles) - set(SITE_ROLES)
     if unknown or not roles:
@@ -54,7 +57,7 @@ def site_roles(*roles: str) -> Callable:
     return _mark(AccessRule("site", tuple(roles)))
 
 
-def token_roles(*roles: str) -> Callable:
+def token_roles(*roles: str) -> Callable[[View], View]:
     """Allow API calls with a token of the URL's site whose user holds any of ``roles``."""
     unknown = set(roles) - set(SITE_ROLES)
     if unknown or not roles:
@@ -64,10 +67,10 @@ def token_roles(*roles: str) -> Callable:
 
 def has_site_role(site_id: int, *roles: str) -> bool:
     """Tell whether the current identity holds any of ``roles`` on the site."""
-    return Permission(*(SiteRoleNeed(site_id, role) for role in roles)).can()
+    return bool(Permission(*(SiteRoleNeed(site_id, role) for role in roles)).can())
 
 
-def enforce_access():
+def enforce_access() -> ResponseReturnValue | None:
     """Apply the matched view's access rule; deny when it has none."""
     if request.endpoint is None:
         return None  # routing already failed: 404 or 405 follows
@@ -84,7 +87,7 @@ def enforce_access():
 
         return check_token(rule.roles)
     if not current_user.is_authenticated:
-        return login_manager.unauthorized()
+        return cast(ResponseReturnValue, login_manager.unauthorized())  # flask-login is untyped
     if current_user.must_change_password and request.endpoint not in _PASSWORD_CHANGE_ENDPOINTS:
         return redirect(url_for("accounts.change_password"))
     if rule.kind == "system_admin" and not Permission(SystemAdminNeed).can():

@@ -10,13 +10,16 @@ undoes them like any other write.
 
 import json
 from collections.abc import Sequence
+from typing import Any, cast
 
-from sqlalchemy import JSON, insert
+from sqlalchemy import JSON, Table, insert
+from sqlalchemy.schema import ColumnDefault
 
+from review_app.core.models import Base
 from review_app.extensions import db
 
 
-def insert_rows(model, rows: Sequence[dict]) -> None:
+def insert_rows(model: type[Base], rows: Sequence[dict[str, Any]]) -> None:
     """Insert ``rows`` (column key -> value) into the model's table; fill in column defaults.
 
     A default that is a function (a timestamp) is called once for all rows.
@@ -24,21 +27,25 @@ def insert_rows(model, rows: Sequence[dict]) -> None:
     if not rows:
         return
     connection = db.session.connection()
-    table = model.__table__
+    table = cast(Table, model.__table__)  # typed as any FromClause; a model maps one Table
     columns = [c for c in table.columns if not (c.primary_key and c.autoincrement)]
-    defaults = {}
+    defaults: dict[str, Any] = {}
     for column in columns:
-        if column.default is None:
+        # Typed as any DefaultGenerator; the models' defaults are values or functions.
+        default = cast(ColumnDefault | None, column.default)
+        if default is None:
             defaults[column.key] = None
-        elif column.default.is_callable:
-            defaults[column.key] = column.default.arg(None)
+        elif default.is_callable:
+            defaults[column.key] = default.arg(None)
         else:
-            defaults[column.key] = column.default.arg
+            defaults[column.key] = default.arg
     names = ", ".join(f'"{c.name}"' for c in columns)
     dialect = connection.dialect
+    driver = connection.connection.driver_connection
+    assert driver is not None  # a connection checked out of the pool has one
     if dialect.name == "postgresql":
         is_json = {c.key for c in columns if isinstance(c.type, JSON)}
-        cursor = connection.connection.driver_connection.cursor()
+        cursor = driver.cursor()
         with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
             for row in rows:
                 values = []
@@ -51,7 +58,7 @@ def insert_rows(model, rows: Sequence[dict]) -> None:
     elif dialect.name == "sqlite":
         processors = [(c.key, c.type.bind_processor(dialect)) for c in columns]
         marks = ", ".join("?" for _ in columns)
-        connection.connection.driver_connection.cursor().executemany(
+        driver.cursor().executemany(
             f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})',
             (
                 [

@@ -1,13 +1,15 @@
 """Database engine details that differ between PostgreSQL and SQLite."""
 
+from typing import Any, cast
+
 from flask import Flask
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import CursorResult, Engine, Result
 
 from review_app.extensions import db
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
     cursor = dbapi_connection.cursor()
     # SQLite leaves foreign keys unchecked unless asked; wait instead of failing on a lock.
     cursor.execute("PRAGMA foreign_keys = ON")
@@ -21,3 +23,12 @@ def init_database(app: Flask) -> None:
         engine: Engine = db.engine
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
+
+
+def rowcount(result: Result[Any]) -> int:
+    """Return how many rows the UPDATE or DELETE that gave ``result`` matched.
+
+    ``Session.execute`` is typed to return any Result; for these statements it
+    is a CursorResult, which counts the rows.
+    """
+    return cast(CursorResult[Any], result).rowcount

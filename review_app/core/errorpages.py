@@ -1,6 +1,7 @@
 """Error pages: a clear message in the site's layout, never a stack trace."""
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
@@ -39,7 +40,7 @@ MESSAGES = {
 API_ROOT = "/api/"
 
 
-def _render(code: int, detail: str | None = None):
+def _render(code: int, detail: str | None = None) -> Response | tuple[str, int]:
     title, text = MESSAGES.get(code, (f"Error {code}", ""))
     if request.path.startswith(API_ROOT):
         # Scripts read the API: every answer under it is JSON, errors included.
@@ -50,7 +51,7 @@ def _render(code: int, detail: str | None = None):
 
 
 def init_error_pages(app: Flask) -> None:
-    def outage(error: Exception):
+    def outage(error: Exception) -> ResponseReturnValue:
         if request.endpoint == "system.health":
             return {"status": "ok"}  # liveness: the process answers, whatever the database does
         return unavailable()
@@ -61,7 +62,7 @@ def init_error_pages(app: Flask) -> None:
     app.teardown_appcontext(close_session)
 
     @app.errorhandler(CSRFError)
-    def csrf_error(error: CSRFError):
+    def csrf_error(error: CSRFError) -> ResponseReturnValue:
         from review_app.drafts.hooks import form_expired  # a domain above core
 
         kept = form_expired()
@@ -74,7 +75,7 @@ def init_error_pages(app: Flask) -> None:
         )
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException):
+    def http_error(error: HTTPException) -> ResponseReturnValue:
         if is_outage(getattr(error, "original_exception", None)):
             return unavailable()
         detail = None
@@ -92,7 +93,7 @@ def init_error_pages(app: Flask) -> None:
         return answer
 
     @app.errorhandler(IntegrityError)
-    def clash(error: IntegrityError):
+    def clash(error: IntegrityError) -> ResponseReturnValue:
         # Two requests passed the same checks at once (a double click, two people);
         # the database's unique constraints kept one. Say so instead of failing.
         db.session.rollback()
@@ -102,7 +103,7 @@ def init_error_pages(app: Flask) -> None:
         return  # let tests see the real exception
 
     @app.errorhandler(Exception)
-    def unexpected(error: Exception):
+    def unexpected(error: Exception) -> ResponseReturnValue:
         if is_outage(error):
             return unavailable()
         db.session.rollback()

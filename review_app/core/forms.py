@@ -1,5 +1,7 @@
 """Forms shared by several domains."""
 
+from typing import Any
+
 from flask import g, request
 from flask_wtf import FlaskForm
 
@@ -12,7 +14,7 @@ class DraftForm(FlaskForm):
     ``restored`` says so (review_app/drafts/hooks.py keeps and takes drafts).
     """
 
-    def __init__(self, *args, draft_action: str | None = None, **kwargs):
+    def __init__(self, *args: Any, draft_action: str | None = None, **kwargs: Any) -> None:
         draft = None
         if request.method == "GET" and "formdata" not in kwargs:
             draft = g.get("form_drafts", {}).get(draft_action or request.path)

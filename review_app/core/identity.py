@@ -5,6 +5,9 @@ in one statement; the memberships as objects (with their sites, for the header
 and the home page) are read only when a page asks for them.
 """
 
+from collections.abc import Iterable, Sequence
+from typing import Any
+
 from flask import Flask, g
 from flask_login import current_user
 from flask_principal import AnonymousIdentity, Identity, identity_loaded
@@ -66,7 +69,7 @@ def load_identity() -> Identity:
     return AnonymousIdentity()
 
 
-def _by_site(rows) -> dict[int, RoleSet]:
+def _by_site(rows: Iterable[Sequence[Any]]) -> dict[int, RoleSet]:
     """Return roles by site from rows of ``_ROLE_COLUMNS``."""
     return {site_id: RoleSet(*flags) for site_id, *flags in rows}
 
@@ -82,7 +85,8 @@ def site_roles_of(user_id: int) -> dict[int, RoleSet]:
 
 def roles_on(site_id: int) -> RoleSet:
     """Return the current user's roles on a site (none when not a member)."""
-    return g.get("site_roles", {}).get(site_id, RoleSet())
+    roles: RoleSet = g.get("site_roles", {}).get(site_id, RoleSet())
+    return roles
 
 
 def my_memberships() -> list[Membership]:
@@ -100,7 +104,8 @@ def my_memberships() -> list[Membership]:
                     .order_by(Jurisdiction.name, Site.id)
                 ).unique()
             )
-    return g.memberships
+    memberships: list[Membership] = g.memberships
+    return memberships
 
 
 def add_role_needs(sender: Flask, identity: Identity) -> None:

@@ -2,9 +2,10 @@
 
 import ipaddress
 import re
+from typing import Any
 
 from flask import abort, current_app, request
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import IntegerConverter, Map
 
 # ASCII digits only: str.isdigit() also accepts "²" and other digits int() refuses.
 _WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
@@ -20,7 +21,7 @@ def whole_number(value: str | None) -> int | None:
 class IdConverter(IntegerConverter):
     """``<int:...>`` in routes: ids from 0 to LARGEST_ID; a larger one is a 404 like any unknown."""
 
-    def __init__(self, url_map, *args, **kwargs):
+    def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max", LARGEST_ID)
         super().__init__(url_map, *args, **kwargs)
 

@@ -21,14 +21,14 @@ from werkzeug.exceptions import Conflict
 from werkzeug.wrappers import Response
 
 from review_app.core.models import utcnow
-from review_app.extensions import db
+from review_app.extensions import Model, db
 
 FIELD = "form_key"
 KEPT_FOR = timedelta(days=2)  # long enough for any retry; older keys are removed
 _VALID = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
-class FormKey(db.Model):
+class FormKey(Model):
     """A create form's key, once used: who sent it and where its result is."""
 
     __tablename__ = "form_keys"

@@ -23,12 +23,15 @@ cache off), which bounds anything time-dependent on a page ("3 days").
 from collections.abc import Callable
 from functools import wraps
 from threading import Lock
+from typing import Any, ParamSpec
 
 from cachetools import TTLCache
 from flask import Flask, Response, current_app, g, request, session
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 _EXTENSION = "page_cache"
+Params = ParamSpec("Params")
 MAX_BYTES = 64 * 1024 * 1024  # per worker
 
 
@@ -37,14 +40,16 @@ class PageCache:
 
     def __init__(self, seconds: int) -> None:
         self.seconds = seconds
-        self._pages: TTLCache = TTLCache(maxsize=MAX_BYTES, ttl=max(seconds, 1), getsizeof=len)
+        self._pages: TTLCache[tuple[Any, ...], bytes] = TTLCache(
+            maxsize=MAX_BYTES, ttl=max(seconds, 1), getsizeof=len
+        )
         self._lock = Lock()
 
-    def get(self, key: tuple) -> bytes | None:
+    def get(self, key: tuple[Any, ...]) -> bytes | None:
         with self._lock:
             return self._pages.get(key)
 
-    def put(self, key: tuple, body: bytes) -> None:
+    def put(self, key: tuple[Any, ...], body: bytes) -> None:
         if len(body) > MAX_BYTES // 8:
             return
         with self._lock:
@@ -55,7 +60,7 @@ class PageCache:
             self._pages.clear()
 
 
-def _page_key() -> tuple:
+def _page_key() -> tuple[Any, ...]:
     """Return what the page shows depends on, but for the session's CSRF secret."""
     return (
         request.full_path,
@@ -71,11 +76,13 @@ def _csrf_secret() -> str | None:
     return session.get(current_app.config["WTF_CSRF_FIELD_NAME"])
 
 
-def cached_page(view: Callable) -> Callable:
+def cached_page(
+    view: Callable[Params, ResponseReturnValue],
+) -> Callable[Params, ResponseReturnValue]:
     """Serve the site page ``view`` renders from the cache while its key is unchanged."""
 
     @wraps(view)
-    def serve(*args, **kwargs):
+    def serve(*args: Params.args, **kwargs: Params.kwargs) -> ResponseReturnValue:
         cache: PageCache = current_app.extensions[_EXTENSION]
         if not cache.seconds or request.method != "GET" or session.get("_flashes"):
             return view(*args, **kwargs)

@@ -10,6 +10,7 @@ fetches and confines local reads to the same folder.
 import re
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 from flask import Response, current_app, render_template
 from werkzeug.security import safe_join
@@ -66,7 +67,7 @@ def html_to_pdf(html: str) -> bytes:
     return output.getvalue()
 
 
-def render_pdf(template: str, **context) -> bytes:
+def render_pdf(template: str, **context: Any) -> bytes:
     """Render a template to HTML, then to PDF bytes."""
     return html_to_pdf(render_template(template, **context))
 

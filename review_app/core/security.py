@@ -74,7 +74,10 @@ def init_request_limits(app: Flask) -> None:
     Without proxies (``PROXY_COUNT`` 0) X-Forwarded-For is ignored: anyone can send it.
     """
     if proxies := app.config["PROXY_COUNT"]:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+        # Flask's documented way to add WSGI middleware; mypy sees a method replaced.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies
+        )
     app.after_request(retry_after_only_when_refused)  # runs after the limiter's own
     limiter.init_app(app)
 

@@ -1,5 +1,7 @@
 """Site-scoped URLs: every site page lives under ``/<jurisdiction>/<kind>/``."""
 
+from typing import Any
+
 from flask import Blueprint, Flask, current_app, g
 
 from review_app.sites.queries import site_with_version
@@ -14,7 +16,7 @@ def site_blueprint(name: str, import_name: str, path: str = "", root: str = "") 
     return blueprint
 
 
-def _load_site(endpoint: str | None, values: dict | None) -> None:
+def _load_site(endpoint: str | None, values: dict[str, Any] | None) -> None:
     """Put the URL's site in ``g.site`` (None when there is no such site).
 
     ``g.site_version`` is the site's version as the request began (see
@@ -25,7 +27,7 @@ def _load_site(endpoint: str | None, values: dict | None) -> None:
     g.site, g.site_version = site_with_version(code, kind) if code and kind else (None, 0)
 
 
-def _fill_site(endpoint: str, values: dict) -> None:
+def _fill_site(endpoint: str, values: dict[str, Any]) -> None:
     """Let ``url_for`` leave out the current site on any site-scoped endpoint."""
     site = g.get("site")
     if site is None or "jurisdiction" in values:

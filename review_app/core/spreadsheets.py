@@ -4,6 +4,7 @@ import csv
 import io
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
 
 from flask import Response, stream_with_context
 
@@ -20,13 +21,13 @@ def safe_filename(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-") or "download"
 
 
-def _cell(value):
+def _cell(value: object) -> object:
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
 
 
-Rows = Callable[[], Iterable[Sequence]]
+Rows = Callable[[], Iterable[Sequence[Any]]]
 
 
 def _csv_lines(header: Sequence[str], rows: Rows) -> Iterator[str]:
@@ -58,7 +59,7 @@ def xlsx_response(
 ) -> Response:
     """Stream rows as an XLSX download; ``rows()`` is read while the response is sent."""
 
-    def all_rows() -> Iterator[Sequence]:
+    def all_rows() -> Iterator[Sequence[Any]]:
         yield header
         for row in rows():
             yield [_cell(value) for value in row]
@@ -72,7 +73,7 @@ def xlsx_response(
     return response
 
 
-def download(fmt: str, filename: str, header: Sequence[str], rows: Rows):
+def download(fmt: str, filename: str, header: Sequence[str], rows: Rows) -> Response:
     """Return the rows as a CSV or XLSX download; ``rows`` makes the row iterator."""
     if fmt == "xlsx":
         return xlsx_response(filename, header, rows)

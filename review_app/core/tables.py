@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from openpyxl import load_workbook
 
@@ -27,7 +28,7 @@ from review_app.core.errors import OperationError
 LARGEST_UPLOAD = 20_000_000
 csv.field_size_limit(max(csv.field_size_limit(), LARGEST_UPLOAD))
 
-Row = dict  # {"_line": int, "_extra": bool, column: str | date, ...}
+Row = dict[str, Any]  # {"_line": int, "_extra": bool, column: str | date, ...}
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,8 @@ class Limits:
 
 class TableError(OperationError):
     """The file cannot be read as a table within the limits; nothing was imported."""
+
+    messages: list[str]  # set when there are several faults, one line each
 
 
 def read_table(
@@ -152,7 +155,7 @@ def read_table(
     return rows
 
 
-def _header(cells: list, columns: tuple[str, ...], optional: tuple[str, ...]) -> list[str]:
+def _header(cells: list[Any], columns: tuple[str, ...], optional: tuple[str, ...]) -> list[str]:
     header = [str(cell).strip().lower().replace(" ", "_") for cell in cells]
     while header and not header[-1]:
         header.pop()
@@ -276,7 +279,7 @@ def _check_zip(name: str, data: bytes, limits: Limits, unreadable: TableError) -
         )
 
 
-def _xlsx_cell(value) -> str | date:
+def _xlsx_cell(value: object) -> str | date:
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):

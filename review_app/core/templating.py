@@ -1,6 +1,7 @@
 """What every template can use: the current site, the user's sites, small filters."""
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 from flask import Flask, g
 from werkzeug.local import LocalProxy
@@ -17,7 +18,7 @@ from review_app.members.roles import ROLE_LABELS
 APP_NAME = "Case Review"
 
 
-def _context() -> dict:
+def _context() -> dict[str, Any]:
     site = g.get("site")
     return {
         "app_name": APP_NAME,
@@ -45,12 +46,15 @@ def _days_ago(value: datetime | None) -> str:
     return "today" if days < 1 else f"{days} day{'s' if days != 1 else ''}"
 
 
-def _reject_page(args: dict) -> dict:
+def _reject_page(args: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in args.items() if key != "page"}
 
 
-def _full_names(usernames: list[str] | None) -> list[str]:
-    """Return the full names of recorded usernames (a name no longer known stays as it is)."""
+def _full_names(usernames: object) -> object:
+    """Return the full names of recorded usernames (a name no longer known stays as it is).
+
+    Anything but a list of usernames (an older entry's value) is returned as it is.
+    """
     if not usernames or not isinstance(usernames, list):
         return usernames
     names = dict(

@@ -1,7 +1,7 @@
 """Small helpers every view uses."""
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TypeGuard, TypeVar
 from urllib.parse import urlsplit
 
 from flask import abort, flash, g, request
@@ -70,7 +70,7 @@ def form_status(form: FlaskForm) -> int:
     return 422 if form.errors else 200
 
 
-def is_safe_next(target: str | None) -> bool:
+def is_safe_next(target: str | None) -> TypeGuard[str]:
     """Accept only a path of this site as a place to go after signing in.
 
     Browsers drop tabs and newlines from a URL and read a backslash as a slash, so

@@ -12,10 +12,11 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from openpyxl.utils import get_column_letter
-from stream_zip import ZIP_32, stream_zip
+from stream_zip import ZIP_32, MemberFile, stream_zip
 
 # Characters XML 1.0 does not allow; a spreadsheet program would refuse the file.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -76,7 +77,7 @@ def _serial(value: datetime) -> str:
     return repr((value - _EPOCH).total_seconds() / 86400)
 
 
-def _cell(ref: str, value) -> str:
+def _cell(ref: str, value: object) -> str:
     """Return one cell's XML ('' for an empty cell)."""
     if value is None or value == "":
         return ""
@@ -94,7 +95,7 @@ def _cell(ref: str, value) -> str:
     return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
 
 
-def _sheet(rows: Iterable[Sequence]) -> Iterator[bytes]:
+def _sheet(rows: Iterable[Sequence[Any]]) -> Iterator[bytes]:
     yield _SHEET_START.encode()
     letters: list[str] = []
     lines: list[str] = []
@@ -113,7 +114,7 @@ def _sheet_name(name: str) -> str:
     return _NOT_IN_SHEET_NAMES.sub("", _NOT_XML.sub("", name))[:31] or "Data"
 
 
-def workbook_chunks(rows: Iterable[Sequence], sheet: str = "Data") -> Iterator[bytes]:
+def workbook_chunks(rows: Iterable[Sequence[Any]], sheet: str = "Data") -> Iterator[bytes]:
     """Yield an XLSX file of one sheet named ``sheet`` holding ``rows``, as it is written."""
     now = datetime.now()
     fixed = [
@@ -123,6 +124,6 @@ def workbook_chunks(rows: Iterable[Sequence], sheet: str = "Data") -> Iterator[b
         ("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS),
         ("xl/styles.xml", _STYLES),
     ]
-    parts = [(name, now, 0o600, ZIP_32, (text.encode(),)) for name, text in fixed]
+    parts: list[MemberFile] = [(name, now, 0o600, ZIP_32, (text.encode(),)) for name, text in fixed]
     parts.append(("xl/worksheets/sheet1.xml", now, 0o600, ZIP_32, _sheet(rows)))
     return iter(stream_zip(parts))

@@ -29,9 +29,10 @@ def _value(instrument: Instrument, question: Question | Column, rng: random.Rand
             return f"{rng.randint(2009, 2022)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
         return f"2026-{rng.randint(4, 10):02d}-{rng.randint(1, 28):02d}"
     if question.kind == "table":
-        row = {column.id: _value(instrument, column, rng, 0.0) for column in question.columns}
+        columns = question.columns or []
+        row = {column.id: _value(instrument, column, rng, 0.0) for column in columns}
         # A row's dates follow its columns' order (received, then started, then contact).
-        dated = [c.id for c in question.columns if c.kind == "date" and "birth" not in c.id]
+        dated = [c.id for c in columns if c.kind == "date" and "birth" not in c.id]
         return [row | dict(zip(dated, sorted(row[c] for c in dated), strict=True))]
     if question.id in ("initials", "child"):
         return rng.choice(["A.B.", "C.D.", "E.F.", "G.H."])

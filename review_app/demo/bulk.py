@@ -140,6 +140,7 @@ def seed_finalized_bulk(period: ReviewPeriod, people: dict[str, User], count: in
 
 
 def _case_row(period: ReviewPeriod, facts: CaseFacts, now, two_levels: bool) -> dict:
+    assert facts.local_site is not None  # the demo's cases all have one
     return {
         "site_id": period.site_id,
         "period_id": period.id,

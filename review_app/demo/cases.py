@@ -2,6 +2,7 @@
 
 import random
 from datetime import date, timedelta
+from typing import Any
 
 from review_app.accounts.models import User
 from review_app.cases.facts import CaseFacts
@@ -20,7 +21,7 @@ from review_app.ratings.operations import ItemInput, item_questions, save_item
 CHILDREN = ["A.B.", "C.D.", "E.F.", "G.H.", "J.K.", "L.M.", "N.P.", "Q.R."]
 
 # Answers a reviewer might have given so far: the face sheet and the safety items.
-PARTIAL_ANSWERS = {
+PARTIAL_ANSWERS: dict[str, tuple[dict[str, Any], str]] = {
     FACE_SHEET: (
         {
             "FS-opened-other": "no",

@@ -68,6 +68,7 @@ def _write_all(interview: Interview, people: dict[str, User], notes: dict) -> No
     for username, texts in notes.items():
         author = people[username]
         note_set = interview.notes_of(author.id)
+        assert note_set is not None  # every note-taker of a new interview has a set
         save_notes(author, interview, note_set, texts, note_set.lock_version, True)
 
 

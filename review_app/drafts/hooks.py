@@ -21,6 +21,7 @@ from flask import Flask, Response, current_app, flash, g, redirect, request, ses
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
+from werkzeug.wrappers import Response as BaseResponse
 
 from review_app.accounts.models import User, UserSession, session_digest
 from review_app.core.identity import site_roles_of
@@ -39,7 +40,7 @@ SIGN_IN_AGAIN = "Your session had ended. Sign in again and what you typed will b
 
 
 def _owner_signer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt="form-draft-owner")
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="form-draft-owner")
 
 
 def _stale_user_id() -> int | None:
@@ -124,7 +125,7 @@ def keep_posted_form(user_id: int | None) -> str | None:
     return page
 
 
-def form_expired() -> Response | None:
+def form_expired() -> BaseResponse | None:
     """Answer a POST whose CSRF token failed by keeping its fields; None when nothing was kept."""
     if current_user.is_authenticated:
         page = keep_posted_form(current_user.id)
@@ -134,7 +135,7 @@ def form_expired() -> Response | None:
     return None
 
 
-def sign_in_first() -> Response:
+def sign_in_first() -> BaseResponse:
     """Send an anonymous request to sign in, keeping a posted form for its user."""
     page = keep_posted_form(_stale_user_id())
     if page:

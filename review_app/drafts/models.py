@@ -6,10 +6,10 @@ from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from review_app.core.models import utcnow
-from review_app.extensions import db
+from review_app.extensions import Model
 
 
-class FormDraft(db.Model):
+class FormDraft(Model):
     """Fields posted to ``action`` from the form on ``page``, shown again to ``user_id`` only.
 
     Kept when the form could not be taken (the session had ended, the form's

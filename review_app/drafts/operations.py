@@ -80,7 +80,9 @@ def take_drafts(user_id: int, page: str) -> tuple[dict[str, MultiDict], list[str
     ).all()
     if drafts:
         db.session.execute(delete(FormDraft).where(FormDraft.id.in_([d.id for d in drafts])))
-    fields = {draft.action: MultiDict([tuple(pair) for pair in draft.fields]) for draft in drafts}
+    fields = {
+        draft.action: MultiDict([(name, value) for name, value in draft.fields]) for draft in drafts
+    }
     return fields, list(dict.fromkeys(draft.notice for draft in drafts))
 
 

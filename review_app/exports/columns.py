@@ -65,6 +65,14 @@ def _narrative(question_id: str) -> Callable[[CaseData], Any]:
     return read
 
 
+def _outcome(outcome_id: str) -> Callable[[CaseData], Any]:
+    def read(data: CaseData) -> str:
+        rating = data.outcomes.get(outcome_id)
+        return OUTCOME_LABELS.get(rating, "") if rating else ""
+
+    return read
+
+
 def _item(item_id: str, field: str) -> Callable[[CaseData], Any]:
     def read(data: CaseData) -> str:
         review = data.reviews.get(item_id)
@@ -98,12 +106,7 @@ def columns(instrument: Instrument, period: ReviewPeriod) -> list[Column]:
             (f"item {number} rationale", _item(item_id, "rationale")),
         ]
     for outcome in instrument.definition.outcomes:
-        found.append(
-            (
-                f"{outcome.id} rating",
-                lambda d, key=outcome.id: OUTCOME_LABELS.get(d.outcomes.get(key), ""),
-            )
-        )
+        found.append((f"{outcome.id} rating", _outcome(outcome.id)))
     return found
 
 

@@ -47,6 +47,7 @@ def parse(instrument: Instrument, question: Question | Column, raw: Any) -> Any:
             raise AnswerError(f"use at most {limit} characters (this has {len(text)})")
         return text
     if kind == "table":
+        assert isinstance(question, Question)  # a column is never a table (schema)
         return _table(instrument, question, raw)
     raise AnswerError(f"unknown question kind {kind}")
 
@@ -55,7 +56,7 @@ def _allowed(instrument: Instrument, question: Question | Column) -> list[str]:
     return [value for value, _label in instrument.options(question)]
 
 
-def _number(question, raw: Any) -> int:
+def _number(question: Question | Column, raw: Any) -> int:
     if isinstance(raw, bool):
         raise AnswerError("give a whole number")
     try:
@@ -80,7 +81,8 @@ def _date(raw: Any) -> str:
     return value.isoformat()
 
 
-def _table(instrument: Instrument, question: Question, raw: Any) -> list[dict] | None:
+def _table(instrument: Instrument, question: Question, raw: Any) -> list[dict[str, Any]] | None:
+    assert question.columns is not None  # a table question has columns (schema)
     if not isinstance(raw, list) or not all(isinstance(row, dict) for row in raw):
         raise AnswerError("give a list of rows")
     if len(raw) > MAX_ROWS:

@@ -10,14 +10,15 @@ from review_app.instruments import export as exporter
 from review_app.instruments.answers import AnswerError, parse
 from review_app.instruments.engine import rate_case
 from review_app.instruments.loader import InstrumentError, load
+from review_app.instruments.model import Instrument
 
 
 @click.group()
-def instruments():
+def instruments() -> None:
     """Check, export and try out instrument files."""
 
 
-def _load(path: str):
+def _load(path: str) -> Instrument:
     try:
         return load(path)
     except InstrumentError as error:
@@ -28,7 +29,7 @@ def _load(path: str):
 
 @instruments.command("check")
 @click.argument("file", type=click.Path(dir_okay=False))
-def check(file):
+def check(file: str) -> None:
     """Check FILE completely; list every fault with its place."""
     instrument = _load(file)
     click.echo(
@@ -40,7 +41,7 @@ def check(file):
 
 @instruments.command("export")
 @click.argument("file", type=click.Path(dir_okay=False))
-def export(file):
+def export(file: str) -> None:
     """Print the normalised definition of FILE as JSON."""
     click.echo(json.dumps(exporter.normalised(_load(file)), indent=2))
 
@@ -49,7 +50,7 @@ def export(file):
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.argument("answers_file", metavar="ANSWERS.json", type=click.Path(dir_okay=False))
 @click.option("--case-type", required=True, help="foster_care or in_home")
-def rate(file, answers_file, case_type):
+def rate(file: str, answers_file: str, case_type: str) -> None:
     """Print the item and outcome ratings that ANSWERS.json gives under FILE."""
     instrument = _load(file)
     try:

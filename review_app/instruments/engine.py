@@ -8,11 +8,19 @@ An answer to a question that is not asked (hidden) is ignored.
 """
 
 import operator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from review_app.instruments.model import Instrument
-from review_app.instruments.schema import Condition, Item, ItemRule, Outcome, count_matches
+from review_app.instruments.schema import (
+    Condition,
+    Item,
+    ItemRule,
+    Outcome,
+    Question,
+    count_matches,
+)
 
 STRENGTH, ANI, NA, INCOMPLETE = "strength", "ani", "not_applicable", "incomplete"
 SUBSTANTIAL, PARTIAL, NOT_ACHIEVED = "substantially_achieved", "partially_achieved", "not_achieved"
@@ -64,6 +72,7 @@ def holds(condition: Condition, evaluation: Evaluation) -> bool:
         return any(evaluation.value(q) == condition.is_ for q in condition.some)
     if condition.none is not None:
         return all(evaluation.value(q) != condition.is_ for q in condition.none)
+    assert condition.q is not None  # one form per condition (schema): the others returned above
     value = evaluation.value(condition.q)
     if condition.answered is not None:
         return is_answered(value) == condition.answered
@@ -74,7 +83,7 @@ def holds(condition: Condition, evaluation: Evaluation) -> bool:
 
 def _test(condition: Condition, value: Any) -> bool:
     if condition.is_ is not None:
-        return value == condition.is_
+        return bool(value == condition.is_)
     if condition.in_ is not None:
         return value in condition.in_
     if condition.not_in is not None:
@@ -97,7 +106,7 @@ def _test(condition: Condition, value: Any) -> bool:
     ):
         bound = getattr(condition, name)
         if bound is not None:
-            return test(value, bound)
+            return bool(test(value, bound))
     return False
 
 
@@ -144,7 +153,7 @@ class ItemResult:
         return self.override or self.rating
 
 
-def _missing(questions, evaluation: Evaluation) -> list[str]:
+def _missing(questions: Iterable[Question], evaluation: Evaluation) -> list[str]:
     return [
         q.id
         for q in questions
@@ -155,6 +164,7 @@ def _missing(questions, evaluation: Evaluation) -> list[str]:
 def _apply_rule(rule: ItemRule, evaluation: Evaluation) -> str:
     if rule.na_when is not None and holds(rule.na_when, evaluation):
         return NA
+    assert rule.strength_when is not None  # a rule without sub-items has one (schema)
     return STRENGTH if holds(rule.strength_when, evaluation) else ANI
 
 
@@ -213,7 +223,7 @@ class CaseRatings:
     outcomes: dict[str, str]
     evaluation: Evaluation
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         """Return plain data, as `instruments rate` prints it."""
         return {
             "items": {

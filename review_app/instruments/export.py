@@ -1,17 +1,19 @@
 """The normalised form of an instrument, as plain data (for JSON)."""
 
+from typing import Any
+
 from review_app.instruments.model import Instrument
 from review_app.instruments.schema import Condition, Question
 
 
-def condition(cond: Condition | None) -> dict | None:
+def condition(cond: Condition | None) -> dict[str, Any] | None:
     if cond is None:
         return None
     return cond.model_dump(by_alias=True, exclude_none=True)
 
 
-def question(instrument: Instrument, q: Question) -> dict:
-    data = {
+def question(instrument: Instrument, q: Question) -> dict[str, Any]:
+    data: dict[str, Any] = {
         "id": q.id,
         "kind": q.kind,
         "text": q.text,
@@ -34,7 +36,7 @@ def question(instrument: Instrument, q: Question) -> dict:
     return data
 
 
-def normalised(instrument: Instrument) -> dict:
+def normalised(instrument: Instrument) -> dict[str, Any]:
     """Return outcomes, items and questions with ids, kinds and conditions."""
     d = instrument.definition
     return {

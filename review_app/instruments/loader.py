@@ -4,6 +4,7 @@ from functools import cache
 from graphlib import CycleError, TopologicalSorter
 from itertools import product
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
@@ -13,6 +14,8 @@ from review_app.instruments.schema import (
     Condition,
     InstrumentFile,
     Item,
+    ItemRule,
+    Outcome,
     Question,
     SubItem,
     count_matches,
@@ -27,9 +30,10 @@ class InstrumentError(Exception):
         super().__init__("\n".join(f"{path}: {fault}" for fault in faults))
 
 
-def _place(raw: object, loc: tuple) -> str:
+def _place(raw: object, loc: tuple[Any, ...]) -> str:
     """Describe a pydantic location with the ids found in the raw data on the way."""
-    words, node = [], raw
+    words: list[str] = []
+    node: Any = raw
     for part in loc:
         node = node[part] if isinstance(node, (dict, list)) and _has(node, part) else None
         name = node.get("id", node.get("code")) if isinstance(node, dict) else None
@@ -52,7 +56,7 @@ def _place(raw: object, loc: tuple) -> str:
     return " > ".join(words) or "(top level)"
 
 
-def _has(node, part) -> bool:
+def _has(node: object, part: int | str) -> bool:
     return (isinstance(node, dict) and part in node) or (
         isinstance(node, list) and isinstance(part, int) and part < len(node)
     )
@@ -62,7 +66,7 @@ def _has(node, part) -> bool:
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def read_yaml(path: Path):
+def read_yaml(path: Path) -> Any:
     """Parse a YAML file safely (no arbitrary objects)."""
     return yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506
 
@@ -146,7 +150,7 @@ class _Checker:
             for value in {v for v in values if values.count(v) > 1}:
                 self.fault(f"choice list {name}", f"value {value} appears twice")
 
-    def _allowed(self, question: Question) -> set | None:
+    def _allowed(self, question: Question) -> set[str] | None:
         """Return the answers a question accepts, where they form a closed set."""
         if question.kind == "yes_no_na":
             return {"yes", "no", "na"}
@@ -238,7 +242,7 @@ class _Checker:
                     )
                 self._check_rule(sub.rating, f"{where} > sub-item {sub.id}")
 
-    def _check_rule(self, rule, where: str) -> None:
+    def _check_rule(self, rule: ItemRule, where: str) -> None:
         for name in ("strength_when", "na_when"):
             if getattr(rule, name):
                 self._check_condition(getattr(rule, name), f"{where} > rating > {name}")
@@ -263,7 +267,7 @@ class _Checker:
             if item_id not in owner:
                 self.fault(f"item {item_id}", "belongs to no outcome")
 
-    def _check_coverage(self, outcome) -> None:
+    def _check_coverage(self, outcome: Outcome) -> None:
         """Every mix of Strength and ANI items must match some clause of the rule."""
         size = len(outcome.items)
         for strengths, anis in product(range(size + 1), repeat=2):

@@ -279,11 +279,12 @@ class InstrumentFile(Strict):
     systemic_factors: list[SystemicFactor] = []
 
 
-def count_matches(spec: str | None, value: int) -> bool:
+def count_matches(spec: str | int | None, value: int) -> bool:
     """Tell whether ``value`` satisfies a count such as '>=1' (None matches anything)."""
     if spec is None:
         return True
     match = COUNT_PATTERN.match(str(spec).strip())
+    assert match is not None  # the schema admits no other count
     operator, number = match.group(1) or "=", int(match.group(2))
     return {
         "=": value == number,

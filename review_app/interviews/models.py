@@ -18,7 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from review_app.accounts.models import User
 from review_app.cases.states import CaseStatus
 from review_app.core.models import state_type, utcnow
-from review_app.extensions import db
+from review_app.extensions import Model, db
 from review_app.interviews.states import STATUS_LABELS, InterviewStatus
 from review_app.periods.models import ReviewPeriod
 from review_app.qa.models import Thread
@@ -33,7 +33,7 @@ interview_note_takers = Table(
 )
 
 
-class Interview(db.Model):
+class Interview(Model):
     """An interview with stakeholders (by type, never by name) about the systemic factors.
 
     Each note-taker writes their own notes; the official note-taker merges them
@@ -106,7 +106,7 @@ class Interview(db.Model):
         return [
             user.display_name
             for user in self.supporting_note_takers
-            if not (self.notes_of(user.id) and self.notes_of(user.id).is_done)
+            if not ((notes := self.notes_of(user.id)) and notes.is_done)
         ]
 
     @property
@@ -127,7 +127,7 @@ class Interview(db.Model):
         return f"<Interview {self.id} of period {self.period_id} on {self.held_on}>"
 
 
-class NoteSet(db.Model):
+class NoteSet(Model):
     """One note-taker's notes on an interview, a text per systemic item.
 
     The set with no author is the merged final set, which the official

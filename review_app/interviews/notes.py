@@ -4,6 +4,7 @@ from sqlalchemy import update
 
 from review_app.accounts.models import User
 from review_app.audit.operations import record
+from review_app.core.database import rowcount
 from review_app.core.errors import OperationError
 from review_app.core.locking import lock_row
 from review_app.core.models import utcnow
@@ -58,11 +59,13 @@ def claim(note_set: NoteSet, expected: int, actor: User, must_be_done: bool = Fa
     statement = update(NoteSet).where(NoteSet.id == note_set.id, NoteSet.lock_version == expected)
     if must_be_done:
         statement = statement.where(NoteSet.is_done)
-    claimed = db.session.execute(
-        statement.values(
-            lock_version=expected + 1, updated_by_id=actor.id, updated_at=utcnow()
-        ).execution_options(synchronize_session=False)
-    ).rowcount
+    claimed = rowcount(
+        db.session.execute(
+            statement.values(
+                lock_version=expected + 1, updated_by_id=actor.id, updated_at=utcnow()
+            ).execution_options(synchronize_session=False)
+        )
+    )
     db.session.refresh(note_set)
     return claimed == 1
 
@@ -169,7 +172,7 @@ def merge(actor: User, interview: Interview, expected_version: int | None = None
     check_finisher(actor, interview, "merge the notes")
     if interview.is_merged:
         raise OperationError("The notes are merged already: edit the final notes.")
-    own = {s.author_id: s for s in interview.note_sets if not s.is_final}
+    own = {s.author_id: s for s in interview.note_sets if s.author_id is not None}  # not final
     # The official note-taker's merge says they are done; the others must say so themselves.
     writing = interview.still_writing
     if writing:
@@ -182,6 +185,7 @@ def merge(actor: User, interview: Interview, expected_version: int | None = None
         if not claim(
             note_set, note_set.lock_version, actor, must_be_done=note_set.author_id != actor.id
         ):
+            assert note_set.author is not None  # a note-taker's own set
             raise OperationError(
                 f"{note_set.author.display_name} changed their notes a moment ago; nothing was "
                 "merged. Look at the interview again, then merge."

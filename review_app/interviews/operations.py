@@ -4,6 +4,7 @@ from sqlalchemy import update
 
 from review_app.accounts.models import User
 from review_app.audit.operations import record
+from review_app.core.database import rowcount
 from review_app.core.errors import OperationError
 from review_app.core.locking import lock_row
 from review_app.core.models import utcnow
@@ -24,7 +25,12 @@ MAX_REASON = 1000
 
 
 def roles_of(actor: User, interview_or_period: Interview | ReviewPeriod) -> RoleSet:
-    site = getattr(interview_or_period, "period", interview_or_period).site
+    period = (
+        interview_or_period.period
+        if isinstance(interview_or_period, Interview)
+        else interview_or_period
+    )
+    site = period.site
     return active_roles(actor, site)
 
 
@@ -58,6 +64,9 @@ def _check(period: ReviewPeriod, facts: InterviewFacts) -> None:
 
 
 def _apply(interview: Interview, facts: InterviewFacts) -> None:
+    # _check refused facts without a date, a local site, an interviewer or a note-taker.
+    assert facts.held_on is not None and facts.local_site is not None
+    assert facts.interviewer is not None and facts.official_note_taker is not None
     interview.held_on, interview.local_site = facts.held_on, facts.local_site
     interview.title = facts.title.strip()
     interview.stakeholder_types = list(dict.fromkeys(facts.stakeholder_types))
@@ -117,7 +126,7 @@ def update_interview(actor: User, interview: Interview, facts: InterviewFacts) -
             "supporting_ids",
         )
     dropped = [s for s in interview.note_sets if not s.is_final and s.author_id not in new]
-    if wrote := [s.author.display_name for s in dropped if s.written]:
+    if wrote := [s.author.display_name for s in dropped if s.written and s.author]:
         raise OperationError(
             f"{names(wrote)} already wrote notes on this interview, so they stay note-takers.",
             "supporting_ids",
@@ -148,12 +157,14 @@ def update_interview(actor: User, interview: Interview, facts: InterviewFacts) -
 def change_status(interview: Interview, expected_version: int | None, **values) -> None:
     """Change the status (or mark the merge) unless someone else changed the interview first."""
     version = interview.status_version if expected_version is None else expected_version
-    moved = db.session.execute(
-        update(Interview)
-        .where(Interview.id == interview.id, Interview.status_version == version)
-        .values(status_version=version + 1, status_changed_at=utcnow(), **values)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    moved = rowcount(
+        db.session.execute(
+            update(Interview)
+            .where(Interview.id == interview.id, Interview.status_version == version)
+            .values(status_version=version + 1, status_changed_at=utcnow(), **values)
+            .execution_options(synchronize_session=False)
+        )
+    )
     if moved != 1:
         raise OperationError(
             "Someone else changed this interview a moment ago; nothing was done. "

@@ -49,7 +49,7 @@ def interviews(
 ) -> tuple[list[Interview], int]:
     """Return one page of the site's interviews, newest first, with what the list shows."""
     statement = _filtered(site, filters)
-    total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
+    total = db.session.execute(select(func.count()).select_from(statement.subquery())).scalar_one()
     rows = db.session.scalars(
         statement.options(
             joinedload(Interview.local_site),

@@ -82,7 +82,7 @@ def index():
 def new():
     open_periods = [p for p in site_periods(g.site) if p.is_open]
     wanted = [p for p in open_periods if p.id == int_arg("period")]
-    period = (wanted or open_periods or [None])[0]
+    period = next(iter(wanted or open_periods), None)
     if period is None:
         return render_template("interviews/form.html", form=None, period=None, interview=None)
     people = queries.people_for(g.site, None)
@@ -167,7 +167,7 @@ def _notes_page(interview: Interview, note_set: NoteSet):
     instrument = get_instrument(interview.period.instrument_version)
     form = notes_form(note_set)
     values, errors, conflict, status = dict(note_set.texts), {}, None, 200
-    if form.restored:  # what was typed before the session or the form expired
+    if form.draft is not None:  # what was typed before the session or the form expired
         values = read_texts(form.draft, instrument)
     if form.is_submitted():
         values = read_texts(request.form, instrument)

@@ -7,12 +7,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from review_app.accounts.models import User
 from review_app.core.models import utcnow
-from review_app.extensions import db
+from review_app.extensions import Model
 from review_app.members.roles import ROLE_LABELS, RoleSet
 from review_app.sites.models import Site
 
 
-class Membership(db.Model):
+class Membership(Model):
     """The roles one user holds on one site; an inactive membership grants nothing."""
 
     __tablename__ = "memberships"

@@ -44,7 +44,7 @@ def check_qualified(site: Site, user: User | None, roles: RoleSet, had: bool = F
 
 def _other_active_admins(membership: Membership) -> int:
     # An administrator whose account is deactivated cannot sign in, so does not count.
-    return db.session.scalar(
+    return db.session.execute(
         select(func.count())
         .select_from(Membership)
         .join(Membership.user)
@@ -55,7 +55,7 @@ def _other_active_admins(membership: Membership) -> int:
             Membership.is_state_admin,
             User.is_active,
         )
-    )
+    ).scalar_one()
 
 
 def _keep_an_admin(membership: Membership, still_admin: bool) -> None:
@@ -295,7 +295,8 @@ def import_members(
             select(Membership.user_id).where(Membership.site_id == site.id, Membership.is_active)
         )
     )
-    checked, seen = [], set()
+    checked = []
+    seen: set[str] = set()
     for raw in rows:
         row, row_errors = csvimport.check_row(raw, seen, existing, members, site.settings.qa_levels)
         errors.extend(row_errors)

@@ -1,6 +1,6 @@
 """Reads about a site's members."""
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnExpressionArgument, func, or_, select
 from sqlalchemy.orm import contains_eager
 
 from review_app.accounts.models import User
@@ -17,7 +17,7 @@ ROLE_FILTERS = {
 }
 
 
-def active_people(site: Site, role: ColumnElement[bool]) -> list[User]:
+def active_people(site: Site, role: ColumnExpressionArgument[bool]) -> list[User]:
     """Return the site's active people whose active membership meets ``role``, by name."""
     return list(
         db.session.scalars(
@@ -62,7 +62,7 @@ def members(
         statement = statement.where(Membership.is_active)
     elif status == "inactive":
         statement = statement.where(~Membership.is_active)
-    total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
+    total = db.session.execute(select(func.count()).select_from(statement.subquery())).scalar_one()
     page_rows = db.session.scalars(
         statement.order_by(User.display_name, User.username)
         .limit(per_page)

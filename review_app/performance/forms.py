@@ -1,6 +1,6 @@
 """The report filters, read from the query string: wrong values are named and left out."""
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from review_app.cases.models import CASE_TYPES
 from review_app.cases.states import CaseStatus
@@ -37,7 +37,11 @@ def read_filters(
     if args.get("reviewer") and reviewer_id not in reviewer_ids:
         problems.append("There is no such reviewer here.")
         reviewer_id = None
-    choices = {"type": CASE_TYPES, "age": AGE_GROUPS, "status": STATUSES}
+    choices: dict[str, Collection[str]] = {
+        "type": CASE_TYPES,
+        "age": AGE_GROUPS,
+        "status": STATUSES,
+    }
     chosen = {}
     for name, allowed in choices.items():
         value = args.get(name, "")

@@ -31,6 +31,7 @@ def _context():
     periods = site_periods(g.site)
     people = queries.reviewer_choices(g.site.id)
     places = [(local.id, local.name) for local in local_sites(g.site)]
+    place_names: dict[int | None, str] = dict(places)
     filters, problems = read_filters(
         periods, {key for key, _ in places}, {key for key, _ in people}, request.args
     )
@@ -50,7 +51,7 @@ def _context():
         "problems": problems,
         "instrument": instrument,
         "choices": choices,
-        "local_site_name": dict(places).get(filters.local_site_id, "") if filters else "",
+        "local_site_name": place_names.get(filters.local_site_id, "") if filters else "",
         "conformity": instrument.definition.conformity_percent if instrument else None,
     }
 

@@ -6,7 +6,7 @@ from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from review_app.core.models import utcnow
-from review_app.extensions import db
+from review_app.extensions import Model, db
 from review_app.sites.models import LocalSite, Site
 
 period_local_sites = Table(
@@ -17,7 +17,7 @@ period_local_sites = Table(
 )
 
 
-class ReviewPeriod(db.Model):
+class ReviewPeriod(Model):
     """A round of reviews on one site, over a period under review (PUR)."""
 
     __tablename__ = "review_periods"

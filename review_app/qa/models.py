@@ -7,10 +7,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from review_app.accounts.models import User
 from review_app.core.models import utcnow
-from review_app.extensions import db
+from review_app.extensions import Model
 
 
-class Thread(db.Model):
+class Thread(Model):
     """A QA question or remark about one item (or one question of it), with its replies.
 
     A thread belongs to a case or to a stakeholder interview, never both; on an
@@ -58,7 +58,7 @@ class Thread(db.Model):
         return f"<Thread {self.id} {subject} {self.item_id}/{self.question_id}>"
 
 
-class Comment(db.Model):
+class Comment(Model):
     """One message in a thread."""
 
     __tablename__ = "qa_comments"

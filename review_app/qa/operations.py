@@ -8,6 +8,7 @@ from review_app.audit.operations import record
 from review_app.cases.models import ELIMINATION_REASONS, Assignment, Case
 from review_app.cases.queries import is_assigned
 from review_app.cases.states import CaseStatus
+from review_app.core.database import rowcount
 from review_app.core.errors import OperationError
 from review_app.core.locking import lock_row
 from review_app.core.models import utcnow
@@ -39,12 +40,14 @@ def roles_of(actor: User, case: Case) -> RoleSet:
 def _move(case: Case, expected_version: int | None, new_status: str) -> None:
     """Change the status unless someone else changed it first."""
     version = case.status_version if expected_version is None else expected_version
-    moved = db.session.execute(
-        update(Case)
-        .where(Case.id == case.id, Case.status_version == version)
-        .values(status=new_status, status_version=version + 1, status_changed_at=utcnow())
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    moved = rowcount(
+        db.session.execute(
+            update(Case)
+            .where(Case.id == case.id, Case.status_version == version)
+            .values(status=new_status, status_version=version + 1, status_changed_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+    )
     if moved != 1:
         raise OperationError(
             "Someone else changed this case's status a moment ago; nothing was done. "

@@ -41,7 +41,7 @@ def threads_where(subject: ColumnElement[bool]) -> list[Thread]:
 
 def open_count(subject: ColumnElement[bool]) -> int:
     """Return the number of open threads on one subject (see ``threads_where``)."""
-    return db.session.scalar(select(func.count()).where(subject, Thread.is_open))
+    return db.session.execute(select(func.count()).where(subject, Thread.is_open)).scalar_one()
 
 
 def queue(site: Site, statuses: list[CaseStatus]) -> list[Case]:
@@ -167,19 +167,19 @@ def history(
             )
         )
     if only.item is None and (only.kind is None or only.kind in _EVENT_ACTIONS):
-        statement = select(AuditEntry).where(
+        entries = select(AuditEntry).where(
             AuditEntry.object_type == "Case",
             AuditEntry.object_id == case.id,
             AuditEntry.action != "case.item_save",
             AuditEntry.is_read_event == false(),  # downloads and API reads change nothing
         )
         if only.kind:
-            statement = statement.where(AuditEntry.action.in_(_EVENT_ACTIONS[only.kind]))
+            entries = entries.where(AuditEntry.action.in_(_EVENT_ACTIONS[only.kind]))
         if only.person:
-            statement = statement.where(AuditEntry.actor_id == only.person)
+            entries = entries.where(AuditEntry.actor_id == only.person)
         events = list(
             db.session.scalars(
-                statement.options(joinedload(AuditEntry.actor)).order_by(
+                entries.options(joinedload(AuditEntry.actor)).order_by(
                     AuditEntry.created_at, AuditEntry.id
                 )
             )
@@ -204,7 +204,7 @@ def history_people(case: Case) -> list[User]:
     )
 
 
-def return_reasons(case_ids: set[int]) -> dict[int, str]:
+def return_reasons(case_ids: set[int]) -> dict[int | None, str]:
     """Return the reason of each case's latest return to its reviewers, in one query."""
     if not case_ids:
         return {}

@@ -71,6 +71,7 @@ def undo_return(actor: User, case: Case) -> None:
     if refused := return_undo_refusal(actor, case):
         raise OperationError(refused)
     entry = last_return(case)
+    assert entry is not None  # return_undo_refusal refused a case without a recorded return
     before = entry.before or {}
     recorded = before.get("status")
     back_to = CaseStatus(recorded) if recorded in CaseStatus.HELD_BY_QA else CaseStatus.QA1
@@ -106,7 +107,7 @@ def undone_by(entry: AuditEntry) -> AuditEntry | None:
     )
 
 
-def _had_before(case_ids: list[int], entry_id: int, username: str) -> set[int]:
+def _had_before(case_ids: list[int], entry_id: int, username: str) -> set[int | None]:
     """Return the cases whose reviewers, just before the move ``entry_id``, included ``username``.
 
     Read from each case's last reassignment recorded before the move's own entry.

@@ -276,7 +276,7 @@ def queues():
 @site_roles("reviewer", "qa")
 def inbox():
     waiting = queries.waiting_threads(g.site, current_user)
-    cases = queries.cases_by_id({t.case_id for t in waiting})
+    cases = queries.cases_by_id({t.case_id for t in waiting if t.case_id is not None})
     returned = queries.returned_to(g.site, current_user)
     on_interviews = interview_queries.waiting_threads(g.site, current_user)
     return render_template(
@@ -290,11 +290,11 @@ def inbox():
                 t.question_id
             )
             for t in waiting
-            if t.question_id
+            if t.question_id and t.case_id is not None
         },
         interview_threads=on_interviews,
         thread_interviews=interview_queries.interviews_by_id(
-            {t.interview_id for t in on_interviews}
+            {t.interview_id for t in on_interviews if t.interview_id is not None}
         ),
         submitted=(
             queries.queue(g.site, [CaseStatus.SUBMITTED]) if has_site_role(g.site.id, "qa") else []

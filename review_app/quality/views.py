@@ -1,5 +1,7 @@
 """QA reports and inter-rater agreement, per review period."""
 
+from typing import Any
+
 from flask import g, render_template, request
 
 from review_app.accounts.queries import display_names
@@ -30,7 +32,7 @@ def _render(template: str, report):
         else ""
     )
     period = chosen or (periods[-1] if periods else None)
-    context = {"periods": periods, "period": period, "message": message}
+    context: dict[str, Any] = {"periods": periods, "period": period, "message": message}
     if period is not None:
         context |= {"instrument": get_instrument(period.instrument_version), **report(period)}
     return render_template(template, **context)

@@ -32,7 +32,7 @@ def _day(value: Any) -> date | None:
         return None
 
 
-def target_row(children: Any) -> dict | None:
+def target_row(children: Any) -> dict[str, Any] | None:
     """Return the first row of the children table marked as the target child."""
     for row in children if isinstance(children, list) else []:
         if isinstance(row, dict) and row.get("target") == "yes":
@@ -46,7 +46,7 @@ def target_birth(values: dict[str, Any]) -> date | None:
     return _day(row.get("birth_date")) if row else None
 
 
-def with_target_birth(children: Any, birth: date | None) -> list | None:
+def with_target_birth(children: Any, birth: date | None) -> list[Any] | None:
     """Return the children table with the target child's birth date set (None: no change)."""
     row = target_row(children)
     if row is None or _day(row.get("birth_date")) == birth:

@@ -33,7 +33,7 @@ def _table_rows(form: MultiDict, question: Question) -> list[dict]:
     rows = []
     for index in range(count):
         row = {}
-        for column in question.columns:
+        for column in question.columns or []:
             name = f"{question.id}__{index}__{column.id}"
             row[column.id] = form.getlist(name) if column.kind == "multi" else form.get(name, "")
         rows.append(row)

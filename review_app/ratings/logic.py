@@ -6,6 +6,7 @@ a question appears as soon as an answer on the page makes it relevant.
 """
 
 import re
+from typing import Any
 
 from review_app.instruments.engine import ITEM_LABELS, Evaluation, case_type_allows
 from review_app.instruments.export import condition
@@ -64,7 +65,7 @@ def client_needs(instrument: Instrument, item: Item | None, questions: list[Ques
     an answer, answers that need a narrative without one, and a rationale once the item
     is rated Strength or Area Needing Improvement.
     """
-    data = {
+    data: dict[str, Any] = {
         "labels": {q.id: question_label(q) for q in questions},
         "required": [q.id for q in questions if not q.optional],
         "narrative_on": {q.id: q.narrative_answers for q in questions if q.narrative_answers},

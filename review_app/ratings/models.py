@@ -10,12 +10,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from review_app.accounts.models import User
 from review_app.cases.states import CaseStatus
 from review_app.core.models import state_type, utcnow
-from review_app.extensions import db
+from review_app.extensions import Model
 
 FACE_SHEET = "face"  # the item id under which face sheet edits are versioned
 
 
-class Answer(db.Model):
+class Answer(Model):
     """One question's answer on a case, with its narrative where one is needed."""
 
     __tablename__ = "answers"
@@ -33,7 +33,7 @@ class Answer(db.Model):
         return f"<Answer case={self.case_id} {self.question_id}={self.value!r}>"
 
 
-class ItemReview(db.Model):
+class ItemReview(Model):
     """An item of a case: its calculated rating, the rationale, and an edit counter.
 
     ``lock_version`` grows with every save, so two reviewers saving the same
@@ -71,7 +71,7 @@ class ItemReview(db.Model):
         return f"<ItemReview case={self.case_id} item={self.item_id} {self.rating}>"
 
 
-class OutcomeRating(db.Model):
+class OutcomeRating(Model):
     """An outcome's calculated rating on a case, kept for reports."""
 
     __tablename__ = "outcome_ratings"
@@ -86,7 +86,7 @@ class OutcomeRating(db.Model):
         return f"<OutcomeRating case={self.case_id} {self.outcome_id}={self.rating}>"
 
 
-class RatingChange(db.Model):
+class RatingChange(Model):
     """One change to an item of a case: an answer, narrative, rationale, rating or override."""
 
     __tablename__ = "rating_changes"
@@ -114,7 +114,7 @@ class RatingChange(db.Model):
         return f"<RatingChange case={self.case_id} {self.item_id}.{self.field}>"
 
 
-class SubmittedRating(db.Model):
+class SubmittedRating(Model):
     """An item's rating as the reviewers first submitted it, kept to measure agreement.
 
     Written once, at the case's first submission for QA; the final rating is

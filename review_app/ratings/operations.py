@@ -10,6 +10,7 @@ from review_app.audit.operations import record
 from review_app.cases.models import Case
 from review_app.cases.queries import is_assigned
 from review_app.cases.states import CaseStatus
+from review_app.core.database import rowcount
 from review_app.core.errors import OperationError, StateChanged
 from review_app.core.locking import lock_row
 from review_app.extensions import db
@@ -121,12 +122,14 @@ def _claim(case: Case, review: ItemReview, expected: int, actor: User | None, sa
 
     Raise EditConflict when someone saved in between with other content.
     """
-    claimed = db.session.execute(
-        update(ItemReview)
-        .where(ItemReview.id == review.id, ItemReview.lock_version == expected)
-        .values(lock_version=expected + 1, updated_by_id=actor.id if actor else None)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    claimed = rowcount(
+        db.session.execute(
+            update(ItemReview)
+            .where(ItemReview.id == review.id, ItemReview.lock_version == expected)
+            .values(lock_version=expected + 1, updated_by_id=actor.id if actor else None)
+            .execution_options(synchronize_session=False)
+        )
+    )
     if claimed != 1:
         db.session.refresh(review)
         current = queries.answers(case)

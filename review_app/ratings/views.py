@@ -167,7 +167,7 @@ def item(case_id: int, item_id: str):
                 "success",
             )
         return redirect(url_for("ratings.item", case_id=case.id, item_id=item_id))
-    if form.restored:  # what was typed before the session or the form expired
+    if form.draft is not None:  # what was typed before the session or the form expired
         questions = operations.item_questions(instrument, item_id)
         values = read_answers(form.draft, questions).answers
         return _page(case, instrument, item_id, form, values=values)

@@ -7,11 +7,11 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from review_app.core.models import utcnow
-from review_app.extensions import db
+from review_app.extensions import Model
 from review_app.sites.settings import SiteKindSettings
 
 
-class Jurisdiction(db.Model):
+class Jurisdiction(Model):
     """A state, territory or district that runs reviews."""
 
     __tablename__ = "jurisdictions"
@@ -27,7 +27,7 @@ class Jurisdiction(db.Model):
         return f"<Jurisdiction {self.code!r}>"
 
 
-class Site(db.Model):
+class Site(Model):
     """One of a jurisdiction's Training, CQI and CFSR sites, each with its own data."""
 
     __tablename__ = "sites"
@@ -59,7 +59,7 @@ class Site(db.Model):
         return f"<Site {self.slug}>"
 
 
-class LocalSite(db.Model):
+class LocalSite(Model):
     """A county, region or office that a site samples cases from."""
 
     __tablename__ = "local_sites"

@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import ErrorDetails
 
 SITE_KINDS: tuple[str, ...] = ("training", "cqi", "cfsr")
 SiteKind = Literal["training", "cqi", "cfsr"]
@@ -52,7 +53,7 @@ class SiteKindSettings(BaseModel):
         return self
 
 
-def _describe(error: dict) -> str:
+def _describe(error: ErrorDetails) -> str:
     place = ".".join(str(part) for part in error["loc"]) or "(top level)"
     return f"{place}: {error['msg']}"
 

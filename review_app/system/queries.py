@@ -45,7 +45,7 @@ def accounts(search: str, page: int, per_page: int) -> tuple[list[User], int]:
                 func.lower(User.username).like(pattern), func.lower(User.display_name).like(pattern)
             )
         )
-    total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
+    total = db.session.execute(select(func.count()).select_from(statement.subquery())).scalar_one()
     rows = db.session.scalars(
         statement.order_by(User.username).limit(per_page).offset((page - 1) * per_page)
     )

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from review_app.accounts.models import User
 from review_app.core.models import utcnow
-from review_app.extensions import db
+from review_app.extensions import Model, db
 from review_app.interviews.models import Interview
 from review_app.periods.models import ReviewPeriod
 
@@ -26,7 +26,7 @@ systemic_rating_interviews = Table(
 )
 
 
-class SystemicRating(db.Model):
+class SystemicRating(Model):
     """A systemic factor item rated Strength or ANI for a period, with its rationale.
 
     ``lock_version`` grows with every save, so two raters saving from the same

@@ -4,6 +4,7 @@ from sqlalchemy import select, update
 
 from review_app.accounts.models import User
 from review_app.audit.operations import record
+from review_app.core.database import rowcount
 from review_app.core.errors import OperationError
 from review_app.core.locking import lock_row
 from review_app.core.models import utcnow
@@ -121,12 +122,14 @@ def _claim(row: SystemicRating, expected: int, actor: User, sent: tuple) -> bool
 
     Raise RatingConflict when someone (or this person, differently) saved in between.
     """
-    claimed = db.session.execute(
-        update(SystemicRating)
-        .where(SystemicRating.id == row.id, SystemicRating.lock_version == expected)
-        .values(lock_version=expected + 1)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    claimed = rowcount(
+        db.session.execute(
+            update(SystemicRating)
+            .where(SystemicRating.id == row.id, SystemicRating.lock_version == expected)
+            .values(lock_version=expected + 1)
+            .execution_options(synchronize_session=False)
+        )
+    )
     db.session.refresh(row)
     if claimed == 1:
         return True

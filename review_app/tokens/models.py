@@ -7,11 +7,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from review_app.accounts.models import User
 from review_app.core.models import utcnow
-from review_app.extensions import db
+from review_app.extensions import Model
 from review_app.sites.models import Site
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A secret a user's scripts send to read one site's data with that user's role there.
 
     Only a SHA-256 digest of the secret is kept; the secret is shown once, when made.

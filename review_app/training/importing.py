@@ -82,6 +82,7 @@ def _check(instrument: Instrument, row: dict, seen: dict[str, int]) -> tuple[Key
             problems.append("answer: an item has no answer of its own; give its rationale")
         found = KeyRow(line, item_id, None, explanation=explanation, rationale=rationale)
         return (found if not problems else None), problems
+    assert question is not None  # not an item, and the first check returned when neither
     placement = instrument.placements[name]
     owner = placement.item.id if placement.item else FACE_SHEET
     if question.kind == "table":
@@ -113,12 +114,13 @@ def read_key_rows(
     raw_rows, faults = read_file(filename, data, COLUMNS, OPTIONAL_COLUMNS, LIMITS)
     if faults:
         return [], faults
-    rows, errors, seen = [], [], {}
+    rows, errors = [], []
+    seen: dict[str, int] = {}
     for raw in raw_rows:
         checked, problems = _check(instrument, raw, seen)
         if problems:
             problems_text = "; ".join(problem.rstrip(".") for problem in problems)
             errors.append(f"Line {raw['_line']}: {problems_text}.")
-        else:
+        elif checked is not None:
             rows.append(checked)
     return rows, errors

@@ -9,12 +9,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from review_app.accounts.models import User
 from review_app.cases.models import Case
 from review_app.core.models import utcnow
-from review_app.extensions import db
+from review_app.extensions import Model
 
 ITEM_LEVEL = ""  # KeyExplanation.question_id of an explanation of a whole item
 
 
-class KeyExplanation(db.Model):
+class KeyExplanation(Model):
     """Why an answer key answers a question (or rates an item) the way it does."""
 
     __tablename__ = "key_explanations"
@@ -33,7 +33,7 @@ class KeyExplanation(db.Model):
         return f"<KeyExplanation key={self.case_id} {self.item_id}/{self.question_id or '-'}>"
 
 
-class PracticeScore(db.Model):
+class PracticeScore(Model):
     """One submitted attempt at a practice copy, compared with its answer key."""
 
     __tablename__ = "practice_scores"
@@ -74,7 +74,7 @@ class PracticeScore(db.Model):
         return f"<PracticeScore copy={self.copy_id} #{self.attempt} {self.item_percent:.1f}%>"
 
 
-class PracticeScoreItem(db.Model):
+class PracticeScoreItem(Model):
     """One item of a scored attempt: the trainee's rating beside the key's, and what differed."""
 
     __tablename__ = "practice_score_items"

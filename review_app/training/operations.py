@@ -9,6 +9,7 @@ from review_app.cases.models import Case
 from review_app.cases.operations import create_case
 from review_app.cases.queries import is_assigned
 from review_app.cases.states import CaseStatus
+from review_app.core.database import rowcount
 from review_app.core.errors import OperationError
 from review_app.core.locking import lock_row
 from review_app.core.models import utcnow
@@ -36,12 +37,16 @@ def practice_site(case: Case) -> Site:
 def set_status(case: Case, status: str) -> None:
     """Change the status outside the review workflow, unless someone changed it first."""
     db.session.flush()
-    moved = db.session.execute(
-        update(Case)
-        .where(Case.id == case.id, Case.status_version == case.status_version)
-        .values(status=status, status_version=case.status_version + 1, status_changed_at=utcnow())
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    moved = rowcount(
+        db.session.execute(
+            update(Case)
+            .where(Case.id == case.id, Case.status_version == case.status_version)
+            .values(
+                status=status, status_version=case.status_version + 1, status_changed_at=utcnow()
+            )
+            .execution_options(synchronize_session=False)
+        )
+    )
     if moved != 1:
         raise OperationError(
             "Someone else changed this case a moment ago; nothing was done. Look at it again."
@@ -219,7 +224,7 @@ def reset_copy(actor: User, copy: Case) -> None:
     recalculate(copy, instrument, {}, rating_queries.item_reviews(copy))
     if copy.status != CaseStatus.IN_PROGRESS:
         set_status(copy, CaseStatus.IN_PROGRESS)  # first, so the face sheet below may be saved
-    key = db.session.get(Case, copy.key_case_id)
+    key = db.session.get_one(Case, copy.key_case_id)
     _copy_face_sheet(actor, copy, key)
     copy.submitted_at = copy.finalized_at = None
     record(

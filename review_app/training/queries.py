@@ -60,7 +60,9 @@ def copy_counts(site: Site) -> dict[int, tuple[int, int]]:
         ).all()
     )
     return {
-        key_id: (copies.get(key_id, 0), attempts.get(key_id, 0)) for key_id in copies | attempts
+        key_id: (copies.get(key_id, 0), attempts.get(key_id, 0))
+        for key_id in copies | attempts
+        if key_id is not None  # only copies of a key were counted
     }
 
 
@@ -94,7 +96,7 @@ def copies_of(site: Site, user: User) -> dict[int, Case]:
         )
         .order_by(Case.id)
     )
-    return {copy.key_case_id: copy for copy in rows}
+    return {copy.key_case_id: copy for copy in rows if copy.key_case_id is not None}
 
 
 @dataclass(frozen=True)
@@ -134,7 +136,9 @@ def scores_of_copy(copy: Case) -> list[PracticeScore]:
 
 
 def attempt_count(copy: Case) -> int:
-    return db.session.scalar(select(func.count()).where(PracticeScore.copy_id == copy.id))
+    return db.session.execute(
+        select(func.count()).where(PracticeScore.copy_id == copy.id)
+    ).scalar_one()
 
 
 @dataclass(frozen=True)

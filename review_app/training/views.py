@@ -241,7 +241,7 @@ def score(case_id: int):
     scores = queries.scores_of_copy(case)
     wanted = int_arg("attempt")
     shown = next((s for s in scores if s.attempt == wanted), scores[-1] if scores else None)
-    key = db.session.get(Case, case.key_case_id)
+    key = db.session.get_one(Case, case.key_case_id)
     instrument = get_instrument(case.period.instrument_version)
     return render_template(
         "training/score.html",
