@@ -168,7 +168,9 @@ def test_the_face_sheet_asks_for_the_narrative_its_answer_needs(demo, page):
     sign_in(page, "reviewer")
     page.goto(face)
     needs = page.get_by_role("region", name="What this face sheet still needs")
-    explain = needs.get_by_role("link", name=re.compile(r"^Explain the answer “No” to Was the case"))
+    explain = needs.get_by_role(
+        "link", name=re.compile(r"^Explain the answer “No” to Was the case")
+    )
     _click_label(page, "a-FS-opened-other-1")  # No
     expect(explain).to_have_count(1)
     explain.click()
