@@ -366,9 +366,9 @@ def hand_over(case_id: int):
             return redirect(url_for("cases.show", case_id=case.id, _anchor="qa-hold"))
     elif request.method == "GET" and case.qa_holder_id:
         form.to_user.data = case.qa_holder_id
-    return render_template("qa/hand_over.html", case=case, form=form, in_qa=in_qa), form_status(
-        form
-    )
+    return render_template(
+        "qa/hand_over.html", case=case, form=form, in_qa=in_qa
+    ), form_status(form)
 
 
 @bp.route("/cases/<int:case_id>/undo-return", methods=["POST"])
