@@ -136,21 +136,29 @@ def change_status(case_id: int):
     asks = spec.needs_confirmation and case.key_case_id is None
     if request.method == "GET" or (asks and form.confirmed.data != "1"):
         return _confirm(case, spec, form)
-    return _run(
-        case,
-        lambda: operations.transition(
+
+    def change() -> None:
+        operations.transition(
             current_user,
             case,
             action,
             reason=form.reason.data or "",
             reason_code=form.reason_code.data or "",
             expected_version=form.status_version.data,
-        ),
-        workflow.done_message(action, case.case_number),
+        )
+
+    done = workflow.done_message(action, case.case_number)
+    if listed := _list_to_return_to():  # Take on a queue row: back to the queue either way
+        run_operation(change, done)
+        return redirect(listed)
+    return _run(
+        case,
+        change,
+        done,
         # A practice copy is scored as it is submitted: the trainee sees the score next.
         then=url_for("training.score", case_id=case.id)
         if action == "submit" and case.key_case_id is not None
-        else _list_to_return_to(),
+        else None,
     )
 
 

@@ -158,6 +158,14 @@ def test_qa_takes_and_releases_a_case_from_the_queue_and_comes_back_to_it(
     assert taken.location.endswith(f"{SITE}/qa")
     page = qa.get(taken.location).get_data(as_text=True)
     assert f"You started QA level 1 on case {number}." in page
+    # The same button pressed on a queue page left open elsewhere: refused, on the queue.
+    again = qa2.post(
+        f"{SITE}/cases/{complete_case}/status",
+        data={"action": "take", "status_version": str(version), "back": "queues"},
+    )
+    assert again.location.endswith(f"{SITE}/qa")
+    refused = qa2.get(again.location).get_data(as_text=True)
+    assert 'role="alert"' in refused and "You started QA" not in refused
     assert _holder(demo, complete_case) == "qa"
     # Held: its holder is shown; only the holder is offered Release, nobody Take.
     row = _row(page, number)
