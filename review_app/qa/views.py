@@ -40,7 +40,7 @@ def _back(case, item_id: str | None = None, anchor: str = ""):
 
 
 # Lists a QA action may be taken from and return to (a form's ``back``); never an address.
-LISTS = {"queues": "qa.queues", "mine": "qa.mine"}
+LISTS = {"queues": "qa.queues", "mine": "qa.mine", "inbox": "qa.inbox"}
 
 
 def _list_to_return_to() -> str | None:
@@ -313,6 +313,7 @@ def inbox():
             {t.interview_id for t in on_interviews}
         ),
         submitted=queries.queue(g.site, ["submitted"]) if has_site_role(g.site.id, "qa") else [],
+        qa_level=active_roles(current_user, g.site).qa_level or 0,
     )
 
 

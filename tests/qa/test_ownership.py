@@ -150,6 +150,8 @@ def test_qa_takes_and_releases_a_case_from_the_queue_and_comes_back_to_it(
     # Waiting for QA level 1: taking it starts QA level 1 with the taker holding it.
     row = _row(qa.get(f"{SITE}/qa").get_data(as_text=True), number)
     assert f'Take<span class="usa-sr-only"> case {number}</span>' in row
+    inbox = _row(qa.get(f"{SITE}/inbox").get_data(as_text=True), number)
+    assert 'name="back" value="inbox"' in inbox and "Take<" in inbox
     _, version = status_of(demo, complete_case)
     taken = qa.post(
         f"{SITE}/cases/{complete_case}/status",
