@@ -25,6 +25,8 @@ from review_app.ratings.operations import item_questions
 
 # Long enough to tell questions of one item apart, short enough for a column header.
 HEADER_TEXT = 60
+# Headers are plain ASCII: a CSV opened by a spreadsheet program that guesses its
+# encoding shows them as written, and scripts can name them easily.
 # Answers shown by their labels (the codebook gives their codes).
 LABELLED = ("yes_no", "yes_no_na", "choice", "multi", "table")
 CODEBOOK_HEADER = ["Column", "Key", "Item", "Question", "Answers"]
@@ -162,8 +164,8 @@ def _questions(instrument: Instrument, item_id: str) -> list[Column]:
     place = "Face sheet" if item_id == FACE_SHEET else f"Item {instrument.items[item_id].number}"
     found = []
     for question in item_questions(instrument, item_id):
-        header = f"{place} · {instrument.question_prefix(question.id)}"
-        header += short(question.text, HEADER_TEXT)
+        text = short(question.text, HEADER_TEXT).replace("…", "...")
+        header = f"{place} - {instrument.question_prefix(question.id)}{text}"
         found.append(
             Column(
                 header,
@@ -180,7 +182,7 @@ def _questions(instrument: Instrument, item_id: str) -> list[Column]:
             )
             found.append(
                 Column(
-                    f"{header} · narrative",
+                    f"{header} - narrative",
                     f"{question.id} narrative",
                     _narrative(question.id),
                     place,
@@ -220,7 +222,7 @@ def columns(instrument: Instrument, period: ReviewPeriod) -> list[Column]:
         ratings = ", ".join(ITEM_LABELS[r] for r in ("strength", "ani", "not_applicable"))
         found += [
             Column(
-                f"{place} · Rating",
+                f"{place} - Rating",
                 f"item {number} rating",
                 _item(item_id, "rating"),
                 place,
@@ -228,7 +230,7 @@ def columns(instrument: Instrument, period: ReviewPeriod) -> list[Column]:
                 ratings,
             ),
             Column(
-                f"{place} · Calculated rating",
+                f"{place} - Calculated rating",
                 f"item {number} calculated rating",
                 _item(item_id, "calculated"),
                 place,
@@ -236,14 +238,14 @@ def columns(instrument: Instrument, period: ReviewPeriod) -> list[Column]:
                 ratings,
             ),
             Column(
-                f"{place} · QA override reason",
+                f"{place} - QA override reason",
                 f"item {number} override reason",
                 _item(item_id, "override_reason"),
                 place,
                 "Why QA changed the rating",
             ),
             Column(
-                f"{place} · Rationale",
+                f"{place} - Rationale",
                 f"item {number} rationale",
                 _item(item_id, "rationale"),
                 place,
@@ -253,7 +255,7 @@ def columns(instrument: Instrument, period: ReviewPeriod) -> list[Column]:
     for outcome in instrument.definition.outcomes:
         found.append(
             Column(
-                f"{outcome.label} · Rating",
+                f"{outcome.label} - Rating",
                 f"{outcome.id} rating",
                 lambda d, key=outcome.id: OUTCOME_LABELS.get(d.outcomes.get(key), ""),
                 outcome.label,
