@@ -16,7 +16,7 @@ from review_app.periods.queries import periods
 from review_app.ratings.models import Answer, ItemReview
 from review_app.sites.queries import local_sites, site_by_slug
 from tests.conftest import login
-from tests.core.test_plain_words import ids_in
+from tests.core.test_plain_words import _read, ids_in
 from tests.performance.conftest import SITE, add_finalized
 
 
@@ -100,6 +100,8 @@ def test_no_download_heads_a_column_with_an_internal_id(demo, client):
     assert {"5-app-60", "FS-opened-other", "case_number", "S1 rating"} <= set(keys)
     assert "Item 5 - 5A. Is the child's permanency goal written in the case file?" in headers
     assert all(header.isascii() for header in headers)
+    page = client.get(f"{SITE}/exports").get_data(as_text=True)
+    assert ids_in("".join(_read(page).parts)) == []  # the page the walk of all pages skips
     downloads = {"source data": headers}
     for figure in ("", "item:3", "outcome:S1"):
         for fmt in ("csv", "xlsx"):
