@@ -54,8 +54,12 @@ def csv_response(filename: str, header: Sequence[str], rows: Rows) -> Response:
     return response
 
 
+# Further sheets of a workbook, each a name and its rows (header first), e.g. a codebook.
+Sheets = Sequence[tuple[str, Sequence[Sequence[Any]]]]
+
+
 def xlsx_response(
-    filename: str, header: Sequence[str], rows: Rows, sheet: str = "Data"
+    filename: str, header: Sequence[str], rows: Rows, sheet: str = "Data", more: Sheets = ()
 ) -> Response:
     """Stream rows as an XLSX download; ``rows()`` is read while the response is sent."""
 
@@ -64,8 +68,9 @@ def xlsx_response(
         for row in rows():
             yield [_cell(value) for value in row]
 
+    others = [(name, [[_cell(value) for value in row] for row in table]) for name, table in more]
     response = Response(
-        stream_with_context(workbook_chunks(all_rows(), sheet)), content_type=XLSX_TYPE
+        stream_with_context(workbook_chunks(all_rows(), sheet, others)), content_type=XLSX_TYPE
     )
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{safe_filename(filename)}.xlsx"'
@@ -73,8 +78,13 @@ def xlsx_response(
     return response
 
 
-def download(fmt: str, filename: str, header: Sequence[str], rows: Rows) -> Response:
-    """Return the rows as a CSV or XLSX download; ``rows`` makes the row iterator."""
+def download(
+    fmt: str, filename: str, header: Sequence[str], rows: Rows, more: Sheets = ()
+) -> Response:
+    """Return the rows as a CSV or XLSX download; ``rows`` makes the row iterator.
+
+    ``more`` are further sheets of a workbook; a CSV file has one table only.
+    """
     if fmt == "xlsx":
-        return xlsx_response(filename, header, rows)
+        return xlsx_response(filename, header, rows, more=more)
     return csv_response(filename, header, rows)

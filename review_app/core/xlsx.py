@@ -40,22 +40,36 @@ def _relations(*targets: tuple[str, str]) -> str:
     return f'{_HEAD}<Relationships xmlns="{_PACKAGE}/relationships">{links}</Relationships>'
 
 
-_CONTENT_TYPES = (
-    f'{_HEAD}<Types xmlns="{_PACKAGE}/content-types">'
-    '<Default Extension="rels" '
-    'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-    '<Default Extension="xml" ContentType="application/xml"/>'
-    f'<Override PartName="/xl/workbook.xml" ContentType="{_TYPE}.sheet.main+xml"/>'
-    f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{_TYPE}.worksheet+xml"/>'
-    f'<Override PartName="/xl/styles.xml" ContentType="{_TYPE}.styles+xml"/>'
-    "</Types>"
-)
+def _content_types(sheets: int) -> str:
+    worksheets = "".join(
+        f'<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="{_TYPE}.worksheet+xml"/>'
+        for n in range(1, sheets + 1)
+    )
+    return (
+        f'{_HEAD}<Types xmlns="{_PACKAGE}/content-types">'
+        '<Default Extension="rels" '
+        'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        f'<Override PartName="/xl/workbook.xml" ContentType="{_TYPE}.sheet.main+xml"/>'
+        f"{worksheets}"
+        f'<Override PartName="/xl/styles.xml" ContentType="{_TYPE}.styles+xml"/>'
+        "</Types>"
+    )
+
+
+def _workbook(names: list[str]) -> str:
+    """The workbook part: its sheets in order, sheet n linked as rId n (styles come after)."""
+    sheets = "".join(
+        f'<sheet name={quoteattr(name)} sheetId="{n}" r:id="rId{n}"/>'
+        for n, name in enumerate(names, 1)
+    )
+    return (
+        f'{_HEAD}<workbook xmlns="{_MAIN}" xmlns:r="{_RELATIONS}">'
+        f"<sheets>{sheets}</sheets></workbook>"
+    )
+
+
 _ROOT_RELS = _relations(("officeDocument", "xl/workbook.xml"))
-_WORKBOOK_RELS = _relations(("worksheet", "worksheets/sheet1.xml"), ("styles", "styles.xml"))
-_WORKBOOK = (
-    f'{_HEAD}<workbook xmlns="{_MAIN}" xmlns:r="{_RELATIONS}">'
-    '<sheets><sheet name=%s sheetId="1" r:id="rId1"/></sheets></workbook>'
-)
 # Cell formats: 0 plain, 1 a date (built-in number format 14), 2 a date and time (22).
 _XF = '<xf numFmtId="{}" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
 _STYLES = (
@@ -114,16 +128,37 @@ def _sheet_name(name: str) -> str:
     return _NOT_IN_SHEET_NAMES.sub("", _NOT_XML.sub("", name))[:31] or "Data"
 
 
-def workbook_chunks(rows: Iterable[Sequence[Any]], sheet: str = "Data") -> Iterator[bytes]:
-    """Yield an XLSX file of one sheet named ``sheet`` holding ``rows``, as it is written."""
+def _unique_names(names: list[str]) -> list[str]:
+    found: list[str] = []
+    for name in names:
+        base, n = _sheet_name(name), 2
+        name = base
+        while name.lower() in (f.lower() for f in found):
+            name = f"{base[:27]} ({n})"
+            n += 1
+        found.append(name)
+    return found
+
+
+def workbook_chunks(
+    rows: Iterable[Sequence[Any]],
+    sheet: str = "Data",
+    more: Sequence[tuple[str, Iterable[Sequence[Any]]]] = (),
+) -> Iterator[bytes]:
+    """Yield an XLSX file, as it is written: a sheet named ``sheet`` holding ``rows`` first,
+    then each (name, rows) of ``more`` (a codebook beside the data, say)."""
     now = datetime.now()
+    sheets = [(sheet, rows), *more]
+    names = _unique_names([name for name, _ in sheets])
+    links = [("worksheet", f"worksheets/sheet{n}.xml") for n in range(1, len(sheets) + 1)]
     fixed = [
-        ("[Content_Types].xml", _CONTENT_TYPES),
+        ("[Content_Types].xml", _content_types(len(sheets))),
         ("_rels/.rels", _ROOT_RELS),
-        ("xl/workbook.xml", _WORKBOOK % quoteattr(_sheet_name(sheet))),
-        ("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS),
+        ("xl/workbook.xml", _workbook(names)),
+        ("xl/_rels/workbook.xml.rels", _relations(*links, ("styles", "styles.xml"))),
         ("xl/styles.xml", _STYLES),
     ]
     parts: list[MemberFile] = [(name, now, 0o600, ZIP_32, (text.encode(),)) for name, text in fixed]
-    parts.append(("xl/worksheets/sheet1.xml", now, 0o600, ZIP_32, _sheet(rows)))
+    for n, (_, sheet_rows) in enumerate(sheets, 1):
+        parts.append((f"xl/worksheets/sheet{n}.xml", now, 0o600, ZIP_32, _sheet(sheet_rows)))
     return iter(stream_zip(parts))

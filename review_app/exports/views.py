@@ -41,6 +41,7 @@ def source(period_id: int, fmt: str):
     return download(
         fmt,
         name,
-        [header for header, _ in found],
+        columns.headers(found),
         lambda: columns.rows(found, queries.period_cases(period)),
+        more=[("Questions", columns.codebook(found))],
     )

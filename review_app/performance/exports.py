@@ -9,9 +9,9 @@ from review_app.performance.queries import Target
 from review_app.periods.models import ReviewPeriod
 from review_app.sites.models import Site
 
-HEADER = ["case_number", "case_type", "local_site", "status"]
+HEADER = ["Case number", "Case type", "Local site", "Status"]
 # Only a list behind a figure has a rating to show; only an item's can be overridden.
-EXTRA_COLUMNS = {"": [], "outcome": ["rating"], "item": ["rating", "overridden"]}
+EXTRA_COLUMNS = {"": [], "outcome": ["Rating"], "item": ["Rating", "Overridden by QA"]}
 
 
 def file_name(site: Site, period: ReviewPeriod, target: Target, instrument: Instrument) -> str:
@@ -19,7 +19,7 @@ def file_name(site: Site, period: ReviewPeriod, target: Target, instrument: Inst
     if target.kind == "item":
         what = f"item-{instrument.items[target.id].number}-cases"
     elif target.kind == "outcome":
-        what = f"outcome-{target.id}-cases"
+        what = f"{instrument.outcomes[target.id].label.lower()}-cases"  # safety outcome 1
     else:
         what = "cases-counted"
     return f"{site.slug}-{period.name}-{what}"
@@ -32,7 +32,7 @@ def _rows(result, target: Target) -> Iterator[list]:
         if target.kind:
             row.append(labels.get(rating, rating or ""))
         if target.kind == "item":
-            row.append("yes" if override else "no")
+            row.append("Yes" if override else "No")
         yield row
 
 

@@ -19,6 +19,7 @@ from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
 from review_app.instruments.engine import ITEM_LABELS
 from review_app.interviews import queries as interview_queries
+from review_app.members.operations import active_roles
 from review_app.qa import holding, operations, queries, undo, workflow
 from review_app.qa.forms import (
     CaseloadForm,
@@ -37,6 +38,16 @@ def _back(case, item_id: str | None = None, anchor: str = ""):
     if item_id:
         return redirect(url_for("ratings.item", case_id=case.id, item_id=item_id) + anchor)
     return redirect(url_for("cases.show", case_id=case.id) + anchor)
+
+
+# Lists a QA action may be taken from and return to (a form's ``back``); never an address.
+LISTS = {"queues": "qa.queues", "mine": "qa.mine", "inbox": "qa.inbox"}
+
+
+def _list_to_return_to() -> str | None:
+    """Return the address of the list the form was sent from, or None (the case page)."""
+    endpoint = LISTS.get(request.form.get("back", ""))
+    return url_for(endpoint) if endpoint else None
 
 
 # Shown with the text of a refused comment, reply, override or reason, back in its box.
@@ -126,17 +137,25 @@ def change_status(case_id: int):
     asks = spec.needs_confirmation and case.key_case_id is None
     if request.method == "GET" or (asks and form.confirmed.data != "1"):
         return _confirm(case, spec, form)
-    return _run(
-        case,
-        lambda: operations.transition(
+
+    def change() -> None:
+        operations.transition(
             current_user,
             case,
             action,
             reason=form.reason.data or "",
             reason_code=form.reason_code.data or "",
             expected_version=form.status_version.data,
-        ),
-        workflow.done_message(action, case.case_number),
+        )
+
+    done = workflow.done_message(action, case.case_number)
+    if listed := _list_to_return_to():  # Take on a queue row: back to the queue either way
+        run_operation(change, done)
+        return redirect(listed)
+    return _run(
+        case,
+        change,
+        done,
         # A practice copy is scored as it is submitted: the trainee sees the score next.
         then=url_for("training.score", case_id=case.id)
         if action == "submit" and case.key_case_id is not None
@@ -269,6 +288,7 @@ def queues():
     return render_template(
         "qa/queues.html",
         lanes=[(title, queries.queue(g.site, statuses)) for title, statuses in lanes],
+        qa_level=active_roles(current_user, g.site).qa_level or 0,
     )
 
 
@@ -299,6 +319,7 @@ def inbox():
         submitted=(
             queries.queue(g.site, [CaseStatus.SUBMITTED]) if has_site_role(g.site.id, "qa") else []
         ),
+        qa_level=active_roles(current_user, g.site).qa_level or 0,
     )
 
 
@@ -306,11 +327,10 @@ def inbox():
 @site_roles("qa")
 def take_case(case_id: int):
     case = load_case(case_id)
-    return _run(
+    return _hold_change(
         case,
         lambda: holding.take(current_user, case),
         f"You hold case {case.case_number} for QA now.",
-        anchor="#qa-hold",
     )
 
 
@@ -318,12 +338,20 @@ def take_case(case_id: int):
 @site_roles("qa")
 def release_case(case_id: int):
     case = load_case(case_id)
-    return _run(
+    return _hold_change(
         case,
         lambda: holding.release(current_user, case),
         f"Case {case.case_number} is back in the QA queue for anyone to take.",
-        anchor="#qa-hold",
     )
+
+
+def _hold_change(case, change, success: str):
+    """Take or release: back to the queue it was done from (the message says how it went)."""
+    listed = _list_to_return_to()
+    if listed is None:
+        return _run(case, change, success, anchor="#qa-hold")
+    run_operation(change, success)
+    return redirect(listed)
 
 
 @bp.route("/cases/<int:case_id>/qa/hand-over", methods=["GET", "POST"])
@@ -373,7 +401,11 @@ def undo_return(case_id: int):
 @bp.route("/qa/mine")
 @site_roles("qa")
 def mine():
-    return render_template("qa/mine.html", cases=queries.held_by(g.site, current_user))
+    return render_template(
+        "qa/mine.html",
+        cases=queries.held_by(g.site, current_user),
+        qa_level=active_roles(current_user, g.site).qa_level or 0,
+    )
 
 
 @bp.route("/admin/caseload", methods=["GET", "POST"])
@@ -402,9 +434,7 @@ def caseload():
         else:
             shown = {int(v) for v in request.form.getlist("case") if v.isdigit()}
             try:
-                moved, entry = operations.move_caseload(
-                    current_user, g.site, source, dest, shown
-                )
+                moved, entry = operations.move_caseload(current_user, g.site, source, dest, shown)
             except OperationError as error:
                 db.session.rollback()
                 show_error(form, error)

@@ -2,8 +2,9 @@
 
 from dataclasses import dataclass
 
-from review_app.instruments.engine import ANI, STRENGTH, CaseRatings
+from review_app.instruments.engine import ANI, STRENGTH, CaseRatings, Evaluation
 from review_app.instruments.model import Instrument
+from review_app.instruments.schema import Question
 from review_app.ratings.dates import face_sheet_date_errors
 from review_app.ratings.models import FACE_SHEET, Answer, ItemReview
 
@@ -36,6 +37,8 @@ def gaps(
             and question.id not in evaluation.answers
         ):
             found.append(Gap(FACE_SHEET, question.id, f"Face sheet: answer “{question.text}”"))
+        elif gap := _narrative_gap(instrument, evaluation, rows, question, "Face sheet"):
+            found.append(Gap(FACE_SHEET, question.id, gap, "narrative"))
     values = {question_id: row.value for question_id, row in rows.items()}
     for question_id, message in face_sheet_date_errors(values, None).items():
         found.append(Gap(FACE_SHEET, question_id, f"Face sheet: {message}"))
@@ -51,18 +54,8 @@ def gaps(
                 )
             )
         for question in instrument.item_questions(item):
-            value = evaluation.answers.get(question.id)
-            row = rows.get(question.id)
-            if value in question.narrative_answers and not (row and row.narrative.strip()):
-                found.append(
-                    Gap(
-                        item.id,
-                        question.id,
-                        f"{label}: explain the answer “{instrument.value_text(question.id, value)}”"
-                        f" to {_named(instrument, question.id)}",
-                        "narrative",
-                    )
-                )
+            if gap := _narrative_gap(instrument, evaluation, rows, question, label):
+                found.append(Gap(item.id, question.id, gap, "narrative"))
         review = reviews.get(item.id)
         if result.rating in (STRENGTH, ANI) and not (review and review.rationale.strip()):
             found.append(
@@ -80,6 +73,22 @@ def item_gaps(
 ) -> list[Gap]:
     """List what one item (or the face sheet) still needs, by the same rules as the case's list."""
     return [gap for gap in gaps(instrument, ratings, rows, reviews) if gap.item_id == item_id]
+
+
+def _narrative_gap(
+    instrument: Instrument,
+    evaluation: Evaluation,
+    rows: dict[str, Answer],
+    question: Question,
+    label: str,
+) -> str:
+    """Say which narrative the answer needs and lacks (the file's ``narrative_on``), or ''."""
+    value = evaluation.answers.get(question.id)
+    row = rows.get(question.id)
+    if value not in question.narrative_answers or (row and row.narrative.strip()):
+        return ""
+    answer = instrument.value_text(question.id, value)
+    return f"{label}: explain the answer “{answer}” to {_named(instrument, question.id)}"
 
 
 def _named(instrument: Instrument, question_id: str) -> str:

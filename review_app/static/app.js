@@ -208,8 +208,8 @@ document.addEventListener("submit", function (event) {
     result.missing.forEach(function (id) {
       list.push({ href: controlId(form, id), text: "Answer " + logic.labels[id] });
     });
-    // The face sheet asks for no narratives; an item's, in page order.
-    (logic.rating ? state.page : []).forEach(function (id) {
+    // Narratives the answers need (the face sheet's too), in page order.
+    state.page.forEach(function (id) {
       var on = logic.narrative_on[id], value = state.values[id];
       if (!on || !state.asked[id] || on.indexOf(value) === -1) return;
       var box = form.querySelector('[name="' + id + '__narrative"]');

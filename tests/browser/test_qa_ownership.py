@@ -97,3 +97,33 @@ def test_admin_sees_the_cases_a_move_touches_then_moves_and_undoes_it(demo, peop
     expect(admin.get_by_text("This move was undone")).to_be_visible()
     assert _cases_of(demo, riley) == before
     _assert_none(problems)
+
+
+def test_qa_takes_a_case_from_the_queue_and_finds_it_in_my_qa_cases(
+    demo, clients, people, complete_case
+):
+    act(clients("reviewer"), demo, complete_case, "submit")
+    number = _case(demo, complete_case).case_number
+    qa = people("qa")
+    qa.goto(f"{SITE}/qa")
+    problems = _problems(qa)
+    _click(qa, f"Take case {number}")
+
+    # Back on the queue, the message says what happened and has the focus.
+    expect(qa.get_by_role("heading", level=1, name="QA queues")).to_be_visible()
+    message = qa.get_by_role("status").filter(has_text=f"You started QA level 1 on case {number}.")
+    expect(message).to_be_focused()
+    row = qa.get_by_role("row").filter(has=qa.get_by_role("rowheader", name=number, exact=True))
+    expect(row).to_contain_text("Quinn Quality (you)")
+    expect(row.get_by_role("button", name=f"Release case {number}")).to_be_visible()
+    problems += _problems(qa)
+
+    qa.get_by_role("button", name="Cases", exact=True).click()
+    qa.get_by_role("link", name="My QA cases").click()
+    expect(qa.get_by_role("heading", level=1, name="My QA cases")).to_be_visible()
+    expect(qa.get_by_role("rowheader", name=number, exact=True)).to_be_visible()
+    _click(qa, f"Release case {number}")
+    expect(qa.get_by_role("status").filter(has_text="is back in the QA queue")).to_be_focused()
+    expect(qa.get_by_text("You hold no cases for QA.")).to_be_visible()
+    assert _case(demo, complete_case).qa_holder_id is None
+    _assert_none(problems)

@@ -247,6 +247,11 @@ def test_pdfs_show_no_internal_id(demo):
     text = _pdf_text(period.data)
     assert "cfsr-round4" not in text
     assert ids_in(text) == []
+    figures = client.get(f"/demo/cqi/performance/figures.pdf?period={period_id}")
+    assert figures.mimetype == "application/pdf"
+    text = _pdf_text(figures.data)
+    assert "Safety Outcome 1" in text
+    assert ids_in(text) == []
 
 
 def test_the_patterns_catch_what_they_are_for():

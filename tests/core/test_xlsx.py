@@ -55,3 +55,20 @@ def test_the_file_starts_before_the_rows_are_all_read():
     rest = b"".join(chunks)
     book = load_workbook(io.BytesIO(first + rest), read_only=True)
     assert sum(1 for _ in book.active.iter_rows()) == 10_000
+
+
+def test_more_sheets_follow_the_first_in_order_with_distinct_names():
+    data = b"".join(
+        workbook_chunks(
+            iter([["Case number"], ["2026-1"]]),
+            "Data",
+            more=[("Questions", [["Column", "Key"], ["Case number", "case_number"]]), ("Data", [])],
+        )
+    )
+    book = load_workbook(io.BytesIO(data))
+    assert book.sheetnames == ["Data", "Questions", "Data (2)"]
+    assert book.active.title == "Data"
+    assert list(book["Questions"].iter_rows(values_only=True)) == [
+        ("Column", "Key"),
+        ("Case number", "case_number"),
+    ]

@@ -101,7 +101,7 @@ def test_list_behind_an_item_figure_downloads_as_csv_and_xlsx(finalized, client)
     assert shown > 0 and "Item 3" in html
     text = client.get(f"{SITE}/performance/cases.csv?figure=item:3").get_data(as_text=True)
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0][:2] == ["case_number", "case_type"] and len(rows) - 1 == shown
+    assert rows[0][:2] == ["Case number", "Case type"] and len(rows) - 1 == shown
     assert {row[4] for row in rows[1:]} <= {"Strength", "Area Needing Improvement"}
     book = client.get(f"{SITE}/performance/cases.xlsx?figure=item:3")
     assert book.headers["Content-Disposition"].startswith("attachment;")
@@ -127,7 +127,7 @@ def test_a_period_with_no_finalized_case_says_so(demo, client):
     html = client.get(f"{SITE}/performance?type=in_home&age=18%2B").get_data(as_text=True)
     assert "No case matches these choices" in html
     text = client.get(f"{SITE}/performance/cases.csv?age=18%2B").get_data(as_text=True)
-    assert text.strip() == "case_number,case_type,local_site,status"  # no rating to show
+    assert text.strip() == "Case number,Case type,Local site,Status"  # no rating to show
 
 
 def test_pages_issue_the_same_number_of_queries_however_many_cases(finalized):
@@ -211,14 +211,16 @@ def test_the_list_of_every_counted_case_has_no_empty_rating_columns(finalized, c
         response.close()  # a streamed body is read or closed inside its request
     text = client.get(f"{SITE}/performance/cases.csv").get_data(as_text=True)
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0] == ["case_number", "case_type", "local_site", "status"]
+    assert rows[0] == ["Case number", "Case type", "Local site", "Status"]
     assert len(rows) > 1 and all(all(cell for cell in row) for row in rows[1:])
     item = client.get(f"{SITE}/performance/cases.csv?figure=item:3")
     assert "-item-3-cases.csv" in item.headers["Content-Disposition"]
     assert next(csv.reader(io.StringIO(item.get_data(as_text=True))))[-2:] == [
-        "rating",
-        "overridden",
+        "Rating",
+        "Overridden by QA",
     ]
+    outcome = client.get(f"{SITE}/performance/cases.csv?figure=outcome:S1")
+    assert "-safety-outcome-1-cases.csv" in outcome.headers["Content-Disposition"]
 
 
 def _override_in_home(app, item_id: str) -> str:

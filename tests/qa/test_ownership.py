@@ -134,3 +134,76 @@ def test_a_case_not_in_qa_has_nothing_to_take_or_hand_over(demo, clients, comple
     taken = clients("qa").post(f"{SITE}/cases/{complete_case}/qa/take")
     assert "not in QA" in clients("qa").get(taken.location).get_data(as_text=True)
     assert _holder(demo, complete_case) is None
+
+
+def _row(page: str, number: str) -> str:
+    row = page[page.index(f">{number}<") :]
+    return row[: row.index("</tr>")]
+
+
+def test_qa_takes_and_releases_a_case_from_the_queue_and_comes_back_to_it(
+    demo, clients, complete_case
+):
+    number = _number(demo, complete_case)
+    qa, qa2 = clients("qa"), clients("qa2")
+    act(clients("reviewer"), demo, complete_case, "submit")
+    # Waiting for QA level 1: taking it starts QA level 1 with the taker holding it.
+    row = _row(qa.get(f"{SITE}/qa").get_data(as_text=True), number)
+    assert f'Take<span class="usa-sr-only"> case {number}</span>' in row
+    inbox = _row(qa.get(f"{SITE}/inbox").get_data(as_text=True), number)
+    assert 'name="back" value="inbox"' in inbox and "Take<" in inbox
+    _, version = status_of(demo, complete_case)
+    taken = qa.post(
+        f"{SITE}/cases/{complete_case}/status",
+        data={"action": "take", "status_version": str(version), "back": "queues"},
+    )
+    assert taken.location.endswith(f"{SITE}/qa")
+    page = qa.get(taken.location).get_data(as_text=True)
+    assert f"You started QA level 1 on case {number}." in page
+    # The same button pressed on a queue page left open elsewhere: refused, on the queue.
+    again = qa2.post(
+        f"{SITE}/cases/{complete_case}/status",
+        data={"action": "take", "status_version": str(version), "back": "queues"},
+    )
+    assert again.location.endswith(f"{SITE}/qa")
+    refused = qa2.get(again.location).get_data(as_text=True)
+    assert 'role="alert"' in refused and "You started QA" not in refused
+    assert _holder(demo, complete_case) == "qa"
+    # Held: its holder is shown; only the holder is offered Release, nobody Take.
+    row = _row(page, number)
+    assert "Quinn Quality" in row and f'Release<span class="usa-sr-only"> case {number}' in row
+    other = _row(qa2.get(f"{SITE}/qa").get_data(as_text=True), number)
+    assert "Quinn Quality" in other and "Take<" not in other and "Release<" not in other
+    released = qa.post(f"{SITE}/cases/{complete_case}/qa/release", data={"back": "queues"})
+    assert released.location.endswith(f"{SITE}/qa")
+    page = qa.get(released.location).get_data(as_text=True)
+    assert f"Case {number} is back in the QA queue" in page
+    # Unheld in QA level 1: Take holds it, back on the queue.
+    assert f'Take<span class="usa-sr-only"> case {number}</span>' in _row(page, number)
+    taken = qa2.post(f"{SITE}/cases/{complete_case}/qa/take", data={"back": "queues"})
+    assert taken.location.endswith(f"{SITE}/qa")
+    assert f"You hold case {number} for QA now." in qa2.get(taken.location).get_data(as_text=True)
+    assert _holder(demo, complete_case) == "qa2"
+    # Refused (someone holds it already): said on the queue, nothing changes.
+    refused = qa.post(f"{SITE}/cases/{complete_case}/qa/take", data={"back": "queues"})
+    assert "Quincy Quality holds this case" in qa.get(refused.location).get_data(as_text=True)
+    assert _holder(demo, complete_case) == "qa2"
+    # An address of one's own choosing is not followed: the case page it is.
+    elsewhere = qa2.post(
+        f"{SITE}/cases/{complete_case}/qa/release", data={"back": "https://example.org/"}
+    )
+    assert elsewhere.location.endswith(f"/cases/{complete_case}#qa-hold")
+
+
+def test_observers_and_administrators_see_holders_but_no_take_or_release(
+    demo, clients, complete_case
+):
+    number = _number(demo, complete_case)
+    act(clients("reviewer"), demo, complete_case, "submit")
+    for name in ("observer", "admin"):
+        row = _row(clients(name).get(f"{SITE}/qa").get_data(as_text=True), number)
+        assert "<form" not in row and "<button" not in row
+    act(clients("qa"), demo, complete_case, "take")
+    for name in ("observer", "admin"):
+        row = _row(clients(name).get(f"{SITE}/qa").get_data(as_text=True), number)
+        assert "Quinn Quality" in row and "<button" not in row

@@ -107,3 +107,35 @@ def _make_in_home(app) -> int:
         )
         db.session.commit()
         return case.id
+
+
+def test_a_face_sheet_answer_that_needs_a_narrative_holds_back_submission(demo):
+    """The face sheet follows the instrument's narrative rule, as the items do."""
+    from review_app.ratings.models import Answer
+
+    case_id = _case_of(demo, "reviewer", case_type="foster_care")
+    _fill(demo, case_id)
+    with demo.app_context():
+        row = db.session.scalar(
+            select(Answer).where(Answer.case_id == case_id, Answer.question_id == "FS-opened-other")
+        )
+        row.value, row.narrative = "no", ""  # "No" needs a narrative; none is written
+        db.session.commit()
+    client = demo.test_client()
+    login(client, "reviewer")
+    page = client.get(f"{SITE}/cases/{case_id}").get_data(as_text=True)
+    needed = "Face sheet: explain the answer “No” to “Was the case opened for a reason other"
+    assert needed in page
+    assert f"/cases/{case_id}/items/face#q-FS-opened-other" in page
+    face = client.get(f"{SITE}/cases/{case_id}/items/face").get_data(as_text=True)
+    # The face sheet's own list of what it still needs, with a link to the box.
+    assert "Explain the answer “No” to Was the case opened for a reason other" in face
+    assert 'href="#a-FS-opened-other-narrative"' in face
+    response = client.post(
+        f"{SITE}/cases/{case_id}/status",
+        data={"action": "submit", "status_version": "0", "confirmed": "1"},
+        follow_redirects=True,
+    )
+    assert "The case is not complete" in response.get_data(as_text=True)
+    with demo.app_context():
+        assert db.session.get(Case, case_id).status == "in_progress"
