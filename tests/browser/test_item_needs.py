@@ -163,19 +163,19 @@ def test_the_script_and_the_server_list_the_same_needs_on_every_item(demo, page)
 
 
 def test_the_face_sheet_asks_for_the_narrative_its_answer_needs(demo, page):
-    """A face sheet "No" that the instrument wants explained is listed as the items' are."""
+    """A face sheet "Yes" that the instrument wants explained is listed as the items' are."""
     face = f"{_case_path(demo, OWN_CASE)}/items/face"
     sign_in(page, "reviewer")
     page.goto(face)
     needs = page.get_by_role("region", name="What this face sheet still needs")
     explain = needs.get_by_role(
-        "link", name=re.compile(r"^Explain the answer “No” to Was the case")
+        "link", name=re.compile(r"^Explain the answer “Yes” to Was the case")
     )
-    _click_label(page, "a-FS-opened-other-1")  # No
+    _click_label(page, "a-FS-opened-other-0")  # Yes
     expect(explain).to_have_count(1)
     explain.click()
     expect(page.locator("#a-FS-opened-other-narrative")).to_be_focused()
-    page.keyboard.type("Opened on a report from the school.")
+    page.keyboard.type("Opened at the family's own request for help.")
     expect(explain).to_have_count(0)
-    _click_label(page, "a-FS-opened-other-0")  # Yes: no narrative needed
+    _click_label(page, "a-FS-opened-other-1")  # No: no narrative needed
     expect(explain).to_have_count(0)

@@ -119,17 +119,17 @@ def test_a_face_sheet_answer_that_needs_a_narrative_holds_back_submission(demo):
         row = db.session.scalar(
             select(Answer).where(Answer.case_id == case_id, Answer.question_id == "FS-opened-other")
         )
-        row.value, row.narrative = "no", ""  # "No" needs a narrative; none is written
+        row.value, row.narrative = "yes", ""  # "Yes" needs a narrative; none is written
         db.session.commit()
     client = demo.test_client()
     login(client, "reviewer")
     page = client.get(f"{SITE}/cases/{case_id}").get_data(as_text=True)
-    needed = "Face sheet: explain the answer “No” to “Was the case opened for a reason other"
+    needed = "Face sheet: explain the answer “Yes” to “Was the case opened for a reason other"
     assert needed in page
     assert f"/cases/{case_id}/items/face#q-FS-opened-other" in page
     face = client.get(f"{SITE}/cases/{case_id}/items/face").get_data(as_text=True)
     # The face sheet's own list of what it still needs, with a link to the box.
-    assert "Explain the answer “No” to Was the case opened for a reason other" in face
+    assert "Explain the answer “Yes” to Was the case opened for a reason other" in face
     assert 'href="#a-FS-opened-other-narrative"' in face
     response = client.post(
         f"{SITE}/cases/{case_id}/status",
