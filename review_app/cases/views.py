@@ -21,7 +21,7 @@ from review_app.instruments.catalog import get_instrument
 from review_app.instruments.engine import ITEM_LABELS, OUTCOME_LABELS
 from review_app.periods.models import ReviewPeriod
 from review_app.periods.queries import periods as site_periods
-from review_app.qa import holding, workflow
+from review_app.qa import holding_operations, workflow
 from review_app.qa import queries as qa_queries
 from review_app.qa.forms import TransitionForm
 from review_app.ratings import queries as rating_queries
@@ -128,7 +128,7 @@ def show(case_id: int):
         blocked=blocked,
         transition_form=TransitionForm(),
         threads=threads,
-        qa_hold=holding.panel(case, current_user, roles),
+        qa_hold=holding_operations.panel(case, current_user, roles),
         elimination_reasons=ELIMINATION_REASONS,
         return_reason=qa_queries.return_reasons({case.id}).get(case.id, "")
         if case.status == "returned"

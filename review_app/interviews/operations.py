@@ -1,4 +1,4 @@
-"""Every change to interviews: recording them, completion, QA comments (notes: notes.py)."""
+"""Every change to interviews: recording, completion, QA comments (notes: note_operations.py)."""
 
 from sqlalchemy import update
 
@@ -15,7 +15,7 @@ from review_app.interviews.models import Interview, NoteSet
 from review_app.members.operations import active_roles
 from review_app.members.roles import RoleSet
 from review_app.periods.models import ReviewPeriod
-from review_app.qa import threads
+from review_app.qa import thread_operations
 from review_app.qa.models import Comment, Thread
 from review_app.qa.queries import open_count
 
@@ -235,10 +235,10 @@ def start_thread(actor: User, interview: Interview, item_id: str, body: str) -> 
     instrument = get_instrument(interview.period.instrument_version)
     if item_id not in instrument.systemic_items:
         raise OperationError("Choose the item the comment is about.", "item_id")
-    return threads.open_thread(
+    return thread_operations.open_thread(
         actor,
         Thread(interview_id=interview.id, item_id=item_id, case_status=interview.status),
-        threads.check_body(body),
+        thread_operations.check_body(body),
         f"QA comment on {label(interview)}, {instrument.systemic_label(item_id)}",
         interview.period.site,
     )
@@ -249,7 +249,7 @@ def reply(actor: User, interview: Interview, thread: Thread, body: str) -> Comme
     lock_row(interview)
     if not can.may_reply(interview, actor, roles_of(actor, interview)):
         raise OperationError("Only QA staff, the interviewer and the note-takers can reply.")
-    return threads.add_reply(
+    return thread_operations.add_reply(
         actor, thread, body, f"Reply on {label(interview)}", interview.period.site
     )
 
@@ -259,4 +259,4 @@ def set_thread_open(actor: User, interview: Interview, thread: Thread, is_open: 
     lock_row(interview)
     if not roles_of(actor, interview).qa_level:
         raise OperationError("Only QA staff can resolve comments.")
-    threads.set_open(actor, thread, is_open, label(interview), interview.period.site)
+    thread_operations.set_open(actor, thread, is_open, label(interview), interview.period.site)

@@ -23,7 +23,13 @@ from review_app.interviews.forms import (
     read_texts,
 )
 from review_app.interviews.models import STATUS_LABELS, Interview, NoteSet
-from review_app.interviews.notes import NoteErrors, NotesConflict, limit, merge, save_notes
+from review_app.interviews.note_operations import (
+    NoteErrors,
+    NotesConflict,
+    limit,
+    merge,
+    save_notes,
+)
 from review_app.members.roles import RoleSet
 from review_app.periods.queries import periods as site_periods
 from review_app.qa.views import keep_if_refused, load_thread, reply_from_form, resolve_from_form

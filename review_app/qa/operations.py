@@ -14,7 +14,7 @@ from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
 from review_app.members.operations import active_roles
 from review_app.members.roles import RoleSet
-from review_app.qa import threads, workflow
+from review_app.qa import thread_operations, workflow
 from review_app.qa.models import Comment, Thread
 from review_app.qa.queries import caseload_of, open_count
 from review_app.ratings import queries as rating_queries
@@ -152,7 +152,7 @@ def start_thread(
     lock_row(case)
     if case.status not in {"submitted", "qa1", "qa2", "returned"}:
         raise OperationError(f"This case is {case.status_label.lower()}: comments are closed.")
-    body = threads.check_body(body)
+    body = thread_operations.check_body(body)
     instrument = get_instrument(case.period.instrument_version)
     if item_id != "face" and item_id not in instrument.items:
         raise OperationError("Unknown item.")
@@ -161,7 +161,7 @@ def start_thread(
     thread = Thread(
         case_id=case.id, item_id=item_id, question_id=question_id or None, case_status=case.status
     )
-    return threads.open_thread(
+    return thread_operations.open_thread(
         actor,
         thread,
         body,
@@ -180,7 +180,7 @@ def reply(actor: User, case: Case, thread: Thread, body: str) -> Comment:
         raise OperationError("Only QA staff and the case's reviewers can reply.")
     if case.status in workflow.CLOSED:
         raise OperationError(f"This case is {case.status_label.lower()}: comments are closed.")
-    return threads.add_reply(
+    return thread_operations.add_reply(
         actor, thread, body, f"Reply on case {case.case_number}", case.period.site
     )
 
@@ -192,7 +192,7 @@ def set_thread_open(actor: User, case: Case, thread: Thread, is_open: bool) -> N
     lock_row(case)
     if case.status in workflow.CLOSED:
         raise OperationError(f"This case is {case.status_label.lower()}: comments are closed.")
-    threads.set_open(actor, thread, is_open, f"case {case.case_number}", case.period.site)
+    thread_operations.set_open(actor, thread, is_open, f"case {case.case_number}", case.period.site)
 
 
 def set_override(actor: User, case: Case, item_id: str, rating: str | None, reason: str) -> None:
@@ -259,7 +259,7 @@ def move_caseload(
 
     ``case_ids`` are the cases the confirmation page listed: a case assigned
     after that page was shown is left alone. The returned entry names the move,
-    so that it can be undone (``review_app.qa.undo.undo_move``).
+    so that it can be undone (``review_app.qa.undo_operations.undo_move``).
     """
     if not active_roles(to_user, site).is_reviewer:
         raise OperationError(f"{to_user.display_name} is not a reviewer on this site.", "to_user")

@@ -1,4 +1,4 @@
-"""Every change to trainees' practice copies: starting, scoring, resetting (keys: keys.py)."""
+"""Every change to practice copies: starting, scoring, resetting (keys: key_operations.py)."""
 
 from sqlalchemy import delete, select, update
 

@@ -22,8 +22,7 @@ from review_app.members.operations import membership_of
 from review_app.ratings import queries as rating_queries
 from review_app.ratings.completeness import gaps
 from review_app.ratings.operations import item_questions
-from review_app.training import keys as answer_keys
-from review_app.training import operations, queries
+from review_app.training import key_operations, operations, queries
 from review_app.training.forms import (
     ExplanationForm,
     KeyImportForm,
@@ -75,7 +74,7 @@ def make_key():
         return earlier
     remember(url_for("training.key", key_id=case.id))
     run_operation(
-        lambda: answer_keys.make_key(current_user, case),
+        lambda: key_operations.make_key(current_user, case),
         f"Case {case.case_number} is now an answer key draft: record its answers, then publish it.",
     )
     return redirect(url_for("training.key", key_id=case.id))
@@ -122,8 +121,8 @@ def explain(key_id: int, item_id: str):
         try:
             if not form.validate_on_submit():
                 raise OperationError("The form expired. Send it again.")
-            answer_keys.save_explanations(current_user, key, item_id, texts)
-        except answer_keys.ExplanationErrors as error:
+            key_operations.save_explanations(current_user, key, item_id, texts)
+        except key_operations.ExplanationErrors as error:
             db.session.rollback()
             errors, status = error.errors, 422
         except OperationError as error:
@@ -161,7 +160,7 @@ def import_key(key_id: int):
     if form.validate_on_submit():
         try:
             upload = form.file.data
-            count, errors = answer_keys.import_key(
+            count, errors = key_operations.import_key(
                 current_user, key, upload.read(), upload.filename or ""
             )
         except OperationError as error:
@@ -182,7 +181,7 @@ def import_key(key_id: int):
 def publish(key_id: int):
     key = _load_key(key_id)
     run_operation(
-        lambda: answer_keys.publish_key(current_user, key),
+        lambda: key_operations.publish_key(current_user, key),
         f"Answer key {key.case_number} published: trainees can practise on it.",
     )
     return redirect(url_for("training.key", key_id=key.id))
@@ -193,7 +192,7 @@ def publish(key_id: int):
 def withdraw(key_id: int):
     key = _load_key(key_id)
     run_operation(
-        lambda: answer_keys.withdraw_key(current_user, key),
+        lambda: key_operations.withdraw_key(current_user, key),
         f"Answer key {key.case_number} withdrawn: change it, then publish it again. "
         "Scores already given are kept.",
     )
