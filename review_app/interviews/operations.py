@@ -1,11 +1,10 @@
 """Every change to interviews: recording, completion, QA comments (notes: note_operations.py)."""
 
-from sqlalchemy import update
 
 from review_app.accounts.models import User
 from review_app.audit.operations import record
 from review_app.core.errors import OperationError
-from review_app.core.locking import lock_row
+from review_app.core.locking import lock_row, update_if_unchanged
 from review_app.core.models import utcnow
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
@@ -147,18 +146,13 @@ def update_interview(actor: User, interview: Interview, facts: InterviewFacts) -
 def change_status(interview: Interview, expected_version: int | None, **values) -> None:
     """Change the status (or mark the merge) unless someone else changed the interview first."""
     version = interview.status_version if expected_version is None else expected_version
-    moved = db.session.execute(
-        update(Interview)
-        .where(Interview.id == interview.id, Interview.status_version == version)
-        .values(status_version=version + 1, status_changed_at=utcnow(), **values)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if moved != 1:
-        raise OperationError(
-            "Someone else changed this interview a moment ago; nothing was done. "
-            "Look at it again before you act."
-        )
-    db.session.refresh(interview)
+    update_if_unchanged(
+        interview,
+        Interview.status_version == version,
+        values={"status_version": version + 1, "status_changed_at": utcnow(), **values},
+        refused="Someone else changed this interview a moment ago; nothing was done. "
+        "Look at it again before you act.",
+    )
 
 
 def check_finisher(actor: User, interview: Interview, what: str) -> None:

@@ -1,6 +1,5 @@
 """Every QA change: status transitions, comment threads, overrides, caseload moves."""
 
-from sqlalchemy import update
 
 from review_app.accounts.models import User
 from review_app.audit.models import AuditEntry
@@ -8,7 +7,7 @@ from review_app.audit.operations import record
 from review_app.cases.models import ELIMINATION_REASONS, Assignment, Case
 from review_app.cases.queries import is_assigned
 from review_app.core.errors import OperationError
-from review_app.core.locking import lock_row
+from review_app.core.locking import lock_row, update_if_unchanged
 from review_app.core.models import utcnow
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
@@ -38,18 +37,13 @@ def roles_of(actor: User, case: Case) -> RoleSet:
 def _move(case: Case, expected_version: int | None, new_status: str) -> None:
     """Change the status unless someone else changed it first."""
     version = case.status_version if expected_version is None else expected_version
-    moved = db.session.execute(
-        update(Case)
-        .where(Case.id == case.id, Case.status_version == version)
-        .values(status=new_status, status_version=version + 1, status_changed_at=utcnow())
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if moved != 1:
-        raise OperationError(
-            "Someone else changed this case's status a moment ago; nothing was done. "
-            "Look at the case again before you act."
-        )
-    db.session.refresh(case)
+    update_if_unchanged(
+        case,
+        Case.status_version == version,
+        values={"status": new_status, "status_version": version + 1, "status_changed_at": utcnow()},
+        refused="Someone else changed this case's status a moment ago; nothing was done. "
+        "Look at the case again before you act.",
+    )
 
 
 def transition(

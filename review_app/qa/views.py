@@ -12,7 +12,7 @@ from review_app.core.access import has_site_role, site_roles
 from review_app.core.errors import OperationError
 from review_app.core.once import remember, sent_before
 from review_app.core.sitectx import site_blueprint
-from review_app.core.views import form_status, int_arg, run_operation, show_error
+from review_app.core.views import attempt, form_status, int_arg, run_operation, show_error
 from review_app.drafts.hooks import keep_refused_form
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
@@ -334,15 +334,11 @@ def hand_over(case_id: int):
     if in_qa and form.validate_on_submit():
         by_id = {user.id: user for user in people}
         chosen = form.to_user.data
-        try:
+        with attempt(form) as outcome:
             if chosen and chosen not in by_id:
                 raise OperationError("Choose a QA person of this case's level.", "to_user")
             holding_operations.hand_over(current_user, case, by_id.get(chosen))
-        except OperationError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(f"Case {case.case_number}: QA work handed over.", "success")
             return redirect(url_for("cases.show", case_id=case.id, _anchor="qa-hold"))
     elif request.method == "GET" and case.qa_holder_id:
@@ -395,15 +391,11 @@ def caseload():
             )
         else:
             shown = {int(v) for v in request.form.getlist("case") if v.isdigit()}
-            try:
+            with attempt(form) as outcome:
                 moved, entry = operations.move_caseload(
                     current_user, g.site, source, dest, shown
                 )
-            except OperationError as error:
-                db.session.rollback()
-                show_error(form, error)
-            else:
-                db.session.commit()
+            if outcome.ok:
                 flash(
                     f"{len(moved)} case(s) moved from {source.display_name} "
                     f"to {dest.display_name}.",
