@@ -19,8 +19,14 @@ commit or roll back; this module does, for every request:
   lock failure, the database went away): the answer becomes the 409 page or the
   503 page, and the messages the request flashed ("Saved.") are taken back, so
   nobody is told of a write that did not land.
+
+Commands are not requests; they commit with ``command_unit``.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import click
 from flask import Flask, Response, current_app, flash, g, redirect, request, session
 from flask.signals import message_flashed
 from sqlalchemy import event
@@ -92,19 +98,37 @@ def finish(response: Response) -> Response:
         current.commit()
     except DBAPIError as error:
         _take_back_flashes()
-        undo()
         current_app.logger.warning("Commit failed: %s %s: %s", request.method, request.path, error)
         if _lost_race(error):
             from review_app.core.errorpages import conflict_answer  # it renders pages: loaded late
 
+            undo()
             return conflict_answer()
         if is_outage(error):
-            return unavailable()
+            return unavailable()  # rolls back and drops the session; its connection may be dead
         raise
     finally:
         current.expire_on_commit = True
     current.info.pop(_WROTE, None)
     return response
+
+
+@contextmanager
+def command_unit() -> Iterator[None]:
+    """A command's one unit of work: committed when the block ends, undone if it raises.
+
+    Commands are not requests, but the rule is the same: an operation's refusal
+    undoes the change and becomes the command's error message.
+    """
+    try:
+        yield
+    except OperationError as error:
+        undo()
+        raise click.ClickException(error.message) from None
+    except BaseException:
+        undo()
+        raise
+    db.session.commit()
 
 
 def refused(error: OperationError) -> Response:
