@@ -27,11 +27,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import click
-from flask import Flask, Response, current_app, flash, g, redirect, request, session
+from flask import Flask, current_app, flash, g, jsonify, redirect, request, session
 from flask.signals import message_flashed
 from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import ORMExecuteState, Session
+from werkzeug.wrappers import Response as BaseResponse
 
 from review_app.core.errors import Conflict, OperationError
 from review_app.core.outage import is_outage, unavailable
@@ -47,7 +48,7 @@ def answer_status(error: OperationError) -> int:
     return 409 if isinstance(error, Conflict) else 422
 
 
-def _wrote(session: Session, *_args) -> None:
+def _wrote(session: Session, *_args: object) -> None:
     session.info[_WROTE] = True
 
 
@@ -56,7 +57,7 @@ def _wrote_statement(state: ORMExecuteState) -> None:
         state.session.info[_WROTE] = True
 
 
-def _count_flash(_app: Flask, **_extra) -> None:
+def _count_flash(_app: Flask, **_extra: object) -> None:
     g.unit_flashed = g.get("unit_flashed", 0) + 1
 
 
@@ -85,7 +86,7 @@ def _lost_race(error: BaseException) -> bool:
     return isinstance(error, IntegrityError) or code in _LOST_RACE
 
 
-def finish(response: Response) -> Response:
+def finish(response: BaseResponse) -> BaseResponse:
     """Commit what the request wrote, or answer the 409 or 503 page when the commit fails."""
     current = db.session()
     if not (current.info.get(_WROTE) or current.new or current.deleted or current.dirty):
@@ -131,14 +132,14 @@ def command_unit() -> Iterator[None]:
     db.session.commit()
 
 
-def refused(error: OperationError) -> Response:
+def refused(error: OperationError) -> BaseResponse:
     """Answer a refusal no view caught: undone, and its message shown where the form was."""
     undo()
     if request.path.startswith("/api/"):
         status = answer_status(error)
-        response = current_app.json.response({"error": error.message, "status": status})
-        response.status_code = status
-        return response
+        answer = jsonify({"error": error.message, "status": status})
+        answer.status_code = status
+        return answer
     from review_app.drafts.hooks import form_page, keep_refused_form  # a domain above core
 
     back = form_page() or "/"

@@ -1,6 +1,6 @@
 """Small helpers every view uses."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TypeVar
@@ -54,7 +54,9 @@ class Outcome:
 
 
 @contextmanager
-def attempt(form: FlaskForm | None = None, aliases: dict[str, str] | None = None):
+def attempt(
+    form: FlaskForm | None = None, aliases: dict[str, str] | None = None
+) -> Iterator[Outcome]:
     """Run the change in the ``with`` block; when an operation refuses it, undo it.
 
     The refusal is kept in the yielded ``Outcome`` for the page to show, and with
