@@ -57,7 +57,7 @@ def _seed(app) -> dict:
     from review_app.members.roles import RoleSet
     from review_app.periods.operations import create_period
     from review_app.sites.operations import create_jurisdiction, create_local_site
-    from review_app.training.keys import make_key
+    from review_app.training.key_operations import make_key
 
     with app.app_context():
         upgrade()

@@ -37,6 +37,7 @@ def register_extensions(app: Flask) -> None:
     from review_app.core.pagecache import init_page_cache
     from review_app.core.security import init_security
     from review_app.core.sitectx import init_site_urls
+    from review_app.core.unit import init_unit_of_work
     from review_app.drafts.hooks import init_drafts
 
     init_security(app)
@@ -54,6 +55,7 @@ def register_extensions(app: Flask) -> None:
     app.before_request(enforce_access)
     app.before_request(refuse_nul_bytes)
     init_drafts(app)
+    init_unit_of_work(app)  # last: its commit runs before the other after-request hooks
 
 
 def register_blueprints(app: Flask) -> None:

@@ -5,8 +5,7 @@ from flask.cli import with_appcontext
 
 from review_app.accounts import operations
 from review_app.accounts.passwords import generate_password
-from review_app.core.errors import OperationError
-from review_app.extensions import db
+from review_app.core.unit import command_unit
 from review_app.members import operations as members
 from review_app.members.roles import ROLE_CODES, RoleSet
 from review_app.sites.queries import site_by_slug
@@ -56,21 +55,21 @@ def add_user(username, password, display_name, email, system_admin, sites, roles
     generated = password is None
     password = password or generate_password()
     try:
-        role_set = RoleSet.from_codes(list(roles))
-        user = operations.create_user(
-            None,
-            username,
-            display_name,
-            password,
-            email=email,
-            is_system_admin=system_admin,
-            must_change_password=generated,
-        )
-        for site in targets:
-            members.grant_access(None, site, user, role_set)
-    except (OperationError, ValueError) as error:
+        with command_unit():
+            role_set = RoleSet.from_codes(list(roles))
+            user = operations.create_user(
+                None,
+                username,
+                display_name,
+                password,
+                email=email,
+                is_system_admin=system_admin,
+                must_change_password=generated,
+            )
+            for site in targets:
+                members.grant_access(None, site, user, role_set)
+    except ValueError as error:
         raise click.ClickException(str(error)) from None
-    db.session.commit()
     click.echo(
         f"Created {user.username}"
         + (

@@ -17,10 +17,10 @@ from flask_principal import AnonymousIdentity, Identity, identity_changed
 from review_app.accounts import operations
 from review_app.accounts.forms import ChangePasswordForm, LoginForm
 from review_app.core.access import authenticated, public
-from review_app.core.errors import OperationError
 from review_app.core.identity import my_memberships
-from review_app.core.views import is_safe_next, show_error
-from review_app.extensions import db, limiter
+from review_app.core.unit import keep_writes
+from review_app.core.views import attempt, is_safe_next
+from review_app.extensions import limiter
 
 bp = Blueprint("accounts", __name__)
 
@@ -72,11 +72,10 @@ def login():
             form.username.data, form.password.data, request.remote_addr or ""
         )
         if result.user is None:
-            db.session.commit()  # keep the failure count and the audit entry
+            keep_writes()  # the failure count and its audit entry stand: the answer is a 422
             form.form_errors.append(result.message)
         else:
             operations.start_session(result.user)
-            db.session.commit()
             session.clear()
             login_user(result.user)
             identity_changed.send(bp, identity=Identity(result.user.id))
@@ -89,7 +88,6 @@ def login():
 @authenticated
 def logout():
     operations.end_session(current_user, current_user.session_key)
-    db.session.commit()
     logout_user()
     session.clear()
     identity_changed.send(bp, identity=AnonymousIdentity())
@@ -109,17 +107,14 @@ def change_password():
     """Change one's password; the current one is checked, so failures count as sign-ins do."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
+        with attempt(form) as outcome:
             operations.change_own_password(
                 current_user, form.current_password.data, form.new_password.data
             )
-        except OperationError as error:
-            show_error(form, error)
-        else:
+        if outcome.ok:
             # Every session of the user ended: give this browser a new one.
             user = current_user._get_current_object()
             operations.start_session(user)
-            db.session.commit()
             login_user(user)
             flash("Your password is changed. Other sessions of yours are signed out.", "success")
             return redirect(url_for("accounts.home"))

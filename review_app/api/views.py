@@ -14,7 +14,6 @@ from review_app.cases.permissions import can_view
 from review_app.core.access import has_site_role, public, token_roles
 from review_app.core.inputs import whole_number
 from review_app.core.sitectx import site_blueprint
-from review_app.core.views import commit_read
 from review_app.extensions import limiter
 from review_app.instruments.catalog import get_instrument
 from review_app.performance import queries as performance_queries
@@ -149,7 +148,6 @@ def _record_read(action: str, obj, summary: str, **details) -> None:
     token = g.api_token
     details |= {"token": f"{token.name} ({token.prefix}…)", "format": "json"}
     record_read(current_user, action, obj, summary, site=g.site, details=details)
-    commit_read()
 
 
 @bp.route("/performance")

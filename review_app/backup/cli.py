@@ -9,6 +9,7 @@ from sqlalchemy.exc import DBAPIError
 from review_app.backup import operations
 from review_app.backup.dumps import BackupError, create_backup, restore_backup
 from review_app.backup.export import ExportError
+from review_app.core.unit import command_unit
 from review_app.extensions import db
 from review_app.sites.queries import jurisdiction_by_code
 
@@ -68,14 +69,13 @@ def export_jurisdiction(code: str, file: Path):
         raise click.ClickException(f"{file} already exists; choose a new file name.")
     partial = file.with_name(file.name + ".partial")
     try:
-        with partial.open("wb") as target:
+        with command_unit(), partial.open("wb") as target:
             manifest = operations.export_jurisdiction(None, jurisdiction, target)
         partial.replace(file)
     except OSError as error:
         raise click.ClickException(f"{file} could not be written: {error.strerror}.") from None
     finally:
         partial.unlink(missing_ok=True)
-    db.session.commit()
     rows = sum(entry["rows"] for entry in manifest["files"])
     click.echo(f"Wrote {file}: {rows:,} rows in {len(manifest['files'])} tables.")
 

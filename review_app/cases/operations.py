@@ -2,7 +2,7 @@
 
 from review_app.accounts.models import User
 from review_app.audit.operations import record
-from review_app.cases.bulk import add_cases
+from review_app.cases.bulk_operations import add_cases
 from review_app.cases.facts import CaseFacts, check_facts
 from review_app.cases.importing import check_rows, read_rows
 from review_app.cases.models import Assignment, Case

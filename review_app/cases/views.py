@@ -11,18 +11,17 @@ from review_app.cases.models import CASE_TYPES, ELIMINATION_REASONS, STATUS_LABE
 from review_app.cases.permissions import can_manage, can_rate, can_view, why_not_rate
 from review_app.cases.states import CaseStatus
 from review_app.core.access import has_site_role, site_roles
-from review_app.core.errors import OperationError
 from review_app.core.identity import roles_on
 from review_app.core.once import remember, sent_before
 from review_app.core.pagecache import cached_page
 from review_app.core.sitectx import site_blueprint
-from review_app.core.views import form_status, get_in_site, int_arg, page_number, show_error
+from review_app.core.views import attempt, form_status, get_in_site, int_arg, page_number
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
 from review_app.instruments.engine import ITEM_LABELS, OUTCOME_LABELS
 from review_app.periods.models import ReviewPeriod
 from review_app.periods.queries import periods as site_periods
-from review_app.qa import holding, workflow
+from review_app.qa import holding_operations, workflow
 from review_app.qa import queries as qa_queries
 from review_app.qa.forms import TransitionForm
 from review_app.ratings import queries as rating_queries
@@ -129,7 +128,7 @@ def show(case_id: int):
         blocked=blocked,
         transition_form=TransitionForm(),
         threads=threads,
-        qa_hold=holding.panel(case, current_user, roles),
+        qa_hold=holding_operations.panel(case, current_user, roles),
         elimination_reasons=ELIMINATION_REASONS,
         return_reason=qa_queries.return_reasons({case.id}).get(case.id, "")
         if case.status == CaseStatus.RETURNED
@@ -177,15 +176,12 @@ def new():
     if form.validate_on_submit():
         if (earlier := sent_before()) is not None:
             return earlier
-        try:
+        with attempt(form, FACT_FIELDS) as outcome:
             case = operations.create_case(
                 current_user, get_in_site(ReviewPeriod, form.period_id.data), _facts(form)
             )
-        except OperationError as error:
-            show_error(form, error, FACT_FIELDS)
-        else:
+        if outcome.ok:
             remember(url_for("cases.show", case_id=case.id))
-            db.session.commit()
             flash(f"Case {case.case_number} added.", "success")
             return redirect(url_for("cases.show", case_id=case.id))
     return render_template("cases/form.html", form=form, case=None), form_status(form)
@@ -201,12 +197,9 @@ def edit(case_id: int):
         form.local_site_id.data = case.local_site_id
     form.period_id.data = case.period_id  # a case stays in its period
     if form.validate_on_submit():
-        try:
+        with attempt(form, FACT_FIELDS) as outcome:
             operations.update_case(current_user, case, _facts(form))
-        except OperationError as error:
-            show_error(form, error, FACT_FIELDS)
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(f"Case {case.case_number} saved.", "success")
             return redirect(url_for("cases.show", case_id=case.id))
     return render_template("cases/form.html", form=form, case=case), form_status(form)
@@ -223,21 +216,17 @@ def import_file():
         if (earlier := sent_before()) is not None:
             return earlier
         upload = form.file.data
-        try:
+        with attempt(form) as outcome:
             cases, errors = operations.import_cases(
                 current_user,
                 get_in_site(ReviewPeriod, form.period_id.data),
                 upload.filename or "",
                 upload.read(),
             )
-        except OperationError as error:
-            show_error(form, error)
-        else:
-            if not errors:
-                remember(url_for("cases.index", period=form.period_id.data))
-                db.session.commit()
-                flash(f"{len(cases)} case(s) imported.", "success")
-                return redirect(url_for("cases.index", period=form.period_id.data))
+        if outcome.ok and not errors:
+            remember(url_for("cases.index", period=form.period_id.data))
+            flash(f"{len(cases)} case(s) imported.", "success")
+            return redirect(url_for("cases.index", period=form.period_id.data))
     status = 422 if form.errors or errors else 200
     sample = importing.example(open_periods, queries.reviewers(g.site))
     return render_template("cases/import.html", form=form, errors=errors, example=sample), status

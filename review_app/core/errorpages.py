@@ -1,6 +1,6 @@
 """Error pages: a clear message in the site's layout, never a stack trace."""
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, jsonify, make_response, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
@@ -48,6 +48,11 @@ def _render(code: int, detail: str | None = None) -> Response | tuple[str, int]:
         response.status_code = code
         return response
     return render_template("errors/error.html", code=code, title=title, text=detail or text), code
+
+
+def conflict_answer() -> Response:
+    """Answer 409: someone else saved the same thing at the same moment; nothing was saved."""
+    return make_response(_render(409))
 
 
 def init_error_pages(app: Flask) -> None:

@@ -1,4 +1,12 @@
-"""Errors an operation raises for bad input, shown to the user next to the field."""
+"""The errors an operation raises when it refuses a change; nothing of the change is kept.
+
+Three kinds, each answered one way (``review_app/core/unit.py``): a plain refusal with
+a message (``field`` names the form field at fault, if any), ``FieldErrors`` (several
+fields wrong: the form again with each error, 422) and ``Conflict`` (someone changed
+the object since the form was shown: both versions, 409).
+"""
+
+from typing import Any
 
 
 class OperationError(Exception):
@@ -10,8 +18,33 @@ class OperationError(Exception):
         self.field = field
 
 
-class StateChanged(OperationError):
-    """Someone changed the object meanwhile (a submit, a reassignment); nothing was saved.
+class FieldErrors(OperationError):
+    """Some of the fields sent are wrong; nothing was saved.
 
-    Views answer 409 and show again what the person sent.
+    ``errors`` maps each field (a question, a note's item, an explanation) to what is
+    wrong with it.
+    """
+
+    def __init__(self, errors: dict[str, str], message: str = ""):
+        super().__init__(message or f"{len(errors)} field(s) need fixing; nothing was saved.")
+        self.errors = errors
+
+
+class Conflict(OperationError):
+    """Someone saved the same thing since the form was shown; nothing was saved.
+
+    ``theirs`` is the saved version to show beside what was sent, ``by`` who saved it
+    and ``is_self`` whether that was the same person (another tab, a second click).
+    """
+
+    def __init__(self, message: str, theirs: Any = None, by: str = "", is_self: bool = False):
+        super().__init__(message)
+        self.theirs, self.by, self.is_self = theirs, by, is_self
+
+
+class StateChanged(Conflict):
+    """The object moved on meanwhile (a submit, a reassignment); nothing was saved.
+
+    There is no other version to compare: the page says what changed and shows again
+    what the person sent.
     """

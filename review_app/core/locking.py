@@ -5,15 +5,19 @@ person still assigned?") can be stale by the time the request writes: another
 request may have submitted the case in between. Every change that depends on
 such a state first calls ``lock_row`` and checks again on the fresh values;
 whoever comes second waits for the first to commit and then sees its result.
+A change that carries the version the form saw (an edit number, a status
+version) writes with ``update_if_unchanged`` instead: the check is in the write.
 """
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import inspect, select, update
+from sqlalchemy import ColumnElement, CursorResult, inspect, select, update
 
+from review_app.core.errors import Conflict
 from review_app.extensions import db
 
 M = TypeVar("M")
+CHANGED_MEANWHILE = "Someone else changed this a moment ago; nothing was done. Look at it again."
 
 
 def lock_row(obj: M, shared: bool = False) -> M:
@@ -41,3 +45,32 @@ def lock_row(obj: M, shared: bool = False) -> M:
     db.session.expire(obj)
     db.session.refresh(obj)
     return obj
+
+
+def update_if_unchanged(
+    obj: object,
+    *unchanged: ColumnElement[bool],
+    values: dict[str, Any],
+    refused: str = CHANGED_MEANWHILE,
+) -> None:
+    """Write ``values`` to ``obj``'s row only while the ``unchanged`` conditions hold.
+
+    One guarded ``UPDATE ... WHERE id = :id AND <unchanged>`` (an edit number or a
+    status that must be as the form saw it): check and write are one statement, and
+    its row count tells whether someone changed the row in between. ``obj`` is
+    reloaded either way; raise ``Conflict(refused)`` when no row matched.
+    """
+    db.session.flush()
+    mapper = inspect(obj).mapper
+    key = mapper.primary_key[0]
+    ident = mapper.primary_key_from_instance(obj)[0]
+    result: CursorResult[Any] = db.session.execute(  # type: ignore[assignment]
+        update(mapper.class_)
+        .where(key == ident, *unchanged)
+        .values(values)
+        .execution_options(synchronize_session=False)
+    )
+    written = result.rowcount
+    db.session.refresh(obj)
+    if written != 1:
+        raise Conflict(refused)

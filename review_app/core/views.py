@@ -1,14 +1,17 @@
 """Small helpers every view uses."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TypeGuard, TypeVar
 from urllib.parse import urlsplit
 
 from flask import abort, flash, g, request
 from flask_wtf import FlaskForm
 
-from review_app.core.errors import OperationError
+from review_app.core.errors import Conflict, FieldErrors, OperationError
 from review_app.core.inputs import whole_number
+from review_app.core.unit import answer_status, undo
 from review_app.extensions import db
 
 M = TypeVar("M")
@@ -34,35 +37,59 @@ def show_error(
         form.form_errors.append(error.message)
 
 
+@dataclass
+class Outcome:
+    """How the change in an ``attempt`` went: ``error`` is the refusal, if any."""
+
+    error: OperationError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def status(self) -> int:
+        """Return the status to answer with: 200, or the refusal's (422 field errors, 409)."""
+        return 200 if self.error is None else answer_status(self.error)
+
+
+@contextmanager
+def attempt(
+    form: FlaskForm | None = None, aliases: dict[str, str] | None = None
+) -> Iterator[Outcome]:
+    """Run the change in the ``with`` block; when an operation refuses it, undo it.
+
+    The refusal is kept in the yielded ``Outcome`` for the page to show, and with
+    ``form`` its message is put on its field (``show_error``), except field errors
+    and a conflict's two versions, which the page shows in its own way. What the
+    request writes after the block (a draft of what was typed) is committed with
+    the request.
+    """
+    outcome = Outcome()
+    try:
+        yield outcome
+    except OperationError as error:
+        undo()
+        outcome.error = error
+        shown_apart = isinstance(error, FieldErrors) or (
+            isinstance(error, Conflict) and error.theirs is not None
+        )
+        if form is not None and not shown_apart:
+            show_error(form, error, aliases)
+
+
 def run_operation(change: Callable[[], object], success: str) -> bool:
-    """Call one operation; commit and flash ``success``, or roll back and flash why not.
+    """Call one operation; flash ``success``, or undo it and flash why not.
 
     Return whether the change was made.
     """
-    try:
+    with attempt() as outcome:
         change()
-    except OperationError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    if outcome.error is not None:
+        flash(outcome.error.message, "error")
         return False
-    db.session.commit()
     flash(success, "success")
     return True
-
-
-def commit_read() -> None:
-    """Commit the audit entry of a read, keeping what is loaded as it is.
-
-    Nothing the view loaded changed, so reloading it would be waste; and a
-    download streamed after the view returns reads those objects once the
-    request's session is gone, where an expired one could not be reloaded.
-    """
-    session = db.session()
-    session.expire_on_commit = False
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = True
 
 
 def form_status(form: FlaskForm) -> int:

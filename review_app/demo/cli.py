@@ -5,9 +5,8 @@ import time
 import click
 from flask.cli import with_appcontext
 
-from review_app.core.errors import OperationError
+from review_app.core.unit import command_unit
 from review_app.demo import operations
-from review_app.extensions import db
 
 
 @click.command("seed-demo")
@@ -36,13 +35,10 @@ def seed_demo(password, if_empty, small):
         volume = sum(operations.REPORT_VOLUME.values())
         click.echo(f"Seeding the demo with {volume} finalized cases; this takes about 15 seconds.")
     started = time.perf_counter()
-    try:
+    with command_unit():
         created = operations.seed_demo(
             password, report_volume={} if small else None, progress=_echo
         )
-    except OperationError as error:
-        raise click.ClickException(error.message) from None
-    db.session.commit()
     _echo(f"saved ({time.perf_counter() - started:.1f} s)")
     click.echo("Demo ready. Every user's password is: " + password)
     for username, roles in created:

@@ -9,7 +9,7 @@ from review_app.instruments.catalog import get_instrument
 from review_app.interviews import operations
 from review_app.interviews.facts import InterviewFacts
 from review_app.interviews.models import Interview
-from review_app.interviews.notes import merge, save_notes
+from review_app.interviews.note_operations import merge, save_notes
 from review_app.periods.models import ReviewPeriod
 from review_app.systemic.operations import rate
 

@@ -14,7 +14,7 @@ from review_app.instruments.model import Instrument
 from review_app.periods.queries import periods
 from review_app.qa.operations import transition
 from review_app.sites.models import Site
-from review_app.training import keys
+from review_app.training import key_operations as keys
 from review_app.training import operations as training
 
 # Case number, case type, child; each becomes a published answer key.

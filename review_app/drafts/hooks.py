@@ -84,7 +84,7 @@ def _from_elsewhere() -> bool:
     return bool(request.referrer) and _same_site_path(request.referrer) is None
 
 
-def _form_page() -> str | None:
+def form_page() -> str | None:
     """Return the page that showed the posted form: this URL if it answers GET, else the Referer."""
     if request.url_rule is not None and "GET" in (request.url_rule.methods or ()):
         return request.path
@@ -115,12 +115,11 @@ def keep_posted_form(user_id: int | None) -> str | None:
     """Keep the posted fields for ``user_id``; return the page to show them on, or None."""
     if request.method != "POST" or user_id is None or _is_public() or _from_elsewhere():
         return None
-    page = _form_page()
+    page = form_page()
     pairs = keepable(request.form)
     if page is None or not pairs or not _may_use_site(user_id):
         return None
     keep_draft(user_id, urlsplit(page).path, request.path, pairs)
-    db.session.commit()
     g.draft_kept = True
     return page
 
@@ -142,7 +141,7 @@ def sign_in_first() -> BaseResponse:
         flash(SIGN_IN_AGAIN, "info")
         return redirect(url_for("accounts.login", next=page))
     flash(login_manager.login_message, login_manager.login_message_category)
-    target = _form_page() if request.method == "POST" else request.full_path.rstrip("?")
+    target = form_page() if request.method == "POST" else request.full_path.rstrip("?")
     return redirect(url_for("accounts.login", next=target or url_for("accounts.home")))
 
 
@@ -157,7 +156,6 @@ def restore_drafts() -> None:
     if drafts:
         g.form_drafts = drafts
         g.drafts_left = has_drafts(current_user.id)
-        db.session.commit()
         for notice in notices:
             flash(notice or RESTORED, "warning")
 
@@ -166,14 +164,14 @@ def keep_refused_form(page: str, notice: str) -> None:
     """Keep what a signed-in person posted in a refused change, to show again on ``page``.
 
     For actions that answer with a redirect: the text of a comment refused because
-    the case moved on meanwhile comes back in its box, with ``notice``.
+    the case moved on meanwhile comes back in its box, with ``notice``. Call it after
+    the refused change was undone; the draft is committed with the request.
     """
     pairs = keepable(request.form)
     typed = any(name in TYPED_FIELDS and value.strip() for name, value in pairs)
     if request.method != "POST" or not current_user.is_authenticated or not typed:
         return
     keep_draft(current_user.id, urlsplit(page).path, request.path, pairs, notice)
-    db.session.commit()
     g.draft_kept = True
 
 

@@ -7,7 +7,7 @@ from review_app.audit.operations import record_read
 from review_app.core.access import site_roles
 from review_app.core.sitectx import site_blueprint
 from review_app.core.spreadsheets import download
-from review_app.core.views import commit_read, get_in_site
+from review_app.core.views import get_in_site
 from review_app.exports import columns, queries
 from review_app.instruments.catalog import get_instrument
 from review_app.periods.models import ReviewPeriod
@@ -37,7 +37,6 @@ def source(period_id: int, fmt: str):
         site=g.site,
         details={"period": period.name, "format": fmt},
     )
-    commit_read()
     return download(
         fmt,
         name,

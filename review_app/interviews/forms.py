@@ -25,7 +25,7 @@ from review_app.interviews.models import Interview, NoteSet
 from review_app.periods.forms import MultiCheckboxField
 from review_app.periods.models import ReviewPeriod
 from review_app.qa.models import Thread
-from review_app.qa.threads import MAX_COMMENT
+from review_app.qa.thread_operations import MAX_COMMENT
 
 NOTE_PREFIX = "note-"
 

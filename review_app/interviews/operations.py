@@ -1,12 +1,10 @@
-"""Every change to interviews: recording them, completion, QA comments (notes: notes.py)."""
+"""Every change to interviews: recording, completion, QA comments (notes: note_operations.py)."""
 
-from sqlalchemy import update
 
 from review_app.accounts.models import User
 from review_app.audit.operations import record
-from review_app.core.database import rowcount
 from review_app.core.errors import OperationError
-from review_app.core.locking import lock_row
+from review_app.core.locking import lock_row, update_if_unchanged
 from review_app.core.models import utcnow
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
@@ -17,7 +15,7 @@ from review_app.interviews.states import InterviewStatus
 from review_app.members.operations import active_roles
 from review_app.members.roles import RoleSet
 from review_app.periods.models import ReviewPeriod
-from review_app.qa import threads
+from review_app.qa import thread_operations
 from review_app.qa.models import Comment, Thread
 from review_app.qa.queries import open_count
 
@@ -157,20 +155,13 @@ def update_interview(actor: User, interview: Interview, facts: InterviewFacts) -
 def change_status(interview: Interview, expected_version: int | None, **values) -> None:
     """Change the status (or mark the merge) unless someone else changed the interview first."""
     version = interview.status_version if expected_version is None else expected_version
-    moved = rowcount(
-        db.session.execute(
-            update(Interview)
-            .where(Interview.id == interview.id, Interview.status_version == version)
-            .values(status_version=version + 1, status_changed_at=utcnow(), **values)
-            .execution_options(synchronize_session=False)
-        )
+    update_if_unchanged(
+        interview,
+        Interview.status_version == version,
+        values={"status_version": version + 1, "status_changed_at": utcnow(), **values},
+        refused="Someone else changed this interview a moment ago; nothing was done. "
+        "Look at it again before you act.",
     )
-    if moved != 1:
-        raise OperationError(
-            "Someone else changed this interview a moment ago; nothing was done. "
-            "Look at it again before you act."
-        )
-    db.session.refresh(interview)
 
 
 def check_finisher(actor: User, interview: Interview, what: str) -> None:
@@ -255,10 +246,10 @@ def start_thread(actor: User, interview: Interview, item_id: str, body: str) -> 
     instrument = get_instrument(interview.period.instrument_version)
     if item_id not in instrument.systemic_items:
         raise OperationError("Choose the item the comment is about.", "item_id")
-    return threads.open_thread(
+    return thread_operations.open_thread(
         actor,
         Thread(interview_id=interview.id, item_id=item_id, case_status=interview.status),
-        threads.check_body(body),
+        thread_operations.check_body(body),
         f"QA comment on {label(interview)}, {instrument.systemic_label(item_id)}",
         interview.period.site,
     )
@@ -269,7 +260,7 @@ def reply(actor: User, interview: Interview, thread: Thread, body: str) -> Comme
     lock_row(interview)
     if not can.may_reply(interview, actor, roles_of(actor, interview)):
         raise OperationError("Only QA staff, the interviewer and the note-takers can reply.")
-    return threads.add_reply(
+    return thread_operations.add_reply(
         actor, thread, body, f"Reply on {label(interview)}", interview.period.site
     )
 
@@ -279,4 +270,4 @@ def set_thread_open(actor: User, interview: Interview, thread: Thread, is_open: 
     lock_row(interview)
     if not roles_of(actor, interview).qa_level:
         raise OperationError("Only QA staff can resolve comments.")
-    threads.set_open(actor, thread, is_open, label(interview), interview.period.site)
+    thread_operations.set_open(actor, thread, is_open, label(interview), interview.period.site)

@@ -4,11 +4,11 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from review_app.core.access import site_roles
-from review_app.core.errors import OperationError
+from review_app.core.errors import Conflict, FieldErrors, OperationError
 from review_app.core.identity import roles_on
 from review_app.core.once import remember, sent_before
 from review_app.core.sitectx import site_blueprint
-from review_app.core.views import form_status, int_arg, page_number, run_operation, show_error
+from review_app.core.views import attempt, form_status, int_arg, page_number, run_operation
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
 from review_app.interviews import operations, queries
@@ -23,7 +23,7 @@ from review_app.interviews.forms import (
     read_texts,
 )
 from review_app.interviews.models import STATUS_LABELS, Interview, NoteSet
-from review_app.interviews.notes import NoteErrors, NotesConflict, limit, merge, save_notes
+from review_app.interviews.note_operations import limit, merge, save_notes
 from review_app.members.roles import RoleSet
 from review_app.periods.queries import periods as site_periods
 from review_app.qa.views import keep_if_refused, load_thread, reply_from_form, resolve_from_form
@@ -90,17 +90,13 @@ def new():
     if form.validate_on_submit():
         if (earlier := sent_before()) is not None:
             return earlier
-        try:
+        with attempt(form) as outcome:
             interview = operations.create_interview(
                 current_user, period, facts_from(form, period, people)
             )
-        except OperationError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
             db.session.flush()
+        if outcome.ok:
             remember(url_for("interviews.show", interview_id=interview.id))
-            db.session.commit()
             flash("Interview recorded. Each note-taker can now write their notes.", "success")
             return _show(interview)
     return render_template(
@@ -125,13 +121,9 @@ def edit(interview_id: int):
     people = queries.people_for(g.site, interview)
     form = interview_form(period, interview, people, current_user)
     if form.validate_on_submit():
-        try:
+        with attempt(form) as outcome:
             operations.update_interview(current_user, interview, facts_from(form, period, people))
-        except OperationError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash("Interview details saved.", "success")
             return _show(interview)
     return render_template(
@@ -172,24 +164,20 @@ def _notes_page(interview: Interview, note_set: NoteSet):
     if form.is_submitted():
         values = read_texts(request.form, instrument)
         is_done = None if note_set.is_final else bool(form.is_done.data)
-        try:
+        with attempt(form) as outcome:
             if not form.validate():
                 raise OperationError("The form was incomplete or expired: save again.")
             save_notes(current_user, interview, note_set, values, form.lock_version.data, is_done)
-        except NoteErrors as error:
-            db.session.rollback()
+        error = outcome.error
+        if isinstance(error, FieldErrors):
             errors, status = error.errors, 422
-        except NotesConflict as error:
-            db.session.rollback()
+        elif isinstance(error, Conflict) and error.theirs is not None:
             conflict, status = error, 409
             # The form now carries the saved version: saving again keeps this text.
             form.lock_version.data, form.lock_version.raw_data = note_set.lock_version, None
-        except OperationError as error:
-            db.session.rollback()
-            show_error(form, error)
-            status = 409
+        elif error is not None:
+            status = 409  # refused as the interview stands now (merged, completed, closed)
         else:
-            db.session.commit()
             if note_set.is_final:
                 flash("Final notes saved.", "success")
             else:

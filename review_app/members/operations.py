@@ -9,7 +9,7 @@ from review_app.audit.operations import record
 from review_app.core.errors import OperationError
 from review_app.extensions import db
 from review_app.members import csvimport
-from review_app.members.bulk import create_members
+from review_app.members.bulk_operations import create_members
 from review_app.members.models import Membership
 from review_app.members.queries import known_in_jurisdiction
 from review_app.members.roles import RoleSet, roles_text

@@ -8,8 +8,7 @@ from review_app.core.errors import OperationError
 from review_app.core.forms import ConfirmForm
 from review_app.core.once import remember, sent_before
 from review_app.core.sitectx import site_blueprint
-from review_app.core.views import form_status, get_in_site, page_number, show_error
-from review_app.extensions import db
+from review_app.core.views import attempt, form_status, get_in_site, page_number, run_operation
 from review_app.members import operations, queries
 from review_app.members.forms import (
     EditMemberForm,
@@ -63,7 +62,7 @@ def new():
         # The first send made the account and showed its temporary password, once.
         if (earlier := sent_before(TWICE)) is not None:
             return earlier
-        try:
+        with attempt(form, ROLE_FIELDS) as outcome:
             user, password = operations.create_member(
                 current_user,
                 g.site,
@@ -72,11 +71,8 @@ def new():
                 form.email.data or "",
                 form.role_set(),
             )
-        except OperationError as error:
-            show_error(form, error, ROLE_FIELDS)
-        else:
+        if outcome.ok:
             remember(url_for("members.index"))
-            db.session.commit()
             return render_template(
                 "members/password.html", user=user, password=password, created=True
             )
@@ -90,14 +86,11 @@ def grant():
     form.limit_qa_levels(g.site.settings.qa_levels)
     if form.validate_on_submit():
         user = queries.user_in_jurisdiction(form.username.data, g.site.jurisdiction)
-        try:
+        with attempt(form, ROLE_FIELDS) as outcome:
             if user is None:  # the same answer for an account of another state
                 raise OperationError(operations.NOT_IN_STATE, "username")
             operations.grant_access(current_user, g.site, user, form.role_set())
-        except OperationError as error:
-            show_error(form, error, ROLE_FIELDS)
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(f"{user.display_name} now has access to this site.", "success")
             return redirect(url_for("members.index"))
     return render_template("members/grant.html", form=form), form_status(form)
@@ -119,16 +112,13 @@ def edit(membership_id: int):
     if request.method == "GET" and not form.restored:
         form.fill_roles(membership.roles)
     if form.validate_on_submit():
-        try:
+        with attempt(form, ROLE_FIELDS) as outcome:
             if can_manage:
                 operations.edit_member_account(
                     current_user, membership, form.display_name.data, form.email.data or ""
                 )
             operations.set_roles(current_user, membership, form.role_set())
-        except OperationError as error:
-            show_error(form, error, ROLE_FIELDS)
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(f"{user.display_name} saved.", "success")
             return redirect(url_for("members.index"))
     return render_template(
@@ -147,13 +137,11 @@ def _confirmed_action(membership_id: int, action, message: str):
     if not form.validate_on_submit():
         flash("The form expired. Please try again.", "error")
         return redirect(url_for("members.edit", membership_id=membership_id))
-    try:
-        action(current_user, membership)
-    except OperationError as error:
-        flash(error.message, "error")
+    if not run_operation(
+        lambda: action(current_user, membership),
+        message.format(name=membership.user.display_name),
+    ):
         return redirect(url_for("members.edit", membership_id=membership_id))
-    db.session.commit()
-    flash(message.format(name=membership.user.display_name), "success")
     return redirect(url_for("members.index"))
 
 
@@ -179,12 +167,11 @@ def reset_password(membership_id: int):
     membership = get_in_site(Membership, membership_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
+        with attempt() as outcome:
             password = operations.reset_password(current_user, membership)
-        except OperationError as error:
-            flash(error.message, "error")
+        if outcome.error is not None:
+            flash(outcome.error.message, "error")
         else:
-            db.session.commit()
             return render_template(
                 "members/password.html", user=membership.user, password=password, created=False
             )
@@ -197,16 +184,12 @@ def import_csv():
     form = ImportForm()
     errors: list[str] = []
     if form.validate_on_submit():
-        try:
+        with attempt(form) as outcome:
             upload = form.file.data
             results, errors = operations.import_members(
                 current_user, g.site, upload.read(), upload.filename or ""
             )
-        except OperationError as error:
-            show_error(form, error)
-        else:
-            if not errors:
-                db.session.commit()
-                return render_template("members/imported.html", results=results)
+        if outcome.ok and not errors:
+            return render_template("members/imported.html", results=results)
     status = 422 if form.errors or errors else 200
     return render_template("members/import.html", form=form, errors=errors), status

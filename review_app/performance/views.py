@@ -10,7 +10,6 @@ from review_app.core.models import utcnow
 from review_app.core.pagecache import cached_page
 from review_app.core.pdf import download_name, pdf_response, render_pdf
 from review_app.core.sitectx import site_blueprint
-from review_app.core.views import commit_read
 from review_app.instruments.catalog import get_instrument
 from review_app.instruments.engine import ITEM_LABELS, OUTCOME_LABELS
 from review_app.performance import exports, queries
@@ -165,7 +164,6 @@ def _record_download(action: str, context: dict, what: str, fmt: str, **details)
         site=g.site,
         details={"period": period.name, "filters": _described(context), **details, "format": fmt},
     )
-    commit_read()
 
 
 @bp.route("/by/<dimension>")

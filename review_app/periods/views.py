@@ -5,12 +5,10 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from review_app.core.access import has_site_role, site_roles
-from review_app.core.errors import OperationError
 from review_app.core.forms import ConfirmForm
 from review_app.core.once import remember, sent_before
 from review_app.core.sitectx import site_blueprint
-from review_app.core.views import form_status, get_in_site, show_error
-from review_app.extensions import db
+from review_app.core.views import attempt, form_status, get_in_site, run_operation
 from review_app.instruments.catalog import available_versions
 from review_app.periods import operations, queries
 from review_app.periods.forms import PeriodForm
@@ -63,13 +61,10 @@ def new():
     if form.validate_on_submit():
         if (earlier := sent_before()) is not None:
             return earlier
-        try:
+        with attempt(form) as outcome:
             period = operations.create_period(current_user, g.site, *_values(form, by_id))
-        except OperationError as error:
-            show_error(form, error)
-        else:
+        if outcome.ok:
             remember(url_for("periods.index"))
-            db.session.commit()
             flash(f"Review period {period.name} created.", "success")
             return redirect(url_for("periods.index"))
     return render_template("periods/form.html", form=form, period=None), form_status(form)
@@ -81,12 +76,9 @@ def edit(period_id: int):
     period = get_in_site(ReviewPeriod, period_id)
     form, by_id = _form(period)
     if form.validate_on_submit():
-        try:
+        with attempt(form) as outcome:
             operations.update_period(current_user, period, *_values(form, by_id))
-        except OperationError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(f"Review period {period.name} saved.", "success")
             return redirect(url_for("periods.index"))
     return render_template("periods/form.html", form=form, period=period), form_status(form)
@@ -95,13 +87,10 @@ def edit(period_id: int):
 def _set_open(period_id: int, is_open: bool):
     period = get_in_site(ReviewPeriod, period_id)
     if ConfirmForm().validate_on_submit():
-        try:
-            operations.set_period_open(current_user, period, is_open)
-        except OperationError as error:
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(f"Review period {period.name} {'reopened' if is_open else 'closed'}.", "success")
+        run_operation(
+            lambda: operations.set_period_open(current_user, period, is_open),
+            f"Review period {period.name} {'reopened' if is_open else 'closed'}.",
+        )
     return redirect(url_for("periods.index"))
 
 

@@ -6,7 +6,7 @@ from wtforms.validators import DataRequired, InputRequired, Length
 
 from review_app.cases.models import ELIMINATION_REASONS
 from review_app.core.forms import DraftForm
-from review_app.qa.threads import MAX_COMMENT
+from review_app.qa.thread_operations import MAX_COMMENT
 
 
 class TransitionForm(DraftForm):

@@ -1,6 +1,5 @@
 """Every QA change: status transitions, comment threads, overrides, caseload moves."""
 
-from sqlalchemy import update
 
 from review_app.accounts.models import User
 from review_app.audit.models import AuditEntry
@@ -8,15 +7,14 @@ from review_app.audit.operations import record
 from review_app.cases.models import ELIMINATION_REASONS, Assignment, Case
 from review_app.cases.queries import is_assigned
 from review_app.cases.states import CaseStatus
-from review_app.core.database import rowcount
 from review_app.core.errors import OperationError
-from review_app.core.locking import lock_row
+from review_app.core.locking import lock_row, update_if_unchanged
 from review_app.core.models import utcnow
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
 from review_app.members.operations import active_roles
 from review_app.members.roles import RoleSet
-from review_app.qa import threads, workflow
+from review_app.qa import thread_operations, workflow
 from review_app.qa.models import Comment, Thread
 from review_app.qa.queries import caseload_of, open_count
 from review_app.ratings import queries as rating_queries
@@ -40,20 +38,13 @@ def roles_of(actor: User, case: Case) -> RoleSet:
 def _move(case: Case, expected_version: int | None, new_status: str) -> None:
     """Change the status unless someone else changed it first."""
     version = case.status_version if expected_version is None else expected_version
-    moved = rowcount(
-        db.session.execute(
-            update(Case)
-            .where(Case.id == case.id, Case.status_version == version)
-            .values(status=new_status, status_version=version + 1, status_changed_at=utcnow())
-            .execution_options(synchronize_session=False)
-        )
+    update_if_unchanged(
+        case,
+        Case.status_version == version,
+        values={"status": new_status, "status_version": version + 1, "status_changed_at": utcnow()},
+        refused="Someone else changed this case's status a moment ago; nothing was done. "
+        "Look at the case again before you act.",
     )
-    if moved != 1:
-        raise OperationError(
-            "Someone else changed this case's status a moment ago; nothing was done. "
-            "Look at the case again before you act."
-        )
-    db.session.refresh(case)
 
 
 def transition(
@@ -156,7 +147,7 @@ def start_thread(
     lock_row(case)
     if case.status not in CaseStatus.IN_QA:
         raise OperationError(f"This case is {case.status_label.lower()}: comments are closed.")
-    body = threads.check_body(body)
+    body = thread_operations.check_body(body)
     instrument = get_instrument(case.period.instrument_version)
     if item_id != "face" and item_id not in instrument.items:
         raise OperationError("Unknown item.")
@@ -165,7 +156,7 @@ def start_thread(
     thread = Thread(
         case_id=case.id, item_id=item_id, question_id=question_id or None, case_status=case.status
     )
-    return threads.open_thread(
+    return thread_operations.open_thread(
         actor,
         thread,
         body,
@@ -184,7 +175,7 @@ def reply(actor: User, case: Case, thread: Thread, body: str) -> Comment:
         raise OperationError("Only QA staff and the case's reviewers can reply.")
     if case.status in CaseStatus.CLOSED:
         raise OperationError(f"This case is {case.status_label.lower()}: comments are closed.")
-    return threads.add_reply(
+    return thread_operations.add_reply(
         actor, thread, body, f"Reply on case {case.case_number}", case.period.site
     )
 
@@ -196,7 +187,7 @@ def set_thread_open(actor: User, case: Case, thread: Thread, is_open: bool) -> N
     lock_row(case)
     if case.status in CaseStatus.CLOSED:
         raise OperationError(f"This case is {case.status_label.lower()}: comments are closed.")
-    threads.set_open(actor, thread, is_open, f"case {case.case_number}", case.period.site)
+    thread_operations.set_open(actor, thread, is_open, f"case {case.case_number}", case.period.site)
 
 
 def set_override(actor: User, case: Case, item_id: str, rating: str | None, reason: str) -> None:
@@ -264,7 +255,7 @@ def move_caseload(
 
     ``case_ids`` are the cases the confirmation page listed: a case assigned
     after that page was shown is left alone. The returned entry names the move,
-    so that it can be undone (``review_app.qa.undo.undo_move``).
+    so that it can be undone (``review_app.qa.undo_operations.undo_move``).
     """
     if not active_roles(to_user, site).is_reviewer:
         raise OperationError(f"{to_user.display_name} is not a reviewer on this site.", "to_user")

@@ -13,14 +13,14 @@ from review_app.core.access import has_site_role, site_roles
 from review_app.core.errors import OperationError
 from review_app.core.once import remember, sent_before
 from review_app.core.sitectx import site_blueprint
-from review_app.core.views import form_status, int_arg, run_operation, show_error
+from review_app.core.views import attempt, form_status, int_arg, run_operation, show_error
 from review_app.drafts.hooks import keep_refused_form
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
 from review_app.instruments.engine import ITEM_LABELS
 from review_app.interviews import queries as interview_queries
 from review_app.members.operations import active_roles
-from review_app.qa import holding, operations, queries, undo, workflow
+from review_app.qa import holding_operations, operations, queries, undo_operations, workflow
 from review_app.qa.forms import (
     CaseloadForm,
     HandOverForm,
@@ -329,7 +329,7 @@ def take_case(case_id: int):
     case = load_case(case_id)
     return _hold_change(
         case,
-        lambda: holding.take(current_user, case),
+        lambda: holding_operations.take(current_user, case),
         f"You hold case {case.case_number} for QA now.",
     )
 
@@ -340,7 +340,7 @@ def release_case(case_id: int):
     case = load_case(case_id)
     return _hold_change(
         case,
-        lambda: holding.release(current_user, case),
+        lambda: holding_operations.release(current_user, case),
         f"Case {case.case_number} is back in the QA queue for anyone to take.",
     )
 
@@ -360,7 +360,7 @@ def hand_over(case_id: int):
     """A state administrator gives a case's QA work to another QA person of its level."""
     case = load_case(case_id)
     in_qa = case.status in CaseStatus.HELD_BY_QA
-    people = queries.qa_staff(g.site, holding.level_of(case)) if in_qa else []
+    people = queries.qa_staff(g.site, holding_operations.level_of(case)) if in_qa else []
     form = HandOverForm()
     form.to_user.choices = [SelectChoice(0, "Nobody: back to the queue")] + [
         SelectChoice(u.id, u.display_name) for u in people
@@ -368,15 +368,11 @@ def hand_over(case_id: int):
     if in_qa and form.validate_on_submit():
         by_id = {user.id: user for user in people}
         chosen = form.to_user.data
-        try:
+        with attempt(form) as outcome:
             if chosen and chosen not in by_id:
                 raise OperationError("Choose a QA person of this case's level.", "to_user")
-            holding.hand_over(current_user, case, by_id.get(chosen))
-        except OperationError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+            holding_operations.hand_over(current_user, case, by_id.get(chosen))
+        if outcome.ok:
             flash(f"Case {case.case_number}: QA work handed over.", "success")
             return redirect(url_for("cases.show", case_id=case.id, _anchor="qa-hold"))
     elif request.method == "GET" and case.qa_holder_id:
@@ -392,7 +388,7 @@ def undo_return(case_id: int):
     case = load_case(case_id)
     return _run(
         case,
-        lambda: undo.undo_return(current_user, case),
+        lambda: undo_operations.undo_return(current_user, case),
         f"The return of case {case.case_number} is undone: it is back in QA with you.",
         anchor="#actions",
     )
@@ -433,13 +429,11 @@ def caseload():
             )
         else:
             shown = {int(v) for v in request.form.getlist("case") if v.isdigit()}
-            try:
-                moved, entry = operations.move_caseload(current_user, g.site, source, dest, shown)
-            except OperationError as error:
-                db.session.rollback()
-                show_error(form, error)
-            else:
-                db.session.commit()
+            with attempt(form) as outcome:
+                moved, entry = operations.move_caseload(
+                    current_user, g.site, source, dest, shown
+                )
+            if outcome.ok:
                 flash(
                     f"{len(moved)} case(s) moved from {source.display_name} "
                     f"to {dest.display_name}.",
@@ -453,27 +447,27 @@ def caseload():
 @site_roles("state_admin")
 def caseload_move(entry_id: int):
     """The result of a caseload move: the cases moved, and a button to undo it."""
-    entry = undo.move_entry(g.site, entry_id) or abort(404)
+    entry = undo_operations.move_entry(g.site, entry_id) or abort(404)
     details = entry.after or {}
     return render_template(
         "qa/caseload_move.html",
         entry=entry,
         cases=queries.cases_in_order(details.get("cases") or []),
-        source=undo.user_of(details.get("from")),
-        dest=undo.user_of(details.get("to")),
-        undone=undo.undone_by(entry),
-        mover=undo.user_of(entry.actor_id),
+        source=undo_operations.user_of(details.get("from")),
+        dest=undo_operations.user_of(details.get("to")),
+        undone=undo_operations.undone_by(entry),
+        mover=undo_operations.user_of(entry.actor_id),
     )
 
 
 @bp.route("/admin/caseload/moves/<int:entry_id>/undo", methods=["POST"])
 @site_roles("state_admin")
 def undo_move(entry_id: int):
-    entry = undo.move_entry(g.site, entry_id) or abort(404)
+    entry = undo_operations.move_entry(g.site, entry_id) or abort(404)
     result: dict = {}
 
     def change() -> None:
-        result["moved"], result["left"] = undo.undo_move(current_user, g.site, entry)
+        result["moved"], result["left"] = undo_operations.undo_move(current_user, g.site, entry)
 
     if run_operation(change, "The move is undone."):
         left = result["left"]

@@ -3,16 +3,15 @@
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from review_app.accounts.models import User
 from review_app.audit.operations import record
 from review_app.cases.models import Case
 from review_app.cases.queries import is_assigned
 from review_app.cases.states import CaseStatus
-from review_app.core.database import rowcount
-from review_app.core.errors import OperationError, StateChanged
-from review_app.core.locking import lock_row
+from review_app.core.errors import Conflict, FieldErrors, StateChanged
+from review_app.core.locking import lock_row, update_if_unchanged
 from review_app.extensions import db
 from review_app.instruments.answers import AnswerError, parse
 from review_app.instruments.engine import CaseRatings, rate_case
@@ -33,27 +32,9 @@ MAX_NARRATIVE = 4000
 MAX_RATIONALE = 8000
 
 
-class AnswerErrors(OperationError):
-    """Some answers do not fit their questions; nothing was saved."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__(f"{len(errors)} answer(s) need fixing; nothing was saved.")
-        self.errors = errors
-
-
-class EditConflict(OperationError):
-    """Someone saved the same item first (maybe the same person, twice); nothing was saved."""
-
-    def __init__(self, theirs: dict[str, Any], their_rationale: str, by: str, is_self: bool):
-        super().__init__(
-            "You already saved this item (another tab, or a second click); the page shows "
-            "what was saved. Compare it with what you sent below, then save again if needed."
-            if is_self
-            else f"{by} saved this item while you were editing it. Nothing of yours was "
-            "saved: compare the two versions below, then save again."
-        )
-        self.theirs, self.their_rationale, self.by = theirs, their_rationale, by
-        self.is_self = is_self
+def answer_errors(errors: dict[str, str]) -> FieldErrors:
+    """Refuse answers that do not fit their questions; nothing is saved."""
+    return FieldErrors(errors, f"{len(errors)} answer(s) need fixing; nothing was saved.")
 
 
 def edit_refusal(actor: User | None, case: Case) -> str | None:
@@ -113,37 +94,41 @@ def _check(instrument: Instrument, questions: list[Question], data: ItemInput) -
     if len(data.rationale) > MAX_RATIONALE:
         errors["rationale"] = f"Use at most {MAX_RATIONALE} characters."
     if errors:
-        raise AnswerErrors(errors)
+        raise answer_errors(errors)
     return clean
 
 
 def _claim(case: Case, review: ItemReview, expected: int, actor: User | None, same=None) -> bool:
     """Take the next edit number; return False when the same person already saved this.
 
-    Raise EditConflict when someone saved in between with other content.
+    Raise Conflict when someone saved in between with other content.
     """
-    claimed = rowcount(
-        db.session.execute(
-            update(ItemReview)
-            .where(ItemReview.id == review.id, ItemReview.lock_version == expected)
-            .values(lock_version=expected + 1, updated_by_id=actor.id if actor else None)
-            .execution_options(synchronize_session=False)
+    try:
+        update_if_unchanged(
+            review,
+            ItemReview.lock_version == expected,
+            values={"lock_version": expected + 1, "updated_by_id": actor.id if actor else None},
         )
-    )
-    if claimed != 1:
-        db.session.refresh(review)
+    except Conflict:
         current = queries.answers(case)
-        by = db.session.get(User, review.updated_by_id)
+        who = db.session.get(User, review.updated_by_id)
+        by = who.display_name if who else "Someone"
         is_self = actor is not None and review.updated_by_id == actor.id
         if is_self and same is not None and same(current, review):
             return False
-        raise EditConflict(
-            {qid: row.value for qid, row in current.items()},
-            review.rationale,
-            by.display_name if by else "Someone",
-            is_self,
-        )
-    db.session.refresh(review)
+        raise Conflict(
+            "You already saved this item (another tab, or a second click); the page shows "
+            "what was saved. Compare it with what you sent below, then save again if needed."
+            if is_self
+            else f"{by} saved this item while you were editing it. Nothing of yours was "
+            "saved: compare the two versions below, then save again.",
+            theirs={
+                "answers": {qid: row.value for qid, row in current.items()},
+                "rationale": review.rationale,
+            },
+            by=by,
+            is_self=is_self,
+        ) from None
     return True
 
 
@@ -158,7 +143,7 @@ def save_item(
         stored = queries.answer_values(queries.answers(case))
         wrong |= face_sheet_date_errors({**stored, **clean}, case.child_birth_date)
     if wrong:
-        raise AnswerErrors(wrong)
+        raise answer_errors(wrong)
     lock_for_edit(actor, case)
     reviews = queries.item_reviews(case)
     review = reviews[item_id]

@@ -8,10 +8,10 @@ from review_app.cases.queries import is_assigned
 from review_app.cases.states import CaseStatus
 from review_app.cases.views import load_case
 from review_app.core.access import site_roles
-from review_app.core.errors import StateChanged
+from review_app.core.errors import Conflict, FieldErrors
 from review_app.core.identity import roles_on
 from review_app.core.sitectx import site_blueprint
-from review_app.extensions import db
+from review_app.core.views import attempt
 from review_app.instruments.catalog import get_instrument
 from review_app.instruments.engine import INCOMPLETE, ITEM_LABELS
 from review_app.qa import queries as qa_queries
@@ -120,39 +120,25 @@ def item(case_id: int, item_id: str):
                 values=read_answers(request.form, []).answers,
             )
         data = read_answers(request.form, operations.item_questions(instrument, item_id))
-        try:
+        with attempt() as outcome:
             ratings = operations.save_item(current_user, case, instrument, item_id, data)
-        except operations.AnswerErrors as error:
-            db.session.rollback()
+        if (error := outcome.error) is not None:
+            # Undone; the page shows the item as saved now and what was sent, so nothing
+            # typed is lost: the wrong answers, the version saved meanwhile, or (submitted,
+            # reassigned or closed since the page was shown) why it was refused.
+            fields = error.errors if isinstance(error, FieldErrors) else None
+            both = isinstance(error, Conflict) and error.theirs is not None
             return _page(
                 case,
                 instrument,
                 item_id,
                 form,
                 values=data.answers,
-                errors=error.errors,
-                status=422,
+                errors=fields,
+                conflict=error if both else None,
+                refused=error if not (fields or both) else None,
+                status=outcome.status,
             )
-        except StateChanged as refused:
-            # Submitted, reassigned or closed since the page was shown: say so and show
-            # what was sent, so nothing typed is lost.
-            db.session.rollback()
-            db.session.refresh(case)
-            return _page(
-                case,
-                instrument,
-                item_id,
-                form,
-                values=data.answers,
-                refused=refused,
-                status=409,
-            )
-        except operations.EditConflict as conflict:
-            db.session.rollback()
-            return _page(
-                case, instrument, item_id, form, values=data.answers, conflict=conflict, status=409
-            )
-        db.session.commit()
         if item_id == FACE_SHEET:
             flash("Face sheet saved.", "success")
         else:

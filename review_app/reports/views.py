@@ -12,7 +12,7 @@ from review_app.core.models import utcnow
 from review_app.core.pagecache import cached_page
 from review_app.core.pdf import download_name, pdf_response, render_pdf
 from review_app.core.sitectx import site_blueprint
-from review_app.core.views import commit_read, get_in_site
+from review_app.core.views import get_in_site
 from review_app.instruments.engine import ITEM_LABELS, OUTCOME_LABELS
 from review_app.periods.models import ReviewPeriod
 from review_app.periods.queries import periods as site_periods
@@ -64,7 +64,6 @@ def case_summary_pdf(case_id: int):
         site=g.site,
         details={"case_number": case.case_number, "period": case.period.name, "format": "pdf"},
     )
-    commit_read()
     return pdf_response(data, download_name("case", case.case_number, "rating-summary"))
 
 
@@ -87,5 +86,4 @@ def period_finalized_pdf(period_id: int):
             "format": "pdf",
         },
     )
-    commit_read()
     return pdf_response(data, download_name(period.name, "finalized-cases"))

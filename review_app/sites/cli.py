@@ -3,8 +3,7 @@
 import click
 from flask.cli import with_appcontext
 
-from review_app.core.errors import OperationError
-from review_app.extensions import db
+from review_app.core.unit import command_unit
 from review_app.sites import operations
 
 
@@ -19,11 +18,8 @@ def jurisdictions():
 @with_appcontext
 def add_jurisdiction(code, name):
     """Create jurisdiction CODE named NAME with its Training, CQI and CFSR sites."""
-    try:
+    with command_unit():
         jurisdiction = operations.create_jurisdiction(None, code, name)
-    except OperationError as error:
-        raise click.ClickException(error.message) from None
-    db.session.commit()
     click.echo(
         f"Created {jurisdiction.name}: /{jurisdiction.code}/training/, "
         f"/{jurisdiction.code}/cqi/, /{jurisdiction.code}/cfsr/"

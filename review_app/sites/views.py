@@ -4,12 +4,10 @@ from flask import flash, g, redirect, render_template, url_for
 from flask_login import current_user
 
 from review_app.core.access import has_site_role, site_roles
-from review_app.core.errors import OperationError
 from review_app.core.identity import my_memberships
 from review_app.core.once import remember, sent_before
 from review_app.core.sitectx import site_blueprint
-from review_app.core.views import form_status, get_in_site, show_error
-from review_app.extensions import db
+from review_app.core.views import attempt, form_status, get_in_site
 from review_app.sites import operations, queries
 from review_app.sites.forms import LocalSiteForm
 from review_app.sites.models import LocalSite
@@ -43,15 +41,12 @@ def new_local_site():
     if form.validate_on_submit():
         if (earlier := sent_before()) is not None:
             return earlier
-        try:
+        with attempt(form) as outcome:
             local_site = operations.create_local_site(
                 current_user, g.site, form.code.data, form.name.data, form.is_active.data
             )
-        except OperationError as error:
-            show_error(form, error)
-        else:
+        if outcome.ok:
             remember(url_for("sites.local_sites"))
-            db.session.commit()
             flash(f"Local site {local_site.name} added.", "success")
             return redirect(url_for("sites.local_sites"))
     return render_template("sites/local_site_form.html", form=form, local_site=None), form_status(
@@ -65,14 +60,11 @@ def edit_local_site(local_site_id: int):
     local_site = get_in_site(LocalSite, local_site_id)
     form = LocalSiteForm(obj=local_site)
     if form.validate_on_submit():
-        try:
+        with attempt(form) as outcome:
             operations.update_local_site(
                 current_user, local_site, form.code.data, form.name.data, form.is_active.data
             )
-        except OperationError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(f"Local site {local_site.name} saved.", "success")
             return redirect(url_for("sites.local_sites"))
     return render_template(

@@ -14,7 +14,7 @@ from review_app.core.errors import OperationError
 from review_app.core.forms import ConfirmForm
 from review_app.core.once import remember, sent_before
 from review_app.core.outage import readiness
-from review_app.core.views import form_status, page_number, show_error
+from review_app.core.views import attempt, form_status, page_number
 from review_app.extensions import db
 from review_app.members import operations as members
 from review_app.members.queries import user_by_username
@@ -43,13 +43,10 @@ def new_jurisdiction():
     if form.validate_on_submit():
         if (earlier := sent_before()) is not None:
             return earlier
-        try:
+        with attempt(form) as outcome:
             jurisdiction = sites.create_jurisdiction(current_user, form.code.data, form.name.data)
-        except OperationError as error:
-            show_error(form, error)
-        else:
+        if outcome.ok:
             remember(url_for("system.jurisdiction", code=jurisdiction.code))
-            db.session.commit()
             flash(
                 f"{jurisdiction.name} and its three sites are created. Name its state "
                 "administrators next.",
@@ -70,7 +67,7 @@ def jurisdiction(code: str):
     form = StateAdminForm()
     if form.validate_on_submit():
         user = user_by_username(form.username.data)
-        try:
+        with attempt(form) as outcome:
             if user is None:
                 raise OperationError(
                     "There is no account with that username. Create it first "
@@ -80,10 +77,7 @@ def jurisdiction(code: str):
             for site in found.sites:
                 if site.kind in form.kinds.data:
                     members.name_state_admin(current_user, site, user)
-        except OperationError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(f"{user.display_name} is a state administrator there now.", "success")
             return redirect(url_for("system.jurisdiction", code=code))
     return render_template(
@@ -109,7 +103,6 @@ def export_jurisdiction(code: str):
     spool = tempfile.TemporaryFile()  # noqa: SIM115
     try:
         manifest = backup.export_jurisdiction(current_user, found, spool)
-        db.session.commit()
         spool.seek(0)
     except BaseException:
         spool.close()
@@ -152,7 +145,6 @@ def set_active(user_id: int):
             flash("You cannot deactivate your own account.", "error")
         else:
             accounts.set_account_active(current_user, user, active)
-            db.session.commit()
             state = "active" if active else "deactivated"
             flash(f"{user.display_name} ({user.username}) is {state}.", "success")
     return redirect(url_for("system.accounts_index"))

@@ -1,12 +1,11 @@
 """Every change to systemic factor ratings."""
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from review_app.accounts.models import User
 from review_app.audit.operations import record
-from review_app.core.database import rowcount
-from review_app.core.errors import OperationError
-from review_app.core.locking import lock_row
+from review_app.core.errors import Conflict, OperationError
+from review_app.core.locking import lock_row, update_if_unchanged
 from review_app.core.models import utcnow
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
@@ -18,22 +17,6 @@ from review_app.systemic import queries
 from review_app.systemic.models import RATING_LABELS, SystemicRating
 
 MAX_RATIONALE = 8000
-
-
-class RatingConflict(OperationError):
-    """Someone saved the item's rating since the form was opened; nothing was saved."""
-
-    def __init__(self, theirs: SystemicRating, is_self: bool = False):
-        by = theirs.rated_by.display_name if theirs.rated_by else "Someone"
-        super().__init__(
-            "You already saved a rating for this item (another tab, or a second click); the "
-            "page shows what was saved and yours is still in the form: compare, then save "
-            "again to keep yours."
-            if is_self
-            else f"{by} saved a rating for this item after you opened it. Nothing of yours was "
-            "saved and your rating is still in the form: compare, then save again to keep yours."
-        )
-        self.theirs, self.by, self.is_self = theirs, by, is_self
 
 
 def _cited(period: ReviewPeriod, interview_ids: list[int]) -> list[Interview]:
@@ -120,23 +103,29 @@ def rate(
 def _claim(row: SystemicRating, expected: int, actor: User, sent: tuple) -> bool:
     """Take the next edit number; False when this person already saved exactly ``sent``.
 
-    Raise RatingConflict when someone (or this person, differently) saved in between.
+    Raise Conflict when someone (or this person, differently) saved in between.
     """
-    claimed = rowcount(
-        db.session.execute(
-            update(SystemicRating)
-            .where(SystemicRating.id == row.id, SystemicRating.lock_version == expected)
-            .values(lock_version=expected + 1)
-            .execution_options(synchronize_session=False)
+    try:
+        update_if_unchanged(
+            row, SystemicRating.lock_version == expected, values={"lock_version": expected + 1}
         )
-    )
-    db.session.refresh(row)
-    if claimed == 1:
-        return True
-    is_self = row.rated_by_id == actor.id
-    if is_self and (row.rating, row.rationale, {i.id for i in row.interviews}) == sent:
-        return False
-    raise RatingConflict(row, is_self)
+    except Conflict:
+        is_self = row.rated_by_id == actor.id
+        if is_self and (row.rating, row.rationale, {i.id for i in row.interviews}) == sent:
+            return False
+        by = row.rated_by.display_name if row.rated_by else "Someone"
+        raise Conflict(
+            "You already saved a rating for this item (another tab, or a second click); the "
+            "page shows what was saved and yours is still in the form: compare, then save "
+            "again to keep yours."
+            if is_self
+            else f"{by} saved a rating for this item after you opened it. Nothing of yours was "
+            "saved and your rating is still in the form: compare, then save again to keep yours.",
+            theirs=row,
+            by=by,
+            is_self=is_self,
+        ) from None
+    return True
 
 
 def _snapshot(row: SystemicRating | None) -> dict | None:

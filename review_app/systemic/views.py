@@ -4,11 +4,10 @@ from flask import abort, flash, g, redirect, render_template, url_for
 from flask_login import current_user
 
 from review_app.core.access import has_site_role, site_roles
-from review_app.core.errors import OperationError
+from review_app.core.errors import Conflict
 from review_app.core.identity import roles_on
 from review_app.core.sitectx import site_blueprint
-from review_app.core.views import get_in_site, show_error
-from review_app.extensions import db
+from review_app.core.views import attempt, get_in_site
 from review_app.instruments.catalog import get_instrument
 from review_app.interviews import permissions as can
 from review_app.periods.models import ReviewPeriod
@@ -108,7 +107,7 @@ def rate(period_id: int, item_id: str):
     form = RatingForm()
     if not form.validate_on_submit():
         return _item_page(period, item_id, form, status=422)
-    try:
+    with attempt(form) as outcome:
         operations.rate(
             current_user,
             period,
@@ -118,14 +117,10 @@ def rate(period_id: int, item_id: str):
             form.interview_ids.data or [],
             form.lock_version.data,
         )
-    except operations.RatingConflict as conflict:
-        db.session.rollback()
-        return _item_page(period, item_id, form, conflict=conflict, status=409)
-    except OperationError as error:
-        db.session.rollback()
-        show_error(form, error)
-        return _item_page(period, item_id, form, status=422)
-    db.session.commit()
+    if (error := outcome.error) is not None:
+        both = isinstance(error, Conflict) and error.theirs is not None
+        conflict = error if both else None
+        return _item_page(period, item_id, form, conflict=conflict, status=outcome.status)
     flash("Rating saved.", "success")
     factor = get_instrument(period.instrument_version).factor_of(item_id)
     return redirect(url_for("systemic.factor", period_id=period.id, factor_id=factor.id))

@@ -5,7 +5,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from review_app.accounts.models import User
-from review_app.core.errors import OperationError
+from review_app.core.unit import command_unit
 from review_app.extensions import db
 from review_app.sites.queries import site_by_slug
 from review_app.tokens import operations
@@ -31,9 +31,6 @@ def create(username, site_slug, name, days):
     user = db.session.scalar(select(User).where(User.username == username))
     if user is None:
         raise click.ClickException(f"No user {username!r}.")
-    try:
+    with command_unit():
         _, secret = operations.create_token(None, user, site, name, days)
-    except OperationError as error:
-        raise click.ClickException(error.message) from None
-    db.session.commit()
     click.echo(secret)

@@ -117,4 +117,3 @@ def touch(token: ApiToken) -> None:
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
         token.last_used_at = now
-        db.session.commit()

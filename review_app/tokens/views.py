@@ -1,13 +1,12 @@
 """A person's API tokens on the current site: list, make (secret shown once), revoke."""
 
-from flask import abort, flash, g, redirect, render_template, url_for
+from flask import abort, g, redirect, render_template, url_for
 from flask_login import current_user
 
 from review_app.core.access import site_roles
-from review_app.core.errors import OperationError
 from review_app.core.once import remember, sent_before
 from review_app.core.sitectx import site_blueprint
-from review_app.core.views import form_status, show_error
+from review_app.core.views import attempt, form_status, run_operation
 from review_app.extensions import db
 from review_app.tokens import operations, queries
 from review_app.tokens.forms import TokenForm
@@ -46,16 +45,12 @@ def create():
     if form.validate_on_submit():
         if (earlier := sent_before(SENT_TWICE)) is not None:
             return earlier
-        try:
+        with attempt(form) as outcome:
             _, secret = operations.create_token(
                 current_user, current_user, g.site, form.name.data, form.days.data
             )
             remember(url_for("tokens.index"))
-        except OperationError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if outcome.ok:
             return _page(TokenForm(formdata=None), secret)
     return _page(form, status=form_status(form))
 
@@ -66,12 +61,8 @@ def revoke(token_id: int):
     token = db.session.get(ApiToken, token_id)
     if token is None or token.site_id != g.site.id or token.user_id != current_user.id:
         abort(404)
-    try:
-        operations.revoke_token(current_user, token)
-    except OperationError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(f"Token “{token.name}” revoked; it no longer works.", "success")
+    run_operation(
+        lambda: operations.revoke_token(current_user, token),
+        f"Token “{token.name}” revoked; it no longer works.",
+    )
     return redirect(url_for("tokens.index"))

@@ -1,6 +1,6 @@
-"""Every change to trainees' practice copies: starting, scoring, resetting (keys: keys.py)."""
+"""Every change to practice copies: starting, scoring, resetting (keys: key_operations.py)."""
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 
 from review_app.accounts.models import User
 from review_app.audit.operations import record
@@ -9,9 +9,8 @@ from review_app.cases.models import Case
 from review_app.cases.operations import create_case
 from review_app.cases.queries import is_assigned
 from review_app.cases.states import CaseStatus
-from review_app.core.database import rowcount
 from review_app.core.errors import OperationError
-from review_app.core.locking import lock_row
+from review_app.core.locking import lock_row, update_if_unchanged
 from review_app.core.models import utcnow
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
@@ -36,22 +35,13 @@ def practice_site(case: Case) -> Site:
 
 def set_status(case: Case, status: str) -> None:
     """Change the status outside the review workflow, unless someone changed it first."""
-    db.session.flush()
-    moved = rowcount(
-        db.session.execute(
-            update(Case)
-            .where(Case.id == case.id, Case.status_version == case.status_version)
-            .values(
-                status=status, status_version=case.status_version + 1, status_changed_at=utcnow()
-            )
-            .execution_options(synchronize_session=False)
-        )
+    version = case.status_version
+    update_if_unchanged(
+        case,
+        Case.status_version == version,
+        values={"status": status, "status_version": version + 1, "status_changed_at": utcnow()},
+        refused="Someone else changed this case a moment ago; nothing was done. Look at it again.",
     )
-    if moved != 1:
-        raise OperationError(
-            "Someone else changed this case a moment ago; nothing was done. Look at it again."
-        )
-    db.session.refresh(case)
 
 
 def _copy_number(key: Case, user: User) -> str:

@@ -10,11 +10,11 @@ from review_app.cases import queries as case_queries
 from review_app.cases.models import Case
 from review_app.cases.views import load_case
 from review_app.core.access import site_roles
-from review_app.core.errors import OperationError
+from review_app.core.errors import FieldErrors, OperationError
 from review_app.core.forms import ConfirmForm
 from review_app.core.once import remember, sent_before
 from review_app.core.sitectx import site_blueprint
-from review_app.core.views import int_arg, run_operation, show_error
+from review_app.core.views import attempt, int_arg, run_operation
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
 from review_app.instruments.engine import ITEM_LABELS
@@ -22,8 +22,7 @@ from review_app.members.operations import membership_of
 from review_app.ratings import queries as rating_queries
 from review_app.ratings.completeness import gaps
 from review_app.ratings.operations import item_questions
-from review_app.training import keys as answer_keys
-from review_app.training import operations, queries
+from review_app.training import key_operations, operations, queries
 from review_app.training.forms import (
     ExplanationForm,
     KeyImportForm,
@@ -75,7 +74,7 @@ def make_key():
         return earlier
     remember(url_for("training.key", key_id=case.id))
     run_operation(
-        lambda: answer_keys.make_key(current_user, case),
+        lambda: key_operations.make_key(current_user, case),
         f"Case {case.case_number} is now an answer key draft: record its answers, then publish it.",
     )
     return redirect(url_for("training.key", key_id=case.id))
@@ -119,19 +118,14 @@ def explain(key_id: int, item_id: str):
     texts = {qid: text for (iid, qid), text in explained.items() if iid == item_id}
     if request.method == "POST":
         texts = read_explanations(request.form, [q.id for q in questions])
-        try:
+        with attempt(form) as outcome:
             if not form.validate_on_submit():
                 raise OperationError("The form expired. Send it again.")
-            answer_keys.save_explanations(current_user, key, item_id, texts)
-        except answer_keys.ExplanationErrors as error:
-            db.session.rollback()
-            errors, status = error.errors, 422
-        except OperationError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-            status = 422
-        else:
-            db.session.commit()
+            key_operations.save_explanations(current_user, key, item_id, texts)
+        if isinstance(outcome.error, FieldErrors):
+            errors = outcome.error.errors
+        status = outcome.status
+        if outcome.ok:
             flash(f"Explanations of item {instrument.items[item_id].number} saved.", "success")
             return redirect(url_for("training.key", key_id=key.id) + f"#item-{item_id}")
     return render_template(
@@ -159,20 +153,14 @@ def import_key(key_id: int):
     form = KeyImportForm()
     errors: list[str] = []
     if form.validate_on_submit():
-        try:
+        with attempt(form) as outcome:
             upload = form.file.data
-            count, errors = answer_keys.import_key(
+            count, errors = key_operations.import_key(
                 current_user, key, upload.read(), upload.filename or ""
             )
-        except OperationError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            if not errors:
-                db.session.commit()
-                flash(f"{count} row(s) imported into the answer key.", "success")
-                return redirect(url_for("training.key", key_id=key.id))
-            db.session.rollback()
+        if outcome.ok and not errors:
+            flash(f"{count} row(s) imported into the answer key.", "success")
+            return redirect(url_for("training.key", key_id=key.id))
     status = 422 if form.errors or errors else 200
     return render_template("training/import.html", form=form, errors=errors, key=key), status
 
@@ -182,7 +170,7 @@ def import_key(key_id: int):
 def publish(key_id: int):
     key = _load_key(key_id)
     run_operation(
-        lambda: answer_keys.publish_key(current_user, key),
+        lambda: key_operations.publish_key(current_user, key),
         f"Answer key {key.case_number} published: trainees can practise on it.",
     )
     return redirect(url_for("training.key", key_id=key.id))
@@ -193,7 +181,7 @@ def publish(key_id: int):
 def withdraw(key_id: int):
     key = _load_key(key_id)
     run_operation(
-        lambda: answer_keys.withdraw_key(current_user, key),
+        lambda: key_operations.withdraw_key(current_user, key),
         f"Answer key {key.case_number} withdrawn: change it, then publish it again. "
         "Scores already given are kept.",
     )
@@ -218,13 +206,11 @@ def practice():
 @site_roles("reviewer")
 def start(key_id: int):
     key = _load_key(key_id)
-    try:
+    with attempt() as outcome:
         copy, is_new = operations.start_copy(current_user, key)
-    except OperationError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    if outcome.error is not None:
+        flash(outcome.error.message, "error")
         return redirect(url_for("training.practice"))
-    db.session.commit()
     if is_new:
         flash(
             f"Your practice case {copy.case_number} is ready: rate it, then submit it.", "success"

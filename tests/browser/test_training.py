@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from review_app.cases.models import Case
 from review_app.extensions import db
-from review_app.training.keys import save_explanations
+from review_app.training.key_operations import save_explanations
 from tests.browser.conftest import sign_in
 from tests.browser.test_accessibility import _assert_none, _problems, _submit_empty, _visit
 from tests.training.conftest import SITE, make_published_key, rate_copy, user

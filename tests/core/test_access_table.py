@@ -285,7 +285,7 @@ def _a_practice_case() -> dict:
     Made from the site's first case through the real operations when there is none.
     """
     from review_app.demo.cases import rate_fully
-    from review_app.training import keys
+    from review_app.training import key_operations as keys
     from review_app.training import operations as training
 
     site = site_by_slug("demo", "training")

@@ -36,7 +36,7 @@ def make_interview(
     """
     from review_app.interviews import operations
     from review_app.interviews.facts import InterviewFacts
-    from review_app.interviews.notes import merge, save_notes
+    from review_app.interviews.note_operations import merge, save_notes
 
     with app.app_context():
         period = period_of(kind)

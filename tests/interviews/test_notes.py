@@ -1,6 +1,6 @@
 """Notes: size limits, stale forms, the merge and who may do what; nothing typed is lost."""
 
-from review_app.interviews.notes import MAX_NOTE
+from review_app.interviews.note_operations import MAX_NOTE
 from tests.interviews.conftest import (
     SITE,
     act,

@@ -6,7 +6,7 @@ from review_app.core.errors import OperationError
 from review_app.extensions import db
 from review_app.interviews import operations
 from review_app.interviews.models import Interview
-from review_app.interviews.notes import merge, save_notes
+from review_app.interviews.note_operations import merge, save_notes
 from tests.interviews.conftest import make_interview, user
 
 

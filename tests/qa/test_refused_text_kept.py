@@ -1,5 +1,12 @@
 """A refused comment keeps its text: it is back in its box on the page, with a notice."""
 
+from sqlalchemy import func, select
+
+from review_app.audit.models import AuditEntry
+from review_app.audit.operations import record
+from review_app.core.errors import OperationError
+from review_app.drafts.models import FormDraft
+from review_app.extensions import db
 from review_app.qa.views import NOT_SAVED
 from tests.conftest import login
 from tests.qa.conftest import SITE, act
@@ -32,3 +39,33 @@ def test_a_refused_button_without_text_keeps_nothing(demo, complete_case):
     # QA cannot finalize a case still in progress: refused, but nothing was typed.
     page = act(qa, demo, complete_case, "finalize")
     assert NOT_SAVED not in page
+
+
+def test_a_refused_change_is_undone_and_what_was_typed_is_kept(
+    demo, complete_case, monkeypatch
+):
+    """The refused operation wrote before refusing: undone first, then the draft is committed."""
+    from review_app.qa import operations
+
+    def writes_then_refuses(actor, case, *_args):
+        record(actor, "case.edit", case, "a write of the refused change", site=case.period.site)
+        db.session.flush()
+        raise OperationError("This case moved on meanwhile; nothing was saved.")
+
+    reviewer, qa = demo.test_client(), demo.test_client()
+    login(reviewer, "reviewer")
+    login(qa, "qa")
+    act(reviewer, demo, complete_case, "submit")
+    monkeypatch.setattr(operations, "start_thread", writes_then_refuses)
+    refused = qa.post(
+        f"{SITE}/cases/{complete_case}/items/3/threads", data={"question_id": "", "body": COMMENT}
+    )
+    assert refused.status_code == 302
+    with demo.app_context():
+        assert not db.session.scalar(
+            select(func.count()).where(AuditEntry.summary == "a write of the refused change")
+        )
+        assert db.session.scalar(select(func.count()).select_from(FormDraft)) == 1
+    page = qa.get(refused.location).get_data(as_text=True)
+    assert "This case moved on meanwhile; nothing was saved." in page and NOT_SAVED in page
+    assert COMMENT.replace("'", "&#39;") in page  # back in its box

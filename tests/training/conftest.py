@@ -17,7 +17,7 @@ from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
 from review_app.periods.queries import periods
 from review_app.sites.queries import site_by_slug
-from review_app.training import keys
+from review_app.training import key_operations as keys
 
 SITE = "/demo/training"
 KEY_SEED = 4242

@@ -9,7 +9,7 @@ from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
 from review_app.instruments.engine import NA, rate_case
 from review_app.ratings import queries as rating_queries
-from review_app.training.keys import save_explanations
+from review_app.training.key_operations import save_explanations
 from review_app.training.models import PracticeScore
 from review_app.training.operations import score_submission
 from review_app.training.scoring import compare

@@ -6,7 +6,7 @@ from review_app.accounts.models import User
 from review_app.audit.operations import record
 from review_app.cases.models import Case
 from review_app.cases.states import CaseStatus
-from review_app.core.errors import OperationError
+from review_app.core.errors import FieldErrors, OperationError
 from review_app.core.locking import lock_row
 from review_app.core.models import utcnow
 from review_app.extensions import db
@@ -34,14 +34,6 @@ class KeyIncomplete(OperationError):
             f"{named}{more}. Every item must be rated, with its narratives and rationale."
         )
         self.missing = missing
-
-
-class ExplanationErrors(OperationError):
-    """Some explanations are too long; nothing was saved."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__(f"{len(errors)} explanation(s) need fixing; nothing was saved.")
-        self.errors = errors
 
 
 def _check_admin(actor: User, site: Site) -> None:
@@ -154,7 +146,7 @@ def save_explanations(actor: User, key: Case, item_id: str, texts: dict[str, str
         if len(text) > MAX_EXPLANATION
     }
     if errors:
-        raise ExplanationErrors(errors)
+        raise FieldErrors(errors, f"{len(errors)} explanation(s) need fixing; nothing was saved.")
     before, after = _set_explanations(actor, key, item_id, clean)
     if before != after:
         record(

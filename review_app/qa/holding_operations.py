@@ -17,7 +17,7 @@ from review_app.core.locking import lock_row
 from review_app.members.operations import active_roles
 from review_app.members.roles import RoleSet
 from review_app.qa import workflow
-from review_app.qa.undo import return_undo_refusal
+from review_app.qa.undo_operations import return_undo_refusal
 
 LEVELS = {CaseStatus.QA1: 1, CaseStatus.QA2: 2}
 

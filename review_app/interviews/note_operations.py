@@ -1,12 +1,10 @@
 """Every change to interview notes: saving without overwriting someone else, and the merge."""
 
-from sqlalchemy import update
 
 from review_app.accounts.models import User
 from review_app.audit.operations import record
-from review_app.core.database import rowcount
-from review_app.core.errors import OperationError
-from review_app.core.locking import lock_row
+from review_app.core.errors import Conflict, FieldErrors, OperationError
+from review_app.core.locking import lock_row, update_if_unchanged
 from review_app.core.models import utcnow
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
@@ -18,30 +16,6 @@ from review_app.interviews.operations import change_status, check_finisher, labe
 # Per item and note-taker; the final set may hold every note-taker's text, with their names.
 MAX_NOTE = 20_000
 LABEL_ROOM = 200
-
-
-class NoteErrors(OperationError):
-    """Some notes are too long; nothing was saved."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__(f"{len(errors)} note(s) are too long; nothing was saved.")
-        self.errors = errors
-
-
-class NotesConflict(OperationError):
-    """The notes were saved elsewhere since the form was opened; nothing was saved."""
-
-    def __init__(self, theirs: dict[str, str], by: str, is_self: bool = False):
-        super().__init__(
-            (
-                "You already saved these notes (another tab, or a second click)."
-                if is_self
-                else f"{by} saved these notes after you opened them (perhaps in another window)."
-            )
-            + " Nothing of yours was saved and your text is still in the form: compare it "
-            "with the saved version, then save again to keep yours."
-        )
-        self.theirs, self.by, self.is_self = theirs, by, is_self
 
 
 def limit(note_set: NoteSet, note_takers: int) -> int:
@@ -56,18 +30,20 @@ def clean(text: str) -> str:
 
 def claim(note_set: NoteSet, expected: int, actor: User, must_be_done: bool = False) -> bool:
     """Take the next edit number; False when someone saved in between (or is writing again)."""
-    statement = update(NoteSet).where(NoteSet.id == note_set.id, NoteSet.lock_version == expected)
-    if must_be_done:
-        statement = statement.where(NoteSet.is_done)
-    claimed = rowcount(
-        db.session.execute(
-            statement.values(
-                lock_version=expected + 1, updated_by_id=actor.id, updated_at=utcnow()
-            ).execution_options(synchronize_session=False)
+    try:
+        update_if_unchanged(
+            note_set,
+            NoteSet.lock_version == expected,
+            *([NoteSet.is_done.is_(True)] if must_be_done else []),
+            values={
+                "lock_version": expected + 1,
+                "updated_by_id": actor.id,
+                "updated_at": utcnow(),
+            },
         )
-    )
-    db.session.refresh(note_set)
-    return claimed == 1
+    except Conflict:
+        return False
+    return True
 
 
 def save_texts(
@@ -87,13 +63,25 @@ def save_texts(
         if len(text) > most
     }
     if errors:
-        raise NoteErrors(errors)
+        raise FieldErrors(errors, f"{len(errors)} note(s) are too long; nothing was saved.")
     if not claim(note_set, lock_version, actor):
         is_self = note_set.updated_by_id == actor.id
         if is_self and {k: v for k, v in new.items() if v} == (note_set.texts or {}):
             return {}, {}  # a repeat of this person's own save (a double click)
         by = db.session.get(User, note_set.updated_by_id) if note_set.updated_by_id else None
-        raise NotesConflict(dict(note_set.texts), by.display_name if by else "Someone", is_self)
+        name = by.display_name if by else "Someone"
+        raise Conflict(
+            (
+                "You already saved these notes (another tab, or a second click)."
+                if is_self
+                else f"{name} saved these notes after you opened them (perhaps in another window)."
+            )
+            + " Nothing of yours was saved and your text is still in the form: compare it "
+            "with the saved version, then save again to keep yours.",
+            theirs=dict(note_set.texts),
+            by=name,
+            is_self=is_self,
+        )
     old = note_set.texts or {}
     changed = [item_id for item_id in new if old.get(item_id, "") != new[item_id]]
     note_set.texts = {item_id: text for item_id, text in new.items() if text}
