@@ -15,7 +15,7 @@ from review_app.instruments.catalog import get_instrument
 from review_app.instruments.engine import INCOMPLETE, ITEM_LABELS
 from review_app.qa import queries as qa_queries
 from review_app.qa import workflow
-from review_app.ratings import logic, operations, queries
+from review_app.ratings import followups, operations, queries
 from review_app.ratings.completeness import item_gaps
 from review_app.ratings.forms import ItemForm, read_answers
 from review_app.ratings.models import FACE_SHEET
@@ -46,7 +46,7 @@ def _page(
     if not form.is_submitted() and not form.restored:
         form.rationale.data = review.rationale
     shown = [q for q in questions if q.id in ratings.evaluation.asked]
-    on_page = logic.page_questions(instrument, questions, case.case_type)
+    on_page = followups.page_questions(instrument, questions, case.case_type)
     form.shown.data = ",".join(q.id for q in shown)
     return render_template(
         "ratings/item.html",
@@ -71,12 +71,12 @@ def _page(
         all_questions=questions,
         page_questions=on_page,
         logic={
-            **logic.client_logic(instrument, on_page, ratings.evaluation),
-            **logic.client_needs(instrument, item, on_page),
+            **followups.client_logic(instrument, on_page, ratings.evaluation),
+            **followups.client_needs(instrument, item, on_page),
         },
         override_by=queries.override_author(review),
         needs=item_gaps(instrument, ratings, rows, reviews, item_id),
-        question_labels={q.id: logic.question_label(q) for q in questions},
+        question_labels={q.id: followups.question_label(q) for q in questions},
         **qa_context(case, item_id),
     ), status
 

@@ -293,7 +293,7 @@ def trainee(user_id: int):
         "training/trainee.html",
         trainee=user,
         attempts=attempts,
-        agreement=queries.item_agreement(g.site, user, latest.id if latest else None),
+        key_match=queries.key_match_by_item(g.site, user, latest.id if latest else None),
         instrument=instrument,
         pass_percent=g.site.settings.practice_pass_percent,
     )
