@@ -18,7 +18,7 @@ from review_app.accounts import operations
 from review_app.accounts.forms import ChangePasswordForm, LoginForm
 from review_app.core.access import authenticated, public
 from review_app.core.errors import OperationError
-from review_app.core.identity import my_memberships
+from review_app.core.roles import my_memberships
 from review_app.core.views import is_safe_next, show_error
 from review_app.extensions import db, limiter
 

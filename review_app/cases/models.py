@@ -6,6 +6,7 @@ from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from review_app.accounts.models import User
+from review_app.audit.labels import name_values
 from review_app.core.models import utcnow
 from review_app.extensions import db
 from review_app.periods.models import ReviewPeriod
@@ -21,6 +22,9 @@ STATUS_LABELS = {
     "finalized": "Finalized",
     "eliminated": "Eliminated",
 }
+# The audit log and a case's history write these values in words.
+name_values("status", STATUS_LABELS)
+name_values("case_type", CASE_TYPES)
 # Reasons a case is taken out of the sample; "other" needs an explanation.
 ELIMINATION_REASONS = {
     "unavailable": "Key people were unavailable or unwilling to be interviewed",

@@ -1,7 +1,7 @@
 """Small helpers every view uses."""
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from flask import abort, flash, g, request
@@ -95,3 +95,15 @@ def int_arg(name: str, below: int = 10**9) -> int | None:
 def page_number() -> int:
     """Return the ``page`` query argument as a positive number (1 when absent or wrong)."""
     return int_arg("page", 100_000) or 1
+
+
+def page_parts(signal: Any, sender: Any, **details: Any) -> dict:
+    """Send a page's signal and merge what each receiver adds to the page's template.
+
+    A page of a lower domain shows parts that belong to domains above it (the case
+    page shows QA's threads); those domains listen and return their part.
+    """
+    parts: dict = {}
+    for _receiver, part in signal.send(sender, **details):
+        parts.update(part)
+    return parts

@@ -7,15 +7,14 @@ from review_app.accounts.models import User
 from review_app.accounts.passwords import generate_password
 from review_app.audit.operations import record
 from review_app.core.errors import OperationError
+from review_app.core.roles import RoleSet, roles_text
 from review_app.extensions import db
 from review_app.members import importing
 from review_app.members.bulk import create_members
 from review_app.members.models import Membership
 from review_app.members.queries import known_in_jurisdiction
-from review_app.members.roles import RoleSet, roles_text
-from review_app.members.signals import access_removed
+from review_app.members.signals import access_removed, qualification
 from review_app.sites.models import Site
-from review_app.training.queries import qualification
 
 
 def _snapshot(membership: Membership) -> dict:
@@ -70,12 +69,6 @@ def membership_of(user: User, site: Site) -> Membership | None:
     return db.session.scalar(
         select(Membership).where(Membership.user_id == user.id, Membership.site_id == site.id)
     )
-
-
-def active_roles(user: User, site: Site) -> RoleSet:
-    """Return the user's roles on the site (none when their membership is missing or inactive)."""
-    membership = membership_of(user, site)
-    return membership.roles if membership is not None and membership.is_active else RoleSet()
 
 
 NOT_IN_STATE = (

@@ -8,11 +8,11 @@ from sqlalchemy.orm import joinedload, selectinload
 from review_app.accounts.models import User
 from review_app.audit.models import AuditEntry
 from review_app.cases.models import Assignment, Case
+from review_app.cases.workflow import ACTIONS, CLOSED, QA_HELD
 from review_app.extensions import db
 from review_app.members.models import Membership
 from review_app.members.queries import active_people
 from review_app.qa.models import Comment, Thread
-from review_app.qa.workflow import ACTIONS, CLOSED, QA_HELD
 from review_app.ratings.models import RatingChange
 from review_app.sites.models import Site
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from review_app.accounts.models import User
 from review_app.cases.models import Assignment, Case
 from review_app.extensions import db
+from review_app.members.signals import qualification_asked
 from review_app.sites.models import Site
 from review_app.sites.settings import ReviewerQualification
 from review_app.training.models import KeyExplanation, PracticeScore, PracticeScoreItem
@@ -273,6 +274,11 @@ class Qualification:
             f"and {'they have' if user else 'it has'} passed {passed}. "
             "Give them the reviewer role on the Training site to practise first."
         )
+
+
+@qualification_asked.connect
+def _answer_qualification(site: Site, user_ids: list[int]) -> Qualification | None:
+    return qualification(site, user_ids)
 
 
 def qualification(site: Site, user_ids: list[int]) -> Qualification | None:

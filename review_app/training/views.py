@@ -7,8 +7,8 @@ from flask_login import current_user
 
 from review_app.accounts.models import User
 from review_app.cases import queries as case_queries
+from review_app.cases.loaders import load_case
 from review_app.cases.models import Case
-from review_app.cases.views import load_case
 from review_app.core.access import site_roles
 from review_app.core.errors import OperationError
 from review_app.core.forms import ConfirmForm

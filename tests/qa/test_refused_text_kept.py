@@ -1,6 +1,6 @@
 """A refused comment keeps its text: it is back in its box on the page, with a notice."""
 
-from review_app.qa.views import NOT_SAVED
+from review_app.qa.replies import NOT_SAVED
 from tests.conftest import login
 from tests.qa.conftest import SITE, act
 

@@ -1,4 +1,4 @@
-"""``flask users ...``: create accounts from the command line."""
+"""``flask users ...``: create accounts, with roles on sites, from the command line."""
 
 import click
 from flask.cli import with_appcontext
@@ -6,9 +6,9 @@ from flask.cli import with_appcontext
 from review_app.accounts import operations
 from review_app.accounts.passwords import generate_password
 from review_app.core.errors import OperationError
+from review_app.core.roles import ROLE_CODES, RoleSet
 from review_app.extensions import db
 from review_app.members import operations as members
-from review_app.members.roles import ROLE_CODES, RoleSet
 from review_app.sites.queries import site_by_slug
 
 

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from review_app.cases.models import Case
-from review_app.members.roles import RoleSet
+from review_app.core.roles import RoleSet
 
 EDITABLE = {"in_progress", "returned"}  # a reviewer may change answers
 QA_HELD = {"qa1", "qa2"}
