@@ -309,15 +309,21 @@ def keep_submitted_ratings(case: Case) -> None:
 # What ratings do when the cases domain (below this one) adds or changes a case.
 
 
-def _prefill(case: Case, instrument: Instrument) -> dict[str, Answer]:
-    rows = {}
+def _face_sheet_values(case: Case, instrument: Instrument) -> dict[str, str]:
+    """Return the face sheet's answers that the case's own dates fill in, by question id."""
+    values = {}
     for question in instrument.definition.face_sheet:
         value = getattr(case, question.prefill_from) if question.prefill_from else None
         if value is not None:
-            rows[question.id] = Answer(
-                case_id=case.id, question_id=question.id, value=value.isoformat()
-            )
-            db.session.add(rows[question.id])
+            values[question.id] = value.isoformat()
+    return values
+
+
+def _prefill(case: Case, instrument: Instrument) -> dict[str, Answer]:
+    rows = {}
+    for question_id, value in _face_sheet_values(case, instrument).items():
+        rows[question_id] = Answer(case_id=case.id, question_id=question_id, value=value)
+        db.session.add(rows[question_id])
     return rows
 
 
@@ -337,14 +343,11 @@ def add_imported_items(period: ReviewPeriod, cases: list[Case]) -> None:
     answers, reviews, outcomes = [], [], []
     ratings_of: dict[tuple, tuple[list, list]] = {}
     for case in cases:
-        values = {}
-        for question in instrument.definition.face_sheet:
-            value = getattr(case, question.prefill_from) if question.prefill_from else None
-            if value is not None:
-                values[question.id] = value.isoformat()
-                answers.append(
-                    {"case_id": case.id, "question_id": question.id, "value": values[question.id]}
-                )
+        values = _face_sheet_values(case, instrument)
+        answers += [
+            {"case_id": case.id, "question_id": question_id, "value": value}
+            for question_id, value in values.items()
+        ]
         # Cases with the same type and dates rate alike; the engine runs once for each.
         key = (case.case_type, tuple(sorted(values.items())))
         if key not in ratings_of:
