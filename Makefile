@@ -39,6 +39,7 @@ $(ASSETS): package.json package-lock.json
 lint: install
 	$(VENV)/bin/ruff check review_app tests bench
 	$(PYTHON) -m mypy
+	$(VENV)/bin/lint-imports --no-logo
 
 # Not part of `make test`: a national dataset in a throwaway PostgreSQL, the report,
 # the export and the pages under load, next to their targets (bench/README.md).

@@ -53,8 +53,8 @@ def _seed(app) -> dict:
     from review_app.accounts.operations import create_user
     from review_app.cases.facts import CaseFacts
     from review_app.cases.operations import create_case
+    from review_app.core.roles import RoleSet
     from review_app.members.operations import grant_access
-    from review_app.members.roles import RoleSet
     from review_app.periods.operations import create_period
     from review_app.sites.operations import create_jurisdiction, create_local_site
     from review_app.training.key_operations import make_key

@@ -16,6 +16,7 @@ def create_app(config_override: dict | None = None) -> Flask:
     load_site_settings(app)
     register_extensions(app)
     register_blueprints(app)
+    register_signal_receivers()
     register_errorhandlers(app)
     register_commands(app)
     register_templating(app)
@@ -30,15 +31,17 @@ def load_site_settings(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     import review_app.models  # noqa: F401  (every table in the metadata)
-    from review_app.core.access import enforce_access
+    from review_app.api.guard import check_token
+    from review_app.core.access import TOKEN_CHECK, enforce_access
     from review_app.core.database import init_database
-    from review_app.core.identity import init_identity
     from review_app.core.inputs import refuse_nul_bytes, refuse_oversized_bodies
     from review_app.core.pagecache import init_page_cache
     from review_app.core.security import init_security
     from review_app.core.sitectx import init_site_urls
     from review_app.core.unit import init_unit_of_work
     from review_app.drafts.hooks import init_drafts
+    from review_app.members.identity import init_identity
+    from review_app.sites.queries import site_with_version
 
     init_security(app)
     db.init_app(app)
@@ -48,7 +51,8 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     principal.init_app(app)
     init_identity(app)
-    init_site_urls(app)
+    init_site_urls(app, site_with_version)
+    app.extensions[TOKEN_CHECK] = check_token  # how core.access applies a token rule
     init_page_cache(app)
     # After Principal's own before_request, so the identity is loaded first.
     app.before_request(refuse_oversized_bodies)
@@ -108,6 +112,21 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
 
 
+def register_signal_receivers() -> None:
+    """Import every module that listens to a lower domain's signals (blinker).
+
+    A lower domain does not import a higher one; it sends a signal that these
+    receive (README, "How the code is laid out").
+    """
+    import review_app.interviews.queries  # noqa: F401  the QA inbox's interview threads
+    import review_app.qa.pages  # noqa: F401  QA's parts of the case and item pages
+    import review_app.ratings.operations  # noqa: F401  a case's items, added and kept in step
+    import review_app.ratings.pages  # noqa: F401  ratings' part of the case page
+    import review_app.tokens.operations  # noqa: F401  revoke tokens when access ends
+    import review_app.training.operations  # noqa: F401  score a submitted practice copy
+    import review_app.training.queries  # noqa: F401  the reviewer qualification
+
+
 def register_errorhandlers(app: Flask) -> None:
     from review_app.core.errorpages import init_error_pages
 
@@ -115,11 +134,11 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from review_app.accounts.cli import users
     from review_app.audit.cli import audit
     from review_app.backup.cli import backup, jurisdiction_commands
     from review_app.demo.cli import seed_demo
     from review_app.instruments.cli import instruments
+    from review_app.members.cli import users
     from review_app.sites.cli import jurisdictions
     from review_app.tokens.cli import tokens
 
@@ -131,8 +150,8 @@ def register_commands(app: Flask) -> None:
 
 def register_templating(app: Flask) -> None:
     from review_app.cases.states import CaseStatus
-    from review_app.core.templating import init_templating
     from review_app.interviews.states import InterviewStatus
+    from review_app.templating import init_templating
 
     init_templating(app)
     # Templates name states and their groups, never their text:

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+APP_NAME = "Case Review"  # in every page's title and header
 
 
 def _flag(name: str, default: bool) -> bool:

@@ -245,9 +245,9 @@ def _restore(app, snapshot: list[tuple]) -> None:
 
 def _seed(app) -> None:
     from review_app.accounts.operations import create_user
+    from review_app.core.roles import RoleSet
     from review_app.demo.operations import seed_demo
     from review_app.members.operations import grant_access
-    from review_app.members.roles import RoleSet
     from review_app.sites.operations import create_jurisdiction
 
     with app.app_context():

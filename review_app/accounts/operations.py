@@ -1,9 +1,12 @@
 """Every change to accounts: creation, sign-in bookkeeping, passwords, activation."""
 
+from __future__ import annotations
+
 import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
@@ -17,7 +20,9 @@ from review_app.audit.operations import ANONYMOUS, record
 from review_app.core.errors import OperationError
 from review_app.core.models import utcnow
 from review_app.extensions import db
-from review_app.sites.models import Site
+
+if TYPE_CHECKING:  # accounts sit below sites
+    from review_app.sites.models import Site
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
 BAD_CREDENTIALS = "The username or password is not correct."

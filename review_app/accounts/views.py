@@ -17,7 +17,7 @@ from flask_principal import AnonymousIdentity, Identity, identity_changed
 from review_app.accounts import operations
 from review_app.accounts.forms import ChangePasswordForm, LoginForm
 from review_app.core.access import authenticated, public
-from review_app.core.identity import my_memberships
+from review_app.core.roles import my_memberships
 from review_app.core.unit import keep_writes
 from review_app.core.views import attempt, is_safe_next
 from review_app.extensions import limiter

@@ -8,9 +8,9 @@ unchanged. A session cookie is not accepted here: the API knows tokens only.
 from flask import Request, Response, g, jsonify
 from flask_login import current_user
 
-from review_app.core.access import has_site_role
-from review_app.core.identity import site_roles_of
+from review_app.core.roles import keep_request_roles, roles_of
 from review_app.extensions import login_manager
+from review_app.members.identity import site_roles_of
 from review_app.tokens import operations
 from review_app.tokens.queries import from_header
 
@@ -35,12 +35,12 @@ def load_token_user(request: Request):
     g.api_token = token
     if token is None or not token.is_usable or not token.user.is_active:
         return None
-    g.site_roles = site_roles_of(token.user_id)
+    keep_request_roles(token.user_id, site_roles_of(token.user_id))
     return token.user
 
 
-def check_token(roles: tuple[str, ...]) -> Response | None:
-    """Apply a token rule: a usable token, for this site, whose user holds one of ``roles``."""
+def check_token(allowed: tuple[str, ...]) -> Response | None:
+    """Apply a token rule: a usable token, for this site, whose user holds one of ``allowed``."""
     authenticated = current_user.is_authenticated  # runs the request loader
     token = g.get("api_token")
     if token is None:
@@ -54,13 +54,16 @@ def check_token(roles: tuple[str, ...]) -> Response | None:
     if not authenticated:
         return error(401, "This token's user is deactivated.")
     site = g.get("site")
-    if site is None or (site.id != token.site_id and not has_site_role(site.id, "member")):
+    if site is None:
+        return error(404, "There is no such site.")
+    roles = roles_of(current_user, site)
+    if site.id != token.site_id and not roles.holds("member"):
         return error(404, "There is no such site.")  # as on the pages: no hint it exists
     if token.site_id != site.id:
         return error(403, f"This token is for {token.site.label}, not {site.label}.")
-    if not has_site_role(site.id, "member"):
+    if not roles.holds("member"):
         return error(403, "The token's user no longer has a role on this site.")
-    if "member" not in roles and not has_site_role(site.id, *roles):
+    if not roles.holds(*allowed):
         return error(403, "The token's user may not read this with their role on this site.")
     operations.touch(token)
     return None

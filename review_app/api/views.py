@@ -11,8 +11,9 @@ from review_app.audit.operations import record_read
 from review_app.cases import queries as case_queries
 from review_app.cases.models import CASE_TYPES, STATUS_LABELS
 from review_app.cases.permissions import can_view
-from review_app.core.access import has_site_role, public, token_roles
+from review_app.core.access import public, token_roles
 from review_app.core.inputs import whole_number
+from review_app.core.roles import roles_of
 from review_app.core.sitectx import site_blueprint
 from review_app.extensions import limiter
 from review_app.instruments.catalog import get_instrument
@@ -88,7 +89,7 @@ def periods():
 @token_roles("member")
 def cases():
     page = _number("page", minimum=1) or 1
-    sees_all = has_site_role(g.site.id, *READERS)
+    sees_all = roles_of(current_user, g.site).holds(*READERS)
     filters = case_queries.CaseFilters(
         period_id=_one_of_site("period", lambda: {p.id for p in site_periods(g.site)}),
         local_site_id=_one_of_site("local_site", lambda: {s.id for s in local_sites(g.site)}),
@@ -127,7 +128,7 @@ def case(case_id: int):
     found = case_queries.case_with_details(case_id)
     if found is None or found.site_id != g.site.id:
         abort(404, "There is no such case on this site.")
-    if not can_view(found):
+    if not can_view(found, current_user):
         abort(403, "Your role on this site does not let you read this case.")
     instrument = get_instrument(found.period.instrument_version)
     reviews = rating_queries.item_reviews(found)

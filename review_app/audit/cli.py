@@ -5,9 +5,9 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from review_app.audit.chain import NO_SITE
+from review_app.audit.models import AuditEntry
 from review_app.audit.queries import verify_chain
 from review_app.extensions import db
-from review_app.sites.models import Site
 
 
 @click.group()
@@ -16,7 +16,9 @@ def audit():
 
 
 def _chain_names() -> dict[int, str]:
-    names = {site.id: f"{site.slug} ({site.label})" for site in db.session.scalars(select(Site))}
+    site_model = AuditEntry.site.property.mapper.class_  # the model the entry names
+    sites = db.session.scalars(select(site_model))
+    names = {site.id: f"{site.slug} ({site.label})" for site in sites}
     names[NO_SITE] = "outside any site"
     return names
 

@@ -8,9 +8,8 @@ audit log's filter and its "What" column never show ``case.take``.
 from collections.abc import Mapping
 from typing import Any
 
-from review_app.cases.models import CASE_TYPES, STATUS_LABELS
+from review_app.core.roles import ROLE_LABELS
 from review_app.instruments.engine import ITEM_LABELS, OUTCOME_LABELS
-from review_app.members.roles import ROLE_LABELS
 
 # One entry per recorded action: what happened, as a person would say it.
 ACTIONS = {
@@ -84,6 +83,16 @@ ACTIONS = {
     "user.update": "Account details changed",
 }
 
+# Recorded values in words, by field. Domains above audit name their own values
+# (cases/models.py: statuses and case types) with name_values.
+VALUE_NAMES: dict[str, Mapping[Any, str]] = {"roles": ROLE_LABELS}
+
+
+def name_values(field: str, names: Mapping[Any, str]) -> None:
+    """Name the values a domain records under ``field``, for the audit log and histories."""
+    VALUE_NAMES[field] = names
+
+
 # Recorded fields whose name alone does not read well.
 FIELDS = {
     "pur_start": "Period under review from",
@@ -130,12 +139,7 @@ def value_label(name: str, value: Any, instrument: Any = None) -> str:
         return ", ".join(value_label(name, v) for v in value) or "(none)"
     if isinstance(value, dict):
         return ", ".join(f"{field_label(k)}: {value_label(k, v)}" for k, v in value.items())
-    by_field: dict[str, Mapping[Any, str]] = {
-        "status": STATUS_LABELS,
-        "case_type": CASE_TYPES,
-        "roles": ROLE_LABELS,
-    }
-    named = by_field.get(name)
+    named = VALUE_NAMES.get(name)
     if named is None and name in ("rating", "override"):
         named = {**OUTCOME_LABELS, **ITEM_LABELS}
     return str(named.get(value, value) if named and isinstance(value, str) else value)

@@ -1,14 +1,17 @@
 """Audit entries, and the head of each hash chain that links them."""
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from review_app.accounts.models import User
 from review_app.core.models import utcnow
 from review_app.extensions import Model
+
+if TYPE_CHECKING:  # audit sits below accounts and sites: the models are named, not imported
+    from review_app.accounts.models import User
+    from review_app.sites.models import Site
 
 
 class AuditEntry(Model):
@@ -51,7 +54,8 @@ class AuditEntry(Model):
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     entry_hash: Mapped[str | None] = mapped_column(String(64))
 
-    actor: Mapped[User | None] = relationship()
+    actor: Mapped["User | None"] = relationship()
+    site: Mapped["Site | None"] = relationship()
 
     @property
     def actor_display(self) -> str:

@@ -1,13 +1,17 @@
 """Write audit entries; every operation in the app calls ``record``, every read of case data
 leaving the site (a download, an API read) calls ``record_read``."""
 
-from typing import Any
+from __future__ import annotations
 
-from review_app.accounts.models import User
+from typing import TYPE_CHECKING, Any
+
 from review_app.audit.chain import mark_unsealed
 from review_app.audit.models import AuditEntry
 from review_app.extensions import db
-from review_app.sites.models import Site
+
+if TYPE_CHECKING:
+    from review_app.accounts.models import User
+    from review_app.sites.models import Site
 
 COMMAND_LINE = "command line"
 ANONYMOUS = "anonymous"

@@ -6,7 +6,6 @@ from datetime import date, timedelta
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload
 
-from review_app.accounts.models import User
 from review_app.audit.models import AuditEntry
 
 # Recomputing the hash chains (flask audit verify; backup and restore checks).
@@ -29,7 +28,8 @@ def _filtered(statement: Select, filters: AuditFilters) -> Select:
     if filters.actor:
         # The log shows full names; a username (what the entry records) matches too.
         who = filters.actor.lower()
-        named = select(User.id).where(func.lower(User.display_name) == who)
+        account = AuditEntry.actor.property.mapper.class_  # the model the entry names
+        named = select(account.id).where(func.lower(account.display_name) == who)
         statement = statement.where(
             or_(func.lower(AuditEntry.actor_name) == who, AuditEntry.actor_id.in_(named))
         )

@@ -1,40 +1,12 @@
 """The audit log of a site, for its state administrators."""
 
-from flask import g, render_template, request
-from wtforms.fields.choices import SelectChoice
+from flask import g
 
-from review_app.audit import labels, queries
-from review_app.audit.forms import AuditFilterForm
+from review_app.audit.logpage import render_log
 from review_app.core.access import site_roles
 from review_app.core.sitectx import site_blueprint
-from review_app.core.views import page_number
-from review_app.instruments.catalog import newest_instrument
 
 bp = site_blueprint("audit", __name__, "/admin/audit")
-PER_PAGE = 50
-
-
-def render_log(site_id: int | None, template: str):
-    """Filter and page the entries of one site (or of no site) into ``template``."""
-    form = AuditFilterForm(request.args)
-    names = queries.action_names(site_id)
-    form.action.choices += sorted(
-        (SelectChoice(name, labels.action_label(name)) for name in names), key=lambda c: c.label
-    )
-    form.validate()
-    page = page_number()
-    rows, total = queries.entries(site_id, form.filters(), page, PER_PAGE)
-    return render_template(
-        template,
-        form=form,
-        rows=rows,
-        total=total,
-        page=page,
-        per_page=PER_PAGE,
-        instrument=newest_instrument(),
-    )
-
-
 @bp.route("")
 @site_roles("state_admin")
 def index():

@@ -13,19 +13,16 @@ from review_app.accounts.models import User
 from review_app.audit.operations import record
 from review_app.cases.facts import CaseFacts
 from review_app.cases.models import Assignment, Case
+from review_app.cases.signals import cases_imported
 from review_app.core.bulk import insert_rows
 from review_app.extensions import db
-from review_app.instruments.catalog import get_instrument
-from review_app.instruments.engine import rate_case
 from review_app.periods.models import ReviewPeriod
-from review_app.ratings.models import FACE_SHEET, Answer, ItemReview, OutcomeRating
 
 
 def add_cases(actor: User | None, period: ReviewPeriod, facts_list: list[CaseFacts]) -> list[Case]:
     """Add the cases (already checked) with their items and ratings; audit each one."""
     if not facts_list:
         return []
-    instrument = get_instrument(period.instrument_version)
     insert_rows(Case, [_case_row(period, facts) for facts in facts_list])
     numbers = [facts.case_number.strip() for facts in facts_list]
     by_number = {
@@ -35,45 +32,16 @@ def add_cases(actor: User | None, period: ReviewPeriod, facts_list: list[CaseFac
         )
     }
     cases = [by_number[number] for number in numbers]
-    assignments, answers, reviews, outcomes = [], [], [], []
-    ratings_of: dict[tuple, tuple[list, list]] = {}
-    for case, facts in zip(cases, facts_list, strict=True):
-        assignments += [
-            {"case_id": case.id, "user_id": user.id} for user in dict.fromkeys(facts.reviewers)
-        ]
-        values = {}
-        for question in instrument.definition.face_sheet:
-            value = getattr(case, question.prefill_from) if question.prefill_from else None
-            if value is not None:
-                values[question.id] = value.isoformat()
-                answers.append(
-                    {"case_id": case.id, "question_id": question.id, "value": values[question.id]}
-                )
-        # Cases with the same type and dates rate alike; the engine runs once for each.
-        key = (case.case_type, tuple(sorted(values.items())))
-        if key not in ratings_of:
-            ratings = rate_case(instrument, case.case_type, values, {})
-            ratings_of[key] = (
-                [(FACE_SHEET, "incomplete")]
-                + [(item_id, result.rating) for item_id, result in ratings.items.items()],
-                list(ratings.outcomes.items()),
-            )
-        item_ratings, outcome_ratings = ratings_of[key]
-        reviews += [
-            {"case_id": case.id, "item_id": item_id, "rating": rating}
-            for item_id, rating in item_ratings
-        ]
-        outcomes += [
-            {"case_id": case.id, "outcome_id": outcome_id, "rating": rating}
-            for outcome_id, rating in outcome_ratings
-        ]
-    for model, rows in (
-        (Assignment, assignments),
-        (Answer, answers),
-        (ItemReview, reviews),
-        (OutcomeRating, outcomes),
-    ):
-        insert_rows(model, rows)
+    insert_rows(
+        Assignment,
+        [
+            {"case_id": case.id, "user_id": user.id}
+            for case, facts in zip(cases, facts_list, strict=True)
+            for user in dict.fromkeys(facts.reviewers)
+        ],
+    )
+    # Ratings adds each case's items, face sheet answers and ratings, in bulk too.
+    cases_imported.send(period, cases=cases)
     for case, facts in zip(cases, facts_list, strict=True):
         record(
             actor,

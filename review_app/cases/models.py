@@ -6,6 +6,7 @@ from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from review_app.accounts.models import User
+from review_app.audit.labels import name_values
 from review_app.cases.states import STATUS_LABELS, CaseStatus
 from review_app.core.models import state_type, utcnow
 from review_app.extensions import Model
@@ -13,6 +14,9 @@ from review_app.periods.models import ReviewPeriod
 from review_app.sites.models import LocalSite
 
 CASE_TYPES = {"foster_care": "Foster care", "in_home": "In-home services"}
+# The audit log and a case's history write these values in words.
+name_values("status", STATUS_LABELS)
+name_values("case_type", CASE_TYPES)
 # Reasons a case is taken out of the sample; "other" needs an explanation.
 ELIMINATION_REASONS = {
     "unavailable": "Key people were unavailable or unwilling to be interviewed",

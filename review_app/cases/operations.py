@@ -6,32 +6,16 @@ from review_app.cases.bulk_operations import add_cases
 from review_app.cases.facts import CaseFacts, check_facts
 from review_app.cases.importing import check_rows, read_rows
 from review_app.cases.models import Assignment, Case
+from review_app.cases.signals import case_added, case_facts_changed
 from review_app.core.errors import OperationError
 from review_app.core.locking import lock_row
 from review_app.core.tables import TableError, messages
 from review_app.extensions import db
-from review_app.instruments.catalog import get_instrument
 from review_app.periods.models import ReviewPeriod
-from review_app.ratings import queries
-from review_app.ratings.dates import CHILDREN, with_target_birth
-from review_app.ratings.models import FACE_SHEET, Answer, ItemReview
-from review_app.ratings.operations import log_change, recalculate
 
 
 def snapshot(case: Case) -> dict:
     return case.audit_fields()
-
-
-def _prefill(case: Case, instrument) -> dict[str, Answer]:
-    rows = {}
-    for question in instrument.definition.face_sheet:
-        value = getattr(case, question.prefill_from) if question.prefill_from else None
-        if value is not None:
-            rows[question.id] = Answer(
-                case_id=case.id, question_id=question.id, value=value.isoformat()
-            )
-            db.session.add(rows[question.id])
-    return rows
 
 
 def create_case(actor: User | None, period: ReviewPeriod, facts: CaseFacts) -> Case:
@@ -45,7 +29,6 @@ def create_case(actor: User | None, period: ReviewPeriod, facts: CaseFacts) -> C
 
 
 def _add(actor: User | None, period: ReviewPeriod, facts: CaseFacts) -> Case:
-    instrument = get_instrument(period.instrument_version)
     case = Case(
         site_id=period.site_id,
         period=period,
@@ -63,9 +46,7 @@ def _add(actor: User | None, period: ReviewPeriod, facts: CaseFacts) -> Case:
     case.assignments = [Assignment(user=user) for user in dict.fromkeys(facts.reviewers)]
     db.session.add(case)
     db.session.flush()
-    reviews = {FACE_SHEET: ItemReview(case_id=case.id, item_id=FACE_SHEET)}
-    db.session.add(reviews[FACE_SHEET])
-    recalculate(case, instrument, _prefill(case, instrument), reviews)
+    case_added.send(case, actor=actor)  # ratings adds the items to rate
     record(
         actor,
         "case.create",
@@ -99,15 +80,7 @@ def update_case(actor: User | None, case: Case, facts: CaseFacts) -> None:
     if case.period.pur_start is None:
         case.pur_start = facts.pur_start
     _set_reviewers(case, facts.reviewers)
-    if before["child_birth_date"] != case.child_birth_date:
-        _birth_to_face_sheet(actor, case)
-    if before["case_type"] != case.case_type:
-        recalculate(
-            case,
-            get_instrument(case.period.instrument_version),
-            queries.answers(case),
-            queries.item_reviews(case),
-        )
+    case_facts_changed.send(case, actor=actor, before=before)  # ratings follow the facts
     if before != snapshot(case):
         record(
             actor,
@@ -119,19 +92,6 @@ def update_case(actor: User | None, case: Case, facts: CaseFacts) -> None:
             after=snapshot(case),
         )
 
-
-def _birth_to_face_sheet(actor: User | None, case: Case) -> None:
-    """Write the case's new birth date into the face sheet's target child row, if there is one.
-
-    The case's date is the one the app reads; the face sheet shows the same (ratings/dates.py).
-    """
-    row = queries.answers(case).get(CHILDREN)
-    changed = with_target_birth(row.value, case.child_birth_date) if row else None
-    if changed is None or row is None:
-        return
-    log_change(actor, case, FACE_SHEET, CHILDREN, row.value, changed, "Edited on the case")
-    row.value = changed
-    row.updated_by_id = actor.id if actor else None
 
 
 def _set_reviewers(case: Case, reviewers: list[User]) -> None:

@@ -1,31 +1,34 @@
 """Case lists, one case's page, and adding, importing and editing cases."""
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from review_app.cases import importing, operations, queries
 from review_app.cases.facts import CaseFacts
 from review_app.cases.forms import CaseForm, CaseImportForm
+from review_app.cases.loaders import load_case
 from review_app.cases.models import CASE_TYPES, ELIMINATION_REASONS, STATUS_LABELS, Case
-from review_app.cases.permissions import can_manage, can_rate, can_view, why_not_rate
-from review_app.cases.states import CaseStatus
-from review_app.core.access import has_site_role, site_roles
-from review_app.core.identity import roles_on
+from review_app.cases.permissions import can_manage, can_rate, why_not_rate
+from review_app.cases.signals import case_page_shown
+from review_app.core.access import site_roles
 from review_app.core.once import remember, sent_before
 from review_app.core.pagecache import cached_page
+from review_app.core.roles import roles_of
 from review_app.core.sitectx import site_blueprint
-from review_app.core.views import attempt, form_status, get_in_site, int_arg, page_number
+from review_app.core.views import (
+    attempt,
+    form_status,
+    get_in_site,
+    int_arg,
+    page_number,
+    page_parts,
+)
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
 from review_app.instruments.engine import ITEM_LABELS, OUTCOME_LABELS
 from review_app.periods.models import ReviewPeriod
 from review_app.periods.queries import periods as site_periods
-from review_app.qa import holding_operations, workflow
-from review_app.qa import queries as qa_queries
-from review_app.qa.forms import TransitionForm
-from review_app.ratings import queries as rating_queries
-from review_app.ratings.completeness import gaps
 from review_app.sites.models import LocalSite
 from review_app.sites.queries import local_sites
 
@@ -34,18 +37,8 @@ PER_PAGE = 50
 FACT_FIELDS = {"local_site": "local_site_id", "reviewers": "reviewer_ids"}
 
 
-def load_case(case_id: int) -> Case:
-    """Load a case of the current site that the user may read, or 404/403."""
-    case = queries.case_with_details(case_id)
-    if case is None or case.site_id != g.site.id:
-        abort(404)
-    if not can_view(case):
-        abort(403)
-    return case
-
-
 def _filters() -> queries.CaseFilters:
-    sees_all = has_site_role(g.site.id, "state_admin", "qa", "observer")
+    sees_all = roles_of(current_user, g.site).holds("state_admin", "qa", "observer")
     return queries.CaseFilters(
         period_id=int_arg("period"),
         local_site_id=int_arg("local_site"),
@@ -75,7 +68,7 @@ def _list(template: str, filters: queries.CaseFilters):
         reviewers=queries.reviewers(g.site),
         case_types=CASE_TYPES,
         statuses=STATUS_LABELS,
-        can_add=has_site_role(g.site.id, "state_admin"),
+        can_add=roles_of(current_user, g.site).holds("state_admin"),
     )
 
 
@@ -99,40 +92,18 @@ def mine():
 def show(case_id: int):
     case = load_case(case_id)
     instrument = get_instrument(case.period.instrument_version)
-    ratings, rows, reviews = rating_queries.case_ratings(case, instrument)
-    roles = roles_on(g.site.id)
-    threads = qa_queries.threads(case)
-    actions = workflow.available(
-        case,
-        roles,
-        queries.is_assigned(case, current_user.id),
-        g.site.settings.qa_levels,
-        current_user.id,
-    )
-    # Offered only once the open threads are resolved; the page says so instead.
-    blocked = [a for a in actions if a.needs_no_open_threads and any(t.is_open for t in threads)]
     return render_template(
         "cases/show.html",
         case=case,
         instrument=instrument,
-        ratings=ratings,
-        reviews=reviews,
-        gaps=gaps(instrument, ratings, rows, reviews),
         item_labels=ITEM_LABELS,
         outcome_labels=OUTCOME_LABELS,
-        editable=can_rate(case),
-        reason=why_not_rate(case),
-        can_manage=can_manage(case),
-        answers=rows,
-        actions=[a for a in actions if a not in blocked],
-        blocked=blocked,
-        transition_form=TransitionForm(),
-        threads=threads,
-        qa_hold=holding_operations.panel(case, current_user, roles),
+        editable=can_rate(case, current_user),
+        reason=why_not_rate(case, current_user),
+        can_manage=can_manage(case, current_user),
         elimination_reasons=ELIMINATION_REASONS,
-        return_reason=qa_queries.return_reasons({case.id}).get(case.id, "")
-        if case.status == CaseStatus.RETURNED
-        else "",
+        # Ratings and QA add their parts (ratings/pages.py, qa/pages.py).
+        **page_parts(case_page_shown, case, instrument=instrument, user=current_user, site=g.site),
     )
 
 

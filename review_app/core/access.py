@@ -5,7 +5,6 @@ before every request, looks up the rule of the matched view and applies it, so
 a route added without a rule is denied (403) rather than left open.
 """
 
-from collections import namedtuple
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar, cast
@@ -15,12 +14,15 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_principal import Permission, RoleNeed
 
+from review_app.core.roles import roles_of
 from review_app.extensions import login_manager
 
 View = TypeVar("View", bound=Callable[..., Any])
 
-SiteRoleNeed = namedtuple("SiteRoleNeed", ["site_id", "role"])
 SystemAdminNeed = RoleNeed("system_admin")
+# The key under which the API registers how a token rule is applied (api/guard.py):
+# core does not import the API; a token route with nothing registered is refused.
+TOKEN_CHECK = "access_token_check"
 
 SITE_ROLES = ("member", "state_admin", "reviewer", "qa", "qa1", "qa2", "observer")
 
@@ -65,11 +67,6 @@ def token_roles(*roles: str) -> Callable[[View], View]:
     return _mark(AccessRule("token", tuple(roles)))
 
 
-def has_site_role(site_id: int, *roles: str) -> bool:
-    """Tell whether the current identity holds any of ``roles`` on the site."""
-    return bool(Permission(*(SiteRoleNeed(site_id, role) for role in roles)).can())
-
-
 def enforce_access() -> ResponseReturnValue | None:
     """Apply the matched view's access rule; deny when it has none."""
     if request.endpoint is None:
@@ -83,9 +80,11 @@ def enforce_access() -> ResponseReturnValue | None:
     if rule.kind == "public":
         return None
     if rule.kind == "token":
-        from review_app.api.guard import check_token  # the API's own rule; JSON answers
-
-        return check_token(rule.roles)
+        check_token = current_app.extensions.get(TOKEN_CHECK)
+        if check_token is None:
+            abort(403)
+        answer: ResponseReturnValue | None = check_token(rule.roles)  # the API's; JSON answers
+        return answer
     if not current_user.is_authenticated:
         return cast(ResponseReturnValue, login_manager.unauthorized())  # flask-login is untyped
     if current_user.must_change_password and request.endpoint not in _PASSWORD_CHANGE_ENDPOINTS:
@@ -94,9 +93,10 @@ def enforce_access() -> ResponseReturnValue | None:
         abort(403)
     if rule.kind == "site":
         site = g.get("site")
+        roles = roles_of(current_user, site) if site is not None else None
         # Not a member: the site is not shown to exist at all.
-        if site is None or not has_site_role(site.id, "member"):
+        if roles is None or not roles.holds("member"):
             abort(404)
-        if "member" not in rule.roles and not has_site_role(site.id, *rule.roles):
+        if not roles.holds(*rule.roles):
             abort(403)
     return None

@@ -9,6 +9,10 @@ from werkzeug.exceptions import HTTPException
 from review_app.core.outage import OUTAGE_ERRORS, close_session, is_outage, unavailable
 from review_app.extensions import db
 
+# What the drafts domain gives to answer an expired form (drafts.hooks.form_expired):
+# the same form again, or None. Core does not import the domains above it.
+KEEP_EXPIRED_FORM = "keep_expired_form"
+
 MESSAGES = {
     400: ("Something in the request was wrong", "Go back, check what you entered and try again."),
     403: (
@@ -68,9 +72,8 @@ def init_error_pages(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> ResponseReturnValue:
-        from review_app.drafts.hooks import form_expired  # a domain above core
-
-        kept = form_expired()
+        keep = app.extensions.get(KEEP_EXPIRED_FORM)
+        kept: ResponseReturnValue | None = keep() if keep is not None else None
         if kept is not None:
             return kept  # the same form again, with what was typed and a fresh token
         return _render(

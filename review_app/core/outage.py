@@ -14,7 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from review_app.core.templating import APP_NAME
+from review_app.config import APP_NAME
 from review_app.extensions import db
 
 # Seconds a client is asked to wait; a PostgreSQL restart takes a few.

@@ -1,12 +1,14 @@
 """Site-scoped URLs: every site page lives under ``/<jurisdiction>/<kind>/``."""
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Flask, current_app, g
 
-from review_app.sites.queries import site_with_version
-
 SITE_PREFIX = "/<jurisdiction>/<kind>"
+# The sites domain's reader of a site and its version (sites.queries.site_with_version),
+# given by the app factory: core does not import the domains above it.
+SITE_LOADER = "site_loader"
 
 
 def site_blueprint(name: str, import_name: str, path: str = "", root: str = "") -> Blueprint:
@@ -24,7 +26,8 @@ def _load_site(endpoint: str | None, values: dict[str, Any] | None) -> None:
     """
     values = values or {}
     code, kind = values.pop("jurisdiction", None), values.pop("kind", None)
-    g.site, g.site_version = site_with_version(code, kind) if code and kind else (None, 0)
+    load = current_app.extensions[SITE_LOADER]
+    g.site, g.site_version = load(code, kind) if code and kind else (None, 0)
 
 
 def _fill_site(endpoint: str, values: dict[str, Any]) -> None:
@@ -37,6 +40,7 @@ def _fill_site(endpoint: str, values: dict[str, Any]) -> None:
         values["kind"] = site.kind
 
 
-def init_site_urls(app: Flask) -> None:
-    """Register the url_for defaults for site-scoped endpoints."""
+def init_site_urls(app: Flask, load_site: Callable[[str, str], tuple[Any, int]]) -> None:
+    """Register the site reader and the url_for defaults for site-scoped endpoints."""
+    app.extensions[SITE_LOADER] = load_site
     app.url_defaults(_fill_site)

@@ -39,6 +39,9 @@ from review_app.core.outage import is_outage, unavailable
 from review_app.extensions import db
 
 _WROTE = "unit_wrote"
+# The drafts domain (above core) registers here how a refused form's text is kept:
+# a callable taking the message to show with it and returning the form's page.
+KEEP_REFUSED_FORM = "keep_refused_form"
 # PostgreSQL: serialization failure, deadlock, lock not available: someone else won; retry.
 _LOST_RACE = {"40001", "40P01", "55P03"}
 
@@ -140,12 +143,10 @@ def refused(error: OperationError) -> BaseResponse:
         answer = jsonify({"error": error.message, "status": status})
         answer.status_code = status
         return answer
-    from review_app.drafts.hooks import form_page, keep_refused_form  # a domain above core
-
-    back = form_page() or "/"
     flash(error.message, "error")
-    keep_refused_form(back, "Nothing was saved; what you wrote is back in the form.")
-    return redirect(back, 303)
+    keep = current_app.extensions.get(KEEP_REFUSED_FORM)
+    back = keep("Nothing was saved; what you wrote is back in the form.") if keep else None
+    return redirect(back or request.path, 303)
 
 
 def init_unit_of_work(app: Flask) -> None:

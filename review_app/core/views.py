@@ -3,7 +3,7 @@
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TypeGuard, TypeVar
+from typing import Any, TypeGuard, TypeVar
 from urllib.parse import urlsplit
 
 from flask import abort, flash, g, request
@@ -122,3 +122,15 @@ def int_arg(name: str, below: int = 10**9) -> int | None:
 def page_number() -> int:
     """Return the ``page`` query argument as a positive number (1 when absent or wrong)."""
     return int_arg("page", 100_000) or 1
+
+
+def page_parts(signal: Any, sender: Any, **details: Any) -> dict[str, Any]:
+    """Send a page's signal and merge what each receiver adds to the page's template.
+
+    A page of a lower domain shows parts that belong to domains above it (the case
+    page shows QA's threads); those domains listen and return their part.
+    """
+    parts: dict[str, Any] = {}
+    for _receiver, part in signal.send(sender, **details):
+        parts.update(part)
+    return parts

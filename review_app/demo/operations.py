@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from review_app.accounts import operations as accounts
 from review_app.accounts.models import User
 from review_app.core.errors import OperationError
+from review_app.core.roles import RoleSet
 from review_app.demo.bulk import seed_finalized_bulk
 from review_app.demo.cases import seed_cases
 from review_app.demo.interviews import seed_interviews
@@ -16,7 +17,6 @@ from review_app.demo.training import seed_training
 from review_app.extensions import db
 from review_app.instruments.catalog import available_versions
 from review_app.members import operations as members
-from review_app.members.roles import RoleSet
 from review_app.periods import operations as periods
 from review_app.sites import operations as sites
 from review_app.sites.queries import jurisdiction_by_code

@@ -24,7 +24,9 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
 from review_app.accounts.models import User, UserSession, session_digest
-from review_app.core.identity import site_roles_of
+from review_app.core.errorpages import KEEP_EXPIRED_FORM
+from review_app.core.roles import roles_of
+from review_app.core.unit import KEEP_REFUSED_FORM
 from review_app.core.views import is_safe_next
 from review_app.drafts.operations import LIFETIME, has_drafts, keep_draft, keepable, take_drafts
 from review_app.extensions import db, login_manager
@@ -108,7 +110,7 @@ def _may_use_site(user_id: int) -> bool:
         return False
     if "site" not in g:
         return True  # not a site's page: accounts, system administration
-    return g.site is not None and g.site.id in site_roles_of(user_id)
+    return g.site is not None and roles_of(user, g.site).holds("member")
 
 
 def keep_posted_form(user_id: int | None) -> str | None:
@@ -206,9 +208,18 @@ def remember_owner(response: Response) -> Response:
     return response
 
 
+def keep_refused_here(message: str) -> str:
+    """Keep the refused form's text for the page it came from; return that page."""
+    back = form_page() or "/"
+    keep_refused_form(back, message)
+    return back
+
+
 def init_drafts(app: Flask) -> None:
     """Register the hooks; after the identity and access hooks, so the user is known."""
     login_manager.unauthorized_handler(sign_in_first)
+    app.extensions[KEEP_EXPIRED_FORM] = form_expired  # core/errorpages.py answers with it
+    app.extensions[KEEP_REFUSED_FORM] = keep_refused_here  # core/unit.py, after a refusal
     app.before_request(restore_drafts)
     app.after_request(remember_owner)
     app.add_template_global(draft_field)

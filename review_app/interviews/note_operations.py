@@ -11,7 +11,7 @@ from review_app.instruments.catalog import get_instrument
 from review_app.instruments.model import Instrument
 from review_app.interviews import permissions as can
 from review_app.interviews.models import Interview, NoteSet
-from review_app.interviews.operations import change_status, check_finisher, label, names, roles_of
+from review_app.interviews.operations import change_status, check_finisher, label, names
 
 # Per item and note-taker; the final set may hold every note-taker's text, with their names.
 MAX_NOTE = 20_000
@@ -115,11 +115,10 @@ def save_notes(
     """Save a note-taker's own notes (and whether they are done), or the final notes."""
     lock_row(interview)  # a merge or completion meanwhile is seen by the checks below
     lock_row(interview.period, shared=True)  # and so is the period being closed
-    roles = roles_of(actor, interview)
-    if note_set.is_final and not can.may_finish(interview, actor, roles):
+    if note_set.is_final and not can.may_finish(interview, actor):
         raise OperationError("Only the official note-taker edits the final notes.")
     if not note_set.is_final:
-        if note_set.author_id != actor.id or not can.may_write_own_notes(interview, actor, roles):
+        if note_set.author_id != actor.id or not can.may_write_own_notes(interview, actor):
             raise OperationError("Only the note-taker who wrote these notes can change them.")
         if interview.is_merged:
             raise OperationError(

@@ -6,30 +6,19 @@ from review_app.audit.operations import record
 from review_app.core.errors import OperationError
 from review_app.core.locking import lock_row, update_if_unchanged
 from review_app.core.models import utcnow
+from review_app.core.roles import roles_of
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
 from review_app.interviews import permissions as can
 from review_app.interviews.facts import InterviewFacts, check_facts
 from review_app.interviews.models import Interview, NoteSet
 from review_app.interviews.states import InterviewStatus
-from review_app.members.operations import active_roles
-from review_app.members.roles import RoleSet
 from review_app.periods.models import ReviewPeriod
 from review_app.qa import thread_operations
 from review_app.qa.models import Comment, Thread
 from review_app.qa.queries import open_count
 
 MAX_REASON = 1000
-
-
-def roles_of(actor: User, interview_or_period: Interview | ReviewPeriod) -> RoleSet:
-    period = (
-        interview_or_period.period
-        if isinstance(interview_or_period, Interview)
-        else interview_or_period
-    )
-    site = period.site
-    return active_roles(actor, site)
 
 
 def names(people: list[str]) -> str:
@@ -77,7 +66,7 @@ def create_interview(actor: User, period: ReviewPeriod, facts: InterviewFacts) -
     """Record an interview a reviewer takes part in, with an empty note set per note-taker."""
     if not period.is_open:
         raise OperationError("This review period is closed: no more interviews can be recorded.")
-    if not roles_of(actor, period).is_reviewer:
+    if not roles_of(actor, period.site).is_reviewer:
         raise OperationError("Only reviewers record interviews.")
     if not get_instrument(period.instrument_version).systemic_items:
         raise OperationError(
@@ -109,7 +98,7 @@ def create_interview(actor: User, period: ReviewPeriod, facts: InterviewFacts) -
 def update_interview(actor: User, interview: Interview, facts: InterviewFacts) -> None:
     """Change an interview's details; note-takers change only until the merge."""
     lock_row(interview)  # decide on the interview as it is now (not merged or completed since)
-    if not can.may_edit_details(interview, actor, roles_of(actor, interview)):
+    if not can.may_edit_details(interview, actor):
         raise OperationError(
             "Only the interviewer and the official note-taker can change the interview's details."
         )
@@ -167,7 +156,7 @@ def change_status(interview: Interview, expected_version: int | None, **values) 
 def check_finisher(actor: User, interview: Interview, what: str) -> None:
     """Refuse anyone but the official note-taker, and an interview that can no longer change."""
     lock_row(interview)
-    if not can.may_finish(interview, actor, roles_of(actor, interview)):
+    if not can.may_finish(interview, actor):
         official = interview.official_note_taker.display_name
         raise OperationError(f"Only the official note-taker, {official}, can {what}.")
     if locked := can.why_locked(interview):
@@ -209,7 +198,7 @@ def return_to_draft(
 ) -> None:
     """QA sends a complete interview back to its official note-taker, with a reason."""
     lock_row(interview)
-    if not roles_of(actor, interview).qa_level:
+    if not roles_of(actor, interview.period.site).qa_level:
         raise OperationError("Only QA staff can return a complete interview to draft.")
     if interview.status != InterviewStatus.COMPLETE:
         raise OperationError("The interview is a draft already.")
@@ -241,7 +230,7 @@ def return_to_draft(
 def start_thread(actor: User, interview: Interview, item_id: str, body: str) -> Thread:
     """Open a QA comment thread on one systemic item of the interview's notes."""
     lock_row(interview)
-    if not roles_of(actor, interview).qa_level:
+    if not roles_of(actor, interview.period.site).qa_level:
         raise OperationError("Only QA staff can start a comment thread.")
     instrument = get_instrument(interview.period.instrument_version)
     if item_id not in instrument.systemic_items:
@@ -258,7 +247,7 @@ def start_thread(actor: User, interview: Interview, item_id: str, body: str) -> 
 def reply(actor: User, interview: Interview, thread: Thread, body: str) -> Comment:
     """Answer in a thread: QA staff, the interviewer or a note-taker."""
     lock_row(interview)
-    if not can.may_reply(interview, actor, roles_of(actor, interview)):
+    if not can.may_reply(interview, actor):
         raise OperationError("Only QA staff, the interviewer and the note-takers can reply.")
     return thread_operations.add_reply(
         actor, thread, body, f"Reply on {label(interview)}", interview.period.site
@@ -268,6 +257,6 @@ def reply(actor: User, interview: Interview, thread: Thread, body: str) -> Comme
 def set_thread_open(actor: User, interview: Interview, thread: Thread, is_open: bool) -> None:
     """Resolve a thread (or open it again): QA staff only."""
     lock_row(interview)
-    if not roles_of(actor, interview).qa_level:
+    if not roles_of(actor, interview.period.site).qa_level:
         raise OperationError("Only QA staff can resolve comments.")
     thread_operations.set_open(actor, thread, is_open, label(interview), interview.period.site)

@@ -1,13 +1,14 @@
 """Who may do what with an interview, for the views and the operations alike.
 
 The route has already checked the site role; these check the person's part in
-the interview (``may_*``) and whether it can still change (``why_locked``).
+the interview (``may_*``), with their roles there, and whether it can still
+change (``why_locked``). Each takes the person, as cases/permissions.py does.
 """
 
 from review_app.accounts.models import User
+from review_app.core.roles import RoleSet, roles_of
 from review_app.interviews.models import Interview, NoteSet
 from review_app.interviews.states import InterviewStatus
-from review_app.members.roles import RoleSet
 
 
 def takes_part(interview: Interview, user: User) -> bool:
@@ -27,28 +28,33 @@ def reads_all(roles: RoleSet) -> bool:
     return roles.is_state_admin or bool(roles.qa_level) or roles.is_observer
 
 
-def can_view(interview: Interview, user: User, roles: RoleSet) -> bool:
+def can_view(interview: Interview, user: User) -> bool:
     """Those who read all, and reviewers the interviews they take part in."""
+    roles = roles_of(user, interview.site_id)
     return reads_all(roles) or (roles.is_reviewer and takes_part(interview, user))
 
 
-def may_edit_details(interview: Interview, user: User, roles: RoleSet) -> bool:
+def may_edit_details(interview: Interview, user: User) -> bool:
+    roles = roles_of(user, interview.site_id)
     return roles.is_reviewer and user.id in (
         interview.interviewer_id,
         interview.official_note_taker_id,
     )
 
 
-def may_write_own_notes(interview: Interview, user: User, roles: RoleSet) -> bool:
+def may_write_own_notes(interview: Interview, user: User) -> bool:
+    roles = roles_of(user, interview.site_id)
     return roles.is_reviewer and is_note_taker(interview, user)
 
 
-def may_finish(interview: Interview, user: User, roles: RoleSet) -> bool:
+def may_finish(interview: Interview, user: User) -> bool:
     """Merge the notes, edit the final set and mark the interview complete."""
+    roles = roles_of(user, interview.site_id)
     return roles.is_reviewer and is_official(interview, user)
 
 
-def may_reply(interview: Interview, user: User, roles: RoleSet) -> bool:
+def may_reply(interview: Interview, user: User) -> bool:
+    roles = roles_of(user, interview.site_id)
     return bool(roles.qa_level) or (roles.is_reviewer and takes_part(interview, user))
 
 

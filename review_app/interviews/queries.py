@@ -11,6 +11,7 @@ from review_app.extensions import db
 from review_app.interviews.models import STATUS_LABELS, Interview, NoteSet, interview_note_takers
 from review_app.qa.models import Thread
 from review_app.qa.queries import threads_where, waiting_for
+from review_app.qa.signals import inbox_shown
 from review_app.sites.models import Site
 
 
@@ -106,6 +107,18 @@ def waiting_threads(site: Site, user: User) -> list[Thread]:
         .join(Interview, Interview.id == Thread.interview_id)
         .where(Interview.site_id == site.id, taking_part(user.id)),
     )
+
+
+@inbox_shown.connect
+def _inbox_threads(site: Site, user: User) -> dict:
+    """Add the threads on interviews that wait for the user to the QA inbox."""
+    waiting = waiting_threads(site, user)
+    return {
+        "interview_threads": waiting,
+        "thread_interviews": interviews_by_id(
+            {t.interview_id for t in waiting if t.interview_id is not None}
+        ),
+    }
 
 
 def interviews_by_id(ids: set[int]) -> dict[int, Interview]:

@@ -5,8 +5,8 @@ from flask_login import current_user
 
 from review_app.core.access import site_roles
 from review_app.core.errors import Conflict, FieldErrors, OperationError
-from review_app.core.identity import roles_on
 from review_app.core.once import remember, sent_before
+from review_app.core.roles import roles_of
 from review_app.core.sitectx import site_blueprint
 from review_app.core.views import attempt, form_status, int_arg, page_number, run_operation
 from review_app.extensions import db
@@ -24,16 +24,12 @@ from review_app.interviews.forms import (
 )
 from review_app.interviews.models import STATUS_LABELS, Interview, NoteSet
 from review_app.interviews.note_operations import limit, merge, save_notes
-from review_app.members.roles import RoleSet
 from review_app.periods.queries import periods as site_periods
-from review_app.qa.views import keep_if_refused, load_thread, reply_from_form, resolve_from_form
+from review_app.qa.loaders import load_thread
+from review_app.qa.replies import keep_if_refused, reply_from_form, resolve_from_form
 
 bp = site_blueprint("interviews", __name__, "/interviews")
 PER_PAGE = 50
-
-
-def my_roles() -> RoleSet:
-    return roles_on(g.site.id)
 
 
 def load_interview(interview_id: int) -> Interview:
@@ -41,7 +37,7 @@ def load_interview(interview_id: int) -> Interview:
     interview = queries.interview_with_details(interview_id)
     if interview is None or interview.site_id != g.site.id:
         abort(404)
-    if not can.can_view(interview, current_user, my_roles()):
+    if not can.can_view(interview, current_user):
         abort(403)
     return interview
 
@@ -53,7 +49,7 @@ def _show(interview: Interview, anchor: str = ""):
 @bp.route("")
 @site_roles("member")
 def index():
-    roles = my_roles()
+    roles = roles_of(current_user, g.site)
     status = request.args.get("status", "")
     filters = queries.InterviewFilters(
         period_id=int_arg("period"),
@@ -112,7 +108,7 @@ def new():
 @site_roles("reviewer")
 def edit(interview_id: int):
     interview = load_interview(interview_id)
-    if not can.may_edit_details(interview, current_user, my_roles()):
+    if not can.may_edit_details(interview, current_user):
         abort(403)
     if request.method == "GET" and (locked := can.why_locked(interview)):
         flash(locked, "info")
@@ -136,7 +132,7 @@ def edit(interview_id: int):
 def show(interview_id: int):
     interview = load_interview(interview_id)
     instrument = get_instrument(interview.period.instrument_version)
-    roles, me = my_roles(), current_user
+    roles, me = roles_of(current_user, g.site), current_user
     threads = queries.threads(interview)
     return render_template(
         "interviews/show.html",
@@ -145,13 +141,13 @@ def show(interview_id: int):
         threads=threads,
         open_threads=[t for t in threads if t.is_open],
         locked=can.why_locked(interview),
-        can_edit=can.may_edit_details(interview, me, roles),
-        can_write=can.may_write_own_notes(interview, me, roles),
-        can_finish=can.may_finish(interview, me, roles),
+        can_edit=can.may_edit_details(interview, me),
+        can_write=can.may_write_own_notes(interview, me),
+        can_finish=can.may_finish(interview, me),
         thread_target=InterviewThreads(interview, instrument),
         is_qa=bool(roles.qa_level),
         can_comment=bool(roles.qa_level),
-        can_reply=can.may_reply(interview, me, roles),
+        can_reply=can.may_reply(interview, me),
     )
 
 
@@ -203,7 +199,7 @@ def _notes_page(interview: Interview, note_set: NoteSet):
 def notes(interview_id: int):
     interview = load_interview(interview_id)
     note_set = interview.notes_of(current_user.id)
-    if not can.may_write_own_notes(interview, current_user, my_roles()) or note_set is None:
+    if not can.may_write_own_notes(interview, current_user) or note_set is None:
         abort(403)
     return _notes_page(interview, note_set)
 
@@ -212,7 +208,7 @@ def notes(interview_id: int):
 @site_roles("reviewer")
 def final(interview_id: int):
     interview = load_interview(interview_id)
-    if not can.may_finish(interview, current_user, my_roles()):
+    if not can.may_finish(interview, current_user):
         abort(403)
     if interview.final_notes is None:
         flash("Merge the note-takers' notes first; then the final notes can be edited.", "info")

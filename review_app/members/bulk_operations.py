@@ -11,10 +11,10 @@ from review_app.accounts.operations import check_email, user_snapshot
 from review_app.accounts.passwords import generate_password, hash_generated_password, hash_password
 from review_app.audit.operations import record
 from review_app.core.bulk import insert_rows
+from review_app.core.roles import roles_text
 from review_app.extensions import db
-from review_app.members.csvimport import ImportRow
+from review_app.members.importing import ImportRow
 from review_app.members.models import Membership
-from review_app.members.roles import roles_text
 from review_app.sites.models import Site
 
 

@@ -7,7 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from review_app.core.forms import DraftForm
-from review_app.members.roles import RoleSet
+from review_app.core.roles import RoleSet
 
 # Declared before the mixins' fields so forms (and their error summaries) list them first.
 _NEW_USERNAME = StringField(

@@ -7,8 +7,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from review_app.accounts.models import User
 from review_app.core.models import utcnow
+from review_app.core.roles import RoleSet
 from review_app.extensions import Model
-from review_app.members.roles import ROLE_LABELS, RoleSet
 from review_app.sites.models import Site
 
 
@@ -50,7 +50,7 @@ class Membership(Model):
     @property
     def role_labels(self) -> list[str]:
         """Return the roles in words, for pages."""
-        return [ROLE_LABELS[code] for code in self.roles.codes]
+        return self.roles.role_labels
 
     def __repr__(self) -> str:
         return f"<Membership user={self.user_id} site={self.site_id} {self.roles.codes}>"

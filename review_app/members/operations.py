@@ -7,15 +7,14 @@ from review_app.accounts.models import User
 from review_app.accounts.passwords import generate_password
 from review_app.audit.operations import record
 from review_app.core.errors import OperationError
+from review_app.core.roles import RoleSet, roles_text
 from review_app.extensions import db
-from review_app.members import csvimport
+from review_app.members import importing
 from review_app.members.bulk_operations import create_members
 from review_app.members.models import Membership
 from review_app.members.queries import known_in_jurisdiction
-from review_app.members.roles import RoleSet, roles_text
-from review_app.members.signals import access_removed
+from review_app.members.signals import access_removed, qualification
 from review_app.sites.models import Site
-from review_app.training.queries import qualification
 
 
 def _snapshot(membership: Membership) -> dict:
@@ -70,12 +69,6 @@ def membership_of(user: User, site: Site) -> Membership | None:
     return db.session.scalar(
         select(Membership).where(Membership.user_id == user.id, Membership.site_id == site.id)
     )
-
-
-def active_roles(user: User, site: Site) -> RoleSet:
-    """Return the user's roles on the site (none when their membership is missing or inactive)."""
-    membership = membership_of(user, site)
-    return membership.roles if membership is not None and membership.is_active else RoleSet()
 
 
 NOT_IN_STATE = (
@@ -275,11 +268,11 @@ def import_members(
     Return (created or granted usernames with their temporary password, or ''
     for existing accounts) and the list of bad rows (empty on success).
     """
-    rows, faults = csvimport.read_file(filename, data)
+    rows, faults = importing.read_file(filename, data)
     if faults:
         return [], faults
     errors: list[str] = []
-    usernames = [csvimport.normalise_username(row["username"]) for row in rows]
+    usernames = [importing.normalise_username(row["username"]) for row in rows]
     found_users = {
         u.username: u for u in db.session.scalars(select(User).where(User.username.in_(usernames)))
     }
@@ -298,7 +291,7 @@ def import_members(
     checked = []
     seen: set[str] = set()
     for raw in rows:
-        row, row_errors = csvimport.check_row(raw, seen, existing, members, site.settings.qa_levels)
+        row, row_errors = importing.check_row(raw, seen, existing, members, site.settings.qa_levels)
         errors.extend(row_errors)
         if row:
             checked.append(row)
@@ -312,10 +305,10 @@ def import_members(
         ):
             errors.append(f"Line {row.line}: roles: {found.refusal(row.existing)}")
     chosen = [row for row in checked if row.password and row.existing is None]
-    for row in chosen[csvimport.MAX_CHOSEN_PASSWORDS :]:
+    for row in chosen[importing.MAX_CHOSEN_PASSWORDS :]:
         errors.append(
             f"Line {row.line}: password: one file may set at most "
-            f"{csvimport.MAX_CHOSEN_PASSWORDS} chosen passwords (each takes a moment to "
+            f"{importing.MAX_CHOSEN_PASSWORDS} chosen passwords (each takes a moment to "
             "protect); leave the column blank for a temporary password, or use several files."
         )
     errors.sort(key=lambda message: int(message.split(":")[0].removeprefix("Line ")))
@@ -335,7 +328,7 @@ def import_members(
 
 def _refusals(actor: User, raw: dict, found: dict[str, User], existing: dict[str, User]) -> list:
     """Return the row's refusals for a taken username or an account only a system admin revives."""
-    username = csvimport.normalise_username(raw["username"])
+    username = importing.normalise_username(raw["username"])
     line = raw["_line"]
     if username in found and username not in existing:
         return [f"Line {line}: username: {accounts.taken_message(username)}"]

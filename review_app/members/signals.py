@@ -1,6 +1,10 @@
-"""Signals other domains listen to when someone's access to a site ends."""
+"""Signals of the members domain: access that ends, and a question training answers."""
+
+from typing import Any
 
 from blinker import Namespace
+
+from review_app.sites.models import Site
 
 _signals = Namespace()
 
@@ -8,3 +12,14 @@ _signals = Namespace()
 # is removed; tokens revoke the member's tokens for that site, so that giving the
 # access back later does not revive them.
 access_removed = _signals.signal("access-removed")
+
+# Sent with the site (as sender) and ``user_ids`` before someone is made a reviewer:
+# training, a domain above members, answers with the site's reviewer qualification
+# and how far these people are towards it (training/queries.py), or None.
+qualification_asked = _signals.signal("qualification-asked")
+
+
+def qualification(site: Site, user_ids: list[int]) -> Any:
+    """Return the site's reviewer qualification with these people's figures (None: no rule)."""
+    answers = qualification_asked.send(site, user_ids=user_ids)
+    return next((found for _, found in answers if found is not None), None)

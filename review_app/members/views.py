@@ -7,6 +7,7 @@ from review_app.core.access import site_roles
 from review_app.core.errors import OperationError
 from review_app.core.forms import ConfirmForm
 from review_app.core.once import remember, sent_before
+from review_app.core.roles import ROLE_LABELS
 from review_app.core.sitectx import site_blueprint
 from review_app.core.views import attempt, form_status, get_in_site, page_number, run_operation
 from review_app.members import operations, queries
@@ -17,8 +18,7 @@ from review_app.members.forms import (
     NewMemberForm,
 )
 from review_app.members.models import Membership
-from review_app.members.roles import ROLE_LABELS
-from review_app.training.queries import qualification
+from review_app.members.signals import qualification
 
 bp = site_blueprint("members", __name__, "/admin/users")
 TWICE = (

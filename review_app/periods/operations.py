@@ -6,13 +6,12 @@ from sqlalchemy import func, select
 
 from review_app.accounts.models import User
 from review_app.audit.operations import record
-from review_app.cases.models import Case
 from review_app.core.errors import OperationError
 from review_app.core.locking import lock_row
 from review_app.core.models import utcnow
 from review_app.extensions import db
 from review_app.instruments.catalog import available_versions
-from review_app.periods.models import ReviewPeriod
+from review_app.periods.models import ReviewPeriod, period_local_sites
 from review_app.sites.models import LocalSite, Site
 
 EARLIEST = date(1990, 1, 1)
@@ -94,13 +93,18 @@ def create_period(
 
 
 def _in_use(period: ReviewPeriod) -> bool:
-    """Tell whether anything recorded in the period depends on its instrument version."""
-    from review_app.interviews.models import Interview
-    from review_app.systemic.models import SystemicRating
+    """Tell whether anything recorded in the period depends on its instrument version.
 
+    What is recorded in a period (cases, interviews, systemic ratings) belongs to
+    domains above this one: their tables are found by their key to the period.
+    """
+    periods, own = ReviewPeriod.__table__, {ReviewPeriod.__table__, period_local_sites}
     return any(
-        db.session.scalar(select(func.count()).where(column == period.id))
-        for column in (Case.period_id, Interview.period_id, SystemicRating.period_id)
+        db.session.scalar(select(func.count()).where(key.parent == period.id))
+        for table in db.metadata.sorted_tables
+        if table not in own
+        for key in table.foreign_keys
+        if key.column.table is periods
     )
 
 

@@ -4,9 +4,10 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from review_app.core.access import has_site_role, site_roles
+from review_app.core.access import site_roles
 from review_app.core.forms import ConfirmForm
 from review_app.core.once import remember, sent_before
+from review_app.core.roles import roles_of
 from review_app.core.sitectx import site_blueprint
 from review_app.core.views import attempt, form_status, get_in_site, run_operation
 from review_app.instruments.catalog import available_versions
@@ -49,7 +50,7 @@ def index():
     return render_template(
         "periods/index.html",
         periods=queries.periods(g.site),
-        can_edit=has_site_role(g.site.id, "state_admin"),
+        can_edit=roles_of(current_user, g.site).holds("state_admin"),
         confirm_form=ConfirmForm(),
     )
 

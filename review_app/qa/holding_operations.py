@@ -10,13 +10,12 @@ from dataclasses import dataclass
 
 from review_app.accounts.models import User
 from review_app.audit.operations import record
+from review_app.cases import workflow
 from review_app.cases.models import Case
 from review_app.cases.states import CaseStatus
 from review_app.core.errors import OperationError
 from review_app.core.locking import lock_row
-from review_app.members.operations import active_roles
-from review_app.members.roles import RoleSet
-from review_app.qa import workflow
+from review_app.core.roles import RoleSet, roles_of
 from review_app.qa.undo_operations import return_undo_refusal
 
 LEVELS = {CaseStatus.QA1: 1, CaseStatus.QA2: 2}
@@ -53,7 +52,7 @@ def take(actor: User, case: Case) -> None:
     """Make ``actor`` the holder of a case waiting at their QA level."""
     lock_row(case)
     _check_in_qa(case)
-    if (active_roles(actor, case.period.site).qa_level or 0) < level_of(case):
+    if (roles_of(actor, case.period.site).qa_level or 0) < level_of(case):
         raise OperationError(f"Only QA level {level_of(case)} staff can take this case.")
     if case.qa_holder_id == actor.id:
         raise OperationError(f"You already hold case {case.case_number}.")
@@ -87,12 +86,12 @@ def release(actor: User, case: Case) -> None:
 def hand_over(actor: User, case: Case, to_user: User | None) -> None:
     """A state administrator gives the case to another QA person (None: back to the queue)."""
     site = case.period.site
-    if not active_roles(actor, site).is_state_admin:
+    if not roles_of(actor, site).is_state_admin:
         raise OperationError("Only a state administrator can hand QA work to someone else.")
     lock_row(case)
     _check_in_qa(case)
     level = level_of(case)
-    if to_user is not None and (active_roles(to_user, site).qa_level or 0) < level:
+    if to_user is not None and (roles_of(to_user, site).qa_level or 0) < level:
         raise OperationError(
             f"{to_user.display_name} is not QA level {level} staff on this site.", "to_user"
         )

@@ -4,19 +4,20 @@
 from review_app.accounts.models import User
 from review_app.audit.models import AuditEntry
 from review_app.audit.operations import record
+from review_app.cases import workflow
 from review_app.cases.models import ELIMINATION_REASONS, Assignment, Case
 from review_app.cases.queries import is_assigned
 from review_app.cases.states import CaseStatus
 from review_app.core.errors import OperationError
 from review_app.core.locking import lock_row, update_if_unchanged
 from review_app.core.models import utcnow
+from review_app.core.roles import roles_of
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
-from review_app.members.operations import active_roles
-from review_app.members.roles import RoleSet
-from review_app.qa import thread_operations, workflow
+from review_app.qa import thread_operations
 from review_app.qa.models import Comment, Thread
 from review_app.qa.queries import caseload_of, open_count
+from review_app.qa.signals import practice_copy_submitted
 from review_app.ratings import queries as rating_queries
 from review_app.ratings.completeness import gaps
 from review_app.ratings.operations import (
@@ -25,14 +26,9 @@ from review_app.ratings.operations import (
     log_change,
     recalculate,
 )
-from review_app.training.operations import score_submission
 
 MAX_REASON = 1000
 OVERRIDE_RATINGS = {"strength", "ani", "not_applicable"}
-
-
-def roles_of(actor: User, case: Case) -> RoleSet:
-    return active_roles(actor, case.period.site)
 
 
 def _move(case: Case, expected_version: int | None, new_status: str) -> None:
@@ -74,7 +70,7 @@ def transition(
     if len(reason) > MAX_REASON:
         raise OperationError(f"Use at most {MAX_REASON} characters.", "reason")
     if action == "submit" and case.key_case_id is not None:
-        score_submission(actor, case)  # a practice copy is scored as it is submitted
+        practice_copy_submitted.send(case, actor=actor)  # training scores it
     before = {"status": case.status, "qa_holder_id": case.qa_holder_id}
     _move(case, expected_version, workflow.target(action, case, qa_levels))
     # Taking a case makes the taker its holder; any other move ends the hold at that level.
@@ -113,7 +109,7 @@ def check_allowed(actor: User, case: Case, action: str) -> None:
     refused = workflow.refusal(
         action,
         case,
-        roles_of(actor, case),
+        roles_of(actor, case.period.site),
         is_assigned(case, actor.id),
         case.period.site.settings.qa_levels,
         actor.id,
@@ -142,7 +138,7 @@ def start_thread(
     actor: User, case: Case, item_id: str, question_id: str | None, body: str
 ) -> Thread:
     """Open a QA comment thread on an item, or on one of its questions."""
-    if not roles_of(actor, case).qa_level:
+    if not roles_of(actor, case.period.site).qa_level:
         raise OperationError("Only QA staff can start a comment thread.")
     lock_row(case)
     if case.status not in CaseStatus.IN_QA:
@@ -169,7 +165,7 @@ def start_thread(
 
 def reply(actor: User, case: Case, thread: Thread, body: str) -> Comment:
     """Answer in a thread: QA staff or the case's reviewers, while the case is not closed."""
-    roles = roles_of(actor, case)
+    roles = roles_of(actor, case.period.site)
     lock_row(case)
     if not (roles.qa_level or (roles.is_reviewer and is_assigned(case, actor.id))):
         raise OperationError("Only QA staff and the case's reviewers can reply.")
@@ -182,7 +178,7 @@ def reply(actor: User, case: Case, thread: Thread, body: str) -> Comment:
 
 def set_thread_open(actor: User, case: Case, thread: Thread, is_open: bool) -> None:
     """Resolve a thread (or open it again): QA staff only."""
-    if not roles_of(actor, case).qa_level:
+    if not roles_of(actor, case.period.site).qa_level:
         raise OperationError("Only QA staff can resolve comments.")
     lock_row(case)
     if case.status in CaseStatus.CLOSED:
@@ -195,7 +191,7 @@ def set_override(actor: User, case: Case, item_id: str, rating: str | None, reas
     site = case.period.site
     if not site.settings.allow_qa_override:
         raise OperationError("QA overrides are turned off on this site.")
-    roles = roles_of(actor, case)
+    roles = roles_of(actor, case.period.site)
     lock_row(case)
     level = roles.qa_level or 0
     if case.status not in CaseStatus.HELD_BY_QA or not workflow.holds(case.status, level):
@@ -257,7 +253,7 @@ def move_caseload(
     after that page was shown is left alone. The returned entry names the move,
     so that it can be undone (``review_app.qa.undo_operations.undo_move``).
     """
-    if not active_roles(to_user, site).is_reviewer:
+    if not roles_of(to_user, site).is_reviewer:
         raise OperationError(f"{to_user.display_name} is not a reviewer on this site.", "to_user")
     if from_user.id == to_user.id:
         raise OperationError("Choose two different reviewers.", "to_user")

@@ -9,11 +9,11 @@ from review_app.accounts.models import User
 from review_app.audit.models import AuditEntry
 from review_app.cases.models import Assignment, Case
 from review_app.cases.states import CaseStatus
+from review_app.cases.workflow import ACTIONS
 from review_app.extensions import db
 from review_app.members.models import Membership
 from review_app.members.queries import active_people
 from review_app.qa.models import Comment, Thread
-from review_app.qa.workflow import ACTIONS
 from review_app.ratings.models import RatingChange
 from review_app.sites.models import Site
 

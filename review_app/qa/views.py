@@ -1,35 +1,41 @@
 """QA pages and actions: status changes, comments, overrides, queues, inbox, history."""
 
-from collections.abc import Callable
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from review_app.cases import workflow
+from review_app.cases.loaders import load_case
 from review_app.cases.queries import reviewers
 from review_app.cases.states import CaseStatus
-from review_app.cases.views import load_case
-from review_app.core.access import has_site_role, site_roles
+from review_app.core.access import site_roles
 from review_app.core.errors import OperationError
 from review_app.core.once import remember, sent_before
+from review_app.core.roles import roles_of
 from review_app.core.sitectx import site_blueprint
-from review_app.core.views import attempt, form_status, int_arg, run_operation, show_error
-from review_app.drafts.hooks import keep_refused_form
+from review_app.core.views import (
+    attempt,
+    form_status,
+    int_arg,
+    page_parts,
+    run_operation,
+    show_error,
+)
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
 from review_app.instruments.engine import ITEM_LABELS
-from review_app.interviews import queries as interview_queries
-from review_app.members.operations import active_roles
-from review_app.qa import holding_operations, operations, queries, undo_operations, workflow
+from review_app.qa import holding_operations, operations, queries, undo_operations
 from review_app.qa.forms import (
     CaseloadForm,
     HandOverForm,
     OverrideForm,
-    ReplyForm,
     ThreadForm,
     TransitionForm,
 )
-from review_app.qa.models import Thread
+from review_app.qa.loaders import load_thread
+from review_app.qa.replies import keep_if_refused, reply_from_form, resolve_from_form
+from review_app.qa.signals import inbox_shown
 
 bp = site_blueprint("qa", __name__)
 
@@ -50,17 +56,6 @@ def _list_to_return_to() -> str | None:
     return url_for(endpoint) if endpoint else None
 
 
-# Shown with the text of a refused comment, reply, override or reason, back in its box.
-NOT_SAVED = "Nothing was saved; what you wrote is back in the form."
-
-
-def keep_if_refused(done: bool, page: str) -> bool:
-    """After a refused change, keep the text the person wrote to show again on ``page``."""
-    if not done:
-        keep_refused_form(page, NOT_SAVED)
-    return done
-
-
 def _run(
     case,
     change,
@@ -74,41 +69,6 @@ def _run(
     if keep_if_refused(run_operation(change, success), back.location) and then:
         return redirect(then)
     return back
-
-
-# The thread helpers below serve the interview views too.
-
-
-def load_thread(
-    thread_id: int, *, case_id: int | None = None, interview_id: int | None = None
-) -> Thread:
-    """Load a thread of the case or the interview named, or 404."""
-    thread = db.session.get(Thread, thread_id)
-    if thread is None or (thread.case_id, thread.interview_id) != (case_id, interview_id):
-        abort(404)
-    return thread
-
-
-def reply_from_form(reply: Callable[[str], object], location: str) -> None:
-    """Give the posted reply to ``reply``, an operation taking its text; once per form sent."""
-    form = ReplyForm()
-    form.validate_on_submit()
-    if sent_before("This reply was sent twice; it was added once.") is not None:
-        return
-
-    def add() -> None:
-        reply(form.body.data or "")
-        remember(location)
-
-    keep_if_refused(run_operation(add, "Reply added."), location)
-
-
-def resolve_from_form(set_open: Callable[[bool], object]) -> bool:
-    """Give ``set_open`` the posted choice: resolve the thread, or open it again."""
-    is_open = request.form.get("open") == "1"  # the app-wide CSRF check covers this form
-    return run_operation(
-        lambda: set_open(is_open), "Comment reopened." if is_open else "Comment resolved."
-    )
 
 
 @bp.route("/cases/<int:case_id>/status", methods=["GET", "POST"])
@@ -288,7 +248,7 @@ def queues():
     return render_template(
         "qa/queues.html",
         lanes=[(title, queries.queue(g.site, statuses)) for title, statuses in lanes],
-        qa_level=active_roles(current_user, g.site).qa_level or 0,
+        qa_level=roles_of(current_user, g.site).qa_level or 0,
     )
 
 
@@ -298,7 +258,6 @@ def inbox():
     waiting = queries.waiting_threads(g.site, current_user)
     cases = queries.cases_by_id({t.case_id for t in waiting if t.case_id is not None})
     returned = queries.returned_to(g.site, current_user)
-    on_interviews = interview_queries.waiting_threads(g.site, current_user)
     return render_template(
         "qa/inbox.html",
         returned=returned,
@@ -312,14 +271,12 @@ def inbox():
             for t in waiting
             if t.question_id and t.case_id is not None
         },
-        interview_threads=on_interviews,
-        thread_interviews=interview_queries.interviews_by_id(
-            {t.interview_id for t in on_interviews if t.interview_id is not None}
-        ),
-        submitted=(
-            queries.queue(g.site, [CaseStatus.SUBMITTED]) if has_site_role(g.site.id, "qa") else []
-        ),
-        qa_level=active_roles(current_user, g.site).qa_level or 0,
+        submitted=queries.queue(g.site, [CaseStatus.SUBMITTED])
+        if roles_of(current_user, g.site).holds("qa")
+        else [],
+        # Interviews adds the threads on interviews that wait for the user.
+        **page_parts(inbox_shown, g.site, user=current_user),
+        qa_level=roles_of(current_user, g.site).qa_level or 0,
     )
 
 
@@ -400,7 +357,7 @@ def mine():
     return render_template(
         "qa/mine.html",
         cases=queries.held_by(g.site, current_user),
-        qa_level=active_roles(current_user, g.site).qa_level or 0,
+        qa_level=roles_of(current_user, g.site).qa_level or 0,
     )
 
 

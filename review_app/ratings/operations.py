@@ -9,16 +9,26 @@ from review_app.accounts.models import User
 from review_app.audit.operations import record
 from review_app.cases.models import Case
 from review_app.cases.queries import is_assigned
+from review_app.cases.signals import case_added, case_facts_changed, cases_imported
 from review_app.cases.states import CaseStatus
+from review_app.core.bulk import insert_rows
 from review_app.core.errors import Conflict, FieldErrors, StateChanged
 from review_app.core.locking import lock_row, update_if_unchanged
 from review_app.extensions import db
 from review_app.instruments.answers import AnswerError, parse
+from review_app.instruments.catalog import get_instrument
 from review_app.instruments.engine import CaseRatings, rate_case
 from review_app.instruments.model import Instrument
 from review_app.instruments.schema import Question
+from review_app.periods.models import ReviewPeriod
 from review_app.ratings import queries
-from review_app.ratings.dates import face_sheet_date_errors, table_date_errors, target_birth
+from review_app.ratings.dates import (
+    CHILDREN,
+    face_sheet_date_errors,
+    table_date_errors,
+    target_birth,
+    with_target_birth,
+)
 from review_app.ratings.models import (
     FACE_SHEET,
     Answer,
@@ -282,3 +292,95 @@ def keep_submitted_ratings(case: Case) -> None:
             db.session.add(
                 SubmittedRating(case_id=case.id, item_id=item_id, rating=review.effective_rating)
             )
+
+
+# What ratings do when the cases domain (below this one) adds or changes a case.
+
+
+def _face_sheet_values(case: Case, instrument: Instrument) -> dict[str, str]:
+    """Return the face sheet's answers that the case's own dates fill in, by question id."""
+    values = {}
+    for question in instrument.definition.face_sheet:
+        value = getattr(case, question.prefill_from) if question.prefill_from else None
+        if value is not None:
+            values[question.id] = value.isoformat()
+    return values
+
+
+def _prefill(case: Case, instrument: Instrument) -> dict[str, Answer]:
+    rows = {}
+    for question_id, value in _face_sheet_values(case, instrument).items():
+        rows[question_id] = Answer(case_id=case.id, question_id=question_id, value=value)
+        db.session.add(rows[question_id])
+    return rows
+
+
+@case_added.connect
+def add_case_items(case: Case, actor: User | None) -> None:
+    """Give a new case its items to rate, the face sheet's answers from its facts, ratings."""
+    instrument = get_instrument(case.period.instrument_version)
+    reviews = {FACE_SHEET: ItemReview(case_id=case.id, item_id=FACE_SHEET)}
+    db.session.add(reviews[FACE_SHEET])
+    recalculate(case, instrument, _prefill(case, instrument), reviews)
+
+
+@cases_imported.connect
+def add_imported_items(period: ReviewPeriod, cases: list[Case]) -> None:
+    """Give imported cases the rows a case added alone has, one bulk insert a table."""
+    instrument = get_instrument(period.instrument_version)
+    answers, reviews, outcomes = [], [], []
+    ratings_of: dict[tuple, tuple[list, list]] = {}
+    for case in cases:
+        values = _face_sheet_values(case, instrument)
+        answers += [
+            {"case_id": case.id, "question_id": question_id, "value": value}
+            for question_id, value in values.items()
+        ]
+        # Cases with the same type and dates rate alike; the engine runs once for each.
+        key = (case.case_type, tuple(sorted(values.items())))
+        if key not in ratings_of:
+            ratings = rate_case(instrument, case.case_type, values, {})
+            ratings_of[key] = (
+                [(FACE_SHEET, "incomplete")]
+                + [(item_id, result.rating) for item_id, result in ratings.items.items()],
+                list(ratings.outcomes.items()),
+            )
+        item_ratings, outcome_ratings = ratings_of[key]
+        reviews += [
+            {"case_id": case.id, "item_id": item_id, "rating": rating}
+            for item_id, rating in item_ratings
+        ]
+        outcomes += [
+            {"case_id": case.id, "outcome_id": outcome_id, "rating": rating}
+            for outcome_id, rating in outcome_ratings
+        ]
+    for model, rows in ((Answer, answers), (ItemReview, reviews), (OutcomeRating, outcomes)):
+        insert_rows(model, rows)
+
+
+@case_facts_changed.connect
+def follow_case_facts(case: Case, actor: User | None, before: dict) -> None:
+    """Keep the face sheet and the ratings in step with a case's changed facts."""
+    if before["child_birth_date"] != case.child_birth_date:
+        _birth_to_face_sheet(actor, case)
+    if before["case_type"] != case.case_type:
+        recalculate(
+            case,
+            get_instrument(case.period.instrument_version),
+            queries.answers(case),
+            queries.item_reviews(case),
+        )
+
+
+def _birth_to_face_sheet(actor: User | None, case: Case) -> None:
+    """Write the case's new birth date into the face sheet's target child row, if there is one.
+
+    The case's date is the one the app reads; the face sheet shows the same (ratings/dates.py).
+    """
+    row = queries.answers(case).get(CHILDREN)
+    changed = with_target_birth(row.value, case.child_birth_date) if row else None
+    if changed is None or row is None:
+        return
+    log_change(actor, case, FACE_SHEET, CHILDREN, row.value, changed, "Edited on the case")
+    row.value = changed
+    row.updated_by_id = actor.id if actor else None

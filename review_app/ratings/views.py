@@ -3,23 +3,19 @@
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from review_app.cases.loaders import load_case
 from review_app.cases.permissions import can_rate, why_not_rate
-from review_app.cases.queries import is_assigned
-from review_app.cases.states import CaseStatus
-from review_app.cases.views import load_case
 from review_app.core.access import site_roles
 from review_app.core.errors import Conflict, FieldErrors
-from review_app.core.identity import roles_on
 from review_app.core.sitectx import site_blueprint
-from review_app.core.views import attempt
+from review_app.core.views import attempt, page_parts
 from review_app.instruments.catalog import get_instrument
 from review_app.instruments.engine import INCOMPLETE, ITEM_LABELS
-from review_app.qa import queries as qa_queries
-from review_app.qa import workflow
-from review_app.ratings import logic, operations, queries
+from review_app.ratings import followups, operations, queries
 from review_app.ratings.completeness import item_gaps
 from review_app.ratings.forms import ItemForm, read_answers
 from review_app.ratings.models import FACE_SHEET
+from review_app.ratings.signals import item_page_shown
 
 bp = site_blueprint("ratings", __name__, "/cases/<int:case_id>")
 
@@ -47,7 +43,7 @@ def _page(
     if not form.is_submitted() and not form.restored:
         form.rationale.data = review.rationale
     shown = [q for q in questions if q.id in ratings.evaluation.asked]
-    on_page = logic.page_questions(instrument, questions, case.case_type)
+    on_page = followups.page_questions(instrument, questions, case.case_type)
     form.shown.data = ",".join(q.id for q in shown)
     return render_template(
         "ratings/item.html",
@@ -65,38 +61,22 @@ def _page(
         errors=errors or {},
         conflict=conflict,
         refused=refused,
-        editable=can_rate(case),
-        reason=why_not_rate(case),
+        editable=can_rate(case, current_user),
+        reason=why_not_rate(case, current_user),
         item_labels=ITEM_LABELS,
         hidden_count=len(questions) - len(shown),
         all_questions=questions,
         page_questions=on_page,
         logic={
-            **logic.client_logic(instrument, on_page, ratings.evaluation),
-            **logic.client_needs(instrument, item, on_page),
+            **followups.client_logic(instrument, on_page, ratings.evaluation),
+            **followups.client_needs(instrument, item, on_page),
         },
         override_by=queries.override_author(review),
         needs=item_gaps(instrument, ratings, rows, reviews, item_id),
-        question_labels={q.id: logic.question_label(q) for q in questions},
-        **qa_context(case, item_id),
+        question_labels={q.id: followups.question_label(q) for q in questions},
+        # QA adds its part (qa/pages.py).
+        **page_parts(item_page_shown, case, item_id=item_id, user=current_user, site=g.site),
     ), status
-
-
-def qa_context(case, item_id: str) -> dict:
-    """What the QA part of an item page shows, and to whom."""
-    roles = roles_on(g.site.id)
-    is_qa = bool(roles.qa_level)
-    threads = [t for t in qa_queries.threads(case) if t.item_id == item_id]
-    return {
-        "threads": threads,
-        "is_qa": is_qa,
-        "can_comment": is_qa and case.status in CaseStatus.IN_QA,
-        "can_reply": is_qa or (roles.is_reviewer and is_assigned(case, current_user.id)),
-        "can_override": item_id != FACE_SHEET
-        and g.site.settings.allow_qa_override
-        and case.status in CaseStatus.HELD_BY_QA
-        and workflow.holds(case.status, roles.qa_level or 0),
-    }
 
 
 @bp.route("/items/<item_id>", methods=["GET", "POST"])
@@ -108,7 +88,7 @@ def item(case_id: int, item_id: str):
         abort(404)
     form = ItemForm()
     if request.method == "POST":
-        if not can_rate(case):
+        if not can_rate(case, current_user):
             abort(403)
         if not form.validate_on_submit():
             return _page(

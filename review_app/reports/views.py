@@ -4,9 +4,9 @@ from flask import g, render_template
 from flask_login import current_user
 
 from review_app.audit.operations import record_read
+from review_app.cases.loaders import load_case
 from review_app.cases.models import ELIMINATION_REASONS
 from review_app.cases.permissions import can_view
-from review_app.cases.views import load_case
 from review_app.core.access import site_roles
 from review_app.core.models import utcnow
 from review_app.core.pagecache import cached_page
@@ -71,7 +71,7 @@ def case_summary_pdf(case_id: int):
 @site_roles(*READERS)
 def period_finalized_pdf(period_id: int):
     period = get_in_site(ReviewPeriod, period_id)
-    cases = [case for case in queries.finalized_cases(period) if can_view(case)]
+    cases = [case for case in queries.finalized_cases(period) if can_view(case, current_user)]
     summaries = queries.summaries(cases, period)
     data = render_pdf("reports/period_pdf.html", period=period, summaries=summaries, **_labels())
     record_read(

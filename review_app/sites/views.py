@@ -3,9 +3,9 @@
 from flask import flash, g, redirect, render_template, url_for
 from flask_login import current_user
 
-from review_app.core.access import has_site_role, site_roles
-from review_app.core.identity import my_memberships
+from review_app.core.access import site_roles
 from review_app.core.once import remember, sent_before
+from review_app.core.roles import roles_of
 from review_app.core.sitectx import site_blueprint
 from review_app.core.views import attempt, form_status, get_in_site
 from review_app.sites import operations, queries
@@ -18,10 +18,8 @@ bp = site_blueprint("sites", __name__)
 @bp.route("/")
 @site_roles("member")
 def home():
-    membership = next(m for m in my_memberships() if m.site_id == g.site.id)
-    return render_template(
-        "sites/home.html", membership=membership, is_admin=has_site_role(g.site.id, "state_admin")
-    )
+    roles = roles_of(current_user, g.site)
+    return render_template("sites/home.html", roles=roles, is_admin=roles.is_state_admin)
 
 
 @bp.route("/local-sites")
@@ -30,7 +28,7 @@ def local_sites():
     return render_template(
         "sites/local_sites.html",
         local_sites=queries.local_sites(g.site),
-        can_edit=has_site_role(g.site.id, "state_admin"),
+        can_edit=roles_of(current_user, g.site).holds("state_admin"),
     )
 
 

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from review_app.accounts import operations as accounts
 from review_app.accounts.models import User
-from review_app.audit.views import render_log
+from review_app.audit.logpage import render_log
 from review_app.backup import operations as backup
 from review_app.core.access import public, system_admin_only
 from review_app.core.errors import OperationError

@@ -7,11 +7,11 @@ from review_app.audit.operations import record
 from review_app.core.errors import Conflict, OperationError
 from review_app.core.locking import lock_row, update_if_unchanged
 from review_app.core.models import utcnow
+from review_app.core.roles import roles_of
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
 from review_app.interviews.models import Interview
 from review_app.interviews.states import InterviewStatus
-from review_app.members.operations import active_roles
 from review_app.periods.models import ReviewPeriod
 from review_app.systemic import queries
 from review_app.systemic.models import RATING_LABELS, SystemicRating
@@ -55,7 +55,7 @@ def rate(
     lock_version: int,
 ) -> SystemicRating:
     """Rate a systemic factor item Strength or ANI for the period, citing interviews."""
-    roles = active_roles(actor, period.site)
+    roles = roles_of(actor, period.site)
     if not (roles.is_state_admin or roles.qa_level):
         raise OperationError("Only state administrators and QA staff rate systemic factors.")
     lock_row(period, shared=True)  # a period closed meanwhile is seen here

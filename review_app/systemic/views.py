@@ -3,9 +3,9 @@
 from flask import abort, flash, g, redirect, render_template, url_for
 from flask_login import current_user
 
-from review_app.core.access import has_site_role, site_roles
+from review_app.core.access import site_roles
 from review_app.core.errors import Conflict
-from review_app.core.identity import roles_on
+from review_app.core.roles import roles_of
 from review_app.core.sitectx import site_blueprint
 from review_app.core.views import attempt, get_in_site
 from review_app.instruments.catalog import get_instrument
@@ -20,12 +20,12 @@ bp = site_blueprint("systemic", __name__, "/systemic")
 
 
 def _reads_all() -> bool:
-    return can.reads_all(roles_on(g.site.id))
+    return can.reads_all(roles_of(current_user, g.site))
 
 
 def _may_rate(period: ReviewPeriod) -> bool:
     """State administrators and QA rate the systemic items of an open period."""
-    return has_site_role(g.site.id, "state_admin", "qa") and period.is_open
+    return roles_of(current_user, g.site).holds("state_admin", "qa") and period.is_open
 
 
 def _visible(period: ReviewPeriod) -> set[int] | None:

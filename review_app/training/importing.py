@@ -13,7 +13,7 @@ from review_app.core.tables import Limits
 from review_app.instruments.answers import AnswerError, parse
 from review_app.instruments.model import Instrument
 from review_app.instruments.schema import Question
-from review_app.members.csvimport import read_file
+from review_app.members.importing import read_file
 from review_app.ratings.models import FACE_SHEET
 from review_app.ratings.operations import MAX_NARRATIVE, MAX_RATIONALE
 

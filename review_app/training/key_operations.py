@@ -9,9 +9,9 @@ from review_app.cases.states import CaseStatus
 from review_app.core.errors import FieldErrors, OperationError
 from review_app.core.locking import lock_row
 from review_app.core.models import utcnow
+from review_app.core.roles import roles_of
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
-from review_app.members.operations import active_roles
 from review_app.ratings import queries as rating_queries
 from review_app.ratings.completeness import gaps
 from review_app.ratings.operations import ItemInput, item_questions, save_item
@@ -37,7 +37,7 @@ class KeyIncomplete(OperationError):
 
 
 def _check_admin(actor: User, site: Site) -> None:
-    if not active_roles(actor, site).is_state_admin:
+    if not roles_of(actor, site).is_state_admin:
         raise OperationError("Only the site's state administrators manage answer keys.")
 
 

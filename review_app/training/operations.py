@@ -12,10 +12,11 @@ from review_app.cases.states import CaseStatus
 from review_app.core.errors import OperationError
 from review_app.core.locking import lock_row, update_if_unchanged
 from review_app.core.models import utcnow
+from review_app.core.roles import roles_of
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
-from review_app.members.operations import active_roles
 from review_app.qa.models import Thread
+from review_app.qa.signals import practice_copy_submitted
 from review_app.ratings import queries as rating_queries
 from review_app.ratings.models import FACE_SHEET, Answer, ItemReview, OutcomeRating
 from review_app.ratings.operations import ItemInput, item_questions, recalculate, save_item
@@ -66,7 +67,7 @@ def start_copy(actor: User, key: Case) -> tuple[Case, bool]:
     lock_row(key)  # a double click waits here, then finds the copy the first one made
     if not key.is_key:
         raise OperationError(f"Case {key.case_number} is not an answer key.")
-    if not active_roles(actor, site).is_reviewer:
+    if not roles_of(actor, site).is_reviewer:
         raise OperationError("Only the site's reviewers practise on answer keys.")
     existing = queries.copy_for(key, actor)
     if existing is not None:
@@ -119,6 +120,11 @@ def _copy_face_sheet(actor: User, copy: Case, key: Case) -> None:
             review.lock_version,
         ),
     )
+
+
+@practice_copy_submitted.connect
+def _score_submitted_copy(copy: Case, actor: User) -> None:
+    score_submission(actor, copy)
 
 
 def score_submission(actor: User, copy: Case) -> PracticeScore:

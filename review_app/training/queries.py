@@ -13,6 +13,7 @@ from review_app.accounts.models import User
 from review_app.cases.models import Assignment, Case
 from review_app.cases.states import CaseStatus
 from review_app.extensions import db
+from review_app.members.signals import qualification_asked
 from review_app.sites.models import Site
 from review_app.sites.settings import ReviewerQualification
 from review_app.training.models import KeyExplanation, PracticeScore, PracticeScoreItem
@@ -109,7 +110,7 @@ class KeyRecord:
 
 
 def records_of(site: Site, user: User) -> dict[int, KeyRecord]:
-    """Return key id -> the user's attempts, best item agreement and whether one passed."""
+    """Return key id -> the user's attempts, best key match and whether one passed."""
     rows = db.session.execute(
         select(
             PracticeScore.key_id,
@@ -216,7 +217,7 @@ def attempts_of(site: Site, user: User) -> list[PracticeScore]:
 
 
 @dataclass(frozen=True)
-class ItemAgreement:
+class ItemKeyMatch:
     item_id: str
     compared: int
     agreed: int
@@ -227,7 +228,7 @@ class ItemAgreement:
         return 100 * self.agreed / self.compared if self.compared else 0.0
 
 
-def item_agreement(site: Site, user: User, latest_id: int | None) -> dict[str, ItemAgreement]:
+def key_match_by_item(site: Site, user: User, latest_id: int | None) -> dict[str, ItemKeyMatch]:
     """Return item id -> how often the trainee's rating agreed with the key's, over all attempts."""
     in_latest = PracticeScoreItem.score_id == (latest_id or 0)
     rows = db.session.execute(
@@ -243,7 +244,7 @@ def item_agreement(site: Site, user: User, latest_id: int | None) -> dict[str, I
         .group_by(PracticeScoreItem.item_id)
     )
     return {
-        item_id: ItemAgreement(item_id, n, int(agreed), bool(latest_agreed) if in_it else None)
+        item_id: ItemKeyMatch(item_id, n, int(agreed), bool(latest_agreed) if in_it else None)
         for item_id, n, agreed, in_it, latest_agreed in rows
     }
 
@@ -253,7 +254,7 @@ class Qualification:
     """A site's reviewer qualification rule and how far people are towards it."""
 
     rule: ReviewerQualification
-    passed: dict[int, int]  # user id -> answer keys passed at the rule's agreement
+    passed: dict[int, int]  # user id -> answer keys passed at the rule's key match
 
     def count(self, user_id: int | None) -> int:
         return self.passed.get(user_id, 0) if user_id is not None else 0
@@ -278,6 +279,11 @@ class Qualification:
             f"and {'they have' if user else 'it has'} passed {passed}. "
             "Give them the reviewer role on the Training site to practise first."
         )
+
+
+@qualification_asked.connect
+def _answer_qualification(site: Site, user_ids: list[int]) -> Qualification | None:
+    return qualification(site, user_ids)
 
 
 def qualification(site: Site, user_ids: list[int]) -> Qualification | None:

@@ -54,11 +54,11 @@ class Comparison:
 
     @property
     def item_percent(self) -> float:
-        """Return the item agreement in percent (0 when no item could be compared)."""
+        """Return the key match in percent (0 when no item could be compared)."""
         return 100 * self.items_agreed / self.items_compared if self.items_compared else 0.0
 
     def passes(self, pass_percent: int) -> bool:
-        """Tell whether the item agreement reaches the pass mark (exactly, without rounding)."""
+        """Tell whether the key match reaches the pass mark (exactly, without rounding)."""
         return bool(self.items_compared) and (
             self.items_agreed * 100 >= pass_percent * self.items_compared
         )

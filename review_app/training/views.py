@@ -7,8 +7,8 @@ from flask_login import current_user
 
 from review_app.accounts.models import User
 from review_app.cases import queries as case_queries
+from review_app.cases.loaders import load_case
 from review_app.cases.models import Case
-from review_app.cases.views import load_case
 from review_app.core.access import site_roles
 from review_app.core.errors import FieldErrors, OperationError
 from review_app.core.forms import ConfirmForm
@@ -279,7 +279,7 @@ def trainee(user_id: int):
         "training/trainee.html",
         trainee=user,
         attempts=attempts,
-        agreement=queries.item_agreement(g.site, user, latest.id if latest else None),
+        key_match=queries.key_match_by_item(g.site, user, latest.id if latest else None),
         instrument=instrument,
         pass_percent=g.site.settings.practice_pass_percent,
     )

@@ -4,7 +4,7 @@ import ast
 from pathlib import Path
 
 from review_app.audit.labels import ACTIONS, action_label, field_label, value_label
-from review_app.qa.workflow import ACTIONS as WORKFLOW_ACTIONS
+from review_app.cases.workflow import ACTIONS as WORKFLOW_ACTIONS
 
 PACKAGE = Path(__file__).resolve().parents[2] / "review_app"
 # Function name -> position of its action argument.

@@ -6,10 +6,10 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from review_app.cases import workflow
+from review_app.cases.workflow import ACTIONS
 from review_app.extensions import db
-from review_app.qa import workflow
 from review_app.qa.models import Thread
-from review_app.qa.workflow import ACTIONS
 from review_app.ratings.models import ItemReview
 from tests.browser.test_accessibility import _assert_none, _problems, _visit
 from tests.qa import conftest as qa_fixtures

@@ -42,8 +42,8 @@ def cluster():
 @pytest.fixture(scope="module")
 def restart_app(cluster):
     from review_app.accounts.operations import create_user
+    from review_app.core.roles import RoleSet
     from review_app.members.operations import grant_access
-    from review_app.members.roles import RoleSet
     from review_app.sites.operations import create_jurisdiction
 
     app = make_app(cluster.create_database("outage"))

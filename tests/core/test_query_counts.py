@@ -11,9 +11,9 @@ from review_app.audit.operations import record
 from review_app.cases.facts import CaseFacts
 from review_app.cases.operations import create_case
 from review_app.core.pagecache import clear_pages
+from review_app.core.roles import RoleSet
 from review_app.extensions import db
 from review_app.members.operations import grant_access
-from review_app.members.roles import RoleSet
 from review_app.periods.operations import create_period
 from review_app.periods.queries import periods
 from review_app.sites.operations import create_local_site

@@ -54,8 +54,8 @@ def temporary_password(page: str) -> str:
 
 def share(app, username: str, kind: str = "cfsr", code: str = "demo", **roles) -> None:
     """Give an account roles on a site at system level (as the command line does)."""
+    from review_app.core.roles import RoleSet
     from review_app.members.operations import grant_access
-    from review_app.members.roles import RoleSet
     from review_app.sites.queries import site_by_slug
 
     with app.app_context():

@@ -184,7 +184,7 @@ def test_undecodable_bytes_are_named_by_line(admin, demo):
 
 
 def test_chosen_passwords_are_limited_per_file(admin, demo):
-    from review_app.members.csvimport import MAX_CHOSEN_PASSWORDS
+    from review_app.members.importing import MAX_CHOSEN_PASSWORDS
 
     rows = "".join(
         f"p{n:03},P {n},,reviewer,chosen-password-{n:03}\n" for n in range(MAX_CHOSEN_PASSWORDS + 1)

@@ -3,9 +3,9 @@
 import pytest
 
 from review_app.accounts.operations import create_user
+from review_app.core.roles import RoleSet
 from review_app.extensions import db
 from review_app.members.operations import grant_access
-from review_app.members.roles import RoleSet
 from review_app.sites.queries import site_by_slug
 from tests.conftest import PASSWORD, login
 from tests.members.conftest import (

@@ -4,9 +4,9 @@ import pytest
 from sqlalchemy import func, select
 
 from review_app.audit.models import AuditEntry
+from review_app.cases import workflow
 from review_app.cases.models import Case
 from review_app.extensions import db
-from review_app.qa import workflow
 from tests.qa.conftest import SITE, status_of
 
 # action -> (who acts, the status the case is put in, words of the effect shown)

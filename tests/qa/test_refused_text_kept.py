@@ -7,7 +7,7 @@ from review_app.audit.operations import record
 from review_app.core.errors import OperationError
 from review_app.drafts.models import FormDraft
 from review_app.extensions import db
-from review_app.qa.views import NOT_SAVED
+from review_app.qa.replies import NOT_SAVED
 from tests.conftest import login
 from tests.qa.conftest import SITE, act
 

@@ -3,9 +3,9 @@
 import pytest
 from sqlalchemy import func, select
 
+from review_app.cases import workflow
 from review_app.cases.models import Case
 from review_app.extensions import db
-from review_app.qa import workflow
 from review_app.qa.models import Thread
 from review_app.ratings.models import ItemReview
 from tests.qa.conftest import SITE, act, status_of

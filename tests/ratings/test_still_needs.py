@@ -10,7 +10,7 @@ from review_app.cases.models import Case
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
 from review_app.instruments.schema import Question
-from review_app.ratings import logic, queries
+from review_app.ratings import followups, queries
 from review_app.ratings.completeness import gaps, item_gaps
 from tests.conftest import login
 from tests.ratings.test_item_pages import SITE, _case_of, _post_item
@@ -123,9 +123,9 @@ def test_numbers_go_in_number_inputs(demo, reviewer):
 
 
 def test_a_question_number_is_shown_and_an_internal_id_is_not():
-    assert logic.question_label(Question(id="3D1", kind="yes_no", text="Was it?")) == (
+    assert followups.question_label(Question(id="3D1", kind="yes_no", text="Was it?")) == (
         "3D1. Was it?"
     )
-    assert logic.question_label(Question(id="5-app-60", kind="yes_no", text="Was it?")) == (
+    assert followups.question_label(Question(id="5-app-60", kind="yes_no", text="Was it?")) == (
         "Was it?"
     )

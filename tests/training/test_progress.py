@@ -5,9 +5,9 @@ from sqlalchemy import select
 
 from review_app.accounts.operations import create_user
 from review_app.cases.models import Case
+from review_app.core.roles import RoleSet
 from review_app.extensions import db
 from review_app.members.operations import grant_access
-from review_app.members.roles import RoleSet
 from review_app.sites.queries import site_by_slug
 from review_app.training.models import PracticeScore, PracticeScoreItem
 from tests.core.test_query_counts import counted

@@ -6,9 +6,9 @@ import pytest
 
 from review_app.accounts.operations import create_user
 from review_app.config import PROJECT_ROOT
+from review_app.core.roles import RoleSet
 from review_app.extensions import db
 from review_app.members.operations import grant_access
-from review_app.members.roles import RoleSet
 from review_app.sites.queries import site_by_slug
 from review_app.sites.settings import SettingsError, load_all_settings
 from tests.conftest import PASSWORD, login

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from review_app.cases.models import Case
 from review_app.cases.states import CaseStatus
-from review_app.members.roles import RoleSet
+from review_app.core.roles import RoleSet
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,12 @@ from werkzeug.local import LocalProxy
 from review_app.accounts.models import User
 from review_app.audit import labels as audit_labels
 from review_app.cases.models import STATUS_LABELS
-from review_app.core.identity import my_memberships
+from review_app.config import APP_NAME
 from review_app.core.once import new_form_key
+from review_app.core.roles import ROLE_LABELS
 from review_app.extensions import db
 from review_app.instruments.catalog import version_title
-from review_app.members.roles import ROLE_LABELS
-
-APP_NAME = "Case Review"
+from review_app.members.identity import my_memberships
 
 
 def _context() -> dict[str, Any]:

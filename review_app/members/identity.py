@@ -1,8 +1,10 @@
-"""Who is asking: the signed-in user (flask-login) and their site roles (flask-principal).
+"""Who is asking: the signed-in user (flask-login) and the roles of their memberships.
 
 A signed-in request reads the user and the roles of their active memberships
-in one statement; the memberships as objects (with their sites, for the header
-and the home page) are read only when a page asks for them.
+in one statement and keeps the roles for core.roles.roles_of; the memberships
+as objects (with their sites, for the header and the home page) are read only
+when a page asks for them. Core reads roles and memberships through the
+loaders registered here, so it imports no domain.
 """
 
 from collections.abc import Iterable, Sequence
@@ -15,11 +17,11 @@ from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import contains_eager
 
 from review_app.accounts.models import User, UserSession, session_digest
-from review_app.core.access import SiteRoleNeed, SystemAdminNeed
+from review_app.core.access import SystemAdminNeed
 from review_app.core.models import utcnow
+from review_app.core.roles import MEMBERSHIPS_LOADER, ROLES_LOADER, RoleSet, keep_request_roles
 from review_app.extensions import db, login_manager, principal
 from review_app.members.models import Membership
-from review_app.members.roles import RoleSet
 from review_app.sites.models import Jurisdiction, Site
 
 _ROLE_COLUMNS = (
@@ -58,7 +60,7 @@ def load_user(session_key: str) -> User | None:
         return None
     user = rows[0][0]
     user.session_key = session_key
-    g.site_roles = _by_site(row[1:] for row in rows if row.site_id)
+    keep_request_roles(user.id, _by_site(row[1:] for row in rows if row.site_id))
     return user
 
 
@@ -83,12 +85,6 @@ def site_roles_of(user_id: int) -> dict[int, RoleSet]:
     )
 
 
-def roles_on(site_id: int) -> RoleSet:
-    """Return the current user's roles on a site (none when not a member)."""
-    roles: RoleSet = g.get("site_roles", {}).get(site_id, RoleSet())
-    return roles
-
-
 def my_memberships() -> list[Membership]:
     """Return the current user's active memberships with their sites (read once per request)."""
     if "memberships" not in g:
@@ -109,19 +105,16 @@ def my_memberships() -> list[Membership]:
 
 
 def add_role_needs(sender: Flask, identity: Identity) -> None:
-    """Give the identity a need per site role held."""
+    """Give a system administrator's identity its need.
+
+    Site roles are not needs: whichever loader found the user (the session's or
+    the API token's) kept them for core.roles.roles_of, the one lookup.
+    """
     if not current_user.is_authenticated:
-        g.site_roles = {}
+        keep_request_roles(None, {})
         return
     if current_user.is_system_admin:
         identity.provides.add(SystemAdminNeed)
-    # Set by whichever loader found the user: the session's or the API token's.
-    for site_id, roles in g.site_roles.items():
-        identity.provides.add(SiteRoleNeed(site_id, "member"))
-        for code in roles.codes:
-            identity.provides.add(SiteRoleNeed(site_id, code))
-            if code.startswith("qa"):
-                identity.provides.add(SiteRoleNeed(site_id, "qa"))
 
 
 def init_identity(app: Flask) -> None:
@@ -131,3 +124,6 @@ def init_identity(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     identity_loaded.connect_via(app)(add_role_needs)
+    # core.roles reads through these: roles_of and my_memberships.
+    app.extensions[ROLES_LOADER] = site_roles_of
+    app.extensions[MEMBERSHIPS_LOADER] = my_memberships

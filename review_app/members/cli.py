@@ -1,13 +1,13 @@
-"""``flask users ...``: create accounts from the command line."""
+"""``flask users ...``: create accounts, with roles on sites, from the command line."""
 
 import click
 from flask.cli import with_appcontext
 
 from review_app.accounts import operations
 from review_app.accounts.passwords import generate_password
+from review_app.core.roles import ROLE_CODES, RoleSet
 from review_app.core.unit import command_unit
 from review_app.members import operations as members
-from review_app.members.roles import ROLE_CODES, RoleSet
 from review_app.sites.queries import site_by_slug
 
 

@@ -9,8 +9,8 @@ from review_app.accounts.models import User
 from review_app.accounts.operations import USERNAME_PATTERN, normalise_username
 from review_app.accounts.passwords import check_new_password
 from review_app.core.errors import OperationError
+from review_app.core.roles import RoleSet
 from review_app.core.tables import Limits, TableError, messages, read_table
-from review_app.members.roles import RoleSet
 
 COLUMNS = ("username", "display_name", "email", "roles")
 OPTIONAL_COLUMNS = ("password",)
