@@ -26,8 +26,8 @@ QUOTED = re.compile(rf"""(["'])({WORDS})\1""")
 # The same words in another vocabulary: (file under review_app/, word, the line's text or
 # "" for anywhere in the file) -> what the word means there.
 OTHER_MEANINGS = {
-    ("members/roles.py", "qa1", ""): "role code: QA level 1",
-    ("members/roles.py", "qa2", ""): "role code: QA level 2",
+    ("core/roles.py", "qa1", ""): "role code: QA level 1",
+    ("core/roles.py", "qa2", ""): "role code: QA level 2",
     ("members/queries.py", "qa1", ""): "role filter",
     ("members/queries.py", "qa2", ""): "role filter",
     ("core/access.py", "qa1", "SITE_ROLES = "): "role code",
@@ -37,7 +37,7 @@ OTHER_MEANINGS = {
     ("demo/operations.py", "qa2", '("qa2", "Quincy Quality"'): "a demo username",
     ("demo/bulk.py", "qa2", 'people["qa2"]'): "a demo username",
     ("demo/cases.py", "qa2", 'people["qa2"]'): "a demo username",
-    ("qa/workflow.py", "finalized", '"finalize", "Finalize", "finalized"'): "the done message",
+    ("cases/workflow.py", "finalized", '"finalize", "Finalize", "finalized"'): "the done message",
     ("interviews/views.py", "complete", 'form.action.data == "complete"'): "an action's name",
     ("templates/interviews/show.html", "complete", 'name="action" value="complete"'): (
         "an action's name"
