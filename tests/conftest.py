@@ -8,12 +8,13 @@ when run as root), or the empty database named by ``TEST_DATABASE_URL``.
 import os
 import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from jinja2 import Undefined
 from jinja2.utils import missing
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 
 from review_app import create_app
 from review_app.core.pagecache import clear_pages
@@ -126,9 +127,24 @@ class LoudUndefined(Undefined):
 
 
 def make_app(url: str, **extra):
+    """Make an application on ``url``; inside a rolled-back test, on that test's connection."""
     app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url, **extra})
     app.jinja_env.undefined = LoudUndefined
+    if _shared.connection is not None and url == _shared.url:
+        # A second app on the test's database (other settings, an extra route) must see
+        # the rows the test made and not yet committed: give it the test's connection.
+        with app.app_context():
+            _shared.bound.append((app, db.engines[None]))
+            db.engines[None] = _shared.connection
     return app
+
+
+def dispose(app) -> None:
+    """Close the pooled connections of an app made by a test (not a shared test connection)."""
+    with app.app_context():
+        engine = db.engines[None]
+        if isinstance(engine, Engine):
+            engine.dispose()
 
 
 def reset_schema(app) -> None:
@@ -150,23 +166,114 @@ def clear_tables(app) -> None:
 
 @pytest.fixture(scope="session", params=DATABASES)
 def db_app(request):
-    """The application on one database (the suite runs once per database)."""
+    """The application on one database, holding the demo, committed (see ``demo``).
+
+    The suite runs once per database. The demo is made through the real operations
+    once; each test then runs inside a transaction rolled back at its end (``app``).
+    """
     app = make_app(request.config.review_urls[request.param])
     app.config["TEST_DATABASE"] = request.param
     reset_schema(app)
+    _seed(app)
+    app.extensions["test_demo_rows"] = _dump(app)
     yield app
-    with app.app_context():
-        db.engine.dispose()
+    dispose(app)
 
 
 @pytest.fixture
-def app(db_app):
-    """The application with empty tables; emptied again after the test."""
+def app(db_app, request):
+    """The application on empty tables, or on the demo when the test asks for ``demo``.
+
+    Each test runs inside one transaction on one connection, rolled back at its end;
+    the application's own commits and rollbacks only release or undo savepoints in it.
+    A test marked ``real_commits`` (threads, several connections, a live server,
+    migrations, backups) commits for real, and the demo is put back after it.
+    """
     limiter.reset()  # per-address counters start empty in every test
-    yield db_app
-    clear_tables(db_app)
-    figure_cache.clear()  # ids are reused once the tables are reset
+    with_demo = "demo" in request.fixturenames
+    if commits_for_real(request.node) or os.environ.get("XX_REAL"):
+        if not with_demo:
+            clear_tables(db_app)
+        yield db_app
+        clear_tables(db_app)
+        _restore(db_app, db_app.extensions["test_demo_rows"])
+    else:
+        with rolled_back(db_app, empty=not with_demo):
+            yield db_app
+    figure_cache.clear()  # ids are reused once a test's rows are gone
     clear_pages(db_app)
+
+
+def commits_for_real(item) -> bool:
+    """Whether a test needs real commits: marked so, or driving a browser (a live server)."""
+    return any(item.get_closest_marker(name) for name in ("real_commits", "browser"))
+
+
+class _Shared:
+    """The connection of the rolled-back test running now, for apps the test makes."""
+
+    connection = None
+    url: str | None = None
+    bound: list = []
+
+
+_shared = _Shared()
+
+
+@contextmanager
+def rolled_back(app, *, empty: bool):
+    """Bind ``app`` to one connection in a transaction that is rolled back at the end.
+
+    The session joins that transaction with savepoints (``join_transaction_mode``
+    is set below), so a ``commit()`` in the application releases a savepoint and
+    the rows stay visible to the next request of the test, on the same connection.
+    """
+    with app.app_context():
+        engines = db.engines
+        engine = engines[None]
+    connection = engine.connect()
+    raw = connection.connection.driver_connection
+    if connection.dialect.name == "sqlite":
+        # pysqlite begins transactions itself and breaks SAVEPOINT; let SQLAlchemy's
+        # BEGIN through instead (SQLAlchemy's documented pysqlite savepoint workaround).
+        isolation = raw.isolation_level
+        raw.isolation_level = None
+    outer = connection.begin()
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN")
+    if empty:
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
+    engines[None] = connection
+    _shared.connection, _shared.url, _shared.bound = (
+        connection,
+        app.config["SQLALCHEMY_DATABASE_URI"],
+        [(app, engine)],
+    )
+    try:
+        yield
+    finally:
+        for bound_app, bound_engine in _shared.bound:
+            with bound_app.app_context():
+                db.session.remove()
+                db.engines[None] = bound_engine
+        _shared.connection, _shared.url, _shared.bound = None, None, []
+        outer.rollback()
+        if connection.dialect.name == "sqlite":
+            raw.isolation_level = isolation
+        connection.close()
+
+
+def is_savepoint(statement: str) -> bool:
+    """Whether a statement only marks a savepoint of a rolled-back test (not the app's work)."""
+    return statement.lstrip().upper().startswith(
+        ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
+    )
+
+
+# Sessions bound to a connection already in a transaction (the rolled-back tests)
+# work in savepoints; a session bound to an engine, as in production, is unaffected.
+db.session.session_factory.configure(join_transaction_mode="create_savepoint")
 
 
 @pytest.fixture
@@ -178,15 +285,9 @@ def client(app):
 def demo(app):
     """The demo jurisdiction (see review_app/demo) and a second one, 'other', with one user.
 
-    The data is made through the real operations once per database, then copied
-    back row for row before each test: the same rows, much faster.
+    The data is made through the real operations once per database and committed
+    (``db_app``); each test sees it and its changes are rolled back (``app``).
     """
-    snapshot = app.extensions.get("test_demo_rows")
-    if snapshot is None:
-        _seed(app)
-        app.extensions["test_demo_rows"] = _dump(app)
-    else:
-        _restore(app, snapshot)
     return app
 
 

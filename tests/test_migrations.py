@@ -1,11 +1,15 @@
 """The migrations build exactly the models' schema, and undo it."""
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
 from review_app.extensions import db
+
+# Migrations run on connections of their own and change the schema.
+pytestmark = pytest.mark.real_commits
 
 
 def test_upgrade_from_empty_gives_the_models_schema_and_downgrade_removes_it(app):

@@ -107,7 +107,7 @@ def app_with_settings(demo, tmp_path):
     import shutil
 
     from review_app.config import PROJECT_ROOT
-    from tests.conftest import make_app
+    from tests.conftest import dispose, make_app
 
     made = []
 
@@ -123,5 +123,4 @@ def app_with_settings(demo, tmp_path):
 
     yield build
     for app in made:
-        with app.app_context():
-            db.engine.dispose()
+        dispose(app)
