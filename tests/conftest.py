@@ -8,6 +8,7 @@ when run as root), or the empty database named by ``TEST_DATABASE_URL``.
 import os
 import shutil
 import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -36,26 +37,47 @@ TEST_CONFIG = {
     "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     "LOGIN_SLOWDOWN": "3 per minute",
     "LOGIN_LOCK": "6 per 15 minutes",
+    # A busy machine must not refuse an ordinary import: the budget itself is tested
+    # with a clock the test moves (tests/core/test_tables.py).
+    "IMPORT_READ_SECONDS": 600,
 }
 
 
 def pytest_configure(config):
     config.review_urls = {}
     config.review_cluster = None
+    worker = getattr(config, "workerinput", None)  # set in a pytest-xdist worker
     if "sqlite" in DATABASES:
-        folder = Path(tempfile.mkdtemp(prefix="review-app-sqlite-"))
+        folder = Path(tempfile.mkdtemp(prefix="review-app-sqlite-"))  # one per worker
         config.review_urls["sqlite"] = f"sqlite:///{folder / 'test.db'}"
     if "postgresql" in DATABASES:
         if url := os.environ.get("TEST_DATABASE_URL"):
             from review_app.config import normalise_database_url
 
+            if worker is not None and worker["workercount"] > 1:
+                raise pytest.UsageError(
+                    "TEST_DATABASE_URL names one database, but each test worker needs its "
+                    "own: run with -n 0 (make test PYTEST_WORKERS=0)."
+                )
             config.review_urls["postgresql"] = normalise_database_url(url)
+        elif worker is not None:
+            # The cluster the controlling process started; a database of this worker's own.
+            config.review_cluster = pgcluster.Cluster.from_dict(worker["review_cluster"])
+            config.review_cluster.suffix = f"_{worker['workerid']}"
+            config.review_urls["postgresql"] = config.review_cluster.create_database("review_test")
         else:
             try:
                 config.review_cluster = pgcluster.start()
             except RuntimeError as exc:
                 raise pytest.UsageError(str(exc)) from None
             config.review_urls["postgresql"] = config.review_cluster.create_database("review_test")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    """Tell each pytest-xdist worker where the one PostgreSQL cluster of the run listens."""
+    if node.config.review_cluster is not None:
+        node.workerinput["review_cluster"] = node.config.review_cluster.to_dict()
 
 
 def pytest_collection_modifyitems(config, items):
@@ -79,7 +101,8 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_unconfigure(config):
-    if getattr(config, "review_cluster", None):
+    # The process that started the cluster stops it; workers only borrowed it.
+    if getattr(config, "review_cluster", None) and not hasattr(config, "workerinput"):
         config.review_cluster.stop()
 
 
@@ -266,14 +289,41 @@ def rolled_back(app, *, empty: bool):
 
 def is_savepoint(statement: str) -> bool:
     """Whether a statement only marks a savepoint of a rolled-back test (not the app's work)."""
-    return statement.lstrip().upper().startswith(
-        ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
+    return (
+        statement.lstrip()
+        .upper()
+        .startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT"))
     )
 
 
 # Sessions bound to a connection already in a transaction (the rolled-back tests)
 # work in savepoints; a session bound to an engine, as in production, is unaffected.
 db.session.session_factory.configure(join_transaction_mode="create_savepoint")
+
+
+class Clock:
+    """The wall clock (``time.time``) stopped at the test's start; the test moves it."""
+
+    def __init__(self) -> None:
+        self.now = time.time()
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    """Stop ``time.time`` (read by the rate limits' windows) until the test advances it.
+
+    A window then passes when the test says so, not after a sleep, and a slow
+    machine cannot let it pass early.
+    """
+    stopped = Clock()
+    monkeypatch.setattr(time, "time", stopped)
+    return stopped
 
 
 @pytest.fixture
