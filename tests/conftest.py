@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from jinja2 import Undefined
 from jinja2.utils import missing
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, event, text
 
 from review_app import create_app
 from review_app.core.pagecache import clear_pages
@@ -238,6 +238,7 @@ class _Shared:
     connection = None
     url: str | None = None
     bound: list = []
+    written = False  # the test changed a row: its fixtures no longer start from the demo
 
 
 _shared = _Shared()
@@ -268,6 +269,8 @@ def rolled_back(app, *, empty: bool):
         for table in reversed(db.metadata.sorted_tables):
             connection.execute(table.delete())
     engines[None] = connection
+    _shared.written = False
+    event.listen(connection, "before_cursor_execute", _note_writes)
     _shared.connection, _shared.url, _shared.bound = (
         connection,
         app.config["SQLALCHEMY_DATABASE_URI"],
@@ -285,6 +288,66 @@ def rolled_back(app, *, empty: bool):
         if connection.dialect.name == "sqlite":
             raw.isolation_level = isolation
         connection.close()
+
+
+def replayed(app, name: str, build):
+    """Return ``build()``; in a rolled-back test, make its rows once per database only.
+
+    The first time, ``build`` runs and the rows it added, changed or removed are
+    kept; later tests (each starts from the same demo) get those rows written
+    back directly, and the value ``build`` returned. Use it for fixtures that make
+    the same data through slow operations for many tests (``complete_case``).
+    In a test that commits for real, ``build`` runs every time.
+    """
+    connection = _shared.connection
+    if connection is None or _shared.written:  # rows are replayed onto the demo alone
+        return build()
+    kept = app.extensions.setdefault("test_replays", {})
+    if name not in kept:
+        before = _rows_by_key(connection)
+        result = build()
+        kept[name] = (_changes(before, _rows_by_key(connection)), result)
+        return result
+    changes, result = kept[name]
+    for table, removed, _changed, _added in reversed(changes):
+        keys = table.primary_key.columns
+        for row in removed:
+            connection.execute(table.delete().where(*(c == row[c.name] for c in keys)))
+    for table, _removed, changed, added in changes:
+        keys = table.primary_key.columns
+        for row in changed:
+            connection.execute(table.update().where(*(c == row[c.name] for c in keys)), row)
+        if added:
+            connection.execute(table.insert(), added)
+    return result
+
+
+def _rows_by_key(connection) -> dict:
+    return {
+        table: {
+            tuple(row[c.name] for c in table.primary_key.columns): dict(row)
+            for row in connection.execute(table.select()).mappings()
+        }
+        for table in db.metadata.sorted_tables
+    }
+
+
+def _changes(before: dict, after: dict) -> list[tuple]:
+    """Per table in dependency order: rows removed, changed and added between two reads."""
+    changes = []
+    for table in db.metadata.sorted_tables:
+        old, new = before[table], after[table]
+        removed = [row for key, row in old.items() if key not in new]
+        changed = [row for key, row in new.items() if key in old and old[key] != row]
+        added = [row for key, row in new.items() if key not in old]
+        if removed or changed or added:
+            changes.append((table, removed, changed, added))
+    return changes
+
+
+def _note_writes(conn, cursor, statement, *args) -> None:
+    if not _shared.written and statement.lstrip()[:6].upper() in ("INSERT", "UPDATE", "DELETE"):
+        _shared.written = True
 
 
 def is_savepoint(statement: str) -> bool:
