@@ -214,7 +214,7 @@ def app(db_app, request):
     """
     limiter.reset()  # per-address counters start empty in every test
     with_demo = "demo" in request.fixturenames
-    if commits_for_real(request.node) or os.environ.get("XX_REAL"):
+    if commits_for_real(request.node):
         if not with_demo:
             clear_tables(db_app)
         yield db_app
