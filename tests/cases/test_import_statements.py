@@ -9,7 +9,8 @@ from review_app.audit.verify import verify_chain
 from review_app.cases.models import Case
 from review_app.extensions import db
 from tests.cases.test_import import HEADER, _period_id
-from tests.conftest import is_savepoint, login
+from tests.conftest import login
+from tests.transactions import is_savepoint
 
 
 def _sample(first: int, rows: int) -> bytes:

@@ -18,7 +18,8 @@ from review_app.periods.operations import create_period
 from review_app.periods.queries import periods
 from review_app.sites.operations import create_local_site
 from review_app.sites.queries import local_sites, site_by_slug
-from tests.conftest import is_savepoint, login
+from tests.conftest import login
+from tests.transactions import is_savepoint
 
 
 @contextmanager

@@ -11,7 +11,7 @@ from review_app.extensions import db
 from review_app.periods.queries import periods
 from review_app.ratings.models import ItemReview, OutcomeRating
 from review_app.sites.queries import site_by_slug
-from tests.conftest import replayed
+from tests.transactions import replayed
 
 SITE = "/demo/cqi"
 

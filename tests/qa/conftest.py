@@ -5,8 +5,8 @@ from sqlalchemy import select
 
 from review_app.cases.models import Case
 from review_app.extensions import db
-from tests.conftest import replayed
 from tests.ratings.test_completeness import _fill
+from tests.transactions import replayed
 
 SITE = "/demo/cfsr"
 

@@ -18,7 +18,7 @@ from review_app.instruments.catalog import get_instrument
 from review_app.periods.queries import periods
 from review_app.sites.queries import site_by_slug
 from review_app.training import keys
-from tests.conftest import replayed
+from tests.transactions import replayed
 
 SITE = "/demo/training"
 KEY_SEED = 4242
