@@ -4,6 +4,8 @@ PYTHON  := $(VENV)/bin/python
 FLASK   := $(VENV)/bin/flask --app review_app
 STAMP   := $(VENV)/.installed
 ASSETS  := review_app/static/uswds/.copied
+# Test processes (pytest-xdist), each on databases of its own; 0 runs in this process.
+PYTEST_WORKERS ?= 2
 HOST    ?= 127.0.0.1
 PORT    ?= 5000
 
@@ -16,7 +18,7 @@ run: install
 	COOKIE_SECURE=0 $(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install
-	$(PYTHON) -m pytest $(PYTEST_ARGS)
+	$(PYTHON) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 install: $(STAMP) $(ASSETS)
 

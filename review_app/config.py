@@ -94,6 +94,9 @@ def build_config(instance_path: Path) -> dict:
         # past LOGIN_SLOWDOWN failures the pair waits, past LOGIN_LOCK it is locked out.
         "LOGIN_SLOWDOWN": os.environ.get("LOGIN_SLOWDOWN", "3 per minute"),
         "LOGIN_LOCK": os.environ.get("LOGIN_LOCK", "6 per 15 minutes"),
+        # How long reading one uploaded table may take before it is refused
+        # (review_app/core/tables.py): a worker is never held longer by one upload.
+        "IMPORT_READ_SECONDS": float(os.environ.get("IMPORT_READ_SECONDS", "5")),
         # Tests use a cheaper hash; production keeps Werkzeug's scrypt default.
         "PASSWORD_HASH_METHOD": "scrypt",
     }

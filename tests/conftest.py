@@ -8,18 +8,20 @@ when run as root), or the empty database named by ``TEST_DATABASE_URL``.
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
 from jinja2 import Undefined
 from jinja2.utils import missing
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 
 from review_app import create_app
 from review_app.core.pagecache import clear_pages
 from review_app.extensions import db, limiter
 from review_app.performance import cache as figure_cache
 from tests import pgcluster
+from tests.transactions import rolled_back, shared
 
 DATABASES = [
     name.strip()
@@ -35,26 +37,47 @@ TEST_CONFIG = {
     "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     "LOGIN_SLOWDOWN": "3 per minute",
     "LOGIN_LOCK": "6 per 15 minutes",
+    # A busy machine must not refuse an ordinary import: the budget itself is tested
+    # with a clock the test moves (tests/core/test_tables.py).
+    "IMPORT_READ_SECONDS": 600,
 }
 
 
 def pytest_configure(config):
     config.review_urls = {}
     config.review_cluster = None
+    worker = getattr(config, "workerinput", None)  # set in a pytest-xdist worker
     if "sqlite" in DATABASES:
-        folder = Path(tempfile.mkdtemp(prefix="review-app-sqlite-"))
+        folder = Path(tempfile.mkdtemp(prefix="review-app-sqlite-"))  # one per worker
         config.review_urls["sqlite"] = f"sqlite:///{folder / 'test.db'}"
     if "postgresql" in DATABASES:
         if url := os.environ.get("TEST_DATABASE_URL"):
             from review_app.config import normalise_database_url
 
+            if worker is not None and worker["workercount"] > 1:
+                raise pytest.UsageError(
+                    "TEST_DATABASE_URL names one database, but each test worker needs its "
+                    "own: run with -n 0 (make test PYTEST_WORKERS=0)."
+                )
             config.review_urls["postgresql"] = normalise_database_url(url)
+        elif worker is not None:
+            # The cluster the controlling process started; a database of this worker's own.
+            config.review_cluster = pgcluster.Cluster.from_dict(worker["review_cluster"])
+            config.review_cluster.suffix = f"_{worker['workerid']}"
+            config.review_urls["postgresql"] = config.review_cluster.create_database("review_test")
         else:
             try:
                 config.review_cluster = pgcluster.start()
             except RuntimeError as exc:
                 raise pytest.UsageError(str(exc)) from None
             config.review_urls["postgresql"] = config.review_cluster.create_database("review_test")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    """Tell each pytest-xdist worker where the one PostgreSQL cluster of the run listens."""
+    if node.config.review_cluster is not None:
+        node.workerinput["review_cluster"] = node.config.review_cluster.to_dict()
 
 
 def pytest_collection_modifyitems(config, items):
@@ -78,7 +101,8 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_unconfigure(config):
-    if getattr(config, "review_cluster", None):
+    # The process that started the cluster stops it; workers only borrowed it.
+    if getattr(config, "review_cluster", None) and not hasattr(config, "workerinput"):
         config.review_cluster.stop()
 
 
@@ -126,9 +150,24 @@ class LoudUndefined(Undefined):
 
 
 def make_app(url: str, **extra):
+    """Make an application on ``url``; inside a rolled-back test, on that test's connection."""
     app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url, **extra})
     app.jinja_env.undefined = LoudUndefined
+    if shared.connection is not None and url == shared.url:
+        # A second app on the test's database (other settings, an extra route) must see
+        # the rows the test made and not yet committed: give it the test's connection.
+        with app.app_context():
+            shared.bound.append((app, db.engines[None]))
+            db.engines[None] = shared.connection
     return app
+
+
+def dispose(app) -> None:
+    """Close the pooled connections of an app made by a test (not a shared test connection)."""
+    with app.app_context():
+        engine = db.engines[None]
+        if isinstance(engine, Engine):
+            engine.dispose()
 
 
 def reset_schema(app) -> None:
@@ -150,23 +189,72 @@ def clear_tables(app) -> None:
 
 @pytest.fixture(scope="session", params=DATABASES)
 def db_app(request):
-    """The application on one database (the suite runs once per database)."""
+    """The application on one database, holding the demo, committed (see ``demo``).
+
+    The suite runs once per database. The demo is made through the real operations
+    once; each test then runs inside a transaction rolled back at its end (``app``).
+    """
     app = make_app(request.config.review_urls[request.param])
     app.config["TEST_DATABASE"] = request.param
     reset_schema(app)
+    _seed(app)
+    app.extensions["test_demo_rows"] = _dump(app)
     yield app
-    with app.app_context():
-        db.engine.dispose()
+    dispose(app)
 
 
 @pytest.fixture
-def app(db_app):
-    """The application with empty tables; emptied again after the test."""
+def app(db_app, request):
+    """The application on empty tables, or on the demo when the test asks for ``demo``.
+
+    Each test runs inside one transaction on one connection, rolled back at its end;
+    the application's own commits and rollbacks only release or undo savepoints in it.
+    A test marked ``real_commits`` (threads, several connections, a live server,
+    migrations, backups) commits for real, and the demo is put back after it.
+    """
     limiter.reset()  # per-address counters start empty in every test
-    yield db_app
-    clear_tables(db_app)
-    figure_cache.clear()  # ids are reused once the tables are reset
+    with_demo = "demo" in request.fixturenames
+    if commits_for_real(request.node):
+        if not with_demo:
+            clear_tables(db_app)
+        yield db_app
+        clear_tables(db_app)
+        _restore(db_app, db_app.extensions["test_demo_rows"])
+    else:
+        with rolled_back(db_app, empty=not with_demo):
+            yield db_app
+    figure_cache.clear()  # ids are reused once a test's rows are gone
     clear_pages(db_app)
+
+
+def commits_for_real(item) -> bool:
+    """Whether a test needs real commits: marked so, or driving a browser (a live server)."""
+    return any(item.get_closest_marker(name) for name in ("real_commits", "browser"))
+
+
+class Clock:
+    """The wall clock (``time.time``) stopped at the test's start; the test moves it."""
+
+    def __init__(self) -> None:
+        self.now = time.time()
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    """Stop ``time.time`` (read by the rate limits' windows) until the test advances it.
+
+    A window then passes when the test says so, not after a sleep, and a slow
+    machine cannot let it pass early.
+    """
+    stopped = Clock()
+    monkeypatch.setattr(time, "time", stopped)
+    return stopped
 
 
 @pytest.fixture
@@ -178,15 +266,9 @@ def client(app):
 def demo(app):
     """The demo jurisdiction (see review_app/demo) and a second one, 'other', with one user.
 
-    The data is made through the real operations once per database, then copied
-    back row for row before each test: the same rows, much faster.
+    The data is made through the real operations once per database and committed
+    (``db_app``); each test sees it and its changes are rolled back (``app``).
     """
-    snapshot = app.extensions.get("test_demo_rows")
-    if snapshot is None:
-        _seed(app)
-        app.extensions["test_demo_rows"] = _dump(app)
-    else:
-        _restore(app, snapshot)
     return app
 
 

@@ -37,12 +37,30 @@ class Cluster:
     bindir: Path
     as_postgres: bool
     options: str = ""
+    suffix: str = ""  # added to every database name: one set of databases per test worker
+
+    def to_dict(self) -> dict:
+        """The cluster as plain values, for a test worker in another process."""
+        return {
+            "directory": str(self.directory),
+            "port": self.port,
+            "bindir": str(self.bindir),
+            "as_postgres": self.as_postgres,
+            "options": self.options,
+        }
+
+    @classmethod
+    def from_dict(cls, values: dict) -> "Cluster":
+        return cls(
+            **{**values, "directory": Path(values["directory"]), "bindir": Path(values["bindir"])}
+        )
 
     def admin_url(self, database: str = "postgres") -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
 
     def create_database(self, name: str) -> str:
         """Create an empty database and return its SQLAlchemy URL."""
+        name += self.suffix
         with psycopg.connect(self.admin_url(), autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
             conn.execute(f'CREATE DATABASE "{name}"')
@@ -139,9 +157,14 @@ def _start_server(cluster: Cluster) -> None:
         str(cluster.directory / "server.log"),
         "start",
     )
-    for _ in range(50):
+    # pg_ctl -w waited for the server; this waits for the TCP port too, however busy
+    # the machine is, and names the fault if it never opens.
+    deadline = time.monotonic() + 120
+    while True:
         try:
             psycopg.connect(cluster.admin_url()).close()
-            break
+            return
         except psycopg.OperationalError:
-            time.sleep(0.1)
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)

@@ -60,7 +60,8 @@ def start() -> Server:
     )  # fmt: skip
     server = Server(process, port, directory)
     client = redis.Redis.from_url(server.url)
-    for _ in range(100):
+    deadline = time.monotonic() + 120  # waits on the server, however busy the machine is
+    while time.monotonic() < deadline:
         try:
             client.ping()
             return server

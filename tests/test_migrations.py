@@ -9,6 +9,9 @@ from sqlalchemy.exc import IntegrityError
 
 from review_app.extensions import db
 
+# Migrations run on connections of their own and change the schema.
+pytestmark = pytest.mark.real_commits
+
 
 def test_upgrade_from_empty_gives_the_models_schema_and_downgrade_removes_it(app):
     with app.app_context():

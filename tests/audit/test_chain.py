@@ -167,6 +167,7 @@ def test_rolled_back_entries_leave_no_gap_and_no_fork(demo):
     assert report.is_intact, [b.describe() for b in report.broken]
 
 
+@pytest.mark.real_commits  # writers in threads, each on a connection of its own
 def test_concurrent_writers_leave_a_chain_that_verifies_even_while_checked(demo):
     if demo.config["TEST_DATABASE"] != "postgresql":
         pytest.skip("SQLite lets one writer in at a time; PostgreSQL is where writers overlap")
@@ -226,6 +227,7 @@ def test_concurrent_writers_leave_a_chain_that_verifies_even_while_checked(demo)
     assert report.entries == before + expected
 
 
+@pytest.mark.real_commits  # the migration runs on connections of its own
 def test_the_migration_seals_existing_entries_so_an_upgraded_log_verifies(demo):
     heads = _verify(demo).heads
     with demo.app_context():

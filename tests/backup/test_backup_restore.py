@@ -14,6 +14,9 @@ from review_app.sites.queries import site_by_slug
 from review_app.tokens.operations import create_token
 from tests.conftest import login, make_app
 
+# Backups read the database on connections of their own: they see committed rows only.
+pytestmark = pytest.mark.real_commits
+
 
 def _all_rows(app) -> dict[str, list]:
     with app.app_context(), db.engine.connect() as connection:

@@ -7,12 +7,16 @@ import json
 import re
 import zipfile
 
+import pytest
 from sqlalchemy import func, inspect, select
 
 from review_app.audit.models import AuditEntry
 from review_app.backup.schema import GLOBAL_TABLES, JurisdictionRows, owned_tables
 from review_app.extensions import db
 from review_app.sites.models import Jurisdiction
+
+# The export reads on a connection of its own: it sees committed rows only.
+pytestmark = pytest.mark.real_commits
 
 
 def _read(path) -> tuple[dict, dict[str, list[dict]]]:

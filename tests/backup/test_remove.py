@@ -15,6 +15,9 @@ from review_app.cases.models import Case
 from review_app.extensions import db
 from review_app.sites.models import Jurisdiction, Site
 
+# Removal and export read on connections of their own: they see committed rows only.
+pytestmark = pytest.mark.real_commits
+
 
 def _all_rows(app) -> dict[str, list]:
     with app.app_context(), db.engine.connect() as connection:

@@ -11,8 +11,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from review_app.extensions import db
-from tests.conftest import PASSWORD, make_app
+from tests.conftest import PASSWORD, dispose, make_app
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -24,8 +23,10 @@ CHROMIUM_ARGS = [
 ]
 # Wide enough for the USWDS desktop header, where the navigation is not collapsed.
 VIEWPORT = {"width": 1280, "height": 900}
-# Short, so a wrong expectation fails in seconds rather than after Playwright's 30.
-TIMEOUT_MS = 5_000
+# How long a wait for a page or an element may take before the test fails. Only a
+# failing test waits this long; a busy machine (other tests, other workers) can
+# take several seconds for a page that normally comes in a fraction of one.
+TIMEOUT_MS = 30_000
 
 
 class _QuietRequestHandler(WSGIRequestHandler):
@@ -45,8 +46,7 @@ def live_app(request, db_app):
         SEND_FILE_MAX_AGE_DEFAULT=600,
     )
     yield app
-    with app.app_context():
-        db.engine.dispose()
+    dispose(app)
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import select
 
@@ -9,6 +10,9 @@ from review_app.cases.models import Case
 from review_app.extensions import db
 from review_app.ratings.models import Answer
 from tests.ratings.test_item_pages import _case_of
+
+# Migrations run on connections of their own and change the schema.
+pytestmark = pytest.mark.real_commits
 
 BEFORE = "6d93e867da5c"
 

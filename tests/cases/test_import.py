@@ -148,9 +148,10 @@ def test_a_small_workbook_of_many_rows_is_refused_quickly(demo, admin):
 
     header = ("case_number", "case_type", "local_site", "child_name")
     data = _replace_sheet(_workbook([["a"]]), _sheet_xml(300_000, header=header))
-    started = time.monotonic()
+    # CPU time: what the reading costs, however busy the machine is.
+    started = time.process_time()
     response = _upload(admin, demo, data, "huge.xlsx")
-    assert time.monotonic() - started < 5
+    assert time.process_time() - started < 5
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     # Refused by the size of its sheet once unpacked, or else at the row limit.
@@ -161,9 +162,9 @@ def test_a_zip_bomb_workbook_is_refused_quickly(demo, admin):
     from tests.core.test_tables import _replace_sheet, _sheet_xml, _workbook
 
     data = _replace_sheet(_workbook([["a"]]), _sheet_xml(3, padding=200_000_000))
-    started = time.monotonic()
+    started = time.process_time()
     response = _upload(admin, demo, data, "bomb.xlsx")
-    assert time.monotonic() - started < 5
+    assert time.process_time() - started < 5
     assert response.status_code == 422
     assert "“bomb.xlsx” would unpack to more than 16 MB" in response.get_data(as_text=True)
 

@@ -334,7 +334,8 @@ def _allowed(response) -> bool:
 
 
 def _snapshot(app: Flask) -> dict:
-    with app.app_context(), db.engine.connect() as connection:
+    with app.app_context():
+        connection = db.session.connection()
         return {
             table.name: connection.execute(
                 table.select().order_by(*table.primary_key.columns)
@@ -349,8 +350,19 @@ def test_every_route_has_a_row(app):
     assert ACCESS.keys() - routes == set(), "ACCESS names routes that do not exist"
 
 
+# The export reads on a connection of its own, which sees committed rows only.
+OWN_CONNECTION = {("system.export_jurisdiction", "POST")}
+
+
+def _with_marks(rows):
+    return [
+        pytest.param(*row, marks=pytest.mark.real_commits) if row in OWN_CONNECTION else row
+        for row in rows
+    ]
+
+
 @pytest.mark.one_database
-@pytest.mark.parametrize(("endpoint", "method"), sorted(ACCESS))
+@pytest.mark.parametrize(("endpoint", "method"), _with_marks(sorted(ACCESS)))
 def test_route_allows_exactly_its_roles(demo, endpoint, method):
     url = _url(demo, endpoint, _url_args(demo))
     wrong = []

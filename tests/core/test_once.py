@@ -186,6 +186,7 @@ def test_another_persons_key_is_refused(demo, clients):
 
 
 @pytest.mark.one_database
+@pytest.mark.real_commits  # two threads, each on a connection of its own
 def test_two_posts_at_the_same_instant_create_one_thread(demo):
     if demo.config["TEST_DATABASE"] != "postgresql":
         pytest.skip("SQLite runs one writer at a time; the threads would only take turns")

@@ -61,13 +61,20 @@ def restart_app(cluster):
         db.engine.dispose()
 
 
-def _restart(cluster, down_seconds: float, while_down=None) -> None:
+def _restart(cluster, while_down) -> None:
+    """Stop the server, do ``while_down`` (it returns once the outage was seen), start it."""
     cluster.stop_server("fast")
-    started = time.monotonic()
-    if while_down:
-        while_down()
-    time.sleep(max(0.0, down_seconds - (time.monotonic() - started)))
+    while_down()
     cluster.start_server()
+
+
+def _wait_until(condition, what: str, limit: float = 120.0) -> None:
+    """Wait until ``condition()`` holds; fail naming ``what`` if it never does (a hang)."""
+    deadline = time.monotonic() + limit
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"still waiting for {what} after {limit:g} seconds")
+        time.sleep(0.02)
 
 
 def test_outage_page_and_readiness_follow_the_database(cluster, restart_app):
@@ -85,7 +92,7 @@ def test_outage_page_and_readiness_follow_the_database(cluster, restart_app):
         seen["ready"] = client.get("/system/ready")
         seen["health"] = client.get("/system/health")
 
-    _restart(cluster, 0.5, while_down)
+    _restart(cluster, while_down)
     assert_designed_503(seen["page"])
     assert_designed_503(seen["post"])
     assert seen["ready"].status_code == 503
@@ -125,16 +132,25 @@ def test_no_acknowledged_write_is_lost_across_a_restart(cluster, restart_app):
             if response.status_code == 503:
                 time.sleep(0.05)
 
+    def count(code: int) -> int:
+        with lock:
+            return answers.get(code, 0)
+
     threads = [threading.Thread(target=write, args=(n,)) for n in range(WRITERS)]
     for thread in threads:
         thread.start()
-    time.sleep(1.5)
-    before = len(acknowledged)
-    _restart(cluster, 1.0)
-    time.sleep(1.5)
-    stop.set()
-    for thread in threads:
-        thread.join(timeout=30)
+    try:
+        # Wait on what happened, not for a while: a busy machine only makes it slower.
+        _wait_until(lambda: len(acknowledged) >= 2 * WRITERS or failures, "writes before")
+        before = len(acknowledged)
+        seen = count(503)
+        _restart(cluster, lambda: _wait_until(lambda: count(503) > seen or failures, "a 503"))
+        restarted = count(302)
+        _wait_until(lambda: count(302) >= restarted + 2 * WRITERS or failures, "writes after")
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=30)
 
     assert not failures, failures
     assert set(answers) <= {302, 503}, answers  # never a bare 500

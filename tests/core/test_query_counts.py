@@ -19,6 +19,7 @@ from review_app.periods.queries import periods
 from review_app.sites.operations import create_local_site
 from review_app.sites.queries import local_sites, site_by_slug
 from tests.conftest import login
+from tests.transactions import is_savepoint
 
 
 @contextmanager
@@ -31,7 +32,8 @@ def counted(app, fresh_pages: bool = True):
         engine = db.engine
 
     def count(conn, cursor, statement, *args):
-        statements.append(statement)
+        if not is_savepoint(statement):
+            statements.append(statement)
 
     event.listen(engine, "before_cursor_execute", count)
     try:

@@ -87,27 +87,28 @@ def test_undecodable_bytes_are_named_by_line():
 
 def test_a_sheet_declaring_a_million_rows_and_columns_is_read_quickly():
     data = _replace_sheet(_workbook([["a", "b"]]), _sheet_xml(3))
-    started = time.monotonic()
+    # CPU time: what the reading costs, however busy the machine is.
+    started = time.process_time()
     assert [r["a"] for r in _read(data, "t.xlsx")] == ["2", "3", "4"]
-    assert time.monotonic() - started < 5
+    assert time.process_time() - started < 5
 
 
 def test_a_small_workbook_of_many_rows_is_refused_at_the_row_limit():
     data = _replace_sheet(_workbook([["a", "b"]]), _sheet_xml(60_000))
     assert len(data) < 1_000_000
-    started = time.monotonic()
+    started = time.process_time()
     with pytest.raises(TableError, match="more than 100 rows"):
         _read(data, "t.xlsx", Limits(rows=100, bytes=1_000_000, expanded_bytes=50_000_000))
-    assert time.monotonic() - started < 5
+    assert time.process_time() - started < 5
 
 
 def test_a_zip_bomb_is_refused_before_it_is_unpacked():
     data = _replace_sheet(_workbook([["a", "b"]]), _sheet_xml(3, padding=60_000_000))
     assert len(data) < 200_000
-    started = time.monotonic()
+    started = time.process_time()
     with pytest.raises(TableError, match="would unpack to more than 5 MB"):
         _read(data, "t.xlsx")
-    assert time.monotonic() - started < 5
+    assert time.process_time() - started < 5
 
 
 def test_a_workbook_packed_too_tightly_is_refused():
@@ -130,10 +131,10 @@ def test_the_text_of_all_cells_together_is_bounded():
 
 def test_a_header_of_very_many_columns_is_refused_quickly():
     header = ",".join(f"col{n}" for n in range(200_000)) + ",a,a"
-    started = time.monotonic()
+    started = time.process_time()
     with pytest.raises(TableError) as refused:
         _read(f"{header}\n1,2\n".encode(), limits=Limits(rows=10, bytes=5_000_000))
-    assert time.monotonic() - started < 5
+    assert time.process_time() - started < 5
     assert "has 200,002 cells" in refused.value.message
     assert len(refused.value.message) < 1_000
 
@@ -145,17 +146,43 @@ def test_a_wide_sheet_within_the_total_is_refused_by_its_part_size():
         b"</sheetData>", f'<row r="2">{cells}</row>'.encode() * 250 + b"</sheetData>"
     )
     assert 8_000_000 < len(sheet) < 16_000_000
-    started = time.monotonic()
+    started = time.process_time()
     with pytest.raises(TableError, match="one part of it to more than 8 MB"):
         _read(_replace_sheet(_workbook([["a", "b"]]), sheet), "t.xlsx", limits)
-    assert time.monotonic() - started < 5
+    assert time.process_time() - started < 5
+
+
+class _TickingClock:
+    """A clock that moves one second each time it is read: a slow read without waiting."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        self.now += 1.0
+        return self.now
 
 
 def test_reading_stops_when_it_takes_too_long():
-    limits = Limits(rows=50_000, bytes=5_000_000, seconds=0.05)
-    data = _replace_sheet(_workbook([["a", "b"]]), _sheet_xml(40_000, dimension="A1:B40001"))
-    with pytest.raises(TableError, match="took too long to read"):
-        _read(data, "t.xlsx", limits)
+    limits = Limits(rows=50_000, bytes=5_000_000, seconds=5)
+    data = _replace_sheet(_workbook([["a", "b"]]), _sheet_xml(400, dimension="A1:B401"))
+    with pytest.raises(
+        TableError, match=r"took too long to read \(more than 5 seconds, up to line 6\)"
+    ):
+        read_table("t.xlsx", data, COLUMNS, OPTIONAL, limits, xlsx=True, clock=_TickingClock())
+    assert len(read_table("t.xlsx", data, COLUMNS, OPTIONAL, limits, xlsx=True)) == 400
+
+
+def test_the_time_budget_is_the_applications_unless_the_importer_sets_its_own():
+    from flask import Flask
+
+    app = Flask(__name__)
+    app.config["IMPORT_READ_SECONDS"] = 3
+    data = b"a,b\n" + b"1,2\n" * 50
+    with app.app_context(), pytest.raises(TableError, match="more than 3 seconds"):
+        read_table("t.csv", data, COLUMNS, OPTIONAL, LIMITS, clock=_TickingClock())
+    with pytest.raises(TableError, match="more than 5 seconds"):  # outside an app: the default
+        read_table("t.csv", data, COLUMNS, OPTIONAL, LIMITS, clock=_TickingClock())
 
 
 def test_a_line_of_too_many_cells_is_refused_before_its_cells_are_read():

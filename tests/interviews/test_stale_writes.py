@@ -9,6 +9,9 @@ from review_app.interviews.models import Interview
 from review_app.interviews.note_operations import merge, save_notes
 from tests.interviews.conftest import make_interview, user
 
+# Two requests at once: each on a connection of its own, committing for real.
+pytestmark = pytest.mark.real_commits
+
 
 def test_final_notes_saved_with_an_old_page_after_completion_are_refused(demo):
     interview_id = make_interview(demo, notes={"reviewer": {"20": "First notes."}})

@@ -11,6 +11,7 @@ from review_app.extensions import db
 from review_app.periods.queries import periods
 from review_app.ratings.models import ItemReview, OutcomeRating
 from review_app.sites.queries import site_by_slug
+from tests.transactions import replayed
 
 SITE = "/demo/cqi"
 
@@ -38,7 +39,7 @@ def add_finalized(app, count: int, start: int = 20, stage: str = "finalized") ->
 
 @pytest.fixture
 def finalized(demo):
-    add_finalized(demo, 6)
+    replayed(demo, "finalized", lambda: add_finalized(demo, 6))
     return demo
 
 

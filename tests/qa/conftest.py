@@ -6,6 +6,7 @@ from sqlalchemy import select
 from review_app.cases.models import Case
 from review_app.extensions import db
 from tests.ratings.test_completeness import _fill
+from tests.transactions import replayed
 
 SITE = "/demo/cfsr"
 
@@ -13,6 +14,10 @@ SITE = "/demo/cfsr"
 @pytest.fixture
 def complete_case(demo) -> int:
     """A CFSR case assigned to reviewer alone, with every answer given."""
+    return replayed(demo, "complete_case", lambda: _complete_case(demo))
+
+
+def _complete_case(demo) -> int:
     from review_app.accounts.models import User
     from review_app.cases.models import Assignment
     from review_app.sites.queries import site_by_slug

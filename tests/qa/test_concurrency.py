@@ -23,6 +23,9 @@ from review_app.ratings.operations import ItemInput, save_item
 from tests.conftest import login
 from tests.qa.conftest import SITE
 
+# Two requests at once: each on a connection of its own, committing for real.
+pytestmark = pytest.mark.real_commits
+
 ITEM = "3"  # rated in the complete case, so its rationale is required
 
 

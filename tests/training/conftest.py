@@ -18,6 +18,7 @@ from review_app.instruments.catalog import get_instrument
 from review_app.periods.queries import periods
 from review_app.sites.queries import site_by_slug
 from review_app.training import key_operations as keys
+from tests.transactions import replayed
 
 SITE = "/demo/training"
 KEY_SEED = 4242
@@ -74,7 +75,7 @@ def rate_copy(app, copy_id: int, changes: dict | None = None, username: str = "r
 
 @pytest.fixture
 def key_id(demo) -> int:
-    return make_published_key(demo)
+    return replayed(demo, "key_id", lambda: make_published_key(demo))
 
 
 def start(client, key_id: int) -> int:
@@ -107,7 +108,7 @@ def app_with_settings(demo, tmp_path):
     import shutil
 
     from review_app.config import PROJECT_ROOT
-    from tests.conftest import make_app
+    from tests.conftest import dispose, make_app
 
     made = []
 
@@ -123,5 +124,4 @@ def app_with_settings(demo, tmp_path):
 
     yield build
     for app in made:
-        with app.app_context():
-            db.engine.dispose()
+        dispose(app)

@@ -1,0 +1,145 @@
+"""Each test in one transaction, rolled back at its end (see ``app`` in conftest.py).
+
+The application's session is bound to one connection in an outer transaction and
+joins it with savepoints, so the application's own ``commit()`` and ``rollback()``
+only release or undo savepoints. Fixtures that make the same rows for many tests
+can have them written back instead of made again (``replayed``).
+"""
+
+from contextlib import contextmanager
+
+from sqlalchemy import event
+
+from review_app.extensions import db
+
+
+class Shared:
+    """The connection of the rolled-back test running now, for apps the test makes."""
+
+    connection = None
+    url: str | None = None
+    bound: list = []
+    written = False  # the test changed a row: its fixtures no longer start from the demo
+
+
+shared = Shared()
+
+
+@contextmanager
+def rolled_back(app, *, empty: bool):
+    """Bind ``app`` to one connection in a transaction that is rolled back at the end.
+
+    The session joins that transaction with savepoints (``join_transaction_mode``
+    is set below), so a ``commit()`` in the application releases a savepoint and
+    the rows stay visible to the next request of the test, on the same connection.
+    """
+    with app.app_context():
+        engines = db.engines
+        engine = engines[None]
+    connection = engine.connect()
+    raw = connection.connection.driver_connection
+    if connection.dialect.name == "sqlite":
+        # pysqlite begins transactions itself and breaks SAVEPOINT; let SQLAlchemy's
+        # BEGIN through instead (SQLAlchemy's documented pysqlite savepoint workaround).
+        isolation = raw.isolation_level
+        raw.isolation_level = None
+    outer = connection.begin()
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN")
+    if empty:
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
+    engines[None] = connection
+    shared.written = False
+    event.listen(connection, "before_cursor_execute", _note_writes)
+    shared.connection, shared.url, shared.bound = (
+        connection,
+        app.config["SQLALCHEMY_DATABASE_URI"],
+        [(app, engine)],
+    )
+    try:
+        yield
+    finally:
+        for bound_app, bound_engine in shared.bound:
+            with bound_app.app_context():
+                db.session.remove()
+                db.engines[None] = bound_engine
+        shared.connection, shared.url, shared.bound = None, None, []
+        outer.rollback()
+        if connection.dialect.name == "sqlite":
+            raw.isolation_level = isolation
+        connection.close()
+
+
+def replayed(app, name: str, build):
+    """Return ``build()``; in a rolled-back test, make its rows once per database only.
+
+    The first time, ``build`` runs and the rows it added, changed or removed are
+    kept; later tests (each starts from the same demo) get those rows written
+    back directly, and the value ``build`` returned. Use it for fixtures that make
+    the same data through slow operations for many tests (``complete_case``).
+    In a test that commits for real, ``build`` runs every time.
+    """
+    connection = shared.connection
+    if connection is None or shared.written:  # rows are replayed onto the demo alone
+        return build()
+    kept = app.extensions.setdefault("test_replays", {})
+    if name not in kept:
+        before = _rows_by_key(connection)
+        result = build()
+        kept[name] = (_changes(before, _rows_by_key(connection)), result)
+        return result
+    changes, result = kept[name]
+    for table, removed, _changed, _added in reversed(changes):
+        keys = table.primary_key.columns
+        for row in removed:
+            connection.execute(table.delete().where(*(c == row[c.name] for c in keys)))
+    for table, _removed, changed, added in changes:
+        keys = table.primary_key.columns
+        for row in changed:
+            connection.execute(table.update().where(*(c == row[c.name] for c in keys)), row)
+        if added:
+            connection.execute(table.insert(), added)
+    return result
+
+
+def _rows_by_key(connection) -> dict:
+    return {
+        table: {
+            tuple(row[c.name] for c in table.primary_key.columns): dict(row)
+            for row in connection.execute(table.select()).mappings()
+        }
+        for table in db.metadata.sorted_tables
+    }
+
+
+def _changes(before: dict, after: dict) -> list[tuple]:
+    """Per table in dependency order: rows removed, changed and added between two reads."""
+    changes = []
+    for table in db.metadata.sorted_tables:
+        old, new = before[table], after[table]
+        removed = [row for key, row in old.items() if key not in new]
+        changed = [row for key, row in new.items() if key in old and old[key] != row]
+        added = [row for key, row in new.items() if key not in old]
+        if removed or changed or added:
+            changes.append((table, removed, changed, added))
+    return changes
+
+
+def _note_writes(conn, cursor, statement, *args) -> None:
+    if not shared.written and statement.lstrip()[:6].upper() in ("INSERT", "UPDATE", "DELETE"):
+        shared.written = True
+
+
+def is_savepoint(statement: str) -> bool:
+    """Whether a statement only marks a savepoint of a rolled-back test (not the app's work)."""
+    return (
+        statement.lstrip()
+        .upper()
+        .startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT"))
+    )
+
+
+# Sessions bound to a connection already in a transaction (the rolled-back tests)
+# work in savepoints; a session bound to an engine, as in production, is unaffected.
+db.session.session_factory.configure(join_transaction_mode="create_savepoint")
