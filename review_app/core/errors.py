@@ -30,6 +30,17 @@ class FieldErrors(OperationError):
         self.errors = errors
 
 
+def refuse_long_texts(texts: dict[str, str], most: int, what: str) -> None:
+    """Raise FieldErrors naming each text over ``most`` characters; ``what`` names them."""
+    errors = {
+        key: f"Use at most {most} characters (this has {len(text)})."
+        for key, text in texts.items()
+        if len(text) > most
+    }
+    if errors:
+        raise FieldErrors(errors, f"{len(errors)} {what} too long; nothing was saved.")
+
+
 class Conflict(OperationError):
     """Someone saved the same thing since the form was shown; nothing was saved.
 

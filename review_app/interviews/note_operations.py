@@ -3,7 +3,7 @@
 
 from review_app.accounts.models import User
 from review_app.audit.operations import record
-from review_app.core.errors import Conflict, FieldErrors, OperationError
+from review_app.core.errors import Conflict, OperationError, refuse_long_texts
 from review_app.core.locking import lock_row, update_if_unchanged
 from review_app.core.models import utcnow
 from review_app.extensions import db
@@ -57,13 +57,7 @@ def save_texts(
     """Check and store one text per systemic item; return the changed items before and after."""
     most = limit(note_set, note_takers)
     new = {item_id: clean(texts.get(item_id, "")) for item_id in instrument.systemic_items}
-    errors = {
-        item_id: f"Use at most {most} characters (this has {len(text)}). Nothing was saved."
-        for item_id, text in new.items()
-        if len(text) > most
-    }
-    if errors:
-        raise FieldErrors(errors, f"{len(errors)} note(s) are too long; nothing was saved.")
+    refuse_long_texts(new, most, "note(s) are")
     if not claim(note_set, lock_version, actor):
         is_self = note_set.updated_by_id == actor.id
         if is_self and {k: v for k, v in new.items() if v} == (note_set.texts or {}):

@@ -6,7 +6,7 @@ from review_app.accounts.models import User
 from review_app.audit.operations import record
 from review_app.cases.models import Case
 from review_app.cases.states import CaseStatus
-from review_app.core.errors import FieldErrors, OperationError
+from review_app.core.errors import OperationError, refuse_long_texts
 from review_app.core.locking import lock_row
 from review_app.core.models import utcnow
 from review_app.core.roles import roles_of
@@ -140,13 +140,7 @@ def save_explanations(actor: User, key: Case, item_id: str, texts: dict[str, str
         raise OperationError("Unknown item.")
     allowed = {"", *(q.id for q in item_questions(instrument, item_id))}
     clean = {qid: text.strip() for qid, text in texts.items() if qid in allowed}
-    errors = {
-        qid: f"Use at most {MAX_EXPLANATION} characters (this has {len(text)})."
-        for qid, text in clean.items()
-        if len(text) > MAX_EXPLANATION
-    }
-    if errors:
-        raise FieldErrors(errors, f"{len(errors)} explanation(s) need fixing; nothing was saved.")
+    refuse_long_texts(clean, MAX_EXPLANATION, "explanation(s) are")
     before, after = _set_explanations(actor, key, item_id, clean)
     if before != after:
         record(
