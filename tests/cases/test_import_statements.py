@@ -1,6 +1,12 @@
-"""A case import sends the same statements for 100 rows as for 5,000 (the documented maximum)."""
+"""A case import sends the same statements for 100 rows as for 1,500.
+
+1,500 rows are past the 1,000 rows SQLAlchemy packs into one INSERT, so a count that
+grew with the rows would show; the 5,000-row maximum is timed in bench/ instead.
+"""
 
 import io
+
+BIG = 1_500
 
 from sqlalchemy import event, func, select
 
@@ -50,20 +56,20 @@ def test_statements_do_not_grow_with_the_rows(demo):
     client = demo.test_client()
     login(client, "admin")
     small_single, small_batches = _import(demo, client, _sample(0, 100))
-    big_single, big_batches = _import(demo, client, _sample(100, 5_000))
+    big_single, big_batches = _import(demo, client, _sample(100, BIG))
     assert len(big_single) == len(small_single), (small_single, big_single)
     # Multi-row INSERTs are packed by SQLAlchemy (about 1,000 rows a statement). On
     # SQLite the audit entries go one a statement: SQLite cannot report the ids of a
     # multi-row INSERT in order, which the ORM needs for the entries it keeps.
-    rows_written = 5_000 * 33
+    rows_written = BIG * 33
     per_case = 1 if demo.config["TEST_DATABASE"] == "sqlite" else 0
-    assert big_batches <= rows_written / 500 + per_case * 5_000 + 20
+    assert big_batches <= rows_written / 500 + per_case * BIG + 20
     with demo.app_context():
         count = db.session.scalar(select(func.count(Case.id)).where(Case.case_number.like("S-%")))
         created = db.session.scalar(
             select(func.count(AuditEntry.id)).where(AuditEntry.action == "case.create")
         )
         report = verify_chain()
-    assert count == 5_100
-    assert created >= 5_100  # each case's history shows it was added
+    assert count == 100 + BIG
+    assert created >= 100 + BIG  # each case's history shows it was added
     assert report.is_intact, [broken.describe() for broken in report.broken]
