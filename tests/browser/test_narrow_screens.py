@@ -38,7 +38,7 @@ def test_the_open_narrow_screen_menu_keeps_focus_and_dims_the_page(people):
     # The overlay covers the page behind the menu, dimmed.
     box = overlay.bounding_box()
     assert box["width"] >= PHONE["width"] and box["height"] >= PHONE["height"] / 2, box
-    assert overlay.evaluate("e => getComputedStyle(e).opacity") != "0"
+    expect(overlay).not_to_have_css("opacity", "0")  # it fades in: wait for it, not a time
 
     # Open a submenu half-way, so that some links in the menu are shown and some hidden.
     nav.get_by_role("button", name="Cases", exact=True).click()
