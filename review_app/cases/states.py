@@ -2,7 +2,7 @@
 
 The values are what the ``cases.status`` column stores (a CHECK constraint allows
 these and no other); code and templates name states and groups from here, never
-by their text. ``review_app/qa/workflow.py`` says which action leads where.
+by their text. ``review_app/cases/workflow.py`` says which action leads where.
 """
 
 from enum import StrEnum
