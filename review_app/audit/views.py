@@ -7,6 +7,8 @@ from review_app.core.access import site_roles
 from review_app.core.sitectx import site_blueprint
 
 bp = site_blueprint("audit", __name__, "/admin/audit")
+
+
 @bp.route("")
 @site_roles("state_admin")
 def index():

@@ -57,9 +57,7 @@ def owned_tables(metadata: MetaData) -> list[Table]:
         for table in metadata.sorted_tables:
             if table.name in names:
                 continue
-            if table.name == ROOT or any(
-                parent in names for parent in _parents(table)
-            ):
+            if table.name == ROOT or any(parent in names for parent in _parents(table)):
                 owned.append(table)
                 names.add(table.name)
                 changed = True

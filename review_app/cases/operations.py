@@ -93,7 +93,6 @@ def update_case(actor: User | None, case: Case, facts: CaseFacts) -> None:
         )
 
 
-
 def _set_reviewers(case: Case, reviewers: list[User]) -> None:
     wanted = {user.id: user for user in reviewers}
     case.assignments = [a for a in case.assignments if a.user_id in wanted]

@@ -29,4 +29,3 @@ case_facts_changed = _signals.signal("case-facts-changed")
 # ratings its ratings and what is still missing (ratings/pages.py), QA the
 # actions, threads and hold (qa/pages.py).
 case_page_shown = _signals.signal("case-page-shown")
-

@@ -57,9 +57,7 @@ def _stale_user_id() -> int | None:
     cookie = request.cookies.get(OWNER_COOKIE)
     if cookie:
         try:
-            user_id = _owner_signer().loads(
-                cookie, max_age=int(OWNER_LIFETIME.total_seconds())
-            )
+            user_id = _owner_signer().loads(cookie, max_age=int(OWNER_LIFETIME.total_seconds()))
         except BadSignature:
             return None
         if isinstance(user_id, int):

@@ -41,9 +41,7 @@ class Interview(Model):
     """
 
     __tablename__ = "interviews"
-    __table_args__ = (
-        Index("ix_interviews_site_period", "site_id", "period_id"),
-    )
+    __table_args__ = (Index("ix_interviews_site_period", "site_id", "period_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))

@@ -1,6 +1,5 @@
 """Every change to interview notes: saving without overwriting someone else, and the merge."""
 
-
 from review_app.accounts.models import User
 from review_app.audit.operations import record
 from review_app.core.errors import Conflict, OperationError, refuse_long_texts

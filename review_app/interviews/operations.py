@@ -1,6 +1,5 @@
 """Every change to interviews: recording, completion, QA comments (notes: note_operations.py)."""
 
-
 from review_app.accounts.models import User
 from review_app.audit.operations import record
 from review_app.core.errors import OperationError

@@ -98,9 +98,7 @@ def hand_over(actor: User, case: Case, to_user: User | None) -> None:
     if (to_user.id if to_user else None) == case.qa_holder_id:
         raise OperationError("The case is already held that way; nothing was changed.", "to_user")
     whom = to_user.display_name if to_user else f"the QA level {level} queue"
-    _set_holder(
-        actor, case, to_user, "qa.hand_over", f"Case {case.case_number} handed to {whom}"
-    )
+    _set_holder(actor, case, to_user, "qa.hand_over", f"Case {case.case_number} handed to {whom}")
 
 
 @dataclass(frozen=True)

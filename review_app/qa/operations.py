@@ -1,6 +1,5 @@
 """Every QA change: status transitions, comment threads, overrides, caseload moves."""
 
-
 from review_app.accounts.models import User
 from review_app.audit.models import AuditEntry
 from review_app.audit.operations import record

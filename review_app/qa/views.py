@@ -1,6 +1,5 @@
 """QA pages and actions: status changes, comments, overrides, queues, inbox, history."""
 
-
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -334,9 +333,9 @@ def hand_over(case_id: int):
             return redirect(url_for("cases.show", case_id=case.id, _anchor="qa-hold"))
     elif request.method == "GET" and case.qa_holder_id:
         form.to_user.data = case.qa_holder_id
-    return render_template(
-        "qa/hand_over.html", case=case, form=form, in_qa=in_qa
-    ), form_status(form)
+    return render_template("qa/hand_over.html", case=case, form=form, in_qa=in_qa), form_status(
+        form
+    )
 
 
 @bp.route("/cases/<int:case_id>/undo-return", methods=["POST"])
@@ -387,9 +386,7 @@ def caseload():
         else:
             shown = {int(v) for v in request.form.getlist("case") if v.isdigit()}
             with attempt(form) as outcome:
-                moved, entry = operations.move_caseload(
-                    current_user, g.site, source, dest, shown
-                )
+                moved, entry = operations.move_caseload(current_user, g.site, source, dest, shown)
             if outcome.ok:
                 flash(
                     f"{len(moved)} case(s) moved from {source.display_name} "

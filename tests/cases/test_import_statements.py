@@ -6,8 +6,6 @@ grew with the rows would show; the 5,000-row maximum is timed in bench/ instead.
 
 import io
 
-BIG = 1_500
-
 from sqlalchemy import event, func, select
 
 from review_app.audit.models import AuditEntry
@@ -17,6 +15,8 @@ from review_app.extensions import db
 from tests.cases.test_import import HEADER, _period_id
 from tests.conftest import login
 from tests.transactions import is_savepoint
+
+BIG = 1_500  # rows of the larger import
 
 
 def _sample(first: int, rows: int) -> bytes:

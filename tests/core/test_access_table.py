@@ -83,7 +83,6 @@ ACCESS: dict[tuple[str, str], set[str]] = {
     ("ratings.item", "GET"): MEMBERS,
     ("ratings.item", "POST"): {"reviewer"},
     ("guidance.glossary", "GET"): MEMBERS,
-
     ("qa.change_status", "GET"): {"reviewer", "qa", "admin"},
     ("qa.change_status", "POST"): {"reviewer", "qa", "admin"},
     ("qa.take_case", "POST"): {"qa"},

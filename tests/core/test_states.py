@@ -47,8 +47,7 @@ OTHER_MEANINGS = {
 
 def _other_meaning(name: str, word: str, line: str) -> bool:
     return any(
-        (file, other) == (name, word) and snippet in line
-        for file, other, snippet in OTHER_MEANINGS
+        (file, other) == (name, word) and snippet in line for file, other, snippet in OTHER_MEANINGS
     )
 
 

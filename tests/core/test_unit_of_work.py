@@ -152,4 +152,3 @@ def test_a_refusal_no_view_catches_is_undone_and_said_where_the_form_was(demo):
     assert response.status_code == 303 and response.location == LOCAL
     assert "nothing was done" in client.get(LOCAL).get_data(as_text=True)
     assert _local(demo, "001").name == "Adams County"
-

@@ -41,9 +41,7 @@ def test_a_refused_button_without_text_keeps_nothing(demo, complete_case):
     assert NOT_SAVED not in page
 
 
-def test_a_refused_change_is_undone_and_what_was_typed_is_kept(
-    demo, complete_case, monkeypatch
-):
+def test_a_refused_change_is_undone_and_what_was_typed_is_kept(demo, complete_case, monkeypatch):
     """The refused operation wrote before refusing: undone first, then the draft is committed."""
     from review_app.qa import operations
 

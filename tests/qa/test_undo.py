@@ -46,9 +46,9 @@ def test_a_return_is_undone_by_the_person_who_returned_it(demo, clients, complet
         as_text=True
     )
     refused = clients("qa2").post(f"{SITE}/cases/{complete_case}/undo-return")
-    assert "Only the person who returned the case" in clients("qa2").get(
-        refused.location
-    ).get_data(as_text=True)
+    assert "Only the person who returned the case" in clients("qa2").get(refused.location).get_data(
+        as_text=True
+    )
     clients("qa").post(f"{SITE}/cases/{complete_case}/undo-return")
     with demo.app_context():
         case = db.session.get(Case, complete_case)
