@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from review_app.cases.models import Case
 from review_app.extensions import db
+from review_app.ratings.models import ItemReview
 from tests.ratings.test_completeness import _fill
 from tests.transactions import replayed
 
@@ -52,3 +53,23 @@ def act(client, app, case_id: int, action: str, **extra):
     response = client.post(f"{SITE}/cases/{case_id}/status", data=data)
     assert response.status_code == 302
     return client.get(response.location).get_data(as_text=True)
+
+
+def save_item_3(app, client, case_id: int) -> None:
+    """The reviewer changes item 3's rationale through the item page."""
+    with app.app_context():
+        version = db.session.scalar(
+            select(ItemReview.lock_version).where(
+                ItemReview.case_id == case_id, ItemReview.item_id == "3"
+            )
+        )
+    saved = client.post(
+        f"{SITE}/cases/{case_id}/items/3",
+        data={
+            "lock_version": str(version),
+            "shown": "3A",
+            "3A": "yes",
+            "rationale": "Based on the April assessment.",
+        },
+    )
+    assert saved.status_code == 302

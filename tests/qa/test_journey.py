@@ -6,7 +6,7 @@ from review_app.audit.models import AuditEntry
 from review_app.extensions import db
 from review_app.qa.models import Thread
 from review_app.ratings.models import ItemReview, RatingChange
-from tests.qa.conftest import SITE, act, status_of
+from tests.qa.conftest import SITE, act, save_item_3, status_of
 
 
 def _reassign(app, admin, case_id: int, username: str) -> None:
@@ -53,22 +53,7 @@ def test_a_case_travels_the_whole_workflow_and_its_history_shows_every_step(
     # The reviewer sees it in the inbox, fixes the item and answers.
     inbox = reviewer.get(f"{SITE}/inbox").get_data(as_text=True)
     assert "Which assessment is this based on?" in inbox and "returned" in inbox
-    with demo.app_context():
-        version = db.session.scalar(
-            select(ItemReview.lock_version).where(
-                ItemReview.case_id == case_id, ItemReview.item_id == "3"
-            )
-        )
-    saved = reviewer.post(
-        f"{SITE}/cases/{case_id}/items/3",
-        data={
-            "lock_version": str(version),
-            "shown": "3A",
-            "3A": "yes",
-            "rationale": "Based on the April assessment.",
-        },
-    )
-    assert saved.status_code == 302
+    save_item_3(demo, reviewer, case_id)
     thread_id = _thread_id(demo, case_id)
     reviewer.post(
         f"{SITE}/cases/{case_id}/threads/{thread_id}/replies",

@@ -6,29 +6,8 @@ from review_app.accounts.models import User
 from review_app.audit.models import AuditEntry
 from review_app.cases.models import Case
 from review_app.extensions import db
-from review_app.ratings.models import ItemReview
-from tests.qa.conftest import SITE, act, status_of
+from tests.qa.conftest import SITE, act, save_item_3, status_of
 from tests.qa.test_caseload import _case_id, _cases_of, _ids
-
-
-def _save_item_3(app, client, case_id: int) -> None:
-    """The reviewer changes item 3's rationale through the item page."""
-    with app.app_context():
-        version = db.session.scalar(
-            select(ItemReview.lock_version).where(
-                ItemReview.case_id == case_id, ItemReview.item_id == "3"
-            )
-        )
-    saved = client.post(
-        f"{SITE}/cases/{case_id}/items/3",
-        data={
-            "lock_version": str(version),
-            "shown": "3A",
-            "3A": "yes",
-            "rationale": "Based on the April assessment.",
-        },
-    )
-    assert saved.status_code == 302
 
 
 def _returned(app, clients, case_id: int) -> None:
@@ -64,7 +43,7 @@ def test_a_return_cannot_be_undone_once_the_reviewer_changed_something(
     demo, clients, complete_case
 ):
     _returned(demo, clients, complete_case)
-    _save_item_3(demo, clients("reviewer"), complete_case)
+    save_item_3(demo, clients("reviewer"), complete_case)
     page = clients("qa").get(f"{SITE}/cases/{complete_case}").get_data(as_text=True)
     assert "Undo the return" not in page
     response = clients("qa").post(f"{SITE}/cases/{complete_case}/undo-return")
@@ -111,7 +90,7 @@ def test_a_case_changed_after_the_move_stays_and_a_move_all_changed_is_refused(
     before = _cases_of(demo, reviewer)
     number = next(n for n in before if _case_id(demo, n) == complete_case)
     result = _move(demo, admin, "reviewer", "reviewer2")
-    _save_item_3(demo, clients("reviewer2"), complete_case)  # the new reviewer starts work
+    save_item_3(demo, clients("reviewer2"), complete_case)  # the new reviewer starts work
     undone = admin.post(result + "/undo")
     page = admin.get(undone.location).get_data(as_text=True)
     assert "1 case(s) stayed where they are" in page and number in page
