@@ -32,6 +32,16 @@ def _put(app, case_id: int, status: str) -> None:
         db.session.commit()
 
 
+def _override_of(app, case_id: int, item_id: str) -> str | None:
+    """The QA override rating stored on one item of the case, or None."""
+    with app.app_context():
+        return db.session.scalar(
+            select(ItemReview.override_rating).where(
+                ItemReview.case_id == case_id, ItemReview.item_id == item_id
+            )
+        )
+
+
 @pytest.mark.parametrize("status", sorted(MAY))
 def test_every_transition_for_every_role(demo, complete_case, status):
     """The rules as a table: every action by every person from every status, no HTTP.
@@ -148,15 +158,7 @@ def test_no_comment_on_a_finalized_case_and_no_override_without_reason(
         ).location
     ).get_data(as_text=True)
     assert "Give the reason for the override" in page
-    with demo.app_context():
-        assert (
-            db.session.scalar(
-                select(ItemReview.override_rating).where(
-                    ItemReview.case_id == complete_case, ItemReview.item_id == "4"
-                )
-            )
-            is None
-        )
+    assert _override_of(demo, complete_case, "4") is None
     _put(demo, complete_case, "finalized")
     response = qa.post(f"{SITE}/cases/{complete_case}/items/4/threads", data={"body": "Too late?"})
     assert "comments are closed" in qa.get(response.location).get_data(as_text=True)
@@ -232,12 +234,4 @@ def test_an_item_that_does_not_apply_to_the_case_type_cannot_be_overridden(
     )
     page = qa.get(response.location).get_data(as_text=True)
     assert "Item 4 does not apply to in-home services cases" in page
-    with demo.app_context():
-        assert (
-            db.session.scalar(
-                select(ItemReview.override_rating).where(
-                    ItemReview.case_id == complete_case, ItemReview.item_id == "4"
-                )
-            )
-            is None
-        )
+    assert _override_of(demo, complete_case, "4") is None
