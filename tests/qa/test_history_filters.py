@@ -5,8 +5,7 @@ from sqlalchemy import select
 from review_app.accounts.models import User
 from review_app.extensions import db
 from tests.core.test_query_counts import counted
-from tests.qa.conftest import SITE, act
-from tests.qa.test_undo import _save_item_3
+from tests.qa.conftest import SITE, act, save_item_3
 
 
 def _user_id(app, username: str) -> int:
@@ -65,7 +64,7 @@ def test_filtered_history_statement_count_does_not_grow(demo, clients, complete_
     with counted(demo) as small:
         _history(client, complete_case, **filters)
     _story(demo, clients, complete_case)  # more events and people
-    _save_item_3(demo, clients("reviewer"), complete_case)  # the reviewer's own changes
+    save_item_3(demo, clients("reviewer"), complete_case)  # the reviewer's own changes
     with counted(demo) as large:
         page = _history(client, complete_case, **filters)
     assert "Item 3," in page
