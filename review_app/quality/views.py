@@ -20,7 +20,7 @@ READERS = ("state_admin", "qa", "observer")
 def _render(template: str, report):
     """Render a report of the period chosen in the query string (the latest by default).
 
-    ``report(period)`` returns what the page shows of a period; with no period
+    ``report(period, instrument)`` returns what the page shows of a period; with no period
     yet, the page shows only that.
     """
     periods = site_periods(g.site)
@@ -34,7 +34,8 @@ def _render(template: str, report):
     period = chosen or (periods[-1] if periods else None)
     context: dict[str, Any] = {"periods": periods, "period": period, "message": message}
     if period is not None:
-        context |= {"instrument": get_instrument(period.instrument_version), **report(period)}
+        instrument = get_instrument(period.instrument_version)
+        context |= {"instrument": instrument, **report(period, instrument)}
     return render_template(template, **context)
 
 
@@ -44,8 +45,7 @@ def index():
     return _render("quality/index.html", _qa_report)
 
 
-def _qa_report(period) -> dict:
-    instrument = get_instrument(period.instrument_version)
+def _qa_report(period, instrument) -> dict:
     by_reviewer = queries.qa_changes(g.site.id, period.id, instrument, by_reviewer=True)
     return {
         "waiting": queries.waiting(g.site.id, period.id),
@@ -64,8 +64,7 @@ def agreement_page():
     return _render("quality/agreement.html", _agreement)
 
 
-def _agreement(period) -> dict:
-    instrument = get_instrument(period.instrument_version)
+def _agreement(period, instrument) -> dict:
     items = queries.agreement_tables(g.site.id, period.id, instrument, by_reviewer=False)
     people = queries.agreement_tables(g.site.id, period.id, instrument, by_reviewer=True)
     pooled: dict = {}
