@@ -10,7 +10,7 @@ answer codes behind the labels the data sheet shows.
 
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from review_app.cases.models import ELIMINATION_REASONS
@@ -210,12 +210,8 @@ def _unique(found: list[Column]) -> list[Column]:
             header = f"{column.header} ({n})"
             n += 1
         seen.add(header)
-        unique.append(column if header == column.header else _renamed(column, header))
+        unique.append(column if header == column.header else replace(column, header=header))
     return unique
-
-
-def _renamed(column: Column, header: str) -> Column:
-    return Column(header, column.key, column.read, column.item, column.question, column.answers)
 
 
 def columns(instrument: Instrument, period: ReviewPeriod) -> list[Column]:
