@@ -85,7 +85,12 @@ ACTIONS = {
 
 # Recorded values in words, by field. Domains above audit name their own values
 # (cases/models.py: statuses and case types) with name_values.
-VALUE_NAMES: dict[str, Mapping[Any, str]] = {"roles": ROLE_LABELS}
+_RATINGS = {**OUTCOME_LABELS, **ITEM_LABELS}
+VALUE_NAMES: dict[str, Mapping[Any, str]] = {
+    "roles": ROLE_LABELS,
+    "rating": _RATINGS,
+    "override": _RATINGS,
+}
 
 
 def name_values(field: str, names: Mapping[Any, str]) -> None:
@@ -140,6 +145,4 @@ def value_label(name: str, value: Any, instrument: Any = None) -> str:
     if isinstance(value, dict):
         return ", ".join(f"{field_label(k)}: {value_label(k, v)}" for k, v in value.items())
     named = VALUE_NAMES.get(name)
-    if named is None and name in ("rating", "override"):
-        named = {**OUTCOME_LABELS, **ITEM_LABELS}
     return str(named.get(value, value) if named and isinstance(value, str) else value)

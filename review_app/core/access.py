@@ -14,7 +14,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_principal import Permission, RoleNeed
 
-from review_app.core.roles import roles_of
+from review_app.core.roles import ROLE_CODES, roles_of
 from review_app.extensions import login_manager
 
 View = TypeVar("View", bound=Callable[..., Any])
@@ -24,7 +24,7 @@ SystemAdminNeed = RoleNeed("system_admin")
 # core does not import the API; a token route with nothing registered is refused.
 TOKEN_CHECK = "access_token_check"
 
-SITE_ROLES = ("member", "state_admin", "reviewer", "qa", "qa1", "qa2", "observer")
+SITE_ROLES = ("member", *ROLE_CODES)  # "member": any role on the site
 
 # Pages a user who must change their password may still reach.
 _PASSWORD_CHANGE_ENDPOINTS = {"accounts.change_password", "accounts.logout", "static"}

@@ -11,8 +11,9 @@ version) writes with ``update_if_unchanged`` instead: the check is in the write.
 
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, CursorResult, inspect, select, update
+from sqlalchemy import ColumnElement, inspect, select, update
 
+from review_app.core.database import rowcount
 from review_app.core.errors import Conflict
 from review_app.extensions import db
 
@@ -64,13 +65,14 @@ def update_if_unchanged(
     mapper = inspect(obj).mapper
     key = mapper.primary_key[0]
     ident = mapper.primary_key_from_instance(obj)[0]
-    result: CursorResult[Any] = db.session.execute(  # type: ignore[assignment]
-        update(mapper.class_)
-        .where(key == ident, *unchanged)
-        .values(values)
-        .execution_options(synchronize_session=False)
+    written = rowcount(
+        db.session.execute(
+            update(mapper.class_)
+            .where(key == ident, *unchanged)
+            .values(values)
+            .execution_options(synchronize_session=False)
+        )
     )
-    written = result.rowcount
     db.session.refresh(obj)
     if written != 1:
         raise Conflict(refused)

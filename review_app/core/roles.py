@@ -79,7 +79,7 @@ ROLE_LABELS: dict[str, str] = {
 
 def roles_text(roles: "RoleSet") -> str:
     """Return the roles in words: 'Reviewer, QA, level 1'."""
-    return ", ".join(ROLE_LABELS.get(code, code) for code in roles.codes)
+    return ", ".join(roles.role_labels)
 
 
 def roles_of(user: Any, site: Any) -> RoleSet:
