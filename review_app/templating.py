@@ -6,13 +6,11 @@ from typing import Any
 from flask import Flask, g
 from werkzeug.local import LocalProxy
 
-from review_app.accounts.models import User
 from review_app.audit import labels as audit_labels
 from review_app.cases.models import STATUS_LABELS
 from review_app.config import APP_NAME
 from review_app.core.once import new_form_key
 from review_app.core.roles import ROLE_LABELS
-from review_app.extensions import db
 from review_app.instruments.catalog import version_title
 from review_app.members.identity import my_memberships
 
@@ -49,18 +47,14 @@ def _reject_page(args: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in args.items() if key != "page"}
 
 
-def _full_names(usernames: object) -> object:
-    """Return the full names of recorded usernames (a name no longer known stays as it is).
+def _full_names(usernames: object, names: dict[str, str]) -> object:
+    """Return the full names of recorded usernames from ``names`` (read by the page's view;
+    a name no longer known stays as it is).
 
     Anything but a list of usernames (an older entry's value) is returned as it is.
     """
     if not usernames or not isinstance(usernames, list):
         return usernames
-    names = dict(
-        db.session.execute(
-            db.select(User.username, User.display_name).where(User.username.in_(usernames))
-        ).all()
-    )
     return [names.get(name, name) for name in usernames]
 
 

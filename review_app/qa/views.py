@@ -4,6 +4,7 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from review_app.accounts.queries import names_by_username
 from review_app.cases import workflow
 from review_app.cases.loaders import load_case
 from review_app.cases.queries import reviewers
@@ -218,11 +219,22 @@ def history(case_id: int):
         kind=kind if kind in queries.HISTORY_KINDS else None,
     )
     changes, events = queries.history(case, only)
+    recorded = [
+        value
+        for event in events
+        for field, before, after in event.changes
+        if field == "reviewers"
+        for value in (before, after)
+    ]
     return render_template(
         "qa/history.html",
         case=case,
         changes=changes,
         events=events,
+        # The reviewers' usernames a change recorded, named in one statement.
+        reviewer_names=names_by_username(
+            name for value in recorded if isinstance(value, list) for name in value
+        ),
         instrument=instrument,
         item_labels=ITEM_LABELS,
         only=only,

@@ -70,3 +70,45 @@ def test_filtered_history_statement_count_does_not_grow(demo, clients, complete_
     assert "Item 3," in page
     assert len(large) == len(small), "\n".join(large)
     assert len(small) <= 14, "\n".join(small)
+
+
+def _change_reviewers(app, case_id: int, times: int) -> None:
+    """Edit the case's reviewers ``times`` times: one, then both, then one again ..."""
+    from review_app.cases.facts import CaseFacts
+    from review_app.cases.models import Case
+    from review_app.cases.operations import update_case
+    from review_app.members.queries import user_by_username
+
+    with app.app_context():
+        case = db.session.get(Case, case_id)
+        people = [user_by_username("reviewer"), user_by_username("reviewer2")]
+        for n in range(times):
+            facts = CaseFacts(
+                case.case_number,
+                case.case_type,
+                case.local_site,
+                case.child_name,
+                case.child_birth_date,
+                case.family_name,
+                case.opened_on,
+                case.removal_on,
+                case.closed_on,
+                case.pur_start,
+                reviewers=people[: 2 - n % 2],
+            )
+            update_case(None, case, facts)
+        db.session.commit()
+
+
+def test_reviewer_changes_are_named_in_a_bounded_statement_count(demo, clients, complete_case):
+    """Each change of reviewers shows full names, read in one statement for the whole page."""
+    client = clients("observer")
+    _change_reviewers(demo, complete_case, 1)
+    with counted(demo) as few:
+        page = _history(client, complete_case)
+    assert "Reviewers:" in page and "Robin Reviewer" in page
+    _change_reviewers(demo, complete_case, 4)
+    with counted(demo) as many:
+        page = _history(client, complete_case)
+    assert page.count("Reviewers:") >= 5
+    assert len(many) == len(few), "\n".join(many)
