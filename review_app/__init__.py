@@ -149,12 +149,6 @@ def register_commands(app: Flask) -> None:
 
 
 def register_templating(app: Flask) -> None:
-    from review_app.cases.states import CaseStatus
-    from review_app.interviews.states import InterviewStatus
     from review_app.templating import init_templating
 
     init_templating(app)
-    # Templates name states and their groups, never their text:
-    # ``case.status in CaseStatus.CLOSED``.
-    app.add_template_global(CaseStatus, "CaseStatus")
-    app.add_template_global(InterviewStatus, "InterviewStatus")

@@ -8,10 +8,12 @@ from werkzeug.local import LocalProxy
 
 from review_app.audit import labels as audit_labels
 from review_app.cases.models import STATUS_LABELS
+from review_app.cases.states import CaseStatus
 from review_app.config import APP_NAME
 from review_app.core.once import new_form_key
 from review_app.core.roles import ROLE_LABELS
 from review_app.instruments.catalog import version_title
+from review_app.interviews.states import InterviewStatus
 from review_app.members.identity import my_memberships
 
 
@@ -70,5 +72,9 @@ def init_templating(app: Flask) -> None:
     app.add_template_global(audit_labels.value_label, "value_label")
     app.add_template_filter(version_title, "instrument_title")
     app.add_template_global(new_form_key, "form_key")  # see core/once.py
+    # Templates name states and their groups, never their text:
+    # ``case.status in CaseStatus.CLOSED``.
+    app.add_template_global(CaseStatus, "CaseStatus")
+    app.add_template_global(InterviewStatus, "InterviewStatus")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -274,6 +274,10 @@ def inbox():
     waiting = queries.waiting_threads(g.site, current_user)
     cases = queries.cases_by_id({t.case_id for t in waiting if t.case_id is not None})
     returned = queries.returned_to(g.site, current_user)
+    instruments = {
+        version: get_instrument(version)
+        for version in {case.period.instrument_version for case in cases.values()}
+    }
     return render_template(
         "qa/inbox.html",
         returned=returned,
@@ -281,7 +285,7 @@ def inbox():
         threads=waiting,
         thread_cases=cases,
         question_labels={
-            t.id: get_instrument(cases[t.case_id].period.instrument_version).question_label(
+            t.id: instruments[cases[t.case_id].period.instrument_version].question_label(
                 t.question_id
             )
             for t in waiting
