@@ -21,7 +21,7 @@ from review_app.core.pagecache import clear_pages
 from review_app.extensions import db, limiter
 from review_app.performance import cache as figure_cache
 from tests import pgcluster
-from tests.transactions import rolled_back, shared
+from tests.transactions import delete_all, rolled_back, shared
 
 DATABASES = [
     name.strip()
@@ -183,8 +183,7 @@ def reset_schema(app) -> None:
 
 def clear_tables(app) -> None:
     with app.app_context(), db.engine.begin() as connection:
-        for table in reversed(db.metadata.sorted_tables):
-            connection.execute(table.delete())
+        delete_all(connection)
 
 
 @pytest.fixture(scope="session", params=DATABASES)

@@ -25,6 +25,12 @@ class Shared:
 shared = Shared()
 
 
+def delete_all(connection) -> None:
+    """Delete every row, children before their parents."""
+    for table in reversed(db.metadata.sorted_tables):
+        connection.execute(table.delete())
+
+
 @contextmanager
 def rolled_back(app, *, empty: bool):
     """Bind ``app`` to one connection in a transaction that is rolled back at the end.
@@ -47,8 +53,7 @@ def rolled_back(app, *, empty: bool):
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("BEGIN")
     if empty:
-        for table in reversed(db.metadata.sorted_tables):
-            connection.execute(table.delete())
+        delete_all(connection)
     engines[None] = connection
     shared.written = False
     event.listen(connection, "before_cursor_execute", _note_writes)

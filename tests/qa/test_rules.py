@@ -3,11 +3,11 @@
 import pytest
 from sqlalchemy import func, select
 
-from review_app.accounts.models import User
 from review_app.cases import workflow
 from review_app.cases.models import Case
 from review_app.core.errors import OperationError
 from review_app.extensions import db
+from review_app.members.queries import user_by_username
 from review_app.qa.models import Thread
 from review_app.qa.operations import check_allowed
 from review_app.ratings.models import ItemReview
@@ -51,9 +51,7 @@ def test_every_transition_for_every_role(demo, complete_case, status):
     """
     with demo.app_context():
         case = db.session.get(Case, complete_case)
-        people = {
-            who: db.session.scalar(select(User).where(User.username == who)) for who in PEOPLE
-        }
+        people = {who: user_by_username(who) for who in PEOPLE}
         for action in workflow.ACTIONS:
             for who in PEOPLE:
                 case.status = status
