@@ -54,9 +54,14 @@ def _render(code: int, detail: str | None = None) -> Response | tuple[str, int]:
     return render_template("errors/error.html", code=code, title=title, text=detail or text), code
 
 
+def error_answer(code: int, detail: str | None = None) -> Response:
+    """Answer ``code`` as the error page, or as JSON under the API."""
+    return make_response(_render(code, detail))
+
+
 def conflict_answer() -> Response:
     """Answer 409: someone else saved the same thing at the same moment; nothing was saved."""
-    return make_response(_render(409))
+    return error_answer(409)
 
 
 def init_error_pages(app: Flask) -> None:

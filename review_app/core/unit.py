@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import click
-from flask import Flask, current_app, flash, g, jsonify, redirect, request, session
+from flask import Flask, current_app, flash, g, redirect, request, session
 from flask.signals import message_flashed
 from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -138,11 +138,10 @@ def command_unit() -> Iterator[None]:
 def refused(error: OperationError) -> BaseResponse:
     """Answer a refusal no view caught: undone, and its message shown where the form was."""
     undo()
-    if request.path.startswith("/api/"):
-        status = answer_status(error)
-        answer = jsonify({"error": error.message, "status": status})
-        answer.status_code = status
-        return answer
+    from review_app.core.errorpages import API_ROOT, error_answer  # renders pages: loaded late
+
+    if request.path.startswith(API_ROOT):
+        return error_answer(answer_status(error), error.message)
     flash(error.message, "error")
     keep = current_app.extensions.get(KEEP_REFUSED_FORM)
     back = keep("Nothing was saved; what you wrote is back in the form.") if keep else None
