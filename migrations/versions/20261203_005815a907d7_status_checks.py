@@ -28,12 +28,12 @@ CASE_STATES = (
 )
 INTERVIEW_STATES = ('draft', 'complete')
 
-# table, column, constraint name (before the naming convention), allowed values
+# table, column (also the constraint's name before the naming convention), allowed values
 CHECKS = (
-    ('cases', 'status', 'status', CASE_STATES),
-    ('rating_changes', 'case_status', 'case_status', CASE_STATES),
+    ('cases', 'status', CASE_STATES),
+    ('rating_changes', 'case_status', CASE_STATES),
     # A thread records its case's or its interview's status when it was opened.
-    ('qa_threads', 'case_status', 'case_status', CASE_STATES + INTERVIEW_STATES),
+    ('qa_threads', 'case_status', CASE_STATES + INTERVIEW_STATES),
 )
 
 
@@ -43,7 +43,7 @@ def _allowed(column: str, values: tuple[str, ...]) -> str:
 
 def _refuse_unknown_values() -> None:
     connection = op.get_bind()
-    for table, column, _, values in CHECKS:
+    for table, column, values in CHECKS:
         unknown = connection.execute(
             sa.text(f"SELECT DISTINCT {column} FROM {table} WHERE NOT ({_allowed(column, values)})")
         ).scalars().all()
@@ -56,12 +56,12 @@ def _refuse_unknown_values() -> None:
 
 def upgrade():
     _refuse_unknown_values()
-    for table, column, name, values in CHECKS:
+    for table, column, values in CHECKS:
         with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.create_check_constraint(name, _allowed(column, values))
+            batch_op.create_check_constraint(column, _allowed(column, values))
 
 
 def downgrade():
-    for table, _, name, _ in CHECKS:
+    for table, column, _ in CHECKS:
         with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.drop_constraint(batch_op.f(f'ck_{table}_{name}'), type_='check')
+            batch_op.drop_constraint(batch_op.f(f'ck_{table}_{column}'), type_='check')
