@@ -8,10 +8,28 @@ from review_app.cases.importing import check_rows, read_rows
 from review_app.cases.models import Assignment, Case
 from review_app.cases.signals import case_added, case_facts_changed
 from review_app.core.errors import OperationError
-from review_app.core.locking import lock_row
+from review_app.core.locking import lock_row, update_if_unchanged
+from review_app.core.models import utcnow
 from review_app.core.tables import TableError, messages
 from review_app.extensions import db
 from review_app.periods.models import ReviewPeriod
+
+
+def move_status(
+    case: Case, status: str, *, refused: str, expected_version: int | None = None
+) -> None:
+    """Change the status unless someone changed it first (the status version seen before).
+
+    One guarded UPDATE: the check and the write cannot be parted. ``refused`` is
+    what the person is told when someone was quicker.
+    """
+    version = case.status_version if expected_version is None else expected_version
+    update_if_unchanged(
+        case,
+        Case.status_version == version,
+        values={"status": status, "status_version": version + 1, "status_changed_at": utcnow()},
+        refused=refused,
+    )
 
 
 def snapshot(case: Case) -> dict:

@@ -5,10 +5,11 @@ from review_app.audit.models import AuditEntry
 from review_app.audit.operations import record
 from review_app.cases import workflow
 from review_app.cases.models import ELIMINATION_REASONS, Assignment, Case
+from review_app.cases.operations import move_status
 from review_app.cases.queries import is_assigned
 from review_app.cases.states import CaseStatus
 from review_app.core.errors import OperationError
-from review_app.core.locking import lock_row, update_if_unchanged
+from review_app.core.locking import lock_row
 from review_app.core.models import utcnow
 from review_app.core.roles import roles_of
 from review_app.extensions import db
@@ -31,12 +32,11 @@ OVERRIDE_RATINGS = {"strength", "ani", "not_applicable"}
 
 
 def _move(case: Case, expected_version: int | None, new_status: str) -> None:
-    """Change the status unless someone else changed it first."""
-    version = case.status_version if expected_version is None else expected_version
-    update_if_unchanged(
+    """Change the status in the review workflow unless someone else changed it first."""
+    move_status(
         case,
-        Case.status_version == version,
-        values={"status": new_status, "status_version": version + 1, "status_changed_at": utcnow()},
+        new_status,
+        expected_version=expected_version,
         refused="Someone else changed this case's status a moment ago; nothing was done. "
         "Look at the case again before you act.",
     )

@@ -6,11 +6,11 @@ from review_app.accounts.models import User
 from review_app.audit.operations import record
 from review_app.cases.facts import CaseFacts
 from review_app.cases.models import Case
-from review_app.cases.operations import create_case
+from review_app.cases.operations import create_case, move_status
 from review_app.cases.queries import is_assigned
 from review_app.cases.states import CaseStatus
 from review_app.core.errors import OperationError
-from review_app.core.locking import lock_row, update_if_unchanged
+from review_app.core.locking import lock_row
 from review_app.core.models import utcnow
 from review_app.core.roles import roles_of
 from review_app.extensions import db
@@ -36,11 +36,9 @@ def practice_site(case: Case) -> Site:
 
 def set_status(case: Case, status: str) -> None:
     """Change the status outside the review workflow, unless someone changed it first."""
-    version = case.status_version
-    update_if_unchanged(
+    move_status(
         case,
-        Case.status_version == version,
-        values={"status": status, "status_version": version + 1, "status_changed_at": utcnow()},
+        status,
         refused="Someone else changed this case a moment ago; nothing was done. Look at it again.",
     )
 
