@@ -64,7 +64,13 @@ def _run(
     anchor: str = "",
     then: str | None = None,
 ):
-    """Call one operation and say how it went; go to ``then`` once done, else back."""
+    """Call one operation and say how it went; go to ``then`` once done, else back.
+
+    A row of a list (Take on a queue) goes back to that list either way.
+    """
+    if listed := _list_to_return_to():
+        run_operation(change, success)
+        return redirect(listed)
     back = _back(case, item_id, anchor)
     if keep_if_refused(run_operation(change, success), back.location) and then:
         return redirect(then)
@@ -109,9 +115,6 @@ def change_status(case_id: int):
         )
 
     done = workflow.done_message(action, case.case_number)
-    if listed := _list_to_return_to():  # Take on a queue row: back to the queue either way
-        run_operation(change, done)
-        return redirect(listed)
     return _run(
         case,
         change,
@@ -302,10 +305,11 @@ def inbox():
 @site_roles("qa")
 def take_case(case_id: int):
     case = load_case(case_id)
-    return _hold_change(
+    return _run(
         case,
         lambda: holding_operations.take(current_user, case),
         f"You hold case {case.case_number} for QA now.",
+        anchor="#qa-hold",
     )
 
 
@@ -313,20 +317,12 @@ def take_case(case_id: int):
 @site_roles("qa")
 def release_case(case_id: int):
     case = load_case(case_id)
-    return _hold_change(
+    return _run(
         case,
         lambda: holding_operations.release(current_user, case),
         f"Case {case.case_number} is back in the QA queue for anyone to take.",
+        anchor="#qa-hold",
     )
-
-
-def _hold_change(case, change, success: str):
-    """Take or release: back to the queue it was done from (the message says how it went)."""
-    listed = _list_to_return_to()
-    if listed is None:
-        return _run(case, change, success, anchor="#qa-hold")
-    run_operation(change, success)
-    return redirect(listed)
 
 
 @bp.route("/cases/<int:case_id>/qa/hand-over", methods=["GET", "POST"])
