@@ -248,11 +248,6 @@ def history(case_id: int):
     )
 
 
-def _my_qa_level() -> int:
-    """The signed-in person's QA level on this site (0: not QA), for the rows they may take."""
-    return roles_of(current_user, g.site).qa_level or 0
-
-
 @bp.route("/qa")
 @site_roles("qa", "state_admin", "observer")
 def queues():
@@ -267,7 +262,6 @@ def queues():
     return render_template(
         "qa/queues.html",
         lanes=[(title, queries.queue(g.site, statuses)) for title, statuses in lanes],
-        qa_level=_my_qa_level(),
     )
 
 
@@ -294,10 +288,13 @@ def inbox():
             for t in waiting
             if t.question_id and t.case_id is not None
         },
-        submitted=queries.queue(g.site, [CaseStatus.SUBMITTED]) if _my_qa_level() else [],
+        submitted=(
+            queries.queue(g.site, [CaseStatus.SUBMITTED])
+            if roles_of(current_user, g.site).qa_level
+            else []
+        ),
         # Interviews adds the threads on interviews that wait for the user.
         **page_parts(inbox_shown, g.site, user=current_user),
-        qa_level=_my_qa_level(),
     )
 
 
@@ -371,7 +368,6 @@ def mine():
     return render_template(
         "qa/mine.html",
         cases=queries.held_by(g.site, current_user),
-        qa_level=_my_qa_level(),
     )
 
 
