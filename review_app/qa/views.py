@@ -421,7 +421,7 @@ def caseload_move(entry_id: int):
         source=undo_operations.user_of(details.get("from")),
         dest=undo_operations.user_of(details.get("to")),
         undone=undo_operations.undone_by(entry),
-        mover=undo_operations.user_of(entry.actor_id),
+        mover=entry.actor,
     )
 
 

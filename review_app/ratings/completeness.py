@@ -7,6 +7,7 @@ from review_app.instruments.model import Instrument
 from review_app.instruments.schema import Question
 from review_app.ratings.dates import face_sheet_date_errors
 from review_app.ratings.models import FACE_SHEET, Answer, ItemReview
+from review_app.ratings.queries import answer_values
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ def gaps(
             found.append(Gap(FACE_SHEET, question.id, f"Face sheet: answer “{question.text}”"))
         elif gap := _narrative_gap(instrument, evaluation, rows, question, "Face sheet"):
             found.append(Gap(FACE_SHEET, question.id, gap, "narrative"))
-    values = {question_id: row.value for question_id, row in rows.items()}
+    values = answer_values(rows)
     for question_id, message in face_sheet_date_errors(values, None).items():
         found.append(Gap(FACE_SHEET, question_id, f"Face sheet: {message}"))
     for item in instrument.definition.items:

@@ -133,7 +133,7 @@ def _claim(case: Case, review: ItemReview, expected: int, actor: User | None, sa
             else f"{by} saved this item while you were editing it. Nothing of yours was "
             "saved: compare the two versions below, then save again.",
             theirs={
-                "answers": {qid: row.value for qid, row in current.items()},
+                "answers": queries.answer_values(current),
                 "rationale": review.rationale,
             },
             by=by,

@@ -1,5 +1,7 @@
 """Reads of a case's answers and ratings, each in one statement."""
 
+from typing import Any
+
 from sqlalchemy import select
 
 from review_app.accounts.models import User
@@ -16,7 +18,8 @@ def answers(case: Case) -> dict[str, Answer]:
     return {row.question_id: row for row in rows}
 
 
-def answer_values(rows: dict[str, Answer]) -> dict:
+def answer_values(rows: dict[str, Answer]) -> dict[str, Any]:
+    """Return each answered question's value."""
     return {question_id: row.value for question_id, row in rows.items()}
 
 
