@@ -5,11 +5,11 @@ browser showed. The script only mirrors the instrument's conditions so that
 a question appears as soon as an answer on the page makes it relevant.
 """
 
-import re
 from typing import Any
 
 from review_app.instruments.engine import ITEM_LABELS, Evaluation, case_type_allows
 from review_app.instruments.export import condition
+from review_app.instruments.labels import question_prefix
 from review_app.instruments.model import YES_NO_LABELS, Instrument
 from review_app.instruments.schema import Item, ItemRule, Question
 
@@ -42,16 +42,12 @@ def client_logic(instrument: Instrument, questions: list[Question], evaluation: 
     }
 
 
-# A question id that is a number of the federal instrument (1A, 3D1) is shown to people;
-# internal ids (1-app, FS-reasons) are not.
-_NUMBERED = re.compile(r"^\d+[A-Z]\d*$")
-
-
 def question_label(question: Question) -> str:
-    """Return how people know a question: its instrument number where it has one, and its text."""
-    if _NUMBERED.match(question.id):
-        return f"{question.id}. {question.text}"
-    return question.text
+    """Return how people know a question: its instrument number where it has one, and its text.
+
+    Internal ids (1-app, FS-reasons) are never shown (instruments/labels.py).
+    """
+    return question_prefix(question.id) + question.text
 
 
 def _rule(rule: ItemRule) -> dict:
