@@ -64,7 +64,8 @@ class Cluster:
         with psycopg.connect(self.admin_url(), autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
             conn.execute(f'CREATE DATABASE "{name}"')
-        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{name}"
+        # The Unix socket: a query costs less than through the TCP loopback.
+        return f"postgresql+psycopg://postgres@/{name}?host={self.directory}&port={self.port}"
 
     def stop_server(self, mode: str = "fast") -> None:
         """Stop the server and keep its data (``fast``: end sessions, write a checkpoint)."""

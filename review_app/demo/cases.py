@@ -16,7 +16,7 @@ from review_app.periods.models import ReviewPeriod
 from review_app.qa.operations import reply, set_override, set_thread_open, start_thread, transition
 from review_app.ratings import queries
 from review_app.ratings.models import FACE_SHEET
-from review_app.ratings.operations import ItemInput, item_questions, save_item
+from review_app.ratings.operations import ItemInput, item_questions, save_item, save_items
 
 CHILDREN = ["A.B.", "C.D.", "E.F.", "G.H.", "J.K.", "L.M.", "N.P.", "Q.R."]
 
@@ -138,28 +138,23 @@ def rate_with(
     answers = face_sheet_facts(case, answers)
     effective = evaluate(instrument, case.case_type, answers).answers
     rationale = rationale or "Rated from the case file and interviews."
-    reviews = queries.item_reviews(case)  # the same objects save_item refreshes after each save
+    reviews = queries.item_reviews(case)
+    sent = {}
     for item_id in [FACE_SHEET, *instrument.items]:
         questions = item_questions(instrument, item_id)
-        review = reviews[item_id]
         narratives = {
             q.id: "Explained in the case file and the caseworker interview."
             for q in questions
             if effective.get(q.id) in q.narrative_answers
         }
-        save_item(
-            actor,
-            case,
-            instrument,
-            item_id,
-            ItemInput(
-                {q.id: answers.get(q.id) for q in questions},
-                {q.id for q in questions},
-                narratives,
-                "" if item_id == skip_rationale else rationale,
-                review.lock_version,
-            ),
+        sent[item_id] = ItemInput(
+            {q.id: answers.get(q.id) for q in questions},
+            {q.id for q in questions},
+            narratives,
+            "" if item_id == skip_rationale else rationale,
+            reviews[item_id].lock_version,
         )
+    save_items(actor, case, instrument, sent)
 
 
 # Where each demo case of a period ends up, by its position in the period: a status,

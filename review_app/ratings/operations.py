@@ -146,66 +146,108 @@ def save_item(
     actor: User | None, case: Case, instrument: Instrument, item_id: str, data: ItemInput
 ) -> CaseRatings:
     """Save an item's answers, narratives and rationale, then recalculate the case's ratings."""
-    questions = [q for q in item_questions(instrument, item_id) if q.id in data.shown]
-    clean = _check(instrument, questions, data)
-    wrong = table_date_errors(clean)
-    if item_id == FACE_SHEET:
-        stored = queries.answer_values(queries.answers(case))
-        wrong |= face_sheet_date_errors({**stored, **clean}, case.child_birth_date)
-    if wrong:
-        raise answer_errors(wrong)
+    return save_items(actor, case, instrument, {item_id: data})
+
+
+def save_items(
+    actor: User | None, case: Case, instrument: Instrument, sent: dict[str, ItemInput]
+) -> CaseRatings:
+    """Save several items of a case at once (the face sheet first), as one save each.
+
+    Every item is checked before anything is written; the case is locked and rated
+    once, and each item keeps its own edit number, change history and audit entry.
+    """
+    sent = dict(sorted(sent.items(), key=lambda pair: pair[0] != FACE_SHEET))
+    questions = {
+        item_id: [q for q in item_questions(instrument, item_id) if q.id in data.shown]
+        for item_id, data in sent.items()
+    }
+    clean: dict[str, dict[str, Any]] = {}
+    for item_id, data in sent.items():
+        clean[item_id] = _check(instrument, questions[item_id], data)
+        wrong = table_date_errors(clean[item_id])
+        if item_id == FACE_SHEET:
+            stored = queries.answer_values(queries.answers(case))
+            wrong |= face_sheet_date_errors({**stored, **clean[item_id]}, case.child_birth_date)
+        if wrong:
+            raise answer_errors(wrong)
     lock_for_edit(actor, case)
     reviews = queries.item_reviews(case)
-    review = reviews[item_id]
-
-    def unchanged(rows: dict[str, Answer], stored: ItemReview) -> bool:
-        """Whether the stored item already says what was sent (a repeated save)."""
-        sent = {q.id: (clean[q.id], data.narratives.get(q.id, "").strip()) for q in questions}
-        have = {q: (rows[q].value, rows[q].narrative) if q in rows else (None, "") for q in sent}
-        return sent == have and (
-            item_id == FACE_SHEET or stored.rationale == data.rationale.strip()
-        )
-
-    if not _claim(case, review, data.lock_version, actor, unchanged):
-        return queries.case_ratings(case, instrument)[0]  # a repeat of their own save
-    old_rating = review.rating
     rows = queries.answers(case)
+    changes: dict[str, tuple[dict, dict]] = {}
+    old_ratings = {item_id: review.rating for item_id, review in reviews.items()}
+    for item_id, data in sent.items():
+        review = reviews[item_id]
+        wanted = {
+            q.id: (clean[item_id][q.id], data.narratives.get(q.id, "").strip())
+            for q in questions[item_id]
+        }
+        rationale = data.rationale.strip()
+        same = _repeats(wanted, None if item_id == FACE_SHEET else rationale)
+        if not _claim(case, review, data.lock_version, actor, same):
+            continue  # a repeat of their own save
+        changes[item_id] = _write_answers(actor, case, rows, wanted)
+        if item_id != FACE_SHEET and rationale != review.rationale:
+            before, after = changes[item_id]
+            before["rationale"], after["rationale"] = review.rationale, rationale
+            review.rationale = rationale
+        if item_id == FACE_SHEET:
+            _take_birth_date(actor, case, queries.answer_values(rows))
+    if not changes:
+        return queries.case_ratings(case, instrument)[0]
+    ratings = recalculate(case, instrument, rows, reviews)
+    for item_id, (before, after) in changes.items():
+        if item_id != FACE_SHEET and ratings.items[item_id].rating != old_ratings[item_id]:
+            before["rating"], after["rating"] = old_ratings[item_id], ratings.items[item_id].rating
+        for field_name in before:
+            log_change(actor, case, item_id, field_name, before[field_name], after[field_name])
+        record(
+            actor,
+            "case.item_save",
+            case,
+            f"{_item_label(instrument, item_id)} of case {case.case_number} saved",
+            site=case_site(case),
+            before=before,
+            after=after,
+        )
+    return ratings
+
+
+def _item_label(instrument: Instrument, item_id: str) -> str:
+    return "Face sheet" if item_id == FACE_SHEET else f"Item {instrument.items[item_id].number}"
+
+
+def _repeats(wanted: dict[str, tuple], rationale: str | None):
+    """A test of whether the stored item already says what was sent (a repeated save)."""
+
+    def same(current: dict[str, Answer], stored: ItemReview) -> bool:
+        have = {
+            q: (current[q].value, current[q].narrative) if q in current else (None, "")
+            for q in wanted
+        }
+        return have == wanted and (rationale is None or stored.rationale == rationale)
+
+    return same
+
+
+def _write_answers(
+    actor: User | None, case: Case, rows: dict[str, Answer], wanted: dict[str, tuple]
+) -> tuple[dict, dict]:
+    """Store the (value, narrative) pairs that differ; return what they were and are."""
     before, after = {}, {}
-    for question in questions:
-        row = rows.get(question.id)
+    for question_id, new in wanted.items():
+        row = rows.get(question_id)
         old = (row.value, row.narrative) if row else (None, "")
-        new = (clean[question.id], data.narratives.get(question.id, "").strip())
         if old == new:
             continue
-        before[question.id], after[question.id] = _shown(old), _shown(new)
+        before[question_id], after[question_id] = _shown(old), _shown(new)
         if row is None:
-            row = Answer(case_id=case.id, question_id=question.id)
+            row = Answer(case_id=case.id, question_id=question_id)
             db.session.add(row)
-            rows[question.id] = row
+            rows[question_id] = row
         row.value, row.narrative = new
         row.updated_by_id = actor.id if actor else None
-    rationale = data.rationale.strip()
-    if item_id != FACE_SHEET and rationale != review.rationale:
-        before["rationale"], after["rationale"] = review.rationale, rationale
-        review.rationale = rationale
-    if item_id == FACE_SHEET:
-        _take_birth_date(actor, case, queries.answer_values(rows))
-    ratings = recalculate(case, instrument, rows, reviews)
-    if item_id != FACE_SHEET and ratings.items[item_id].rating != old_rating:
-        before["rating"], after["rating"] = old_rating, ratings.items[item_id].rating
-    for field_name in before:
-        log_change(actor, case, item_id, field_name, before[field_name], after[field_name])
-    label = "Face sheet" if item_id == FACE_SHEET else f"Item {instrument.items[item_id].number}"
-    record(
-        actor,
-        "case.item_save",
-        case,
-        f"{label} of case {case.case_number} saved",
-        site=case_site(case),
-        before=before,
-        after=after,
-    )
-    return ratings
+    return before, after
 
 
 def _take_birth_date(actor: User | None, case: Case, values: dict[str, Any]) -> None:

@@ -14,7 +14,7 @@ from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
 from review_app.ratings import queries as rating_queries
 from review_app.ratings.completeness import gaps
-from review_app.ratings.operations import ItemInput, item_questions, save_item
+from review_app.ratings.operations import ItemInput, item_questions, save_items
 from review_app.sites.models import Site
 from review_app.training.importing import MAX_EXPLANATION, read_key_rows
 from review_app.training.models import KeyExplanation
@@ -209,8 +209,16 @@ def import_key(
         by_item.setdefault(row.item_id, []).append(row)
     # Read once: each item's save touches only that item's questions and review.
     stored, reviews = rating_queries.answers(key), rating_queries.item_reviews(key)
+    save_items(
+        actor,
+        key,
+        instrument,
+        {
+            item_id: _item_input(item_id, item_rows, stored, reviews)
+            for item_id, item_rows in by_item.items()
+        },
+    )
     for item_id, item_rows in by_item.items():
-        _import_item(actor, key, instrument, item_id, item_rows, stored, reviews)
         texts = {row.question_id or "": row.explanation for row in item_rows if row.explanation}
         if texts:
             _set_explanations(actor, key, item_id, texts)
@@ -225,9 +233,8 @@ def import_key(
     return len(rows), []
 
 
-def _import_item(
-    actor: User, key: Case, instrument, item_id: str, rows: list, stored: dict, reviews: dict
-) -> None:
+def _item_input(item_id: str, rows: list, stored: dict, reviews: dict) -> ItemInput:
+    """What the rows of one item send, over the key's stored answers."""
     answers = {qid: row.value for qid, row in stored.items()}
     narratives = {qid: row.narrative for qid, row in stored.items()}
     shown, rationale = set(), reviews[item_id].rationale if item_id in reviews else ""
@@ -241,11 +248,4 @@ def _import_item(
             narratives[row.question_id] = row.narrative
         if row.has_answer or row.narrative is not None:
             shown.add(row.question_id)
-    review = reviews[item_id]
-    save_item(
-        actor,
-        key,
-        instrument,
-        item_id,
-        ItemInput(answers, shown, narratives, rationale, review.lock_version),
-    )
+    return ItemInput(answers, shown, narratives, rationale, reviews[item_id].lock_version)
