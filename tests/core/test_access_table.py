@@ -18,6 +18,7 @@ from review_app.sites.models import LocalSite
 from review_app.sites.queries import site_by_slug
 from review_app.tokens.operations import create_token
 from tests.conftest import login
+from tests.transactions import replayed
 
 WHO = ("anonymous", "sysadmin", "outsider", "observer", "reviewer", "qa", "admin")
 EVERYONE = set(WHO)
@@ -179,6 +180,36 @@ def _routes(app: Flask) -> set[tuple[str, str]]:
 
 def _url_args(app: Flask) -> dict:
     """Real ids from the demo CQI site; the person acted on (reviewer2) is none of WHO."""
+    return _prepared(app)[0]
+
+
+def _prepared(app: Flask) -> tuple[dict, dict[str, str]]:
+    """The ids of ``_url_args`` and a session cookie per signed-in person of WHO.
+
+    Made once per database and written back for later tests (``replayed``) when the
+    test has written nothing yet: the ids' rows and the sign-ins' sessions alike.
+    """
+    return replayed(app, "access table", lambda: (_made_ids(app), _sign_in_everyone(app)))
+
+
+def _sign_in_everyone(app: Flask) -> dict[str, str]:
+    cookies = {}
+    for who in WHO[1:]:
+        client = app.test_client()
+        login(client, who)
+        cookies[who] = client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
+    return cookies
+
+
+def _client_of(app: Flask, who: str, cookies: dict[str, str]):
+    """A test client of ``who``, signed in with the cookie of a replayed sign-in."""
+    client = app.test_client()
+    if who in cookies:
+        client.set_cookie(app.config["SESSION_COOKIE_NAME"], cookies[who])
+    return client
+
+
+def _made_ids(app: Flask) -> dict:
     with app.app_context():
         site = site_by_slug("demo", "cqi")
         reviewer = db.session.scalar(select(User).where(User.username == "reviewer2"))
@@ -215,6 +246,7 @@ def _url_args(app: Flask) -> dict:
             "entry_id": _a_move(site),
             "token_id": _a_token(site, reviewer),
             **_an_interview(site),
+            **_a_practice_case(),
         }
 
 
@@ -311,7 +343,7 @@ def _url(app: Flask, endpoint: str, ids: dict) -> str:
     rule = next(app.url_map.iter_rules(endpoint))
     blueprint = endpoint.partition(".")[0]
     kind = SITE_KINDS.get(endpoint, SITE_KINDS.get(blueprint, SITE_ARGS["kind"]))
-    if kind == "training":
+    if kind == "training" and "training:key_id" not in ids:
         with app.app_context():
             ids = {**ids, **_a_practice_case()}
     site_args = {**SITE_ARGS, "kind": kind}
@@ -363,12 +395,11 @@ def _with_marks(rows):
 @pytest.mark.one_database
 @pytest.mark.parametrize(("endpoint", "method"), _with_marks(sorted(ACCESS)))
 def test_route_allows_exactly_its_roles(demo, endpoint, method):
-    url = _url(demo, endpoint, _url_args(demo))
+    ids, cookies = _prepared(demo)
+    url = _url(demo, endpoint, ids)
     wrong = []
     for who in WHO:
-        client = demo.test_client()
-        if who != "anonymous":
-            login(client, who)
+        client = _client_of(demo, who, cookies)
         response = client.open(url, method=method, data={}, buffered=True)
         allowed = _allowed(response)
         if allowed != (who in ACCESS[(endpoint, method)]):
@@ -387,9 +418,9 @@ def test_route_allows_exactly_its_roles(demo, endpoint, method):
     sorted(k for k in ACCESS if k[1] == "POST" and k[0] != "accounts.logout"),
 )
 def test_observer_changes_nothing(demo, endpoint, method):
-    client = demo.test_client()
-    login(client, "observer")
-    url = _url(demo, endpoint, _url_args(demo))
+    ids, cookies = _prepared(demo)
+    url = _url(demo, endpoint, ids)
+    client = _client_of(demo, "observer", cookies)
     before = _snapshot(demo)
     client.post(
         url,

@@ -3,7 +3,7 @@
 import pytest
 
 from tests.conftest import login
-from tests.core.test_access_table import ACCESS, _url, _url_args
+from tests.core.test_access_table import ACCESS, _client_of, _prepared, _url, _url_args
 
 JUNK = {
     "name": "x" * 5000,
@@ -71,10 +71,10 @@ WHO = {"admin": "admin", "reviewer": "reviewer", "qa": "qa", "sysadmin": "sysadm
 @pytest.mark.parametrize(("endpoint", "method"), sorted(ACCESS))
 def test_bad_input_never_gives_a_server_error(demo, endpoint, method):
     allowed = sorted(ACCESS[(endpoint, method)] - {"anonymous", "observer", "outsider"})
-    url = _url(demo, endpoint, _url_args(demo))
+    ids, cookies = _prepared(demo)
+    url = _url(demo, endpoint, ids)
     for who in allowed[:2]:
-        client = demo.test_client()
-        login(client, who)
+        client = _client_of(demo, who, cookies)
         response = (
             client.get(url + QUERIES, buffered=True)
             if method == "GET"
