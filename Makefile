@@ -8,13 +8,18 @@ ASSETS  := review_app/static/uswds/.copied
 PYTEST_WORKERS ?= 2
 HOST    ?= 127.0.0.1
 PORT    ?= 5000
+# Job queue workers started by `make run` (processes: a period's PDF uses every core).
+WORKERS ?= 2
 
 .PHONY: run test install lint migrate seed clean bench
 
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
+	# The job queue's worker runs beside the web server and stops with it (Ctrl+C).
 	# Plain HTTP on this machine: let the cookies travel without HTTPS here only.
+	trap 'kill 0' EXIT INT TERM; \
+	$(FLASK) worker --workers $(WORKERS) & \
 	COOKIE_SECURE=0 $(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install

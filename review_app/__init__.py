@@ -17,6 +17,7 @@ def create_app(config_override: dict | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_signal_receivers()
+    register_tasks()
     register_errorhandlers(app)
     register_commands(app)
     register_templating(app)
@@ -36,6 +37,7 @@ def register_extensions(app: Flask) -> None:
     from review_app.core.database import init_database
     from review_app.core.inputs import refuse_nul_bytes, refuse_oversized_bodies
     from review_app.core.pagecache import init_page_cache
+    from review_app.core.queue import init_queue
     from review_app.core.security import init_security
     from review_app.core.sitectx import init_site_urls
     from review_app.core.unit import init_unit_of_work
@@ -54,6 +56,7 @@ def register_extensions(app: Flask) -> None:
     init_site_urls(app, site_with_version)
     app.extensions[TOKEN_CHECK] = check_token  # how core.access applies a token rule
     init_page_cache(app)
+    init_queue(app)
     # After Principal's own before_request, so the identity is loaded first.
     app.before_request(refuse_oversized_bodies)
     app.before_request(enforce_access)
@@ -127,6 +130,11 @@ def register_signal_receivers() -> None:
     import review_app.training.queries  # noqa: F401  the reviewer qualification
 
 
+def register_tasks() -> None:
+    """Import every module that declares a queued task, so a worker knows them all."""
+    import review_app.core.worker  # noqa: F401  the worker's own start-up hook
+
+
 def register_errorhandlers(app: Flask) -> None:
     from review_app.core.errorpages import init_error_pages
 
@@ -136,6 +144,7 @@ def register_errorhandlers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from review_app.audit.cli import audit
     from review_app.backup.cli import backup, jurisdiction_commands
+    from review_app.core.worker import worker
     from review_app.demo.cli import seed_demo
     from review_app.instruments.cli import instruments
     from review_app.members.cli import users
@@ -144,7 +153,7 @@ def register_commands(app: Flask) -> None:
 
     for command in jurisdiction_commands:
         jurisdictions.add_command(command)
-    for command in (users, jurisdictions, seed_demo, instruments, tokens, backup, audit):
+    for command in (users, jurisdictions, seed_demo, instruments, tokens, backup, audit, worker):
         app.cli.add_command(command)
 
 

@@ -97,6 +97,9 @@ def build_config(instance_path: Path) -> dict:
         # How long reading one uploaded table may take before it is refused
         # (review_app/core/tables.py): a worker is never held longer by one upload.
         "IMPORT_READ_SECONDS": float(os.environ.get("IMPORT_READ_SECONDS", "5")),
+        # The job queue (review_app/core/queue.py): an SQLite file beside the database by
+        # default; redis://host:port/db when workers run on several machines.
+        "JOBS_URL": os.environ.get("JOBS_URL", f"sqlite:///{instance_path / 'jobs.db'}"),
         # Tests use a cheaper hash; production keeps Werkzeug's scrypt default.
         "PASSWORD_HASH_METHOD": "scrypt",
     }

@@ -40,6 +40,9 @@ TEST_CONFIG = {
     # A busy machine must not refuse an ordinary import: the budget itself is tested
     # with a clock the test moves (tests/core/test_tables.py).
     "IMPORT_READ_SECONDS": 600,
+    # Queued tasks run at once, in the test's process; tests of the worker start a real one.
+    "JOBS_URL": "memory://",
+    "JOBS_IMMEDIATE": True,
 }
 
 

@@ -23,7 +23,8 @@ commit or roll back; this module does, for every request:
 Commands are not requests; they commit with ``command_unit``.
 """
 
-from collections.abc import Iterator
+import logging
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import click
@@ -39,6 +40,7 @@ from review_app.core.outage import is_outage, unavailable
 from review_app.extensions import db
 
 _WROTE = "unit_wrote"
+_AFTER_COMMIT = "unit_after_commit"
 # The drafts domain (above core) registers here how a refused form's text is kept:
 # a callable taking the message to show with it and returning the form's page.
 KEEP_REFUSED_FORM = "keep_refused_form"
@@ -68,6 +70,28 @@ def undo() -> None:
     """Roll back what the request wrote so far (a refused change); later writes still count."""
     db.session.rollback()
     db.session.info.pop(_WROTE, None)
+
+
+def after_commit(callback: Callable[[], object]) -> None:
+    """Call ``callback`` once this unit of work has committed; never if it is undone.
+
+    A task put on the job queue before the commit could run before the rows it
+    reads exist: operations queue their tasks with this instead. A callback that
+    fails is logged, not raised: the change it followed has landed.
+    """
+    db.session.info.setdefault(_AFTER_COMMIT, []).append(callback)
+
+
+def _run_after_commit(session: Session) -> None:
+    for callback in session.info.pop(_AFTER_COMMIT, []):
+        try:
+            callback()
+        except Exception:  # the commit stands; the caller's recovery (a retry) takes over
+            logging.getLogger(__name__).exception("An after-commit step failed")
+
+
+def _drop_after_commit(session: Session) -> None:
+    session.info.pop(_AFTER_COMMIT, None)
 
 
 def keep_writes() -> None:
@@ -153,6 +177,8 @@ def init_unit_of_work(app: Flask) -> None:
     if not event.contains(Session, "after_flush", _wrote):  # once, for every app
         event.listen(Session, "after_flush", _wrote)
         event.listen(Session, "do_orm_execute", _wrote_statement)
+        event.listen(Session, "after_commit", _run_after_commit)
+        event.listen(Session, "after_rollback", _drop_after_commit)
     message_flashed.connect(_count_flash, app)
     app.register_error_handler(OperationError, refused)
     app.after_request(finish)  # registered last: runs before the other after-request hooks

@@ -1,0 +1,44 @@
+"""``flask worker``: run the job queue's consumer beside the web server.
+
+Several workers may run on several machines against one Redis queue (``JOBS_URL``);
+on the embedded SQLite queue, run them on the machine that holds its file.
+"""
+
+import logging
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from review_app.core.queue import huey
+from review_app.extensions import db
+
+
+@huey.on_startup()  # type: ignore[untyped-decorator]
+def _own_connections() -> None:
+    """A forked worker process opens database connections of its own, never its parent's."""
+    from review_app.core.queue import _worker_app
+
+    if _worker_app is not None:
+        with _worker_app.app_context():
+            db.engine.dispose(close=False)
+
+
+@click.command("worker")
+@click.option("--workers", default=2, show_default=True, help="Tasks run at the same time.")
+@click.option(
+    "--kind",
+    type=click.Choice(["process", "thread"]),
+    default="process",
+    show_default=True,
+    help="Processes use every core (PDFs); threads start faster.",
+)
+@with_appcontext
+def worker(workers: int, kind: str) -> None:
+    """Take tasks from the job queue and run them until stopped (Ctrl+C)."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s worker %(message)s")
+    click.echo(f"Job queue: {current_app.config['JOBS_URL']} ({workers} {kind} workers)")
+    consumer = huey.create_consumer(
+        workers=workers, worker_type=kind, periodic=True, check_worker_health=True
+    )
+    consumer.run()
