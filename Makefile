@@ -6,19 +6,25 @@ STAMP   := $(VENV)/.installed
 ASSETS  := review_app/static/uswds/.copied
 # Test processes (pytest-xdist), each on databases of its own; 0 runs in this process.
 PYTEST_WORKERS ?= 2
+# The local SMTP server of `make run` (MAIL_PORT's default).
+SMTP_PORT ?= 8025
 HOST    ?= 127.0.0.1
 PORT    ?= 5000
 # Job queue workers started by `make run` (processes: a period's PDF uses every core).
 WORKERS ?= 2
+# The local SMTP server of `make run` (MAIL_PORT's default).
+SMTP_PORT ?= 8025
 
 .PHONY: run test install lint migrate seed clean bench
 
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
-	# The job queue's worker runs beside the web server and stops with it (Ctrl+C).
+	# The job queue's worker and a local SMTP server (mail kept in instance/mail; read it
+	# with `flask mailbox`) run beside the web server and stop with it (Ctrl+C).
 	# Plain HTTP on this machine: let the cookies travel without HTTPS here only.
 	trap 'kill 0' EXIT INT TERM; \
+	$(PYTHON) -m aiosmtpd -n -l 127.0.0.1:$(SMTP_PORT) -c aiosmtpd.handlers.Mailbox instance/mail & \
 	$(FLASK) worker --workers $(WORKERS) & \
 	COOKIE_SECURE=0 $(FLASK) run --host $(HOST) --port $(PORT)
 

@@ -5,7 +5,7 @@ from pathlib import Path
 from flask import Flask
 
 from review_app.config import build_config
-from review_app.extensions import csrf, db, login_manager, migrate, principal
+from review_app.extensions import csrf, db, login_manager, mailer, migrate, principal
 
 
 def create_app(config_override: dict | None = None) -> Flask:
@@ -51,6 +51,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
+    mailer.init_app(app)
     principal.init_app(app)
     init_identity(app)
     init_site_urls(app, site_with_version)
@@ -133,6 +134,7 @@ def register_signal_receivers() -> None:
 def register_tasks() -> None:
     """Import every module that declares a queued task, so a worker knows them all."""
     import review_app.core.worker  # noqa: F401  the worker's own start-up hook
+    import review_app.mail.tasks  # noqa: F401  delivering email
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -147,6 +149,7 @@ def register_commands(app: Flask) -> None:
     from review_app.core.worker import worker
     from review_app.demo.cli import seed_demo
     from review_app.instruments.cli import instruments
+    from review_app.mail.cli import show_mailbox
     from review_app.members.cli import users
     from review_app.sites.cli import jurisdictions
     from review_app.tokens.cli import tokens
@@ -155,6 +158,7 @@ def register_commands(app: Flask) -> None:
         jurisdictions.add_command(command)
     for command in (users, jurisdictions, seed_demo, instruments, tokens, backup, audit, worker):
         app.cli.add_command(command)
+    app.cli.add_command(show_mailbox)
 
 
 def register_templating(app: Flask) -> None:

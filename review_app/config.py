@@ -100,6 +100,22 @@ def build_config(instance_path: Path) -> dict:
         # The job queue (review_app/core/queue.py): an SQLite file beside the database by
         # default; redis://host:port/db when workers run on several machines.
         "JOBS_URL": os.environ.get("JOBS_URL", f"sqlite:///{instance_path / 'jobs.db'}"),
+        # Email (Flask-Mailman over SMTP). The defaults reach the local server `make run`
+        # starts, which keeps every message in instance/mail (read them: `flask mailbox`).
+        # Real SMTP in tests as well (Flask-Mailman would keep test mail in memory).
+        "MAIL_BACKEND": "smtp",
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", "127.0.0.1"),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "8025")),
+        "MAIL_USE_TLS": _flag("MAIL_USE_TLS", False),
+        "MAIL_USE_SSL": _flag("MAIL_USE_SSL", False),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME"),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD"),
+        "MAIL_TIMEOUT": int(os.environ.get("MAIL_TIMEOUT", "10")),
+        "MAIL_DEFAULT_SENDER": os.environ.get(
+            "MAIL_DEFAULT_SENDER", "Case Review <noreply@localhost>"
+        ),
+        # The address people reach the app at: links in email sent by the worker start here.
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
         # Tests use a cheaper hash; production keeps Werkzeug's scrypt default.
         "PASSWORD_HASH_METHOD": "scrypt",
     }

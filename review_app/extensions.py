@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING
 
 from flask_limiter import Limiter
 from flask_login import LoginManager
+from flask_mailman import Mail
 from flask_migrate import Migrate
 from flask_principal import Principal
 from flask_sqlalchemy import SQLAlchemy
@@ -22,6 +23,7 @@ else:
 migrate = Migrate(compare_type=True, render_as_batch=True)
 csrf = CSRFProtect()
 login_manager = LoginManager()
+mailer = Mail()  # Flask-Mailman; messages are composed and queued in review_app/mail
 principal = Principal(use_sessions=False, skip_static=True)
 # Keyed by the client's address (behind PROXY_COUNT proxies, X-Forwarded-For's last hops).
 limiter = Limiter(key_func=client_network, strategy="moving-window")

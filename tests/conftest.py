@@ -21,6 +21,7 @@ from review_app.core.pagecache import clear_pages
 from review_app.extensions import db, limiter
 from review_app.performance import cache as figure_cache
 from tests import pgcluster
+from tests.smtpserver import SmtpServer
 from tests.transactions import delete_all, rolled_back, shared
 
 DATABASES = [
@@ -47,6 +48,10 @@ TEST_CONFIG = {
 
 
 def pytest_configure(config):
+    # A real SMTP server per test process: every app the tests make sends mail to it.
+    config.review_smtp = SmtpServer().start()
+    TEST_CONFIG["MAIL_PORT"] = config.review_smtp.port
+    TEST_CONFIG["MAIL_SERVER"] = "127.0.0.1"
     config.review_urls = {}
     config.review_cluster = None
     worker = getattr(config, "workerinput", None)  # set in a pytest-xdist worker
@@ -104,6 +109,8 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_unconfigure(config):
+    if getattr(config, "review_smtp", None):
+        config.review_smtp.stop()
     # The process that started the cluster stops it; workers only borrowed it.
     if getattr(config, "review_cluster", None) and not hasattr(config, "workerinput"):
         config.review_cluster.stop()
@@ -257,6 +264,14 @@ def clock(monkeypatch) -> Clock:
     stopped = Clock()
     monkeypatch.setattr(time, "time", stopped)
     return stopped
+
+
+@pytest.fixture
+def mailbox(request):
+    """The messages the test SMTP server receives during this test (a live list)."""
+    server = request.config.review_smtp
+    server.messages.clear()
+    return server.messages
 
 
 @pytest.fixture

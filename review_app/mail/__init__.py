@@ -1,0 +1,1 @@
+"""Email: messages composed from templates and delivered by the job queue, with retries."""
