@@ -33,12 +33,18 @@ def _own_connections() -> None:
     show_default=True,
     help="Processes use every core (PDFs); threads start faster.",
 )
+@click.option(
+    "--periodic/--no-periodic",
+    default=True,
+    show_default=True,
+    help="Run the daily tasks' scheduler here; one worker in the installation is enough.",
+)
 @with_appcontext
-def worker(workers: int, kind: str) -> None:
+def worker(workers: int, kind: str, periodic: bool) -> None:
     """Take tasks from the job queue and run them until stopped (Ctrl+C)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s worker %(message)s")
     click.echo(f"Job queue: {current_app.config['JOBS_URL']} ({workers} {kind} workers)")
     consumer = huey.create_consumer(
-        workers=workers, worker_type=kind, periodic=True, check_worker_health=True
+        workers=workers, worker_type=kind, periodic=periodic, check_worker_health=True
     )
     consumer.run()
