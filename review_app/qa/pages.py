@@ -55,5 +55,6 @@ def item_page_part(case: Case, item_id: str, user: User, site: Site) -> dict:
         "can_override": item_id != FACE_SHEET
         and site.settings.allow_qa_override
         and case.status in CaseStatus.HELD_BY_QA
-        and workflow.holds(case.status, roles.qa_level or 0),
+        and workflow.holds(case.status, roles.qa_level or 0)
+        and not workflow.held_by_other(case, user.id),
     }

@@ -48,6 +48,10 @@ def test_starting_qa_takes_the_case_and_only_the_holder_acts_on_it(demo, clients
     case_page = qa2.get(f"{SITE}/cases/{complete_case}").get_data(as_text=True)
     assert "Quinn Quality holds this case for QA level 1." in case_page
     assert 'value="return"' not in case_page
+    # Nor is the override form offered to anyone but the holder, to be refused on sending.
+    item = f"{SITE}/cases/{complete_case}/items/4"
+    assert "Override the rating" not in qa2.get(item).get_data(as_text=True)
+    assert "Override the rating" in qa.get(item).get_data(as_text=True)
     # The holder passes it on: it waits at level 2 with no holder, for anyone there.
     act(qa, demo, complete_case, "to_level2")
     assert _holder(demo, complete_case) is None
