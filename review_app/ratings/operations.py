@@ -165,15 +165,16 @@ def save_items(
     clean: dict[str, dict[str, Any]] = {}
     for item_id, data in sent.items():
         clean[item_id] = _check(instrument, questions[item_id], data)
-        wrong = table_date_errors(clean[item_id])
-        if item_id == FACE_SHEET:
-            stored = queries.answer_values(queries.answers(case))
-            wrong |= face_sheet_date_errors({**stored, **clean[item_id]}, case.child_birth_date)
-        if wrong:
+        if wrong := table_date_errors(clean[item_id]):
             raise answer_errors(wrong)
     lock_for_edit(actor, case)
     reviews = queries.item_reviews(case)
     rows = queries.answers(case)
+    if FACE_SHEET in clean:  # its dates are checked against the other stored answers
+        stored = queries.answer_values(rows)
+        facts = {**stored, **clean[FACE_SHEET]}
+        if wrong := face_sheet_date_errors(facts, case.child_birth_date):
+            raise answer_errors(wrong)
     changes: dict[str, tuple[dict, dict]] = {}
     old_ratings = {item_id: review.rating for item_id, review in reviews.items()}
     for item_id, data in sent.items():
