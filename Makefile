@@ -20,13 +20,10 @@ SMTP_PORT ?= 8025
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
-	# The job queue's worker and a local SMTP server (mail kept in instance/mail; read it
-	# with `flask mailbox`) run beside the web server and stop with it (Ctrl+C).
-	# Plain HTTP on this machine: let the cookies travel without HTTPS here only.
-	trap 'kill 0' EXIT INT TERM; \
-	$(PYTHON) -m aiosmtpd -n -l 127.0.0.1:$(SMTP_PORT) -c aiosmtpd.handlers.Mailbox instance/mail & \
-	$(FLASK) worker --workers $(WORKERS) & \
-	COOKIE_SECURE=0 $(FLASK) run --host $(HOST) --port $(PORT)
+	# The web server, the job queue's worker and a local SMTP server (Procfile), started
+	# and stopped together (Ctrl+C). Plain HTTP here: cookies travel without HTTPS (web).
+	HOST=$(HOST) PORT=$(PORT) WORKERS=$(WORKERS) SMTP_PORT=$(SMTP_PORT) \
+		$(VENV)/bin/honcho start
 
 test: install
 	$(PYTHON) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
