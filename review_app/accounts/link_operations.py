@@ -252,10 +252,12 @@ def request_reset(typed: str, address: str = "") -> None:
         db.session.scalars(
             select(User)
             .where((User.username == lowered) | (func.lower(User.email) == lowered))
-            .limit(2)
+            .limit(3)
         )
     )
-    user = matches[0] if len(matches) == 1 else None
+    # A username names one account; an email address shared by several names none.
+    by_name = [user for user in matches if user.username == lowered]
+    user = by_name[0] if by_name else matches[0] if len(matches) == 1 else None
     sent = user is not None and user.is_active and bool(user.email)
     if user is not None and sent:
         send_reset(user)

@@ -310,3 +310,15 @@ def test_the_add_form_needs_an_email_address(admin, demo, mailbox):
     assert response.status_code == 422
     assert "the invitation is sent there" in response.get_data(as_text=True)
     assert find_user(demo, "jdoe") is None and mailbox == []
+
+
+def test_an_email_address_shared_by_two_accounts_sends_nothing(demo, client, mailbox):
+    with demo.app_context():
+        db.session.execute(
+            update(User).where(User.username == "qa2").values(email="qa@demo.example")
+        )
+        db.session.commit()
+    response = client.post("/password/forgot", data={"username": "qa@demo.example"})
+    assert SAME_ANSWER in response.get_data(as_text=True) and mailbox == []
+    client.post("/password/forgot", data={"username": "qa2"})  # the username still works
+    assert [m["To"] for m in mailbox] == ["qa@demo.example"]
