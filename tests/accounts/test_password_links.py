@@ -83,6 +83,16 @@ def test_an_invited_person_sets_a_password_from_the_email_and_signs_in(admin, de
     assert "user.invitation_sent" in actions and "user.password_link" in actions
 
 
+def test_the_pages_about_an_account_say_it_is_invited(admin, demo, clients, mailbox):
+    _invite(admin)
+    member = find_membership(demo, "jdoe")
+    assert "Invited, not yet signed in." in admin.get(f"{USERS}/{member.id}").get_data(
+        as_text=True
+    )
+    page = clients("sysadmin").get("/system/accounts", query_string={"q": "jdoe"})
+    assert "Invited, not yet signed in" in page.get_data(as_text=True)
+
+
 def test_an_invited_account_cannot_be_signed_in_to_before_its_password_is_set(admin, demo):
     _invite(admin)
     response = demo.test_client().post("/login", data={"username": "jdoe", "password": ""})
