@@ -20,7 +20,7 @@ from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy import func, select, update
 
 from review_app.accounts.models import LinkPurpose, PasswordLink, User
-from review_app.accounts.operations import end_all_sessions
+from review_app.accounts.operations import end_all_sessions, end_password_links
 from review_app.accounts.passwords import check_new_password, hash_password
 from review_app.audit.operations import ANONYMOUS, record
 from review_app.config import APP_NAME
@@ -122,10 +122,10 @@ def check_link(token: str, now: datetime | None = None) -> CheckedLink:
     link, user = found
     if link.used_at is not None:
         raise LinkRefused(LinkProblem.USED)
+    if not user.is_active:  # said first: a new link would not help
+        raise LinkRefused(LinkProblem.DEACTIVATED)
     if link.expires_at <= now:
         raise LinkRefused(LinkProblem.EXPIRED)
-    if not user.is_active:
-        raise LinkRefused(LinkProblem.DEACTIVATED)
     return CheckedLink(link, user)
 
 
@@ -153,12 +153,7 @@ def use_link(token: str, password: str, now: datetime | None = None) -> User:
     ).scalar_one_or_none()
     if used is None:
         raise LinkRefused(LinkProblem.USED)
-    db.session.execute(
-        update(PasswordLink)
-        .where(PasswordLink.user_id == user.id, PasswordLink.used_at.is_(None))
-        .values(expires_at=now)
-        .execution_options(synchronize_session=False)
-    )
+    end_password_links(user, now)
     user.password_hash = hash_password(password)
     user.must_change_password = False
     user.failed_logins = 0

@@ -13,7 +13,13 @@ from flask import current_app
 from sqlalchemy import delete, func, or_, select, update
 
 from review_app.accounts import throttle
-from review_app.accounts.models import DeactivatedBy, User, UserSession, session_digest
+from review_app.accounts.models import (
+    DeactivatedBy,
+    PasswordLink,
+    User,
+    UserSession,
+    session_digest,
+)
 from review_app.accounts.passwords import check_new_password, hash_password, verify_password
 from review_app.accounts.signals import credentials_withdrawn
 from review_app.audit.operations import ANONYMOUS, record
@@ -164,6 +170,7 @@ def set_account_active(
     if not active:
         user.deactivated_by = DeactivatedBy.SYSTEM if acts_as_system(actor) else DeactivatedBy.STATE
         end_all_sessions(user)
+        end_password_links(user)  # a reactivated account needs a new link
     else:
         user.deactivated_by = None
         user.failed_logins = 0
@@ -271,6 +278,21 @@ def end_all_sessions(user: User) -> None:
         update(UserSession)
         .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
         .values(ended_at=utcnow())
+    )
+
+
+def end_password_links(user: User, now: datetime | None = None) -> None:
+    """Make every unused emailed password link of ``user`` stop working."""
+    now = now or utcnow()
+    db.session.execute(
+        update(PasswordLink)
+        .where(
+            PasswordLink.user_id == user.id,
+            PasswordLink.used_at.is_(None),
+            PasswordLink.expires_at > now,
+        )
+        .values(expires_at=now)
+        .execution_options(synchronize_session=False)
     )
 
 

@@ -86,9 +86,7 @@ def test_an_invited_person_sets_a_password_from_the_email_and_signs_in(admin, de
 def test_the_pages_about_an_account_say_it_is_invited(admin, demo, clients, mailbox):
     _invite(admin)
     member = find_membership(demo, "jdoe")
-    assert "Invited, not yet signed in." in admin.get(f"{USERS}/{member.id}").get_data(
-        as_text=True
-    )
+    assert "Invited, not yet signed in." in admin.get(f"{USERS}/{member.id}").get_data(as_text=True)
     page = clients("sysadmin").get("/system/accounts", query_string={"q": "jdoe"})
     assert "Invited, not yet signed in" in page.get_data(as_text=True)
 
@@ -161,6 +159,27 @@ def test_a_link_of_a_deactivated_account_is_refused(admin, demo, mailbox):
         db.session.commit()
     response = _set(demo.test_client(), link)
     assert response.status_code == 410 and "deactivated" in response.get_data(as_text=True)
+    assert find_user(demo, "jdoe").password_hash == ""
+    with demo.app_context():  # a link made before the deactivation does not come back with it
+        set_account_active(None, db.session.merge(find_user(demo, "jdoe")), True)
+        db.session.commit()
+    assert _set(demo.test_client(), link).status_code == 410
+    assert find_user(demo, "jdoe").password_hash == ""
+
+
+def test_a_deactivation_between_reading_and_using_a_link_wins(admin, demo, mailbox, monkeypatch):
+    from review_app.accounts import link_operations
+    from review_app.accounts.link_operations import LinkRefused, check_link, use_link
+
+    _invite(admin)
+    token = _link(mailbox[0]).rsplit("/", 1)[1]
+    with demo.app_context():
+        seen = check_link(token)
+        db.session.execute(update(User).where(User.username == "jdoe").values(is_active=False))
+        monkeypatch.setattr(link_operations, "check_link", lambda *args: seen)
+        with pytest.raises(LinkRefused):
+            use_link(token, NEW_PASSWORD)
+        db.session.rollback()
     assert find_user(demo, "jdoe").password_hash == ""
 
 
@@ -332,3 +351,20 @@ def test_an_email_address_shared_by_two_accounts_sends_nothing(demo, client, mai
     assert SAME_ANSWER in response.get_data(as_text=True) and mailbox == []
     client.post("/password/forgot", data={"username": "qa2"})  # the username still works
     assert [m["To"] for m in mailbox] == ["qa@demo.example"]
+
+
+def test_an_invitation_is_kept_for_a_retry_when_the_mail_server_is_away(admin, demo, mailbox):
+    from review_app.core.queue import huey
+    from tests.smtpserver import free_port
+
+    mailer_state = demo.extensions["mailman"]
+    port, mailer_state.port = mailer_state.port, free_port()  # nothing listens there
+    try:
+        huey.storage.flush_schedule()
+        response = _invite(admin)
+        assert response.status_code == 302  # the person is added all the same
+        assert [task.name for task in huey.scheduled()] == ["deliver"]
+    finally:
+        mailer_state.port = port
+        huey.storage.flush_schedule()
+    assert find_user(demo, "jdoe") is not None and mailbox == []
