@@ -182,12 +182,12 @@ def set_password(token: str):
             undo()
             return _link_problem(refused.problem)
         if outcome.ok:
-            if current_user.is_authenticated:  # every session of that account has ended
+            # Whoever this browser was signed in as signs in afresh, as the link's person.
+            if current_user.is_authenticated:
                 logout_user()
                 session.clear()
                 identity_changed.send(bp, identity=AnonymousIdentity())
             flash("Your password is set. Sign in with it.", "success")
             return redirect(url_for("accounts.login"))
-    return render_template("accounts/set_password.html", form=form, user=checked.user), form_status(
-        form
-    )
+    page = render_template("accounts/set_password.html", form=form, user=checked.user)
+    return page, form_status(form)

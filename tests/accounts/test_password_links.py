@@ -368,3 +368,14 @@ def test_an_invitation_is_kept_for_a_retry_when_the_mail_server_is_away(admin, d
         mailer_state.port = port
         huey.storage.flush_schedule()
     assert find_user(demo, "jdoe") is not None and mailbox == []
+
+
+def test_a_link_opened_while_signed_in_as_someone_else_signs_that_person_out(
+    admin, demo, mailbox
+):
+    _invite(admin)
+    link = _link(mailbox[0])
+    assert _set(admin, link).status_code == 302
+    assert admin.get(USERS).status_code == 302  # the administrator signs in again
+    login(demo.test_client(), "jdoe", NEW_PASSWORD)
+    login(demo.test_client(), "admin")  # their own password is unchanged
