@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from flask import current_app
+from flask import current_app, url_for
 from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy import func, select, update
 
@@ -27,7 +27,6 @@ from review_app.config import APP_NAME
 from review_app.core.bulk import insert_rows
 from review_app.core.models import utcnow
 from review_app.extensions import db
-from review_app.mail.links import external_url
 from review_app.mail.operations import send_mail
 
 if TYPE_CHECKING:  # accounts sit below sites
@@ -94,6 +93,16 @@ def issue_link(user: User, purpose: LinkPurpose, now: datetime | None = None) ->
     token, row = _new_token(user, purpose, now)
     db.session.add(PasswordLink(**row))
     return token
+
+
+def link_address(token: str) -> str:
+    """Return the full address of a link, always starting with PUBLIC_URL.
+
+    Never the request's host: the Host header is the sender's to choose, and a reset
+    asked with a forged one would mail the owner a link that hands its key to that host.
+    """
+    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
+        return url_for("accounts.set_password", token=token, _external=True)
 
 
 def _key_of(token: str) -> str | None:
@@ -211,7 +220,7 @@ def _invite(actor: User | None, user: User, site: Site, token: str, again: bool 
         "invitation",
         site_name=site.label,
         user=user,
-        link=external_url("accounts.set_password", token=token),
+        link=link_address(token),
         days=current_app.config["INVITE_DAYS"],
     )
     record(
@@ -231,7 +240,7 @@ def send_reset(user: User) -> None:
         "Set a new password",
         "password_reset",
         user=user,
-        link=external_url("accounts.set_password", token=token),
+        link=link_address(token),
         hours=current_app.config["RESET_HOURS"],
     )
 

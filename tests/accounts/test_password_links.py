@@ -370,12 +370,17 @@ def test_an_invitation_is_kept_for_a_retry_when_the_mail_server_is_away(admin, d
     assert find_user(demo, "jdoe") is not None and mailbox == []
 
 
-def test_a_link_opened_while_signed_in_as_someone_else_signs_that_person_out(
-    admin, demo, mailbox
-):
+def test_a_link_opened_while_signed_in_as_someone_else_signs_that_person_out(admin, demo, mailbox):
     _invite(admin)
     link = _link(mailbox[0])
     assert _set(admin, link).status_code == 302
     assert admin.get(USERS).status_code == 302  # the administrator signs in again
     login(demo.test_client(), "jdoe", NEW_PASSWORD)
     login(demo.test_client(), "admin")  # their own password is unchanged
+
+
+def test_a_forged_host_header_does_not_reach_the_emailed_link(demo, client, mailbox):
+    client.post("/password/forgot", data={"username": "reviewer"}, headers={"Host": "evil.example"})
+    link = _link(mailbox[0])
+    assert link.startswith(demo.config["PUBLIC_URL"] + "/password/set/")
+    assert "evil.example" not in text_of(mailbox[0]) + html_of(mailbox[0])

@@ -70,8 +70,8 @@ def test_an_invited_person_opens_the_emailed_link_sets_a_password_and_signs_in(
 
     [message] = mailbox
     assert message["Subject"] == "[Demo State CQI] You are invited to Case Review"
-    link = re.search(r"http://\S+/password/set/\S+", text_of(message)).group(0)
-    assert link.startswith(live_server)
+    link = re.search(r"http://\S+(/password/set/\S+)", text_of(message)).group(1)
+    # The emailed address starts with PUBLIC_URL; the same path on this test's server.
 
     casey = browser.new_context(base_url=live_server, viewport=VIEWPORT).new_page()
     casey.goto(link)
