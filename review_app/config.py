@@ -81,6 +81,11 @@ def build_config(instance_path: Path) -> dict:
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
         "LOGIN_ADDRESS_LIMIT": os.environ.get("LOGIN_ADDRESS_LIMIT", "20 per 10 minutes"),
+        # "Forgot your password?" requests per address; each may send an email.
+        "RESET_ADDRESS_LIMIT": os.environ.get("RESET_ADDRESS_LIMIT", "5 per 15 minutes"),
+        # How long an emailed invitation and a password reset link stay usable.
+        "INVITE_DAYS": int(os.environ.get("INVITE_DAYS", "7")),
+        "RESET_HOURS": int(os.environ.get("RESET_HOURS", "2")),
         "API_ADDRESS_LIMIT": os.environ.get("API_ADDRESS_LIMIT", "300 per minute"),
         # How many reverse proxies in front set X-Forwarded-For; 0 trusts none of it.
         "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0")),

@@ -26,3 +26,19 @@ class ChangePasswordForm(FlaskForm):
             EqualTo("new_password", message="The two new passwords differ."),
         ],
     )
+
+
+class ForgotPasswordForm(FlaskForm):
+    username = StringField(
+        "Username or email address", validators=[DataRequired(), Length(max=254)]
+    )
+
+
+class SetPasswordForm(FlaskForm):
+    password = PasswordField(
+        "New password", description=RULES, validators=[DataRequired(), Length(max=200)]
+    )
+    confirm_password = PasswordField(
+        "New password again",
+        validators=[DataRequired(), EqualTo("password", message="The two passwords differ.")],
+    )

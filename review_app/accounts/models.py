@@ -47,6 +47,11 @@ class User(UserMixin, Model):
         session_key: str | None
     session_key = None
 
+    @property
+    def is_invited(self) -> bool:
+        """Tell whether the person was invited and has not yet set a password."""
+        return not self.password_hash
+
     def get_id(self) -> str | None:
         """Return the id flask-login keeps in the cookie: the sign-in session's key."""
         return self.session_key
@@ -72,6 +77,36 @@ class UserSession(Model):
 
     def __repr__(self) -> str:
         return f"<UserSession of user {self.user_id} until {self.expires_at:%Y-%m-%d %H:%M}>"
+
+
+class LinkPurpose(StrEnum):
+    """What an emailed password link is for."""
+
+    INVITE = "invite"  # a new person sets their first password
+    RESET = "reset"  # someone who forgot theirs sets a new one
+
+
+class PasswordLink(Model):
+    """An emailed link to set a password: single use, expiring; only its digest is stored.
+
+    Using it is one guarded UPDATE (unused and unexpired), so two clicks cannot both
+    succeed; a new link for the same person and purpose ends the older ones.
+    """
+
+    __tablename__ = "password_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    purpose: Mapped[LinkPurpose] = mapped_column(
+        state_type(LinkPurpose, "password_link_purpose", length=10)
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+    def __repr__(self) -> str:
+        return f"<PasswordLink {self.purpose} of user {self.user_id}>"
 
 
 def session_digest(key: str) -> str:

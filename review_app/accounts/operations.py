@@ -13,7 +13,13 @@ from flask import current_app
 from sqlalchemy import delete, func, or_, select, update
 
 from review_app.accounts import throttle
-from review_app.accounts.models import DeactivatedBy, User, UserSession, session_digest
+from review_app.accounts.models import (
+    DeactivatedBy,
+    PasswordLink,
+    User,
+    UserSession,
+    session_digest,
+)
 from review_app.accounts.passwords import check_new_password, hash_password, verify_password
 from review_app.accounts.signals import credentials_withdrawn
 from review_app.audit.operations import ANONYMOUS, record
@@ -81,23 +87,28 @@ def create_user(
     actor: User | None,
     username: str,
     display_name: str,
-    password: str,
+    password: str | None,
     *,
     email: str = "",
     is_system_admin: bool = False,
     must_change_password: bool = False,
     site: Site | None = None,
 ) -> User:
-    """Create an account; raise OperationError on a bad or taken username or a weak password."""
+    """Create an account; raise OperationError on a bad or taken username or a weak password.
+
+    With no password the account is invited: nobody can sign in to it until its
+    owner sets a password from an emailed link (link_operations.py).
+    """
     username = check_username(username)
     email = check_email(email)
     display_name = display_name.strip() or username
-    check_new_password(password, username, display_name, email)
+    if password is not None:
+        check_new_password(password, username, display_name, email)
     user = User(
         username=username,
         display_name=display_name[:120],
         email=email.strip()[:254],
-        password_hash=hash_password(password),
+        password_hash="" if password is None else hash_password(password),
         is_system_admin=is_system_admin,
         must_change_password=must_change_password,
     )
@@ -159,6 +170,7 @@ def set_account_active(
     if not active:
         user.deactivated_by = DeactivatedBy.SYSTEM if acts_as_system(actor) else DeactivatedBy.STATE
         end_all_sessions(user)
+        end_password_links(user)  # a reactivated account needs a new link
     else:
         user.deactivated_by = None
         user.failed_logins = 0
@@ -269,6 +281,21 @@ def end_all_sessions(user: User) -> None:
     )
 
 
+def end_password_links(user: User, now: datetime | None = None) -> None:
+    """Make every unused emailed password link of ``user`` stop working."""
+    now = now or utcnow()
+    db.session.execute(
+        update(PasswordLink)
+        .where(
+            PasswordLink.user_id == user.id,
+            PasswordLink.used_at.is_(None),
+            PasswordLink.expires_at > now,
+        )
+        .values(expires_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
 @dataclass
 class SignInResult:
     user: User | None
@@ -303,9 +330,10 @@ def sign_in(
     if wait:
         return SignInResult(None, _wait_message(wait))
     user = db.session.scalar(select(User).where(User.username == username))
-    if user is None or not user.is_active:
+    if user is None or not user.is_active or user.is_invited:
         verify_password(None, password)  # the same time as a real check
-        _failure(user, username, address, "unknown" if user is None else "deactivated")
+        reason = "unknown" if user is None else "deactivated" if not user.is_active else "invited"
+        _failure(user, username, address, reason)
         return SignInResult(None, BAD_CREDENTIALS)
     if not verify_password(user.password_hash, password):
         user.failed_logins += 1

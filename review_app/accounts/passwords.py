@@ -103,19 +103,3 @@ def check_new_password(
 def generate_password() -> str:
     """Return a random temporary password that is easy to type."""
     return "-".join(secrets.token_hex(3) for _ in range(3))
-
-
-# 1,000 rounds of PBKDF2-SHA256: under a millisecond (scrypt takes about 135 ms here).
-GENERATED_HASH_METHOD = "pbkdf2:sha256:1000"
-
-
-def hash_generated_password(password: str) -> str:
-    """Return a salted hash of a password made by ``generate_password``, quickly.
-
-    A generated password is 72 random bits and must be changed at first sign-in.
-    Guessing 72 random bits is out of reach however cheap each guess is, so the
-    cost factor that protects passwords people choose adds nothing here; it
-    would make an import of 5,000 people take over ten minutes. Passwords
-    people choose are always hashed with ``hash_password``.
-    """
-    return generate_password_hash(password, method=GENERATED_HASH_METHOD)

@@ -14,12 +14,18 @@ from flask import (
 from flask_login import current_user, login_user, logout_user
 from flask_principal import AnonymousIdentity, Identity, identity_changed
 
-from review_app.accounts import operations
-from review_app.accounts.forms import ChangePasswordForm, LoginForm
+from review_app.accounts import link_operations, operations
+from review_app.accounts.forms import (
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LoginForm,
+    SetPasswordForm,
+)
+from review_app.accounts.link_operations import LinkProblem, LinkRefused
 from review_app.core.access import authenticated, public
 from review_app.core.roles import my_memberships
-from review_app.core.unit import keep_writes
-from review_app.core.views import attempt, is_safe_next
+from review_app.core.unit import keep_writes, undo
+from review_app.core.views import attempt, form_status, is_safe_next
 from review_app.extensions import limiter
 
 bp = Blueprint("accounts", __name__)
@@ -121,3 +127,67 @@ def change_password():
     return render_template(
         "accounts/change_password.html", form=form
     ), 200 if not form.errors else 422
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@public
+@limiter.limit(
+    lambda: current_app.config["RESET_ADDRESS_LIMIT"],
+    methods=["POST"],
+    error_message="Too many requests for a new password from your address. Wait a few minutes.",
+)
+def forgot_password():
+    """Send a reset link; the answer is the same whether or not an account matches."""
+    form = ForgotPasswordForm()
+    asked = form.validate_on_submit()
+    if asked:
+        link_operations.request_reset(form.username.data, request.remote_addr or "")
+    return render_template(
+        "accounts/forgot_password.html",
+        form=form,
+        asked=asked,
+        hours=current_app.config["RESET_HOURS"],
+    ), form_status(form)
+
+
+LINK_PROBLEMS = {
+    LinkProblem.MALFORMED: "This link is not complete or not valid. If you copied it from an "
+    "email, check that you copied all of it.",
+    LinkProblem.USED: "This link has been used already: each link works once.",
+    LinkProblem.EXPIRED: "This link has expired, or a newer link was sent after it.",
+    LinkProblem.DEACTIVATED: "The account of this link is deactivated. Ask a state "
+    "administrator of your site to give you access again.",
+}
+
+
+def _link_problem(problem: LinkProblem):
+    status = 404 if problem == LinkProblem.MALFORMED else 410
+    return render_template("accounts/link_problem.html", message=LINK_PROBLEMS[problem]), status
+
+
+@bp.route("/password/set/<token>", methods=["GET", "POST"])
+@public
+def set_password(token: str):
+    """Set a password from an emailed invitation or reset link, then sign in with it."""
+    try:
+        checked = link_operations.check_link(token)
+    except LinkRefused as refused:
+        return _link_problem(refused.problem)
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            with attempt(form) as outcome:
+                link_operations.use_link(token, form.password.data)
+        except LinkRefused as refused:  # used by another click a moment ago
+            undo()
+            return _link_problem(refused.problem)
+        if outcome.ok:
+            # Whoever this browser was signed in as signs in afresh, as the link's person.
+            if current_user.is_authenticated:
+                logout_user()
+                session.clear()
+                identity_changed.send(bp, identity=AnonymousIdentity())
+            flash("Your password is set. Sign in with it.", "success")
+            return redirect(url_for("accounts.login"))
+    page = render_template("accounts/set_password.html", form=form, user=checked.user)
+    return page, form_status(form)

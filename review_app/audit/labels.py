@@ -78,7 +78,12 @@ ACTIONS = {
     "user.create": "Account added",
     "user.deactivate": "Account deactivated",
     "user.logout": "Signed out",
+    "user.invitation_resent": "Invitation sent again",
+    "user.invitation_sent": "Invitation sent",
     "user.password": "Password changed",
+    "user.password_link": "Password set from an emailed link",
+    "user.reset_link_sent": "Password reset link sent by an administrator",
+    "user.reset_requested": "Password reset asked",
     "user.system_admin": "System administration granted or removed",
     "user.update": "Account details changed",
 }
@@ -113,6 +118,9 @@ FIELDS = {
     "instrument_version": "Instrument",
     "local_site": "Local site",
     "override": "Rating override",
+    "typed": "Username or email typed",
+    "sent": "Link sent",
+    "purpose": "Link",
 }
 
 

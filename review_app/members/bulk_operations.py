@@ -1,14 +1,18 @@
 """Create many checked accounts with their access to a site, in a few statements.
 
 Accounts made one at a time sent six statements each and hashed each temporary
-password with scrypt (about 135 ms here): 5,000 people took over ten minutes.
+password with scrypt (about 135 ms here): 5,000 people took over ten minutes. New
+accounts are now invited by email and have no password to hash.
 """
+
+from dataclasses import dataclass
+from enum import StrEnum
 
 from sqlalchemy import select
 
 from review_app.accounts.models import User
 from review_app.accounts.operations import check_email, user_snapshot
-from review_app.accounts.passwords import generate_password, hash_generated_password, hash_password
+from review_app.accounts.passwords import hash_password
 from review_app.audit.operations import record
 from review_app.core.bulk import insert_rows
 from review_app.core.roles import roles_text
@@ -18,15 +22,30 @@ from review_app.members.models import Membership
 from review_app.sites.models import Site
 
 
-def create_members(actor: User | None, site: Site, rows: list[ImportRow]) -> dict[str, str]:
-    """Create an account per row with the row's roles on the site; return username -> password.
+class ImportOutcome(StrEnum):
+    """What an import did for one row, in words for the result page."""
 
-    The rows are checked already (usernames free, roles allowed). A row without a
-    password gets a temporary one, which must be changed at first sign-in.
+    GRANTED = "Existing account: given access"
+    PASSWORD_FROM_FILE = "Added with the password from the file"
+    INVITED = "Added and invited by email"
+    NO_EMAIL = "Added; no email address: add one on their page, then send the invitation"
+
+
+@dataclass
+class ImportResult:
+    username: str
+    outcome: ImportOutcome
+
+
+def create_members(actor: User | None, site: Site, rows: list[ImportRow]) -> None:
+    """Create an account per row with the row's roles on the site.
+
+    The rows are checked already (usernames free, roles allowed). A row with a
+    password gets it, to be changed at first sign-in; one without is an invited
+    account, whose owner sets a password from an emailed link.
     """
     if not rows:
-        return {}
-    passwords = {row.username: row.password or generate_password() for row in rows}
+        return
     insert_rows(
         User,
         [
@@ -34,20 +53,18 @@ def create_members(actor: User | None, site: Site, rows: list[ImportRow]) -> dic
                 "username": row.username,
                 "display_name": (row.display_name.strip() or row.username)[:120],
                 "email": check_email(row.email)[:254],
-                "password_hash": (
-                    hash_password(row.password)
-                    if row.password
-                    else hash_generated_password(passwords[row.username])
-                ),
+                "password_hash": hash_password(row.password) if row.password else "",
                 "is_system_admin": False,
-                "must_change_password": True,
+                "must_change_password": bool(row.password),
             }
             for row in rows
         ],
     )
     users = {
         user.username: user
-        for user in db.session.scalars(select(User).where(User.username.in_(list(passwords))))
+        for user in db.session.scalars(
+            select(User).where(User.username.in_([row.username for row in rows]))
+        )
     }
     insert_rows(
         Membership,
@@ -92,4 +109,3 @@ def create_members(actor: User | None, site: Site, rows: list[ImportRow]) -> dic
             site=site,
             after={"roles": row.roles.codes, "is_active": True},
         )
-    return passwords

@@ -78,6 +78,16 @@ class ProfileMixin:
 
 class NewMemberForm(RolesMixin, ProfileMixin, DraftForm):
     username = _NEW_USERNAME
+    # The invitation to set a password goes to this address.
+    email = EmailField(
+        "Email",
+        description="The invitation to choose a password is sent here.",
+        validators=[
+            DataRequired("Give an email address: the invitation is sent there."),
+            Email(check_deliverability=False),
+            Length(max=254),
+        ],
+    )
 
 
 class GrantAccessForm(RolesMixin, DraftForm):

@@ -2,15 +2,16 @@
 
 from sqlalchemy import func, select
 
+from review_app.accounts import link_operations as links
 from review_app.accounts import operations as accounts
 from review_app.accounts.models import User
-from review_app.accounts.passwords import generate_password
+from review_app.accounts.signals import credentials_withdrawn
 from review_app.audit.operations import record
 from review_app.core.errors import OperationError
 from review_app.core.roles import RoleSet, roles_text
 from review_app.extensions import db
 from review_app.members import importing
-from review_app.members.bulk_operations import create_members
+from review_app.members.bulk_operations import ImportOutcome, ImportResult, create_members
 from review_app.members.models import Membership
 from review_app.members.queries import known_in_jurisdiction
 from review_app.members.signals import access_removed, qualification
@@ -198,25 +199,61 @@ def create_member(
     display_name: str,
     email: str,
     roles: RoleSet,
-    password: str | None = None,
-) -> tuple[User, str]:
-    """Create an account with roles on the site; return it and its temporary password."""
+) -> User:
+    """Create an invited account with roles on the site and email the invitation."""
     check_roles(site, roles)
     check_qualified(site, None, roles)
-    password = password or generate_password()
-    user = accounts.create_user(
-        actor, username, display_name, password, email=email, must_change_password=True, site=site
-    )
+    if not email.strip():
+        raise OperationError("Give an email address: the invitation is sent there.", "email")
+    user = accounts.create_user(actor, username, display_name, None, email=email, site=site)
     _grant(actor, site, user, roles)  # an account just made: theirs to reach
-    return user, password
+    links.send_invitation(actor, user, site)
+    return user
 
 
-def reset_password(actor: User, membership: Membership) -> str:
-    """Give a member a new temporary password and return it."""
-    _check_manages(actor, membership.user)
-    password = generate_password()
-    accounts.set_password(actor, membership.user, password, temporary=True, site=membership.site)
-    return password
+def _check_has_email(user: User) -> None:
+    if not user.email:
+        raise OperationError(
+            f"{user.display_name} has no email address: add one first, then send the link.",
+            "email",
+        )
+
+
+def resend_invitation(actor: User, membership: Membership) -> None:
+    """Email a member who has not set a password yet a new invitation; older links stop."""
+    user = membership.user
+    _check_manages(actor, user)
+    _check_has_email(user)
+    if not user.is_invited:
+        raise OperationError(
+            f"{user.display_name} has set a password already: send a link to choose a new "
+            "password instead."
+        )
+    links.send_invitation(actor, user, membership.site, again=True)
+
+
+def send_password_link(actor: User, membership: Membership) -> None:
+    """Email a member a link to choose a new password; end their sessions and API tokens now.
+
+    Their password stays until they use the link (a click by mistake locks nobody out).
+    """
+    user = membership.user
+    _check_manages(actor, user)
+    _check_has_email(user)
+    if user.is_invited:
+        resend_invitation(actor, membership)
+        return
+    links.send_reset(user)
+    # As after a suspected compromise: whoever holds a session or a token is out at once.
+    accounts.end_all_sessions(user)
+    credentials_withdrawn.send(user, actor=actor, reason="password reset")
+    record(
+        actor,
+        "user.reset_link_sent",
+        user,
+        f"Sent {user.username} a link to choose a new password",
+        site=membership.site,
+    )
 
 
 def can_manage_account(actor: User, user: User) -> bool:
@@ -262,11 +299,11 @@ def edit_member_account(actor: User, membership: Membership, display_name: str, 
 
 def import_members(
     actor: User, site: Site, data: bytes, filename: str = "people.csv"
-) -> tuple[list[tuple[str, str]], list[str]]:
+) -> tuple[list[ImportResult], list[str]]:
     """Add every person in a CSV to the site, or nobody when any row is bad.
 
-    Return (created or granted usernames with their temporary password, or ''
-    for existing accounts) and the list of bad rows (empty on success).
+    New accounts without a password in the file are invited by email. Return what
+    happened to each row and the list of bad rows (empty on success).
     """
     rows, faults = importing.read_file(filename, data)
     if faults:
@@ -319,9 +356,28 @@ def import_members(
     for row in checked:
         if row.existing is not None:
             grant_access(actor, site, row.existing, row.roles)
-    passwords = create_members(actor, site, [row for row in checked if row.existing is None])
+    created = [row for row in checked if row.existing is None]
+    create_members(actor, site, created)
+    to_invite = list(
+        db.session.scalars(
+            select(User).where(
+                User.username.in_([row.username for row in created if not row.password])
+            )
+        )
+    )
+    emailed = links.send_invitations(actor, to_invite, site)
+    invited = {user.username: user.id in emailed for user in to_invite}
     return [
-        (row.username, "" if row.existing is not None or row.password else passwords[row.username])
+        ImportResult(
+            row.username,
+            ImportOutcome.GRANTED
+            if row.existing is not None
+            else ImportOutcome.PASSWORD_FROM_FILE
+            if row.password
+            else ImportOutcome.INVITED
+            if invited[row.username]
+            else ImportOutcome.NO_EMAIL,
+        )
         for row in checked
     ], []
 

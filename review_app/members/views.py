@@ -1,6 +1,6 @@
 """State administrators manage the people of their site."""
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from review_app.core.access import site_roles
@@ -21,10 +21,8 @@ from review_app.members.models import Membership
 from review_app.members.signals import qualification
 
 bp = site_blueprint("members", __name__, "/admin/users")
-TWICE = (
-    "This form was sent twice; the account was created once, and its temporary password "
-    "was shown in answer to the first send. If nobody noted it, reset the password here."
-)
+NEW_INVITATION = "A new invitation is on its way to {name}; earlier links no longer work."
+TWICE = "This form was sent twice; the account was created and invited once."
 # Role errors point at the first role checkbox, so the summary link lands in the role group.
 ROLE_FIELDS = {"roles": "state_admin"}
 
@@ -59,11 +57,11 @@ def new():
     form = NewMemberForm()
     form.limit_qa_levels(g.site.settings.qa_levels)
     if form.validate_on_submit():
-        # The first send made the account and showed its temporary password, once.
+        # The first send made the account and sent its invitation, once.
         if (earlier := sent_before(TWICE)) is not None:
             return earlier
         with attempt(form, ROLE_FIELDS) as outcome:
-            user, password = operations.create_member(
+            user = operations.create_member(
                 current_user,
                 g.site,
                 form.username.data,
@@ -72,10 +70,12 @@ def new():
                 form.role_set(),
             )
         if outcome.ok:
-            remember(url_for("members.index"))
-            return render_template(
-                "members/password.html", user=user, password=password, created=True
+            flash(
+                f"{user.display_name} is added. An invitation to choose a password is on its "
+                f"way to {user.email}.",
+                "success",
             )
+            return redirect(remember(url_for("members.index")))
     return render_template("members/new.html", form=form), form_status(form)
 
 
@@ -131,7 +131,7 @@ def edit(membership_id: int):
     ), form_status(form)
 
 
-def _confirmed_action(membership_id: int, action, message: str):
+def _confirmed_action(membership_id: int, action, message: str, back_to_edit: bool = False):
     membership = get_in_site(Membership, membership_id)
     form = ConfirmForm()
     if not form.validate_on_submit():
@@ -141,6 +141,8 @@ def _confirmed_action(membership_id: int, action, message: str):
         lambda: action(current_user, membership),
         message.format(name=membership.user.display_name),
     ):
+        return redirect(url_for("members.edit", membership_id=membership_id))
+    if back_to_edit:
         return redirect(url_for("members.edit", membership_id=membership_id))
     return redirect(url_for("members.index"))
 
@@ -164,18 +166,26 @@ def restore(membership_id: int):
 @bp.route("/<int:membership_id>/password", methods=["POST"])
 @site_roles("state_admin")
 def reset_password(membership_id: int):
-    membership = get_in_site(Membership, membership_id)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        with attempt() as outcome:
-            password = operations.reset_password(current_user, membership)
-        if outcome.error is not None:
-            flash(outcome.error.message, "error")
-        else:
-            return render_template(
-                "members/password.html", user=membership.user, password=password, created=False
-            )
-    return redirect(url_for("members.edit", membership_id=membership_id))
+    """Email the member a link to choose a new password (or their invitation again)."""
+    invited = get_in_site(Membership, membership_id).user.is_invited
+    return _confirmed_action(
+        membership_id,
+        operations.send_password_link,
+        NEW_INVITATION if invited else "A link to choose a new password is on its way to {name}.",
+        back_to_edit=True,
+    )
+
+
+@bp.route("/<int:membership_id>/invite", methods=["POST"])
+@site_roles("state_admin")
+def resend_invitation(membership_id: int):
+    """Email an invited member a new invitation; the earlier links stop working."""
+    return _confirmed_action(
+        membership_id,
+        operations.resend_invitation,
+        NEW_INVITATION,
+        back_to_edit=True,
+    )
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -190,6 +200,10 @@ def import_csv():
                 current_user, g.site, upload.read(), upload.filename or ""
             )
         if outcome.ok and not errors:
-            return render_template("members/imported.html", results=results)
+            return render_template(
+                "members/imported.html",
+                results=results,
+                invite_days=current_app.config["INVITE_DAYS"],
+            )
     status = 422 if form.errors or errors else 200
     return render_template("members/import.html", form=form, errors=errors), status

@@ -82,6 +82,6 @@ def test_an_administrator_reset_ends_every_session(demo, clients):
         from tests.members.conftest import find_membership
 
         membership_id = find_membership(demo, "reviewer").id
-    assert admin.post(f"/demo/cqi/admin/users/{membership_id}/password").status_code == 200
+    assert admin.post(f"/demo/cqi/admin/users/{membership_id}/password").status_code == 302
     assert victim.get("/demo/cqi/").status_code == 302
     assert thief.get("/demo/cqi/").status_code == 302

@@ -89,7 +89,7 @@ def test_an_administrators_password_reset_revokes_the_users_tokens(demo, clients
     token = make_token(demo, "reviewer")
     membership = find_membership(demo, "reviewer")
     response = clients("admin").post(f"/demo/cqi/admin/users/{membership.id}/password")
-    assert response.status_code == 200
+    assert response.status_code == 302
     assert get(demo.test_client(), f"{API}/periods", token).status_code == 401
     assert _usable_tokens(demo, "reviewer") == 0
 

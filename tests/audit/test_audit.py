@@ -63,7 +63,8 @@ def _roles(**roles):
 
 # Each change: (action, how to make it through the pages, is there a "before"?).
 def _new_user(c, app):
-    c.post(f"{USERS}/new", data={"username": "jdoe", "display_name": "Jane", **_roles(reviewer=1)})
+    data = {"username": "jdoe", "display_name": "Jane", "email": "jane@example.gov"}
+    c.post(f"{USERS}/new", data=data | _roles(reviewer=1))
 
 
 def _grant(c, app):
@@ -153,7 +154,8 @@ CHANGES = [
     ("membership.roles", _roles_change, True),
     ("user.update", _profile, True),
     ("membership.remove", _remove, True),
-    ("user.password", _password, None),
+    ("user.invitation_sent", _new_user, None),
+    ("user.reset_link_sent", _password, None),
     ("period.create", _period_create, False),
     ("period.update", _period_update, True),
     ("period.close", _period_close, True),
@@ -173,7 +175,7 @@ def test_every_change_is_audited_with_actor_before_and_after(
     entry = entries[0]
     assert entry.actor_id == _id(demo, User, username="admin")
     assert entry.site_id == _site_id(demo)
-    if has_before is None:  # a password: recorded, but never its value
+    if has_before is None:  # a password link: recorded, but never the link
         assert entry.before is None and entry.after is None
         return
     assert entry.after and entry.changes

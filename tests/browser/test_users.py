@@ -1,11 +1,15 @@
-"""A state administrator adds a user: a mistake is shown, kept and fixed."""
+"""A state administrator adds a user: a mistake is shown, kept and fixed; the person is
+invited by email and sets their own password from the link."""
 
 import re
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import VIEWPORT, sign_in
+from tests.members.conftest import NEW_PASSWORD
+from tests.smtpserver import text_of
 
 pytestmark = pytest.mark.browser
 
@@ -45,7 +49,75 @@ def test_adding_a_user_with_a_taken_username_then_fixing_it(page):
     username.fill("casey")
     page.get_by_role("button", name="Add user").click()
 
-    expect(page.get_by_role("heading", level=1, name="Casey Second is added")).to_be_visible()
-    expect(page.get_by_role("definition").filter(has_text="casey")).to_be_visible()
-    password = page.locator("dd code")
-    expect(password).to_have_text(re.compile(r"^\S{10,}$"))
+    expect(page.get_by_role("heading", level=1, name="Users and roles")).to_be_visible()
+    expect(page.get_by_text("Casey Second is added.")).to_be_visible()
+    expect(page.locator("code")).to_have_count(0)  # no password on screen
+    row = page.get_by_role("row").filter(has_text="casey@demo.example")
+    expect(row).to_contain_text("Invited, not yet signed in")
+
+
+def test_an_invited_person_opens_the_emailed_link_sets_a_password_and_signs_in(
+    page, browser, live_server, mailbox
+):
+    sign_in(page, "admin")
+    page.goto("/demo/cqi/admin/users/new")
+    page.get_by_label("Username").fill("casey")
+    page.get_by_label("Full name").fill("Casey Second")
+    page.get_by_label("Email").fill("casey@demo.example")
+    page.locator("label", has_text="Reviewer: rates").click()
+    page.get_by_role("button", name="Add user").click()
+    expect(page.get_by_text("Casey Second is added.")).to_be_visible()
+
+    [message] = mailbox
+    assert message["Subject"] == "[Demo State CQI] You are invited to Case Review"
+    link = re.search(r"http://\S+(/password/set/\S+)", text_of(message)).group(1)
+    # The emailed address starts with PUBLIC_URL; the same path on this test's server.
+
+    casey = browser.new_context(base_url=live_server, viewport=VIEWPORT).new_page()
+    casey.goto(link)
+    expect(casey.get_by_role("heading", level=1, name="Choose your password")).to_be_visible()
+    problems = _axe_problems(casey)
+    casey.locator("#password").fill("casey-second")
+    casey.get_by_label("New password again").fill("casey-second")
+    casey.get_by_role("button", name="Set my password").click()
+    summary = casey.get_by_role("alert").filter(
+        has=casey.get_by_role("heading", name="There is a problem")
+    )
+    expect(summary).to_be_focused()  # the password holds the person's name
+    problems += _axe_problems(casey)
+    casey.locator("#password").fill(NEW_PASSWORD)
+    casey.get_by_label("New password again").fill(NEW_PASSWORD)
+    casey.get_by_role("button", name="Set my password").click()
+    expect(casey.get_by_text("Your password is set. Sign in with it.")).to_be_visible()
+
+    sign_in(casey, "casey", NEW_PASSWORD)
+    expect(casey).to_have_url(re.compile(r"/demo/cqi/$"))
+    casey.goto(link)  # a second use: a clear page, nothing changed
+    expect(casey.get_by_role("heading", level=1, name="This link cannot be used")).to_be_visible()
+    problems += _axe_problems(casey)
+    casey.context.close()
+
+    page.goto("/login")
+    page.context.clear_cookies()
+    page.goto("/login")
+    page.get_by_role("link", name="Forgot your password?").click()
+    problems += _axe_problems(page)
+    page.get_by_role("button", name="Send the link").click()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    problems += _axe_problems(page)
+    page.get_by_label("Username or email address").fill("casey")
+    page.get_by_role("button", name="Send the link").click()
+    expect(page.get_by_text("If an account matches, we have sent a link")).to_be_visible()
+    problems += _axe_problems(page)
+    assert not problems, "\n".join(problems)
+    assert [m["To"] for m in mailbox] == ["casey@demo.example"] * 2
+
+
+def _axe_problems(page) -> list[str]:
+    """Serious or critical axe-core violations of the page as it is now."""
+    violations = Axe().run(page).response["violations"]
+    return [
+        f"{page.url}: [{v['impact']}] {v['id']}: {v['help']}"
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]

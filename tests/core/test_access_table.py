@@ -35,6 +35,11 @@ ACCESS: dict[tuple[str, str], set[str]] = {
     ("accounts.logout", "POST"): SIGNED_IN,
     ("accounts.change_password", "GET"): SIGNED_IN,
     ("accounts.change_password", "POST"): SIGNED_IN,
+    # Emailed links are opened before anyone can sign in: the token is the credential.
+    ("accounts.forgot_password", "GET"): EVERYONE,
+    ("accounts.forgot_password", "POST"): EVERYONE,
+    ("accounts.set_password", "GET"): EVERYONE,
+    ("accounts.set_password", "POST"): EVERYONE,
     ("sites.home", "GET"): MEMBERS,
     ("sites.local_sites", "GET"): MEMBERS,
     ("sites.new_local_site", "GET"): ADMIN,
@@ -58,6 +63,7 @@ ACCESS: dict[tuple[str, str], set[str]] = {
     ("members.remove", "POST"): ADMIN,
     ("members.restore", "POST"): ADMIN,
     ("members.reset_password", "POST"): ADMIN,
+    ("members.resend_invitation", "POST"): ADMIN,
     ("members.import_csv", "GET"): ADMIN,
     ("members.import_csv", "POST"): ADMIN,
     ("audit.index", "GET"): ADMIN,
@@ -245,6 +251,7 @@ def _made_ids(app: Flask) -> dict:
             "thread_id": _a_thread(site),
             "entry_id": _a_move(site),
             "token_id": _a_token(site, reviewer),
+            "token": _a_password_link(reviewer),
             **_an_interview(site),
             **_a_practice_case(),
         }
@@ -254,6 +261,15 @@ def _a_token(site, user: User) -> int:
     token, _ = create_token(None, user, site, "access table")
     db.session.commit()
     return token.id
+
+
+def _a_password_link(user: User) -> str:
+    from review_app.accounts.link_operations import issue_link
+    from review_app.accounts.models import LinkPurpose
+
+    token = issue_link(user, LinkPurpose.INVITE)
+    db.session.commit()
+    return token
 
 
 def _a_move(site) -> int:
@@ -412,10 +428,15 @@ def test_route_allows_exactly_its_roles(demo, endpoint, method):
 
 
 @pytest.mark.one_database
-# Signing out changes only the observer's own session record (and audits it).
+# Signing out changes only the observer's own session record (and audits it); asking
+# for a reset link records the request, as it does for anyone.
 @pytest.mark.parametrize(
     ("endpoint", "method"),
-    sorted(k for k in ACCESS if k[1] == "POST" and k[0] != "accounts.logout"),
+    sorted(
+        k
+        for k in ACCESS
+        if k[1] == "POST" and k[0] not in ("accounts.logout", "accounts.forgot_password")
+    ),
 )
 def test_observer_changes_nothing(demo, endpoint, method):
     ids, cookies = _prepared(demo)

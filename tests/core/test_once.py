@@ -106,7 +106,8 @@ def _period(app):
 
 
 def _member(app):
-    data = {"username": "twice", "display_name": "Tw Ice", "email": "", **roles_form("reviewer")}
+    data = {"username": "twice", "display_name": "Tw Ice", "email": "tw@example.gov"}
+    data |= roles_form("reviewer")
     return "admin", "/demo/cqi/admin/users/new", data, (User.id,)
 
 

@@ -45,11 +45,24 @@ def roles_form(*codes: str, **fields) -> dict:
     return data | fields
 
 
-def temporary_password(page: str) -> str:
-    """Return the temporary password shown on a page."""
-    found = re.search(r"<code>([^<]+)</code>", page)
-    assert found, page[:2000]
+NEW_PASSWORD = "river-copper-lantern"
+
+
+def link_path(message) -> str:
+    """Return the path of the password link in an emailed invitation or reset."""
+    from tests.smtpserver import text_of
+
+    found = re.search(r"http://[^/\s]+(/password/set/\S+)", text_of(message))
+    assert found, text_of(message)
     return found.group(1)
+
+
+def set_from_mail(app, mailbox, password: str = NEW_PASSWORD) -> str:
+    """Set a password from the link in the newest message; return the password."""
+    data = {"password": password, "confirm_password": password}
+    response = app.test_client().post(link_path(mailbox[-1]), data=data)
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    return password
 
 
 def share(app, username: str, kind: str = "cfsr", code: str = "demo", **roles) -> None:

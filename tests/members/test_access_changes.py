@@ -7,9 +7,10 @@ from tests.members.conftest import (
     USERS,
     find_membership,
     find_user,
+    link_path,
     roles_form,
+    set_from_mail,
     share,
-    temporary_password,
 )
 
 
@@ -20,19 +21,11 @@ def _add_solo(admin, username="solo"):
         data={
             "username": username,
             "display_name": "Sol Solo",
-            "email": "",
+            "email": f"{username}@example.gov",
             **roles_form("reviewer"),
         },
     )
     return find_membership(admin.application, username).id
-
-
-def _set_password(client, old, new="my-own-password"):
-    client.post(
-        "/account/password",
-        data={"current_password": old, "new_password": new, "confirm_password": new},
-    )
-    return new
 
 
 def test_the_last_state_administrator_cannot_be_demoted_or_removed(admin, demo):
@@ -119,11 +112,9 @@ def test_removing_the_only_access_deactivates_the_account(admin, demo, client):
     )
 
 
-def test_restore_gives_the_same_roles_back_and_reactivates_the_account(admin, demo):
+def test_restore_gives_the_same_roles_back_and_reactivates_the_account(admin, demo, mailbox):
     membership_id = _add_solo(admin)
-    password = temporary_password(
-        admin.post(f"{USERS}/{membership_id}/password").get_data(as_text=True)
-    )
+    password = set_from_mail(demo, mailbox)
     admin.post(f"{USERS}/{membership_id}/remove")
     response = admin.post(f"{USERS}/{membership_id}/restore", follow_redirects=True)
     assert "Sol Solo has access to this site again." in response.get_data(as_text=True)
@@ -132,7 +123,6 @@ def test_restore_gives_the_same_roles_back_and_reactivates_the_account(admin, de
     assert find_user(demo, "solo").is_active
     solo = demo.test_client()
     login(solo, "solo", password)
-    _set_password(solo, password)
     assert solo.get("/demo/cqi/").status_code == 200
 
 
@@ -142,34 +132,37 @@ def test_restore_of_a_member_who_has_access_says_so(admin, demo):
     assert "qa already has access to this site" in response.get_data(as_text=True)
 
 
-def test_reset_password_gives_a_temporary_one_and_ends_sessions(admin, demo):
+def test_reset_password_emails_a_link_whose_use_ends_every_session(admin, demo, mailbox):
     # The demo administrator administers all three demo sites, where the reviewer works.
     reviewer = demo.test_client()
     login(reviewer, "reviewer")
     member = find_membership(demo, "reviewer")
-    assert "Set a temporary password" in admin.get(f"{USERS}/{member.id}").get_data(as_text=True)
-    page = admin.post(f"{USERS}/{member.id}/password").get_data(as_text=True)
-    assert "New temporary password" in page
-    password = temporary_password(page)
-    assert reviewer.get("/demo/cqi/").status_code == 302
+    page = admin.get(f"{USERS}/{member.id}").get_data(as_text=True)
+    assert "Send a link to choose a new password" in page
+    page = admin.post(f"{USERS}/{member.id}/password", follow_redirects=True).get_data(as_text=True)
+    assert "A link to choose a new password is on its way" in page and "<code>" not in page
+    assert reviewer.get("/demo/cqi/").status_code == 302  # signed out at once
+    login(reviewer, "reviewer")  # the password stays until the link is used
+    password = set_from_mail(demo, mailbox)
+    assert reviewer.get("/demo/cqi/").status_code == 302  # using it signs out again
     assert (
         reviewer.post("/login", data={"username": "reviewer", "password": PASSWORD}).status_code
         == 422
     )
     login(reviewer, "reviewer", password)
-    assert reviewer.get("/demo/cqi/").location.endswith("/account/password")
+    assert reviewer.get("/demo/cqi/").status_code == 200
 
 
-def test_reset_password_is_refused_for_an_account_with_access_elsewhere(admin, demo):
+def test_reset_password_is_refused_for_an_account_with_access_elsewhere(admin, demo, mailbox):
     share(demo, "outsider", "cqi", is_reviewer=True)
     member = find_membership(demo, "outsider")
     response = admin.post(f"{USERS}/{member.id}/password", follow_redirects=True)
     page = response.get_data(as_text=True)
-    assert "also works on sites you do not administer" in page and "<code>" not in page
+    assert "also works on sites you do not administer" in page and mailbox == []
     login(demo.test_client(), "outsider")  # the password did not change
 
 
-def test_reset_password_is_refused_when_the_admin_lacks_one_of_the_sites(demo, client):
+def test_reset_password_is_refused_when_the_admin_lacks_one_of_the_sites(demo, client, mailbox):
     # Make the reviewer administrator of the CQI site only; the qa user works on all three.
     admin = demo.test_client()
     login(admin, "admin")
@@ -180,17 +173,25 @@ def test_reset_password_is_refused_when_the_admin_lacks_one_of_the_sites(demo, c
     )
     login(client, "reviewer")
     qa = find_membership(demo, "qa")
-    assert "Set a temporary password" not in client.get(f"{USERS}/{qa.id}").get_data(as_text=True)
+    page = client.get(f"{USERS}/{qa.id}").get_data(as_text=True)
+    assert "Send a link to choose a new password" not in page
     response = client.post(f"{USERS}/{qa.id}/password", follow_redirects=True)
     assert "also works on sites you do not administer" in response.get_data(as_text=True)
+    assert mailbox == []
     solo_id = _add_solo(client)
-    assert "<code>" in client.post(f"{USERS}/{solo_id}/password").get_data(as_text=True)
+    response = client.post(f"{USERS}/{solo_id}/password", follow_redirects=True)
+    assert "A new invitation is on its way" in response.get_data(as_text=True)
+    assert [message["To"] for message in mailbox] == ["solo@example.gov"] * 2
+    assert link_path(mailbox[0]) != link_path(mailbox[1])
 
 
-def test_a_system_administrators_account_is_never_managed_by_a_state_administrator(admin, demo):
+def test_a_system_administrators_account_is_never_managed_by_a_state_administrator(
+    admin, demo, mailbox
+):
     share(demo, "sysadmin", "cqi")
     member = find_membership(demo, "sysadmin")
     response = admin.post(f"{USERS}/{member.id}/password", follow_redirects=True)
-    assert "<code>" not in response.get_data(as_text=True)
+    assert "also works on sites you do not administer" in response.get_data(as_text=True)
+    assert mailbox == []
     admin.post(f"{USERS}/{member.id}/remove")
     assert find_user(demo, "sysadmin").is_active  # kept: it needs no site access

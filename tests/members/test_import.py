@@ -9,7 +9,7 @@ from review_app.accounts.models import User
 from review_app.extensions import db
 from review_app.members.models import Membership
 from tests.conftest import login
-from tests.members.conftest import USERS, find_membership, find_user, share
+from tests.members.conftest import USERS, find_membership, find_user, set_from_mail, share
 
 HEADER = "username,display_name,email,roles\n"
 
@@ -36,7 +36,7 @@ def _counts(app) -> tuple[int, int]:
         )
 
 
-def test_a_good_file_imports_every_row(admin, demo):
+def test_a_good_file_imports_every_row(admin, demo, mailbox):
     share(demo, "outsider", "cfsr")  # an account of another state that also works here
     response = _import(
         admin,
@@ -48,15 +48,25 @@ def test_a_good_file_imports_every_row(admin, demo):
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "4 users imported" in page
-    passwords = dict(re.findall(r'<th scope="row">([^<]+)</th><td><code>([^<]+)</code>', page))
-    assert set(passwords) == {"jdoe", "asmith"}
+    outcomes = dict(re.findall(r'<th scope="row">([^<]+)</th><td>([^<]+)</td>', page))
+    assert outcomes == {
+        "jdoe": "Added and invited by email",
+        "asmith": "Added; no email address: add one on their page, then send the invitation",
+        "bkent": "Added with the password from the file",
+        "outsider": "Existing account: given access",
+    }
+    assert "<code>" not in page
     assert find_membership(demo, "asmith").roles.codes == ["qa1", "observer"]
     assert find_membership(demo, "outsider").is_observer
     assert find_user(demo, "outsider").display_name == "Otto Outsider"  # account untouched
+    assert [message["To"] for message in mailbox] == ["jane@example.gov"]
+    assert mailbox[0]["Subject"] == "[Demo State CQI] You are invited to Case Review"
     jane = demo.test_client()
-    login(jane, "jdoe", passwords["jdoe"])
-    assert jane.get("/demo/cqi/").location.endswith("/account/password")
+    login(jane, "jdoe", set_from_mail(demo, mailbox))
+    assert jane.get("/demo/cqi/").status_code == 200
     login(demo.test_client(), "bkent", "bo-chose-this-1")
+    users = admin.get(USERS).get_data(as_text=True)
+    assert users.count("Invited, not yet signed in") == 1  # asmith; jdoe has signed in
 
 
 def test_a_file_with_bad_rows_imports_nothing_and_names_every_bad_row(admin, demo):

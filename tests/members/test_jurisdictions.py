@@ -66,7 +66,8 @@ def test_only_a_system_administrator_undoes_a_system_deactivation(admin, demo):
 
 
 def test_a_state_removal_is_undone_by_a_state_administrator(admin, demo):
-    data = {"username": "solo", "display_name": "Sol Solo", **roles_form("reviewer")}
+    data = {"username": "solo", "display_name": "Sol Solo", "email": "sol@example.gov"}
+    data |= roles_form("reviewer")
     admin.post(f"{USERS}/new", data=data)
     member = find_membership(demo, "solo")
     admin.post(f"{USERS}/{member.id}/remove")
@@ -78,7 +79,8 @@ def test_a_state_removal_is_undone_by_a_state_administrator(admin, demo):
 
 def test_adding_a_person_whose_username_is_taken_elsewhere_says_what_it_says_here(admin, demo):
     def new(username):
-        data = {"username": username, "display_name": "Jane Doe", **roles_form("reviewer")}
+        data = {"username": username, "display_name": "Jane Doe", "email": "jane@example.gov"}
+        data |= roles_form("reviewer")
         return admin.post(f"{USERS}/new", data=data)
 
     elsewhere, here = new("outsider"), new("reviewer2")

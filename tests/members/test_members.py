@@ -13,8 +13,8 @@ from tests.members.conftest import (
     find_membership,
     find_user,
     roles_form,
+    set_from_mail,
     share,
-    temporary_password,
 )
 
 
@@ -38,22 +38,15 @@ def _add_people(app, count: int, site="demo/cqi", prefix="person"):
         db.session.commit()
 
 
-def test_new_user_sees_a_temporary_password_and_must_change_it(admin, demo):
-    page = _new(admin).get_data(as_text=True)
-    assert "Jane Doe is added" in page
-    password = temporary_password(page)
+def test_a_new_user_is_invited_by_email_and_chooses_their_own_password(admin, demo, mailbox):
+    response = _new(admin)
+    assert response.status_code == 302
+    page = admin.get(response.location).get_data(as_text=True)
+    assert "Jane Doe is added" in page and "<code>" not in page
+    assert [message["To"] for message in mailbox] == ["jane@example.gov"]
+    password = set_from_mail(demo, mailbox)
     newcomer = demo.test_client()
     login(newcomer, "jdoe", password)
-    response = newcomer.get("/demo/cqi/")
-    assert response.status_code == 302 and response.location.endswith("/account/password")
-    newcomer.post(
-        "/account/password",
-        data={
-            "current_password": password,
-            "new_password": "river-copper-lantern",
-            "confirm_password": "river-copper-lantern",
-        },
-    )
     assert newcomer.get("/demo/cqi/").status_code == 200
     assert newcomer.get("/demo/cfsr/").status_code == 404  # roles only on the CQI site
 
@@ -89,7 +82,7 @@ def test_qa_level_2_is_refused_where_the_site_has_one_qa_level(admin, demo):
     assert find_user(demo, "jdoe") is None
     assert 'value="2"' in admin.get("/demo/cfsr/admin/users/new").get_data(as_text=True)
     response = _new(admin, site="demo/cfsr", **roles_form("qa2"))
-    assert response.status_code == 200
+    assert response.status_code == 302
     assert find_membership(demo, "jdoe", "cfsr").qa_level == 2
 
 
@@ -183,7 +176,7 @@ def test_an_account_that_works_elsewhere_keeps_its_name_but_its_roles_change(adm
         db.session.commit()
     member = find_membership(demo, "outsider")
     page = admin.get(f"{USERS}/{member.id}").get_data(as_text=True)
-    assert "managed there" in page and "Set a temporary password" not in page
+    assert "managed there" in page and "choose a new password" not in page
     assert 'name="display_name"' not in page
     response = admin.post(
         f"{USERS}/{member.id}",
