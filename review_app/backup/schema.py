@@ -30,6 +30,10 @@ GLOBAL_TABLES = {
         "not part of a jurisdiction's record"
     ),
     "form_keys": "keys of create forms already sent, kept two days to answer a second send",
+    "password_links": (
+        "emailed invitation and reset links of shared accounts: only digests of secrets, "
+        "expiring within days; a restored account is invited again instead"
+    ),
 }
 
 # Columns that name a parent's key without a foreign key, with the reason there is none.
