@@ -50,7 +50,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('recipient_id', sa.Integer(), nullable=False),
     sa.Column('site_id', sa.Integer(), nullable=False),
-    sa.Column('kind', sa.Enum('case_returned', 'new_comment', 'queue_arrival', 'case_assigned', 'merge_waiting', 'qa_waiting', 'job_done', name='kind', native_enum=False, create_constraint=True, length=20), nullable=False),
+    sa.Column('kind', sa.Enum('case_returned', 'new_comment', 'queue_arrival', 'case_assigned', 'merge_waiting', 'qa_waiting', 'period_closing', 'job_done', name='kind', native_enum=False, create_constraint=True, length=20), nullable=False),
     sa.Column('message', sa.String(length=300), nullable=False),
     sa.Column('link', sa.String(length=500), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),

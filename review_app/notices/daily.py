@@ -1,4 +1,5 @@
-"""The daily run: reminders of cases waiting too long for QA, then each person's digest.
+"""The daily run: reminders (cases waiting too long for QA, review periods ending within
+a week with unfinished cases), then each person's digest.
 
 Run by the worker's scheduler at 06:00 UTC (notices/tasks.py). Reminders are
 notices like any other, made once a day at most per person and site: people who
@@ -12,10 +13,11 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from review_app.accounts.models import User
 from review_app.audit.operations import record
-from review_app.cases.models import Case
+from review_app.cases.models import Assignment, Case
 from review_app.cases.states import CaseStatus
 from review_app.core.models import utcnow
 from review_app.extensions import db
@@ -25,9 +27,12 @@ from review_app.notices import queries
 from review_app.notices.models import DigestSent, Notice
 from review_app.notices.operations import notice_url, notify, site_path
 from review_app.notices.states import Delivery, NoticeKind
+from review_app.periods.models import ReviewPeriod
 from review_app.sites.models import Site
 
 NAMED = 5
+# Periods ending within this many days, with unfinished cases, are reminded of daily.
+CLOSING_DAYS = 7
 
 
 def _day_start(now: datetime) -> datetime:
@@ -55,6 +60,13 @@ def waiting_cases(site: Site, now: datetime) -> dict[int, list[Case]]:
     return by_level
 
 
+def _dated(now: datetime, notices: list[Notice]) -> int:
+    """Date reminders by the run that made them (the day a second run looks for)."""
+    for notice in notices:
+        notice.created_at = now
+    return len(notices)
+
+
 def _reminded_today(site: Site, kind: NoticeKind, now: datetime) -> set[int]:
     return set(
         db.session.scalars(
@@ -62,6 +74,7 @@ def _reminded_today(site: Site, kind: NoticeKind, now: datetime) -> set[int]:
                 Notice.site_id == site.id,
                 Notice.kind == kind,
                 Notice.created_at >= _day_start(now),
+                Notice.created_at < _day_start(now) + timedelta(days=1),
             )
         )
     )
@@ -78,7 +91,8 @@ def remind_waiting(now: datetime | None = None) -> int:
             numbers = ", ".join(case.case_number for case in cases[:NAMED])
             more = f" and {len(cases) - NAMED} more" if len(cases) > NAMED else ""
             people = [user for user in queries.qa_staff(site, level) if user.id not in done]
-            made += len(
+            made += _dated(
+                now,
                 notify(
                     people,
                     site,
@@ -86,8 +100,86 @@ def remind_waiting(now: datetime | None = None) -> int:
                     f"{len(cases)} case(s) have waited more than {days} days in the QA level "
                     f"{level} queue: {numbers}{more}.",
                     site_path(site, "qa.queues"),
-                )
+                ),
             )
+    return made
+
+
+def _unfinished(period: ReviewPeriod) -> list[Case]:
+    return list(
+        db.session.scalars(
+            select(Case)
+            .where(
+                Case.period_id == period.id,
+                Case.key_case_id.is_(None),
+                Case.is_key.is_(False),
+                Case.status.not_in(list(CaseStatus.CLOSED)),
+            )
+            .options(selectinload(Case.assignments).selectinload(Assignment.user))
+            .order_by(Case.case_number)
+        )
+    )
+
+
+def remind_closing(now: datetime | None = None) -> int:
+    """Tell of open periods ending within a week that still have unfinished cases.
+
+    A period ends on its ``pur_end``. Each reviewer is told of their own cases they
+    can still work on (in progress or returned); the site's administrators of the
+    count. Return how many notices were made.
+    """
+    now = now or utcnow()
+    today = now.date()
+    periods = db.session.scalars(
+        select(ReviewPeriod)
+        .where(
+            ReviewPeriod.is_open.is_(True),
+            ReviewPeriod.pur_end >= today,
+            ReviewPeriod.pur_end <= today + timedelta(days=CLOSING_DAYS),
+        )
+        .order_by(ReviewPeriod.site_id, ReviewPeriod.id)
+    )
+    made = 0
+    done: dict[int, set[int]] = {}
+    for period in periods:
+        site = period.site
+        if site.id not in done:
+            done[site.id] = _reminded_today(site, NoticeKind.PERIOD_CLOSING, now)
+        cases = _unfinished(period)
+        if not cases:
+            continue
+        ends = f"Review period {period.name} ends on {period.pur_end.isoformat()}"
+        mine: dict[int, tuple[User, list[str]]] = {}
+        for case in cases:
+            if case.status in CaseStatus.EDITABLE:
+                for reviewer in case.reviewers:
+                    mine.setdefault(reviewer.id, (reviewer, []))[1].append(case.case_number)
+        for reviewer, numbers in mine.values():
+            if reviewer.id in done[site.id]:
+                continue
+            more = f" and {len(numbers) - NAMED} more" if len(numbers) > NAMED else ""
+            made += _dated(
+                now,
+                notify(
+                    [reviewer],
+                    site,
+                    NoticeKind.PERIOD_CLOSING,
+                    f"{ends}: {len(numbers)} of your case(s) are not submitted yet: "
+                    f"{', '.join(numbers[:NAMED])}{more}.",
+                    site_path(site, "cases.mine"),
+                ),
+            )
+        admins = [user for user in queries.state_admins(site) if user.id not in done[site.id]]
+        made += _dated(
+            now,
+            notify(
+                admins,
+                site,
+                NoticeKind.PERIOD_CLOSING,
+                f"{ends} with {len(cases)} unfinished case(s).",
+                site_path(site, "cases.index"),
+            ),
+        )
     return made
 
 
@@ -160,4 +252,5 @@ def _send_digest(user: User, site: Site, notices: list[Notice], today: date, now
 def run_daily(now: datetime | None = None) -> None:
     """Reminders first, so that they go into the digest sent right after."""
     remind_waiting(now)
+    remind_closing(now)
     send_digests(now)

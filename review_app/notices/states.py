@@ -16,6 +16,7 @@ class NoticeKind(StrEnum):
     CASE_ASSIGNED = "case_assigned"  # a case was assigned or moved to me
     MERGE_WAITING = "merge_waiting"  # every note-taker is done: the merge is mine
     QA_WAITING = "qa_waiting"  # reminder: cases waiting too long in my QA queue
+    PERIOD_CLOSING = "period_closing"  # reminder: a period ends soon with unfinished cases
     JOB_DONE = "job_done"  # a background job of mine finished or failed
 
     @property
@@ -30,6 +31,7 @@ KIND_LABELS: dict[NoticeKind, str] = {
     NoticeKind.CASE_ASSIGNED: "Case assigned",
     NoticeKind.MERGE_WAITING: "Notes ready to merge",
     NoticeKind.QA_WAITING: "Reminder: cases waiting for QA",
+    NoticeKind.PERIOD_CLOSING: "Reminder: review period ending",
     NoticeKind.JOB_DONE: "Background work",
 }
 

@@ -112,3 +112,57 @@ def test_the_daily_task_is_scheduled_at_six_utc(demo):
 
     assert daily_notices.task_class().validate_datetime(datetime(2026, 12, 2, 6, 0))
     assert not daily_notices.task_class().validate_datetime(datetime(2026, 12, 2, 7, 0))
+
+
+def _cqi_period(app):
+    from review_app.periods.models import ReviewPeriod
+
+    with app.app_context():
+        site = site_by_slug("demo", "cqi")
+        period = db.session.scalar(select(ReviewPeriod).where(ReviewPeriod.site_id == site.id))
+        return period.id, period.name, period.pur_end, site.id
+
+
+def _closing_notices(app, site_id: int) -> list[tuple[str, str]]:
+    from review_app.accounts.models import User
+
+    with app.app_context():
+        return [
+            tuple(row)
+            for row in db.session.execute(
+                select(User.username, Notice.message)
+                .join(User, User.id == Notice.recipient_id)
+                .where(Notice.kind == NoticeKind.PERIOD_CLOSING, Notice.site_id == site_id)
+                .order_by(User.username)
+            )
+        ]
+
+
+def test_a_period_ending_within_a_week_reminds_its_reviewers_and_admins(demo):
+    from review_app.notices.daily import remind_closing
+
+    _, name, pur_end, site_id = _cqi_period(demo)
+    week_before = datetime.combine(pur_end - timedelta(days=6), time(6, 0))
+    assert _run(demo, remind_closing, now=week_before) > 0
+    notices = dict(_closing_notices(demo, site_id))
+    assert set(notices) <= {"admin", "reviewer", "reviewer2"} and "admin" in notices
+    assert notices["admin"].startswith(f"Review period {name} ends on {pur_end.isoformat()} with")
+    assert "of your case(s) are not submitted yet" in notices.get("reviewer", "")
+    # Once a day: a second run the same day tells nobody again.
+    assert _run(demo, remind_closing, now=week_before) == 0
+    # Too early, or the period closed: nobody.
+    with demo.app_context(), command_unit():
+        db.session.execute(update(Notice).values(read_at=utcnow()).where(Notice.id > 0))
+    month_before = datetime.combine(pur_end - timedelta(days=30), time(6, 0))
+    assert _run(demo, remind_closing, now=month_before) == 0
+
+
+def test_a_closed_period_reminds_nobody(demo):
+    from review_app.notices.daily import remind_closing
+    from review_app.periods.models import ReviewPeriod
+
+    period_id, _, pur_end, site_id = _cqi_period(demo)
+    with demo.app_context(), command_unit():
+        db.session.get(ReviewPeriod, period_id).is_open = False
+    _run(demo, remind_closing, now=datetime.combine(pur_end - timedelta(days=2), time(6, 0)))
+    assert _closing_notices(demo, site_id) == []
