@@ -15,7 +15,7 @@ from review_app.notices.operations import notify, site_path
 from review_app.notices.queries import qa_staff
 from review_app.notices.states import NoticeKind
 from review_app.qa.models import Thread
-from review_app.qa.signals import case_moved, case_reassigned, comment_added
+from review_app.qa.signals import case_handed_over, case_moved, case_reassigned, comment_added
 from review_app.sites.models import Site
 
 # How many case numbers a notice of several cases names before "and N more".
@@ -83,6 +83,20 @@ def tell_of_reassignment(case: Case, actor: User, to_user: User) -> None:
         case.period.site,
         NoticeKind.CASE_ASSIGNED,
         f"Case {case.case_number} was moved to you.",
+        _case_link(case),
+        actor=actor,
+    )
+
+
+@case_handed_over.connect
+def tell_of_hand_over(case: Case, actor: User, to_user: User) -> None:
+    """The QA person a state administrator handed a case to is told."""
+    level = 2 if case.status == CaseStatus.QA2 else 1
+    notify(
+        [to_user],
+        case.period.site,
+        NoticeKind.CASE_ASSIGNED,
+        f"Case {case.case_number} was handed to you for QA level {level}.",
         _case_link(case),
         actor=actor,
     )

@@ -27,3 +27,7 @@ comment_added = _signals.signal("comment-added")
 # Sent with the case (as sender), ``actor`` and ``to_user`` once a reviewer was put in
 # another's place (a caseload move, or its undoing). Notices tells ``to_user``.
 case_reassigned = _signals.signal("case-reassigned")
+
+# Sent with the case (as sender), ``actor`` and ``to_user`` once a state administrator
+# handed the case to a QA person (not back to the queue). Notices tells ``to_user``.
+case_handed_over = _signals.signal("case-handed-over")

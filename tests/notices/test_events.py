@@ -161,3 +161,18 @@ def test_at_once_emails_the_event_with_the_site_and_no_child_name(demo, complete
 
         returned = select(Notice.emailed_at).where(Notice.kind == NoticeKind.CASE_RETURNED)
         assert db.session.scalar(returned) is not None
+
+
+def test_a_case_handed_to_a_qa_person_tells_them(demo, complete_case):
+    from review_app.qa import holding_operations
+
+    _act(demo, "reviewer", complete_case, "submit")
+    _act(demo, "qa", complete_case, "take")
+    _act(demo, "qa", complete_case, "to_level2")
+    with demo.app_context(), command_unit():
+        case = db.session.get(Case, complete_case)
+        holding_operations.hand_over(user("admin"), case, user("qa2"))
+        number = case.case_number
+    assert told(demo, NoticeKind.CASE_ASSIGNED) == [
+        ("qa2", f"Case {number} was handed to you for QA level 2.")
+    ]
