@@ -79,6 +79,7 @@ def register_blueprints(app: Flask) -> None:
     from review_app.guidance.views import bp as guidance
     from review_app.interviews.views import bp as interviews
     from review_app.members.views import bp as members
+    from review_app.notices.views import bp as notices
     from review_app.performance.views import bp as performance
     from review_app.periods.views import bp as periods
     from review_app.qa.views import bp as qa
@@ -105,6 +106,7 @@ def register_blueprints(app: Flask) -> None:
         training,
         interviews,
         systemic,
+        notices,
         reports,
         performance,
         quality,
@@ -123,6 +125,7 @@ def register_signal_receivers() -> None:
     receive (README, "How the code is laid out").
     """
     import review_app.interviews.queries  # noqa: F401  the QA inbox's interview threads
+    import review_app.notices.receivers  # noqa: F401  notices of cases, QA and interviews
     import review_app.qa.pages  # noqa: F401  QA's parts of the case and item pages
     import review_app.ratings.operations  # noqa: F401  a case's items, added and kept in step
     import review_app.ratings.pages  # noqa: F401  ratings' part of the case page
@@ -135,6 +138,7 @@ def register_tasks() -> None:
     """Import every module that declares a queued task, so a worker knows them all."""
     import review_app.core.worker  # noqa: F401  the worker's own start-up hook
     import review_app.mail.tasks  # noqa: F401  delivering email
+    import review_app.notices.tasks  # noqa: F401  the daily reminders and digests
 
 
 def register_errorhandlers(app: Flask) -> None:

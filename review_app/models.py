@@ -7,6 +7,7 @@ from review_app.core.once import FormKey
 from review_app.drafts.models import FormDraft
 from review_app.interviews.models import Interview, NoteSet
 from review_app.members.models import Membership
+from review_app.notices.models import DigestSent, Notice, NoticePreference
 from review_app.periods.models import ReviewPeriod
 from review_app.ratings.models import Answer, ItemReview, OutcomeRating, SubmittedRating
 from review_app.sites.models import Jurisdiction, LocalSite, Site
@@ -21,6 +22,7 @@ __all__ = [
     "AuditChain",
     "AuditEntry",
     "Case",
+    "DigestSent",
     "FormDraft",
     "FormKey",
     "Interview",
@@ -30,6 +32,8 @@ __all__ = [
     "LocalSite",
     "Membership",
     "NoteSet",
+    "Notice",
+    "NoticePreference",
     "OutcomeRating",
     "PracticeScore",
     "PracticeScoreItem",

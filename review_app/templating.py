@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from flask import Flask, g
+from flask_login import current_user
 from werkzeug.local import LocalProxy
 
 from review_app.audit import labels as audit_labels
@@ -15,6 +16,7 @@ from review_app.core.roles import ROLE_LABELS
 from review_app.instruments.catalog import version_title
 from review_app.interviews.states import InterviewStatus
 from review_app.members.identity import my_memberships
+from review_app.notices.queries import unread_count
 
 
 def _context() -> dict[str, Any]:
@@ -28,6 +30,15 @@ def _context() -> dict[str, Any]:
         "role_labels": ROLE_LABELS,
         "status_labels": STATUS_LABELS,
     }
+
+
+def _unread_notices() -> int:
+    """The signed-in person's unread notices on the current site: one query a request."""
+    if "unread_notices" not in g:
+        site = g.get("site")
+        signed_in = site is not None and current_user.is_authenticated
+        g.unread_notices = unread_count(current_user.id, site.id) if signed_in else 0
+    return g.unread_notices
 
 
 def _when(value: datetime | date | None) -> str:
@@ -72,6 +83,7 @@ def init_templating(app: Flask) -> None:
     app.add_template_global(audit_labels.value_label, "value_label")
     app.add_template_filter(version_title, "instrument_title")
     app.add_template_global(new_form_key, "form_key")  # see core/once.py
+    app.add_template_global(_unread_notices, "unread_notices")  # the header's count
     # Templates name states and their groups, never their text:
     # ``case.status in CaseStatus.CLOSED``.
     app.add_template_global(CaseStatus, "CaseStatus")

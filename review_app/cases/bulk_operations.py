@@ -13,7 +13,7 @@ from review_app.accounts.models import User
 from review_app.audit.operations import record
 from review_app.cases.facts import CaseFacts
 from review_app.cases.models import Assignment, Case
-from review_app.cases.signals import cases_imported
+from review_app.cases.signals import cases_imported, reviewers_assigned
 from review_app.core.bulk import insert_rows
 from review_app.extensions import db
 from review_app.periods.models import ReviewPeriod
@@ -42,6 +42,14 @@ def add_cases(actor: User | None, period: ReviewPeriod, facts_list: list[CaseFac
     )
     # Ratings adds each case's items, face sheet answers and ratings, in bulk too.
     cases_imported.send(period, cases=cases)
+    reviewers_assigned.send(
+        period.site,
+        actor=actor,
+        assigned=[
+            (case, list(dict.fromkeys(facts.reviewers)))
+            for case, facts in zip(cases, facts_list, strict=True)
+        ],
+    )
     for case, facts in zip(cases, facts_list, strict=True):
         record(
             actor,

@@ -6,7 +6,7 @@ from review_app.cases.bulk_operations import add_cases
 from review_app.cases.facts import CaseFacts, check_facts
 from review_app.cases.importing import check_rows, read_rows
 from review_app.cases.models import Assignment, Case
-from review_app.cases.signals import case_added, case_facts_changed
+from review_app.cases.signals import case_added, case_facts_changed, reviewers_assigned
 from review_app.core.errors import OperationError
 from review_app.core.locking import lock_row, update_if_unchanged
 from review_app.core.models import utcnow
@@ -65,6 +65,7 @@ def _add(actor: User | None, period: ReviewPeriod, facts: CaseFacts) -> Case:
     db.session.add(case)
     db.session.flush()
     case_added.send(case, actor=actor)  # ratings adds the items to rate
+    reviewers_assigned.send(period.site, actor=actor, assigned=[(case, case.reviewers)])
     record(
         actor,
         "case.create",
@@ -97,7 +98,10 @@ def update_case(actor: User | None, case: Case, facts: CaseFacts) -> None:
     case.family_name, case.local_site = facts.family_name.strip(), facts.local_site
     if case.period.pur_start is None:
         case.pur_start = facts.pur_start
-    _set_reviewers(case, facts.reviewers)
+    added = _set_reviewers(case, facts.reviewers)
+    if added:
+        db.session.flush()
+        reviewers_assigned.send(case.period.site, actor=actor, assigned=[(case, added)])
     case_facts_changed.send(case, actor=actor, before=before)  # ratings follow the facts
     if before != snapshot(case):
         record(
@@ -111,13 +115,14 @@ def update_case(actor: User | None, case: Case, facts: CaseFacts) -> None:
         )
 
 
-def _set_reviewers(case: Case, reviewers: list[User]) -> None:
+def _set_reviewers(case: Case, reviewers: list[User]) -> list[User]:
+    """Make ``reviewers`` the case's reviewers; return those newly assigned."""
     wanted = {user.id: user for user in reviewers}
     case.assignments = [a for a in case.assignments if a.user_id in wanted]
     have = {a.user_id for a in case.assignments}
-    case.assignments.extend(
-        Assignment(user=user) for uid, user in wanted.items() if uid not in have
-    )
+    added = [user for uid, user in wanted.items() if uid not in have]
+    case.assignments.extend(Assignment(user=user) for user in added)
+    return added
 
 
 def import_cases(

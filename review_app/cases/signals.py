@@ -29,3 +29,8 @@ case_facts_changed = _signals.signal("case-facts-changed")
 # ratings its ratings and what is still missing (ratings/pages.py), QA the
 # actions, threads and hold (qa/pages.py).
 case_page_shown = _signals.signal("case-page-shown")
+
+# Sent with the site (as sender), ``actor`` and ``assigned`` (a list of (case, users
+# newly assigned to it)) once the assignments are flushed: a case added, imported or
+# edited. Notices tells each new reviewer (notices/receivers.py).
+reviewers_assigned = _signals.signal("reviewers-assigned")

@@ -11,6 +11,7 @@ from review_app.instruments.model import Instrument
 from review_app.interviews import permissions as can
 from review_app.interviews.models import Interview, NoteSet
 from review_app.interviews.operations import change_status, check_finisher, label, names
+from review_app.interviews.signals import merge_ready
 
 # Per item and note-taker; the final set may hold every note-taker's text, with their names.
 MAX_NOTE = 20_000
@@ -129,6 +130,8 @@ def save_notes(
     if is_done is not None and not note_set.is_final and is_done != note_set.is_done:
         before["done writing"], after["done writing"] = note_set.is_done, is_done
         note_set.is_done, note_set.done_at = is_done, utcnow() if is_done else None
+        if is_done and not interview.is_merged and not interview.still_writing:
+            merge_ready.send(interview, actor=actor)  # the official note-taker may merge
     whose = "Final notes" if note_set.is_final else f"{actor.display_name}'s notes"
     record(
         actor,

@@ -16,6 +16,7 @@ from review_app.cases.states import CaseStatus
 from review_app.core.errors import OperationError
 from review_app.core.locking import lock_row
 from review_app.core.roles import RoleSet, roles_of
+from review_app.qa.signals import case_handed_over
 from review_app.qa.undo_operations import return_undo_refusal
 
 LEVELS = {CaseStatus.QA1: 1, CaseStatus.QA2: 2}
@@ -99,6 +100,8 @@ def hand_over(actor: User, case: Case, to_user: User | None) -> None:
         raise OperationError("The case is already held that way; nothing was changed.", "to_user")
     whom = to_user.display_name if to_user else f"the QA level {level} queue"
     _set_holder(actor, case, to_user, "qa.hand_over", f"Case {case.case_number} handed to {whom}")
+    if to_user is not None:
+        case_handed_over.send(case, actor=actor, to_user=to_user)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from review_app.instruments.catalog import get_instrument
 from review_app.qa import thread_operations
 from review_app.qa.models import Comment, Thread
 from review_app.qa.queries import caseload_of, open_count
-from review_app.qa.signals import practice_copy_submitted
+from review_app.qa.signals import case_moved, case_reassigned, practice_copy_submitted
 from review_app.ratings import queries as rating_queries
 from review_app.ratings.completeness import gaps
 from review_app.ratings.operations import (
@@ -97,6 +97,7 @@ def transition(
         before=before,
         after=after,
     )
+    case_moved.send(case, actor=actor, action=action)
 
 
 def check_allowed(actor: User, case: Case, action: str) -> None:
@@ -299,3 +300,5 @@ def reassign(
         before={"reviewers": before},
         after={"reviewers": sorted(u.username for u in case.reviewers)},
     )
+    if not already:
+        case_reassigned.send(case, actor=actor, to_user=to_user)

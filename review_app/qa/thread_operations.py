@@ -11,6 +11,7 @@ from review_app.core.locking import lock_row
 from review_app.core.models import utcnow
 from review_app.extensions import db
 from review_app.qa.models import Comment, Thread
+from review_app.qa.signals import comment_added
 from review_app.sites.models import Site
 
 MAX_COMMENT = 4000
@@ -34,6 +35,7 @@ def open_thread(actor: User, thread: Thread, body: str, summary: str, site: Site
     thread.comments.append(Comment(author=actor, body=body))
     db.session.add(thread)
     record(actor, "qa.comment", thread, summary, site=site, after={"body": body})
+    comment_added.send(thread, actor=actor, site=site)
     return thread
 
 
@@ -42,6 +44,7 @@ def add_reply(actor: User, thread: Thread, body: str, summary: str, site: Site) 
     comment = Comment(thread=thread, author=actor, body=check_body(body))
     db.session.add(comment)
     record(actor, "qa.reply", thread, summary, site=site, after={"body": comment.body})
+    comment_added.send(thread, actor=actor, site=site)
     return comment
 
 

@@ -41,6 +41,8 @@ class SiteKindSettings(BaseModel):
     period_open_start_allowed: bool = False
     # Practice sites: the item agreement a scored practice case needs to pass.
     practice_pass_percent: int = Field(default=80, ge=1, le=100)
+    # Days a case may wait unheld in a QA queue before its QA staff are reminded daily.
+    qa_waiting_days: int = Field(default=5, ge=1, le=365)
     # Absent: anyone may be made a reviewer. Not for practice sites.
     reviewer_qualification: ReviewerQualification | None = None
 

@@ -124,6 +124,12 @@ ACCESS: dict[tuple[str, str], set[str]] = {
     ("interviews.new_thread", "POST"): {"qa"},
     ("interviews.reply", "POST"): {"qa", "reviewer"},
     ("interviews.resolve", "POST"): {"qa"},
+    ("notices.index", "GET"): MEMBERS,
+    # The notice opened is reviewer2's: only its recipient may open it.
+    ("notices.open", "GET"): set(),
+    ("notices.mark_all_read", "POST"): MEMBERS,
+    ("notices.preferences", "GET"): MEMBERS,
+    ("notices.preferences", "POST"): MEMBERS,
     ("systemic.index", "GET"): MEMBERS,
     ("systemic.overview", "GET"): MEMBERS,
     ("systemic.factor", "GET"): MEMBERS,
@@ -252,6 +258,7 @@ def _made_ids(app: Flask) -> dict:
             "entry_id": _a_move(site),
             "token_id": _a_token(site, reviewer),
             "token": _a_password_link(reviewer),
+            "notice_id": _a_notice(site, reviewer),
             **_an_interview(site),
             **_a_practice_case(),
         }
@@ -270,6 +277,16 @@ def _a_password_link(user: User) -> str:
     token = issue_link(user, LinkPurpose.INVITE)
     db.session.commit()
     return token
+
+
+def _a_notice(site, user: User) -> int:
+    """Return a notice of ``user`` on the site."""
+    from review_app.notices.operations import notify
+    from review_app.notices.states import NoticeKind
+
+    (notice,) = notify([user], site, NoticeKind.CASE_ASSIGNED, "Case 1 was assigned to you.", "/")
+    db.session.commit()
+    return notice.id
 
 
 def _a_move(site) -> int:

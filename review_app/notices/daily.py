@@ -1,0 +1,256 @@
+"""The daily run: reminders (cases waiting too long for QA, review periods ending within
+a week with unfinished cases), then each person's digest.
+
+Run by the worker's scheduler at 06:00 UTC (notices/tasks.py). Reminders are
+notices like any other, made once a day at most per person and site: people who
+chose "a daily digest" get them in the digest that follows at once, people who
+chose "at once" get each as its own message, so nobody gets more than one
+reminder email a day per site. The digest is sent at most once a day per person
+and site: a second run the same day sends nothing (``notice_digests``).
+"""
+
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from review_app.accounts.models import User
+from review_app.audit.operations import record
+from review_app.cases.models import Assignment, Case
+from review_app.cases.states import CaseStatus
+from review_app.core.models import utcnow
+from review_app.extensions import db
+from review_app.mail.links import external_url
+from review_app.mail.operations import send_mail
+from review_app.notices import queries
+from review_app.notices.models import DigestSent, Notice
+from review_app.notices.operations import notice_url, notify, site_path
+from review_app.notices.states import Delivery, NoticeKind
+from review_app.periods.models import ReviewPeriod
+from review_app.sites.models import Site
+
+NAMED = 5
+# Periods ending within this many days, with unfinished cases, are reminded of daily.
+CLOSING_DAYS = 7
+
+
+def _day_start(now: datetime) -> datetime:
+    return datetime(now.year, now.month, now.day)
+
+
+def waiting_cases(site: Site, now: datetime) -> dict[int, list[Case]]:
+    """Cases nobody holds that have waited in a QA queue longer than the site allows, by level."""
+    limit = now - timedelta(days=site.settings.qa_waiting_days)
+    cases = db.session.scalars(
+        select(Case)
+        .where(
+            Case.site_id == site.id,
+            Case.key_case_id.is_(None),
+            Case.is_key.is_(False),
+            Case.status.in_([CaseStatus.SUBMITTED, CaseStatus.QA1, CaseStatus.QA2]),
+            Case.qa_holder_id.is_(None),
+            Case.status_changed_at < limit,
+        )
+        .order_by(Case.status_changed_at, Case.id)
+    )
+    by_level: dict[int, list[Case]] = defaultdict(list)
+    for case in cases:
+        by_level[2 if case.status == CaseStatus.QA2 else 1].append(case)
+    return by_level
+
+
+def _dated(now: datetime, notices: list[Notice]) -> int:
+    """Date reminders by the run that made them (the day a second run looks for)."""
+    for notice in notices:
+        notice.created_at = now
+    return len(notices)
+
+
+def _reminded_today(site: Site, kind: NoticeKind, now: datetime) -> set[int]:
+    return set(
+        db.session.scalars(
+            select(Notice.recipient_id).where(
+                Notice.site_id == site.id,
+                Notice.kind == kind,
+                Notice.created_at >= _day_start(now),
+                Notice.created_at < _day_start(now) + timedelta(days=1),
+            )
+        )
+    )
+
+
+def remind_waiting(now: datetime | None = None) -> int:
+    """Tell each site's QA staff of the cases waiting too long in their queue; return notices."""
+    now = now or utcnow()
+    made = 0
+    for site in db.session.scalars(select(Site).order_by(Site.id)):
+        days = site.settings.qa_waiting_days
+        done = _reminded_today(site, NoticeKind.QA_WAITING, now)
+        for level, cases in sorted(waiting_cases(site, now).items()):
+            numbers = ", ".join(case.case_number for case in cases[:NAMED])
+            more = f" and {len(cases) - NAMED} more" if len(cases) > NAMED else ""
+            people = [user for user in queries.qa_staff(site, level) if user.id not in done]
+            made += _dated(
+                now,
+                notify(
+                    people,
+                    site,
+                    NoticeKind.QA_WAITING,
+                    f"{len(cases)} case(s) have waited more than {days} days in the QA level "
+                    f"{level} queue: {numbers}{more}.",
+                    site_path(site, "qa.queues"),
+                ),
+            )
+    return made
+
+
+def _unfinished(period: ReviewPeriod) -> list[Case]:
+    return list(
+        db.session.scalars(
+            select(Case)
+            .where(
+                Case.period_id == period.id,
+                Case.key_case_id.is_(None),
+                Case.is_key.is_(False),
+                Case.status.not_in(list(CaseStatus.CLOSED)),
+            )
+            .options(selectinload(Case.assignments).selectinload(Assignment.user))
+            .order_by(Case.case_number)
+        )
+    )
+
+
+def remind_closing(now: datetime | None = None) -> int:
+    """Tell of open periods ending within a week that still have unfinished cases.
+
+    A period ends on its ``pur_end``. Each reviewer is told of their own cases they
+    can still work on (in progress or returned); the site's administrators of the
+    count. Return how many notices were made.
+    """
+    now = now or utcnow()
+    today = now.date()
+    periods = db.session.scalars(
+        select(ReviewPeriod)
+        .where(
+            ReviewPeriod.is_open.is_(True),
+            ReviewPeriod.pur_end >= today,
+            ReviewPeriod.pur_end <= today + timedelta(days=CLOSING_DAYS),
+        )
+        .order_by(ReviewPeriod.site_id, ReviewPeriod.id)
+    )
+    made = 0
+    done: dict[int, set[int]] = {}
+    for period in periods:
+        site = period.site
+        if site.id not in done:
+            done[site.id] = _reminded_today(site, NoticeKind.PERIOD_CLOSING, now)
+        cases = _unfinished(period)
+        if not cases:
+            continue
+        ends = f"Review period {period.name} ends on {period.pur_end.isoformat()}"
+        mine: dict[int, tuple[User, list[str]]] = {}
+        for case in cases:
+            if case.status in CaseStatus.EDITABLE:
+                for reviewer in case.reviewers:
+                    mine.setdefault(reviewer.id, (reviewer, []))[1].append(case.case_number)
+        for reviewer, numbers in mine.values():
+            if reviewer.id in done[site.id]:
+                continue
+            more = f" and {len(numbers) - NAMED} more" if len(numbers) > NAMED else ""
+            made += _dated(
+                now,
+                notify(
+                    [reviewer],
+                    site,
+                    NoticeKind.PERIOD_CLOSING,
+                    f"{ends}: {len(numbers)} of your case(s) are not submitted yet: "
+                    f"{', '.join(numbers[:NAMED])}{more}.",
+                    site_path(site, "cases.mine"),
+                ),
+            )
+        admins = [user for user in queries.state_admins(site) if user.id not in done[site.id]]
+        made += _dated(
+            now,
+            notify(
+                admins,
+                site,
+                NoticeKind.PERIOD_CLOSING,
+                f"{ends} with {len(cases)} unfinished case(s).",
+                site_path(site, "cases.index"),
+            ),
+        )
+    return made
+
+
+def send_digests(now: datetime | None = None) -> int:
+    """Email each person, per site, their unread notices of the past day not yet emailed.
+
+    Return how many digests were sent. People who chose "never" get none; a
+    person already sent a digest about the site today gets no second one.
+    """
+    now = now or utcnow()
+    today = now.date()
+    groups: dict[tuple[int, int], list[Notice]] = defaultdict(list)
+    for notice in queries.digest_notices(now - timedelta(days=1)):
+        groups[(notice.site_id, notice.recipient_id)].append(notice)
+    sent_by_site: dict[int, int] = defaultdict(int)
+    for site_id in sorted({site_id for site_id, _ in groups}):
+        site = db.session.get(Site, site_id)
+        assert site is not None
+        people = [user_id for (s, user_id) in groups if s == site_id]
+        how = queries.deliveries(people, site)
+        already = _digested(site, today)
+        for user_id in sorted(people):
+            if how[user_id] == Delivery.NEVER or user_id in already:
+                continue
+            user = db.session.get(User, user_id)
+            if user is None or not user.email:
+                continue
+            _send_digest(user, site, groups[(site_id, user_id)], today, now)
+            sent_by_site[site_id] += 1
+    for site_id, count in sent_by_site.items():
+        site = db.session.get(Site, site_id)
+        record(
+            None,
+            "notice.digest",
+            site,
+            f"Daily digest of notifications emailed to {count} person(s)",
+            site=site,
+            after={"people": count, "day": today.isoformat()},
+        )
+    return sum(sent_by_site.values())
+
+
+def _digested(site: Site, today: date) -> set[int]:
+    return set(
+        db.session.scalars(
+            select(DigestSent.user_id).where(
+                DigestSent.site_id == site.id, DigestSent.sent_on == today
+            )
+        )
+    )
+
+
+def _send_digest(user: User, site: Site, notices: list[Notice], today: date, now: datetime):
+    count = len(notices)
+    send_mail(
+        [user.email],
+        f"{count} new notification{'s' if count != 1 else ''}",
+        "digest",
+        site_name=site.label,
+        items=[(notice, notice_url(site, notice)) for notice in notices],
+        inbox_url=external_url(
+            "notices.index", jurisdiction=site.jurisdiction.code, kind=site.kind
+        ),
+    )
+    for notice in notices:
+        notice.emailed_at = now
+    db.session.add(DigestSent(user_id=user.id, site_id=site.id, sent_on=today, notice_count=count))
+
+
+def run_daily(now: datetime | None = None) -> None:
+    """Reminders first, so that they go into the digest sent right after."""
+    remind_waiting(now)
+    remind_closing(now)
+    send_digests(now)

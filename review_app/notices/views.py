@@ -1,0 +1,62 @@
+"""Notifications pages: a person's notices on the site, opening one, marking all read,
+and how they want to be emailed."""
+
+from flask import abort, flash, g, redirect, render_template, url_for
+from flask_login import current_user
+
+from review_app.core.access import site_roles
+from review_app.core.sitectx import site_blueprint
+from review_app.core.views import attempt, form_status, is_safe_next
+from review_app.notices import operations, queries
+from review_app.notices.forms import PreferencesForm
+
+bp = site_blueprint("notices", __name__, "/notifications")
+
+
+@bp.route("")
+@site_roles("member")
+def index():
+    return render_template(
+        "notices/index.html",
+        notices=queries.notices_of(current_user, g.site),
+        unread=queries.unread_count(current_user.id, g.site.id),
+        delivery=queries.deliveries([current_user.id], g.site)[current_user.id],
+    )
+
+
+@bp.route("/<int:notice_id>")
+@site_roles("member")
+def open(notice_id: int):  # noqa: A001  (the route's name: opening a notice)
+    notice = queries.notice_of(current_user, g.site, notice_id)
+    if notice is None:
+        abort(404)
+    operations.mark_read(current_user, notice)
+    return redirect(notice.link if is_safe_next(notice.link) else url_for("notices.index"))
+
+
+@bp.route("/read", methods=["POST"])
+@site_roles("member")
+def mark_all_read():
+    count = operations.mark_all_read(current_user, g.site)
+    flash(
+        f"{count} notification{'s' if count != 1 else ''} marked read."
+        if count
+        else "Every notification was read already.",
+        "success",
+    )
+    return redirect(url_for("notices.index"), 303)
+
+
+@bp.route("/preferences", methods=["GET", "POST"])
+@site_roles("member")
+def preferences():
+    form = PreferencesForm()
+    if not form.is_submitted():
+        form.delivery.data = queries.deliveries([current_user.id], g.site)[current_user.id].value
+    if form.validate_on_submit():
+        with attempt(form) as outcome:
+            operations.set_delivery(current_user, g.site, form.delivery.data)
+        if outcome.ok:
+            flash("Your choice is saved.", "success")
+            return redirect(url_for("notices.preferences"), 303)
+    return render_template("notices/preferences.html", form=form), form_status(form)
