@@ -77,6 +77,7 @@ def register_blueprints(app: Flask) -> None:
     from review_app.exports.views import bp as exports
     from review_app.guidance.views import bp as guidance
     from review_app.interviews.views import bp as interviews
+    from review_app.jobs.views import bp as jobs
     from review_app.members.views import bp as members
     from review_app.performance.views import bp as performance
     from review_app.periods.views import bp as periods
@@ -108,6 +109,7 @@ def register_blueprints(app: Flask) -> None:
         performance,
         quality,
         exports,
+        jobs,
         tokens,
         api,
         api_docs,
@@ -133,6 +135,8 @@ def register_signal_receivers() -> None:
 def register_tasks() -> None:
     """Import every module that declares a queued task, so a worker knows them all."""
     import review_app.core.worker  # noqa: F401  the worker's own start-up hook
+    import review_app.jobs.tasks  # noqa: F401  the jobs' cleanup and the worker's start
+    import review_app.reports.period_pdf  # noqa: F401  a period's PDF, made in parts
 
 
 def register_errorhandlers(app: Flask) -> None:

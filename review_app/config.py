@@ -100,6 +100,9 @@ def build_config(instance_path: Path) -> dict:
         # The job queue (review_app/core/queue.py): an SQLite file beside the database by
         # default; redis://host:port/db when workers run on several machines.
         "JOBS_URL": os.environ.get("JOBS_URL", f"sqlite:///{instance_path / 'jobs.db'}"),
+        # Where finished jobs keep their files (a period's PDF), and for how many days.
+        "JOBS_DIR": Path(os.environ.get("JOBS_DIR", instance_path / "job-results")),
+        "JOBS_KEEP_DAYS": int(os.environ.get("JOBS_KEEP_DAYS", "7")),
         # Tests use a cheaper hash; production keeps Werkzeug's scrypt default.
         "PASSWORD_HASH_METHOD": "scrypt",
     }

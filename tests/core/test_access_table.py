@@ -146,7 +146,15 @@ ACCESS: dict[tuple[str, str], set[str]] = {
     ("reports.index", "GET"): {"qa", "admin", "observer"},
     ("reports.case_summary", "GET"): MEMBERS,
     ("reports.case_summary_pdf", "GET"): MEMBERS,
-    ("reports.period_finalized_pdf", "GET"): {"qa", "admin", "observer"},
+    # Starts the period's PDF on the job queue (a read job: observers may start it).
+    ("reports.period_finalized_pdf", "POST"): {"qa", "admin", "observer"},
+    # The job used is a finished one of "qa": only the person who started a job sees it.
+    ("jobs.index", "GET"): MEMBERS,
+    ("jobs.show", "GET"): {"qa"},
+    ("jobs.state", "GET"): {"qa"},
+    ("jobs.cancel", "POST"): {"qa"},
+    ("jobs.retry", "POST"): {"qa"},
+    ("jobs.download", "GET"): {"qa"},
     # On the demo Training site: a published answer key, and "reviewer"'s copy of it.
     ("training.keys", "GET"): ADMIN,
     ("training.make_key", "POST"): ADMIN,
@@ -245,6 +253,7 @@ def _made_ids(app: Flask) -> dict:
             "thread_id": _a_thread(site),
             "entry_id": _a_move(site),
             "token_id": _a_token(site, reviewer),
+            "job_id": _a_job(site),
             **_an_interview(site),
             **_a_practice_case(),
         }
@@ -254,6 +263,26 @@ def _a_token(site, user: User) -> int:
     token, _ = create_token(None, user, site, "access table")
     db.session.commit()
     return token.id
+
+
+def _a_job(site) -> int:
+    """Return a finished job "qa" started on the site (its file long gone)."""
+    from review_app.jobs.models import Job
+    from review_app.jobs.states import JobStatus
+
+    qa = db.session.scalar(select(User).where(User.username == "qa"))
+    job = Job(
+        user_id=qa.id,
+        site_id=site.id,
+        kind="period_pdf",
+        title="PDF of the finalized cases of a period",
+        params={},
+        dedupe_key="access table",
+        status=JobStatus.DONE,
+    )
+    db.session.add(job)
+    db.session.commit()
+    return job.id
 
 
 def _a_move(site) -> int:
@@ -411,11 +440,19 @@ def test_route_allows_exactly_its_roles(demo, endpoint, method):
     assert not wrong, f"{method} {url}: " + "; ".join(wrong)
 
 
+# Observers may start jobs that only read (a period's PDF): that makes a job of their own.
+OBSERVER_READ_JOBS = {("reports.period_finalized_pdf", "POST")}
+
+
 @pytest.mark.one_database
 # Signing out changes only the observer's own session record (and audits it).
 @pytest.mark.parametrize(
     ("endpoint", "method"),
-    sorted(k for k in ACCESS if k[1] == "POST" and k[0] != "accounts.logout"),
+    sorted(
+        k
+        for k in ACCESS
+        if k[1] == "POST" and k[0] != "accounts.logout" and k not in OBSERVER_READ_JOBS
+    ),
 )
 def test_observer_changes_nothing(demo, endpoint, method):
     ids, cookies = _prepared(demo)
