@@ -1,7 +1,7 @@
 """The PDF of a period's finalized cases, made by the job queue in parts and joined.
 
 ``start_period_pdf`` queues the job. Its first task counts the cases the person may
-see and queues one part per few cases, and a cover part; each part renders its cases
+see and queues a cover part and one part per few cases; each part renders its cases
 one by one (one step of progress per case) into a PDF file of its own, so several
 workers share the work. The part that finishes last joins the files, in order, into
 one with pypdf.
@@ -85,7 +85,7 @@ def _part_path(folder: Path, index: int) -> Path:
 
 @job_task()
 def plan_period_pdf(job_id: int, attempt: int) -> None:
-    """Count the cases, then queue a part per few cases, and the cover last."""
+    """Count the cases, then queue the cover and a part per few cases."""
     job = jobs.begin(job_id, attempt)
     if job is None:
         return  # cancelled before it started
@@ -99,9 +99,11 @@ def plan_period_pdf(job_id: int, attempt: int) -> None:
         parts=len(chunks) + 1,
         note={"period": job.title, "case_numbers": [case.case_number for case in cases]},
     )
-    for index, chunk in enumerate(chunks, start=1):
+    # The first cases first (a free worker shows a case done soonest), then the cover (a
+    # list of every case, the longest part: done beside the others, not last), then the rest.
+    parts = list(enumerate(chunks, start=1))
+    for index, chunk in [*parts[:1], (0, ids), *parts[1:]]:
         period_pdf_part(job_id, attempt, index, chunk)
-    period_pdf_part(job_id, attempt, 0, ids)  # the cover: a list of every case
 
 
 @job_task()
