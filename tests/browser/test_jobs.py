@@ -88,4 +88,10 @@ def test_make_the_pdf_follow_its_progress_without_reload_and_download_it(
     waiting.value.save_as(saved)
     assert saved.read_bytes().startswith(b"%PDF")
     assert waiting.value.suggested_filename.endswith("-finalized-cases.pdf")
+    # At 320 px nothing scrolls sideways, on the job's page nor on the list of jobs.
+    job_page = page.url
+    page.set_viewport_size({"width": 320, "height": 800})
+    for path in (job_page, "/demo/cqi/jobs"):
+        page.goto(path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
     context.close()

@@ -12,6 +12,8 @@ from pypdf import PdfReader
 
 from review_app.config import PROJECT_ROOT
 from review_app.core.queue import init_queue
+from review_app.extensions import db
+from review_app.jobs import operations
 from review_app.jobs.states import JobStatus
 from tests import redisserver
 from tests.conftest import dispose, login, make_app
@@ -100,3 +102,27 @@ def test_the_worker_makes_the_period_pdf_in_parts_and_joins_them(queued_app):
     starts = [n for n in ("FIN-1", "FIN-2", "FIN-3") for text in pages if f"\nCase {n}\n" in text]
     assert starts == ["FIN-1", "FIN-2", "FIN-3"]
     assert "Finalized cases\n3" in pages[0]
+
+
+def test_a_job_cut_off_by_a_stopped_worker_is_failed_when_a_worker_starts_again(queued_app):
+    """The job a worker of this machine was running when it died is failed, not left running."""
+    client = queued_app.test_client()
+    login(client, "qa")
+    job_id = job_id_of(client.post(start_url(queued_app)))
+    with queued_app.app_context():  # a worker took it, wrote a part, and was killed
+        assert operations.begin(job_id, 1) is not None
+        operations.job_folder(job_id, 1).joinpath("part-0001.pdf").write_bytes(b"%PDF-half")
+        db.session.commit()
+    worker = start_worker(queued_app)
+    try:
+        deadline = time.monotonic() + WAIT
+        while not (state := client.get(f"{SITE}/jobs/{job_id}/state").get_json())["finished"]:
+            assert time.monotonic() < deadline, f"not failed in {WAIT} s: {state}"
+            time.sleep(0.3)
+        time.sleep(1)  # its task, still queued, is taken and finds the job failed
+    finally:
+        output = stop(worker)
+    assert state["status"] == JobStatus.FAILED, output
+    assert state["message"] == operations.WORKER_STOPPED
+    assert not list(queued_app.config["JOBS_DIR"].glob(f"{job_id}-*/*.pdf"))  # nothing half-made
+    assert client.get(f"{SITE}/jobs/{job_id}/state").get_json()["status"] == JobStatus.FAILED
