@@ -13,7 +13,8 @@ from typing import Any
 
 from huey import crontab
 
-from review_app.core.queue import huey, periodic, task
+from review_app.core.queue import huey, periodic
+from review_app.core.queue import task as queued_task
 from review_app.core.unit import undo
 from review_app.core.worker import worker_starting
 from review_app.jobs import operations
@@ -36,13 +37,10 @@ def job_task(retries: int = 2, retry_delay: int = 2) -> Callable[[Callable[..., 
                     operations.fail(job_id, attempt, operations.reason_in_words(error))
                 raise
 
-        return task_of(run, retries=retries, retry_delay=retry_delay)
+        # context=True: huey passes the task, whose ``retries`` tell if this run is the last.
+        return queued_task(context=True, retries=retries, retry_delay=retry_delay)(run)
 
     return declare
-
-
-def task_of(function: Callable[..., Any], **options: Any) -> Any:
-    return task(context=True, **options)(function)
 
 
 @periodic(crontab(minute="*/30"))

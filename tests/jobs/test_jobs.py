@@ -4,9 +4,12 @@ import io
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
+from review_app.accounts.models import User
 from review_app.audit.models import AuditEntry
 from review_app.core.models import utcnow
 from review_app.extensions import db
@@ -14,6 +17,7 @@ from review_app.jobs import operations
 from review_app.jobs.models import Job
 from review_app.jobs.states import JobStatus
 from review_app.reports import period_pdf
+from review_app.sites.queries import site_by_slug
 from tests.jobs.conftest import job_id_of, jobs, start_url
 from tests.reports.conftest import SITE
 
@@ -30,29 +34,20 @@ def test_a_double_click_makes_one_job(clients, demo, held):
 
 
 def test_the_database_refuses_a_second_active_job_of_the_same_key(demo):
-    import pytest
-    from sqlalchemy.exc import IntegrityError
-
+    """The unique key holds even for writes that skip the look before the insert."""
     with demo.app_context():
-        job = db.session.scalar(select(Job))
-        assert job is None
-        from review_app.sites.queries import site_by_slug
-        from tests.core.test_access_table import _a_job  # a finished job of "qa"
-
         site = site_by_slug("demo", "cqi")
-        made = db.session.get(Job, _a_job(site))
-        for _ in range(2):
-            db.session.add(
-                Job(
-                    user_id=made.user_id,
-                    site_id=site.id,
-                    kind="period_pdf",
-                    title="t",
-                    params={},
-                    dedupe_key="k",
-                    active_key="k",
-                )
-            )
+        qa = db.session.scalar(select(User).where(User.username == "qa"))
+
+        def job(key: str | None) -> Job:
+            return Job(
+                user_id=qa.id, site_id=site.id, kind="period_pdf", title="A PDF", params={},
+                dedupe_key="same", active_key=key,
+            )  # fmt: skip
+
+        db.session.add_all([job(None), job(None)])  # finished ones: any number
+        db.session.flush()
+        db.session.add_all([job("same"), job("same")])
         with pytest.raises(IntegrityError):
             db.session.flush()
         db.session.rollback()
