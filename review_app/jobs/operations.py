@@ -364,4 +364,21 @@ def delete_expired() -> int:
         remove_files(job.id)
         db.session.delete(job)
     db.session.flush()
+    _remove_orphan_files()
     return len(expired)
+
+
+def _remove_orphan_files() -> None:
+    """Delete the files of jobs whose rows are gone (a jurisdiction removed, a restore)."""
+    root = Path(current_app.config["JOBS_DIR"])
+    folders = {
+        int(folder.name.split("-", 1)[0]): folder
+        for folder in root.glob("*-*")
+        if folder.is_dir() and folder.name.split("-", 1)[0].isdigit()
+    }
+    if not folders:
+        return
+    kept = set(db.session.scalars(select(Job.id).where(Job.id.in_(folders))))
+    for job_id, folder in folders.items():
+        if job_id not in kept:
+            shutil.rmtree(folder, ignore_errors=True)

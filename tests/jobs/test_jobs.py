@@ -196,6 +196,12 @@ def test_expired_results_are_removed_with_their_files_and_audited(clients, demo,
         assert entry.actor_name == operations.CLEANUP and entry.object_id == job_id
     assert not list(folder.glob(f"{job_id}-*"))
     assert jobs(demo) == []
+    # Files of a job whose row is gone (its jurisdiction removed) go with the next cleanup.
+    (folder / "987654-1").mkdir()
+    (folder / "987654-1" / "result.pdf").write_bytes(b"%PDF")
+    with demo.app_context():
+        operations.delete_expired()
+    assert not (folder / "987654-1").exists()
     assert client.get(f"{SITE}/jobs/{job_id}").status_code == 404
 
 
