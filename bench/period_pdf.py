@@ -77,7 +77,7 @@ def _seed(app, cases: int) -> int:
         )
 
 
-def _worker(app, workers: int) -> subprocess.Popen:
+def _worker(app, workers: int, log) -> subprocess.Popen:
     env = {
         **os.environ,
         "PYTHONPATH": str(PROJECT_ROOT),
@@ -91,8 +91,8 @@ def _worker(app, workers: int) -> subprocess.Popen:
         + ["--kind", "process", "--workers", str(workers)],
         env=env,
         cwd=PROJECT_ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
 
 
@@ -113,6 +113,16 @@ def _follow(app, job_id: int, started: float) -> dict[str, float | int | str]:
         time.sleep(0.05)
 
 
+def _part_takers(log: str) -> dict[str, int]:
+    """Count the parts each worker process ran, from the worker's log lines."""
+    takers: dict[str, int] = {}
+    for line in log.splitlines():
+        if "Executing review_app.reports.period_pdf.period_pdf_part" in line:
+            process = line.split(" worker ", 1)[1].split(" ", 1)[0]
+            takers[process] = takers.get(process, 0) + 1
+    return takers
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _arguments(argv)
     with tempfile.TemporaryDirectory(prefix="review-bench-pdf-") as name:
@@ -120,7 +130,8 @@ def main(argv: list[str] | None = None) -> int:
         app = _app(folder)
         _say(f"seeding the demo with {args.cases} finalized cases (SQLite)")
         period_id = _seed(app, args.cases)
-        worker = _worker(app, args.workers)
+        log = (folder / "worker.log").open("w")
+        worker = _worker(app, args.workers, log)
         try:
             time.sleep(15)  # the consumer starts, and its idle processes poll at their slowest
             client = app.test_client()
@@ -134,6 +145,8 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             worker.terminate()
             worker.wait(timeout=30)
+            log.close()
+        takers = _part_takers((folder / "worker.log").read_text())
         with app.app_context():
             job = db.session.get(Job, job_id)
             size = (folder / "results" / (job.result_path or "none")).stat().st_size
@@ -145,6 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  first case done           {float(seen.get('first case', 0)):6.2f} s")
     print(f"  wall, to the joined file  {wall:6.2f} s   target <= {WALL_TARGET:.0f} s")
     print(f"  status {seen['status']}, {seen['done']} of {seen['total']}, {size / 1e6:.1f} MB")
+    print(f"  parts done per worker process: {takers}")
     return 0 if seen["status"] == JobStatus.DONE and wall <= WALL_TARGET else 1
 
 

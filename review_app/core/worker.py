@@ -43,7 +43,9 @@ def _own_connections() -> None:
 @with_appcontext
 def worker(workers: int, kind: str) -> None:
     """Take tasks from the job queue and run them until stopped (Ctrl+C)."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s worker %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s worker %(processName)s %(threadName)s %(message)s"
+    )
     click.echo(f"Job queue: {current_app.config['JOBS_URL']} ({workers} {kind} workers)")
     with command_unit():
         worker_starting.send(current_app._get_current_object())  # type: ignore[attr-defined]
