@@ -15,7 +15,7 @@ WORKERS ?= 2
 # The local SMTP server of `make run` (MAIL_PORT's default).
 SMTP_PORT ?= 8025
 
-.PHONY: run test install lint migrate seed clean bench
+.PHONY: run test install lint migrate seed clean bench bench-pdf
 
 run: install
 	$(FLASK) db upgrade
@@ -56,6 +56,10 @@ lint: install
 BENCH_CASES ?= 100000
 bench: install
 	$(PYTHON) -m bench --cases $(BENCH_CASES) $(BENCH_ARGS)
+
+# The period PDF of 200 finalized cases made by 2 worker processes on the SQLite queue.
+bench-pdf: install
+	$(PYTHON) -m bench.period_pdf --cases 200 --workers 2
 
 migrate: install
 	$(FLASK) db upgrade

@@ -78,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
     from review_app.exports.views import bp as exports
     from review_app.guidance.views import bp as guidance
     from review_app.interviews.views import bp as interviews
+    from review_app.jobs.views import bp as jobs
     from review_app.members.views import bp as members
     from review_app.notices.views import bp as notices
     from review_app.performance.views import bp as performance
@@ -111,6 +112,7 @@ def register_blueprints(app: Flask) -> None:
         performance,
         quality,
         exports,
+        jobs,
         tokens,
         api,
         api_docs,
@@ -139,6 +141,8 @@ def register_tasks() -> None:
     import review_app.core.worker  # noqa: F401  the worker's own start-up hook
     import review_app.mail.tasks  # noqa: F401  delivering email
     import review_app.notices.tasks  # noqa: F401  the daily reminders and digests
+    import review_app.jobs.tasks  # noqa: F401  the jobs' cleanup and the worker's start
+    import review_app.reports.period_pdf  # noqa: F401  a period's PDF, made in parts
 
 
 def register_errorhandlers(app: Flask) -> None:

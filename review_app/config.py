@@ -121,6 +121,9 @@ def build_config(instance_path: Path) -> dict:
         ),
         # The address people reach the app at: links in email sent by the worker start here.
         "PUBLIC_URL": os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
+        # Where finished jobs keep their files (a period's PDF), and for how many days.
+        "JOBS_DIR": Path(os.environ.get("JOBS_DIR", instance_path / "job-results")),
+        "JOBS_KEEP_DAYS": int(os.environ.get("JOBS_KEEP_DAYS", "7")),
         # Tests use a cheaper hash; production keeps Werkzeug's scrypt default.
         "PASSWORD_HASH_METHOD": "scrypt",
     }

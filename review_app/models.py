@@ -6,6 +6,7 @@ from review_app.cases.models import Assignment, Case
 from review_app.core.once import FormKey
 from review_app.drafts.models import FormDraft
 from review_app.interviews.models import Interview, NoteSet
+from review_app.jobs.models import Job
 from review_app.members.models import Membership
 from review_app.notices.models import DigestSent, Notice, NoticePreference
 from review_app.periods.models import ReviewPeriod
@@ -27,6 +28,7 @@ __all__ = [
     "FormKey",
     "Interview",
     "ItemReview",
+    "Job",
     "Jurisdiction",
     "KeyExplanation",
     "LocalSite",

@@ -44,6 +44,8 @@ TEST_CONFIG = {
     # Queued tasks run at once, in the test's process; tests of the worker start a real one.
     "JOBS_URL": "memory://",
     "JOBS_IMMEDIATE": True,
+    # Finished jobs' files (a period's PDF): a folder of this test process, not the instance's.
+    "JOBS_DIR": Path(tempfile.mkdtemp(prefix="review-app-jobs-")),
 }
 
 

@@ -48,10 +48,11 @@ def storage_for(url: str) -> Any:
 def init_queue(app: Flask) -> None:
     """Bind the queue to the app's ``JOBS_URL``; with ``JOBS_IMMEDIATE`` tasks run at once."""
     global _worker_app
-    huey.storage = storage_for(app.config["JOBS_URL"])
+    # huey makes new storage when ``immediate`` changes: set it first, then the storage.
     huey.immediate = bool(app.config.get("JOBS_IMMEDIATE"))
-    if huey.immediate:
-        huey.storage = huey.get_immediate_storage()
+    huey.storage = (
+        huey.get_immediate_storage() if huey.immediate else storage_for(app.config["JOBS_URL"])
+    )
     _worker_app = app
     app.extensions["queue"] = huey
 

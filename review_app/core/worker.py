@@ -7,11 +7,18 @@ on the embedded SQLite queue, run them on the machine that holds its file.
 import logging
 
 import click
+from blinker import Namespace
 from flask import current_app
 from flask.cli import with_appcontext
 
 from review_app.core.queue import huey
+from review_app.core.unit import command_unit
 from review_app.extensions import db
+
+# Sent with the app (as sender) when a worker starts, before it takes a task: the jobs
+# domain marks failed the jobs this machine's previous worker was cut off in.
+worker_starting = Namespace().signal("worker-starting")
+IDLE_POLL_SECONDS = 0.5
 
 
 @huey.on_startup()  # type: ignore[untyped-decorator]
@@ -42,9 +49,21 @@ def _own_connections() -> None:
 @with_appcontext
 def worker(workers: int, kind: str, periodic: bool) -> None:
     """Take tasks from the job queue and run them until stopped (Ctrl+C)."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s worker %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s worker %(processName)s %(threadName)s %(message)s"
+    )
     click.echo(f"Job queue: {current_app.config['JOBS_URL']} ({workers} {kind} workers)")
+    with command_unit():
+        worker_starting.send(current_app._get_current_object())  # type: ignore[attr-defined]
+    # An idle worker looks at the queue at least twice a second (huey's default backs off
+    # to 10 s), so a job started after a quiet hour still shows progress within a second.
     consumer = huey.create_consumer(
-        workers=workers, worker_type=kind, periodic=periodic, check_worker_health=True
+        workers=workers,
+        worker_type=kind,
+        periodic=periodic,
+        check_worker_health=True,
+        initial_delay=0.1,
+        backoff=1.15,
+        max_delay=IDLE_POLL_SECONDS,
     )
     consumer.run()

@@ -82,12 +82,16 @@ def case_summary(case: Case) -> CaseSummary:
     return CaseSummary(case, instrument, ratings, rows, reviews, _names(list(reviews.values())))
 
 
-def finalized_cases(period: ReviewPeriod) -> list[Case]:
-    """Return the period's finalized cases by number, with local site, period and reviewers."""
+def finalized_cases(period: ReviewPeriod, ids: list[int] | None = None) -> list[Case]:
+    """Return the period's finalized cases by number, with local site, period and reviewers.
+
+    With ``ids``, only those of them (a part of the period's PDF).
+    """
+    only = Case.id.in_(ids) if ids is not None else Case.id.is_not(None)
     return list(
         db.session.scalars(
             select(Case)
-            .where(Case.period_id == period.id, Case.status == CaseStatus.FINALIZED)
+            .where(Case.period_id == period.id, Case.status == CaseStatus.FINALIZED, only)
             .options(
                 joinedload(Case.local_site),
                 joinedload(Case.period),

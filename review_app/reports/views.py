@@ -1,22 +1,21 @@
 """Reports: the case rating summary of a case, as a page and as PDF, and a period's batch PDF."""
 
-from flask import g, render_template
+from flask import g, redirect, render_template, url_for
 from flask_login import current_user
 
 from review_app.audit.operations import record_read
 from review_app.cases.loaders import load_case
-from review_app.cases.models import ELIMINATION_REASONS
-from review_app.cases.permissions import can_view
 from review_app.core.access import site_roles
 from review_app.core.models import utcnow
 from review_app.core.pagecache import cached_page
 from review_app.core.pdf import download_name, pdf_response, render_pdf
 from review_app.core.sitectx import site_blueprint
 from review_app.core.views import get_in_site
-from review_app.instruments.engine import ITEM_LABELS, OUTCOME_LABELS
 from review_app.periods.models import ReviewPeriod
 from review_app.periods.queries import periods as site_periods
 from review_app.reports import queries
+from review_app.reports.labels import pdf_labels
+from review_app.reports.period_pdf import start_period_pdf
 
 bp = site_blueprint("reports", __name__, "/reports")
 # Who reads a whole period's reports: everyone of the site but reviewers, who see their cases.
@@ -24,12 +23,7 @@ READERS = ("state_admin", "qa", "observer")
 
 
 def _labels() -> dict:
-    return {
-        "item_labels": ITEM_LABELS,
-        "outcome_labels": OUTCOME_LABELS,
-        "elimination_reasons": ELIMINATION_REASONS,
-        "printed_at": utcnow(),
-    }
+    return {**pdf_labels(), "printed_at": utcnow()}
 
 
 @bp.route("")
@@ -67,23 +61,9 @@ def case_summary_pdf(case_id: int):
     return pdf_response(data, download_name("case", case.case_number, "rating-summary"))
 
 
-@bp.route("/periods/<int:period_id>/finalized.pdf")
+@bp.route("/periods/<int:period_id>/finalized-pdf", methods=["POST"])
 @site_roles(*READERS)
 def period_finalized_pdf(period_id: int):
-    period = get_in_site(ReviewPeriod, period_id)
-    cases = [case for case in queries.finalized_cases(period) if can_view(case, current_user)]
-    summaries = queries.summaries(cases, period)
-    data = render_pdf("reports/period_pdf.html", period=period, summaries=summaries, **_labels())
-    record_read(
-        current_user,
-        "download.period_summaries",
-        period,
-        f"Downloaded the rating summaries of {len(cases)} finalized cases of {period.name} (PDF)",
-        site=g.site,
-        details={
-            "period": period.name,
-            "case_numbers": [case.case_number for case in cases],
-            "format": "pdf",
-        },
-    )
-    return pdf_response(data, download_name(period.name, "finalized-cases"))
+    """Start the PDF of the period's finalized cases on the job queue; show its progress."""
+    job = start_period_pdf(current_user, get_in_site(ReviewPeriod, period_id))
+    return redirect(url_for("jobs.show", job_id=job.id), 303)

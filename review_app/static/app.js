@@ -324,3 +324,63 @@ document.addEventListener("focusin", function (event) {
   if (r.right + ring > b.right) box.scrollLeft += r.right + ring - b.right;
   if (r.left - ring < b.left) box.scrollLeft -= b.left - (r.left - ring);
 });
+
+// A job's status page (templates/jobs/show.html) follows the job without a reload: it asks
+// for the job's state every second while the job waits or runs, updates the progress bar and
+// the words beside it, shows the buttons that fit the new state, and says once, through a
+// polite live region, that the job finished. Without script the page refreshes itself.
+document.addEventListener("DOMContentLoaded", function () {
+  var box = document.getElementById("job");
+  if (!box || box.getAttribute("data-active") !== "yes") return;
+  var bar = document.getElementById("job-progress");
+  var announce = document.getElementById("job-announce");
+  function text(name, value) {
+    var node = box.querySelector('[data-job="' + name + '"]');
+    if (node) {
+      node.textContent = value;
+      node.hidden = !value;
+    }
+  }
+  function show(name, visible) {
+    box.querySelectorAll('[data-show="' + name + '"]').forEach(function (node) {
+      node.hidden = !visible;
+    });
+  }
+  function apply(state) {
+    text("status_label", state.status_label);
+    text("progress", state.progress);
+    text("message", state.message);
+    if (state.expires) text("expires", state.expires);
+    if (state.units_total) {
+      bar.max = state.units_total;
+      bar.value = state.units_done;
+    }
+    bar.textContent = state.progress;
+    show("active", !state.finished);
+    show("retry", state.can_retry);
+    show("download", !!state.download);
+    if (state.download) box.querySelector("[data-job-download]").href = state.download;
+    if (state.finished) {
+      box.setAttribute("data-active", "no");
+      announce.textContent =
+        "The job is " + state.status_label.toLowerCase() + "." +
+        (state.download ? " Its file is ready to download." : "") +
+        (state.message ? " " + state.message : "");
+    }
+    return !state.finished;
+  }
+  function poll() {
+    fetch(box.getAttribute("data-state-url"), { headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (!response.ok) throw new Error(response.status);
+        return response.json();
+      })
+      .then(function (state) {
+        if (apply(state)) window.setTimeout(poll, 1000);
+      })
+      .catch(function () {
+        window.setTimeout(poll, 5000); // a moment without the server: try again, less often
+      });
+  }
+  window.setTimeout(poll, 500);
+});

@@ -54,6 +54,7 @@ def _user_id(app, username: str) -> int:
         return db.session.scalar(select(User.id).where(User.username == username))
 
 
+# The period's PDF is made by a job; its download is audited in tests/jobs/test_period_pdf_job.py.
 DOWNLOADS = [
     # (url, action, object type, what the summary names, details expected)
     (
@@ -62,13 +63,6 @@ DOWNLOADS = [
         "Case",
         "rating summary of case {case_number} (PDF)",
         {"case_number": "{case_number}", "format": "pdf"},
-    ),
-    (
-        "/reports/periods/{period}/finalized.pdf",
-        "download.period_summaries",
-        "ReviewPeriod",
-        "finalized cases of {period_name} (PDF)",
-        {"period": "{period_name}", "format": "pdf"},
     ),
     (
         "/performance/figures.pdf?period={period}",

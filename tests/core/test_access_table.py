@@ -158,7 +158,15 @@ ACCESS: dict[tuple[str, str], set[str]] = {
     ("reports.index", "GET"): {"qa", "admin", "observer"},
     ("reports.case_summary", "GET"): MEMBERS,
     ("reports.case_summary_pdf", "GET"): MEMBERS,
-    ("reports.period_finalized_pdf", "GET"): {"qa", "admin", "observer"},
+    # Starts the period's PDF on the job queue (a read job: observers may start it).
+    ("reports.period_finalized_pdf", "POST"): {"qa", "admin", "observer"},
+    # The job used is a finished one of "qa": only the person who started a job sees it.
+    ("jobs.index", "GET"): MEMBERS,
+    ("jobs.show", "GET"): {"qa"},
+    ("jobs.state", "GET"): {"qa"},
+    ("jobs.cancel", "POST"): {"qa"},
+    ("jobs.retry", "POST"): {"qa"},
+    ("jobs.download", "GET"): {"qa"},
     # On the demo Training site: a published answer key, and "reviewer"'s copy of it.
     ("training.keys", "GET"): ADMIN,
     ("training.make_key", "POST"): ADMIN,
@@ -259,6 +267,7 @@ def _made_ids(app: Flask) -> dict:
             "token_id": _a_token(site, reviewer),
             "token": _a_password_link(reviewer),
             "notice_id": _a_notice(site, reviewer),
+            "job_id": _a_job(site),
             **_an_interview(site),
             **_a_practice_case(),
         }
@@ -287,6 +296,26 @@ def _a_notice(site, user: User) -> int:
     (notice,) = notify([user], site, NoticeKind.CASE_ASSIGNED, "Case 1 was assigned to you.", "/")
     db.session.commit()
     return notice.id
+
+
+def _a_job(site) -> int:
+    """Return a finished job "qa" started on the site (its file long gone)."""
+    from review_app.jobs.models import Job
+    from review_app.jobs.states import JobStatus
+
+    qa = db.session.scalar(select(User).where(User.username == "qa"))
+    job = Job(
+        user_id=qa.id,
+        site_id=site.id,
+        kind="period_pdf",
+        title="PDF of the finalized cases of a period",
+        params={},
+        dedupe_key="access table",
+        status=JobStatus.DONE,
+    )
+    db.session.add(job)
+    db.session.commit()
+    return job.id
 
 
 def _a_move(site) -> int:
@@ -444,6 +473,10 @@ def test_route_allows_exactly_its_roles(demo, endpoint, method):
     assert not wrong, f"{method} {url}: " + "; ".join(wrong)
 
 
+# Observers may start jobs that only read (a period's PDF): that makes a job of their own.
+OBSERVER_READ_JOBS = {("reports.period_finalized_pdf", "POST")}
+
+
 @pytest.mark.one_database
 # Signing out changes only the observer's own session record (and audits it); asking
 # for a reset link records the request, as it does for anyone.
@@ -452,7 +485,9 @@ def test_route_allows_exactly_its_roles(demo, endpoint, method):
     sorted(
         k
         for k in ACCESS
-        if k[1] == "POST" and k[0] not in ("accounts.logout", "accounts.forgot_password")
+        if k[1] == "POST"
+        and k[0] not in ("accounts.logout", "accounts.forgot_password")
+        and k not in OBSERVER_READ_JOBS
     ),
 )
 def test_observer_changes_nothing(demo, endpoint, method):

@@ -20,7 +20,7 @@ from review_app.extensions import db
 from tests.conftest import login
 from tests.ratings.test_completeness import _fill
 from tests.ratings.test_item_pages import _case_of
-from tests.reports.conftest import cqi_period_id, make_finalized
+from tests.reports.conftest import cqi_period_id, make_finalized, make_period_pdf
 
 ID_PATTERNS = {
     "question id": re.compile(r"\b\d+-[a-z]+(?:-[a-z0-9]+)*\b"),
@@ -242,7 +242,7 @@ def test_pdfs_show_no_internal_id(demo):
     text = _pdf_text(summary.data)
     assert "CFSR onsite review instrument" in text
     assert ids_in(text) == []
-    period = client.get(f"/demo/cqi/reports/periods/{period_id}/finalized.pdf")
+    _, period = make_period_pdf(client, period_id)
     assert period.mimetype == "application/pdf"
     text = _pdf_text(period.data)
     assert "cfsr-round4" not in text

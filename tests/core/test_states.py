@@ -14,12 +14,13 @@ from review_app.extensions import db
 from review_app.interviews.models import Interview
 from review_app.interviews.operations import start_thread
 from review_app.interviews.states import InterviewStatus
+from review_app.jobs.states import JobStatus
 from tests.interviews.conftest import make_interview, user
 
 PACKAGE = Path(__file__).resolve().parents[2] / "review_app"
 # Where the states' text may be written: the enums themselves.
-ENUM_MODULES = {"cases/states.py", "interviews/states.py"}
-STATES = [*CaseStatus, *InterviewStatus]
+ENUM_MODULES = {"cases/states.py", "interviews/states.py", "jobs/states.py"}
+STATES = [*CaseStatus, *InterviewStatus, *JobStatus]
 WORDS = "|".join(re.escape(state.value) for state in STATES)
 QUOTED = re.compile(rf"""(["'])({WORDS})\1""")
 

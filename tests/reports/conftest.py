@@ -79,3 +79,21 @@ def finalized(demo):
         return ids
 
     return make
+
+
+def make_period_pdf(client, period_id: int, site: str = SITE):
+    """Press "Make the PDF" for a period; return the job page's answer and the download's.
+
+    The tests run queued tasks at once (JOBS_IMMEDIATE): the job is done when the press
+    is answered. The download is None when the job page offers none.
+    """
+    started = client.post(f"{site}/reports/periods/{period_id}/finalized-pdf")
+    if started.status_code != 303:
+        return started, None
+    page = client.get(started.location)
+    html = page.get_data(as_text=True)
+    marker = 'data-job-download href="'
+    if marker not in html or "/download" not in html:
+        return page, None
+    link = html.split(marker, 1)[1].split('"', 1)[0]
+    return page, client.get(link)

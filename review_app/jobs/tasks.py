@@ -1,0 +1,55 @@
+"""How job work runs on the queue: the job task wrapper, the cleanup, the worker's start.
+
+``job_task`` declares a queued task of a job (called with the job's id and attempt
+first). A task that finds its job cancelled stops quietly; one that raises is undone
+and retried by huey, and once its retries are used up the job is marked failed with
+the reason in words.
+"""
+
+import functools
+import socket
+from collections.abc import Callable
+from typing import Any
+
+from huey import crontab
+
+from review_app.core.queue import huey, periodic
+from review_app.core.queue import task as queued_task
+from review_app.core.unit import undo
+from review_app.core.worker import worker_starting
+from review_app.jobs import operations
+
+
+def job_task(retries: int = 2, retry_delay: int = 2) -> Callable[[Callable[..., Any]], Any]:
+    """Declare a task of a job: ``function(job_id, attempt, *args)``."""
+
+    def declare(function: Callable[..., Any]) -> Any:
+        @functools.wraps(function)
+        def run(job_id: int, attempt: int, *args: Any, task: Any = None) -> Any:
+            try:
+                return function(job_id, attempt, *args)
+            except operations.JobStopped:
+                return None  # cancelled, failed or retried meanwhile: nothing more to do
+            except Exception as error:
+                # Immediate mode (tests) runs no retry; a worker's last retry has none left.
+                if task is None or not task.retries or huey.immediate:
+                    undo()
+                    operations.fail(job_id, attempt, operations.reason_in_words(error))
+                raise
+
+        # context=True: huey passes the task, whose ``retries`` tell if this run is the last.
+        return queued_task(context=True, retries=retries, retry_delay=retry_delay)(run)
+
+    return declare
+
+
+@periodic(crontab(minute="*/30"))
+def remove_expired_jobs() -> int:
+    """Delete the jobs whose results have expired (their files too)."""
+    return operations.delete_expired()
+
+
+@worker_starting.connect
+def _fail_cut_off_jobs(_sender: object, **_extra: Any) -> None:
+    """A worker starting on this machine: jobs its earlier run was doing were cut off."""
+    operations.fail_stale(socket.gethostname())

@@ -1,0 +1,221 @@
+"""Jobs seen by the person who started them: start once, follow, cancel, try again, download."""
+
+import io
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from review_app.accounts.models import User
+from review_app.audit.models import AuditEntry
+from review_app.core.models import utcnow
+from review_app.extensions import db
+from review_app.jobs import operations
+from review_app.jobs.models import Job
+from review_app.jobs.states import JobStatus
+from review_app.reports import period_pdf
+from review_app.sites.queries import site_by_slug
+from tests.jobs.conftest import job_id_of, jobs, start_url
+from tests.reports.conftest import SITE
+
+
+def test_a_double_click_makes_one_job(clients, demo, held):
+    client = clients("qa")
+    first = job_id_of(client.post(start_url(demo)))
+    second = job_id_of(client.post(start_url(demo)))
+    assert first == second
+    assert [job.status for job in jobs(demo)] == [JobStatus.QUEUED]
+    assert len(held) == 1  # queued once
+    # Another person's press is their own job.
+    assert job_id_of(clients("admin").post(start_url(demo))) != first
+
+
+def test_the_database_refuses_a_second_active_job_of_the_same_key(demo):
+    """The unique key holds even for writes that skip the look before the insert."""
+    with demo.app_context():
+        site = site_by_slug("demo", "cqi")
+        qa = db.session.scalar(select(User).where(User.username == "qa"))
+
+        def job(key: str | None) -> Job:
+            return Job(
+                user_id=qa.id, site_id=site.id, kind="period_pdf", title="A PDF", params={},
+                dedupe_key="same", active_key=key,
+            )  # fmt: skip
+
+        db.session.add_all([job(None), job(None)])  # finished ones: any number
+        db.session.flush()
+        db.session.add_all([job("same"), job("same")])
+        with pytest.raises(IntegrityError):
+            db.session.flush()
+        db.session.rollback()
+
+
+def test_the_job_page_shows_progress_and_the_download(clients, demo, finalized):
+    finalized(2)
+    client = clients("qa")
+    job_id = job_id_of(client.post(start_url(demo)))
+    page = client.get(f"{SITE}/jobs/{job_id}").get_data(as_text=True)
+    assert "PDF of the finalized cases of" in page
+    assert "2 of 2 cases" in page and '<progress id="job-progress" max="2" value="2">' in page
+    assert "Done" in page and "File kept until" in page
+    assert 'aria-live="polite"' in page
+    state = client.get(f"{SITE}/jobs/{job_id}/state").get_json()
+    assert state["status"] == JobStatus.DONE and state["progress"] == "2 of 2 cases"
+    assert state["finished"] and state["download"].endswith("/download")
+    download = client.get(state["download"])
+    assert download.status_code == 200 and download.mimetype == "application/pdf"
+    assert len(PdfReader(io.BytesIO(download.data)).pages) >= 3
+    listing = client.get(f"{SITE}/jobs").get_data(as_text=True)
+    assert f'href="{SITE}/jobs/{job_id}"' in listing and "2 of 2 cases" in listing
+    with demo.app_context():
+        (read,) = db.session.scalars(select(AuditEntry).where(AuditEntry.is_read_event))
+        assert read.action == "download.period_summaries" and read.object_type == "Job"
+        assert read.after["case_numbers"] == ["FIN-1", "FIN-2"]
+
+
+def test_a_waiting_job_shows_refresh_without_script(clients, demo, held):
+    client = clients("qa")
+    job_id = job_id_of(client.post(start_url(demo)))
+    page = client.get(f"{SITE}/jobs/{job_id}").get_data(as_text=True)
+    assert '<noscript><meta http-equiv="refresh" content="5"></noscript>' in page
+    assert ">Refresh</a>" in page and "Waiting to start" in page
+    assert "Cancel the job" in page
+
+
+def test_only_the_person_who_started_a_job_sees_it_and_never_from_another_site(clients, demo, held):
+    job_id = job_id_of(clients("qa").post(start_url(demo)))
+    for who in ("admin", "observer", "qa2"):
+        client = clients(who)
+        for path in ("", "/state", "/download"):
+            assert client.get(f"{SITE}/jobs/{job_id}{path}").status_code in (403, 404), who
+        assert client.post(f"{SITE}/jobs/{job_id}/cancel").status_code in (403, 404)
+    # Its owner, on another site of the same state: not found.
+    assert clients("qa").get(f"/demo/cfsr/jobs/{job_id}").status_code == 404
+    assert [job.status for job in jobs(demo)] == [JobStatus.QUEUED]
+
+
+def test_cancel_stops_a_waiting_job_and_a_running_one_at_its_next_step(clients, demo, held):
+    client = clients("qa")
+    job_id = job_id_of(client.post(start_url(demo)))
+    answer = client.post(f"{SITE}/jobs/{job_id}/cancel", follow_redirects=True)
+    assert "The job is cancelled." in answer.get_data(as_text=True)
+    (job,) = jobs(demo)
+    assert job.status == JobStatus.CANCELLED and job.expires_at is not None
+    # Its task, taken from the queue later, does nothing.
+    with demo.app_context():
+        assert operations.begin(job.id, job.attempt) is None
+    # Cancelled again: said, nothing changes.
+    again = client.post(f"{SITE}/jobs/{job_id}/cancel", follow_redirects=True)
+    assert "already finished" in again.get_data(as_text=True)
+    # A running job stops at its next step.
+    client.post(f"{SITE}/jobs/{job_id}/retry")
+    (job,) = jobs(demo)
+    with demo.app_context():
+        assert operations.begin(job.id, job.attempt) is not None
+        operations.step(job.id, job.attempt)
+    client.post(f"{SITE}/jobs/{job_id}/cancel")
+    with demo.app_context():
+        try:
+            operations.step(job.id, job.attempt)
+            raise AssertionError("the step should have stopped")
+        except operations.JobStopped:
+            pass
+
+
+def test_a_failing_task_says_why_and_can_be_tried_again(clients, demo, finalized, monkeypatch):
+    finalized(1)
+    from review_app.core.pdf import PdfError
+
+    def broken(*args, **kwargs):
+        raise PdfError("the PDF could not be made (1 error(s))")
+
+    monkeypatch.setattr(period_pdf, "render_pdf", broken)
+    client = clients("qa")
+    job_id = job_id_of(client.post(start_url(demo)))
+    page = client.get(f"{SITE}/jobs/{job_id}").get_data(as_text=True)
+    assert "Failed" in page
+    assert "A page of the PDF could not be made; nothing was kept." in page
+    assert "Try again" in page and '<p data-show="download" hidden>' in page
+    (job,) = jobs(demo)
+    assert job.status == JobStatus.FAILED and job.done == 0  # its counts were taken back
+    monkeypatch.undo()
+    answer = client.post(f"{SITE}/jobs/{job_id}/retry", follow_redirects=True)
+    assert "1 of 1 cases" in answer.get_data(as_text=True)
+    (job,) = jobs(demo)
+    assert (job.status, job.attempt) == (JobStatus.DONE, 2)
+
+
+def test_an_unexpected_error_is_told_in_plain_words(clients, demo, finalized, monkeypatch):
+    finalized(1)
+    monkeypatch.setattr(period_pdf.queries, "summaries", lambda *args: 1 / 0)
+    job_id = job_id_of(clients("qa").post(start_url(demo)))
+    page = clients("qa").get(f"{SITE}/jobs/{job_id}").get_data(as_text=True)
+    assert operations.UNEXPECTED in page.replace("&#39;", "'")
+    assert "ZeroDivision" not in page and "Traceback" not in page
+
+
+def test_a_reviewer_cannot_try_again_what_their_role_no_longer_allows(clients, demo, held):
+    """Try again follows the rule of the page that started the job."""
+    job_id = job_id_of(clients("qa").post(start_url(demo)))
+    clients("qa").post(f"{SITE}/jobs/{job_id}/cancel")
+    with demo.app_context():
+        from review_app.core import roles
+
+        real = roles.RoleSet.holds
+        try:
+            roles.RoleSet.holds = lambda self, *codes: (
+                "state_admin" not in codes and real(self, *codes)
+            )
+            answer = clients("qa").post(f"{SITE}/jobs/{job_id}/retry")
+        finally:
+            roles.RoleSet.holds = real
+    assert answer.status_code == 403
+
+
+def test_expired_results_are_removed_with_their_files_and_audited(clients, demo, finalized):
+    finalized(1)
+    client = clients("qa")
+    job_id = job_id_of(client.post(start_url(demo)))
+    folder = Path(demo.config["JOBS_DIR"])
+    assert list(folder.glob(f"{job_id}-*/result.pdf"))
+    with demo.app_context():
+        assert operations.delete_expired() == 0  # kept for JOBS_KEEP_DAYS
+        job = db.session.get(Job, job_id)
+        job.expires_at = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+    # Past its date, before the cleanup ran: the page says it is gone.
+    answer = client.get(f"{SITE}/jobs/{job_id}/download", follow_redirects=True)
+    assert "has expired" in answer.get_data(as_text=True)
+    with demo.app_context():
+        assert operations.delete_expired() == 1
+        db.session.commit()
+        entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "job.expire"))
+        assert entry.actor_name == operations.CLEANUP and entry.object_id == job_id
+    assert not list(folder.glob(f"{job_id}-*"))
+    assert jobs(demo) == []
+    # Files of a job whose row is gone (its jurisdiction removed) go with the next cleanup.
+    (folder / "987654-1").mkdir()
+    (folder / "987654-1" / "result.pdf").write_bytes(b"%PDF")
+    with demo.app_context():
+        operations.delete_expired()
+    assert not (folder / "987654-1").exists()
+    assert client.get(f"{SITE}/jobs/{job_id}").status_code == 404
+
+
+def test_jobs_a_stopped_worker_was_running_are_marked_failed_on_its_restart(clients, demo, held):
+    job_id = job_id_of(clients("qa").post(start_url(demo)))
+    (job,) = jobs(demo)
+    with demo.app_context():
+        operations.begin(job.id, job.attempt)
+        assert operations.fail_stale("another-machine") == 0
+        import socket
+
+        assert operations.fail_stale(socket.gethostname()) == 1
+        db.session.commit()
+    (job,) = jobs(demo)
+    assert job.status == JobStatus.FAILED and job.message == operations.WORKER_STOPPED
+    page = clients("qa").get(f"{SITE}/jobs/{job_id}").get_data(as_text=True)
+    assert "start it again" in page and "Try again" in page
