@@ -30,6 +30,7 @@ from review_app.core.unit import after_commit
 from review_app.extensions import db
 from review_app.jobs.kinds import kind_of
 from review_app.jobs.models import Job
+from review_app.jobs.signals import job_ended
 from review_app.jobs.states import JobStatus
 
 if TYPE_CHECKING:
@@ -311,6 +312,13 @@ def finish(job_id: int, attempt: int, result_path: str, download_name: str) -> N
     )
     if not changed.rowcount:
         raise JobStopped
+    _ended(job_id, succeeded=True)
+
+
+def _ended(job_id: int, succeeded: bool) -> None:
+    job = db.session.get(Job, job_id, populate_existing=True)
+    if job is not None:
+        job_ended.send(job, succeeded=succeeded)
 
 
 def fail(job_id: int, attempt: int, message: str) -> bool:
@@ -326,6 +334,7 @@ def fail(job_id: int, attempt: int, message: str) -> bool:
     )
     if changed.rowcount:
         remove_files(job_id)
+        _ended(job_id, succeeded=False)
     return bool(changed.rowcount)
 
 

@@ -17,6 +17,7 @@ from review_app.core.queue import huey, periodic
 from review_app.core.queue import task as queued_task
 from review_app.core.unit import undo
 from review_app.core.worker import worker_starting
+from review_app.extensions import db
 from review_app.jobs import operations
 
 
@@ -34,7 +35,8 @@ def job_task(retries: int = 2, retry_delay: int = 2) -> Callable[[Callable[..., 
                 # Immediate mode (tests) runs no retry; a worker's last retry has none left.
                 if task is None or not task.retries or huey.immediate:
                     undo()
-                    operations.fail(job_id, attempt, operations.reason_in_words(error))
+                    if operations.fail(job_id, attempt, operations.reason_in_words(error)):
+                        db.session.commit()  # the owner's notice stands; the work is undone
                 raise
 
         # context=True: huey passes the task, whose ``retries`` tell if this run is the last.

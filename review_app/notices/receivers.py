@@ -11,6 +11,8 @@ from review_app.cases.states import CaseStatus
 from review_app.extensions import db
 from review_app.interviews.models import Interview
 from review_app.interviews.signals import merge_ready
+from review_app.jobs.models import Job
+from review_app.jobs.signals import job_ended
 from review_app.notices.operations import notify, site_path
 from review_app.notices.queries import qa_staff
 from review_app.notices.states import NoticeKind
@@ -133,4 +135,17 @@ def tell_of_merge(interview: Interview, actor: User) -> None:
         f"{interview.held_on.isoformat()}: they are waiting for you to merge them.",
         site_path(site, "interviews.show", interview_id=interview.id),
         actor=actor,
+    )
+
+
+@job_ended.connect
+def tell_of_job(job: Job, succeeded: bool) -> None:
+    """A job that finished or failed tells the person who started it."""
+    outcome = "is ready to download" if succeeded else "failed; its page says why"
+    notify(
+        [job.user],
+        job.site,
+        NoticeKind.JOB_DONE,
+        f"{job.title} {outcome}.",
+        site_path(job.site, "jobs.show", job_id=job.id),
     )

@@ -219,3 +219,36 @@ def test_jobs_a_stopped_worker_was_running_are_marked_failed_on_its_restart(clie
     assert job.status == JobStatus.FAILED and job.message == operations.WORKER_STOPPED
     page = clients("qa").get(f"{SITE}/jobs/{job_id}").get_data(as_text=True)
     assert "start it again" in page and "Try again" in page
+
+
+def _notices_of(app, username: str) -> list[str]:
+    from review_app.notices.models import Notice
+
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == username))
+        return list(
+            db.session.scalars(
+                select(Notice.message).where(Notice.recipient_id == user.id).order_by(Notice.id)
+            )
+        )
+
+
+def test_the_person_who_started_a_job_is_told_when_it_finishes_or_fails(
+    clients, demo, finalized, monkeypatch
+):
+    finalized(1)
+    before = _notices_of(demo, "qa")
+    job_id_of(clients("qa").post(start_url(demo)))
+    (done,) = _notices_of(demo, "qa")[len(before) :]
+    assert done.startswith("PDF of the finalized cases of") and done.endswith("ready to download.")
+    from review_app.core.pdf import PdfError
+
+    def broken(*args, **kwargs):
+        raise PdfError("the PDF could not be made (1 error(s))")
+
+    monkeypatch.setattr(period_pdf, "render_pdf", broken)
+    job_id_of(clients("admin").post(start_url(demo)))
+    (failed,) = _notices_of(demo, "admin")[-1:]
+    assert failed.endswith("failed; its page says why.")
+    page = clients("admin").get(f"{SITE}/notifications").get_data(as_text=True)
+    assert "failed; its page says why." in page
