@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from flask import current_app, url_for
+from flask import current_app
 from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy import func, select, update
 
@@ -27,6 +27,7 @@ from review_app.config import APP_NAME
 from review_app.core.bulk import insert_rows
 from review_app.core.models import utcnow
 from review_app.extensions import db
+from review_app.mail.links import external_url
 from review_app.mail.operations import send_mail
 
 if TYPE_CHECKING:  # accounts sit below sites
@@ -96,13 +97,8 @@ def issue_link(user: User, purpose: LinkPurpose, now: datetime | None = None) ->
 
 
 def link_address(token: str) -> str:
-    """Return the full address of a link, always starting with PUBLIC_URL.
-
-    Never the request's host: the Host header is the sender's to choose, and a reset
-    asked with a forged one would mail the owner a link that hands its key to that host.
-    """
-    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
-        return url_for("accounts.set_password", token=token, _external=True)
+    """Return the full address of a link (from PUBLIC_URL, never the request's host)."""
+    return external_url("accounts.set_password", token=token)
 
 
 def _key_of(token: str) -> str | None:

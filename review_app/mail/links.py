@@ -1,14 +1,15 @@
-"""Links in email: full addresses, also from a worker that serves no request."""
+"""Links in email: full addresses that always start with ``PUBLIC_URL``."""
 
 from typing import Any
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app, url_for
 
 
 def external_url(endpoint: str, **values: Any) -> str:
-    """The full address of ``endpoint``, starting with ``PUBLIC_URL`` outside a request."""
-    if has_request_context():
-        return url_for(endpoint, _external=True, **values)
-    base = current_app.config["PUBLIC_URL"]
-    with current_app.test_request_context(base_url=base):
+    """The full address of ``endpoint``, starting with ``PUBLIC_URL``, in a request or not.
+
+    Never the request's host: the Host header is the sender's to choose, and a link
+    built from a forged one would lead the message's reader to that host.
+    """
+    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
         return url_for(endpoint, _external=True, **values)

@@ -176,3 +176,21 @@ def test_a_case_handed_to_a_qa_person_tells_them(demo, complete_case):
     assert told(demo, NoticeKind.CASE_ASSIGNED) == [
         ("qa2", f"Case {number} was handed to you for QA level 2.")
     ]
+
+
+def test_an_emailed_link_starts_with_the_public_address_whatever_host_the_request_named(
+    demo, complete_case, mailbox
+):
+    with demo.app_context(), command_unit():
+        set_delivery(user("reviewer"), site_by_slug("demo", "cfsr"), Delivery.AT_ONCE.value)
+    _act(demo, "reviewer", complete_case, "submit")
+    _act(demo, "qa", complete_case, "take")
+    mailbox.clear()
+    # A comment made in a request that named another host (the Host header is the sender's).
+    with demo.test_request_context(base_url="http://evil.example"), command_unit():
+        case = db.session.get(Case, complete_case)
+        start_thread(user("qa"), case, "4", None, "Which visit was this?")
+    (message,) = mailbox
+    body = text_of(message) + html_of(message)
+    assert "evil.example" not in body
+    assert demo.config["PUBLIC_URL"] + "/demo/cfsr/notifications/" in body
