@@ -126,6 +126,8 @@ def update_profile(
     before = user_snapshot(user)
     user.display_name = display_name.strip()[:120] or user.username
     user.email = check_email(email)[:254]
+    if user.email != before.get("email"):
+        end_password_links(user)  # a link mailed to the old (perhaps mistyped) address
     if before != user_snapshot(user):
         record(
             actor,
@@ -217,6 +219,7 @@ def set_password(
     user.password_hash = hash_password(password)
     user.must_change_password = temporary
     end_all_sessions(user)
+    end_password_links(user)  # a link mailed earlier cannot undo this password
     if actor is None or actor.id != user.id:
         credentials_withdrawn.send(user, actor=actor, reason="password reset")
     record(

@@ -384,3 +384,28 @@ def test_a_forged_host_header_does_not_reach_the_emailed_link(demo, client, mail
     link = _link(mailbox[0])
     assert link.startswith(demo.config["PUBLIC_URL"] + "/password/set/")
     assert "evil.example" not in text_of(mailbox[0]) + html_of(mailbox[0])
+
+
+def test_a_link_mailed_to_an_address_since_corrected_stops_working(admin, demo, mailbox):
+    from review_app.accounts.operations import update_profile
+
+    _invite(admin, email="jane@exmaple.gov")  # a mistyped address: a stranger has the link
+    link = _link(mailbox[0])
+    with demo.app_context():
+        user = db.session.merge(find_user(demo, "jdoe"))
+        update_profile(None, user, user.display_name, "jane@example.gov")
+        db.session.commit()
+    assert _set(demo.test_client(), link).status_code == 410
+    assert find_user(demo, "jdoe").password_hash == ""
+
+
+def test_a_password_set_otherwise_ends_the_links_mailed_before(demo, client, mailbox):
+    from review_app.accounts.operations import set_password
+
+    client.post("/password/forgot", data={"username": "reviewer"})
+    (message,) = mailbox
+    with demo.app_context():
+        user = db.session.merge(find_user(demo, "reviewer"))
+        set_password(user, user, "another-Strong-passphrase-9", temporary=False)
+        db.session.commit()
+    assert _set(demo.test_client(), _link(message)).status_code == 410
