@@ -4,7 +4,8 @@ A notice tells one person of one event on one site (a case returned, a comment, 
 case waiting in a QA queue ...), by case number, with a link; it records when it
 was read and emailed. A person's email choice per site (at once, a daily digest,
 never) is absent until they choose (a daily digest). One row per person, site and
-day records each digest, so a second run of the day sends none.
+day records each digest, so a second run of the day sends none; one row per day
+records that the day's run was taken, so two schedulers never both run it.
 
 Revision ID: 7c3e9a1d5b42
 Revises: c4e19a7b2d51
@@ -23,6 +24,13 @@ depends_on = None
 
 
 def upgrade():
+    op.create_table('notice_daily_runs',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('run_on', sa.Date(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_notice_daily_runs')),
+    sa.UniqueConstraint('run_on', name=op.f('uq_notice_daily_runs_run_on'))
+    )
     op.create_table('notice_digests',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -76,3 +84,4 @@ def downgrade():
     op.drop_table('notices')
     op.drop_table('notice_preferences')
     op.drop_table('notice_digests')
+    op.drop_table('notice_daily_runs')

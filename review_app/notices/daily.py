@@ -13,6 +13,7 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from review_app.accounts.models import User
@@ -24,7 +25,7 @@ from review_app.extensions import db
 from review_app.mail.links import external_url
 from review_app.mail.operations import send_mail
 from review_app.notices import queries
-from review_app.notices.models import DigestSent, Notice
+from review_app.notices.models import DailyRun, DigestSent, Notice
 from review_app.notices.operations import notice_url, notify, site_path
 from review_app.notices.states import Delivery, NoticeKind
 from review_app.periods.models import ReviewPeriod
@@ -33,6 +34,8 @@ from review_app.sites.models import Site
 NAMED = 5
 # Periods ending within this many days, with unfinished cases, are reminded of daily.
 CLOSING_DAYS = 7
+# How far back a digest looks for unread notices not yet emailed.
+DIGEST_DAYS = 7
 
 
 def _day_start(now: datetime) -> datetime:
@@ -184,7 +187,7 @@ def remind_closing(now: datetime | None = None) -> int:
 
 
 def send_digests(now: datetime | None = None) -> int:
-    """Email each person, per site, their unread notices of the past day not yet emailed.
+    """Email each person, per site, their unread notices not yet emailed (a week at most).
 
     Return how many digests were sent. People who chose "never" get none; a
     person already sent a digest about the site today gets no second one.
@@ -192,7 +195,9 @@ def send_digests(now: datetime | None = None) -> int:
     now = now or utcnow()
     today = now.date()
     groups: dict[tuple[int, int], list[Notice]] = defaultdict(list)
-    for notice in queries.digest_notices(now - timedelta(days=1)):
+    # Not only the past day: notices of a day the worker was down, or of the hours
+    # between a late run and an early one, go in the next digest.
+    for notice in queries.digest_notices(now - timedelta(days=DIGEST_DAYS)):
         groups[(notice.site_id, notice.recipient_id)].append(notice)
     sent_by_site: dict[int, int] = defaultdict(int)
     for site_id in sorted({site_id for site_id, _ in groups}):
@@ -201,13 +206,11 @@ def send_digests(now: datetime | None = None) -> int:
         people = [user_id for (s, user_id) in groups if s == site_id]
         how = queries.deliveries(people, site)
         already = _digested(site, today)
-        for user_id in sorted(people):
-            if how[user_id] == Delivery.NEVER or user_id in already:
+        # Only people still active with a role on the site: a removed one is told nothing.
+        for user in queries.members_among(site, people):
+            if how[user.id] == Delivery.NEVER or user.id in already or not user.email:
                 continue
-            user = db.session.get(User, user_id)
-            if user is None or not user.email:
-                continue
-            _send_digest(user, site, groups[(site_id, user_id)], today, now)
+            _send_digest(user, site, groups[(site_id, user.id)], today, now)
             sent_by_site[site_id] += 1
     for site_id, count in sent_by_site.items():
         site = db.session.get(Site, site_id)
@@ -249,8 +252,26 @@ def _send_digest(user: User, site: Site, notices: list[Notice], today: date, now
     db.session.add(DigestSent(user_id=user.id, site_id=site.id, sent_on=today, notice_count=count))
 
 
-def run_daily(now: datetime | None = None) -> None:
-    """Reminders first, so that they go into the digest sent right after."""
+def run_daily(now: datetime | None = None) -> bool:
+    """Reminders first, so that they go into the digest sent right after.
+
+    Return False, doing nothing, when the day's run was already taken (a second
+    scheduler, or a run again the same day).
+    """
+    now = now or utcnow()
+    if not _take_the_day(now.date()):
+        return False
     remind_waiting(now)
     remind_closing(now)
     send_digests(now)
+    return True
+
+
+def _take_the_day(today: date) -> bool:
+    """Claim today's run; another run's claim, even one not yet committed, makes this fail."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(DailyRun(run_on=today))
+    except IntegrityError:  # PostgreSQL waits for the other run's commit, then clashes
+        return False
+    return True

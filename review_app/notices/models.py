@@ -74,3 +74,13 @@ class DigestSent(Model):
 
     def __repr__(self) -> str:
         return f"<DigestSent user={self.user_id} site={self.site_id} on {self.sent_on}>"
+
+
+class DailyRun(Model):
+    """The day's run of reminders and digests, taken by one worker: at most one a day."""
+
+    __tablename__ = "notice_daily_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_on: Mapped[date] = mapped_column(unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

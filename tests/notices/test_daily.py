@@ -166,3 +166,31 @@ def test_a_closed_period_reminds_nobody(demo):
         db.session.get(ReviewPeriod, period_id).is_open = False
     _run(demo, remind_closing, now=datetime.combine(pur_end - timedelta(days=2), time(6, 0)))
     assert _closing_notices(demo, site_id) == []
+
+
+def test_the_days_run_is_taken_once_however_many_schedulers_start_it(demo, complete_case, mailbox):
+    _submitted_days_ago(demo, complete_case, 6)
+    assert _run(demo, run_daily) is True
+    assert _run(demo, run_daily) is False  # a second scheduler, or a second start
+    assert len(told(demo, NoticeKind.QA_WAITING)) == 1
+    assert len(mailbox) == 1
+
+
+def test_a_digest_skips_people_no_longer_on_the_site(demo, mailbox):
+    from review_app.accounts.operations import set_account_active
+
+    _tell(demo, "reviewer", "Case C-1 was assigned to you.")
+    with demo.app_context(), command_unit():
+        set_account_active(None, user("reviewer"), False)
+    assert _run(demo, send_digests) == 0
+    assert mailbox == []
+
+
+def test_a_notice_left_out_of_a_late_run_goes_in_the_next_digest(demo, mailbox):
+    _tell(demo, "reviewer", "Case D-1 was assigned to you.")
+    with demo.app_context(), command_unit():  # made more than a day before the next run
+        db.session.execute(
+            update(Notice).values(created_at=utcnow() - timedelta(hours=30)).where(Notice.id > 0)
+        )
+    assert _run(demo, send_digests) == 1
+    assert "Case D-1" in text_of(mailbox[0])
