@@ -138,6 +138,7 @@ def register_signal_receivers() -> None:
 
 def register_tasks() -> None:
     """Import every module that declares a queued task, so a worker knows them all."""
+    import review_app.accounts.tasks  # noqa: F401  answering "forgot your password"
     import review_app.core.worker  # noqa: F401  the worker's own start-up hook
     import review_app.jobs.tasks  # noqa: F401  the jobs' cleanup and the worker's start
     import review_app.mail.tasks  # noqa: F401  delivering email

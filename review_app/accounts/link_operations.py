@@ -241,6 +241,23 @@ def send_reset(user: User) -> None:
     )
 
 
+# After a reset link is sent, further requests for the account send nothing for this long.
+RESET_COOLDOWN = timedelta(minutes=5)
+
+
+def _reset_sent_lately(user: User) -> bool:
+    since = utcnow() - RESET_COOLDOWN
+    return bool(
+        db.session.scalar(
+            select(PasswordLink.id).where(
+                PasswordLink.user_id == user.id,
+                PasswordLink.purpose == LinkPurpose.RESET,
+                PasswordLink.created_at > since,
+            )
+        )
+    )
+
+
 def request_reset(typed: str, address: str = "") -> None:
     """Send a reset link when ``typed`` names an active account with an email; audit either way.
 
@@ -259,6 +276,8 @@ def request_reset(typed: str, address: str = "") -> None:
     by_name = [user for user in matches if user.username == lowered]
     user = by_name[0] if by_name else matches[0] if len(matches) == 1 else None
     sent = user is not None and user.is_active and bool(user.email)
+    if user is not None and sent and _reset_sent_lately(user):
+        sent = False  # one link a few minutes: no mailbox flooding, no link cancelled by strangers
     if user is not None and sent:
         send_reset(user)
     record(
