@@ -30,15 +30,21 @@ class ChangePasswordForm(FlaskForm):
 
 class ForgotPasswordForm(FlaskForm):
     username = StringField(
-        "Username or email address", validators=[DataRequired(), Length(max=254)]
+        "Username or email address",
+        validators=[DataRequired(), Length(max=254)],
+        render_kw={"autocomplete": "username"},
     )
 
 
 class SetPasswordForm(FlaskForm):
-    password = PasswordField(
+    # Named new_password: password managers offer to make and keep a new password.
+    new_password = PasswordField(
         "New password", description=RULES, validators=[DataRequired(), Length(max=200)]
     )
     confirm_password = PasswordField(
         "New password again",
-        validators=[DataRequired(), EqualTo("password", message="The two passwords differ.")],
+        validators=[
+            DataRequired(),
+            EqualTo("new_password", message="The two passwords differ."),
+        ],
     )

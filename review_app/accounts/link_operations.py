@@ -143,7 +143,7 @@ def use_link(token: str, password: str, now: datetime | None = None) -> User:
     now = now or utcnow()
     checked = check_link(token, now)
     user = checked.user
-    check_new_password(password, user.username, user.display_name, user.email, field="password")
+    check_new_password(password, user.username, user.display_name, user.email, field="new_password")
     used = db.session.execute(
         update(PasswordLink)
         .where(

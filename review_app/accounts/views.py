@@ -179,7 +179,7 @@ def set_password(token: str):
     if form.validate_on_submit():
         try:
             with attempt(form) as outcome:
-                link_operations.use_link(token, form.password.data)
+                link_operations.use_link(token, form.new_password.data)
         except LinkRefused as refused:  # used by another click a moment ago
             undo()
             return _link_problem(refused.problem)

@@ -42,7 +42,7 @@ def _path(link: str) -> str:
 
 
 def _set(client, link: str, password: str = NEW_PASSWORD, again: str | None = None):
-    data = {"password": password, "confirm_password": again or password}
+    data = {"new_password": password, "confirm_password": again or password}
     return client.post(_path(link), data=data)
 
 
@@ -73,7 +73,10 @@ def test_an_invited_person_sets_a_password_from_the_email_and_signs_in(admin, de
     newcomer = demo.test_client()
     form = newcomer.get(_path(link))
     assert form.status_code == 200
-    assert '<label class="usa-label" for="password"' in form.get_data(as_text=True)
+    page = form.get_data(as_text=True)
+    assert '<label class="usa-label" for="new_password"' in page
+    # Password managers offer a new password for this person's account.
+    assert 'autocomplete="new-password"' in page and 'autocomplete="username"' in page
     response = _set(newcomer, link)
     assert response.status_code == 302 and response.location.endswith("/login")
     login(newcomer, "jdoe", NEW_PASSWORD)

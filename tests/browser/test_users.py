@@ -77,7 +77,7 @@ def test_an_invited_person_opens_the_emailed_link_sets_a_password_and_signs_in(
     casey.goto(link)
     expect(casey.get_by_role("heading", level=1, name="Choose your password")).to_be_visible()
     problems = _axe_problems(casey)
-    casey.locator("#password").fill("casey-second")
+    casey.locator("#new_password").fill("casey-second")
     casey.get_by_label("New password again").fill("casey-second")
     casey.get_by_role("button", name="Set my password").click()
     summary = casey.get_by_role("alert").filter(
@@ -85,7 +85,7 @@ def test_an_invited_person_opens_the_emailed_link_sets_a_password_and_signs_in(
     )
     expect(summary).to_be_focused()  # the password holds the person's name
     problems += _axe_problems(casey)
-    casey.locator("#password").fill(NEW_PASSWORD)
+    casey.locator("#new_password").fill(NEW_PASSWORD)
     casey.get_by_label("New password again").fill(NEW_PASSWORD)
     casey.get_by_role("button", name="Set my password").click()
     expect(casey.get_by_text("Your password is set. Sign in with it.")).to_be_visible()

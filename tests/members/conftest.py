@@ -59,7 +59,7 @@ def link_path(message) -> str:
 
 def set_from_mail(app, mailbox, password: str = NEW_PASSWORD) -> str:
     """Set a password from the link in the newest message; return the password."""
-    data = {"password": password, "confirm_password": password}
+    data = {"new_password": password, "confirm_password": password}
     response = app.test_client().post(link_path(mailbox[-1]), data=data)
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     return password
