@@ -228,13 +228,18 @@ def _invite(actor: User | None, user: User, site: Site, token: str, again: bool 
     )
 
 
-def send_reset(user: User) -> None:
-    """Email ``user`` a link to set a new password (no site: an account serves all)."""
+def send_reset(user: User, site_name: str | None = None) -> None:
+    """Email ``user`` a link to set a new password.
+
+    Asked for by the person, it names no site (an account serves all); sent by a
+    site's administrator, it names that site.
+    """
     token = issue_link(user, LinkPurpose.RESET)
     send_mail(
         [user.email],
         "Set a new password",
         "password_reset",
+        site_name=site_name,
         user=user,
         link=link_address(token),
         hours=current_app.config["RESET_HOURS"],

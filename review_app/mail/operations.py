@@ -18,8 +18,12 @@ def compose(template: str, **context: object) -> tuple[str, str]:
 
 
 def subject_line(subject: str, site_name: str | None) -> str:
-    """Every subject names the site it is about, so a person on several sites can tell."""
-    return f"[{site_name}] {subject}" if site_name else subject
+    """Every subject names the site it is about, so a person on several sites can tell.
+
+    One line: a line break (from an imported name) would make every try to send fail.
+    """
+    line = f"[{site_name}] {subject}" if site_name else subject
+    return " ".join(line.split())[:200]
 
 
 def send_mail(

@@ -211,7 +211,12 @@ def create_member(
     return user
 
 
-def _check_has_email(user: User) -> None:
+def _check_can_receive_link(user: User, membership: Membership) -> None:
+    """Refuse a link that would be refused on use: a deactivated account or access, no email."""
+    if not user.is_active or not membership.is_active:
+        raise OperationError(
+            f"{user.display_name}'s access is deactivated: reactivate it first, then send the link."
+        )
     if not user.email:
         raise OperationError(
             f"{user.display_name} has no email address: add one first, then send the link.",
@@ -223,7 +228,7 @@ def resend_invitation(actor: User, membership: Membership) -> None:
     """Email a member who has not set a password yet a new invitation; older links stop."""
     user = membership.user
     _check_manages(actor, user)
-    _check_has_email(user)
+    _check_can_receive_link(user, membership)
     if not user.is_invited:
         raise OperationError(
             f"{user.display_name} has set a password already: send a link to choose a new "
@@ -239,11 +244,11 @@ def send_password_link(actor: User, membership: Membership) -> None:
     """
     user = membership.user
     _check_manages(actor, user)
-    _check_has_email(user)
+    _check_can_receive_link(user, membership)
     if user.is_invited:
         resend_invitation(actor, membership)
         return
-    links.send_reset(user)
+    links.send_reset(user, membership.site.label)
     # As after a suspected compromise: whoever holds a session or a token is out at once.
     accounts.end_all_sessions(user)
     credentials_withdrawn.send(user, actor=actor, reason="password reset")

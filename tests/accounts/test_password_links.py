@@ -334,6 +334,7 @@ def test_an_administrator_sends_a_reset_link_instead_of_a_temporary_password(adm
     page = response.get_data(as_text=True)
     assert "A link to choose a new password is on its way" in page and "<code>" not in page
     assert [m["To"] for m in mailbox] == ["reviewer@demo.example"]
+    assert mailbox[0]["Subject"].startswith("[Demo State")  # sent by one site's administrator
     login(demo.test_client(), "reviewer")  # the password stays until the link is used
     assert "user.reset_link_sent" in _actions(demo, "reviewer")
 
@@ -430,3 +431,21 @@ def test_a_reset_link_can_be_asked_for_again_after_a_few_minutes(demo, client, m
     assert len(mailbox) == 2
     assert _set(demo.test_client(), _link(mailbox[0])).status_code == 410  # replaced
     assert _set(demo.test_client(), _link(mailbox[1])).status_code == 302
+
+
+def test_no_link_is_sent_to_a_deactivated_account_or_access(admin, demo, mailbox):
+    member = find_membership(demo, "reviewer")
+    with demo.app_context():
+        set_account_active(None, db.session.merge(find_user(demo, "reviewer")), False)
+        db.session.commit()
+    response = admin.post(f"{USERS}/{member.id}/password", follow_redirects=True)
+    assert "access is deactivated" in response.get_data(as_text=True)
+    assert mailbox == []
+
+
+def test_a_subject_is_one_line_whatever_a_name_holds():
+    from review_app.mail.operations import subject_line
+
+    assert subject_line("Case A\r\nBcc: x was returned", "Demo\nState") == (
+        "[Demo State] Case A Bcc: x was returned"
+    )
