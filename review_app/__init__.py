@@ -159,6 +159,7 @@ def register_commands(app: Flask) -> None:
     from review_app.demo.cli import seed_demo
     from review_app.instruments.cli import instruments
     from review_app.mail.cli import show_mailbox
+    from review_app.notices.cli import notices
     from review_app.members.cli import users
     from review_app.sites.cli import jurisdictions
     from review_app.tokens.cli import tokens
@@ -168,6 +169,7 @@ def register_commands(app: Flask) -> None:
     for command in (users, jurisdictions, seed_demo, instruments, tokens, backup, audit, worker):
         app.cli.add_command(command)
     app.cli.add_command(show_mailbox)
+    app.cli.add_command(notices)
 
 
 def register_templating(app: Flask) -> None:
