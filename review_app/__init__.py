@@ -159,8 +159,8 @@ def register_commands(app: Flask) -> None:
     from review_app.demo.cli import seed_demo
     from review_app.instruments.cli import instruments
     from review_app.mail.cli import show_mailbox
-    from review_app.notices.cli import notices
     from review_app.members.cli import users
+    from review_app.notices.cli import notices
     from review_app.sites.cli import jurisdictions
     from review_app.tokens.cli import tokens
 

@@ -196,7 +196,9 @@ def test_a_notice_left_out_of_a_late_run_goes_in_the_next_digest(demo, mailbox):
     assert "Case D-1" in text_of(mailbox[0])
 
 
-def test_the_daily_run_can_be_started_from_the_command_line_once_a_day(demo, complete_case, mailbox):
+def test_the_daily_run_can_be_started_from_the_command_line_once_a_day(
+    demo, complete_case, mailbox
+):
     _submitted_days_ago(demo, complete_case, 6)
     runner = demo.test_cli_runner()
     first = runner.invoke(args=["notices", "daily"])
