@@ -26,7 +26,7 @@ from sqlalchemy.sql import Executable
 from review_app.audit.operations import record
 from review_app.core.errors import Conflict, OperationError
 from review_app.core.models import utcnow
-from review_app.core.unit import after_commit
+from review_app.core.unit import after_commit, undo
 from review_app.extensions import db
 from review_app.jobs.kinds import kind_of
 from review_app.jobs.models import Job
@@ -234,10 +234,20 @@ def running(job_id: int, attempt: int) -> Job:
 
 
 def plan(
-    job_id: int, attempt: int, total: int, parts: int, note: dict[str, Any] | None = None
+    job_id: int,
+    attempt: int,
+    total: int,
+    parts: int,
+    note: dict[str, Any] | None = None,
+    unit: str | None = None,
 ) -> None:
-    """Record how many units the job has, in how many parts, and ``note`` in its params."""
+    """Record how many units the job has, in how many parts, and ``note`` in its params.
+
+    A ``unit`` names a new stage of the work ("rows checked"): its count starts at zero.
+    """
     values: dict[str, Any] = {"total": total, "parts_left": parts}
+    if unit is not None:
+        values.update(unit=unit[:40], done=0)
     if note:
         params = db.session.scalar(select(Job.params).where(Job.id == job_id)) or {}
         values["params"] = {**params, **note}
@@ -315,23 +325,51 @@ def finish(job_id: int, attempt: int, result_path: str, download_name: str) -> N
     _ended(job_id, succeeded=True)
 
 
+def finish_with_work(job_id: int, attempt: int, message: str) -> None:
+    """Mark the job done, with ``message``, in the task's own unit of work.
+
+    For work whose result is rows, not a file (an import): the job is marked done in
+    the same transaction as the rows, so it says "done" only if they land, and they
+    land only with it. A job cancelled meanwhile keeps nothing: the work is undone.
+    """
+    changed = db.session.execute(
+        _guarded(job_id, attempt, JobStatus.RUNNING).values(
+            status=JobStatus.DONE,
+            active_key=None,
+            done=Job.total,
+            message=message,
+            finished_at=utcnow(),
+            expires_at=_keep_until(),
+        )
+    )
+    if not changed.rowcount:  # type: ignore[attr-defined]
+        undo()
+        raise JobStopped
+    _ended(job_id, succeeded=True)
+
+
 def _ended(job_id: int, succeeded: bool) -> None:
     job = db.session.get(Job, job_id, populate_existing=True)
     if job is not None:
         job_ended.send(job, succeeded=succeeded)
 
 
-def fail(job_id: int, attempt: int, message: str) -> bool:
-    """Mark the job failed with why, in words; its parts still queued stop. Return if it was."""
-    changed = _apply(
-        _guarded(job_id, attempt).values(
-            status=JobStatus.FAILED,
-            active_key=None,
-            message=message,
-            finished_at=utcnow(),
-            expires_at=_keep_until(),
-        )
-    )
+def fail(job_id: int, attempt: int, message: str, problems: list[str] | None = None) -> bool:
+    """Mark the job failed with why, in words; its parts still queued stop. Return if it was.
+
+    ``problems`` (an import's bad rows, one line each) are kept in its params for its page.
+    """
+    values: dict[str, Any] = {
+        "status": JobStatus.FAILED,
+        "active_key": None,
+        "message": message,
+        "finished_at": utcnow(),
+        "expires_at": _keep_until(),
+    }
+    if problems:
+        params = db.session.scalar(select(Job.params).where(Job.id == job_id)) or {}
+        values["params"] = {**params, "problems": problems}
+    changed = _apply(_guarded(job_id, attempt).values(**values))
     if changed.rowcount:
         remove_files(job_id)
         _ended(job_id, succeeded=False)
