@@ -143,6 +143,7 @@ def register_tasks() -> None:
     import review_app.exports.source_job  # noqa: F401  a period's source data as a file
     import review_app.jobs.tasks  # noqa: F401  the jobs' cleanup and the worker's start
     import review_app.mail.tasks  # noqa: F401  delivering email
+    import review_app.members.import_job  # noqa: F401  people imported from a file
     import review_app.notices.tasks  # noqa: F401  the daily reminders and digests
     import review_app.reports.period_pdf  # noqa: F401  a period's PDF, made in parts
 

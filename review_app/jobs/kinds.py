@@ -1,4 +1,5 @@
-"""The kinds of job, registered by the domains that do the work (reports: a period's PDF).
+"""The kinds of job, registered by the domains that do the work (reports: a period's PDF;
+cases and members: imports; exports: the source data file).
 
 Jobs sit below those domains: a domain registers its kind when its module is
 imported (create_app imports them all in ``register_tasks``), naming the task that

@@ -45,6 +45,6 @@ def job_state(job: Job) -> dict[str, Any]:
         "download": url_for("jobs.download", job_id=job.id) if job.has_download else "",
         "expires": job.expires_at.strftime("%Y-%m-%d %H:%M UTC") if job.expires_at else "",
         "can_retry": job.status in (JobStatus.FAILED, JobStatus.CANCELLED),
-        # An import's bad rows: the page is loaded again to list them.
-        "problems": len(job.problems),
+        # An import's bad rows, or what became of each row: the page is loaded again to list them.
+        "problems": len(job.problems) + len(job.outcomes),
     }
