@@ -97,4 +97,4 @@ def _no_download(user: User, job: Job) -> None:
     """An import has no file to download; nothing to record."""
 
 
-register(JobKind(KIND, run_case_import, ROLES, _no_download, unit="rows checked"))
+register(JobKind(KIND, run_case_import, ROLES, _no_download, unit="rows checked", retry=False))

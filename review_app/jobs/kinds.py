@@ -29,6 +29,8 @@ class JobKind:
     # Records the read of the result when its owner downloads it (an audit entry).
     on_download: Callable[[User, Job], None]
     unit: str = "cases"  # what the progress counts, in words
+    # False for work whose input is gone once it failed (an import's upload): send it again.
+    retry: bool = True
 
 
 KINDS: dict[str, JobKind] = {}

@@ -42,6 +42,7 @@ UNEXPECTED = (
     "Something unexpected stopped this job. Try again; if it fails again, tell your administrator."
 )
 CLEANUP = "scheduled cleanup"
+NO_RETRY = "An import cannot be tried again: its file is not kept. Import the file again."
 
 
 class JobStopped(Exception):
@@ -180,6 +181,8 @@ def retry_job(user: User, job: Job) -> None:
     """Queue a failed or cancelled job again, from the start, as a new attempt."""
     if job.status not in (JobStatus.FAILED, JobStatus.CANCELLED):
         raise Conflict("Only a job that failed or was cancelled can be tried again.")
+    if not kind_of(job.kind).retry:
+        raise Conflict(NO_RETRY)
     if db.session.scalar(select(Job.id).where(Job.active_key == job.dedupe_key)) is not None:
         raise Conflict("The same job is already waiting or running; follow that one instead.")
     try:

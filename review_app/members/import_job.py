@@ -96,4 +96,4 @@ def _no_download(user: User, job: Job) -> None:
     """An import has no file to download; nothing to record."""
 
 
-register(JobKind(KIND, run_people_import, ROLES, _no_download, unit="rows"))
+register(JobKind(KIND, run_people_import, ROLES, _no_download, unit="rows", retry=False))

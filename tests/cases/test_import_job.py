@@ -12,7 +12,6 @@ from review_app.jobs.models import Job
 from review_app.jobs.operations import UNEXPECTED
 from review_app.jobs.states import JobStatus
 from tests.cases.test_import import HEADER, _count, _period_id, _upload
-from tests.conftest import login
 
 ROWS = 700  # past one report of progress (every 500 rows checked)
 
@@ -58,8 +57,6 @@ def test_a_file_sent_twice_while_its_import_waits_is_one_job(demo, clients, monk
     monkeypatch.setitem(kinds.KINDS, "case_import", held)
     client = clients("admin")
     first = _post(client, demo, _sample(3))
-    # The form's key tells a resent form; a second form with the same file is the same job.
-    login(client, "admin")
     second = _post(client, demo, _sample(3))
     assert first.status_code == second.status_code == 303
     assert first.location == second.location
@@ -91,3 +88,14 @@ def test_a_failure_half_way_through_the_writes_leaves_nothing(demo, clients, mon
     with demo.app_context():
         imported = select(func.count(AuditEntry.id)).where(AuditEntry.action == "case.import")
         assert db.session.scalar(imported) == 0
+
+
+def test_a_refused_import_offers_no_try_again_since_its_file_is_not_kept(demo, clients):
+    client = clients("admin")
+    page = _upload(client, demo, (HEADER + "N-1,boat,001,A.A.,,,\n").encode())
+    [job] = _jobs(demo)
+    assert "Nothing was imported" in page.get_data(as_text=True)
+    assert client.get(f"/demo/cfsr/jobs/{job.id}/state").get_json()["can_retry"] is False
+    answer = client.post(f"/demo/cfsr/jobs/{job.id}/retry", follow_redirects=True)
+    assert "An import cannot be tried again" in answer.get_data(as_text=True)
+    assert _jobs(demo)[0].status == JobStatus.FAILED
