@@ -139,9 +139,12 @@ def register_signal_receivers() -> None:
 def register_tasks() -> None:
     """Import every module that declares a queued task, so a worker knows them all."""
     import review_app.accounts.tasks  # noqa: F401  answering "forgot your password"
+    import review_app.cases.import_job  # noqa: F401  a case sample's import
     import review_app.core.worker  # noqa: F401  the worker's own start-up hook
+    import review_app.exports.source_job  # noqa: F401  a period's source data as a file
     import review_app.jobs.tasks  # noqa: F401  the jobs' cleanup and the worker's start
     import review_app.mail.tasks  # noqa: F401  delivering email
+    import review_app.members.import_job  # noqa: F401  people imported from a file
     import review_app.notices.tasks  # noqa: F401  the daily reminders and digests
     import review_app.reports.period_pdf  # noqa: F401  a period's PDF, made in parts
 

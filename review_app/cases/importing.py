@@ -1,6 +1,7 @@
 """Read a case sample from CSV or XLSX; check every row before anything is written."""
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -34,6 +35,7 @@ CASE_TYPE_WORDS = {
 }
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 LIMITS = Limits(rows=5_000, bytes=5_000_000)
+CHECKED_STEP = 500  # rows checked between two reports of progress
 
 
 def read_rows(filename: str, data: bytes) -> list[dict]:
@@ -58,11 +60,14 @@ def _date(value, problems: list[str], name: str) -> date | None:
     return None
 
 
-def check_rows(period: ReviewPeriod, rows: list[dict]) -> tuple[list[CaseFacts], list[str]]:
+def check_rows(
+    period: ReviewPeriod, rows: list[dict], progress: Callable[[int], None] | None = None
+) -> tuple[list[CaseFacts], list[str]]:
     """Turn rows into case facts; return them and one message per bad row.
 
     The database is read once for all rows (local sites, reviewers, case numbers
-    already in the period), never once per row.
+    already in the period), never once per row. ``progress`` is told how many more
+    rows were checked, every CHECKED_STEP rows and at the end.
     """
     locals_by_key = {}
     for local in period.local_sites:
@@ -91,7 +96,9 @@ def check_rows(period: ReviewPeriod, rows: list[dict]) -> tuple[list[CaseFacts],
         reviewer_ids=reviewer_ids(period, [user.id for user in users.values()]),
     )
     facts_list, errors, seen = [], [], set()
-    for row in rows:
+    for checked, row in enumerate(rows, start=1):
+        if progress is not None and checked % CHECKED_STEP == 0:
+            progress(CHECKED_STEP)
         number = row["_line"]
         if row["_extra"]:
             errors.append(f"Line {number}: more values than columns.")
@@ -131,6 +138,8 @@ def check_rows(period: ReviewPeriod, rows: list[dict]) -> tuple[list[CaseFacts],
             errors.append(f"Line {number}: {'; '.join(problems)}.")
         else:
             facts_list.append(facts)
+    if progress is not None and len(rows) % CHECKED_STEP:
+        progress(len(rows) % CHECKED_STEP)
     return facts_list, errors
 
 

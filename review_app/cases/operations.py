@@ -1,5 +1,7 @@
 """Every change to cases: adding, importing, editing, assigning, submitting."""
 
+from collections.abc import Callable
+
 from review_app.accounts.models import User
 from review_app.audit.operations import record
 from review_app.cases.bulk_operations import add_cases
@@ -13,6 +15,8 @@ from review_app.core.models import utcnow
 from review_app.core.tables import TableError, messages
 from review_app.extensions import db
 from review_app.periods.models import ReviewPeriod
+
+CLOSED = "This review period is closed: reopen it to add cases."
 
 
 def move_status(
@@ -39,7 +43,7 @@ def snapshot(case: Case) -> dict:
 def create_case(actor: User | None, period: ReviewPeriod, facts: CaseFacts) -> Case:
     """Add a case to a period, with its items to rate; raise OperationError on bad facts."""
     if not period.is_open:
-        raise OperationError("This review period is closed: reopen it to add cases.")
+        raise OperationError(CLOSED)
     errors = check_facts(period, facts)
     if errors:
         raise OperationError(next(iter(errors.values())), next(iter(errors)))
@@ -126,19 +130,28 @@ def _set_reviewers(case: Case, reviewers: list[User]) -> list[User]:
 
 
 def import_cases(
-    actor: User | None, period: ReviewPeriod, filename: str, data: bytes
+    actor: User | None,
+    period: ReviewPeriod,
+    filename: str,
+    data: bytes,
+    rows_read: Callable[[int], None] | None = None,
+    rows_checked: Callable[[int], None] | None = None,
 ) -> tuple[list[Case], list[str]]:
     """Add every case in a CSV or XLSX sample, or none when any row is bad.
 
     Return the cases added and the list of bad rows, or the file's fault (empty on success).
+    Run by the import job (cases/import_job.py); ``rows_read`` is told how many rows
+    the file holds, ``rows_checked`` how many more were checked, for its progress.
     """
     if not period.is_open:
-        raise OperationError("This review period is closed: reopen it to add cases.")
+        raise OperationError(CLOSED)
     try:
         rows = read_rows(filename, data)
     except TableError as error:
         return [], messages(error)
-    facts_list, errors = check_rows(period, rows)
+    if rows_read is not None:
+        rows_read(len(rows))
+    facts_list, errors = check_rows(period, rows, rows_checked)
     if errors:
         return [], errors
     cases = add_cases(actor, period, facts_list)

@@ -7,6 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from review_app.cases import importing, operations, queries
 from review_app.cases.facts import CaseFacts
 from review_app.cases.forms import CaseForm, CaseImportForm
+from review_app.cases.import_job import start_case_import
 from review_app.cases.loaders import load_case
 from review_app.cases.models import CASE_TYPES, ELIMINATION_REASONS, STATUS_LABELS, Case
 from review_app.cases.permissions import can_manage, can_rate, why_not_rate
@@ -182,22 +183,21 @@ def import_file():
     form = CaseImportForm()
     open_periods = [p for p in site_periods(g.site) if p.is_open]
     form.period_id.choices = [SelectChoice(p.id, p.name) for p in open_periods]
-    errors: list[str] = []
     if form.validate_on_submit():
         if (earlier := sent_before()) is not None:
             return earlier
         upload = form.file.data
         with attempt(form) as outcome:
-            cases, errors = operations.import_cases(
+            job = start_case_import(
                 current_user,
                 get_in_site(ReviewPeriod, form.period_id.data),
                 upload.filename or "",
                 upload.read(),
             )
-        if outcome.ok and not errors:
-            remember(url_for("cases.index", period=form.period_id.data))
-            flash(f"{len(cases)} case(s) imported.", "success")
-            return redirect(url_for("cases.index", period=form.period_id.data))
-    status = 422 if form.errors or errors else 200
+        if outcome.ok:
+            # The import runs as a job; its page follows it and lists any bad row.
+            remember(url_for("jobs.show", job_id=job.id))
+            return redirect(url_for("jobs.show", job_id=job.id), 303)
+    status = 422 if form.errors else 200
     sample = importing.example(open_periods, queries.reviewers(g.site))
-    return render_template("cases/import.html", form=form, errors=errors, example=sample), status
+    return render_template("cases/import.html", form=form, example=sample), status

@@ -58,19 +58,31 @@ def csv_response(filename: str, header: Sequence[str], rows: Rows) -> Response:
 Sheets = Sequence[tuple[str, Sequence[Sequence[Any]]]]
 
 
-def xlsx_response(
-    filename: str, header: Sequence[str], rows: Rows, sheet: str = "Data", more: Sheets = ()
-) -> Response:
-    """Stream rows as an XLSX download; ``rows()`` is read while the response is sent."""
-
+def _xlsx_chunks(header: Sequence[str], rows: Rows, sheet: str, more: Sheets) -> Iterator[bytes]:
     def all_rows() -> Iterator[Sequence[Any]]:
         yield header
         for row in rows():
             yield [_cell(value) for value in row]
 
     others = [(name, [[_cell(value) for value in row] for row in table]) for name, table in more]
+    return workbook_chunks(all_rows(), sheet, others)
+
+
+def file_chunks(fmt: str, header: Sequence[str], rows: Rows, more: Sheets = ()) -> Iterator[bytes]:
+    """Yield the bytes ``download`` streams, to write the same file to disk (a job's result)."""
+    if fmt == "xlsx":
+        yield from _xlsx_chunks(header, rows, "Data", more)
+    else:
+        for text in _csv_lines(header, rows):
+            yield text.encode("utf-8")
+
+
+def xlsx_response(
+    filename: str, header: Sequence[str], rows: Rows, sheet: str = "Data", more: Sheets = ()
+) -> Response:
+    """Stream rows as an XLSX download; ``rows()`` is read while the response is sent."""
     response = Response(
-        stream_with_context(workbook_chunks(all_rows(), sheet, others)), content_type=XLSX_TYPE
+        stream_with_context(_xlsx_chunks(header, rows, sheet, more)), content_type=XLSX_TYPE
     )
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{safe_filename(filename)}.xlsx"'

@@ -1,6 +1,6 @@
 """Downloads of a review period's source data: every answer, narrative and rating."""
 
-from flask import g, render_template
+from flask import g, redirect, render_template, url_for
 from flask_login import current_user
 
 from review_app.audit.operations import record_read
@@ -9,6 +9,7 @@ from review_app.core.sitectx import site_blueprint
 from review_app.core.spreadsheets import download
 from review_app.core.views import get_in_site
 from review_app.exports import columns, queries
+from review_app.exports.source_job import file_name, start_source_file
 from review_app.instruments.catalog import get_instrument
 from review_app.periods.models import ReviewPeriod
 from review_app.periods.queries import periods as site_periods
@@ -28,7 +29,7 @@ def index():
 def source(period_id: int, fmt: str):
     period = get_in_site(ReviewPeriod, period_id)
     found = columns.columns(get_instrument(period.instrument_version), period)
-    name = f"{g.site.slug}-{period.name}-source-data"
+    name = file_name(period, fmt)
     record_read(
         current_user,
         "download.source_data",
@@ -44,3 +45,12 @@ def source(period_id: int, fmt: str):
         lambda: columns.rows(found, queries.period_cases(period)),
         more=[("Questions", columns.codebook(found))],
     )
+
+
+@bp.route("/periods/<int:period_id>/source.<any(csv, xlsx):fmt>/prepare", methods=["POST"])
+@site_roles(*READERS)
+def prepare(period_id: int, fmt: str):
+    """Start the job that writes the file (a large period); open its page."""
+    period = get_in_site(ReviewPeriod, period_id)
+    job = start_source_file(current_user, period, fmt)
+    return redirect(url_for("jobs.show", job_id=job.id), 303)

@@ -1,4 +1,5 @@
-"""The kinds of job, registered by the domains that do the work (reports: a period's PDF).
+"""The kinds of job, registered by the domains that do the work (reports: a period's PDF;
+cases and members: imports; exports: the source data file).
 
 Jobs sit below those domains: a domain registers its kind when its module is
 imported (create_app imports them all in ``register_tasks``), naming the task that
@@ -28,6 +29,8 @@ class JobKind:
     # Records the read of the result when its owner downloads it (an audit entry).
     on_download: Callable[[User, Job], None]
     unit: str = "cases"  # what the progress counts, in words
+    # False for work whose input is gone once it failed (an import's upload): send it again.
+    retry: bool = True
 
 
 KINDS: dict[str, JobKind] = {}

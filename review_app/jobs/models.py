@@ -65,6 +65,20 @@ class Job(Model):
         return self.status == JobStatus.DONE and bool(self.result_path) and not self.is_expired
 
     @property
+    def problems(self) -> list[str]:
+        """Return what the work refused, one line each (an import's bad rows), if anything."""
+        found = (self.params or {}).get("problems") if self.status == JobStatus.FAILED else None
+        return [str(line) for line in found] if isinstance(found, list) else []
+
+    @property
+    def outcomes(self) -> list[tuple[str, str]]:
+        """Return what became of each row of a finished import: (who or what, in words)."""
+        found = (self.params or {}).get("outcomes") if self.status == JobStatus.DONE else None
+        if not isinstance(found, list):
+            return []
+        return [(str(pair[0]), str(pair[1])) for pair in found if len(pair) == 2]
+
+    @property
     def progress_words(self) -> str:
         """Return the progress as a person says it: '12 of 202 cases'."""
         if not self.total:

@@ -26,7 +26,7 @@ from sqlalchemy.sql import Executable
 from review_app.audit.operations import record
 from review_app.core.errors import Conflict, OperationError
 from review_app.core.models import utcnow
-from review_app.core.unit import after_commit
+from review_app.core.unit import after_commit, undo
 from review_app.extensions import db
 from review_app.jobs.kinds import kind_of
 from review_app.jobs.models import Job
@@ -42,6 +42,7 @@ UNEXPECTED = (
     "Something unexpected stopped this job. Try again; if it fails again, tell your administrator."
 )
 CLEANUP = "scheduled cleanup"
+NO_RETRY = "An import cannot be tried again: its file is not kept. Import the file again."
 
 
 class JobStopped(Exception):
@@ -180,6 +181,8 @@ def retry_job(user: User, job: Job) -> None:
     """Queue a failed or cancelled job again, from the start, as a new attempt."""
     if job.status not in (JobStatus.FAILED, JobStatus.CANCELLED):
         raise Conflict("Only a job that failed or was cancelled can be tried again.")
+    if not kind_of(job.kind).retry:
+        raise Conflict(NO_RETRY)
     if db.session.scalar(select(Job.id).where(Job.active_key == job.dedupe_key)) is not None:
         raise Conflict("The same job is already waiting or running; follow that one instead.")
     try:
@@ -234,10 +237,20 @@ def running(job_id: int, attempt: int) -> Job:
 
 
 def plan(
-    job_id: int, attempt: int, total: int, parts: int, note: dict[str, Any] | None = None
+    job_id: int,
+    attempt: int,
+    total: int,
+    parts: int,
+    note: dict[str, Any] | None = None,
+    unit: str | None = None,
 ) -> None:
-    """Record how many units the job has, in how many parts, and ``note`` in its params."""
+    """Record how many units the job has, in how many parts, and ``note`` in its params.
+
+    A ``unit`` names a new stage of the work ("rows checked"): its count starts at zero.
+    """
     values: dict[str, Any] = {"total": total, "parts_left": parts}
+    if unit is not None:
+        values.update(unit=unit[:40], done=0)
     if note:
         params = db.session.scalar(select(Job.params).where(Job.id == job_id)) or {}
         values["params"] = {**params, **note}
@@ -315,23 +328,56 @@ def finish(job_id: int, attempt: int, result_path: str, download_name: str) -> N
     _ended(job_id, succeeded=True)
 
 
+def finish_with_work(
+    job_id: int, attempt: int, message: str, outcomes: list[tuple[str, str]] | None = None
+) -> None:
+    """Mark the job done, with ``message``, in the task's own unit of work.
+
+    For work whose result is rows, not a file (an import): the job is marked done in
+    the same transaction as the rows, so it says "done" only if they land, and they
+    land only with it. A job cancelled meanwhile keeps nothing: the work is undone.
+    ``outcomes`` (what became of each row, in words) are kept for its page.
+    """
+    values: dict[str, Any] = {
+        "status": JobStatus.DONE,
+        "active_key": None,
+        "done": Job.total,
+        "message": message,
+        "finished_at": utcnow(),
+        "expires_at": _keep_until(),
+    }
+    if outcomes:
+        params = db.session.scalar(select(Job.params).where(Job.id == job_id)) or {}
+        values["params"] = {**params, "outcomes": [list(pair) for pair in outcomes]}
+    changed = db.session.execute(_guarded(job_id, attempt, JobStatus.RUNNING).values(**values))
+    if not changed.rowcount:  # type: ignore[attr-defined]
+        undo()
+        raise JobStopped
+    _ended(job_id, succeeded=True)
+
+
 def _ended(job_id: int, succeeded: bool) -> None:
     job = db.session.get(Job, job_id, populate_existing=True)
     if job is not None:
         job_ended.send(job, succeeded=succeeded)
 
 
-def fail(job_id: int, attempt: int, message: str) -> bool:
-    """Mark the job failed with why, in words; its parts still queued stop. Return if it was."""
-    changed = _apply(
-        _guarded(job_id, attempt).values(
-            status=JobStatus.FAILED,
-            active_key=None,
-            message=message,
-            finished_at=utcnow(),
-            expires_at=_keep_until(),
-        )
-    )
+def fail(job_id: int, attempt: int, message: str, problems: list[str] | None = None) -> bool:
+    """Mark the job failed with why, in words; its parts still queued stop. Return if it was.
+
+    ``problems`` (an import's bad rows, one line each) are kept in its params for its page.
+    """
+    values: dict[str, Any] = {
+        "status": JobStatus.FAILED,
+        "active_key": None,
+        "message": message,
+        "finished_at": utcnow(),
+        "expires_at": _keep_until(),
+    }
+    if problems:
+        params = db.session.scalar(select(Job.params).where(Job.id == job_id)) or {}
+        values["params"] = {**params, "problems": problems}
+    changed = _apply(_guarded(job_id, attempt).values(**values))
     if changed.rowcount:
         remove_files(job_id)
         _ended(job_id, succeeded=False)

@@ -6,6 +6,7 @@ from flask import abort, url_for
 from sqlalchemy import select
 
 from review_app.extensions import db
+from review_app.jobs.kinds import kind_of
 from review_app.jobs.models import Job
 from review_app.jobs.states import JobStatus
 
@@ -44,5 +45,8 @@ def job_state(job: Job) -> dict[str, Any]:
         "finished": job.status in JobStatus.FINISHED,
         "download": url_for("jobs.download", job_id=job.id) if job.has_download else "",
         "expires": job.expires_at.strftime("%Y-%m-%d %H:%M UTC") if job.expires_at else "",
-        "can_retry": job.status in (JobStatus.FAILED, JobStatus.CANCELLED),
+        "can_retry": job.status in (JobStatus.FAILED, JobStatus.CANCELLED)
+        and kind_of(job.kind).retry,
+        # An import's bad rows, or what became of each row: the page is loaded again to list them.
+        "problems": len(job.problems) + len(job.outcomes),
     }

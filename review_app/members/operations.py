@@ -1,5 +1,7 @@
 """Every change to who may work on a site: access, roles, departures, imports."""
 
+from collections.abc import Callable
+
 from sqlalchemy import func, select
 
 from review_app.accounts import link_operations as links
@@ -303,16 +305,23 @@ def edit_member_account(actor: User, membership: Membership, display_name: str, 
 
 
 def import_members(
-    actor: User, site: Site, data: bytes, filename: str = "people.csv"
+    actor: User,
+    site: Site,
+    data: bytes,
+    filename: str = "people.csv",
+    rows_read: Callable[[int], None] | None = None,
 ) -> tuple[list[ImportResult], list[str]]:
     """Add every person in a CSV to the site, or nobody when any row is bad.
 
     New accounts without a password in the file are invited by email. Return what
-    happened to each row and the list of bad rows (empty on success).
+    happened to each row and the list of bad rows (empty on success). Run by the
+    import job (members/import_job.py); ``rows_read`` is told how many rows there are.
     """
     rows, faults = importing.read_file(filename, data)
     if faults:
         return [], faults
+    if rows_read is not None:
+        rows_read(len(rows))
     errors: list[str] = []
     usernames = [importing.normalise_username(row["username"]) for row in rows]
     found_users = {

@@ -17,6 +17,7 @@ from review_app.members.forms import (
     ImportForm,
     NewMemberForm,
 )
+from review_app.members.import_job import start_people_import
 from review_app.members.models import Membership
 from review_app.members.signals import qualification
 
@@ -192,18 +193,14 @@ def resend_invitation(membership_id: int):
 @site_roles("state_admin")
 def import_csv():
     form = ImportForm()
-    errors: list[str] = []
     if form.validate_on_submit():
         with attempt(form) as outcome:
             upload = form.file.data
-            results, errors = operations.import_members(
-                current_user, g.site, upload.read(), upload.filename or ""
-            )
-        if outcome.ok and not errors:
-            return render_template(
-                "members/imported.html",
-                results=results,
-                invite_days=current_app.config["INVITE_DAYS"],
-            )
-    status = 422 if form.errors or errors else 200
-    return render_template("members/import.html", form=form, errors=errors), status
+            job = start_people_import(current_user, g.site, upload.filename or "", upload.read())
+        if outcome.ok:
+            # The import runs as a job; its page follows it and lists any bad row.
+            return redirect(url_for("jobs.show", job_id=job.id), 303)
+    status = 422 if form.errors else 200
+    return render_template(
+        "members/import.html", form=form, invite_days=current_app.config["INVITE_DAYS"]
+    ), status

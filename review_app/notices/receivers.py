@@ -141,7 +141,10 @@ def tell_of_merge(interview: Interview, actor: User) -> None:
 @job_ended.connect
 def tell_of_job(job: Job, succeeded: bool) -> None:
     """A job that finished or failed tells the person who started it."""
-    outcome = "is ready to download" if succeeded else "failed; its page says why"
+    if not succeeded:
+        outcome = "failed; its page says why"
+    else:  # an import's result is its rows, not a file
+        outcome = "is ready to download" if job.has_download else "is done"
     notify(
         [job.user],
         job.site,

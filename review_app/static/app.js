@@ -360,6 +360,10 @@ document.addEventListener("DOMContentLoaded", function () {
     show("retry", state.can_retry);
     show("download", !!state.download);
     if (state.download) box.querySelector("[data-job-download]").href = state.download;
+    if (state.finished && state.problems) {
+      window.location.reload(); // the page lists each refused row
+      return false;
+    }
     if (state.finished) {
       box.setAttribute("data-active", "no");
       announce.textContent =

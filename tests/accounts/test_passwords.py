@@ -69,10 +69,11 @@ def test_csv_import_refuses_a_common_password(demo, client):
 
     login(client, "admin")
     data = "username,display_name,email,roles,password\njdoe,Jane Doe,,reviewer,password123\n"
-    page = client.post(
+    started = client.post(
         "/demo/cqi/admin/users/import",
         data={"file": (io.BytesIO(data.encode()), "people.csv")},
         content_type="multipart/form-data",
     )
-    assert page.status_code == 422
-    assert "too easy to guess" in page.get_data(as_text=True)
+    assert started.status_code == 303  # the import's job runs at once in tests
+    page = client.get(started.location).get_data(as_text=True)
+    assert "Nothing was imported" in page and "too easy to guess" in page

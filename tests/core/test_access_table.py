@@ -142,6 +142,7 @@ ACCESS: dict[tuple[str, str], set[str]] = {
     ("performance.pdf", "GET"): {"qa", "admin", "observer"},
     ("exports.index", "GET"): {"qa", "admin", "observer"},
     ("exports.source", "GET"): {"qa", "admin", "observer"},
+    ("exports.prepare", "POST"): {"qa", "admin", "observer"},
     ("quality.index", "GET"): {"qa", "admin", "observer"},
     ("quality.agreement_page", "GET"): {"qa", "admin", "observer"},
     ("tokens.index", "GET"): MEMBERS,
@@ -474,7 +475,7 @@ def test_route_allows_exactly_its_roles(demo, endpoint, method):
 
 
 # Observers may start jobs that only read (a period's PDF): that makes a job of their own.
-OBSERVER_READ_JOBS = {("reports.period_finalized_pdf", "POST")}
+OBSERVER_READ_JOBS = {("reports.period_finalized_pdf", "POST"), ("exports.prepare", "POST")}
 
 
 @pytest.mark.one_database

@@ -1,0 +1,49 @@
+"""A case sample imported by the real worker (``flask worker``), on the SQLite queue and on
+Redis: the progress is committed as the rows are checked, the cases with the job's "done"."""
+
+import io
+import time
+
+import pytest
+from sqlalchemy import func, select
+
+from review_app.cases.models import Case
+from review_app.extensions import db
+from tests.cases.test_import import _period_id
+from tests.cases.test_import_job import _sample
+from tests.conftest import login
+from tests.jobs.test_worker import jobs_url, queued_app, start_worker, stop  # noqa: F401
+
+pytestmark = pytest.mark.real_commits
+WAIT = 90
+ROWS = 600
+
+
+def test_the_worker_imports_every_row_and_marks_the_job_done(queued_app):  # noqa: F811
+    client = queued_app.test_client()
+    login(client, "admin")
+    started = client.post(
+        "/demo/cfsr/cases/import",
+        data={
+            "period_id": str(_period_id(queued_app)),
+            "file": (io.BytesIO(_sample(ROWS)), "big.csv"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert started.status_code == 303
+    state_url = started.location + "/state"
+    assert client.get(state_url).get_json()["status"] == "queued"
+    worker = start_worker(queued_app)
+    try:
+        deadline = time.monotonic() + WAIT
+        while (state := client.get(state_url).get_json())["finished"] is False:
+            assert time.monotonic() < deadline, f"not done in {WAIT} s: {state}"
+            time.sleep(0.3)
+    finally:
+        output = stop(worker)
+    assert state["status"] == "done", (state, output[-3000:])
+    assert state["message"].startswith(f"{ROWS} case(s) imported into"), output[-3000:]
+    assert state["progress"] == f"{ROWS} of {ROWS} rows checked"
+    with queued_app.app_context():
+        added = select(func.count(Case.id)).where(Case.case_number.like("J-%"))
+        assert db.session.scalar(added) == ROWS
