@@ -10,7 +10,7 @@ from review_app.ratings.completeness import gaps
 from review_app.ratings.dates import target_birth
 from review_app.ratings.models import Answer
 from tests.cases.test_cases import _form
-from tests.cases.test_import import HEADER, _upload
+from tests.cases.test_import import HEADER, _refused, _upload
 from tests.conftest import login
 from tests.ratings.test_item_pages import SITE, _case_of, _post_item
 
@@ -45,7 +45,7 @@ def test_the_import_lists_each_row_with_dates_out_of_order(demo):
     ).encode()
     response = _upload(admin, demo, csv)
     page = response.get_data(as_text=True)
-    assert response.status_code == 422
+    assert _refused(response)
     assert "Line 2: removal_on: " + REMOVAL_FIRST[:-1] in page
     assert "Line 3" not in page
     assert "Line 4: removal_on: The removal date (31 December 2019) is before the case" in page
