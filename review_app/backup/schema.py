@@ -30,6 +30,7 @@ GLOBAL_TABLES = {
         "not part of a jurisdiction's record"
     ),
     "form_keys": "keys of create forms already sent, kept two days to answer a second send",
+    "notice_daily_runs": "the day's run of reminders and digests, of the whole installation",
     "password_links": (
         "emailed invitation and reset links of shared accounts: only digests of secrets, "
         "expiring within days; a restored account is invited again instead"
