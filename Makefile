@@ -22,7 +22,9 @@ run: install
 	$(FLASK) seed-demo --if-empty
 	# The web server, the job queue's worker and a local SMTP server (Procfile), started
 	# and stopped together (Ctrl+C). Plain HTTP here: cookies travel without HTTPS (web).
+	# Links in the demo's email lead to this server (PUBLIC_URL, unless set already).
 	HOST=$(HOST) PORT=$(PORT) WORKERS=$(WORKERS) SMTP_PORT=$(SMTP_PORT) \
+		PUBLIC_URL=$${PUBLIC_URL:-http://$(HOST):$(PORT)} \
 		$(VENV)/bin/honcho start
 
 test: install
