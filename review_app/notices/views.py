@@ -19,7 +19,6 @@ def index():
     return render_template(
         "notices/index.html",
         notices=queries.notices_of(current_user, g.site),
-        unread=queries.unread_count(current_user.id, g.site.id),
         delivery=queries.deliveries([current_user.id], g.site)[current_user.id],
     )
 
