@@ -9,6 +9,7 @@ from review_app.cases.facts import CaseFacts
 from review_app.cases.models import Case
 from review_app.cases.operations import create_case
 from review_app.cases.states import CaseStatus
+from review_app.core.models import utcnow
 from review_app.demo.answers import complete_answers
 from review_app.instruments.catalog import get_instrument
 from review_app.instruments.engine import evaluate
@@ -231,13 +232,21 @@ def _override_one(actor: User, case: Case, seed: int) -> None:
     )
 
 
+# How long the demo's submitted cases have waited in the QA queue (past the reminder).
+WAITING_DAYS = 10
+
+
 def seed_cases(period: ReviewPeriod, people: dict[str, User], count: int = 8) -> None:
     """Add ``count`` cases to the period, spread over the workflow's stages."""
     reviewer, reviewer2 = people["reviewer"], people["reviewer2"]
     pairs = [[reviewer], [reviewer, reviewer2], [reviewer2], [reviewer, reviewer2]]
     for index in range(count):
         case = create_case(None, period, case_facts(period, index, pairs[index % len(pairs)]))
-        advance(case, STAGES[index % len(STAGES)], people, seed=period.id * 100 + index)
+        stage = STAGES[index % len(STAGES)]
+        advance(case, stage, people, seed=period.id * 100 + index)
+        if stage == CaseStatus.SUBMITTED:
+            # Submitted a week and a half ago and not yet taken: the daily run reminds QA.
+            case.status_changed_at = utcnow() - timedelta(days=WAITING_DAYS)
 
 
 def finalized_facts(
