@@ -334,18 +334,18 @@ def finish_with_work(
     """Mark the job done, with ``message``, in the task's own unit of work.
 
     For work whose result is rows, not a file (an import): the job is marked done in
-    the same transaction as the rows, so it says "done" only if they land, and they
+    the same transaction as the rows, so it is finished only if they land, and they
     land only with it. A job cancelled meanwhile keeps nothing: the work is undone.
     ``outcomes`` (what became of each row, in words) are kept for its page.
     """
-    values: dict[str, Any] = {
-        "status": JobStatus.DONE,
-        "active_key": None,
-        "done": Job.total,
-        "message": message,
-        "finished_at": utcnow(),
-        "expires_at": _keep_until(),
-    }
+    values: dict[str, Any] = dict(
+        status=JobStatus.DONE,
+        active_key=None,
+        done=Job.total,
+        message=message,
+        finished_at=utcnow(),
+        expires_at=_keep_until(),
+    )
     if outcomes:
         params = db.session.scalar(select(Job.params).where(Job.id == job_id)) or {}
         values["params"] = {**params, "outcomes": [list(pair) for pair in outcomes]}
