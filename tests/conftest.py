@@ -91,7 +91,8 @@ def pytest_configure_node(node):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Run browser and ``one_database`` tests on PostgreSQL alone when it is tested too.
+    """Run browser and ``one_database`` tests on PostgreSQL alone when it is tested too,
+    and a real worker's tests with one queue per database (see below).
 
     Their behaviour does not depend on the database (permissions are decided in
     Python, pages render the same), so a second run would only cost time.
@@ -101,9 +102,17 @@ def pytest_collection_modifyitems(config, items):
     deselected = [
         item
         for item in items
-        if (item.get_closest_marker("browser") or item.get_closest_marker("one_database"))
-        and getattr(item, "callspec", None)
-        and item.callspec.params.get("db_app") == "sqlite"
+        if getattr(item, "callspec", None)
+        and (
+            (
+                (item.get_closest_marker("browser") or item.get_closest_marker("one_database"))
+                and item.callspec.params.get("db_app") == "sqlite"
+            )
+            # A real worker's tests run each queue once, beside the database it goes with:
+            # the embedded SQLite queue with SQLite, Redis with PostgreSQL (production).
+            or (item.callspec.params.get("db_app"), item.callspec.params.get("jobs_url"))
+            in (("sqlite", "redis"), ("postgresql", "sqlite"))
+        )
     ]
     if deselected:
         config.hook.pytest_deselected(items=deselected)
