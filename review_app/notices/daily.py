@@ -28,10 +28,10 @@ from review_app.notices import queries
 from review_app.notices.models import DailyRun, DigestSent, Notice
 from review_app.notices.operations import notice_url, notify, site_path
 from review_app.notices.states import Delivery, NoticeKind
+from review_app.notices.words import case_numbers, cases_count
 from review_app.periods.models import ReviewPeriod
 from review_app.sites.models import Site
 
-NAMED = 5
 # Periods ending within this many days, with unfinished cases, are reminded of daily.
 CLOSING_DAYS = 7
 # How far back a digest looks for unread notices not yet emailed.
@@ -91,8 +91,8 @@ def remind_waiting(now: datetime | None = None) -> int:
         days = site.settings.qa_waiting_days
         done = _reminded_today(site, NoticeKind.QA_WAITING, now)
         for level, cases in sorted(waiting_cases(site, now).items()):
-            numbers = ", ".join(case.case_number for case in cases[:NAMED])
-            more = f" and {len(cases) - NAMED} more" if len(cases) > NAMED else ""
+            numbers = case_numbers([case.case_number for case in cases])
+            waited = "has" if len(cases) == 1 else "have"
             people = [user for user in queries.qa_staff(site, level) if user.id not in done]
             made += _dated(
                 now,
@@ -100,8 +100,8 @@ def remind_waiting(now: datetime | None = None) -> int:
                     people,
                     site,
                     NoticeKind.QA_WAITING,
-                    f"{len(cases)} case(s) have waited more than {days} days in the QA level "
-                    f"{level} queue: {numbers}{more}.",
+                    f"{cases_count(len(cases))} {waited} waited more than {days} days in the "
+                    f"QA level {level} queue: {numbers}.",
                     site_path(site, "qa.queues"),
                 ),
             )
@@ -160,15 +160,14 @@ def remind_closing(now: datetime | None = None) -> int:
         for reviewer, numbers in mine.values():
             if reviewer.id in done[site.id]:
                 continue
-            more = f" and {len(numbers) - NAMED} more" if len(numbers) > NAMED else ""
             made += _dated(
                 now,
                 notify(
                     [reviewer],
                     site,
                     NoticeKind.PERIOD_CLOSING,
-                    f"{ends}: {len(numbers)} of your case(s) are not submitted yet: "
-                    f"{', '.join(numbers[:NAMED])}{more}.",
+                    f"{ends}: {len(numbers)} of your cases not submitted yet: "
+                    f"{case_numbers(numbers)}.",
                     site_path(site, "cases.mine"),
                 ),
             )
@@ -179,7 +178,7 @@ def remind_closing(now: datetime | None = None) -> int:
                 admins,
                 site,
                 NoticeKind.PERIOD_CLOSING,
-                f"{ends} with {len(cases)} unfinished case(s).",
+                f"{ends} with {cases_count(len(cases))} unfinished.",
                 site_path(site, "cases.index"),
             ),
         )

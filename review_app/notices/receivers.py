@@ -16,12 +16,11 @@ from review_app.jobs.signals import job_ended
 from review_app.notices.operations import notify, site_path
 from review_app.notices.queries import qa_staff
 from review_app.notices.states import NoticeKind
+from review_app.notices.words import case_numbers
 from review_app.qa.models import Thread
 from review_app.qa.signals import case_handed_over, case_moved, case_reassigned, comment_added
 from review_app.sites.models import Site
 
-# How many case numbers a notice of several cases names before "and N more".
-NAMED = 5
 # The workflow actions after which a case waits, unheld, in a QA queue.
 QUEUE_ACTIONS = {"submit", "to_level2", "reopen"}
 
@@ -116,9 +115,8 @@ def tell_of_assignment(site: Site, actor: User | None, assigned: list[tuple[Case
             message = f"Case {cases[0].case_number} was assigned to you."
             link = site_path(site, "cases.show", case_id=cases[0].id)
         else:
-            numbers = ", ".join(case.case_number for case in cases[:NAMED])
-            more = f" and {len(cases) - NAMED} more" if len(cases) > NAMED else ""
-            message = f"{len(cases)} cases were assigned to you: {numbers}{more}."
+            numbers = case_numbers([case.case_number for case in cases])
+            message = f"{len(cases)} cases were assigned to you: {numbers}."
             link = site_path(site, "cases.mine")
         notify([user], site, NoticeKind.CASE_ASSIGNED, message, link, actor=actor)
 

@@ -92,7 +92,7 @@ def test_cases_waiting_too_long_remind_the_queue_staff_once_a_day(demo, complete
         db.session.execute(update(Notice).values(read_at=utcnow()).where(Notice.id > 0))
     assert _run(demo, remind_waiting) == 1
     assert told(demo, NoticeKind.QA_WAITING) == [
-        ("qa", f"1 case(s) have waited more than 5 days in the QA level 1 queue: {number}.")
+        ("qa", f"1 case has waited more than 5 days in the QA level 1 queue: {number}.")
     ]
     assert _run(demo, remind_waiting) == 0  # the same day: no second reminder
     # The daily run puts the reminder into qa's digest: one message.
@@ -147,7 +147,7 @@ def test_a_period_ending_within_a_week_reminds_its_reviewers_and_admins(demo):
     notices = dict(_closing_notices(demo, site_id))
     assert set(notices) <= {"admin", "reviewer", "reviewer2"} and "admin" in notices
     assert notices["admin"].startswith(f"Review period {name} ends on {pur_end.isoformat()} with")
-    assert "of your case(s) are not submitted yet" in notices.get("reviewer", "")
+    assert "of your cases not submitted yet" in notices.get("reviewer", "")
     # Once a day: a second run the same day tells nobody again.
     assert _run(demo, remind_closing, now=week_before) == 0
     # Too early, or the period closed: nobody.
