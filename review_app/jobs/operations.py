@@ -38,6 +38,10 @@ if TYPE_CHECKING:
     from review_app.sites.models import Site
 
 WORKER_STOPPED = "The worker stopped while this job ran; start it again."
+QUEUE_AWAY = (
+    "The job could not be handed to the workers (their queue did not answer). "
+    "Try again in a few minutes."
+)
 UNEXPECTED = (
     "Something unexpected stopped this job. Try again; if it fails again, tell your administrator."
 )
@@ -157,7 +161,15 @@ def start_job(
 
 def _queue(job: Job) -> None:
     task, job_id, attempt = kind_of(job.kind).first_task, job.id, job.attempt
-    after_commit(lambda: task(job_id, attempt))
+
+    def put_on_the_queue() -> None:
+        try:
+            task(job_id, attempt)
+        except Exception:  # the queue's storage is away (Redis down, a locked file)
+            current_app.logger.exception("Job %s could not be queued", job_id)
+            fail(job_id, attempt, QUEUE_AWAY)
+
+    after_commit(put_on_the_queue)
 
 
 def cancel_job(user: User, job: Job) -> None:

@@ -252,3 +252,23 @@ def test_the_person_who_started_a_job_is_told_when_it_finishes_or_fails(
     assert failed.endswith("failed; its page says why.")
     page = clients("admin").get(f"{SITE}/notifications").get_data(as_text=True)
     assert "failed; its page says why." in page
+
+
+def test_a_job_the_queue_cannot_take_says_so_instead_of_waiting_for_ever(
+    clients, demo, monkeypatch
+):
+    import dataclasses
+
+    from review_app.jobs import kinds
+
+    def queue_away(*args):
+        raise ConnectionError("Error 111 connecting to the queue")
+
+    kind = kinds.KINDS["period_pdf"]
+    monkeypatch.setitem(kinds.KINDS, "period_pdf", dataclasses.replace(kind, first_task=queue_away))
+    client = clients("qa")
+    job_id = job_id_of(client.post(start_url(demo)))
+    (job,) = jobs(demo)
+    assert job.status == JobStatus.FAILED and job.message == operations.QUEUE_AWAY
+    page = client.get(f"{SITE}/jobs/{job_id}").get_data(as_text=True)
+    assert "Try again in a few minutes" in page and "Try again" in page
