@@ -40,4 +40,13 @@ def send_mail(
     text, html = compose(template, site_name=site_name, **context)
     line = subject_line(subject, site_name)
     sender = current_app.config["MAIL_DEFAULT_SENDER"]
-    after_commit(lambda: deliver(recipients, line, text, html, sender))
+    after_commit(lambda: _hand_over(recipients, line, text, html, sender))
+
+
+def _hand_over(to: list[str], subject: str, text: str, html: str, sender: str) -> None:
+    """Queue the message; with the queue away, send it at once rather than lose it."""
+    try:
+        deliver(to, subject, text, html, sender)
+    except Exception:
+        current_app.logger.exception("The job queue did not take a message; sending it now")
+        deliver.call_local(to, subject, text, html, sender)

@@ -80,3 +80,14 @@ def test_a_message_the_smtp_server_refuses_is_queued_again_and_the_change_stands
         mailer_state.port = port
     assert mailbox == []
     huey.storage.flush_schedule()
+
+
+def test_a_message_the_queue_cannot_take_is_sent_at_once(with_template, mailbox, monkeypatch):
+    from review_app.core.queue import huey
+
+    def queue_away(task):
+        raise ConnectionError("Error 111 connecting to the queue")
+
+    monkeypatch.setattr(huey, "enqueue", queue_away)
+    _send(with_template)
+    assert [m["Subject"] for m in mailbox] == ["[Demo State CQI] A test"]
