@@ -15,7 +15,7 @@ WORKERS ?= 2
 # The local SMTP server of `make run` (MAIL_PORT's default).
 SMTP_PORT ?= 8025
 
-.PHONY: run test install lint migrate seed clean bench bench-pdf
+.PHONY: run test install lint migrate seed clean bench bench-pdf bench-requests
 
 run: install
 	$(FLASK) db upgrade
@@ -58,6 +58,11 @@ lint: install
 BENCH_CASES ?= 100000
 bench: install
 	$(PYTHON) -m bench --cases $(BENCH_CASES) $(BENCH_ARGS)
+
+# Every GET route the largest site's administrator may open, timed once each (none over 2 s).
+BENCH_REQUEST_CASES ?= 20000
+bench-requests: install
+	$(PYTHON) -m bench.requests --cases $(BENCH_REQUEST_CASES)
 
 # The period PDF of 200 finalized cases made by 2 worker processes on the SQLite queue.
 bench-pdf: install

@@ -15,17 +15,22 @@ are listed. See bench/README.md ("Every request under 2 s").
 
 import argparse
 import os
+import shutil
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
+from flask import request_finished
 from sqlalchemy import event, text
 
 from bench import cluster, counts, dataset
 from bench.generate import PASSWORD, bench_app, generate
 from review_app.core.pagecache import clear_pages
 from review_app.extensions import db
+from review_app.instruments.catalog import get_instrument
 from review_app.performance import cache
 from review_app.performance.views import DIMENSIONS
 
@@ -85,11 +90,17 @@ def _values(target: counts.Target) -> dict[str, list[str]]:
             s=site,
         ),
         "interview_id": _first("SELECT id FROM interviews WHERE site_id = :s", s=site),
-        "job_id": _first("SELECT id FROM jobs WHERE site_id = :s", s=site),
+        "job_id": _first("SELECT max(id) FROM jobs WHERE site_id = :s", s=site),
         "notice_id": _first("SELECT id FROM notices WHERE site_id = :s", s=site),
-        "factor_id": _first("SELECT factor_id FROM systemic_ratings WHERE period_id = :p", p=target.period_id),
     }
+    version = _first(
+        "SELECT instrument_version FROM review_periods WHERE id = :p", p=target.period_id
+    )
+    instrument = get_instrument(version)
+    found["factor_id"] = next(iter(instrument.factors))
     values = {name: [str(value)] for name, value in found.items() if value is not None}
+    # A systemic item is not a case's item: those routes take one of the instrument's.
+    values["systemic item_id"] = [next(iter(instrument.systemic_items))]
     values["fmt"] = ["csv", "xlsx"]
     values["dimension"] = list(DIMENSIONS)
     return values
@@ -106,8 +117,10 @@ def _paths(app, values: dict[str, list[str]], period_id: int):
             skipped.append((rule.endpoint, rule.rule, ", ".join(sorted(missing))))
             continue
         combos: list[dict[str, str]] = [{}]
+        systemic = rule.endpoint.startswith("systemic.")
         for name in sorted(rule.arguments):
-            combos = [{**combo, name: value} for combo in combos for value in values[name]]
+            choices = values.get(f"systemic {name}", values[name]) if systemic else values[name]
+            combos = [{**combo, name: value} for combo in combos for value in choices]
         for combo in combos:
             path = rule.build(combo, append_unknown=False)[1]
             # A site's pages look at the largest period where they take one.
@@ -118,12 +131,13 @@ def _paths(app, values: dict[str, list[str]], period_id: int):
     return filled, skipped
 
 
-def _request(client, app, endpoint: str, path: str, statements: list) -> Timed:
+def _request(client, app, endpoint, path, statements, sent: list, headers) -> Timed:
     cache.clear()
     clear_pages(app)
     statements.clear()
+    sent.clear()
     started = time.perf_counter()
-    response = client.get(path)
+    response = client.get(path, headers=headers)
     first_byte, size = None, 0
     for chunk in response.response:
         first_byte = first_byte or time.perf_counter() - started
@@ -136,7 +150,7 @@ def _request(client, app, endpoint: str, path: str, statements: list) -> Timed:
         response.status_code,
         seconds,
         len(statements),
-        response.is_streamed,
+        bool(sent) and sent[-1].is_streamed,  # as the app made it, not as the client wraps it
         first_byte or seconds,
         size,
     )
@@ -144,30 +158,47 @@ def _request(client, app, endpoint: str, path: str, statements: list) -> Timed:
 
 def measure(app, target: counts.Target):
     """Request every fillable GET route twice; return the timed visits and the skipped routes."""
+    client = app.test_client()
+    signed_in = client.post("/login", data={"username": target.username, "password": PASSWORD})
+    assert signed_in.status_code == 302, f"could not sign in as {target.username}"
+    # A job to show: the period's PDF, queued on a queue no worker reads, so it stays queued.
+    started = client.post(f"/{target.slug}/reports/periods/{target.period_id}/finalized-pdf")
+    assert started.status_code == 303, f"the period PDF answered {started.status_code}"
     with app.app_context():
         values = _values(target)
         engine = db.engine
     filled, skipped = _paths(app, values, target.period_id)
-    client = app.test_client()
-    signed_in = client.post("/login", data={"username": target.username, "password": PASSWORD})
-    assert signed_in.status_code == 302, f"could not sign in as {target.username}"
+    # The API takes a token, not the session: one made with the app's own command.
+    made = app.test_cli_runner().invoke(
+        args=["tokens", "create", target.username, "--site", target.slug, "--name", "bench"]
+    )
+    token_client = app.test_client()  # as a script would: the token, no session cookie
+    bearer = {"Authorization": f"Bearer {made.output.strip().splitlines()[-1]}"}
     statements: list[str] = []
+    sent: list = []  # the app's response, to tell a streamed one
+
+    def finished(sender, response, **extra):
+        sent.append(response)
 
     def counter(conn, cursor, statement, *args):
         statements.append(statement)
 
     timed = []
     event.listen(engine, "before_cursor_execute", counter)
+    request_finished.connect(finished, app)
     try:
         for endpoint, path in filled:
+            api = endpoint.startswith("api.")
+            headers, by = (bearer, token_client) if api else ({}, client)
             if endpoint == "accounts.login" or "logout" in endpoint:
                 skipped.append((endpoint, path, "would end the session"))
                 continue
-            _request(client, app, endpoint, path, statements)  # warm
-            timed.append(_request(client, app, endpoint, path, statements))
+            _request(by, app, endpoint, path, statements, sent, headers)  # warm
+            timed.append(_request(by, app, endpoint, path, statements, sent, headers))
             _say(f"{timed[-1].seconds:7.3f} s  {timed[-1].status}  {path}")
     finally:
         event.remove(engine, "before_cursor_execute", counter)
+        request_finished.disconnect(finished, app)
     return timed, skipped
 
 
@@ -199,6 +230,11 @@ def _print(timed: list[Timed], skipped, title: str) -> None:
     over += [t for t in downloads if t.first_byte_seconds > LIMIT_SECONDS]
     print()
     print("Over 2 s: " + (", ".join(f"{t.endpoint} {t.path}" for t in over) or "none"))
+    refused = [t for t in timed if t.status in (401, 403, 404)]
+    print(
+        "Refused to this person: "
+        + (", ".join(f"{t.endpoint} ({t.status})" for t in refused) or "none")
+    )
     print("Not requested:")
     for endpoint, rule, why in skipped:
         print(f"  {endpoint}  {rule}  ({why})")
@@ -212,7 +248,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--url", help="an already loaded database: skip loading")
     args = parser.parse_args(argv)
     began = time.perf_counter()
-    server = None
+    server = queue = None
     url = args.url
     if url is None:
         server = cluster.from_environment()
@@ -222,14 +258,24 @@ def main(argv: list[str] | None = None) -> int:
             url = server.create_database(DATABASE)
             options = dataset.Options(cases=args.cases, jurisdictions=args.jurisdictions)
             generate(url, options, quiet=True)
-        app = bench_app(url, WTF_CSRF_ENABLED=False)
+        queue = tempfile.mkdtemp(prefix="review-bench-requests-")
+        app = bench_app(
+            url,
+            WTF_CSRF_ENABLED=False,
+            JOBS_URL=f"sqlite:///{queue}/jobs.db",
+            JOBS_DIR=Path(queue) / "results",
+        )
         target = counts.largest_period(app)
+        with app.app_context():
+            total = _first("SELECT count(*) FROM cases")
         _say(f"requests as {target.username} on /{target.slug}, period of {target.cases:,} cases")
         load = os.getloadavg()
         timed, skipped = measure(app, target)
         with app.app_context():
             db.engine.dispose()
     finally:
+        if queue:
+            shutil.rmtree(queue, ignore_errors=True)
         if server is not None:
             if args.keep:
                 _say(f"kept: {server.database_url(DATABASE)}")
@@ -237,7 +283,7 @@ def main(argv: list[str] | None = None) -> int:
                 server.drop_database(DATABASE)
                 server.stop()
     title = (
-        f"Requests {datetime.now(UTC):%Y-%m-%d %H:%M} UTC: {args.cases:,} cases "
+        f"Requests {datetime.now(UTC):%Y-%m-%d %H:%M} UTC: {total:,} cases "
         f"(largest period {target.cases:,}), {os.cpu_count()} CPUs, as {target.username}, "
         f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} before; "
         f"whole run {(time.perf_counter() - began) / 60:.1f} minutes"
