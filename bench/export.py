@@ -58,7 +58,8 @@ def probe(url: str, period_id: int, username: str, fmt: str) -> dict:
     from review_app.extensions import db
     from review_app.periods.models import ReviewPeriod
 
-    app = bench_app(url, WTF_CSRF_ENABLED=False)
+    # The stream itself is measured, whatever the size (the app offers it up to a limit).
+    app = bench_app(url, WTF_CSRF_ENABLED=False, EXPORT_STREAM_MAX_CASES=None)
     with app.app_context():
         period = db.session.get(ReviewPeriod, period_id)
         path = f"/{period.site.slug}/exports/periods/{period_id}/source.{fmt}"

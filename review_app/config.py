@@ -121,6 +121,9 @@ def build_config(instance_path: Path) -> dict:
         ),
         # The address people reach the app at: links in email sent by the worker start here.
         "PUBLIC_URL": os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
+        # A period's source data downloads at once (streamed) up to this many cases; a
+        # larger one is prepared as a background job, so no request runs for minutes.
+        "EXPORT_STREAM_MAX_CASES": int(os.environ.get("EXPORT_STREAM_MAX_CASES", "1000")),
         # Where finished jobs keep their files (a period's PDF), and for how many days.
         "JOBS_DIR": Path(os.environ.get("JOBS_DIR", instance_path / "job-results")),
         "JOBS_KEEP_DAYS": int(os.environ.get("JOBS_KEEP_DAYS", "7")),

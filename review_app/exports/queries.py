@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from review_app.cases.models import Assignment, Case
@@ -95,3 +95,16 @@ def period_cases(period: ReviewPeriod, batch: int = BATCH) -> Iterator[CaseData]
             db.session.expunge(case)
         if len(cases) < batch:
             return
+
+
+def case_counts(periods: list[ReviewPeriod]) -> dict[int, int]:
+    """How many cases each period has (what its source data has rows for), in one query."""
+    ids = [period.id for period in periods]
+    if not ids:
+        return {}
+    found = db.session.execute(
+        select(Case.period_id, func.count(Case.id))
+        .where(Case.period_id.in_(ids))
+        .group_by(Case.period_id)
+    )
+    return {period_id: 0 for period_id in ids} | {period_id: count for period_id, count in found}

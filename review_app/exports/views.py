@@ -1,6 +1,6 @@
 """Downloads of a review period's source data: every answer, narrative and rating."""
 
-from flask import g, redirect, render_template, url_for
+from flask import current_app, flash, g, redirect, render_template, url_for
 from flask_login import current_user
 
 from review_app.audit.operations import record_read
@@ -21,13 +21,33 @@ READERS = ("state_admin", "qa", "observer")
 @bp.route("")
 @site_roles(*READERS)
 def index():
-    return render_template("exports/index.html", periods=site_periods(g.site))
+    periods = site_periods(g.site)
+    return render_template(
+        "exports/index.html",
+        periods=periods,
+        counts=queries.case_counts(periods),
+        stream_max=current_app.config["EXPORT_STREAM_MAX_CASES"],
+    )
+
+
+def _too_large(period: ReviewPeriod) -> int | None:
+    """The period's case count when it is over what downloads at once, else None."""
+    limit = current_app.config["EXPORT_STREAM_MAX_CASES"]
+    count = queries.case_counts([period])[period.id]
+    return count if limit is not None and count > limit else None
 
 
 @bp.route("/periods/<int:period_id>/source.<any(csv, xlsx):fmt>")
 @site_roles(*READERS)
 def source(period_id: int, fmt: str):
     period = get_in_site(ReviewPeriod, period_id)
+    if count := _too_large(period):
+        flash(
+            f"{period.name} has {count} cases, too many to download at once: prepare the "
+            "file in the background instead (its page shows the progress).",
+            "info",
+        )
+        return redirect(url_for("exports.index"), 303)
     found = columns.columns(get_instrument(period.instrument_version), period)
     name = file_name(period, fmt)
     record_read(

@@ -70,3 +70,30 @@ def test_a_reviewer_cannot_prepare_the_file(demo, clients):
     answer = clients("reviewer").post(f"{SITE}/exports/periods/{period_id}/source.csv/prepare")
     assert answer.status_code == 403
     assert _job(demo) is None
+
+
+def test_a_period_too_large_to_download_at_once_offers_only_the_background_file(demo, clients):
+    demo.config["EXPORT_STREAM_MAX_CASES"] = 1
+    try:
+        client = clients("admin")
+        page = client.get("/demo/cqi/exports").get_data(as_text=True)
+        assert "too many to download at once" in page
+        assert "source.csv\"" not in page and "Prepare the CSV file" in page
+        with demo.app_context():
+            from sqlalchemy import select
+
+            from review_app.extensions import db
+            from review_app.periods.models import ReviewPeriod
+            from review_app.sites.queries import site_by_slug
+
+            site = site_by_slug("demo", "cqi")
+            period_id = db.session.scalar(
+                select(ReviewPeriod.id).where(ReviewPeriod.site_id == site.id)
+            )
+        answer = client.get(f"/demo/cqi/exports/periods/{period_id}/source.csv")
+        assert answer.status_code == 303 and answer.location.endswith("/demo/cqi/exports")
+        assert "prepare the file in the background" in client.get(answer.location).get_data(
+            as_text=True
+        )
+    finally:
+        demo.config["EXPORT_STREAM_MAX_CASES"] = 1000
