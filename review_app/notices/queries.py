@@ -27,16 +27,20 @@ def unread_count(user_id: int, site_id: int) -> int:
     )
 
 
-def notices_of(user: User, site: Site, limit: int = PAGE_SIZE) -> list[Notice]:
-    """The person's newest notices on the site, unread first."""
-    return list(
+def notices_of(user: User, site: Site, page: int = 1) -> tuple[list[Notice], int]:
+    """One page of the person's notices on the site, unread first, and how many there are."""
+    mine = (Notice.recipient_id == user.id, Notice.site_id == site.id)
+    total = db.session.scalar(select(func.count(Notice.id)).where(*mine)) or 0
+    notices = list(
         db.session.scalars(
             select(Notice)
-            .where(Notice.recipient_id == user.id, Notice.site_id == site.id)
+            .where(*mine)
             .order_by(Notice.read_at.is_not(None), Notice.created_at.desc(), Notice.id.desc())
-            .limit(limit)
+            .offset((page - 1) * PAGE_SIZE)
+            .limit(PAGE_SIZE)
         )
     )
+    return notices, total
 
 
 def notice_of(user: User, site: Site, notice_id: int) -> Notice | None:

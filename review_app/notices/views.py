@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from review_app.core.access import site_roles
 from review_app.core.sitectx import site_blueprint
-from review_app.core.views import attempt, form_status, is_safe_next
+from review_app.core.views import attempt, form_status, is_safe_next, page_number
 from review_app.notices import operations, queries
 from review_app.notices.forms import PreferencesForm
 
@@ -16,9 +16,14 @@ bp = site_blueprint("notices", __name__, "/notifications")
 @bp.route("")
 @site_roles("member")
 def index():
+    page = page_number()
+    notices, total = queries.notices_of(current_user, g.site, page)
     return render_template(
         "notices/index.html",
-        notices=queries.notices_of(current_user, g.site),
+        notices=notices,
+        page=page,
+        per_page=queries.PAGE_SIZE,
+        total=total,
         delivery=queries.deliveries([current_user.id], g.site)[current_user.id],
     )
 

@@ -78,7 +78,7 @@ def test_a_period_too_large_to_download_at_once_offers_only_the_background_file(
         client = clients("admin")
         page = client.get("/demo/cqi/exports").get_data(as_text=True)
         assert "too many to download at once" in page
-        assert "source.csv\"" not in page and "Prepare the CSV file" in page
+        assert 'source.csv"' not in page and "Prepare the CSV file" in page
         with demo.app_context():
             from sqlalchemy import select
 

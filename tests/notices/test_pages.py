@@ -139,3 +139,15 @@ def test_the_header_count_is_one_statement_however_many_notices(demo, clients):
         assert reviewer.get(url).status_code == 200
     assert len(none) == len(one) == len(many)
     assert sum("notices" in statement for statement in many) == 1
+
+
+def test_older_notices_are_on_further_pages(demo, clients, monkeypatch):
+    from review_app.notices import queries
+
+    monkeypatch.setattr(queries, "PAGE_SIZE", 2)
+    _tell(demo, "reviewer", 5)
+    reviewer = clients("reviewer")
+    first = reviewer.get(f"{SITE}/notifications").get_data(as_text=True)
+    assert "Page 1 of 3" in first and "Case N-4 news." in first and "Case N-0" not in first
+    last = reviewer.get(f"{SITE}/notifications?page=3").get_data(as_text=True)
+    assert "Case N-0 news." in last and "Previous page" in last
