@@ -8,28 +8,26 @@ file or a worker stopped half way leaves nothing written.
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path, PurePath
-
 from review_app.accounts.models import User
 from review_app.cases import operations
 from review_app.core.errors import OperationError
-from review_app.core.unit import after_commit
 from review_app.extensions import db
 from review_app.jobs import operations as jobs
 from review_app.jobs.kinds import JobKind, register
 from review_app.jobs.models import Job
 from review_app.jobs.tasks import job_task
+from review_app.jobs.uploads import (
+    forget_upload,
+    no_download,
+    refuse_rows,
+    start_upload_job,
+    upload_name,
+    upload_of,
+)
 from review_app.periods.models import ReviewPeriod
 
 KIND = "case_import"
 ROLES = ("state_admin",)  # as the import page (cases/views.py)
-UPLOAD = "upload"
-GONE = "The uploaded file is no longer kept (the job stopped before); import the file again."
-
-
-def _upload_path(job: Job) -> Path:
-    return jobs.job_folder(job.id, job.attempt) / UPLOAD
 
 
 def start_case_import(user: User, period: ReviewPeriod, filename: str, data: bytes) -> Job:
@@ -40,23 +38,16 @@ def start_case_import(user: User, period: ReviewPeriod, filename: str, data: byt
     """
     if not period.is_open:
         raise OperationError(operations.CLOSED)
-    name = PurePath(filename.replace("\\", "/")).name or "the file"
-    digest = hashlib.sha256(data).hexdigest()[:20]
-    job = jobs.start_job(
+    return start_upload_job(
         user,
         period.site,
         KIND,
-        f"Import of {name} into {period.name}",
-        dedupe_key=f"{KIND}:{period.id}:{digest}",
-        params={"period_id": period.id, "filename": name},
+        f"Import of {upload_name(filename)} into {period.name}",
+        data,
+        filename,
+        scope=[period.id],
+        params={"period_id": period.id},
     )
-    # Written even when a double click found the job going: its key holds the file's
-    # digest, so the bytes are the same, and a stale folder of a rolled-back start is replaced.
-    path = _upload_path(job)
-    partial = path.with_suffix(".tmp")
-    partial.write_bytes(data)
-    partial.replace(path)
-    return job
 
 
 @job_task()
@@ -69,9 +60,7 @@ def run_case_import(job_id: int, attempt: int) -> None:
     user = db.session.get(User, job.user_id)
     if period is None or user is None or period.site_id != job.site_id:
         raise jobs.JobFailure("The review period or the person who started this is gone.")
-    path = _upload_path(job)
-    if not path.is_file():
-        raise jobs.JobFailure(GONE)
+    path = upload_of(job)
     filename = job.params.get("filename", "the file")
     cases, errors = operations.import_cases(
         user,
@@ -82,19 +71,10 @@ def run_case_import(job_id: int, attempt: int) -> None:
         rows_checked=lambda rows: jobs.step(job_id, attempt, rows),
     )
     if errors:
-        jobs.fail(
-            job_id,
-            attempt,
-            f"Nothing was imported from {filename}: fix what is listed and import it again.",
-            problems=errors,
-        )
+        refuse_rows(job_id, attempt, filename, errors)
         return
     jobs.finish_with_work(job_id, attempt, f"{len(cases)} case(s) imported into {period.name}.")
-    after_commit(lambda: path.unlink(missing_ok=True))  # kept until the cases are
+    forget_upload(path)
 
 
-def _no_download(user: User, job: Job) -> None:
-    """An import has no file to download; nothing to record."""
-
-
-register(JobKind(KIND, run_case_import, ROLES, _no_download, unit="rows checked", retry=False))
+register(JobKind(KIND, run_case_import, ROLES, no_download, unit="rows checked", retry=False))
