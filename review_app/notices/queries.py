@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -65,24 +66,27 @@ def deliveries(user_ids: Iterable[int], site: Site) -> dict[int, Delivery]:
     return {user_id: chosen.get(user_id, DEFAULT_DELIVERY) for user_id in ids}
 
 
-def members_among(site: Site, user_ids: Iterable[int]) -> list[User]:
-    """The active people of ``user_ids`` who hold an active membership on the site."""
-    ids = set(user_ids)
-    if not ids:
-        return []
+def _active_people(site: Site, *conditions: Any) -> list[User]:
+    """The active people with an active membership on the site that meets ``conditions``."""
     return list(
         db.session.scalars(
             select(User)
             .join(Membership, Membership.user_id == User.id)
             .where(
-                User.id.in_(ids),
-                User.is_active.is_(True),
                 Membership.site_id == site.id,
                 Membership.is_active.is_(True),
+                User.is_active.is_(True),
+                *conditions,
             )
             .order_by(User.id)
         )
     )
+
+
+def members_among(site: Site, user_ids: Iterable[int]) -> list[User]:
+    """The active people of ``user_ids`` who hold an active membership on the site."""
+    ids = set(user_ids)
+    return _active_people(site, User.id.in_(ids)) if ids else []
 
 
 def qa_staff(site: Site, level: int) -> list[User]:
@@ -92,36 +96,14 @@ def qa_staff(site: Site, level: int) -> list[User]:
     staff the first queue and level 2 staff the second.
     """
     one_level = site.settings.qa_levels == 1
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(
-                Membership.site_id == site.id,
-                Membership.is_active.is_(True),
-                User.is_active.is_(True),
-                Membership.qa_level.is_not(None) if one_level else Membership.qa_level == level,
-            )
-            .order_by(User.id)
-        )
+    return _active_people(
+        site, Membership.qa_level.is_not(None) if one_level else Membership.qa_level == level
     )
 
 
 def state_admins(site: Site) -> list[User]:
     """The site's active state administrators."""
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(
-                Membership.site_id == site.id,
-                Membership.is_active.is_(True),
-                Membership.is_state_admin.is_(True),
-                User.is_active.is_(True),
-            )
-            .order_by(User.id)
-        )
-    )
+    return _active_people(site, Membership.is_state_admin.is_(True))
 
 
 def digest_notices(since: datetime) -> list[Notice]:
