@@ -2,7 +2,6 @@
 Redis: the progress is committed as the rows are checked, the cases with the job's "done"."""
 
 import io
-import time
 
 import pytest
 from sqlalchemy import func, select
@@ -12,10 +11,9 @@ from review_app.extensions import db
 from tests.cases.test_import import _period_id
 from tests.cases.test_import_job import _sample
 from tests.conftest import login
-from tests.jobs.test_worker import jobs_url, queued_app, start_worker, stop  # noqa: F401
+from tests.jobs.test_worker import jobs_url, queued_app, worked_until_finished  # noqa: F401
 
 pytestmark = pytest.mark.real_commits
-WAIT = 90
 ROWS = 600
 
 
@@ -33,14 +31,7 @@ def test_the_worker_imports_every_row_and_marks_the_job_done(queued_app):  # noq
     assert started.status_code == 303
     state_url = started.location + "/state"
     assert client.get(state_url).get_json()["status"] == "queued"
-    worker = start_worker(queued_app)
-    try:
-        deadline = time.monotonic() + WAIT
-        while (state := client.get(state_url).get_json())["finished"] is False:
-            assert time.monotonic() < deadline, f"not done in {WAIT} s: {state}"
-            time.sleep(0.3)
-    finally:
-        output = stop(worker)
+    state, output = worked_until_finished(queued_app, client, state_url)
     assert state["status"] == "done", (state, output[-3000:])
     assert state["message"].startswith(f"{ROWS} case(s) imported into"), output[-3000:]
     assert state["progress"] == f"{ROWS} of {ROWS} rows checked"

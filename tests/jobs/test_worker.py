@@ -79,14 +79,12 @@ def stop(worker: subprocess.Popen) -> str:
     return output
 
 
-def test_the_worker_makes_the_period_pdf_in_parts_and_joins_them(queued_app):
-    make_finalized(queued_app, 3)
-    client = queued_app.test_client()
-    login(client, "qa")
-    job_id = job_id_of(client.post(start_url(queued_app)))
-    state_url = f"{SITE}/jobs/{job_id}/state"
-    assert client.get(state_url).get_json()["status"] == JobStatus.QUEUED
-    worker = start_worker(queued_app)
+def worked_until_finished(app, client, state_url: str) -> tuple[dict, str]:
+    """Start a worker, wait until the job at ``state_url`` is finished, stop the worker.
+
+    Return the job's last state and what the worker printed.
+    """
+    worker = start_worker(app)
     try:
         deadline = time.monotonic() + WAIT
         while (state := client.get(state_url).get_json())["finished"] is False:
@@ -94,6 +92,17 @@ def test_the_worker_makes_the_period_pdf_in_parts_and_joins_them(queued_app):
             time.sleep(0.3)
     finally:
         output = stop(worker)
+    return state, output
+
+
+def test_the_worker_makes_the_period_pdf_in_parts_and_joins_them(queued_app):
+    make_finalized(queued_app, 3)
+    client = queued_app.test_client()
+    login(client, "qa")
+    job_id = job_id_of(client.post(start_url(queued_app)))
+    state_url = f"{SITE}/jobs/{job_id}/state"
+    assert client.get(state_url).get_json()["status"] == JobStatus.QUEUED
+    state, output = worked_until_finished(queued_app, client, state_url)
     assert state["progress"] == "3 of 3 cases", output
     assert state["download"], output
     download = client.get(state["download"])
