@@ -18,8 +18,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from bench.imports import PASSWORD, _cases_csv, _seed
-from bench.period_pdf import _follow, _say, _worker
-from review_app import create_app
+from bench.period_pdf import _app, _follow, _say, _worker
 from review_app.cases.models import Case
 from review_app.extensions import db
 from review_app.jobs.states import JobStatus
@@ -32,22 +31,6 @@ def _arguments(argv):
     parser.add_argument("--rows", type=int, default=5_000)
     parser.add_argument("--workers", type=int, default=2)
     return parser.parse_args(argv)
-
-
-def _app(folder: Path):
-    return create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.db'}",
-            "JOBS_URL": f"sqlite:///{folder / 'jobs.db'}",
-            "JOBS_IMMEDIATE": False,
-            "JOBS_DIR": folder / "results",
-            "SECRET_KEY": "bench",
-            "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_ENABLED": False,
-            "SESSION_COOKIE_SECURE": False,
-            "PAGE_CACHE_SECONDS": 0,
-        }
-    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -54,6 +54,7 @@ def _app(folder: Path):
             "SECRET_KEY": "bench",
             "WTF_CSRF_ENABLED": False,
             "RATELIMIT_ENABLED": False,
+            "SESSION_COOKIE_SECURE": False,
             "PAGE_CACHE_SECONDS": 0,
         }
     )
