@@ -9,11 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy import func, select
-
 from review_app.accounts.models import User
 from review_app.audit.operations import record_read
-from review_app.cases.models import Case
 from review_app.core.spreadsheets import file_chunks, safe_filename
 from review_app.exports import columns, queries
 from review_app.exports.queries import CaseData
@@ -68,8 +65,7 @@ def write_source_file(job_id: int, attempt: int) -> None:
     fmt = job.params.get("format")
     if period is None or period.site_id != job.site_id or fmt not in ("csv", "xlsx"):
         raise jobs.JobFailure("The review period of this file is gone.")
-    total = db.session.scalar(select(func.count(Case.id)).where(Case.period_id == period.id))
-    jobs.plan(job_id, attempt, total=total or 0, parts=1)
+    jobs.plan(job_id, attempt, total=queries.case_counts([period])[period.id], parts=1)
     found = columns.columns(get_instrument(period.instrument_version), period)
     more = [("Questions", columns.codebook(found))] if fmt == "xlsx" else []
     folder = jobs.job_folder(job_id, attempt)
