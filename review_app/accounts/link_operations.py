@@ -8,7 +8,6 @@ account active, so two clicks cannot both set a password.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -19,7 +18,7 @@ from flask import current_app
 from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy import func, select, update
 
-from review_app.accounts.models import LinkPurpose, PasswordLink, User
+from review_app.accounts.models import LinkPurpose, PasswordLink, User, key_digest
 from review_app.accounts.operations import end_all_sessions, end_password_links
 from review_app.accounts.passwords import check_new_password, hash_password
 from review_app.audit.operations import ANONYMOUS, record
@@ -69,10 +68,6 @@ def lifetime(purpose: LinkPurpose) -> timedelta:
     return timedelta(hours=current_app.config["RESET_HOURS"])
 
 
-def link_digest(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
 def issue_link(user: User, purpose: LinkPurpose, now: datetime | None = None) -> str:
     """Store a new link of ``purpose`` for ``user`` and return its token (for the email only).
 
@@ -120,7 +115,7 @@ def check_link(token: str, now: datetime | None = None) -> CheckedLink:
         found = db.session.execute(
             select(PasswordLink, User)
             .join(User, User.id == PasswordLink.user_id)
-            .where(PasswordLink.token_hash == link_digest(key))
+            .where(PasswordLink.token_hash == key_digest(key))
         ).first()
     if found is None:
         raise LinkRefused(LinkProblem.MALFORMED)
@@ -178,7 +173,7 @@ def _new_token(user: User, purpose: LinkPurpose, now: datetime) -> tuple[str, di
     """Return a token for ``user`` and the row that stores its digest."""
     key = secrets.token_urlsafe(32)
     row = {
-        "token_hash": link_digest(key),
+        "token_hash": key_digest(key),
         "purpose": purpose,
         "user_id": user.id,
         "created_at": now,

@@ -109,6 +109,6 @@ class PasswordLink(Model):
         return f"<PasswordLink {self.purpose} of user {self.user_id}>"
 
 
-def session_digest(key: str) -> str:
-    """Return the stored id of the session whose cookie carries ``key``."""
+def key_digest(key: str) -> str:
+    """Return what is stored of a secret key: a session's id, an emailed link's digest."""
     return hashlib.sha256(key.encode()).hexdigest()

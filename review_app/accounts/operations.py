@@ -18,7 +18,7 @@ from review_app.accounts.models import (
     PasswordLink,
     User,
     UserSession,
-    session_digest,
+    key_digest,
 )
 from review_app.accounts.passwords import check_new_password, hash_password, verify_password
 from review_app.accounts.signals import credentials_withdrawn
@@ -257,9 +257,7 @@ def start_session(user: User) -> str:
     key = secrets.token_urlsafe(32)
     lifetime = current_app.permanent_session_lifetime
     db.session.add(
-        UserSession(
-            id=session_digest(key), user_id=user.id, created_at=now, expires_at=now + lifetime
-        )
+        UserSession(id=key_digest(key), user_id=user.id, created_at=now, expires_at=now + lifetime)
     )
     user.session_key = key
     return key
@@ -269,7 +267,7 @@ def end_session(user: User, key: str) -> None:
     """Sign ``user`` out of the session with ``key``: its cookie no longer works anywhere."""
     db.session.execute(
         update(UserSession)
-        .where(UserSession.id == session_digest(key), UserSession.ended_at.is_(None))
+        .where(UserSession.id == key_digest(key), UserSession.ended_at.is_(None))
         .values(ended_at=utcnow())
     )
     record(user, "user.logout", user, f"{user.username} signed out")

@@ -23,7 +23,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
-from review_app.accounts.models import User, UserSession, session_digest
+from review_app.accounts.models import User, UserSession, key_digest
 from review_app.core.errorpages import KEEP_EXPIRED_FORM
 from review_app.core.roles import roles_of
 from review_app.core.unit import KEEP_REFUSED_FORM
@@ -50,7 +50,7 @@ def _stale_user_id() -> int | None:
     stored = session.get("_user_id")
     if isinstance(stored, str) and stored:
         user_id = db.session.scalar(
-            select(UserSession.user_id).where(UserSession.id == session_digest(stored))
+            select(UserSession.user_id).where(UserSession.id == key_digest(stored))
         )
         if user_id is not None:
             return user_id

@@ -16,7 +16,7 @@ from flask_principal import AnonymousIdentity, Identity, identity_loaded
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import contains_eager
 
-from review_app.accounts.models import User, UserSession, session_digest
+from review_app.accounts.models import User, UserSession, key_digest
 from review_app.core.access import SystemAdminNeed
 from review_app.core.models import utcnow
 from review_app.core.roles import MEMBERSHIPS_LOADER, ROLES_LOADER, RoleSet, keep_request_roles
@@ -54,7 +54,7 @@ def load_user(session_key: str) -> User | None:
     if len(session_key) != SESSION_KEY_LENGTH:
         return None  # an old or forged id: no need to ask the database
     rows = db.session.execute(
-        _USER_WITH_ROLES, {"session_id": session_digest(session_key), "now": utcnow()}
+        _USER_WITH_ROLES, {"session_id": key_digest(session_key), "now": utcnow()}
     ).all()
     if not rows:
         return None
