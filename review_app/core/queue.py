@@ -57,40 +57,31 @@ def init_queue(app: Flask) -> None:
     app.extensions["queue"] = huey
 
 
+def _in_app(function: F) -> Callable[..., Any]:
+    """``function`` run in the application's context (the request's, or the worker's) as
+    one unit of work: committed when it returns, undone if it raises."""
+
+    @functools.wraps(function)
+    def in_app(*args: Any, **kwargs: Any) -> Any:
+        app: Flask | None = current_app._get_current_object() if has_app_context() else None  # type: ignore[attr-defined]
+        app = app or _worker_app
+        if app is None:
+            raise RuntimeError("The queue has no application: call init_queue first.")
+        with app.app_context(), command_unit():
+            return function(*args, **kwargs)
+
+    return in_app
+
+
 def task(**options: Any) -> Callable[[F], Any]:
     """Declare a queued task that runs in the application's context and commits once.
 
     ``options`` go to huey (``retries``, ``retry_delay``, ``priority``...). A task
     that raises is undone; huey retries it while it has retries left.
     """
-
-    def declare(function: F) -> Any:
-        @functools.wraps(function)
-        def in_app(*args: Any, **kwargs: Any) -> Any:
-            app: Flask | None = current_app._get_current_object() if has_app_context() else None  # type: ignore[attr-defined]
-            app = app or _worker_app
-            if app is None:
-                raise RuntimeError("The queue has no application: call init_queue first.")
-            with app.app_context(), command_unit():
-                return function(*args, **kwargs)
-
-        return huey.task(**options)(in_app)
-
-    return declare
+    return lambda function: huey.task(**options)(_in_app(function))
 
 
 def periodic(schedule: Callable[..., bool], **options: Any) -> Callable[[F], Any]:
     """Declare a task the worker's scheduler runs on ``schedule`` (huey's ``crontab``)."""
-
-    def declare(function: F) -> Any:
-        @functools.wraps(function)
-        def in_app() -> Any:
-            app = _worker_app
-            if app is None:
-                raise RuntimeError("The queue has no application: call init_queue first.")
-            with app.app_context(), command_unit():
-                return function()
-
-        return huey.periodic_task(schedule, **options)(in_app)
-
-    return declare
+    return lambda function: huey.periodic_task(schedule, **options)(_in_app(function))
