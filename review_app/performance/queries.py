@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, and_, func, literal, null, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, func, null, or_, select, true
 from sqlalchemy.orm import joinedload
 
 from review_app.accounts.models import User
@@ -163,50 +163,71 @@ def item_applies(instrument: Instrument) -> ColumnElement[bool]:
     )
 
 
-def item_rows(site_id: int, filters: Filters, by=None) -> list:
-    """Return (group, item id, case type, applicable, strengths) rows."""
+def item_counts(conditions: list, instrument: Instrument, *groups) -> list:
+    """Return (groups..., item id, case type, applicable, strengths) rows.
+
+    ``conditions`` pick the cases (``case_conditions``, ``windows.window_conditions``
+    or any other list of conditions on ``Case``); ``groups`` are columns to count
+    by as well (a local site, a quarter, a reviewer's assignment column).
+    """
     effective = ItemReview.effective_rating
     statement = (
         select(
-            _group(by),
+            *groups,
             ItemReview.item_id,
             Case.case_type,
             count_if(effective.in_(APPLICABLE_ITEM)),
             count_if(effective == STRENGTH),
         )
         .join(Case, Case.id == ItemReview.case_id)
-        .where(*case_conditions(site_id, filters))
-        .where(item_applies(get_instrument(filters.period.instrument_version)))
-        .group_by(*([by] if by is not None else []), ItemReview.item_id, Case.case_type)
+        .where(*conditions)
+        .where(item_applies(instrument))
+        .group_by(*groups, ItemReview.item_id, Case.case_type)
     )
-    return list(db.session.execute(_with_reviewer(statement, by)))
+    return list(db.session.execute(_with_reviewer(statement, *groups)))
 
 
-def outcome_rows(site_id: int, filters: Filters, by=None) -> list:
-    """Return (group, outcome id, case type, applicable, substantially achieved) rows."""
+def outcome_counts(conditions: list, *groups) -> list:
+    """Return (groups..., outcome id, case type, applicable, substantially achieved) rows."""
     statement = (
         select(
-            _group(by),
+            *groups,
             OutcomeRating.outcome_id,
             Case.case_type,
             count_if(OutcomeRating.rating.in_(APPLICABLE_OUTCOME)),
             count_if(OutcomeRating.rating == SUBSTANTIAL),
         )
         .join(Case, Case.id == OutcomeRating.case_id)
-        .where(*case_conditions(site_id, filters))
-        .group_by(*([by] if by is not None else []), OutcomeRating.outcome_id, Case.case_type)
+        .where(*conditions)
+        .group_by(*groups, OutcomeRating.outcome_id, Case.case_type)
     )
-    return list(db.session.execute(_with_reviewer(statement, by)))
+    return list(db.session.execute(_with_reviewer(statement, *groups)))
 
 
-def _group(by):
-    """Return the column rows are grouped by, or a constant when they are not."""
-    return by if by is not None else literal(0).label("grp")
+def item_rows(site_id: int, filters: Filters, by=None) -> list:
+    """Return (group, item id, case type, applicable, strengths) rows."""
+    instrument = get_instrument(filters.period.instrument_version)
+    return _grouped(item_counts(case_conditions(site_id, filters), instrument, *_by(by)), by)
 
 
-def _with_reviewer(statement: Select, by) -> Select:
+def outcome_rows(site_id: int, filters: Filters, by=None) -> list:
+    """Return (group, outcome id, case type, applicable, substantially achieved) rows."""
+    return _grouped(outcome_counts(case_conditions(site_id, filters), *_by(by)), by)
+
+
+def _by(by) -> list:
+    """Return the columns to group by: ``by``, or none."""
+    return [by] if by is not None else []
+
+
+def _grouped(rows: list, by) -> list:
+    """Return the rows with their group first: 0 for every row when they were not grouped."""
+    return rows if by is not None else [(0, *row) for row in rows]
+
+
+def _with_reviewer(statement: Select, *groups) -> Select:
     """Join the assignments when the rows are grouped by reviewer."""
-    if by is not None and by is Assignment.user_id:
+    if any(group is Assignment.user_id for group in groups):
         return statement.join(Assignment, Assignment.case_id == Case.id)
     return statement
 
