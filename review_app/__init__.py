@@ -147,6 +147,7 @@ def register_tasks() -> None:
     import review_app.members.import_job  # noqa: F401  people imported from a file
     import review_app.notices.tasks  # noqa: F401  the daily reminders and digests
     import review_app.reports.period_pdf  # noqa: F401  a period's PDF, made in parts
+    import review_app.training.import_job  # noqa: F401  an answer key imported from a file
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -229,9 +229,15 @@ def retry_job(user: User, job: Job) -> None:
 
 
 def begin(job_id: int, attempt: int) -> Job | None:
-    """Mark a queued job running; return it, or None when it was cancelled or retried."""
+    """Mark a queued job running; return it, or None when it was cancelled or retried.
+
+    A job already running in this attempt is taken up again: its first task failed,
+    its work was undone and the queue retries it (nothing else runs a first task twice
+    in one attempt; a person's retry is a new attempt). Without this the retry would
+    stop at once and leave the job running for ever.
+    """
     changed = _apply(
-        _guarded(job_id, attempt, JobStatus.QUEUED).values(
+        _guarded(job_id, attempt, JobStatus.QUEUED, JobStatus.RUNNING).values(
             status=JobStatus.RUNNING, started_at=utcnow(), worker_host=socket.gethostname()
         )
     )

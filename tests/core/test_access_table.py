@@ -125,8 +125,9 @@ ACCESS: dict[tuple[str, str], set[str]] = {
     ("interviews.reply", "POST"): {"qa", "reviewer"},
     ("interviews.resolve", "POST"): {"qa"},
     ("notices.index", "GET"): MEMBERS,
-    # The notice opened is reviewer2's: only its recipient may open it.
+    # The notice opened is reviewer2's: only its recipient may open it (and mark it read).
     ("notices.open", "GET"): set(),
+    ("notices.read", "POST"): set(),
     ("notices.mark_all_read", "POST"): MEMBERS,
     ("notices.preferences", "GET"): MEMBERS,
     ("notices.preferences", "POST"): MEMBERS,

@@ -125,6 +125,23 @@ def test_cancel_stops_a_waiting_job_and_a_running_one_at_its_next_step(clients, 
             pass
 
 
+def test_the_queues_retry_of_a_first_task_takes_up_the_job_its_failed_try_left_running(
+    clients, demo, held
+):
+    """huey retries a first task whose try was undone: the job, marked running by that try
+    apart from its undone work, is taken up again; one of an earlier attempt is not."""
+    job_id = job_id_of(clients("qa").post(start_url(demo)))
+    with demo.app_context():
+        assert operations.begin(job_id, 1) is not None  # the first try, which then failed
+        assert operations.begin(job_id, 1) is not None  # the retry takes it up
+        assert operations.begin(job_id, 2) is None  # no such attempt
+        assert operations.fail(job_id, 1, "Stopped.")
+        db.session.commit()  # as the task's wrapper does (its owner's notice)
+        assert operations.begin(job_id, 1) is None  # failed meanwhile: the retry stops
+    (job,) = jobs(demo)
+    assert job.status == JobStatus.FAILED
+
+
 def test_a_failing_task_says_why_and_can_be_tried_again(clients, demo, finalized, monkeypatch):
     finalized(1)
     from review_app.core.pdf import PdfError
