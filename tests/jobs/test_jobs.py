@@ -3,6 +3,7 @@
 import io
 from datetime import timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from pypdf import PdfReader
@@ -13,7 +14,7 @@ from review_app.accounts.models import User
 from review_app.audit.models import AuditEntry
 from review_app.core.models import utcnow
 from review_app.extensions import db
-from review_app.jobs import operations
+from review_app.jobs import operations, tasks
 from review_app.jobs.models import Job
 from review_app.jobs.states import JobStatus
 from review_app.reports import period_pdf
@@ -289,3 +290,28 @@ def test_a_job_the_queue_cannot_take_says_so_instead_of_waiting_for_ever(
     assert job.status == JobStatus.FAILED and job.message == operations.QUEUE_AWAY
     page = client.get(f"{SITE}/jobs/{job_id}").get_data(as_text=True)
     assert "Try again in a few minutes" in page and "Try again" in page
+
+
+@tasks.job_task()
+def _refused_or_broken(job_id: int, attempt: int, error: str) -> None:
+    operations.begin(job_id, attempt)
+    raise operations.JobFailure("The upload is gone.") if error == "refused" else RuntimeError
+
+
+@pytest.mark.parametrize("error", ["refused", "broken"])
+def test_a_refusal_fails_its_job_at_once_and_only_other_errors_are_retried(
+    clients, demo, held, monkeypatch, error
+):
+    """huey retries a task that raises; a reason in words does not change on a retry."""
+    job_id = job_id_of(clients("qa").post(start_url(demo)))
+    monkeypatch.setattr(tasks, "huey", SimpleNamespace(immediate=False))  # as on a worker
+    with demo.app_context():
+        if error == "refused":
+            _refused_or_broken.call_local(job_id, 1, error, task=SimpleNamespace(retries=2))
+        else:
+            with pytest.raises(RuntimeError):  # left to huey, which tries again
+                _refused_or_broken.call_local(job_id, 1, error, task=SimpleNamespace(retries=2))
+    (job,) = jobs(demo)
+    assert job.status == (JobStatus.FAILED if error == "refused" else JobStatus.RUNNING)
+    if error == "refused":
+        assert job.message == "The upload is gone."
