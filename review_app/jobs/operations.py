@@ -161,10 +161,20 @@ def start_job(
 
 def _queue(job: Job) -> None:
     task, job_id, attempt = kind_of(job.kind).first_task, job.id, job.attempt
+    queue_after_commit(job_id, attempt, [lambda: task(job_id, attempt)])
+
+
+def queue_after_commit(job_id: int, attempt: int, calls: list[Callable[[], object]]) -> None:
+    """Put a job's tasks on the queue once this unit commits; fail the job if it is away.
+
+    A task that queued its further tasks at once and then failed would have them
+    queued again by its retry; queued after the commit, an undone try queues none.
+    """
 
     def put_on_the_queue() -> None:
         try:
-            task(job_id, attempt)
+            for call in calls:
+                call()
         except Exception:  # the queue's storage is away (Redis down, a locked file)
             current_app.logger.exception("Job %s could not be queued", job_id)
             fail(job_id, attempt, QUEUE_AWAY)

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from review_app.accounts.models import User
 from review_app.audit.models import AuditEntry
 from review_app.core.models import utcnow
+from review_app.core.unit import undo
 from review_app.extensions import db
 from review_app.jobs import operations, tasks
 from review_app.jobs.models import Job
@@ -315,3 +316,15 @@ def test_a_refusal_fails_its_job_at_once_and_only_other_errors_are_retried(
     assert job.status == (JobStatus.FAILED if error == "refused" else JobStatus.RUNNING)
     if error == "refused":
         assert job.message == "The upload is gone."
+
+
+def test_a_tasks_further_tasks_are_queued_only_if_its_work_commits(demo):
+    """A first task that failed after queuing its parts would have its retry queue them twice."""
+    queued: list[str] = []
+    with demo.app_context():
+        operations.queue_after_commit(1, 1, [lambda: queued.append("undone")])
+        undo()
+        db.session.commit()
+        operations.queue_after_commit(1, 1, [lambda: queued.append("kept")])
+        db.session.commit()
+    assert queued == ["kept"]
