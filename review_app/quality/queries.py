@@ -138,11 +138,16 @@ def _applies(instruments: dict[int, Instrument], forced_na: bool):
     )
 
 
-def _agreement_rows(site_id: int, instruments: dict[int, Instrument], forced_na: bool, *groups):
-    """Select ``groups``, submitted rating, final rating and count over finalized cases."""
+def _agreement_rows(
+    site_id: int, instruments: dict[int, Instrument], forced_na: bool, *groups, by_reviewer=False
+):
+    """Select ``groups``, submitted rating, final rating and count over finalized cases.
+
+    ``by_reviewer``: join the case's reviewers for ratings that name no submitter
+    (a case with two then counts for each; per item it must count once).
+    """
     final = ItemReview.effective_rating
-    credited, join = _credited()
-    return (
+    statement = (
         select(*groups, SubmittedRating.rating, final, func.count())
         .select_from(ItemReview)
         .join(Case, Case.id == ItemReview.case_id)
@@ -153,7 +158,6 @@ def _agreement_rows(site_id: int, instruments: dict[int, Instrument], forced_na:
                 SubmittedRating.item_id == ItemReview.item_id,
             ),
         )
-        .outerjoin(Assignment, join)
         .where(
             Case.site_id == site_id,
             Case.period_id.in_(list(instruments)),
@@ -163,6 +167,7 @@ def _agreement_rows(site_id: int, instruments: dict[int, Instrument], forced_na:
         )
         .group_by(*groups, SubmittedRating.rating, final)
     )
+    return statement.outerjoin(Assignment, _credited()[1]) if by_reviewer else statement
 
 
 def agreement_tables(
@@ -173,7 +178,9 @@ def agreement_tables(
     A reviewer is the person who submitted the case (see ``_credited``).
     """
     group = _credited()[0] if by_reviewer else ItemReview.item_id
-    statement = _agreement_rows(site_id, {period_id: instrument}, forced_na, group)
+    statement = _agreement_rows(
+        site_id, {period_id: instrument}, forced_na, group, by_reviewer=by_reviewer
+    )
     tables: dict = defaultdict(dict)
     for key, submitted, final_rating, count in db.session.execute(statement):
         tables[key][(submitted, final_rating)] = count
@@ -194,7 +201,9 @@ def agreement_by_month(site_id: int, instruments: dict[int, Instrument], forced_
         extract("month", SubmittedRating.submitted_at),
     )
     tables: dict = defaultdict(dict)
-    rows = db.session.execute(_agreement_rows(site_id, instruments, forced_na, *groups))
+    rows = db.session.execute(
+        _agreement_rows(site_id, instruments, forced_na, *groups, by_reviewer=True)
+    )
     for user_id, year, month, submitted, final_rating, count in rows:
         key = (user_id, int(year), int(month))
         table = tables[key]

@@ -195,3 +195,27 @@ def test_no_figure_on_the_page_rounds_a_disagreement_away(demo, client):
             assert "1.000" not in cells[-1].split("<br>")[0]
             checked += 1
     assert checked  # the QA overrides made some rows disagree
+
+
+def test_ratings_naming_no_submitter_count_once_per_item_and_for_each_reviewer(demo, client):
+    """Ratings kept before submitters were recorded fall back to the case's reviewers."""
+    period_id = _new_period(demo)
+    with demo.app_context():
+        people = _people()
+        period = db.session.get(ReviewPeriod, period_id)
+        pair = [people["reviewer"], people["reviewer2"]]
+        case = create_case(None, period, case_facts(period, 41, pair))
+        rate_fully(people["reviewer"], case, 41, no_rate=0.2)
+        transition(people["reviewer"], case, "submit")
+        transition(people["qa"], case, "take")
+        transition(people["qa"], case, "finalize")
+        db.session.execute(
+            update(SubmittedRating)
+            .where(SubmittedRating.case_id == case.id)
+            .values(submitted_by_id=None)
+        )
+        db.session.commit()
+    login(client, "qa")
+    html = _page(client, period=period_id)
+    assert _row(html, "Per item", "Item 1:")[1] == "1"
+    assert _people_rows(html) == ["Riley Reviewer", "Robin Reviewer"]
