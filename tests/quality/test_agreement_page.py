@@ -219,3 +219,11 @@ def test_ratings_naming_no_submitter_count_once_per_item_and_for_each_reviewer(d
     html = _page(client, period=period_id)
     assert _row(html, "Per item", "Item 1:")[1] == "1"
     assert _people_rows(html) == ["Riley Reviewer", "Robin Reviewer"]
+
+
+def test_an_unknown_switch_value_shows_the_usual_choice(demo, client):
+    login(client, "observer")
+    for args in ({"forced_na": "yes please"}, {"forced_na": "include", "period": "abc"}):
+        html = _page(client, **args)
+        assert "<strong>In effect:</strong>" in html
+    assert "are left out" in _page(client, forced_na="yes please")
