@@ -33,7 +33,7 @@ TODAY = date(2026, 12, 1)  # three measurement windows are over: to Mar, Jun and
 ITEM = "12"  # applies to every case: never Not Applicable
 
 
-def _spread(app) -> None:
+def spread_cases(app) -> None:
     add_finalized(app, 12, start=40)
     with app.app_context():
         site = site_by_slug("demo", "cqi")
@@ -57,7 +57,7 @@ def _spread(app) -> None:
 
 @pytest.fixture
 def spread(demo):
-    replayed(demo, "plan cases", lambda: _spread(demo))
+    replayed(demo, "plan cases", lambda: spread_cases(demo))
     return demo
 
 
