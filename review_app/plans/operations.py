@@ -90,6 +90,8 @@ def _check_goal(goal: GoalInput, baseline: Figure, what: str) -> str | None:
         return f"Give the goal for {what} as a number."
     if value <= 0:
         return f"Give a goal above 0 for {what}."
+    if value > 100:
+        return f"The goal for {what} is over 100: no figure can pass 100%."
     percent = baseline.percent
     target = float(value) if goal.kind == GoalKind.TARGET else None
     if target is None and percent is not None:

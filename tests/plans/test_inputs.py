@@ -53,6 +53,7 @@ def _post(clients, **changes):
         ({f"goal_value_item_{ITEM}": ""}, "Give the goal for item 12."),
         ({f"goal_value_item_{ITEM}": "NaN"}, "Give the goal for item 12 as a number."),
         ({f"goal_value_item_{ITEM}": "-5"}, "Give a goal above 0 for item 12."),
+        ({f"goal_value_item_{ITEM}": "1e400"}, "is over 100: no figure can pass 100%"),
         ({f"goal_value_item_{ITEM}": "lots"}, "Not a valid decimal value"),
         ({"end_year": "2025", "end_month": "6"}, "The plan must end after its baseline window"),
         ({"end_year": "2020"}, "The plan must end after its baseline window"),

@@ -18,6 +18,7 @@ from review_app.plans.models import Plan
 from review_app.plans.operations import GoalInput, update_plan
 from review_app.plans.queries import Measurement
 from review_app.plans.states import FigureKind, GoalKind
+from tests.core.test_query_counts import counted
 from tests.plans.conftest import ITEM, SITE, TODAY, hand_count, make_plan, plan_input
 
 WINDOWS = [
@@ -144,3 +145,17 @@ def test_a_new_baseline_window_recomputes_the_baselines(spread):
         assert entry.action == "pip.update"
     items, _ = hand_count(spread, date(2025, 7, 1), date(2026, 7, 1))
     assert stored == items[ITEM]
+
+
+def test_the_page_costs_the_same_statements_however_many_windows(spread, clients):
+    short = make_plan(spread)
+    # From 2022: fifteen windows are over by now, against three.
+    long = make_plan(spread, name="Long plan", baseline_start=date(2022, 1, 1))
+    client = clients("qa")
+    counts = []
+    for plan_id in (short, long):
+        client.get(f"{SITE}/plans/{plan_id}")  # the session and site are read once first
+        with counted(spread) as statements:
+            assert client.get(f"{SITE}/plans/{plan_id}").status_code == 200
+        counts.append(len(statements))
+    assert counts[0] == counts[1]
