@@ -83,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
     from review_app.notices.views import bp as notices
     from review_app.performance.views import bp as performance
     from review_app.periods.views import bp as periods
+    from review_app.plans.views import bp as plans
     from review_app.qa.views import bp as qa
     from review_app.quality.views import bp as quality
     from review_app.ratings.views import bp as ratings
@@ -110,6 +111,7 @@ def register_blueprints(app: Flask) -> None:
         notices,
         reports,
         performance,
+        plans,
         quality,
         exports,
         jobs,
