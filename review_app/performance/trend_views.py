@@ -1,13 +1,18 @@
 """Trends: item and outcome figures by quarter and over rolling 12 months, and their cases."""
 
+from dataclasses import replace
+
 from flask import g, render_template, request, url_for
 
 from review_app.cases.models import CASE_TYPES
 from review_app.core.access import site_roles
+from review_app.core.pagecache import cached_page
 from review_app.core.sitectx import site_blueprint
 from review_app.instruments.engine import ITEM_LABELS, OUTCOME_LABELS
 from review_app.performance import trends as trend_queries
+from review_app.performance.cache import cached
 from review_app.performance.charts import Bar, line_chart
+from review_app.performance.queries import Target
 from review_app.performance.trend_forms import (
     SERIES,
     figure_targets,
@@ -61,12 +66,18 @@ def _context():
 
 @bp.route("")
 @site_roles(*READERS)
+@cached_page
 def index():
     context = _context()
     if context is None:
         return render_template("performance/trends.html", found=None)
     choices = context["choices"]
-    found = trend_queries.trends(g.site.id, context["instrument"], choices.local_site_id)
+    counted = replace(choices, target=Target(), case_type="", series="")  # what trends() reads
+    found = cached(
+        "trends",
+        counted,
+        lambda: trend_queries.trends(g.site.id, context["instrument"], choices.local_site_id),
+    )
     if found is None:
         return render_template("performance/trends.html", found=None, **context)
     kind, key = choices.target.kind, choices.target.id

@@ -236,3 +236,16 @@ def test_reports_open_on_the_newest_open_period_when_past_ones_are_closed(histor
         html = client.get(path).get_data(as_text=True)
         chosen = re.search(r'<option value="\d+"\s+selected>([^<]+)</option>', html)
         assert chosen is not None and chosen.group(1) == name, path
+
+
+def test_the_trend_figures_are_kept_until_the_site_changes(history, client):
+    login(client, "observer")
+
+    def grouped_counts(path: str) -> int:
+        with counted(history) as sent:
+            assert client.get(path).status_code == 200
+        return sum("GROUP BY" in statement and "item_reviews" in statement for statement in sent)
+
+    assert grouped_counts(f"{SITE}/performance/trends?figure=item:3") == 1
+    # Another figure of the same cases: the kept counts serve it.
+    assert grouped_counts(f"{SITE}/performance/trends?figure=item:12&series=quarter") == 0
