@@ -11,7 +11,7 @@ window; or ``figure_over(site_id, kind, key, window)`` for a single one.
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import ColumnElement, and_, func, literal_column, null, select
 from sqlalchemy.ext.compiler import compiles
@@ -93,7 +93,11 @@ class MonthlyCounts:
     by_month: dict[Month, dict[str, Split]] = field(default_factory=dict)
 
     def figure(self, key: str, window: Window, case_type: str = "") -> Figure:
-        """Return the figure of one item or outcome over ``window`` ("": both case types)."""
+        """Return the figure of one item or outcome over ``window`` ("": both case types).
+
+        Exact for windows of whole months, or when the counts were read for this
+        window (``figure_over``); otherwise the months the window touches count whole.
+        """
         total = Figure()
         for month in _months(window):
             split = self.by_month.get(month, {}).get(key)
@@ -107,7 +111,10 @@ class MonthlyCounts:
 
 
 def _months(window: Window) -> list[Month]:
-    days = [months_after(window.start, step) for step in range(window.months)]
+    """Return every month the window touches (all of it, for windows of whole months)."""
+    last = window.end - timedelta(days=1)
+    count = (last.year - window.start.year) * 12 + last.month - window.start.month + 1
+    days = [months_after(window.start, step) for step in range(max(count, 0))]
     return [(day.year, day.month) for day in days]
 
 

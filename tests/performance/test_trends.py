@@ -249,3 +249,12 @@ def test_the_trend_figures_are_kept_until_the_site_changes(history, client):
     assert grouped_counts(f"{SITE}/performance/trends?figure=item:3") == 1
     # Another figure of the same cases: the kept counts serve it.
     assert grouped_counts(f"{SITE}/performance/trends?figure=item:12&series=quarter") == 0
+
+
+def test_a_window_of_part_months_counts_exactly_its_days(history):
+    site_id = _site_id(history)
+    window = Window(date(2025, 2, 15), date(2025, 11, 20))
+    with history.app_context():
+        figure = trends.figure_over(site_id, "outcome", "WB1", window)
+    assert (figure.applicable, figure.hits) == _long_way(history, "outcome", "WB1", window)
+    assert figure.applicable > 0
