@@ -83,47 +83,37 @@ def index():
     kind, key = choices.target.kind, choices.target.id
     by_quarter = found.by_quarter(kind, key, choices.case_type)
     by_year = found.by_year(kind, key, choices.case_type)
-    shown = by_year if choices.series == "rolling" else by_quarter
-    title = f"{context['what']}: share of applicable cases {context['measure']}, " + (
-        "rolling 12 months ending each quarter" if choices.series == "rolling" else "by quarter"
-    )
-    chart = line_chart(
-        title,
-        [
-            Bar(
-                point.window.label if choices.series == "quarter" else _ending(point.window),
-                point.figure.percent,
-                f"{point.figure.applicable} case{'s' if point.figure.applicable != 1 else ''}",
-            )
-            for point in shown
-        ],
-        context["conformity"] if kind == "outcome" else None,
-    )
-    rows = [
-        (quarter, year, window_args(quarter.window), window_args(year.window))
-        for quarter, year in zip(by_quarter, by_year, strict=True)
-    ]
     windows = found.rolling if choices.series == "rolling" else found.quarters
-    overview = [
-        (
-            figure,
-            label,
-            found.counts(figure.partition(":")[0]).series(
-                figure.partition(":")[2], windows, choices.case_type
-            ),
-        )
-        for figure, label in context["options"]["figure"]
-    ]
     return render_template(
         "performance/trends.html",
         found=found,
-        chart=chart,
-        rows=rows,
-        overview=overview,
+        rows=[
+            (quarter, year, window_args(quarter.window), window_args(year.window))
+            for quarter, year in zip(by_quarter, by_year, strict=True)
+        ],
+        overview=found.overview(context["options"]["figure"], windows, choices.case_type),
         windows=[(window, window_args(window)) for window in windows],
-        title=title,
+        **_chart(context, by_year if choices.series == "rolling" else by_quarter),
         **context,
     )
+
+
+def _chart(context: dict, points: list[trend_queries.Point]) -> dict:
+    """Return the chart of the chosen series and its title."""
+    rolling = context["choices"].series == "rolling"
+    title = f"{context['what']}: share of applicable cases {context['measure']}, " + (
+        "rolling 12 months ending each quarter" if rolling else "by quarter"
+    )
+    bars = [
+        Bar(
+            _ending(point.window) if rolling else point.window.label,
+            point.figure.percent,
+            f"{point.figure.applicable} case{'s' if point.figure.applicable != 1 else ''}",
+        )
+        for point in points
+    ]
+    line = context["conformity"] if context["choices"].target.kind == "outcome" else None
+    return {"title": title, "chart": line_chart(title, bars, line)}
 
 
 def _ending(window) -> str:

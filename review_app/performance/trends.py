@@ -187,6 +187,16 @@ class Trends:
         counts = self.counts(kind)
         return [Point(w, counts.figure(key, w, case_type)) for w in self.rolling]
 
+    def overview(
+        self, figures: list[tuple[str, str]], windows: list[Window], case_type: str = ""
+    ) -> list[tuple[str, str, list[Figure]]]:
+        """Return ("kind:id", label, figure over each window) for each of ``figures``."""
+        found = []
+        for figure, label in figures:
+            kind, _, key = figure.partition(":")
+            found.append((figure, label, self.counts(kind).series(key, windows, case_type)))
+        return found
+
 
 def trends(site_id: int, instrument: Instrument, local_site_id: int | None = None) -> Trends | None:
     """Return the site's figures over every quarter of finalized reviews (three statements).
