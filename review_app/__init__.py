@@ -81,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
     from review_app.jobs.views import bp as jobs
     from review_app.members.views import bp as members
     from review_app.notices.views import bp as notices
+    from review_app.performance.trend_views import bp as trends
     from review_app.performance.views import bp as performance
     from review_app.periods.views import bp as periods
     from review_app.plans.views import bp as plans
@@ -112,6 +113,7 @@ def register_blueprints(app: Flask) -> None:
         reports,
         performance,
         plans,
+        trends,
         quality,
         exports,
         jobs,

@@ -1,6 +1,7 @@
 """Plausible complete answers for a demo case, varied but repeatable."""
 
 import random
+from collections.abc import Mapping
 
 from review_app.instruments.engine import evaluate
 from review_app.instruments.model import Instrument
@@ -40,9 +41,17 @@ def _value(instrument: Instrument, question: Question | Column, rng: random.Rand
 
 
 def complete_answers(
-    instrument: Instrument, case_type: str, seed: int, no_rate: float = 0.12
+    instrument: Instrument,
+    case_type: str,
+    seed: int,
+    no_rate: float = 0.12,
+    no_rates: Mapping[str, float] | None = None,
 ) -> dict:
-    """Answer every question that ends up asked; about ``no_rate`` of yes/no answers are No."""
+    """Answer every question that ends up asked; about ``no_rate`` of yes/no answers are No.
+
+    ``no_rates`` gives some questions (by id) a share of their own.
+    """
+    no_rates = no_rates or {}
     rng = random.Random(seed)
     answers: dict = {}
     while True:
@@ -55,4 +64,5 @@ def complete_answers(
         if not missing:
             return answers
         for qid in missing:
-            answers[qid] = _value(instrument, instrument.questions[qid], rng, no_rate)
+            rate = no_rates.get(qid, no_rate)
+            answers[qid] = _value(instrument, instrument.questions[qid], rng, rate)

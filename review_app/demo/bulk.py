@@ -11,6 +11,8 @@ are made and rated in memory by the same engine the pages use
 """
 
 import random
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -44,18 +46,38 @@ NARRATIVE = "Explained in the case file and the caseworker interview."
 OVERRIDE_REASON = "The interviews contradict the file on this point; rated on the interviews."
 
 
+@dataclass
+class Planned:
+    """A finalized case to add: its facts, the seed of its answers, when it was finalized."""
+
+    facts: CaseFacts
+    seed: int
+    finalized_at: datetime
+    no_rates: dict[str, float] = field(default_factory=dict)  # per question, see complete_answers
+
+
 def seed_finalized_bulk(period: ReviewPeriod, people: dict[str, User], count: int) -> int:
     """Add ``count`` finalized cases with varied ratings; return how many were added."""
-    if not count:
+    now = utcnow()
+    planned = [
+        Planned(facts, seed, now)
+        for facts, seed in (
+            finalized_facts(period, people, index) for index in range(100, 100 + count)
+        )
+    ]
+    return add_finalized(period, people, planned)
+
+
+def add_finalized(period: ReviewPeriod, people: dict[str, User], planned: list[Planned]) -> int:
+    """Add the planned finalized cases, answered and rated by the engine; return how many."""
+    if not planned:
         return 0
     instrument = get_instrument(period.instrument_version)
     two_levels = period.site.settings.qa_levels == 2
     holder = people["qa2"] if two_levels else people["qa"]
     may_override = period.site.settings.allow_qa_override
-    now = utcnow()
-    planned = [finalized_facts(period, people, index) for index in range(100, 100 + count)]
-    insert_rows(Case, [_case_row(period, facts, now, two_levels) for facts, _ in planned])
-    numbers = [facts.case_number for facts, _ in planned]
+    insert_rows(Case, [_case_row(period, plan, two_levels) for plan in planned])
+    numbers = [plan.facts.case_number for plan in planned]
     by_number = {
         case.case_number: case
         for case in db.session.scalars(
@@ -66,13 +88,14 @@ def seed_finalized_bulk(period: ReviewPeriod, people: dict[str, User], count: in
         model: []
         for model in (Assignment, Answer, ItemReview, OutcomeRating, SubmittedRating, RatingChange)
     }
-    for facts, seed in planned:
+    for plan in planned:
+        facts, seed = plan.facts, plan.seed
         case = by_number[facts.case_number]
         reviewer = facts.reviewers[0]
         rows[Assignment] += [{"case_id": case.id, "user_id": u.id} for u in facts.reviewers]
         no_rate = 0.04 + (seed % 5) * 0.04
         answers = face_sheet_facts(
-            facts, complete_answers(instrument, facts.case_type, seed, no_rate)
+            facts, complete_answers(instrument, facts.case_type, seed, no_rate, plan.no_rates)
         )
         rows[Answer] += _answer_rows(instrument, case, answers, reviewer)
         calculated = rate_case(instrument, case.case_type, answers, {})
@@ -102,7 +125,7 @@ def seed_finalized_bulk(period: ReviewPeriod, people: dict[str, User], count: in
                     "override_rating": overrides[item_id],
                     "override_reason": OVERRIDE_REASON,
                     "override_by_id": holder.id,
-                    "override_at": now,
+                    "override_at": plan.finalized_at,
                 }
                 rows[RatingChange].append(
                     {
@@ -131,7 +154,8 @@ def seed_finalized_bulk(period: ReviewPeriod, people: dict[str, User], count: in
         ]
     for model, model_rows in rows.items():
         insert_rows(model, model_rows)
-    for facts, _ in planned:
+    for plan in planned:
+        facts = plan.facts
         case = by_number[facts.case_number]
         record(
             holder,
@@ -141,10 +165,11 @@ def seed_finalized_bulk(period: ReviewPeriod, people: dict[str, User], count: in
             site=period.site,
             after=case.audit_fields(facts.local_site, facts.reviewers),
         )
-    return count
+    return len(planned)
 
 
-def _case_row(period: ReviewPeriod, facts: CaseFacts, now, two_levels: bool) -> dict:
+def _case_row(period: ReviewPeriod, plan: Planned, two_levels: bool) -> dict:
+    facts, now = plan.facts, plan.finalized_at
     assert facts.local_site is not None  # the demo's cases all have one
     return {
         "site_id": period.site_id,

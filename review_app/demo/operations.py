@@ -12,6 +12,7 @@ from review_app.core.errors import OperationError
 from review_app.core.roles import RoleSet
 from review_app.demo.bulk import seed_finalized_bulk
 from review_app.demo.cases import seed_cases
+from review_app.demo.history import QUARTERS, seed_history
 from review_app.demo.interviews import seed_interviews
 from review_app.demo.plans import seed_plan
 from review_app.demo.training import seed_training
@@ -43,6 +44,8 @@ PEOPLE: list[tuple[str, str, dict[str, RoleSet]]] = [
 SYSTEM_ADMIN = ("sysadmin", "Sam System")
 # Finalized cases added per site kind so that every report has figures worth reading.
 REPORT_VOLUME = {"cfsr": 65, "cqi": 200}
+# Finalized cases per quarter in the CQI site's two years of past quarterly periods (trends).
+HISTORY_PER_QUARTER = 18
 
 
 def is_seeded() -> bool:
@@ -58,6 +61,7 @@ def seed_demo(
     report_volume: dict[str, int] | None = None,
     interviews_and_training: bool = True,
     progress: Callable[[str], None] | None = None,
+    history_per_quarter: int | None = None,
 ) -> list[tuple[str, str]]:
     """Create the demo; return (username, what they do). Refuse if it exists already.
 
@@ -65,8 +69,12 @@ def seed_demo(
     ``REPORT_VOLUME``; ``{}`` for none). ``interviews_and_training`` adds stakeholder
     interviews with systemic factor ratings, and answer keys with a trainee's scores.
     ``progress`` is told of each stage done, with counts and the seconds since the start.
+    ``history_per_quarter`` cases go in each of the CQI site's past quarterly periods (by
+    default ``HISTORY_PER_QUARTER`` with the report volume, none without it).
     """
     done = _stages(progress)
+    if history_per_quarter is None:
+        history_per_quarter = HISTORY_PER_QUARTER if report_volume is None else 0
     report_volume = REPORT_VOLUME if report_volume is None else report_volume
     if is_seeded():
         raise OperationError(
@@ -120,6 +128,15 @@ def seed_demo(
         done(f"{kind}: {cases_per_period} cases across the workflow's stages")
         if added := seed_finalized_bulk(period, people, report_volume.get(period.site.kind, 0)):
             done(f"{kind}: {added} finalized cases for the reports")
+        if period.site.kind == "cqi" and history_per_quarter:
+            added = seed_history(
+                period.site,
+                people,
+                period.instrument_version,
+                period.local_sites,
+                history_per_quarter,
+            )
+            done(f"{kind}: {QUARTERS} past quarterly periods, {added} finalized cases for trends")
         if interviews_and_training and period.site.kind in ("cqi", "cfsr"):
             interviews = seed_interviews(period, people)
             done(f"{kind}: {len(interviews)} stakeholder interviews")

@@ -11,7 +11,7 @@ restored under running workers).
 
 from collections.abc import Callable
 from threading import Lock
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from cachetools import TTLCache
 from flask import g
@@ -23,7 +23,13 @@ _figures: TTLCache = TTLCache(maxsize=512, ttl=600)
 _lock = Lock()
 
 
-def cached(name: str, filters: Filters, compute: Callable[[], T]) -> T:
+class Choices(Protocol):
+    """Anything that says which cases a figure counts as query-string arguments."""
+
+    def as_args(self) -> dict: ...
+
+
+def cached(name: str, filters: Choices, compute: Callable[[], T]) -> T:
     """Return ``compute()`` for the request's site and these filters, kept while it is unchanged."""
     key = (name, g.site.id, tuple(sorted(filters.as_args().items())), g.site_version)
     with _lock:

@@ -28,7 +28,7 @@ def read_filters(
     if period is None:
         if args.get("period"):
             problems.append("There is no such review period here.")
-        period = periods[-1]
+        period = periods[0]  # open ones first, newest first
     local_site_id = whole_number(args.get("local_site", ""))
     if args.get("local_site") and local_site_id not in local_site_ids:
         problems.append("There is no such local site here.")

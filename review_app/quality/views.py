@@ -32,7 +32,7 @@ def _render(template: str, report):
         if (wanted and chosen is None)
         else ""
     )
-    period = chosen or (periods[-1] if periods else None)
+    period = chosen or (periods[0] if periods else None)  # open ones first, newest first
     context: dict[str, Any] = {"periods": periods, "period": period, "message": message}
     if period is not None:
         instrument = get_instrument(period.instrument_version)

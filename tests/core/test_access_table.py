@@ -142,6 +142,8 @@ ACCESS: dict[tuple[str, str], set[str]] = {
     ("performance.cases", "GET"): {"qa", "admin", "observer"},
     ("performance.cases_download", "GET"): {"qa", "admin", "observer"},
     ("performance.pdf", "GET"): {"qa", "admin", "observer"},
+    ("trends.index", "GET"): {"qa", "admin", "observer"},
+    ("trends.cases", "GET"): {"qa", "admin", "observer"},
     ("exports.index", "GET"): {"qa", "admin", "observer"},
     ("exports.source", "GET"): {"qa", "admin", "observer"},
     ("exports.prepare", "POST"): {"qa", "admin", "observer"},

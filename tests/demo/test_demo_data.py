@@ -6,11 +6,28 @@ from sqlalchemy import func, select
 
 from review_app.cases.dates import order_errors
 from review_app.cases.models import Case
+from review_app.demo.history import IMPROVING
 from review_app.demo.operations import REPORT_VOLUME
 from review_app.extensions import db
+from review_app.performance.trends import trends
+from review_app.performance.windows import site_instrument
+from review_app.periods.queries import periods
 from review_app.ratings import queries
 from review_app.ratings.dates import face_sheet_date_errors, target_birth
+from review_app.sites.queries import site_by_slug
 from tests.conftest import login
+
+# The past quarterly periods, newest first (as periods() lists closed ones after the open).
+QUARTER_NAMES = [
+    (2026, 3),
+    (2026, 2),
+    (2026, 1),
+    (2025, 4),
+    (2025, 3),
+    (2025, 2),
+    (2025, 1),
+    (2024, 4),
+]
 
 
 def demo_faults() -> list[str]:
@@ -60,5 +77,26 @@ def test_the_full_demo_is_consistent_reported_and_audited(app):
         f"/demo/cqi/cases/{bulk}",
         f"/demo/cqi/cases/{bulk}/history",
         f"/demo/cqi/reports/cases/{bulk}/summary",
+        "/demo/cqi/performance/trends",
     ):
         assert client.get(path).status_code == 200, path
+
+
+def test_the_full_demo_has_two_years_of_cqi_reviews_with_improving_items(app):
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert re.search(
+        r"CQI: 8 past quarterly periods, 144 finalized cases for trends", result.output
+    )
+    with app.app_context():
+        site = site_by_slug("demo", "cqi")
+        found = periods(site)
+        assert found[0].name == "2026-27 review" and found[0].is_open
+        assert [p.name for p in found[1:]] == [f"{y} Q{q} reviews" for y, q in QUARTER_NAMES]
+        assert not any(p.is_open for p in found[1:])
+        shown = trends(site.id, site_instrument(site.id))
+        assert shown is not None and shown.quarters[0].label == "2024 Q4"
+        for item in IMPROVING:
+            first, last = shown.by_year("item", item)[3], shown.by_year("item", item)[7]
+            assert first.figure.applicable >= 50 and last.figure.applicable >= 50
+            assert last.figure.percent > first.figure.percent + 5, item

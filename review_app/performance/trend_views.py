@@ -1,0 +1,152 @@
+"""Trends: item and outcome figures by quarter and over rolling 12 months, and their cases."""
+
+from dataclasses import replace
+
+from flask import g, render_template, request, url_for
+
+from review_app.cases.models import CASE_TYPES
+from review_app.core.access import site_roles
+from review_app.core.pagecache import cached_page
+from review_app.core.sitectx import site_blueprint
+from review_app.instruments.engine import ITEM_LABELS, OUTCOME_LABELS
+from review_app.performance import trends as trend_queries
+from review_app.performance.cache import cached
+from review_app.performance.charts import Bar, line_chart
+from review_app.performance.queries import Target
+from review_app.performance.trend_forms import (
+    SERIES,
+    figure_targets,
+    read_choices,
+    read_window,
+    window_args,
+)
+from review_app.performance.views import READERS
+from review_app.performance.windows import site_instrument
+from review_app.sites.queries import local_sites
+
+bp = site_blueprint("trends", __name__, "/performance/trends")
+LIST_LIMIT = 500
+
+
+def _context():
+    """Read the choices; return what both trend pages show around their figures."""
+    instrument = site_instrument(g.site.id)
+    places = [(local.id, local.name) for local in local_sites(g.site)]
+    if instrument is None:
+        return None
+    choices, problems = read_choices(instrument, {key for key, _ in places}, request.args)
+    target = choices.target
+    if target.kind == "item":
+        item = instrument.items[target.id]
+        what, measure = f"Item {item.number}: {item.title}", "rated Strength"
+    else:
+        outcome = next(o for o in instrument.definition.outcomes if o.id == target.id)
+        what, measure = f"Outcome {outcome.id}: {outcome.label}", "Substantially Achieved"
+    described = [dict(places)[choices.local_site_id]] if choices.local_site_id else []
+    if choices.case_type:
+        described.append(CASE_TYPES[choices.case_type].lower() + " cases")
+    return {
+        "instrument": instrument,
+        "choices": choices,
+        "problems": problems,
+        "what": what,
+        "measure": measure,
+        "described": ", ".join(described) or "every local site, both case types",
+        "options": {
+            "figure": figure_targets(instrument),
+            "local_site": places,
+            "type": list(CASE_TYPES.items()),
+            "series": list(SERIES.items()),
+        },
+        "conformity": instrument.definition.conformity_percent,
+        "cases_url": url_for("trends.cases"),
+        "index_url": url_for("trends.index"),
+    }
+
+
+@bp.route("")
+@site_roles(*READERS)
+@cached_page
+def index():
+    context = _context()
+    if context is None:
+        return render_template("performance/trends.html", found=None)
+    choices = context["choices"]
+    counted = replace(choices, target=Target(), case_type="", series="")  # what trends() reads
+    found = cached(
+        "trends",
+        counted,
+        lambda: trend_queries.trends(g.site.id, context["instrument"], choices.local_site_id),
+    )
+    if found is None:
+        return render_template("performance/trends.html", found=None, **context)
+    kind, key = choices.target.kind, choices.target.id
+    by_quarter = found.by_quarter(kind, key, choices.case_type)
+    by_year = found.by_year(kind, key, choices.case_type)
+    windows = found.rolling if choices.series == "rolling" else found.quarters
+    return render_template(
+        "performance/trends.html",
+        found=found,
+        rows=[
+            (quarter, year, window_args(quarter.window), window_args(year.window))
+            for quarter, year in zip(by_quarter, by_year, strict=True)
+        ],
+        overview=found.overview(context["options"]["figure"], windows, choices.case_type),
+        windows=[(window, window_args(window)) for window in windows],
+        **_chart(context, by_year if choices.series == "rolling" else by_quarter),
+        **context,
+    )
+
+
+def _chart(context: dict, points: list[trend_queries.Point]) -> dict:
+    """Return the chart of the chosen series and its title."""
+    rolling = context["choices"].series == "rolling"
+    title = f"{context['what']}: share of applicable cases {context['measure']}, " + (
+        "rolling 12 months ending each quarter" if rolling else "by quarter"
+    )
+    bars = [
+        Bar(
+            _ending(point.window) if rolling else point.window.label,
+            point.figure.percent,
+            f"{point.figure.applicable} case{'s' if point.figure.applicable != 1 else ''}",
+        )
+        for point in points
+    ]
+    line = context["conformity"] if context["choices"].target.kind == "outcome" else None
+    return {"title": title, "chart": line_chart(title, bars, line)}
+
+
+def _ending(window) -> str:
+    """Name a rolling window by the quarter it ends with."""
+    return window_args(window)["quarter"].replace("-", " ")
+
+
+@bp.route("/cases")
+@site_roles(*READERS)
+def cases():
+    context = _context()
+    window = read_window(request.args)
+    rows = []
+    if context is not None and window is not None:
+        choices = context["choices"]
+        rows = list(
+            trend_queries.cases_behind(
+                g.site.id,
+                context["instrument"],
+                choices.target,
+                window,
+                choices.case_type,
+                choices.local_site_id,
+                LIST_LIMIT + 1,
+            )
+        )
+    return render_template(
+        "performance/trend_cases.html",
+        window=window,
+        rows=rows[:LIST_LIMIT],
+        more=len(rows) > LIST_LIMIT,
+        limit=LIST_LIMIT,
+        item_labels=ITEM_LABELS,
+        outcome_labels=OUTCOME_LABELS,
+        **(context or {}),
+    )
