@@ -37,6 +37,13 @@ def add_finalized(app, count: int, start: int = 20, stage: str = "finalized") ->
         db.session.commit()
 
 
+def set_minimum(app, kind: str, minimum: int) -> None:
+    """Set a demo site's small-cell minimum (1 shows every figure, however few cases)."""
+    with app.app_context():
+        site_by_slug("demo", kind).small_cell_minimum = minimum
+        db.session.commit()
+
+
 @pytest.fixture
 def finalized(demo):
     replayed(demo, "finalized", lambda: add_finalized(demo, 6))
