@@ -156,4 +156,3 @@ def described(case: Case, declared: dict[str, Category]) -> list[tuple[str, str]
         )
         for name, category in declared.items()
     ]
-

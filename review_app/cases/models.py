@@ -173,7 +173,7 @@ class CaseRace(Model):
     case_id: Mapped[int] = mapped_column(
         ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
     )
-    race: Mapped[str] = mapped_column(String(40), primary_key=True)
+    race: Mapped[str] = mapped_column(String(40), primary_key=True, autoincrement=False)
 
     def __repr__(self) -> str:
         return f"<CaseRace case={self.case_id} {self.race}>"

@@ -35,6 +35,7 @@ from review_app.ratings.models import (
     ItemReview,
     OutcomeRating,
     RatingChange,
+    SubitemRating,
     SubmittedRating,
 )
 
@@ -317,6 +318,7 @@ def recalculate(
             db.session.add(review)
             reviews[item_id] = review
         review.rating = result.rating
+    store_subitems(case, ratings)
     stored = queries.outcome_ratings(case)
     for outcome_id, rating in ratings.outcomes.items():
         if outcome_id not in stored:
@@ -324,6 +326,30 @@ def recalculate(
         else:
             stored[outcome_id].rating = rating
     return ratings
+
+
+def store_subitems(case: Case, ratings: CaseRatings) -> None:
+    """Store each sub-item's calculated rating beside its item's (reports count them)."""
+    stored = queries.subitem_ratings(case)
+    for item_id, result in ratings.items.items():
+        for subitem_id, rating in result.subitems.items():
+            if subitem_id in stored:
+                stored[subitem_id].rating = rating
+            else:
+                db.session.add(
+                    SubitemRating(
+                        case_id=case.id, item_id=item_id, subitem_id=subitem_id, rating=rating
+                    )
+                )
+
+
+def subitem_rows(case_id: int, ratings: CaseRatings) -> list[dict]:
+    """Return the sub-item rating rows of a case rated at once, for a bulk insert."""
+    return [
+        {"case_id": case_id, "item_id": item_id, "subitem_id": subitem_id, "rating": rating}
+        for item_id, result in ratings.items.items()
+        for subitem_id, rating in result.subitems.items()
+    ]
 
 
 def keep_submitted_ratings(case: Case) -> None:
@@ -371,8 +397,8 @@ def add_case_items(case: Case, actor: User | None) -> None:
 def add_imported_items(period: ReviewPeriod, cases: list[Case]) -> None:
     """Give imported cases the rows a case added alone has, one bulk insert a table."""
     instrument = get_instrument(period.instrument_version)
-    answers, reviews, outcomes = [], [], []
-    ratings_of: dict[tuple, tuple[list, list]] = {}
+    answers, reviews, outcomes, subitems = [], [], [], []
+    ratings_of: dict[tuple, tuple[list, list, CaseRatings]] = {}
     for case in cases:
         values = _face_sheet_values(case, instrument)
         answers += [
@@ -387,8 +413,10 @@ def add_imported_items(period: ReviewPeriod, cases: list[Case]) -> None:
                 [(FACE_SHEET, "incomplete")]
                 + [(item_id, result.rating) for item_id, result in ratings.items.items()],
                 list(ratings.outcomes.items()),
+                ratings,
             )
-        item_ratings, outcome_ratings = ratings_of[key]
+        item_ratings, outcome_ratings, rated = ratings_of[key]
+        subitems += subitem_rows(case.id, rated)
         reviews += [
             {"case_id": case.id, "item_id": item_id, "rating": rating}
             for item_id, rating in item_ratings
@@ -397,7 +425,12 @@ def add_imported_items(period: ReviewPeriod, cases: list[Case]) -> None:
             {"case_id": case.id, "outcome_id": outcome_id, "rating": rating}
             for outcome_id, rating in outcome_ratings
         ]
-    for model, rows in ((Answer, answers), (ItemReview, reviews), (OutcomeRating, outcomes)):
+    for model, rows in (
+        (Answer, answers),
+        (ItemReview, reviews),
+        (OutcomeRating, outcomes),
+        (SubitemRating, subitems),
+    ):
         insert_rows(model, rows)
 
 
