@@ -131,7 +131,7 @@ def seed_finalized_bulk(period: ReviewPeriod, people: dict[str, User], count: in
             rows[SubmittedRating].append(
                 {"case_id": case.id, "item_id": item_id, "rating": result.rating}
             )
-        rows[SubitemRating] += subitem_rows(case.id, calculated)
+        rows[SubitemRating] += subitem_rows(case.id, instrument, calculated)
         rows[OutcomeRating] += [
             {"case_id": case.id, "outcome_id": outcome_id, "rating": rating}
             for outcome_id, rating in final.outcomes.items()

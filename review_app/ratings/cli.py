@@ -33,7 +33,7 @@ def rate_missing_subitems() -> int:
         if not any(item.subitems for item in instrument.items.values()):
             continue
         answers = queries.answer_values(queries.answers(case))
-        store_subitems(case, rate_case(instrument, case.case_type, answers, {}))
+        store_subitems(case, instrument, rate_case(instrument, case.case_type, answers, {}))
         done += 1
     return done
 

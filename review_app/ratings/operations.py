@@ -17,7 +17,7 @@ from review_app.core.locking import lock_row, update_if_unchanged
 from review_app.extensions import db
 from review_app.instruments.answers import AnswerError, parse
 from review_app.instruments.catalog import get_instrument
-from review_app.instruments.engine import CaseRatings, rate_case
+from review_app.instruments.engine import INCOMPLETE, NA, CaseRatings, rate_case
 from review_app.instruments.model import Instrument
 from review_app.instruments.schema import Question
 from review_app.periods.models import ReviewPeriod
@@ -318,7 +318,7 @@ def recalculate(
             db.session.add(review)
             reviews[item_id] = review
         review.rating = result.rating
-    store_subitems(case, ratings)
+    store_subitems(case, instrument, ratings)
     stored = queries.outcome_ratings(case)
     for outcome_id, rating in ratings.outcomes.items():
         if outcome_id not in stored:
@@ -328,27 +328,40 @@ def recalculate(
     return ratings
 
 
-def store_subitems(case: Case, ratings: CaseRatings) -> None:
+def _subitem_ratings(instrument: Instrument, ratings: CaseRatings):
+    """Yield (item id, sub-item id, rating) of every sub-item of the instrument.
+
+    A sub-item the engine did not reach (its item Not Applicable, or its applicability
+    questions unanswered) takes its item's rating, so every case has a row for each.
+    """
+    for item in instrument.items.values():
+        result = ratings.items.get(item.id)
+        if result is None:
+            continue
+        for sub in item.subitems:
+            rating = result.subitems.get(sub.id)
+            yield item.id, sub.id, rating or (NA if result.rating == NA else INCOMPLETE)
+
+
+def store_subitems(case: Case, instrument: Instrument, ratings: CaseRatings) -> None:
     """Store each sub-item's calculated rating beside its item's (reports count them)."""
     stored = queries.subitem_ratings(case)
-    for item_id, result in ratings.items.items():
-        for subitem_id, rating in result.subitems.items():
-            if subitem_id in stored:
-                stored[subitem_id].rating = rating
-            else:
-                db.session.add(
-                    SubitemRating(
-                        case_id=case.id, item_id=item_id, subitem_id=subitem_id, rating=rating
-                    )
+    for item_id, subitem_id, rating in _subitem_ratings(instrument, ratings):
+        if subitem_id in stored:
+            stored[subitem_id].rating = rating
+        else:
+            db.session.add(
+                SubitemRating(
+                    case_id=case.id, item_id=item_id, subitem_id=subitem_id, rating=rating
                 )
+            )
 
 
-def subitem_rows(case_id: int, ratings: CaseRatings) -> list[dict]:
+def subitem_rows(case_id: int, instrument: Instrument, ratings: CaseRatings) -> list[dict]:
     """Return the sub-item rating rows of a case rated at once, for a bulk insert."""
     return [
         {"case_id": case_id, "item_id": item_id, "subitem_id": subitem_id, "rating": rating}
-        for item_id, result in ratings.items.items()
-        for subitem_id, rating in result.subitems.items()
+        for item_id, subitem_id, rating in _subitem_ratings(instrument, ratings)
     ]
 
 
@@ -416,7 +429,7 @@ def add_imported_items(period: ReviewPeriod, cases: list[Case]) -> None:
                 ratings,
             )
         item_ratings, outcome_ratings, rated = ratings_of[key]
-        subitems += subitem_rows(case.id, rated)
+        subitems += subitem_rows(case.id, instrument, rated)
         reviews += [
             {"case_id": case.id, "item_id": item_id, "rating": rating}
             for item_id, rating in item_ratings

@@ -137,7 +137,13 @@ def test_pages_issue_the_same_number_of_queries_however_many_cases(finalized):
         f"{SITE}/performance",
         f"{SITE}/performance/by/local-sites",
         f"{SITE}/performance/by/reviewers",
+        f"{SITE}/performance/by/age-groups",
+        f"{SITE}/performance/by/races",
+        f"{SITE}/performance/by/sexes",
+        f"{SITE}/performance/by/ethnicity",
+        f"{SITE}/performance?race=white&age=10-14&sex=female&hispanic=no",
         f"{SITE}/performance/cases?figure=outcome:WB1",
+        f"{SITE}/performance/cases?figure=subitem:12B",
     ]
 
     def count():
