@@ -42,6 +42,7 @@ NOUNS = {
 # Pages and exports of figures write counts and shares through these (privacy.py).
 bp.add_app_template_global(privacy.shown, "shown_share")
 bp.add_app_template_global(privacy.shown_count, "shown_count")
+bp.add_app_template_global(privacy.is_hidden, "hides_count")
 LIST_LIMIT = 500
 
 
