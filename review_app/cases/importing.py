@@ -211,5 +211,22 @@ def example(periods: list[ReviewPeriod], reviewers: list[User]) -> str:
         columns.append("pur_start")
         for row in rows:
             row.append(_months_before(end, 6))
+    declared = [categories(get_instrument(period.instrument_version)) for period in periods]
+    if declared and all({"sex", "race"} <= set(found) for found in declared):
+        # The first declared values every period's instrument has, by code; races by ";".
+        sexes = [
+            code
+            for code in declared[0]["sex"].choices
+            if all(code in d["sex"].choices for d in declared)
+        ]
+        races = [
+            code
+            for code in declared[0]["race"].choices
+            if all(code in d["race"].choices for d in declared)
+        ]
+        if sexes and len(races) >= 2:
+            columns += ["child_sex", "child_race"]
+            rows[0] += [sexes[0], ";".join(races[:2])]
+            rows[1] += [sexes[-1], races[0]]
     lines = [columns] + [[str(value) for value in row] for row in rows]
     return "\n".join(",".join(line) for line in lines)
