@@ -12,8 +12,6 @@ HOST    ?= 127.0.0.1
 PORT    ?= 5000
 # Job queue workers started by `make run` (processes: a period's PDF uses every core).
 WORKERS ?= 2
-# The local SMTP server of `make run` (MAIL_PORT's default).
-SMTP_PORT ?= 8025
 
 .PHONY: run test install lint migrate seed clean bench bench-pdf bench-requests
 

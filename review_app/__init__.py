@@ -83,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
     from review_app.notices.views import bp as notices
     from review_app.performance.views import bp as performance
     from review_app.periods.views import bp as periods
+    from review_app.plans.views import bp as plans
     from review_app.qa.views import bp as qa
     from review_app.quality.views import bp as quality
     from review_app.ratings.views import bp as ratings
@@ -110,6 +111,7 @@ def register_blueprints(app: Flask) -> None:
         notices,
         reports,
         performance,
+        plans,
         quality,
         exports,
         jobs,
@@ -147,6 +149,7 @@ def register_tasks() -> None:
     import review_app.members.import_job  # noqa: F401  people imported from a file
     import review_app.notices.tasks  # noqa: F401  the daily reminders and digests
     import review_app.reports.period_pdf  # noqa: F401  a period's PDF, made in parts
+    import review_app.training.import_job  # noqa: F401  an answer key imported from a file
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -10,6 +10,7 @@ from review_app.jobs.models import Job
 from review_app.members.models import Membership
 from review_app.notices.models import DigestSent, Notice, NoticePreference
 from review_app.periods.models import ReviewPeriod
+from review_app.plans.models import Goal, Measure, Plan
 from review_app.ratings.models import Answer, ItemReview, OutcomeRating, SubmittedRating
 from review_app.sites.models import Jurisdiction, LocalSite, Site
 from review_app.systemic.models import SystemicRating
@@ -26,17 +27,20 @@ __all__ = [
     "DigestSent",
     "FormDraft",
     "FormKey",
+    "Goal",
     "Interview",
     "ItemReview",
     "Job",
     "Jurisdiction",
     "KeyExplanation",
+    "Measure",
     "LocalSite",
     "Membership",
     "NoteSet",
     "Notice",
     "NoticePreference",
     "OutcomeRating",
+    "Plan",
     "PracticeScore",
     "PracticeScoreItem",
     "ReviewPeriod",

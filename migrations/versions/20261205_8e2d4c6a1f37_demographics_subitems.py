@@ -6,7 +6,7 @@ Cases rated before this revision get their sub-item ratings when next rated, or 
 with ``flask ratings rate-subitems``.
 
 Revision ID: 8e2d4c6a1f37
-Revises: 3f6b1c9e2a7d
+Revises: 5e2a9c7d1f38
 Create Date: 2026-12-05 09:00:00
 
 """
@@ -16,7 +16,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '8e2d4c6a1f37'
-down_revision = '3f6b1c9e2a7d'
+down_revision = '5e2a9c7d1f38'
 branch_labels = None
 depends_on = None
 

@@ -17,7 +17,18 @@ counts a child of several races once in each of their races.
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Integer, case, cast, extract, func, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    String,
+    case,
+    cast,
+    extract,
+    func,
+    literal_column,
+    null,
+    select,
+)
 
 from review_app.cases.models import Case, CaseRace
 from review_app.instruments.model import Instrument
@@ -76,11 +87,21 @@ def categories(instrument: Instrument | None) -> dict[str, Category]:
     }
 
 
+def _number(value: int) -> ColumnElement[int]:
+    """Return a constant written into the SQL, not a parameter.
+
+    PostgreSQL groups by an expression only when the grouped one reads exactly as the
+    selected one; parameters are numbered anew in each place, constants are not. So
+    ``age_group()`` may be selected and grouped by as it is.
+    """
+    return literal_column(str(int(value)), Integer)
+
+
 def _day_number(column) -> ColumnElement[int]:
     """Return a date as the number YYYYMMDD (the same SQL on SQLite and PostgreSQL)."""
     return (
-        cast(extract("year", column), Integer) * 10000
-        + cast(extract("month", column), Integer) * 100
+        cast(extract("year", column), Integer) * _number(10000)
+        + cast(extract("month", column), Integer) * _number(100)
         + cast(extract("day", column), Integer)
     )
 
@@ -95,7 +116,8 @@ def pur_start_number() -> ColumnElement[int]:
     period = (
         select(
             func.coalesce(
-                _day_number(ReviewPeriod.pur_start), _day_number(ReviewPeriod.pur_end) - 10000
+                _day_number(ReviewPeriod.pur_start),
+                _day_number(ReviewPeriod.pur_end) - _number(10000),
             )
         )
         .where(ReviewPeriod.id == Case.period_id)
@@ -111,15 +133,18 @@ def age_years() -> ColumnElement[int]:
     after the start is 0; without a birth date the age is NULL.
     """
     days = pur_start_number() - _day_number(Case.child_birth_date)
-    return case((days < 0, 0), else_=days // 10000)
+    return case((days < _number(0), _number(0)), else_=days // _number(10000))
 
 
 def age_group() -> ColumnElement[str]:
     """Return the name of the child's age group (NULL without a birth date)."""
     years = age_years()
     return case(
-        *((years <= oldest, name) for name, (_, oldest) in AGE_GROUPS.items()),
-        else_=None,
+        *(
+            (years <= _number(oldest), literal_column(f"'{name}'", String))
+            for name, (_, oldest) in AGE_GROUPS.items()  # names of digits, "-" and "+"
+        ),
+        else_=null(),
     )
 
 

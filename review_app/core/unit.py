@@ -32,7 +32,7 @@ from flask import Flask, current_app, flash, g, redirect, request, session
 from flask.signals import message_flashed
 from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError, IntegrityError
-from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 from werkzeug.wrappers import Response as BaseResponse
 
 from review_app.core.errors import Conflict, OperationError
@@ -67,9 +67,14 @@ def _count_flash(_app: Flask, **_extra: object) -> None:
 
 
 def undo() -> None:
-    """Roll back what the request wrote so far (a refused change); later writes still count."""
+    """Roll back what the request wrote so far (a refused change); later writes still count.
+
+    Tasks it asked to queue after the commit go with it, even when nothing had been
+    written yet (a rollback with no transaction begun tells no listener).
+    """
     db.session.rollback()
     db.session.info.pop(_WROTE, None)
+    db.session.info.pop(_AFTER_COMMIT, None)
 
 
 def after_commit(callback: Callable[[], object]) -> None:
@@ -90,8 +95,11 @@ def _run_after_commit(session: Session) -> None:
             logging.getLogger(__name__).exception("An after-commit step failed")
 
 
-def _drop_after_commit(session: Session) -> None:
-    session.info.pop(_AFTER_COMMIT, None)
+def _drop_after_commit(session: Session, previous_transaction: SessionTransaction) -> None:
+    # Any rollback of the whole unit (a savepoint's, inside it, keeps them): also when
+    # the session works inside an outer transaction, as the tests' sessions do.
+    if previous_transaction.parent is None:
+        session.info.pop(_AFTER_COMMIT, None)
 
 
 def keep_writes() -> None:
@@ -178,7 +186,7 @@ def init_unit_of_work(app: Flask) -> None:
         event.listen(Session, "after_flush", _wrote)
         event.listen(Session, "do_orm_execute", _wrote_statement)
         event.listen(Session, "after_commit", _run_after_commit)
-        event.listen(Session, "after_rollback", _drop_after_commit)
+        event.listen(Session, "after_soft_rollback", _drop_after_commit)
     message_flashed.connect(_count_flash, app)
     app.register_error_handler(OperationError, refused)
     app.after_request(finish)  # registered last: runs before the other after-request hooks

@@ -129,7 +129,12 @@ def seed_finalized_bulk(period: ReviewPeriod, people: dict[str, User], count: in
                 )
             rows[ItemReview].append(review)
             rows[SubmittedRating].append(
-                {"case_id": case.id, "item_id": item_id, "rating": result.rating}
+                {
+                    "case_id": case.id,
+                    "item_id": item_id,
+                    "rating": result.rating,
+                    "submitted_by_id": reviewer.id,
+                }
             )
         rows[SubitemRating] += subitem_rows(case.id, instrument, calculated)
         rows[OutcomeRating] += [

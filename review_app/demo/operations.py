@@ -13,6 +13,7 @@ from review_app.core.roles import RoleSet
 from review_app.demo.bulk import seed_finalized_bulk
 from review_app.demo.cases import seed_cases
 from review_app.demo.interviews import seed_interviews
+from review_app.demo.plans import seed_plan
 from review_app.demo.training import seed_training
 from review_app.extensions import db
 from review_app.instruments.catalog import available_versions
@@ -122,6 +123,8 @@ def seed_demo(
         if interviews_and_training and period.site.kind in ("cqi", "cfsr"):
             interviews = seed_interviews(period, people)
             done(f"{kind}: {len(interviews)} stakeholder interviews")
+    if plan := seed_plan(by_kind["cqi"], people["admin"]):
+        done(f"CQI: an improvement plan of {len(plan.measures)} items")
     if interviews_and_training:
         answer_keys = seed_training(by_kind["training"], people)
         done(f"TRAINING: {len(answer_keys)} answer keys with a trainee's scored attempts")

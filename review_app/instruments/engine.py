@@ -195,6 +195,35 @@ def rate_item(instrument: Instrument, item: Item, evaluation: Evaluation) -> Ite
     return ItemResult(_combine(list(subitems.values()), missing), subitems, missing)
 
 
+def possible_ratings(item: Item, case_types: Iterable[str]) -> tuple[str, ...]:
+    """Return the finished ratings ``item`` can get on cases of ``case_types``.
+
+    Read from the instrument as ``rate_item`` reads it: Not Applicable is possible
+    only where a case type is outside the item's ``applies_to``, where it has an
+    ``applies_when``, or where its rule has an ``na_when``; an item made of
+    sub-items is Not Applicable only when every sub-item can be. Items 3, 12 and
+    14 of round 4 are Strength or Area Needing Improvement, never Not Applicable.
+    """
+    types = list(case_types)
+
+    def can_be_na(
+        applies_to: list[str] | None, applies_when: Condition | None, rule: ItemRule | None
+    ) -> bool:
+        return (
+            any(not _case_type_fits(applies_to, kind) for kind in types)
+            or applies_when is not None
+            or (rule is not None and rule.na_when is not None)
+        )
+
+    if can_be_na(item.applies_to, item.applies_when, None if item.subitems else item.rating):
+        return (STRENGTH, ANI, NA)
+    if item.subitems and all(
+        can_be_na(sub.applies_to, sub.applies_when, sub.rating) for sub in item.subitems
+    ):
+        return (STRENGTH, ANI, NA)
+    return (STRENGTH, ANI)
+
+
 def _combine(ratings: list[str], missing: list[str]) -> str:
     if missing or INCOMPLETE in ratings:
         return INCOMPLETE

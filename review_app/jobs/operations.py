@@ -161,10 +161,20 @@ def start_job(
 
 def _queue(job: Job) -> None:
     task, job_id, attempt = kind_of(job.kind).first_task, job.id, job.attempt
+    queue_after_commit(job_id, attempt, [lambda: task(job_id, attempt)])
+
+
+def queue_after_commit(job_id: int, attempt: int, calls: list[Callable[[], object]]) -> None:
+    """Put a job's tasks on the queue once this unit commits; fail the job if it is away.
+
+    A task that queued its further tasks at once and then failed would have them
+    queued again by its retry; queued after the commit, an undone try queues none.
+    """
 
     def put_on_the_queue() -> None:
         try:
-            task(job_id, attempt)
+            for call in calls:
+                call()
         except Exception:  # the queue's storage is away (Redis down, a locked file)
             current_app.logger.exception("Job %s could not be queued", job_id)
             fail(job_id, attempt, QUEUE_AWAY)
@@ -229,9 +239,15 @@ def retry_job(user: User, job: Job) -> None:
 
 
 def begin(job_id: int, attempt: int) -> Job | None:
-    """Mark a queued job running; return it, or None when it was cancelled or retried."""
+    """Mark a queued job running; return it, or None when it was cancelled or retried.
+
+    A job already running in this attempt is taken up again: its first task failed,
+    its work was undone and the queue retries it (nothing else runs a first task twice
+    in one attempt; a person's retry is a new attempt). Without this the retry would
+    stop at once and leave the job running for ever.
+    """
     changed = _apply(
-        _guarded(job_id, attempt, JobStatus.QUEUED).values(
+        _guarded(job_id, attempt, JobStatus.QUEUED, JobStatus.RUNNING).values(
             status=JobStatus.RUNNING, started_at=utcnow(), worker_host=socket.gethostname()
         )
     )

@@ -1,9 +1,10 @@
 """How job work runs on the queue: the job task wrapper, the cleanup, the worker's start.
 
 ``job_task`` declares a queued task of a job (called with the job's id and attempt
-first). A task that finds its job cancelled stops quietly; one that raises is undone
-and retried by huey, and once its retries are used up the job is marked failed with
-the reason in words.
+first). A task that finds its job cancelled stops quietly; one refused for a reason
+in words (``JobFailure``, an operation's refusal) fails its job at once; any other
+error is undone and retried by huey, and once its retries are used up the job is
+marked failed with the reason in words.
 """
 
 import functools
@@ -13,6 +14,7 @@ from typing import Any
 
 from huey import crontab
 
+from review_app.core.errors import OperationError
 from review_app.core.queue import huey, periodic
 from review_app.core.queue import task as queued_task
 from review_app.core.unit import undo
@@ -31,18 +33,28 @@ def job_task(retries: int = 2, retry_delay: int = 2) -> Callable[[Callable[..., 
                 return function(job_id, attempt, *args)
             except operations.JobStopped:
                 return None  # cancelled, failed or retried meanwhile: nothing more to do
+            except (operations.JobFailure, OperationError) as refusal:
+                # A reason that a retry cannot change (the upload is gone, the key was
+                # published): the job fails at once instead of trying again twice.
+                _failed(job_id, attempt, refusal)
+                return None
             except Exception as error:
                 # Immediate mode (tests) runs no retry; a worker's last retry has none left.
                 if task is None or not task.retries or huey.immediate:
-                    undo()
-                    if operations.fail(job_id, attempt, operations.reason_in_words(error)):
-                        db.session.commit()  # the owner's notice stands; the work is undone
+                    _failed(job_id, attempt, error)
                 raise
 
         # context=True: huey passes the task, whose ``retries`` tell if this run is the last.
         return queued_task(context=True, retries=retries, retry_delay=retry_delay)(run)
 
     return declare
+
+
+def _failed(job_id: int, attempt: int, error: BaseException) -> None:
+    """Undo the task's work and mark its job failed with the reason in words."""
+    undo()
+    if operations.fail(job_id, attempt, operations.reason_in_words(error)):
+        db.session.commit()  # the owner's notice stands; the work is undone
 
 
 @periodic(crontab(minute="*/30"))

@@ -1,10 +1,10 @@
 """People imported by the job queue: everyone or nobody, each bad row on the job's page.
 
 The import page saves the upload in the job's folder and starts the job; the task
-checks every row, then adds or grants every person, queues their invitations and
-marks the job done in the one transaction of its unit of work. The job's page then
-lists what became of each person; a bad row, a broken file or a worker stopped half
-way leaves nobody added and no invitation sent.
+checks every row (its progress: rows checked), then adds or grants every person,
+queues their invitations and marks the job done in the one transaction of its unit
+of work. The job's page then lists what became of each person; a bad row, a broken
+file or a worker stopped half way leaves nobody added and no invitation sent.
 """
 
 from __future__ import annotations
@@ -60,7 +60,8 @@ def run_people_import(job_id: int, attempt: int) -> None:
         job.site,
         path.read_bytes(),
         filename,
-        rows_read=lambda rows: jobs.plan(job_id, attempt, rows, parts=1, unit="rows"),
+        rows_read=lambda rows: jobs.plan(job_id, attempt, rows, parts=1, unit="rows checked"),
+        rows_checked=lambda rows: jobs.step(job_id, attempt, rows),
     )
     if errors:
         refuse_rows(job_id, attempt, filename, errors)
@@ -76,4 +77,4 @@ def run_people_import(job_id: int, attempt: int) -> None:
     forget_upload(path)
 
 
-register(JobKind(KIND, run_people_import, ROLES, no_download, unit="rows", retry=False))
+register(JobKind(KIND, run_people_import, ROLES, no_download, unit="rows checked", retry=False))

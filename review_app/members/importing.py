@@ -15,6 +15,7 @@ from review_app.core.tables import Limits, TableError, messages, read_table
 COLUMNS = ("username", "display_name", "email", "roles")
 OPTIONAL_COLUMNS = ("password",)
 LIMITS = Limits(rows=5_000, bytes=2_000_000)
+CHECKED_STEP = 500  # rows checked between two reports of progress
 # A chosen password is hashed with scrypt (about 135 ms): 40 of them take about 5 s.
 MAX_CHOSEN_PASSWORDS = 40
 

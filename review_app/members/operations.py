@@ -310,12 +310,14 @@ def import_members(
     data: bytes,
     filename: str = "people.csv",
     rows_read: Callable[[int], None] | None = None,
+    rows_checked: Callable[[int], None] | None = None,
 ) -> tuple[list[ImportResult], list[str]]:
     """Add every person in a CSV to the site, or nobody when any row is bad.
 
     New accounts without a password in the file are invited by email. Return what
     happened to each row and the list of bad rows (empty on success). Run by the
-    import job (members/import_job.py); ``rows_read`` is told how many rows there are.
+    import job (members/import_job.py); ``rows_read`` is told how many rows there are,
+    ``rows_checked`` how many more were checked, every CHECKED_STEP rows and at the end.
     """
     rows, faults = importing.read_file(filename, data)
     if faults:
@@ -341,12 +343,16 @@ def import_members(
     )
     checked = []
     seen: set[str] = set()
-    for raw in rows:
+    for count, raw in enumerate(rows, start=1):
         row, row_errors = importing.check_row(raw, seen, existing, members, site.settings.qa_levels)
         errors.extend(row_errors)
         if row:
             checked.append(row)
         errors.extend(_refusals(actor, raw, found_users, existing))
+        if rows_checked is not None and count % importing.CHECKED_STEP == 0:
+            rows_checked(importing.CHECKED_STEP)
+    if rows_checked is not None and len(rows) % importing.CHECKED_STEP:
+        rows_checked(len(rows) % importing.CHECKED_STEP)
     found = qualification(site, [row.existing.id for row in checked if row.existing])
     for row in checked:
         if (

@@ -85,14 +85,14 @@ def notify(
 
 
 def notice_url(site: Site, notice: Notice) -> str:
-    """The full address that opens the notice (marking it read) and leads to its page."""
+    """The full address of the notice: it leads to its page (marking nothing read)."""
     return external_url(
         "notices.open", jurisdiction=site.jurisdiction.code, kind=site.kind, notice_id=notice.id
     )
 
 
 def mark_read(actor: User, notice: Notice) -> None:
-    """Mark one of the person's notices read (opening it does)."""
+    """Mark one of the person's notices read (its "Open" button does)."""
     if notice.recipient_id != actor.id:
         raise OperationError("This notification is not yours.")
     if notice.read_at is not None:

@@ -1,5 +1,5 @@
-"""Notifications pages: a person's notices on the site, opening one, marking all read,
-and how they want to be emailed."""
+"""Notifications pages: a person's notices on the site, opening one (a POST marks it
+read), marking all read, and how they want to be emailed."""
 
 from flask import abort, flash, g, redirect, render_template, url_for
 from flask_login import current_user
@@ -9,6 +9,7 @@ from review_app.core.sitectx import site_blueprint
 from review_app.core.views import attempt, form_status, is_safe_next, page_number
 from review_app.notices import operations, queries
 from review_app.notices.forms import PreferencesForm
+from review_app.notices.models import Notice
 
 bp = site_blueprint("notices", __name__, "/notifications")
 
@@ -28,14 +29,31 @@ def index():
     )
 
 
-@bp.route("/<int:notice_id>")
-@site_roles("member")
-def open(notice_id: int):  # noqa: A001  (the route's name: opening a notice)
+def _mine(notice_id: int) -> Notice:
     notice = queries.notice_of(current_user, g.site, notice_id)
     if notice is None:
         abort(404)
+    return notice
+
+
+def _onward(notice: Notice, code: int):
+    return redirect(notice.link if is_safe_next(notice.link) else url_for("notices.index"), code)
+
+
+@bp.route("/<int:notice_id>")
+@site_roles("member")
+def open(notice_id: int):  # noqa: A001  (the route's name: opening a notice)
+    """Lead to the notice's page (emails link here); a GET marks nothing read."""
+    return _onward(_mine(notice_id), 302)
+
+
+@bp.route("/<int:notice_id>/open", methods=["POST"])
+@site_roles("member")
+def read(notice_id: int):
+    """The list's "Open" button: mark the notice read, then lead to its page."""
+    notice = _mine(notice_id)
     operations.mark_read(current_user, notice)
-    return redirect(notice.link if is_safe_next(notice.link) else url_for("notices.index"))
+    return _onward(notice, 303)
 
 
 @bp.route("/read", methods=["POST"])

@@ -9,18 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import (
-    ColumnElement,
-    Select,
-    and_,
-    func,
-    literal,
-    literal_column,
-    null,
-    or_,
-    select,
-    true,
-)
+from sqlalchemy import ColumnElement, Select, and_, func, null, or_, select, true
 from sqlalchemy.orm import joinedload
 
 from review_app.accounts.models import User
@@ -170,87 +159,103 @@ def item_applies(instrument: Instrument) -> ColumnElement[bool]:
     )
 
 
-def item_rows(site_id: int, filters: Filters, by=None) -> list:
-    """Return (group, item id, case type, applicable, strengths) rows."""
+def item_counts(conditions: list, instrument: Instrument, *groups) -> list:
+    """Return (groups..., item id, case type, applicable, strengths) rows.
+
+    ``conditions`` pick the cases (``case_conditions``, ``windows.window_conditions``
+    or any other list of conditions on ``Case``); ``groups`` are columns to count
+    by as well (a local site, a quarter, a reviewer's assignment column).
+    """
     effective = ItemReview.effective_rating
     statement = (
         select(
-            _group(by),
+            *groups,
             ItemReview.item_id,
             Case.case_type,
             count_if(effective.in_(APPLICABLE_ITEM)),
             count_if(effective == STRENGTH),
         )
         .join(Case, Case.id == ItemReview.case_id)
-        .where(*case_conditions(site_id, filters))
-        .where(item_applies(get_instrument(filters.period.instrument_version)))
-        .group_by(*_grouped(by), ItemReview.item_id, Case.case_type)
+        .where(*conditions)
+        .where(item_applies(instrument))
+        .group_by(*groups, ItemReview.item_id, Case.case_type)
     )
-    return list(db.session.execute(_joined(statement, by)))
+    return list(db.session.execute(_with_reviewer(statement, *groups)))
 
 
-def subitem_rows(site_id: int, filters: Filters, by=None) -> list:
-    """Return (group, sub-item id, case type, applicable, strengths) rows.
+def subitem_counts(conditions: list, *groups) -> list:
+    """Return (groups..., sub-item id, case type, applicable, strengths) rows.
 
     A sub-item's stored rating is Not Applicable where it does not apply (its case
     types, its applicability questions), so only Strength and ANI count.
     """
     statement = (
         select(
-            _group(by),
+            *groups,
             SubitemRating.subitem_id,
             Case.case_type,
             count_if(SubitemRating.rating.in_(APPLICABLE_ITEM)),
             count_if(SubitemRating.rating == STRENGTH),
         )
         .join(Case, Case.id == SubitemRating.case_id)
-        .where(*case_conditions(site_id, filters))
-        .group_by(*_grouped(by), SubitemRating.subitem_id, Case.case_type)
+        .where(*conditions)
+        .group_by(*groups, SubitemRating.subitem_id, Case.case_type)
     )
-    return list(db.session.execute(_joined(statement, by)))
+    return list(db.session.execute(_with_reviewer(statement, *groups)))
 
 
-def outcome_rows(site_id: int, filters: Filters, by=None) -> list:
-    """Return (group, outcome id, case type, applicable, substantially achieved) rows."""
+def outcome_counts(conditions: list, *groups) -> list:
+    """Return (groups..., outcome id, case type, applicable, substantially achieved) rows."""
     statement = (
         select(
-            _group(by),
+            *groups,
             OutcomeRating.outcome_id,
             Case.case_type,
             count_if(OutcomeRating.rating.in_(APPLICABLE_OUTCOME)),
             count_if(OutcomeRating.rating == SUBSTANTIAL),
         )
         .join(Case, Case.id == OutcomeRating.case_id)
-        .where(*case_conditions(site_id, filters))
-        .group_by(*_grouped(by), OutcomeRating.outcome_id, Case.case_type)
+        .where(*conditions)
+        .group_by(*groups, OutcomeRating.outcome_id, Case.case_type)
     )
-    return list(db.session.execute(_joined(statement, by)))
+    return list(db.session.execute(_with_reviewer(statement, *groups)))
 
 
-def _group(by):
-    """Return the column rows are grouped by, or a constant when they are not."""
-    return by.label("grp") if by is not None else literal(0).label("grp")
+def item_rows(site_id: int, filters: Filters, by=None) -> list:
+    """Return (group, item id, case type, applicable, strengths) rows."""
+    instrument = get_instrument(filters.period.instrument_version)
+    return _grouped(item_counts(case_conditions(site_id, filters), instrument, *_by(by)), by)
 
 
-def _grouped(by) -> list:
-    """Return what to GROUP BY: the group's name in the select list.
-
-    PostgreSQL matches a grouped expression to the selected one by its text, and
-    an expression with parameters (the age group) is written twice with different
-    parameter names; the name refers to the one selected.
-    """
-    return [literal_column("grp")] if by is not None else []
+def outcome_rows(site_id: int, filters: Filters, by=None) -> list:
+    """Return (group, outcome id, case type, applicable, substantially achieved) rows."""
+    return _grouped(outcome_counts(case_conditions(site_id, filters), *_by(by)), by)
 
 
-def _joined(statement: Select, by) -> Select:
+def subitem_rows(site_id: int, filters: Filters, by=None) -> list:
+    """Return (group, sub-item id, case type, applicable, strengths) rows."""
+    return _grouped(subitem_counts(case_conditions(site_id, filters), *_by(by)), by)
+
+
+def _by(by) -> list:
+    """Return the columns to group by: ``by``, or none."""
+    return [by] if by is not None else []
+
+
+def _grouped(rows: list, by) -> list:
+    """Return the rows with their group first: 0 for every row when they were not grouped."""
+    return rows if by is not None else [(0, *row) for row in rows]
+
+
+def _with_reviewer(statement: Select, *groups) -> Select:
     """Join the assignments, or the child's races, when the rows are grouped by them.
 
     Races are joined outside (a case without one groups under None), so a child of
     several races counts once in each.
     """
-    if by is not None and by is Assignment.user_id:
+    if any(group is Assignment.user_id for group in groups):
         return statement.join(Assignment, Assignment.case_id == Case.id)
-    if by is not None and by is CaseRace.race:
+    if any(group is CaseRace.race for group in groups):
         return statement.outerjoin(CaseRace, CaseRace.case_id == Case.id)
     return statement
 
@@ -314,7 +319,7 @@ class Breakdown:
 
 
 def dimension_column(dimension: str):
-    """Return the SQL expression a breakdown groups by (see ``_joined`` for its joins)."""
+    """Return the SQL expression a breakdown groups by (``_with_reviewer`` joins it)."""
     return {
         "local_site": Case.local_site_id,
         "reviewer": Assignment.user_id,
@@ -333,11 +338,11 @@ def breakdown(site_id: int, filters: Filters, dimension: str) -> list[Breakdown]
     """
     column = dimension_column(dimension)
     counts_statement = (
-        select(_group(column), func.count(func.distinct(Case.id)))
+        select(column, func.count(func.distinct(Case.id)))
         .where(*case_conditions(site_id, filters))
-        .group_by(*_grouped(column))
+        .group_by(column)
     )
-    counts = _recorded(dict(db.session.execute(_joined(counts_statement, column)).all()))
+    counts = _recorded(dict(db.session.execute(_with_reviewer(counts_statement, column)).all()))
     outcomes = _recorded(splits(outcome_rows(site_id, filters, column)))
     items = _recorded(splits(item_rows(site_id, filters, column)))
     subitems = _recorded(splits(subitem_rows(site_id, filters, column)))

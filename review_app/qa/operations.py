@@ -76,7 +76,7 @@ def transition(
     case.qa_holder_id = actor.id if action == "take" else None
     if action == "submit":
         case.submitted_at = utcnow()
-        keep_submitted_ratings(case)
+        keep_submitted_ratings(case, actor)
     if action == "finalize":
         case.finalized_at = utcnow()
     if action == "eliminate":

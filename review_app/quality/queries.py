@@ -5,7 +5,7 @@ Each is one grouped statement, whatever the number of cases.
 
 from collections import defaultdict
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, extract, false, func, or_, select, true
 from sqlalchemy.orm import joinedload
 
 from review_app.cases.models import Assignment, Case
@@ -63,7 +63,8 @@ def _over_finalized(
     cases alone). Each item is joined to its submitted rating (``outer``: also
     items without one). Return the statement, to be grouped, and the group column.
     """
-    group = Assignment.user_id if by_reviewer else ItemReview.item_id
+    credited, credit_join = _credited()
+    group = credited if by_reviewer else ItemReview.item_id
     statement = (
         select(group, *columns)
         .join(Case, Case.id == ItemReview.case_id)
@@ -77,8 +78,8 @@ def _over_finalized(
         )
         .where(_finalized(site_id, period_id), item_applies(instrument))
     )
-    if by_reviewer:
-        statement = statement.join(Assignment, Assignment.case_id == Case.id)
+    if by_reviewer:  # the person who submitted the case (see _credited)
+        statement = statement.outerjoin(Assignment, credit_join)
     return statement, group
 
 
@@ -102,17 +103,109 @@ def qa_changes(site_id: int, period_id: int, instrument: Instrument, by_reviewer
     return {key: (n, int(over or 0), int(changed or 0)) for key, n, over, changed in rows}
 
 
-def agreement_tables(
-    site_id: int, period_id: int, instrument: Instrument, by_reviewer: bool
-) -> dict:
-    """Return {item id or reviewer id: {(submitted, final): cases}} over finalized cases."""
+def _credited():
+    """Return the column naming whom a first submission is credited to, and its join.
+
+    The person who submitted it, whoever holds the case since a caseload move;
+    for ratings kept before that was recorded (and named by no audit entry),
+    the case's reviewers, as before.
+    """
+    credited = func.coalesce(SubmittedRating.submitted_by_id, Assignment.user_id)
+    join = and_(Assignment.case_id == Case.id, SubmittedRating.submitted_by_id.is_(None))
+    return credited, join
+
+
+def _applies(instruments: dict[int, Instrument], forced_na: bool):
+    """Return the condition that an item counts: it applies to the case's type.
+
+    ``instruments`` maps the periods read to their instruments. With ``forced_na``
+    the Not Applicable ratings a case's type forces (items 4 to 11 on in-home
+    cases) count too.
+    """
+    if forced_na:
+        return true()
+    by_version: dict[str, list[int]] = defaultdict(list)
+    found: dict[str, Instrument] = {}
+    for period_id, instrument in instruments.items():
+        by_version[instrument.version].append(period_id)
+        found[instrument.version] = instrument
+    return or_(
+        false(),
+        *(
+            and_(Case.period_id.in_(ids), item_applies(found[version]))
+            for version, ids in by_version.items()
+        ),
+    )
+
+
+def _agreement_rows(
+    site_id: int, instruments: dict[int, Instrument], forced_na: bool, *groups, by_reviewer=False
+):
+    """Select ``groups``, submitted rating, final rating and count over finalized cases.
+
+    ``by_reviewer``: join the case's reviewers for ratings that name no submitter
+    (a case with two then counts for each; per item it must count once).
+    """
     final = ItemReview.effective_rating
-    statement, group = _over_finalized(
-        site_id, period_id, instrument, by_reviewer, SubmittedRating.rating, final, func.count()
+    statement = (
+        select(*groups, SubmittedRating.rating, final, func.count())
+        .select_from(ItemReview)
+        .join(Case, Case.id == ItemReview.case_id)
+        .join(
+            SubmittedRating,
+            and_(
+                SubmittedRating.case_id == ItemReview.case_id,
+                SubmittedRating.item_id == ItemReview.item_id,
+            ),
+        )
+        .where(
+            Case.site_id == site_id,
+            Case.period_id.in_(list(instruments)),
+            Case.status == CaseStatus.FINALIZED,
+            ~Case.is_key,
+            _applies(instruments, forced_na),
+        )
+        .group_by(*groups, SubmittedRating.rating, final)
+    )
+    return statement.outerjoin(Assignment, _credited()[1]) if by_reviewer else statement
+
+
+def agreement_tables(
+    site_id: int, period_id: int, instrument: Instrument, by_reviewer: bool, forced_na=False
+) -> dict:
+    """Return {item id or reviewer id: {(submitted, final): cases}} over finalized cases.
+
+    A reviewer is the person who submitted the case (see ``_credited``).
+    """
+    group = _credited()[0] if by_reviewer else ItemReview.item_id
+    statement = _agreement_rows(
+        site_id, {period_id: instrument}, forced_na, group, by_reviewer=by_reviewer
     )
     tables: dict = defaultdict(dict)
-    for key, submitted, final_rating, count in db.session.execute(
-        statement.group_by(group, SubmittedRating.rating, final)
-    ):
+    for key, submitted, final_rating, count in db.session.execute(statement):
         tables[key][(submitted, final_rating)] = count
+    return tables
+
+
+def agreement_by_month(site_id: int, instruments: dict[int, Instrument], forced_na=False) -> dict:
+    """Return {(reviewer id, year, month): {(submitted, final): cases}} over finalized cases.
+
+    Months are those of the first submission, across the periods in ``instruments``.
+    One grouped statement; the caller folds months into quarters.
+    """
+    if not instruments:
+        return {}
+    groups = (
+        _credited()[0],
+        extract("year", SubmittedRating.submitted_at),
+        extract("month", SubmittedRating.submitted_at),
+    )
+    tables: dict = defaultdict(dict)
+    rows = db.session.execute(
+        _agreement_rows(site_id, instruments, forced_na, *groups, by_reviewer=True)
+    )
+    for user_id, year, month, submitted, final_rating, count in rows:
+        key = (user_id, int(year), int(month))
+        table = tables[key]
+        table[(submitted, final_rating)] = table.get((submitted, final_rating), 0) + count
     return tables

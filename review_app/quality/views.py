@@ -10,11 +10,12 @@ from review_app.core.access import site_roles
 from review_app.core.sitectx import site_blueprint
 from review_app.instruments.catalog import get_instrument
 from review_app.periods.queries import periods as site_periods
-from review_app.quality import queries
-from review_app.quality.stats import agreement
+from review_app.quality import queries, report
+from review_app.quality.figures import agreement_figure
 
 bp = site_blueprint("quality", __name__, "/quality")
 READERS = ("state_admin", "qa", "observer")
+bp.add_app_template_global(agreement_figure, "agreement_figure")
 
 
 def _render(template: str, report):
@@ -54,7 +55,7 @@ def _qa_report(period, instrument) -> dict:
         "limit": queries.OPEN_LIMIT,
         "by_item": queries.qa_changes(g.site.id, period.id, instrument, by_reviewer=False),
         "by_reviewer": by_reviewer,
-        "names": display_names(by_reviewer),
+        "names": display_names(key for key in by_reviewer if key is not None),
     }
 
 
@@ -65,18 +66,29 @@ def agreement_page():
 
 
 def _agreement(period, instrument) -> dict:
-    items = queries.agreement_tables(g.site.id, period.id, instrument, by_reviewer=False)
-    people = queries.agreement_tables(g.site.id, period.id, instrument, by_reviewer=True)
-    pooled: dict = {}
-    for table in items.values():
-        for key, count in table.items():
-            pooled[key] = pooled.get(key, 0) + count
-    names = display_names(people)
-    return {
-        "items": {key: agreement(table) for key, table in items.items()},
+    forced_na = request.args.get("forced_na") == "include"
+    figures = report.period_figures(g.site.id, period.id, instrument, forced_na)
+    names = display_names(key for key in figures["people"] if key is not None)
+    instruments = {}
+    for each in site_periods(g.site):
+        try:
+            instruments[each.id] = get_instrument(each.instrument_version)
+        except LookupError:  # a period whose instrument file is gone: left out of the trend
+            continue
+    return figures | {
         "people": sorted(
-            ((names.get(key, "?"), agreement(table)) for key, table in people.items()),
+            (
+                (names.get(key or 0, report.UNKNOWN_REVIEWER), a)
+                for key, a in figures["people"].items()
+            ),
             key=lambda row: row[0].lower(),
         ),
-        "overall": agreement(pooled),
+        "forced_na": forced_na,
+        "forced_items": report.forced_items(instrument),
+        "categories": {
+            item.id: report.item_categories(instrument, item, forced_na)
+            for item in instrument.items.values()
+        },
+        "trend": report.over_time(g.site.id, instruments, forced_na),
+        "keep_args": {"forced_na": "include"} if forced_na else {},
     }

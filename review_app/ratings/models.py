@@ -149,6 +149,9 @@ class SubmittedRating(Model):
     item_id: Mapped[str] = mapped_column(String(40))
     rating: Mapped[str] = mapped_column(String(20))
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Who submitted it: agreement credits them, whoever holds the case after a caseload
+    # move. Null only for ratings kept before this was recorded with no audit entry naming them.
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
 
     def __repr__(self) -> str:
         return f"<SubmittedRating case={self.case_id} item={self.item_id} {self.rating}>"

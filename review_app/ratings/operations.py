@@ -365,14 +365,22 @@ def subitem_rows(case_id: int, instrument: Instrument, ratings: CaseRatings) -> 
     ]
 
 
-def keep_submitted_ratings(case: Case) -> None:
-    """Keep the item ratings of a case's first submission (later ones change nothing)."""
+def keep_submitted_ratings(case: Case, submitted_by: User) -> None:
+    """Keep the item ratings of a case's first submission, and who submitted them.
+
+    Later submissions change nothing: agreement compares the first one.
+    """
     if db.session.scalar(select(SubmittedRating.id).where(SubmittedRating.case_id == case.id)):
         return
     for item_id, review in queries.item_reviews(case).items():
         if item_id != FACE_SHEET:
             db.session.add(
-                SubmittedRating(case_id=case.id, item_id=item_id, rating=review.effective_rating)
+                SubmittedRating(
+                    case_id=case.id,
+                    item_id=item_id,
+                    rating=review.effective_rating,
+                    submitted_by_id=submitted_by.id,
+                )
             )
 
 

@@ -9,6 +9,7 @@ one with pypdf.
 
 from __future__ import annotations
 
+import functools
 from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -102,8 +103,14 @@ def plan_period_pdf(job_id: int, attempt: int) -> None:
     # The first cases first (a free worker shows a case done soonest), then the cover (a
     # list of every case, the longest part: done beside the others, not last), then the rest.
     parts = list(enumerate(chunks, start=1))
-    for index, chunk in [*parts[:1], (0, ids), *parts[1:]]:
-        period_pdf_part(job_id, attempt, index, chunk)
+    jobs.queue_after_commit(
+        job_id,
+        attempt,
+        [
+            functools.partial(period_pdf_part, job_id, attempt, index, chunk)
+            for index, chunk in [*parts[:1], (0, ids), *parts[1:]]
+        ],
+    )
 
 
 @job_task()

@@ -6,6 +6,7 @@ A row whose ``question_id`` names an item (``3`` or ``item 3``) carries that
 item's ``rationale`` and ``explanation`` instead of an answer.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +22,7 @@ COLUMNS = ("question_id", "answer")
 OPTIONAL_COLUMNS = ("narrative", "explanation", "rationale")
 MAX_EXPLANATION = 4000
 LIMITS = Limits(rows=2_000, bytes=2_000_000)
+CHECKED_STEP = 250  # rows checked between two reports of progress
 
 
 @dataclass
@@ -105,22 +107,34 @@ def _check(instrument: Instrument, row: dict, seen: dict[str, int]) -> tuple[Key
 
 
 def read_key_rows(
-    instrument: Instrument, data: bytes, filename: str = "key.csv"
+    instrument: Instrument,
+    data: bytes,
+    filename: str = "key.csv",
+    rows_read: Callable[[int], None] | None = None,
+    rows_checked: Callable[[int], None] | None = None,
 ) -> tuple[list[KeyRow], list[str]]:
     """Return the checked rows and, for each bad row, "Line N: what is wrong".
 
     A file that cannot be read (not UTF-8, past a limit) gives no rows and its fault.
+    ``rows_read`` is told how many rows the file holds; ``rows_checked`` how many more
+    were checked, every CHECKED_STEP rows and at the end (the import job's progress).
     """
     raw_rows, faults = read_file(filename, data, COLUMNS, OPTIONAL_COLUMNS, LIMITS)
     if faults:
         return [], faults
+    if rows_read is not None:
+        rows_read(len(raw_rows))
     rows, errors = [], []
     seen: dict[str, int] = {}
-    for raw in raw_rows:
+    for checked_count, raw in enumerate(raw_rows, start=1):
         checked, problems = _check(instrument, raw, seen)
         if problems:
             problems_text = "; ".join(problem.rstrip(".") for problem in problems)
             errors.append(f"Line {raw['_line']}: {problems_text}.")
         elif checked is not None:
             rows.append(checked)
+        if rows_checked is not None and checked_count % CHECKED_STEP == 0:
+            rows_checked(CHECKED_STEP)
+    if rows_checked is not None and len(raw_rows) % CHECKED_STEP:
+        rows_checked(len(raw_rows) % CHECKED_STEP)
     return rows, errors

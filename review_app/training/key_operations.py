@@ -1,5 +1,7 @@
 """Every change to answer keys: making, filling, explaining, publishing and withdrawing them."""
 
+from collections.abc import Callable
+
 from sqlalchemy import select
 
 from review_app.accounts.models import User
@@ -190,18 +192,31 @@ def _set_explanations(
     return before, after
 
 
-def import_key(
-    actor: User, key: Case, data: bytes, filename: str = "key.csv"
-) -> tuple[int, list[str]]:
-    """Set a draft key's answers, narratives, rationales and explanations from CSV, or none.
-
-    Return the number of rows imported and the bad rows (empty on success).
-    """
+def check_importable(actor: User, key: Case) -> Site:
+    """Refuse an import into anything but a draft key of a site ``actor`` administers."""
     site = _key_site(actor, key)
     if not key.is_key_draft:
         raise OperationError("Withdraw the published key before importing answers into it.")
+    return site
+
+
+def import_key(
+    actor: User,
+    key: Case,
+    data: bytes,
+    filename: str = "key.csv",
+    rows_read: Callable[[int], None] | None = None,
+    rows_checked: Callable[[int], None] | None = None,
+) -> tuple[int, list[str]]:
+    """Set a draft key's answers, narratives, rationales and explanations from CSV, or none.
+
+    Return the number of rows imported and the bad rows (empty on success). Run by
+    the import job (training/import_job.py); ``rows_read`` is told how many rows the
+    file holds, ``rows_checked`` how many more were checked, for its progress.
+    """
+    site = check_importable(actor, key)
     instrument = get_instrument(key.period.instrument_version)
-    rows, errors = read_key_rows(instrument, data, filename)
+    rows, errors = read_key_rows(instrument, data, filename, rows_read, rows_checked)
     if errors:
         return 0, errors
     by_item: dict[str, list] = {}

@@ -30,6 +30,7 @@ from review_app.training.forms import (
     field_name,
     read_explanations,
 )
+from review_app.training.import_job import start_key_import
 
 bp = site_blueprint("training", __name__)
 
@@ -151,18 +152,18 @@ def explain(key_id: int, item_id: str):
 def import_key(key_id: int):
     key = _load_key(key_id)
     form = KeyImportForm()
-    errors: list[str] = []
     if form.validate_on_submit():
+        if (earlier := sent_before()) is not None:
+            return earlier
+        upload = form.file.data
         with attempt(form) as outcome:
-            upload = form.file.data
-            count, errors = key_operations.import_key(
-                current_user, key, upload.read(), upload.filename or ""
-            )
-        if outcome.ok and not errors:
-            flash(f"{count} row(s) imported into the answer key.", "success")
-            return redirect(url_for("training.key", key_id=key.id))
-    status = 422 if form.errors or errors else 200
-    return render_template("training/import.html", form=form, errors=errors, key=key), status
+            job = start_key_import(current_user, key, upload.filename or "", upload.read())
+        if outcome.ok:
+            # The import runs as a job; its page follows it and lists any bad row.
+            remember(url_for("jobs.show", job_id=job.id))
+            return redirect(url_for("jobs.show", job_id=job.id), 303)
+    status = 422 if form.errors else 200
+    return render_template("training/import.html", form=form, key=key), status
 
 
 @bp.route("/answer-keys/<int:key_id>/publish", methods=["POST"])

@@ -13,6 +13,7 @@ from review_app.cases.models import Assignment, Case
 from review_app.extensions import db
 from review_app.members.models import Membership
 from review_app.periods.models import ReviewPeriod
+from review_app.plans.models import Plan
 from review_app.qa.models import Comment, Thread
 from review_app.sites.models import LocalSite
 from review_app.sites.queries import site_by_slug
@@ -127,8 +128,9 @@ ACCESS: dict[tuple[str, str], set[str]] = {
     ("interviews.reply", "POST"): {"qa", "reviewer"},
     ("interviews.resolve", "POST"): {"qa"},
     ("notices.index", "GET"): MEMBERS,
-    # The notice opened is reviewer2's: only its recipient may open it.
+    # The notice opened is reviewer2's: only its recipient may open it (and mark it read).
     ("notices.open", "GET"): set(),
+    ("notices.read", "POST"): set(),
     ("notices.mark_all_read", "POST"): MEMBERS,
     ("notices.preferences", "GET"): MEMBERS,
     ("notices.preferences", "POST"): MEMBERS,
@@ -156,6 +158,16 @@ ACCESS: dict[tuple[str, str], set[str]] = {
     ("api.cases", "GET"): set(),
     ("api.case", "GET"): set(),
     ("api.performance", "GET"): set(),
+    # The demo CQI site's improvement plan (review_app/demo/plans.py).
+    ("plans.index", "GET"): {"qa", "admin", "observer"},
+    ("plans.new", "GET"): ADMIN,
+    ("plans.new", "POST"): ADMIN,
+    ("plans.show", "GET"): {"qa", "admin", "observer"},
+    ("plans.edit", "GET"): ADMIN,
+    ("plans.edit", "POST"): ADMIN,
+    ("plans.cases", "GET"): {"qa", "admin", "observer"},
+    ("plans.progress_pdf", "GET"): {"qa", "admin", "observer"},
+    ("plans.progress_xlsx", "GET"): {"qa", "admin", "observer"},
     ("api_docs.openapi", "GET"): EVERYONE,
     # The case used is assigned to "reviewer"; the period is the demo CQI site's.
     ("reports.index", "GET"): {"qa", "admin", "observer"},
@@ -271,6 +283,7 @@ def _made_ids(app: Flask) -> dict:
             "token": _a_password_link(reviewer),
             "notice_id": _a_notice(site, reviewer),
             "job_id": _a_job(site),
+            "plan_id": db.session.scalar(select(Plan.id).where(Plan.site_id == site.id)),
             **_an_interview(site),
             **_a_practice_case(),
         }

@@ -3,6 +3,7 @@
 import io
 from datetime import timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from pypdf import PdfReader
@@ -12,8 +13,9 @@ from sqlalchemy.exc import IntegrityError
 from review_app.accounts.models import User
 from review_app.audit.models import AuditEntry
 from review_app.core.models import utcnow
+from review_app.core.unit import undo
 from review_app.extensions import db
-from review_app.jobs import operations
+from review_app.jobs import operations, tasks
 from review_app.jobs.models import Job
 from review_app.jobs.states import JobStatus
 from review_app.reports import period_pdf
@@ -123,6 +125,23 @@ def test_cancel_stops_a_waiting_job_and_a_running_one_at_its_next_step(clients, 
             raise AssertionError("the step should have stopped")
         except operations.JobStopped:
             pass
+
+
+def test_the_queues_retry_of_a_first_task_takes_up_the_job_its_failed_try_left_running(
+    clients, demo, held
+):
+    """huey retries a first task whose try was undone: the job, marked running by that try
+    apart from its undone work, is taken up again; one of an earlier attempt is not."""
+    job_id = job_id_of(clients("qa").post(start_url(demo)))
+    with demo.app_context():
+        assert operations.begin(job_id, 1) is not None  # the first try, which then failed
+        assert operations.begin(job_id, 1) is not None  # the retry takes it up
+        assert operations.begin(job_id, 2) is None  # no such attempt
+        assert operations.fail(job_id, 1, "Stopped.")
+        db.session.commit()  # as the task's wrapper does (its owner's notice)
+        assert operations.begin(job_id, 1) is None  # failed meanwhile: the retry stops
+    (job,) = jobs(demo)
+    assert job.status == JobStatus.FAILED
 
 
 def test_a_failing_task_says_why_and_can_be_tried_again(clients, demo, finalized, monkeypatch):
@@ -272,3 +291,40 @@ def test_a_job_the_queue_cannot_take_says_so_instead_of_waiting_for_ever(
     assert job.status == JobStatus.FAILED and job.message == operations.QUEUE_AWAY
     page = client.get(f"{SITE}/jobs/{job_id}").get_data(as_text=True)
     assert "Try again in a few minutes" in page and "Try again" in page
+
+
+@tasks.job_task()
+def _refused_or_broken(job_id: int, attempt: int, error: str) -> None:
+    operations.begin(job_id, attempt)
+    raise operations.JobFailure("The upload is gone.") if error == "refused" else RuntimeError
+
+
+@pytest.mark.parametrize("error", ["refused", "broken"])
+def test_a_refusal_fails_its_job_at_once_and_only_other_errors_are_retried(
+    clients, demo, held, monkeypatch, error
+):
+    """huey retries a task that raises; a reason in words does not change on a retry."""
+    job_id = job_id_of(clients("qa").post(start_url(demo)))
+    monkeypatch.setattr(tasks, "huey", SimpleNamespace(immediate=False))  # as on a worker
+    with demo.app_context():
+        if error == "refused":
+            _refused_or_broken.call_local(job_id, 1, error, task=SimpleNamespace(retries=2))
+        else:
+            with pytest.raises(RuntimeError):  # left to huey, which tries again
+                _refused_or_broken.call_local(job_id, 1, error, task=SimpleNamespace(retries=2))
+    (job,) = jobs(demo)
+    assert job.status == (JobStatus.FAILED if error == "refused" else JobStatus.RUNNING)
+    if error == "refused":
+        assert job.message == "The upload is gone."
+
+
+def test_a_tasks_further_tasks_are_queued_only_if_its_work_commits(demo):
+    """A first task that failed after queuing its parts would have its retry queue them twice."""
+    queued: list[str] = []
+    with demo.app_context():
+        operations.queue_after_commit(1, 1, [lambda: queued.append("undone")])
+        undo()
+        db.session.commit()
+        operations.queue_after_commit(1, 1, [lambda: queued.append("kept")])
+        db.session.commit()
+    assert queued == ["kept"]

@@ -50,7 +50,8 @@ def queued_app(demo, jobs_url, tmp_path):
     init_queue(demo)  # the other tests' queue: in memory, run at once
 
 
-def start_worker(app, kind: str = "thread") -> subprocess.Popen:
+def start_worker(app, kind: str = "thread", target: str = "review_app") -> subprocess.Popen:
+    """Start ``flask worker`` on the app ``target`` names (a test's variant of it, or the app)."""
     env = {
         **os.environ,
         "PYTHONPATH": str(PROJECT_ROOT),
@@ -60,7 +61,7 @@ def start_worker(app, kind: str = "thread") -> subprocess.Popen:
         "SECRET_KEY": "test-secret",
     }
     return subprocess.Popen(
-        [sys.executable, "-m", "flask", "--app", "review_app", "worker", "--kind", kind],
+        [sys.executable, "-m", "flask", "--app", target, "worker", "--kind", kind],
         env=env,
         cwd=PROJECT_ROOT,
         stdout=subprocess.PIPE,
@@ -79,12 +80,14 @@ def stop(worker: subprocess.Popen) -> str:
     return output
 
 
-def worked_until_finished(app, client, state_url: str) -> tuple[dict, str]:
+def worked_until_finished(
+    app, client, state_url: str, target: str = "review_app"
+) -> tuple[dict, str]:
     """Start a worker, wait until the job at ``state_url`` is finished, stop the worker.
 
     Return the job's last state and what the worker printed.
     """
-    worker = start_worker(app)
+    worker = start_worker(app, target=target)
     try:
         deadline = time.monotonic() + WAIT
         while (state := client.get(state_url).get_json())["finished"] is False:

@@ -8,9 +8,10 @@ from sqlalchemy import func, select
 from review_app.accounts.models import User
 from review_app.extensions import db
 from review_app.jobs import kinds
+from review_app.jobs import operations as jobs
 from review_app.jobs.models import Job
 from review_app.jobs.operations import UNEXPECTED
-from review_app.members import bulk_operations
+from review_app.members import bulk_operations, importing
 from tests.members.test_import import HEADER, _import
 
 FILE = HEADER + "".join(f"p{n:03},Person {n},p{n}@example.gov,reviewer\n" for n in range(30))
@@ -44,6 +45,23 @@ def test_the_job_adds_everyone_and_lists_each_person(admin, demo, mailbox):
     assert _users(demo) == before + 30 and len(mailbox) == 30
     [job] = _jobs(demo)
     assert (job.done, job.total) == (30, 30)
+
+
+def test_the_rows_checked_are_counted_as_the_job_goes(admin, demo, mailbox, monkeypatch):
+    monkeypatch.setattr(importing, "CHECKED_STEP", 8)
+    seen = []
+    real_step = jobs.step
+
+    def step_and_look(job_id, attempt, units=1):
+        real_step(job_id, attempt, units)
+        seen.append(db.session.scalar(select(Job.done).where(Job.id == job_id)))
+
+    monkeypatch.setattr(jobs, "step", step_and_look)
+    assert "30 user(s) imported." in _import(admin, FILE).get_data(as_text=True)
+    # Committed a step at a time while the rows are checked (their job's page shows it).
+    assert seen == [8, 16, 24, 30]
+    [job] = _jobs(demo)
+    assert (job.done, job.total, job.unit) == (30, 30, "rows checked")
 
 
 def test_a_file_sent_twice_while_its_import_waits_is_one_job(admin, demo, monkeypatch):

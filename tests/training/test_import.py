@@ -1,4 +1,4 @@
-"""Importing an answer key from CSV: every row or none, each bad row named."""
+"""Importing an answer key from CSV, as a job: every row or none, each bad row named."""
 
 import io
 import re
@@ -8,6 +8,8 @@ from sqlalchemy import select
 
 from review_app.cases.models import Case
 from review_app.extensions import db
+from review_app.jobs.models import Job
+from review_app.jobs.states import JobStatus
 from review_app.ratings import queries as rating_queries
 from review_app.training.models import KeyExplanation
 from tests.training.conftest import SITE, new_case
@@ -21,13 +23,29 @@ def _draft_key(app, clients) -> int:
     return case_id
 
 
-def _import(client, key_id: int, content: str | bytes, name: str = "key.csv"):
+def _start(client, key_id: int, content: str | bytes, name: str = "key.csv"):
+    """Send the file to the key's import page; return its answer (a job's page, or refused)."""
     data = content.encode() if isinstance(content, str) else content
     return client.post(
         f"{SITE}/answer-keys/{key_id}/import",
         data={"file": (io.BytesIO(data), name)},
         content_type="multipart/form-data",
     )
+
+
+def _import(client, key_id: int, content: str | bytes, name: str = "key.csv") -> str:
+    """Import through the job (run at once in tests); return the job's page as text."""
+    started = _start(client, key_id, content, name)
+    assert started.status_code == 303, started.get_data(as_text=True)[:3000]
+    assert f"{SITE}/jobs/" in started.location
+    return unescape(client.get(started.location).get_data(as_text=True))
+
+
+def _job(app) -> Job:
+    with app.app_context():
+        [job] = db.session.scalars(select(Job).where(Job.kind == "key_import"))
+        db.session.expunge(job)
+        return job
 
 
 def _state(app, key_id: int) -> tuple[dict, dict, set]:
@@ -46,7 +64,7 @@ def _state(app, key_id: int) -> tuple[dict, dict, set]:
 
 def test_every_row_is_imported_with_labels_narratives_rationales_and_explanations(demo, clients):
     key_id = _draft_key(demo, clients)
-    response = _import(
+    page = _import(
         clients("admin"),
         key_id,
         "question_id,answer,narrative,explanation,rationale\n"
@@ -56,8 +74,10 @@ def test_every_row_is_imported_with_labels_narratives_rationales_and_explanation
         "item 7,,,Separation without a reason is an ANI.,Placed apart without a reason.\n"
         "FS-reasons,Neglect; parent_substance_use,,,\n",
     )
-    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
-    assert "5 row(s) imported" in clients("admin").get(response.location).get_data(as_text=True)
+    assert "Done" in page and "5 row(s) imported into answer key KEY-I1." in page
+    job = _job(demo)
+    assert (job.status, job.done, job.total, job.unit) == (JobStatus.DONE, 5, 5, "rows checked")
+    assert job.title == "Import of key.csv into answer key KEY-I1"
     answers, reviews, explained = _state(demo, key_id)
     assert answers["7A"] == ("no", "Siblings were placed apart.")
     assert answers["7-app"] == ("yes", "")
@@ -72,7 +92,7 @@ def test_every_row_is_imported_with_labels_narratives_rationales_and_explanation
 def test_bad_rows_are_each_listed_and_nothing_is_imported(demo, clients):
     key_id = _draft_key(demo, clients)
     before = _state(demo, key_id)
-    response = _import(
+    page = _import(
         clients("admin"),
         key_id,
         "question_id,answer,explanation\n"
@@ -84,8 +104,7 @@ def test_bad_rows_are_each_listed_and_nothing_is_imported(demo, clients):
         "item 3,yes,\n"
         "FS-reasons,neglect,Why\n",
     )
-    assert response.status_code == 422
-    page = unescape(response.get_data(as_text=True))
+    assert "Failed" in page and "Nothing was imported from key.csv" in page
     assert "Nothing was imported: 6 rows to fix" in page
     for expected in [
         "Line 3: question_id: there is no question or item “ZZ9” in the instrument.",
@@ -97,32 +116,33 @@ def test_bad_rows_are_each_listed_and_nothing_is_imported(demo, clients):
     ]:
         assert expected in page
     assert _state(demo, key_id) == before
+    assert _job(demo).status == JobStatus.FAILED
 
 
 def test_a_file_that_is_not_a_key_file_gets_a_clear_message(demo, clients):
     key_id = _draft_key(demo, clients)
     admin = clients("admin")
-    page = _import(admin, key_id, b"\xff\xfe\x00bad").get_data(as_text=True)
-    assert "“key.csv” is not UTF-8 text" in page
-    page = unescape(_import(admin, key_id, "question,value\n1A,2\n").get_data(as_text=True))
+    assert "“key.csv” is not UTF-8 text" in _import(admin, key_id, b"\xff\xfe\x00bad")
+    page = _import(admin, key_id, "question,value\n1A,2\n")
     assert "Line 1: the header lacks the column(s) question_id, answer." in page
-    page = _import(admin, key_id, "question_id,answer\n").get_data(as_text=True)
-    assert "The file has a header but no rows." in page
-    assert "Choose a .csv file." in _import(admin, key_id, "x", "key.xlsx").get_data(as_text=True)
+    assert "The file has a header but no rows." in _import(admin, key_id, "question_id,answer\n")
+    wrong = _start(admin, key_id, "x", "key.xlsx")
+    assert wrong.status_code == 422 and "Choose a .csv file." in wrong.get_data(as_text=True)
 
 
 def test_a_published_key_takes_no_import(demo, clients, key_id):
-    response = _import(clients("admin"), key_id, "question_id,answer\n7-app,yes\n")
+    response = _start(clients("admin"), key_id, "question_id,answer\n7-app,yes\n")
     assert response.status_code == 422
     assert "Withdraw the published key before importing" in response.get_data(as_text=True)
+    with demo.app_context():
+        assert db.session.scalars(select(Job)).all() == []  # refused on the page: no job
 
 
 def test_the_example_on_the_import_page_imports(demo, clients):
     key_id = _draft_key(demo, clients)
     page = clients("admin").get(f"{SITE}/answer-keys/{key_id}/import").get_data(as_text=True)
     example = unescape(re.search(r"<pre[^>]*>(.*?)</pre>", page, re.S).group(1))
-    response = _import(clients("admin"), key_id, example)
-    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    assert "4 row(s) imported" in _import(clients("admin"), key_id, example)
     answers, reviews, explained = _state(demo, key_id)
     assert answers["1C"] == ("no", "The first visit came two days late.")
     assert reviews["1"][1] == "The one report was answered late."
@@ -131,8 +151,7 @@ def test_the_example_on_the_import_page_imports(demo, clients):
 def test_a_csv_with_cr_only_line_ends_imports(demo, clients):
     key_id = _draft_key(demo, clients)
     text = "question_id,answer,narrative\r1-app,yes,\r1C,no,Late by two days.\r"
-    response = _import(clients("admin"), key_id, text)
-    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    assert "2 row(s) imported" in _import(clients("admin"), key_id, text)
     assert _state(demo, key_id)[0]["1C"] == ("no", "Late by two days.")
 
 
@@ -151,9 +170,9 @@ def test_answers_are_read_twice_however_many_items_the_file_sets(demo, clients):
 
     event.listen(engine, "before_cursor_execute", count)
     try:
-        response = _import(clients("admin"), key_id, text)
+        page = _import(clients("admin"), key_id, text)
     finally:
         event.remove(engine, "before_cursor_execute", count)
-    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    assert "3 row(s) imported" in page
     # One read to lay the rows over the stored answers, one by the save of all the items.
     assert len(reads) == 2, reads

@@ -1,0 +1,1 @@
+"""Program improvement plans: baselines, goals and the measurements that follow."""

@@ -1,0 +1,227 @@
+"""Reads of plans: the figures of every window, and the cases behind each.
+
+Every figure comes from ``performance.queries``' counts over the site's finalized
+reviews, grouped by the month they were finalized: one statement for the items
+and one for the outcomes, however many windows a plan has.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from review_app.cases.models import Case
+from review_app.extensions import db
+from review_app.instruments.catalog import get_instrument
+from review_app.instruments.model import Instrument
+from review_app.performance.queries import (
+    APPLICABLE_ITEM,
+    APPLICABLE_OUTCOME,
+    Figure,
+    item_applies,
+    item_counts,
+    outcome_counts,
+    splits,
+)
+from review_app.performance.windows import Window, finalized_month, window_conditions
+from review_app.plans.models import Goal, Measure, Plan
+from review_app.plans.states import FigureKind
+from review_app.ratings.models import ItemReview, OutcomeRating
+from review_app.sites.models import Site
+
+Key = tuple[FigureKind, str]
+
+
+def plans(site: Site) -> list[Plan]:
+    """Return the site's plans, newest first, with their measures."""
+    return list(
+        db.session.scalars(
+            select(Plan)
+            .where(Plan.site_id == site.id)
+            .options(selectinload(Plan.measures))
+            .order_by(Plan.created_at.desc(), Plan.id.desc())
+        )
+    )
+
+
+def load_plan(plan_id: int) -> Plan | None:
+    """Return a plan with its measures and every goal they had."""
+    return db.session.scalar(
+        select(Plan)
+        .where(Plan.id == plan_id)
+        .options(selectinload(Plan.measures).selectinload(Measure.goals).joinedload(Goal.set_by))
+    )
+
+
+def name_taken(site: Site, name: str, plan_id: int | None) -> bool:
+    statement = select(func.count()).where(
+        Plan.site_id == site.id, func.lower(Plan.name) == name.lower()
+    )
+    if plan_id is not None:
+        statement = statement.where(Plan.id != plan_id)
+    return bool(db.session.scalar(statement))
+
+
+def figures(
+    site_id: int, instrument: Instrument, windows: list[Window], keys: list[Key]
+) -> list[dict[Key, Figure]]:
+    """Return, for each window, the figure of each item or outcome of ``keys``."""
+    result: list[dict[Key, Figure]] = [{key: Figure() for key in keys} for _ in windows]
+    if not windows or not keys:
+        return result
+    span = Window(min(w.start for w in windows), max(w.end for w in windows))
+    conditions = window_conditions(site_id, span)
+    items = [ref for kind, ref in keys if kind == FigureKind.ITEM]
+    outcomes = [ref for kind, ref in keys if kind == FigureKind.OUTCOME]
+    rows = []
+    if items:
+        found = item_counts(
+            [*conditions, ItemReview.item_id.in_(items)], instrument, *finalized_month()
+        )
+        rows += [(FigureKind.ITEM, row) for row in found]
+    if outcomes:
+        chosen = OutcomeRating.outcome_id.in_(outcomes)
+        found = outcome_counts([*conditions, chosen], *finalized_month())
+        rows += [(FigureKind.OUTCOME, row) for row in found]
+    by_month = splits(
+        ((int(year), int(month)), (kind, ref), case_type, applicable, hits)
+        for kind, (year, month, ref, case_type, applicable, hits) in rows
+    )
+    for index, window in enumerate(windows):
+        for (year, month), split in by_month.items():
+            if window.start <= date(year, month, 1) < window.end:
+                for key, figure in split.items():
+                    result[index].setdefault(key, Figure()).add(figure.overall)
+    return result
+
+
+@dataclass
+class Measurement:
+    """One window's figure of a measure, and whether it reaches the goal in force."""
+
+    window: Window
+    figure: Figure
+    target: float | None
+
+    @property
+    def met(self) -> bool | None:
+        """Return whether the goal is reached; None when it cannot be judged."""
+        if self.target is None or not self.figure.applicable:
+            return None
+        percent = self.figure.percent
+        return percent is not None and round(percent, 1) >= round(self.target, 1)
+
+
+@dataclass
+class Progress:
+    """A measure's baseline (stored and recomputed), goal, and every measurement so far."""
+
+    measure: Measure
+    label: str
+    current_baseline: Figure
+    target: float | None
+    measurements: list[Measurement] = field(default_factory=list)
+
+    @property
+    def stored_baseline(self) -> Figure:
+        return Figure(self.measure.baseline_applicable, self.measure.baseline_hits)
+
+    @property
+    def baseline_moved(self) -> bool:
+        return self.stored_baseline != self.current_baseline
+
+    @property
+    def first_met(self) -> Measurement | None:
+        return next((m for m in self.measurements if m.met), None)
+
+    @property
+    def latest(self) -> Measurement | None:
+        return self.measurements[-1] if self.measurements else None
+
+
+def figure_label(instrument: Instrument, kind: FigureKind, ref: str) -> str:
+    """Name an item or outcome as the pages do: "Item 4: Stability of foster care placement"."""
+    if kind == FigureKind.ITEM:
+        item = instrument.items.get(ref)
+        return f"Item {item.number}: {item.title}" if item else f"Item {ref}"
+    outcome = instrument.outcomes.get(ref)
+    return f"Outcome {ref}: {outcome.label}" if outcome else f"Outcome {ref}"
+
+
+def due_windows(plan: Plan, today: date) -> list[Window]:
+    """Return the plan's measurement windows that are over by ``today``."""
+    return [window for window in plan.measurements() if window.end <= today]
+
+
+def progress(plan: Plan, today: date) -> tuple[list[Progress], list[Window]]:
+    """Return every measure's progress, and the plan's windows measured so far (two statements).
+
+    Each measurement is judged against the goal in force now.
+    """
+    instrument = get_instrument(plan.instrument_version)
+    windows = due_windows(plan, today)
+    keys = [(measure.kind, measure.ref) for measure in plan.measures]
+    found = figures(plan.site_id, instrument, [plan.baseline, *windows], keys)
+    result = []
+    for measure in plan.measures:
+        key = (measure.kind, measure.ref)
+        goal = measure.goal
+        target = goal.target(measure.baseline_percent) if goal else None
+        if not measure.baseline_applicable:
+            target = None  # no baseline: the goal cannot be judged
+        result.append(
+            Progress(
+                measure=measure,
+                label=figure_label(instrument, measure.kind, measure.ref),
+                current_baseline=found[0][key],
+                target=target,
+                measurements=[
+                    Measurement(window, found[index][key], target)
+                    for index, window in enumerate(windows, 1)
+                ],
+            )
+        )
+    return result, windows
+
+
+def cases_behind(
+    site_id: int, instrument: Instrument, window: Window, keys: list[Key], limit: int | None = None
+) -> list[tuple]:
+    """Return (case, kind, id, rating, overridden) of every case counted in the figures of
+    ``keys`` over ``window`` (one statement per kind), by figure, then case number."""
+    found: list[tuple] = []
+    conditions = window_conditions(site_id, window)
+    items = [ref for kind, ref in keys if kind == FigureKind.ITEM]
+    outcomes = [ref for kind, ref in keys if kind == FigureKind.OUTCOME]
+    if items:
+        effective = ItemReview.effective_rating
+        statement = (
+            select(Case, ItemReview.item_id, effective, ItemReview.override_rating)
+            .join(ItemReview, and_(ItemReview.case_id == Case.id, ItemReview.item_id.in_(items)))
+            .where(*conditions, effective.in_(APPLICABLE_ITEM), item_applies(instrument))
+            .options(joinedload(Case.local_site))
+            .order_by(ItemReview.item_id, Case.case_number, Case.id)
+            .limit(limit)
+        )
+        found += [
+            (case, FigureKind.ITEM, ref, rating, override is not None)
+            for case, ref, rating, override in db.session.execute(statement)
+        ]
+    if outcomes:
+        outcome_statement = (
+            select(Case, OutcomeRating.outcome_id, OutcomeRating.rating)
+            .join(
+                OutcomeRating,
+                and_(OutcomeRating.case_id == Case.id, OutcomeRating.outcome_id.in_(outcomes)),
+            )
+            .where(*conditions, OutcomeRating.rating.in_(APPLICABLE_OUTCOME))
+            .options(joinedload(Case.local_site))
+            .order_by(OutcomeRating.outcome_id, Case.case_number, Case.id)
+            .limit(limit)
+        )
+        found += [
+            (case, FigureKind.OUTCOME, ref, rating, False)
+            for case, ref, rating in db.session.execute(outcome_statement)
+        ]
+    return found

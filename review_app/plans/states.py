@@ -1,0 +1,35 @@
+"""The kinds a plan stores: what a measured figure is, and how its goal is stated.
+
+The values are what the columns store (CHECK constraints allow these and no other).
+"""
+
+from enum import StrEnum
+
+
+class FigureKind(StrEnum):
+    """What a plan measures: an item's % Strength or an outcome's % Substantially Achieved."""
+
+    ITEM = "item"
+    OUTCOME = "outcome"
+
+
+class GoalKind(StrEnum):
+    """How a negotiated goal is stated."""
+
+    TARGET = "target"  # a percentage to reach
+    POINTS = "points"  # percentage points over the baseline
+
+    @property
+    def label(self) -> str:
+        return GOAL_KIND_LABELS[self]
+
+
+GOAL_KIND_LABELS: dict[GoalKind, str] = {
+    GoalKind.TARGET: "A percentage to reach",
+    GoalKind.POINTS: "Percentage points over the baseline",
+}
+
+
+def figure_field(prefix: str, kind: FigureKind, ref: str) -> str:
+    """Name a form field of one item or outcome (``goal_value_item_4``); errors use it too."""
+    return f"{prefix}_{kind}_{ref}"
