@@ -41,18 +41,21 @@ def read_filters(
         reviewer_id = None
     declared = categories(get_instrument(period.instrument_version))
     choices: dict[str, tuple[str, Collection[str]]] = {
-        "type": ("case type", CASE_TYPES),
-        "age": ("age group", AGE_GROUPS),
-        "status": ("status", STATUSES),
-        "sex": ("sex", declared["sex"].choices if "sex" in declared else ()),
-        "race": ("race", declared["race"].choices if "race" in declared else ()),
-        "hispanic": ("ethnicity", declared["hispanic"].choices if "hispanic" in declared else ()),
+        "type": ("a case type", CASE_TYPES),
+        "age": ("an age group", AGE_GROUPS),
+        "status": ("a status", STATUSES),
+        "sex": ("a sex", declared["sex"].choices if "sex" in declared else ()),
+        "race": ("a race", declared["race"].choices if "race" in declared else ()),
+        "hispanic": (
+            "an ethnicity",
+            declared["hispanic"].choices if "hispanic" in declared else (),
+        ),
     }
     chosen = {}
     for name, (noun, allowed) in choices.items():
         value = args.get(name, "")
         if value and value not in allowed:
-            problems.append(f"“{value[:40]}” is not a {noun} this report knows.")
+            problems.append(f"“{value[:40]}” is not {noun} this report knows.")
             value = ""
         chosen[name] = value
     filters = Filters(

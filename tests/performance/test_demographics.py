@@ -137,9 +137,9 @@ def test_unknown_demographic_values_are_named_and_left_out(finalized, client):
     page = client.get(f"{SITE}/performance?race=purple&sex=boy&hispanic=maybe&age=200")
     text = html.unescape(page.get_data(as_text=True))
     assert page.status_code == 200
-    for named in ("“purple” is not a race", "“boy” is not a sex", "“maybe” is not a ethnicity"):
+    for named in ("“purple” is not a race", "“boy” is not a sex", "“maybe” is not an ethnicity"):
         assert named in text, named
-    assert "“200” is not a age group" in text
+    assert "“200” is not an age group" in text
 
 
 def test_privacy_rule_hides_small_counts_in_words():
