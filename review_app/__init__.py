@@ -169,6 +169,7 @@ def register_commands(app: Flask) -> None:
     from review_app.mail.cli import show_mailbox
     from review_app.members.cli import users
     from review_app.notices.cli import notices
+    from review_app.ratings.cli import ratings
     from review_app.sites.cli import jurisdictions
     from review_app.tokens.cli import tokens
 
@@ -178,6 +179,7 @@ def register_commands(app: Flask) -> None:
         app.cli.add_command(command)
     app.cli.add_command(show_mailbox)
     app.cli.add_command(notices)
+    app.cli.add_command(ratings)
 
 
 def register_templating(app: Flask) -> None:

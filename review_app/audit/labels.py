@@ -50,6 +50,7 @@ ACTIONS = {
     "jurisdiction.remove": "State removed",
     "local_site.create": "Local site added",
     "local_site.update": "Local site changed",
+    "site.privacy": "Small-figure privacy setting changed",
     "login.failed": "Sign-in failed",
     "login.locked": "Sign-in locked after failed attempts",
     "login.succeeded": "Signed in",

@@ -47,6 +47,8 @@ ACCESS: dict[tuple[str, str], set[str]] = {
     ("sites.new_local_site", "POST"): ADMIN,
     ("sites.edit_local_site", "GET"): ADMIN,
     ("sites.edit_local_site", "POST"): ADMIN,
+    ("sites.privacy", "GET"): ADMIN,
+    ("sites.privacy", "POST"): ADMIN,
     ("periods.index", "GET"): MEMBERS,
     ("periods.new", "GET"): ADMIN,
     ("periods.new", "POST"): ADMIN,
