@@ -67,10 +67,17 @@ def _outer(statement: Select[Any], joins: list[Join]) -> Select[Any]:
 def crosstab_statement(
     rows: Axis, columns: Axis, conditions: list[ColumnElement[bool]]
 ) -> Select[Any]:
-    """Return the grouped statement: (row answer, column answer, cases)."""
+    """Return the grouped statement: (row answer, column answer, cases).
+
+    The answers are named in a subquery and grouped by name: an answer's expression
+    carries bound values, and PostgreSQL would not see two copies of it as one.
+    """
     row_answer, column_answer, joins = _answers(rows, columns)
-    statement = select(row_answer, column_answer, func.count()).select_from(Case)
-    return _outer(statement, joins).where(*conditions).group_by(row_answer, column_answer)
+    statement = select(row_answer.label("row_answer"), column_answer.label("column_answer"))
+    answers = _outer(statement.select_from(Case), joins).where(*conditions).subquery("answers")
+    return select(answers.c.row_answer, answers.c.column_answer, func.count()).group_by(
+        answers.c.row_answer, answers.c.column_answer
+    )
 
 
 def crosstab(rows: Axis, columns: Axis, conditions: list[ColumnElement[bool]]) -> Crosstab:

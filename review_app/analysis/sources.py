@@ -11,16 +11,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, and_, func, or_, true
-from sqlalchemy.ext.compiler import compiles
+from sqlalchemy import ColumnElement, and_, func, or_, true
 from sqlalchemy.orm import aliased
-from sqlalchemy.sql.functions import FunctionElement
 
+from review_app.analysis.answers import EffectiveAnswers, Join
 from review_app.cases.models import CASE_TYPES, Case
 from review_app.instruments.engine import ANI, NA, STRENGTH
 from review_app.instruments.model import Instrument
 from review_app.periods.models import ReviewPeriod
-from review_app.ratings.models import Answer, ItemReview
+from review_app.ratings.models import ItemReview
 from review_app.sites.models import LocalSite, Site
 
 NO_ANSWER = "-"  # the code of the "No answer" row or column: never a stored value
@@ -49,10 +48,6 @@ class Value:
     code: str
     label: str
     stored: Any
-
-
-# Another table to join to ``cases`` (outer: a case without the row has no answer).
-Join = tuple[Any, ColumnElement[bool]]
 
 
 @dataclass(frozen=True)
@@ -90,23 +85,6 @@ class Axis:
                 return expression == value.stored
         known = [value.stored for value in self.values]
         return or_(expression.is_(None), expression.not_in(known)) if known else true()
-
-
-class answer_text(FunctionElement[str]):
-    """SQL: a stored answer (JSON holding one text) as text, to group and compare by."""
-
-    type = String()
-    inherit_cache = True
-
-
-@compiles(answer_text)
-def _answer_text_sqlite(element: answer_text, compiler: Any, **kw: Any) -> str:
-    return f"json_extract({compiler.process(element.clauses, **kw)}, '$')"
-
-
-@compiles(answer_text, "postgresql")
-def _answer_text_postgresql(element: answer_text, compiler: Any, **kw: Any) -> str:
-    return f"({compiler.process(element.clauses, **kw)} #>> '{{}}')"
 
 
 def case_facts(scope: Scope) -> Iterable[Axis]:
@@ -159,17 +137,16 @@ def item_ratings(scope: Scope) -> Iterable[Axis]:
         )
 
 
-def _answer(question_id: str) -> Callable[[str], tuple[Any, list[Join]]]:
+def _answer(instrument: Instrument, question_id: str) -> Callable[[str], tuple[Any, list[Join]]]:
     def read(name: str) -> tuple[Any, list[Join]]:
-        answer = aliased(Answer, name=f"{name}_answer")
-        on = and_(answer.case_id == Case.id, answer.question_id == question_id)
-        return answer_text(answer.value), [(answer, on)]
+        answers = EffectiveAnswers(instrument, name)
+        return answers.value(question_id), answers.joins
 
     return read
 
 
 def instrument_answers(scope: Scope) -> Iterable[Axis]:
-    """The answer to every yes/no and single-choice question, face sheet and items."""
+    """The effective answer to every yes/no and single-choice question (see answers.py)."""
     instrument = scope.instrument
     if instrument is None:
         return
@@ -184,7 +161,7 @@ def instrument_answers(scope: Scope) -> Iterable[Axis]:
             f"{number + '. ' if number else ''}{question.text.strip()}",
             group,
             tuple(Value(code, label, code) for code, label in instrument.options(question)),
-            _answer(question_id),
+            _answer(instrument, question_id),
         )
 
 
