@@ -152,3 +152,20 @@ def test_a_saved_analysis_whose_question_left_the_instrument_says_so(finalized, 
     page = _text(client.get(f"{SITE}/analysis?rows=answer:gone-question&columns=case:case_type"))
     assert "may have been removed since the analysis was saved" in page
     assert "<caption>" not in page
+
+
+def test_another_sites_data_stays_out(finalized, clients):
+    from review_app.sites.queries import local_sites
+
+    with finalized.app_context():
+        cfsr = site_by_slug("demo", "cfsr")
+        elsewhere = local_sites(cfsr)[0].id
+        qa = db.session.scalar(select(User).where(User.username == "qa"))
+        theirs = save_analysis(qa, cfsr, "On the CFSR site", {"rows": "item:1"}, {})
+        db.session.commit()
+        theirs_id = theirs.id
+    client = clients("qa")
+    html = _text(client.get(f"{SITE}/analysis?{ANALYSIS}&local_site={elsewhere}"))
+    assert "That local site is not one of this site’s" in html
+    assert "On the CFSR site" not in _text(client.get(f"{SITE}/analysis/saved"))
+    assert client.post(f"{SITE}/analysis/saved/{theirs_id}/delete").status_code == 404
