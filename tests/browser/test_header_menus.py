@@ -17,6 +17,7 @@ MENUS = {
     "Training": ["Answer keys", "Training progress"],
     "Reports": [
         "Item and outcome performance",
+        "Multi-item analysis",
         "Case rating summaries",
         "QA reports",
         "Inter-rater agreement",
