@@ -107,32 +107,15 @@ def cases():
     )
 
 
-def _record_download(asked: Asked, ready: Ready, action: str, what: str, fmt: str) -> None:
-    """Audit a download: the questions, which cases, which format."""
-    details = {
+def _download_details(asked: Asked, ready: Ready, fmt: str, **more: str) -> dict:
+    """What a download's audit entry records: the questions, which cases, the format."""
+    return {
         "rows": ready.rows.label,
         "columns": ready.columns.label,
         "filters": described(asked.scope, asked.when, asked.chosen),
+        **more,
         "format": fmt,
     }
-    if action == "download.analysis":
-        record_read(
-            current_user,
-            "download.analysis",
-            g.site,
-            f"Downloaded the analysis table ({fmt.upper()})",
-            site=g.site,
-            details=details,
-        )
-    else:
-        record_read(
-            current_user,
-            "download.analysis_cases",
-            g.site,
-            f"Downloaded {what} of the analysis ({fmt.upper()})",
-            site=g.site,
-            details=details,
-        )
 
 
 def _choose_first(asked: Asked):
@@ -149,7 +132,14 @@ def table_download(fmt: str):
     if ready is None:
         return _choose_first(asked)
     table = queries.crosstab(ready.rows, ready.columns, ready.conditions)
-    _record_download(asked, ready, "download.analysis", "the table", fmt)
+    record_read(
+        current_user,
+        "download.analysis",
+        g.site,
+        f"Downloaded the analysis table ({fmt.upper()})",
+        site=g.site,
+        details=_download_details(asked, ready, fmt),
+    )
     return exports.table_download(fmt, f"{g.site.slug}-analysis", table)
 
 
@@ -166,9 +156,20 @@ def cases_download(fmt: str):
         ready.conditions,
         _cell(asked, ready),
     )
-    whole = cell.row is None and cell.column is None
-    _record_download(
-        asked, ready, "download.analysis_cases", "every case" if whole else "a cell's cases", fmt
+    which = "every case counted"
+    if cell.row is not None or cell.column is not None:
+        which = ", ".join(
+            f"{axis.label}: {axis.label_of(code)}"
+            for axis, code in ((rows, cell.row), (columns, cell.column))
+            if code is not None
+        )
+    record_read(
+        current_user,
+        "download.analysis_cases",
+        g.site,
+        f"Downloaded the cases of an analysis ({fmt.upper()})",
+        site=g.site,
+        details=_download_details(asked, ready, fmt, cases=which),
     )
     return exports.cases_download(
         fmt,

@@ -84,17 +84,20 @@ def test_the_table_downloads_as_csv_and_xlsx_and_is_audited(finalized, clients):
     )
     assert len(every) - 1 == int(lines[-1][2])
     with finalized.app_context():
-        actions = list(
-            db.session.scalars(
-                select(AuditEntry.action).where(AuditEntry.action.like("download.analysis%"))
-            )
-        )
-    assert sorted(actions) == [
+        entries = db.session.execute(
+            select(AuditEntry.action, AuditEntry.after)
+            .where(AuditEntry.action.like("download.analysis%"))
+            .order_by(AuditEntry.id)
+        ).all()
+    assert [action for action, _ in entries] == [
         "download.analysis",
         "download.analysis",
         "download.analysis_cases",
         "download.analysis_cases",
     ]
+    assert entries[2][1]["cases"] == "Item 4 rating: Stability of foster care placement: No answer"
+    assert entries[3][1]["cases"] == "every case counted"
+    assert entries[0][1]["format"] == "csv" and entries[0][1]["columns"] == "Case type"
 
 
 def test_saving_rerunning_and_deleting_an_analysis(finalized, clients):
