@@ -59,6 +59,8 @@ def test_an_analysis_with_no_cases_shows_an_empty_labelled_table(finalized, clie
 
 def test_the_table_downloads_as_csv_and_xlsx_and_is_audited(finalized, clients):
     client = clients("observer")
+    page = _text(client.get(f"{SITE}/analysis?{ANALYSIS}"))
+    assert "<caption>" in page and "Save this analysis" not in page  # observers save nothing
     response = client.get(f"{SITE}/analysis/table.csv?{ANALYSIS}")
     lines = list(csv.reader(io.StringIO(_text(response))))
     assert lines[0] == [
