@@ -71,6 +71,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.url_map.converters["int"] = IdConverter  # before any route is added
     from review_app.accounts.views import bp as accounts
+    from review_app.analysis.views import bp as analysis
     from review_app.api.views import bp as api
     from review_app.api.views import docs as api_docs
     from review_app.audit.views import bp as audit
@@ -114,6 +115,7 @@ def register_blueprints(app: Flask) -> None:
         performance,
         plans,
         trends,
+        analysis,
         quality,
         exports,
         jobs,
