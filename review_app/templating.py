@@ -11,6 +11,7 @@ from review_app.audit import labels as audit_labels
 from review_app.cases.models import STATUS_LABELS
 from review_app.cases.states import CaseStatus
 from review_app.config import APP_NAME
+from review_app.core.numbers import percent_text
 from review_app.core.once import new_form_key
 from review_app.core.roles import ROLE_LABELS
 from review_app.instruments.catalog import version_title
@@ -74,6 +75,7 @@ def _full_names(usernames: object, names: dict[str, str]) -> object:
 def init_templating(app: Flask) -> None:
     app.context_processor(_context)
     app.add_template_filter(_when, "when")
+    app.add_template_filter(percent_text, "percent")
     app.add_template_filter(_reject_page, "reject_page")
     app.add_template_filter(_days_ago, "days_ago")
     # Internal names in words (audit/labels.py, instruments/labels.py).

@@ -12,6 +12,8 @@ still see them.
 
 from typing import Protocol
 
+from review_app.core.numbers import percent_text
+
 
 class Share(Protocol):
     """A share of cases: ``hits`` of ``applicable`` (a performance ``Figure``)."""
@@ -44,7 +46,8 @@ def shown(figure: Share, threshold: int) -> str:
         return "no applicable case"
     if is_hidden(figure.applicable, threshold):
         return fewer_than(threshold)
-    return f"{100.0 * figure.hits / figure.applicable:.0f}% ({figure.hits} of {figure.applicable})"
+    share = percent_text(100.0 * figure.hits / figure.applicable)
+    return f"{share} ({figure.hits} of {figure.applicable})"
 
 
 def shown_percent(figure: Share, threshold: int) -> float | None:

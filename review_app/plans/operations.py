@@ -9,6 +9,7 @@ from review_app.audit.operations import record
 from review_app.core.errors import FieldErrors
 from review_app.core.locking import lock_row
 from review_app.core.models import utcnow
+from review_app.core.numbers import percent_text
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
 from review_app.instruments.model import Instrument
@@ -97,11 +98,11 @@ def _check_goal(goal: GoalInput, baseline: Figure, what: str) -> str | None:
     if target is None and percent is not None:
         target = percent + float(value)
     if target is not None and target > 100:
-        return f"The goal for {what} comes to {target:.1f}%: no figure can pass 100%."
-    if target is not None and percent is not None and round(target, 1) <= round(percent, 1):
+        return f"The goal for {what} comes to {percent_text(target)}: no figure can pass 100%."
+    if target is not None and percent is not None and target <= percent + 1e-9:
         return (
-            f"The goal for {what} ({target:.1f}%) must be above its baseline of "
-            f"{percent:.1f}% ({baseline.hits} of {baseline.applicable} cases)."
+            f"The goal for {what} ({percent_text(target)}) must be above its baseline of "
+            f"{percent_text(percent)} ({baseline.hits} of {baseline.applicable} cases)."
         )
     return None
 

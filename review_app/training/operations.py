@@ -12,6 +12,7 @@ from review_app.cases.states import CaseStatus
 from review_app.core.errors import OperationError
 from review_app.core.locking import lock_row
 from review_app.core.models import utcnow
+from review_app.core.numbers import percent_text
 from review_app.core.roles import roles_of
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
@@ -187,7 +188,7 @@ def score_submission(actor: User, copy: Case) -> PracticeScore:
         "training.score",
         copy,
         f"Practice case {copy.case_number}, attempt {score.attempt}: "
-        f"{score.item_percent:.0f}% item agreement, "
+        f"{percent_text(score.item_percent)} item agreement, "
         + ("passed" if score.is_passed else "not passed"),
         site=site,
         after={"attempt": score.attempt, **counts, "passed": score.is_passed},

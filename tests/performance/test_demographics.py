@@ -144,9 +144,9 @@ def test_unknown_demographic_values_are_named_and_left_out(finalized, client):
 
 def test_privacy_rule_hides_small_counts_in_words():
     assert privacy.shown(Figure(applicable=4, hits=3), 5) == "fewer than 5"
-    assert privacy.shown(Figure(applicable=5, hits=3), 5) == "60% (3 of 5)"
+    assert privacy.shown(Figure(applicable=5, hits=3), 5) == "60.0% (3 of 5)"
     assert privacy.shown(Figure(applicable=0, hits=0), 5) == "no applicable case"
-    assert privacy.shown(Figure(applicable=1, hits=1), 1) == "100% (1 of 1)"
+    assert privacy.shown(Figure(applicable=1, hits=1), 1) == "100.0% (1 of 1)"
     assert privacy.shown_count(3, 5) == "fewer than 5" and privacy.shown_count(0, 5) == "0"
     assert privacy.shown_percent(Figure(applicable=2, hits=1), 5) is None
 

@@ -44,11 +44,11 @@ def _post(clients, **changes):
     [
         ({f"include_item_{ITEM}": None}, "Choose at least one item or outcome to measure."),
         ({f"goal_value_item_{ITEM}": "10"}, "must be above its baseline of"),
-        ({f"goal_value_item_{ITEM}": "16.7"}, "must be above its baseline of 16.7%"),
+        ({f"goal_value_item_{ITEM}": "16.6"}, "must be above its baseline of 16.6%"),
         ({f"goal_value_item_{ITEM}": "100.5"}, "no figure can pass 100%"),
         (
             {f"goal_kind_item_{ITEM}": "points", f"goal_value_item_{ITEM}": "90"},
-            "comes to 106.7%: no figure can pass 100%",
+            "comes to 106.6%: no figure can pass 100%",
         ),
         ({f"goal_value_item_{ITEM}": ""}, "Give the goal for item 12."),
         ({f"goal_value_item_{ITEM}": "NaN"}, "Give the goal for item 12 as a number."),
@@ -84,7 +84,7 @@ def test_a_good_plan_is_saved_and_shown(spread, clients):
     assert response.status_code == 302
     assert _plans(spread) == before + 1
     page = clients("admin").get(response.location).get_data(as_text=True)
-    assert "Placement plan" in page and "16.7% (1 of 6 cases)" in page
+    assert "Placement plan" in page and "16.6% (1 of 6 cases)" in page
 
 
 def test_a_name_in_use_is_refused(spread, clients):

@@ -7,6 +7,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from review_app.audit.models import AuditEntry
+from review_app.core.numbers import percent_text
 from review_app.extensions import db
 from tests.plans.conftest import ITEM, SITE, hand_count, make_plan
 from tests.plans.test_plans import WINDOWS
@@ -46,6 +47,6 @@ def test_the_pdf_report_holds_the_figures_and_their_cases(spread, clients):
     assert "Progress of Test plan" in text
     items, _ = hand_count(spread, WINDOWS[2].start, WINDOWS[2].end)
     applicable, hits = items[ITEM]
-    assert f"{100 * hits / applicable:.1f}% ({hits} of {applicable} cases)" in text
+    assert f"{percent_text(100 * hits / applicable)} ({hits} of {applicable} cases)" in text
     assert "Goal met" in text and "Goal not met" in text
     assert "The cases behind each figure" in text and "FC-CQI-" in text
