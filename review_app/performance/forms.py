@@ -65,6 +65,11 @@ def read_target(args: Mapping[str, str], items, outcomes) -> Target | None:
     kind, _, key = args.get("figure", "").partition(":")
     if not kind:
         return Target()
-    if (kind == "item" and key in items) or (kind == "outcome" and key in outcomes):
+    if names_figure(kind, key, items, outcomes):
         return Target(kind, key)
     return None
+
+
+def names_figure(kind: str, key: str, items: Collection[str], outcomes: Collection[str]) -> bool:
+    """Return whether ``kind`` and ``key`` name one of the ``items`` or ``outcomes``."""
+    return (kind == "item" and key in items) or (kind == "outcome" and key in outcomes)

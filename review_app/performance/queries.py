@@ -79,8 +79,13 @@ class Filters:
             "reviewer": self.reviewer_id or "",
             "status": self.status,
         }
-        args.update(changes)
-        return {key: value for key, value in args.items() if value not in ("", None)}
+        return query_args(args, changes)
+
+
+def query_args(args: dict, changes: dict) -> dict:
+    """Return query-string arguments with ``changes`` made, leaving out the empty ones."""
+    changed = {**args, **changes}
+    return {key: value for key, value in changed.items() if value not in ("", None)}
 
 
 @dataclass
