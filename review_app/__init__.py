@@ -71,6 +71,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.url_map.converters["int"] = IdConverter  # before any route is added
     from review_app.accounts.views import bp as accounts
+    from review_app.analysis.views import bp as analysis
     from review_app.api.views import bp as api
     from review_app.api.views import docs as api_docs
     from review_app.audit.views import bp as audit
@@ -114,6 +115,7 @@ def register_blueprints(app: Flask) -> None:
         performance,
         plans,
         trends,
+        analysis,
         quality,
         exports,
         jobs,
@@ -169,6 +171,7 @@ def register_commands(app: Flask) -> None:
     from review_app.mail.cli import show_mailbox
     from review_app.members.cli import users
     from review_app.notices.cli import notices
+    from review_app.ratings.cli import ratings
     from review_app.sites.cli import jurisdictions
     from review_app.tokens.cli import tokens
 
@@ -178,6 +181,7 @@ def register_commands(app: Flask) -> None:
         app.cli.add_command(command)
     app.cli.add_command(show_mailbox)
     app.cli.add_command(notices)
+    app.cli.add_command(ratings)
 
 
 def register_templating(app: Flask) -> None:

@@ -1,6 +1,7 @@
 """Import every model so the metadata (and so Alembic) knows every table."""
 
 from review_app.accounts.models import User
+from review_app.analysis.models import SavedAnalysis
 from review_app.audit.models import AuditChain, AuditEntry
 from review_app.cases.models import Assignment, Case
 from review_app.core.once import FormKey
@@ -44,6 +45,7 @@ __all__ = [
     "PracticeScore",
     "PracticeScoreItem",
     "ReviewPeriod",
+    "SavedAnalysis",
     "Site",
     "SubmittedRating",
     "SystemicRating",

@@ -227,8 +227,23 @@ def document() -> dict:
                         case_type,
                         _query(
                             "age",
-                            "Child's age group.",
+                            "Child's age group on the first day of the period under review.",
                             {"type": "string", "enum": list(AGE_GROUPS)},
+                        ),
+                        _query(
+                            "sex",
+                            "Child's sex: a code of the instrument's demographics.",
+                            {"type": "string"},
+                        ),
+                        _query(
+                            "race",
+                            "One of the child's races: a code of the instrument's demographics.",
+                            {"type": "string"},
+                        ),
+                        _query(
+                            "hispanic",
+                            "Hispanic or Latino: a code of the instrument's demographics.",
+                            {"type": "string"},
                         ),
                         _query("reviewer", "A reviewer's user id.", {"type": "integer"}),
                         _query(

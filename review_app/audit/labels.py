@@ -13,6 +13,8 @@ from review_app.instruments.engine import ITEM_LABELS, OUTCOME_LABELS
 
 # One entry per recorded action: what happened, as a person would say it.
 ACTIONS = {
+    "analysis.delete": "Saved analysis deleted",
+    "analysis.save": "Analysis saved",
     "api.case": "Case read through the API",
     "api.cases": "Cases listed through the API",
     "case.create": "Case added",
@@ -31,6 +33,8 @@ ACTIONS = {
     "case.eliminate": "Case eliminated from the sample",
     "case.reopen": "Finalized case reopened",
     "case.reinstate": "Case put back in the sample",
+    "download.analysis": "Analysis table downloaded",
+    "download.analysis_cases": "Cases behind an analysis downloaded",
     "download.case_summary": "Case rating summary downloaded",
     "download.period_summaries": "Rating summaries of a period downloaded",
     "download.source_data": "Source data downloaded",
@@ -50,6 +54,7 @@ ACTIONS = {
     "jurisdiction.remove": "State removed",
     "local_site.create": "Local site added",
     "local_site.update": "Local site changed",
+    "site.privacy": "Small-figure privacy setting changed",
     "login.failed": "Sign-in failed",
     "login.locked": "Sign-in locked after failed attempts",
     "login.succeeded": "Signed in",

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from review_app.accounts.models import User
 from review_app.audit.operations import record
 from review_app.cases.facts import CaseFacts
-from review_app.cases.models import Assignment, Case
+from review_app.cases.models import Assignment, Case, CaseRace
 from review_app.cases.signals import cases_imported, reviewers_assigned
 from review_app.core.bulk import insert_rows
 from review_app.extensions import db
@@ -40,6 +40,14 @@ def add_cases(actor: User | None, period: ReviewPeriod, facts_list: list[CaseFac
             for user in dict.fromkeys(facts.reviewers)
         ],
     )
+    insert_rows(
+        CaseRace,
+        [
+            {"case_id": case.id, "race": race}
+            for case, facts in zip(cases, facts_list, strict=True)
+            for race in dict.fromkeys(facts.child_races)
+        ],
+    )
     # Ratings adds each case's items, face sheet answers and ratings, in bulk too.
     cases_imported.send(period, cases=cases)
     reviewers_assigned.send(
@@ -57,7 +65,7 @@ def add_cases(actor: User | None, period: ReviewPeriod, facts_list: list[CaseFac
             case,
             f"Added case {case.case_number}",
             site=period.site,
-            after=case.audit_fields(facts.local_site, facts.reviewers),
+            after=case.audit_fields(facts.local_site, facts.reviewers, facts.child_races),
         )
     return cases
 
@@ -72,6 +80,8 @@ def _case_row(period: ReviewPeriod, facts: CaseFacts) -> dict:
         "case_type": facts.case_type,
         "child_name": facts.child_name.strip(),
         "child_birth_date": facts.child_birth_date,
+        "child_sex": facts.child_sex,
+        "child_hispanic": facts.child_hispanic,
         "family_name": facts.family_name.strip(),
         "opened_on": facts.opened_on,
         "removal_on": facts.removal_on,

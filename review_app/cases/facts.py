@@ -7,9 +7,11 @@ from sqlalchemy import select
 
 from review_app.accounts.models import User
 from review_app.cases.dates import order_errors
+from review_app.cases.demographics import categories
 from review_app.cases.models import CASE_TYPES, Case
 from review_app.core.models import utcnow
 from review_app.extensions import db
+from review_app.instruments.catalog import get_instrument
 from review_app.members.models import Membership
 from review_app.periods.models import ReviewPeriod
 from review_app.sites.models import LocalSite
@@ -32,6 +34,10 @@ class CaseFacts:
     closed_on: date | None = None
     pur_start: date | None = None
     reviewers: list[User] = field(default_factory=list)
+    # Codes of the instrument's demographics ("" or []: not recorded).
+    child_sex: str = ""
+    child_races: list[str] = field(default_factory=list)
+    child_hispanic: str = ""
 
 
 def check_facts(
@@ -108,4 +114,36 @@ def fact_errors(period: ReviewPeriod, facts: CaseFacts, lookups: FactLookups) ->
     for user in facts.reviewers:
         if user.id not in lookups.reviewer_ids:
             errors["reviewers"] = f"{user.username} is not a reviewer on this site."
+    errors.update(demographic_errors(period, facts))
+    return errors
+
+
+# Where each demographic field is given: the form's and the import's name for it.
+DEMOGRAPHIC_NAMES = {"sex": "child_sex", "race": "child_race", "hispanic": "child_hispanic"}
+
+
+def demographic_errors(period: ReviewPeriod, facts: CaseFacts) -> dict[str, str]:
+    """Return field -> message for each demographic value the period's instrument lacks."""
+    given = {
+        "sex": [facts.child_sex] if facts.child_sex else [],
+        "race": facts.child_races,
+        "hispanic": [facts.child_hispanic] if facts.child_hispanic else [],
+    }
+    if not any(given.values()):
+        return {}
+    declared = categories(get_instrument(period.instrument_version))
+    errors = {}
+    for name, values in given.items():
+        category = declared.get(name)
+        wrong = [value for value in values if category is None or value not in category.choices]
+        if not wrong:
+            continue
+        if category is None:
+            errors[DEMOGRAPHIC_NAMES[name]] = "This period's instrument records no such field."
+            continue
+        allowed = ", ".join(category.choices.values())
+        errors[DEMOGRAPHIC_NAMES[name]] = (
+            f"“{wrong[0][:40]}” is not one of the values of {category.label.rstrip('?')} "
+            f"(choose from: {allowed})."
+        )
     return errors

@@ -36,6 +36,10 @@ class CaseForm(DraftForm):
         validators=[Optional()],
     )
     reviewer_ids = MultiCheckboxField("Reviewers", coerce=int)
+    # Labels and choices come from the period's instrument (cases/views.py).
+    child_sex = RadioField("Child's sex", validators=[Optional()])
+    child_race = MultiCheckboxField("Child's race")
+    child_hispanic = RadioField("Hispanic or Latino", validators=[Optional()])
 
 
 class CaseImportForm(FlaskForm):
@@ -44,7 +48,9 @@ class CaseImportForm(FlaskForm):
         "Sample file (CSV or XLSX)",
         description="Columns: case_number, case_type (foster_care or in_home), local_site "
         "(code or name), child_name; optional: child_birth_date, family_name, opened_on, "
-        "removal_on, closed_on, reviewers (usernames), pur_start.",
+        "removal_on, closed_on, reviewers (usernames), pur_start, child_sex, child_race "
+        "(several separated by ;), child_hispanic (a code or label of the instrument's "
+        "categories).",
         validators=[
             FileRequired("Choose a file."),
             FileAllowed(["csv", "xlsx"], "Choose a .csv or .xlsx file."),

@@ -7,10 +7,12 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from review_app.accounts.models import User
+from review_app.cases.demographics import Category, categories
 from review_app.cases.facts import CaseFacts, FactLookups, fact_errors, reviewer_ids
 from review_app.cases.models import Case
 from review_app.core.tables import Limits, read_table
 from review_app.extensions import db
+from review_app.instruments.catalog import get_instrument
 from review_app.periods.models import ReviewPeriod
 
 REQUIRED = ("case_number", "case_type", "local_site", "child_name")
@@ -22,6 +24,9 @@ OPTIONAL = (
     "closed_on",
     "reviewers",
     "pur_start",
+    "child_sex",
+    "child_race",  # several separated by ";"
+    "child_hispanic",
 )
 CASE_TYPE_WORDS = {
     "foster_care": "foster_care",
@@ -95,6 +100,7 @@ def check_rows(
         else set(),
         reviewer_ids=reviewer_ids(period, [user.id for user in users.values()]),
     )
+    declared = categories(get_instrument(period.instrument_version))
     facts_list, errors, seen = [], [], set()
     for checked, row in enumerate(rows, start=1):
         if progress is not None and checked % CHECKED_STEP == 0:
@@ -126,6 +132,15 @@ def check_rows(
             closed_on=_date(row.get("closed_on", ""), problems, "closed_on"),
             pur_start=_date(row.get("pur_start", ""), problems, "pur_start"),
             reviewers=reviewers,
+            child_sex=_code(declared.get("sex"), row.get("child_sex", "")),
+            child_races=list(
+                dict.fromkeys(
+                    _code(declared.get("race"), part)
+                    for part in str(row.get("child_race", "")).split(";")
+                    if part.strip()
+                )
+            ),
+            child_hispanic=_code(declared.get("hispanic"), row.get("child_hispanic", "")),
         )
         for name, message in fact_errors(period, facts, lookups).items():
             # Each message is a sentence; the row's list ends with the one full stop.
@@ -141,6 +156,17 @@ def check_rows(
     if progress is not None and len(rows) % CHECKED_STEP:
         progress(len(rows) % CHECKED_STEP)
     return facts_list, errors
+
+
+def _code(category: Category | None, cell) -> str:
+    """Return the code a cell names by code or label; the text itself when it names none.
+
+    An unknown value stays as written, so the checks name it in the row's message.
+    """
+    text = str(cell).strip()
+    if not text or category is None:
+        return text
+    return category.code_of(text) or text
 
 
 def _names(cell) -> list[str]:
@@ -185,5 +211,22 @@ def example(periods: list[ReviewPeriod], reviewers: list[User]) -> str:
         columns.append("pur_start")
         for row in rows:
             row.append(_months_before(end, 6))
+    declared = [categories(get_instrument(period.instrument_version)) for period in periods]
+    if declared and all({"sex", "race"} <= set(found) for found in declared):
+        # The first declared values every period's instrument has, by code; races by ";".
+        sexes = [
+            code
+            for code in declared[0]["sex"].choices
+            if all(code in d["sex"].choices for d in declared)
+        ]
+        races = [
+            code
+            for code in declared[0]["race"].choices
+            if all(code in d["race"].choices for d in declared)
+        ]
+        if sexes and len(races) >= 2:
+            columns += ["child_sex", "child_race"]
+            rows[0] += [sexes[0], ";".join(races[:2])]
+            rows[1] += [sexes[-1], races[0]]
     lines = [columns] + [[str(value) for value in row] for row in rows]
     return "\n".join(",".join(line) for line in lines)

@@ -48,6 +48,10 @@ class Case(Model):
     case_type: Mapped[str] = mapped_column(String(20))
     child_name: Mapped[str] = mapped_column(String(80))
     child_birth_date: Mapped[date | None]
+    # Codes of the instrument's ``demographics`` (review_app/cases/demographics.py);
+    # empty when not recorded. Races are rows of ``case_races``: a child may have several.
+    child_sex: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    child_hispanic: Mapped[str] = mapped_column(String(40), default="", server_default="")
     family_name: Mapped[str] = mapped_column(String(120), default="")
     opened_on: Mapped[date | None]
     removal_on: Mapped[date | None]
@@ -80,6 +84,14 @@ class Case(Model):
     assignments: Mapped[list["Assignment"]] = relationship(
         back_populates="case", cascade="all, delete-orphan", order_by="Assignment.id"
     )
+    races: Mapped[list["CaseRace"]] = relationship(
+        cascade="all, delete-orphan", order_by="CaseRace.race"
+    )
+
+    @property
+    def child_races(self) -> list[str]:
+        """Return the codes of the child's races, in code order."""
+        return [row.race for row in self.races]
 
     @property
     def reviewers(self) -> list[User]:
@@ -102,7 +114,10 @@ class Case(Model):
         return self.period.pur_start or self.pur_start
 
     def audit_fields(
-        self, local_site: LocalSite | None = None, reviewers: list[User] | None = None
+        self,
+        local_site: LocalSite | None = None,
+        reviewers: list[User] | None = None,
+        races: list[str] | None = None,
     ) -> dict:
         """Return the fields an audit entry records; an import passes what it has not loaded."""
         local_site = local_site or self.local_site
@@ -112,6 +127,9 @@ class Case(Model):
             "local_site": local_site.code if local_site else None,
             "child_name": self.child_name,
             "child_birth_date": self.child_birth_date,
+            "child_sex": self.child_sex,
+            "child_races": self.child_races if races is None else sorted(races),
+            "child_hispanic": self.child_hispanic,
             "family_name": self.family_name,
             "opened_on": self.opened_on,
             "removal_on": self.removal_on,
@@ -143,3 +161,19 @@ class Assignment(Model):
 
     def __repr__(self) -> str:
         return f"<Assignment case={self.case_id} user={self.user_id}>"
+
+
+class CaseRace(Model):
+    """One race of a case's target child (a child may have several)."""
+
+    __tablename__ = "case_races"
+    # The key serves a case's races; the index, the cases of one race (filters, breakdowns).
+    __table_args__ = (Index("ix_case_races_race_case", "race", "case_id"),)
+
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    race: Mapped[str] = mapped_column(String(40), primary_key=True, autoincrement=False)
+
+    def __repr__(self) -> str:
+        return f"<CaseRace case={self.case_id} {self.race}>"

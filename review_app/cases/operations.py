@@ -7,7 +7,7 @@ from review_app.audit.operations import record
 from review_app.cases.bulk_operations import add_cases
 from review_app.cases.facts import CaseFacts, check_facts
 from review_app.cases.importing import check_rows, read_rows
-from review_app.cases.models import Assignment, Case
+from review_app.cases.models import Assignment, Case, CaseRace
 from review_app.cases.signals import case_added, case_facts_changed, reviewers_assigned
 from review_app.core.errors import OperationError
 from review_app.core.locking import lock_row, update_if_unchanged
@@ -64,7 +64,10 @@ def _add(actor: User | None, period: ReviewPeriod, facts: CaseFacts) -> Case:
         removal_on=facts.removal_on,
         closed_on=facts.closed_on,
         pur_start=facts.pur_start if period.pur_start is None else None,
+        child_sex=facts.child_sex,
+        child_hispanic=facts.child_hispanic,
     )
+    case.races = [CaseRace(race=race) for race in dict.fromkeys(facts.child_races)]
     case.assignments = [Assignment(user=user) for user in dict.fromkeys(facts.reviewers)]
     db.session.add(case)
     db.session.flush()
@@ -96,8 +99,17 @@ def update_case(actor: User | None, case: Case, facts: CaseFacts) -> None:
         )
     assert facts.local_site is not None  # check_facts refuses a case without one
     before = snapshot(case)
-    for name in ("case_type", "child_birth_date", "opened_on", "removal_on", "closed_on"):
+    for name in (
+        "case_type",
+        "child_birth_date",
+        "opened_on",
+        "removal_on",
+        "closed_on",
+        "child_sex",
+        "child_hispanic",
+    ):
         setattr(case, name, getattr(facts, name))
+    _set_races(case, facts.child_races)
     case.case_number, case.child_name = facts.case_number.strip(), facts.child_name.strip()
     case.family_name, case.local_site = facts.family_name.strip(), facts.local_site
     if case.period.pur_start is None:
@@ -117,6 +129,14 @@ def update_case(actor: User | None, case: Case, facts: CaseFacts) -> None:
             before=before,
             after=snapshot(case),
         )
+
+
+def _set_races(case: Case, races: list[str]) -> None:
+    """Make ``races`` the child's races, keeping the rows of those already recorded."""
+    wanted = list(dict.fromkeys(races))
+    case.races = [row for row in case.races if row.race in wanted] + [
+        CaseRace(race=race) for race in wanted if race not in case.child_races
+    ]
 
 
 def _set_reviewers(case: Case, reviewers: list[User]) -> list[User]:

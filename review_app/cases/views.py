@@ -5,6 +5,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from review_app.cases import importing, operations, queries
+from review_app.cases.demographics import NOT_RECORDED, categories, described
 from review_app.cases.facts import CaseFacts
 from review_app.cases.forms import CaseForm, CaseImportForm
 from review_app.cases.import_job import start_case_import
@@ -103,6 +104,7 @@ def show(case_id: int):
         reason=why_not_rate(case, current_user),
         can_manage=can_manage(case, current_user),
         elimination_reasons=ELIMINATION_REASONS,
+        demographics=described(case, categories(instrument)),
         # Ratings and QA add their parts (ratings/pages.py, qa/pages.py).
         **page_parts(case_page_shown, case, instrument=instrument, user=current_user, site=g.site),
     )
@@ -120,7 +122,33 @@ def _case_form(case: Case | None) -> CaseForm:
     ]
     if case is not None and request.method == "GET" and not form.restored:
         form.reviewer_ids.data = [a.user_id for a in case.assignments]
+        form.child_race.data = case.child_races
+    _demographic_choices(form, case.period if case else _chosen_period(form, periods))
     return form
+
+
+def _chosen_period(form: CaseForm, periods: list[ReviewPeriod]) -> ReviewPeriod | None:
+    """Return the period the new case's form names, else the first it offers."""
+    chosen = {period.id: period for period in periods}.get(form.period_id.data or 0)
+    return chosen or (periods[0] if periods else None)
+
+
+def _demographic_choices(form: CaseForm, period: ReviewPeriod | None) -> None:
+    """Offer the demographic categories of the period's instrument (none without one)."""
+    declared = categories(get_instrument(period.instrument_version)) if period else {}
+    for name, field in (
+        ("sex", form.child_sex),
+        ("race", form.child_race),
+        ("hispanic", form.child_hispanic),
+    ):
+        category = declared.get(name)
+        options = list(category.choices.items()) if category else []
+        if name != "race":  # radios: a way back to nothing recorded
+            options.insert(0, ("", NOT_RECORDED))
+        field.choices = [SelectChoice(value, label) for value, label in options]
+        if category is not None:
+            field.label.text = category.label
+            field.description = category.help
 
 
 def _facts(form: CaseForm) -> CaseFacts:
@@ -138,6 +166,9 @@ def _facts(form: CaseForm) -> CaseFacts:
         closed_on=form.closed_on.data,
         pur_start=form.pur_start.data,
         reviewers=[reviewers[i] for i in form.reviewer_ids.data or [] if i in reviewers],
+        child_sex=form.child_sex.data or "",
+        child_races=list(form.child_race.data or []),
+        child_hispanic=form.child_hispanic.data or "",
     )
 
 

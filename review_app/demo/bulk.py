@@ -19,7 +19,7 @@ from sqlalchemy import select
 from review_app.accounts.models import User
 from review_app.audit.operations import record
 from review_app.cases.facts import CaseFacts
-from review_app.cases.models import Assignment, Case
+from review_app.cases.models import Assignment, Case, CaseRace
 from review_app.cases.states import CaseStatus
 from review_app.core.bulk import insert_rows
 from review_app.core.models import utcnow
@@ -37,9 +37,10 @@ from review_app.ratings.models import (
     ItemReview,
     OutcomeRating,
     RatingChange,
+    SubitemRating,
     SubmittedRating,
 )
-from review_app.ratings.operations import item_questions
+from review_app.ratings.operations import item_questions, subitem_rows
 
 RATIONALE = "Rated from the case file and interviews."
 NARRATIVE = "Explained in the case file and the caseworker interview."
@@ -86,13 +87,23 @@ def add_finalized(period: ReviewPeriod, people: dict[str, User], planned: list[P
     }
     rows: dict[type, list[dict]] = {
         model: []
-        for model in (Assignment, Answer, ItemReview, OutcomeRating, SubmittedRating, RatingChange)
+        for model in (
+            Assignment,
+            CaseRace,
+            Answer,
+            ItemReview,
+            OutcomeRating,
+            SubitemRating,
+            SubmittedRating,
+            RatingChange,
+        )
     }
     for plan in planned:
         facts, seed = plan.facts, plan.seed
         case = by_number[facts.case_number]
         reviewer = facts.reviewers[0]
         rows[Assignment] += [{"case_id": case.id, "user_id": u.id} for u in facts.reviewers]
+        rows[CaseRace] += [{"case_id": case.id, "race": race} for race in facts.child_races]
         no_rate = 0.04 + (seed % 5) * 0.04
         answers = face_sheet_facts(
             facts, complete_answers(instrument, facts.case_type, seed, no_rate, plan.no_rates)
@@ -148,6 +159,7 @@ def add_finalized(period: ReviewPeriod, people: dict[str, User], planned: list[P
                     "submitted_by_id": reviewer.id,
                 }
             )
+        rows[SubitemRating] += subitem_rows(case.id, instrument, calculated)
         rows[OutcomeRating] += [
             {"case_id": case.id, "outcome_id": outcome_id, "rating": rating}
             for outcome_id, rating in final.outcomes.items()
@@ -163,7 +175,7 @@ def add_finalized(period: ReviewPeriod, people: dict[str, User], planned: list[P
             case,
             f"Case {case.case_number}: added finalized to the demo, rated in bulk",
             site=period.site,
-            after=case.audit_fields(facts.local_site, facts.reviewers),
+            after=case.audit_fields(facts.local_site, facts.reviewers, facts.child_races),
         )
     return len(planned)
 
@@ -179,6 +191,8 @@ def _case_row(period: ReviewPeriod, plan: Planned, two_levels: bool) -> dict:
         "case_type": facts.case_type,
         "child_name": facts.child_name,
         "child_birth_date": facts.child_birth_date,
+        "child_sex": facts.child_sex,
+        "child_hispanic": facts.child_hispanic,
         "family_name": facts.family_name,
         "opened_on": facts.opened_on,
         "removal_on": facts.removal_on,

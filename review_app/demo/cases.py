@@ -47,6 +47,27 @@ PARTIAL_ANSWERS: dict[str, tuple[dict[str, Any], str]] = {
 NARRATIVES = {"3B": "No assessment was documented between March and July."}
 
 
+# The demo children's races, sexes and ethnicities, cycled at different paces so that
+# every breakdown row has cases and the combinations vary (codes of cfsr-round4.yaml).
+RACES = [
+    ["white"],
+    ["black"],
+    ["white"],
+    ["black", "white"],
+    ["american_indian"],
+    ["white"],
+    ["asian"],
+    ["black"],
+    ["pacific_islander"],
+    ["american_indian", "white"],
+    ["declined"],
+    ["white"],
+    ["unknown"],
+]
+SEXES = ["female", "male", "male", "female", "female", "male", "unknown", "male", "female", ""]
+ETHNICITIES = ["no", "yes", "no", "no", "unknown", "yes", "no", "declined"]
+
+
 def case_facts(period: ReviewPeriod, index: int, reviewers: list[User]) -> CaseFacts:
     case_type = "foster_care" if index % 3 != 2 else "in_home"
     locals_ = period.local_sites
@@ -63,6 +84,9 @@ def case_facts(period: ReviewPeriod, index: int, reviewers: list[User]) -> CaseF
         removal_on=opened + timedelta(days=index % 40) if case_type == "foster_care" else None,
         pur_start=date(2026, 4, 1) if period.pur_start is None else None,
         reviewers=reviewers,
+        child_sex=SEXES[index % len(SEXES)],
+        child_races=RACES[index % len(RACES)],
+        child_hispanic=ETHNICITIES[index % len(ETHNICITIES)],
     )
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
+from review_app.cases.demographics import categories
 from review_app.cases.models import ELIMINATION_REASONS
 from review_app.exports.queries import CaseData
 from review_app.instruments.engine import ITEM_LABELS, OUTCOME_LABELS
@@ -58,6 +59,34 @@ def _practice(case) -> str:
     if case.is_key:
         return "answer key"
     return "trainee copy" if case.key_case_id else ""
+
+
+def _demographics(instrument: Instrument) -> list[Column]:
+    """Return the child's sex, races and ethnicity columns, in words (codes in the codebook)."""
+    found = []
+    for name, category in categories(instrument).items():
+
+        def read(data: CaseData, name=name, category=category) -> str:
+            case = data.case
+            codes = {
+                "sex": [case.child_sex] if case.child_sex else [],
+                "race": case.child_races,
+                "hispanic": [case.child_hispanic] if case.child_hispanic else [],
+            }[name]
+            return "; ".join(category.label_of(code) for code in codes)
+
+        codes = "; ".join(f"{code} = {label}" for code, label in category.choices.items())
+        header = {"sex": "Child's sex", "race": "Child's race", "hispanic": "Hispanic or Latino"}
+        found.append(Column(header[name], f"child_{name}", read, "", category.label, codes))
+    return found
+
+
+def _subitem(subitem_id: str) -> Callable[[CaseData], Any]:
+    def read(data: CaseData) -> str:
+        rating = data.subitems.get(subitem_id)
+        return ITEM_LABELS.get(rating, rating) if rating else ""
+
+    return read
 
 
 def _facts(period: ReviewPeriod) -> list[Column]:
@@ -216,7 +245,7 @@ def _unique(found: list[Column]) -> list[Column]:
 
 def columns(instrument: Instrument, period: ReviewPeriod) -> list[Column]:
     """Return every column, in instrument order, with headers that are unique."""
-    found = _facts(period)
+    found = _facts(period) + _demographics(instrument)
     for item_id in [FACE_SHEET, *instrument.items]:
         found += _questions(instrument, item_id)
         if item_id == FACE_SHEET:
@@ -255,6 +284,17 @@ def columns(instrument: Instrument, period: ReviewPeriod) -> list[Column]:
                 place,
                 "The reviewer's rationale for the rating",
             ),
+        ]
+        found += [
+            Column(
+                f"{place} - Sub-item {sub.id} - Rating",
+                f"subitem {sub.id} rating",
+                _subitem(sub.id),
+                place,
+                f"Sub-item {sub.id}, {sub.title}: the rating its answers give",
+                ratings,
+            )
+            for sub in instrument.items[item_id].subitems
         ]
     for outcome in instrument.definition.outcomes:
         found.append(

@@ -1,13 +1,14 @@
 """Read a period's cases with all their answers and ratings, a batch at a time.
 
 Memory stays flat however many cases the period has: each batch of cases is
-read with its answers, item reviews and outcome ratings in four statements,
+read with its answers, item reviews, sub-item and outcome ratings and the
+child's races in six statements,
 turned into rows, and dropped before the next batch is read.
 """
 
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Row, func, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -15,7 +16,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from review_app.cases.models import Assignment, Case
 from review_app.extensions import db
 from review_app.periods.models import ReviewPeriod
-from review_app.ratings.models import Answer, ItemReview, OutcomeRating
+from review_app.ratings.models import Answer, ItemReview, OutcomeRating, SubitemRating
 
 BATCH = 500
 
@@ -28,6 +29,7 @@ class CaseData:
     answers: dict[str, Row]  # value, narrative
     reviews: dict[str, Row]  # rating, override_rating, override_reason, rationale
     outcomes: dict[str, str]
+    subitems: dict[str, str] = field(default_factory=dict)  # sub-item id -> rating
 
 
 def _by_case(statement) -> dict[int, dict]:
@@ -53,6 +55,7 @@ def period_cases(period: ReviewPeriod, batch: int = BATCH) -> Iterator[CaseData]
                 .options(
                     joinedload(Case.local_site),
                     selectinload(Case.assignments).joinedload(Assignment.user),
+                    selectinload(Case.races),
                 )
                 .order_by(Case.case_number, Case.id)
                 .limit(batch)
@@ -81,12 +84,18 @@ def period_cases(period: ReviewPeriod, batch: int = BATCH) -> Iterator[CaseData]
                 OutcomeRating.case_id.in_(ids)
             )
         )
+        subitems = _by_case(
+            select(SubitemRating.case_id, SubitemRating.subitem_id, SubitemRating.rating).where(
+                SubitemRating.case_id.in_(ids)
+            )
+        )
         for case in cases:
             yield CaseData(
                 case,
                 answers.get(case.id, {}),
                 reviews.get(case.id, {}),
                 {key: row.rating for key, row in outcomes.get(case.id, {}).items()},
+                {key: row.rating for key, row in subitems.get(case.id, {}).items()},
             )
         last = (cases[-1].case_number, cases[-1].id)
         for case in cases:  # let the batch go: nothing here is changed

@@ -263,6 +263,30 @@ class SystemicFactor(Strict):
     items: list[SystemicItem] = Field(min_length=1)
 
 
+class DemographicField(Strict):
+    """A fact about the target child kept on the case, with the values it may take."""
+
+    label: Text
+    help: str = ""
+    multiple: bool = False  # several values at once (race)
+    choices: list[Choice] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _distinct(self) -> DemographicField:
+        values = [choice.value for choice in self.choices]
+        if len(set(values)) != len(values):
+            raise ValueError("each value may appear once")
+        return self
+
+
+class Demographics(Strict):
+    """The target child's sex, race (several allowed) and Hispanic or Latino ethnicity."""
+
+    sex: DemographicField
+    race: DemographicField
+    hispanic: DemographicField
+
+
 class InstrumentFile(Strict):
     version: Id
     title: str = Field(min_length=1)
@@ -271,6 +295,8 @@ class InstrumentFile(Strict):
     conformity_percent: float = Field(default=95, gt=0, le=100)
     case_types: dict[Id, str] = Field(min_length=1)
     choice_lists: dict[Id, list[Choice]] = {}
+    # Optional, so an older file still loads; without it cases record no demographics.
+    demographics: Demographics | None = None
     face_sheet: list[Question] = []
     items: list[Item] = Field(min_length=1)
     outcomes: list[Outcome] = Field(min_length=1)

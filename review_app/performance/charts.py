@@ -18,6 +18,7 @@ class Bar:
     label: str
     percent: float | None  # None: no applicable case
     detail: str  # e.g. "12 of 15 cases"
+    note: str = "no applicable case"  # said instead of a bar ("fewer than 5")
 
 
 def bar_chart(title: str, bars: list[Bar], line: float | None = None) -> Markup:

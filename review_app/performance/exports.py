@@ -11,13 +11,20 @@ from review_app.sites.models import Site
 
 HEADER = ["Case number", "Case type", "Local site", "Status"]
 # Only a list behind a figure has a rating to show; only an item's can be overridden.
-EXTRA_COLUMNS = {"": [], "outcome": ["Rating"], "item": ["Rating", "Overridden by QA"]}
+EXTRA_COLUMNS = {
+    "": [],
+    "outcome": ["Rating"],
+    "subitem": ["Rating"],
+    "item": ["Rating", "Overridden by QA"],
+}
 
 
 def file_name(site: Site, period: ReviewPeriod, target: Target, instrument: Instrument) -> str:
     """Name the download after the site, the period and the figure (without an extension)."""
     if target.kind == "item":
         what = f"item-{instrument.items[target.id].number}-cases"
+    elif target.kind == "subitem":
+        what = f"sub-item-{target.id}-cases"
     elif target.kind == "outcome":
         what = f"{instrument.outcomes[target.id].label.lower()}-cases"  # safety outcome 1
     else:
@@ -26,7 +33,7 @@ def file_name(site: Site, period: ReviewPeriod, target: Target, instrument: Inst
 
 
 def _rows(result, target: Target) -> Iterator[list]:
-    labels = ITEM_LABELS if target.kind == "item" else OUTCOME_LABELS
+    labels = OUTCOME_LABELS if target.kind == "outcome" else ITEM_LABELS
     for case, rating, override in result():
         row = [case.case_number, case.case_type_label, case.local_site.name, case.status_label]
         if target.kind:

@@ -2,9 +2,11 @@
 
 from collections.abc import Collection, Mapping
 
+from review_app.cases.demographics import categories
 from review_app.cases.models import CASE_TYPES
 from review_app.cases.states import CaseStatus
 from review_app.core.inputs import whole_number
+from review_app.instruments.catalog import get_instrument
 from review_app.performance.queries import AGE_GROUPS, STATUSES, Filters, Target
 from review_app.periods.models import ReviewPeriod
 
@@ -37,16 +39,23 @@ def read_filters(
     if args.get("reviewer") and reviewer_id not in reviewer_ids:
         problems.append("There is no such reviewer here.")
         reviewer_id = None
-    choices: dict[str, Collection[str]] = {
-        "type": CASE_TYPES,
-        "age": AGE_GROUPS,
-        "status": STATUSES,
+    declared = categories(get_instrument(period.instrument_version))
+    choices: dict[str, tuple[str, Collection[str]]] = {
+        "type": ("a case type", CASE_TYPES),
+        "age": ("an age group", AGE_GROUPS),
+        "status": ("a status", STATUSES),
+        "sex": ("a sex", declared["sex"].choices if "sex" in declared else ()),
+        "race": ("a race", declared["race"].choices if "race" in declared else ()),
+        "hispanic": (
+            "an ethnicity",
+            declared["hispanic"].choices if "hispanic" in declared else (),
+        ),
     }
     chosen = {}
-    for name, allowed in choices.items():
+    for name, (noun, allowed) in choices.items():
         value = args.get(name, "")
         if value and value not in allowed:
-            problems.append(f"“{value[:40]}” is not a {name} this report knows.")
+            problems.append(f"“{value[:40]}” is not {noun} this report knows.")
             value = ""
         chosen[name] = value
     filters = Filters(
@@ -56,20 +65,30 @@ def read_filters(
         age_group=chosen["age"],
         reviewer_id=reviewer_id,
         status=chosen["status"] or CaseStatus.FINALIZED,
+        sex=chosen["sex"],
+        race=chosen["race"],
+        hispanic=chosen["hispanic"],
     )
     return filters, problems
 
 
-def read_target(args: Mapping[str, str], items, outcomes) -> Target | None:
-    """Return the figure a case list is for (``item:4``, ``outcome:S1``, or all cases)."""
+def read_target(args: Mapping[str, str], items, outcomes, subitems=()) -> Target | None:
+    """Return the figure a list is for (``item:4``, ``subitem:12A``, ``outcome:S1``, or all)."""
     kind, _, key = args.get("figure", "").partition(":")
     if not kind:
         return Target()
-    if names_figure(kind, key, items, outcomes):
+    if names_figure(kind, key, items, outcomes, subitems):
         return Target(kind, key)
     return None
 
 
-def names_figure(kind: str, key: str, items: Collection[str], outcomes: Collection[str]) -> bool:
-    """Return whether ``kind`` and ``key`` name one of the ``items`` or ``outcomes``."""
-    return (kind == "item" and key in items) or (kind == "outcome" and key in outcomes)
+def names_figure(
+    kind: str,
+    key: str,
+    items: Collection[str],
+    outcomes: Collection[str],
+    subitems: Collection[str] = (),
+) -> bool:
+    """Return whether ``kind`` and ``key`` name one of the items, outcomes or sub-items."""
+    known = {"item": items, "outcome": outcomes, "subitem": subitems}
+    return key in known.get(kind, ())

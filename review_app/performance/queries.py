@@ -5,9 +5,9 @@ issues the same few statements however many cases there are.
 """
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
-from datetime import date
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -23,7 +23,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import joinedload
 
 from review_app.accounts.models import User
-from review_app.cases.models import Assignment, Case
+from review_app.cases import demographics
+from review_app.cases.demographics import AGE_GROUPS as AGE_GROUPS  # where the filters read it
+from review_app.cases.models import Assignment, Case, CaseRace
 from review_app.cases.states import CaseStatus
 from review_app.core.models import count_if
 from review_app.extensions import db
@@ -38,17 +40,9 @@ from review_app.instruments.engine import (
 from review_app.instruments.model import Instrument
 from review_app.members.models import Membership
 from review_app.periods.models import ReviewPeriod
-from review_app.ratings.models import ItemReview, OutcomeRating
+from review_app.ratings.models import ItemReview, OutcomeRating, SubitemRating
 from review_app.sites.models import LocalSite
 
-# Ages in whole years on the last day of the period under review.
-AGE_GROUPS = {
-    "0-4": (0, 4),
-    "5-9": (5, 9),
-    "10-14": (10, 14),
-    "15-17": (15, 17),
-    "18+": (18, 200),
-}
 STATUSES: dict[str, str] = {
     CaseStatus.FINALIZED: "Finalized cases only",
     "all": "All cases in the sample (not eliminated)",
@@ -68,6 +62,10 @@ class Filters:
     age_group: str = ""
     reviewer_id: int | None = None
     status: str = CaseStatus.FINALIZED
+    # Codes of the instrument's demographics (review_app/cases/demographics.py).
+    sex: str = ""
+    race: str = ""
+    hispanic: str = ""
 
     def as_args(self, **changes) -> dict:
         """Return the filters as query-string arguments, with some changed."""
@@ -78,6 +76,9 @@ class Filters:
             "age": self.age_group,
             "reviewer": self.reviewer_id or "",
             "status": self.status,
+            "sex": self.sex,
+            "race": self.race,
+            "hispanic": self.hispanic,
         }
         return query_args(args, changes)
 
@@ -118,13 +119,6 @@ class Split:
         self.overall.add(figure)
 
 
-def _years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February in a year without one
-        return day.replace(year=day.year - years, day=28)
-
-
 def case_conditions(site_id: int, filters: Filters) -> list:
     """Return the conditions on ``Case`` that pick the cases the filters count.
 
@@ -144,12 +138,13 @@ def case_conditions(site_id: int, filters: Filters) -> list:
     if filters.case_type:
         conditions.append(Case.case_type == filters.case_type)
     if filters.age_group in AGE_GROUPS:
-        youngest, oldest = AGE_GROUPS[filters.age_group]
-        end = filters.period.pur_end
-        conditions += [
-            Case.child_birth_date <= _years_before(end, youngest),
-            Case.child_birth_date > _years_before(end, oldest + 1),
-        ]
+        conditions.append(demographics.age_group_condition(filters.age_group))
+    if filters.sex:
+        conditions.append(demographics.sex_condition(filters.sex))
+    if filters.race:
+        conditions.append(demographics.race_condition(filters.race))
+    if filters.hispanic:
+        conditions.append(demographics.hispanic_condition(filters.hispanic))
     if filters.reviewer_id:
         conditions.append(
             Case.id.in_(select(Assignment.case_id).where(Assignment.user_id == filters.reviewer_id))
@@ -203,6 +198,27 @@ def item_counts(conditions: list, instrument: Instrument, *groups) -> list:
     return list(db.session.execute(_with_reviewer(statement, *groups)))
 
 
+def subitem_counts(conditions: list, *groups) -> list:
+    """Return (groups..., sub-item id, case type, applicable, strengths) rows.
+
+    A sub-item's stored rating is Not Applicable where it does not apply (its case
+    types, its applicability questions), so only Strength and ANI count.
+    """
+    statement = (
+        select(
+            *groups,
+            SubitemRating.subitem_id,
+            Case.case_type,
+            count_if(SubitemRating.rating.in_(APPLICABLE_ITEM)),
+            count_if(SubitemRating.rating == STRENGTH),
+        )
+        .join(Case, Case.id == SubitemRating.case_id)
+        .where(*conditions)
+        .group_by(*groups, SubitemRating.subitem_id, Case.case_type)
+    )
+    return list(db.session.execute(_with_reviewer(statement, *groups)))
+
+
 def outcome_counts(conditions: list, *groups) -> list:
     """Return (groups..., outcome id, case type, applicable, substantially achieved) rows."""
     statement = (
@@ -231,6 +247,11 @@ def outcome_rows(site_id: int, filters: Filters, by=None) -> list:
     return _grouped(outcome_counts(case_conditions(site_id, filters), *_by(by)), by)
 
 
+def subitem_rows(site_id: int, filters: Filters, by=None) -> list:
+    """Return (group, sub-item id, case type, applicable, strengths) rows."""
+    return _grouped(subitem_counts(case_conditions(site_id, filters), *_by(by)), by)
+
+
 def _by(by) -> list:
     """Return the columns to group by: ``by``, or none."""
     return [by] if by is not None else []
@@ -242,9 +263,15 @@ def _grouped(rows: list, by) -> list:
 
 
 def _with_reviewer(statement: Select, *groups) -> Select:
-    """Join the assignments when the rows are grouped by reviewer."""
+    """Join the assignments, or the child's races, when the rows are grouped by them.
+
+    Races are joined outside (a case without one groups under None), so a child of
+    several races counts once in each.
+    """
     if any(group is Assignment.user_id for group in groups):
         return statement.join(Assignment, Assignment.case_id == Case.id)
+    if any(group is CaseRace.race for group in groups):
+        return statement.outerjoin(CaseRace, CaseRace.case_id == Case.id)
     return statement
 
 
@@ -266,6 +293,7 @@ class Performance:
     by_type: dict[str, int]
     items: dict[str, Split]
     outcomes: dict[str, Split]
+    subitems: dict[str, Split] = field(default_factory=dict)
 
 
 def performance(site_id: int, filters: Filters) -> Performance:
@@ -282,60 +310,116 @@ def performance(site_id: int, filters: Filters) -> Performance:
         by_type=counts,
         items=splits(item_rows(site_id, filters)).get(0, {}),
         outcomes=splits(outcome_rows(site_id, filters)).get(0, {}),
+        subitems=splits(subitem_rows(site_id, filters)).get(0, {}),
     )
+
+
+# What a breakdown groups by: local sites and reviewers, and the child's demographics.
+DIMENSIONS = ("local_site", "reviewer", "age", "race", "sex", "hispanic")
 
 
 @dataclass
 class Breakdown:
-    """One row of a drill-down table: a local site or a reviewer, and its figures."""
+    """One row of a drill-down table: a local site, reviewer or group of children, and figures.
 
-    key: int
+    ``key`` is the row's filter value (None for children whose field is not recorded).
+    """
+
+    key: Any
     name: str
     cases: int
     outcomes: dict[str, Split]
     items: dict[str, Split]
+    subitems: dict[str, Split] = field(default_factory=dict)
+
+
+def dimension_column(dimension: str):
+    """Return the SQL expression a breakdown groups by (``_with_reviewer`` joins it)."""
+    return {
+        "local_site": Case.local_site_id,
+        "reviewer": Assignment.user_id,
+        "age": demographics.age_group(),
+        "race": CaseRace.race,
+        "sex": Case.child_sex,
+        "hispanic": Case.child_hispanic,
+    }[dimension]
 
 
 def breakdown(site_id: int, filters: Filters, dimension: str) -> list[Breakdown]:
-    """Return the figures per local site or per reviewer (a handful of statements)."""
-    column = Case.local_site_id if dimension == "local_site" else Assignment.user_id
+    """Return the figures per local site, reviewer, age group, race, sex or ethnicity.
+
+    Five grouped statements, however many cases. A child of several races counts
+    in each of their races; children whose field is not recorded form one row.
+    """
+    column = dimension_column(dimension)
     counts_statement = (
         select(column, func.count(func.distinct(Case.id)))
         .where(*case_conditions(site_id, filters))
         .group_by(column)
     )
-    counts = dict(db.session.execute(_with_reviewer(counts_statement, column)).all())
-    outcomes = splits(outcome_rows(site_id, filters, column))
-    items = splits(item_rows(site_id, filters, column))
-    model = LocalSite if dimension == "local_site" else User
-    label = LocalSite.name if dimension == "local_site" else User.display_name
-    names = dict(db.session.execute(select(model.id, label).where(model.id.in_(counts))).all())
-    return sorted(
-        (
-            Breakdown(key, names.get(key, "?"), count, outcomes.get(key, {}), items.get(key, {}))
-            for key, count in counts.items()
-        ),
-        key=lambda row: row.name.lower(),
-    )
+    counts = _recorded(dict(db.session.execute(_with_reviewer(counts_statement, column)).all()))
+    outcomes = _recorded(splits(outcome_rows(site_id, filters, column)))
+    items = _recorded(splits(item_rows(site_id, filters, column)))
+    subitems = _recorded(splits(subitem_rows(site_id, filters, column)))
+    names, order = _names(dimension, filters, counts)
+    rows = [
+        Breakdown(
+            key,
+            names.get(key, "?"),
+            count,
+            outcomes.get(key, {}),
+            items.get(key, {}),
+            subitems.get(key, {}),
+        )
+        for key, count in counts.items()
+    ]
+    return sorted(rows, key=order)
+
+
+def _recorded(by_key: dict) -> dict:
+    """Key a field's empty value ("" for sex and ethnicity) as None, as races and ages are."""
+    return {None if key == "" else key: value for key, value in by_key.items()}
+
+
+def _names(dimension: str, filters: Filters, counts: dict) -> tuple[dict, Callable]:
+    """Return key -> name of a breakdown's rows, and the sort key of its rows."""
+    if dimension in ("local_site", "reviewer"):
+        model = LocalSite if dimension == "local_site" else User
+        label = LocalSite.name if dimension == "local_site" else User.display_name
+        found = db.session.execute(select(model.id, label).where(model.id.in_(counts))).all()
+        return dict(found), lambda row: row.name.lower()
+    if dimension == "age":
+        labels = {group: f"Aged {group}" for group in AGE_GROUPS}
+    else:
+        declared = demographics.categories(get_instrument(filters.period.instrument_version))
+        category = declared.get(dimension)
+        labels = dict(category.choices) if category else {}
+    names = {key: labels.get(key, key) for key in counts if key is not None}
+    names[None] = demographics.NOT_RECORDED
+    places = {key: index for index, key in enumerate(labels)}
+    return names, lambda row: (row.key is None, places.get(row.key, len(places)), row.name)
 
 
 @dataclass(frozen=True)
 class Target:
     """What figure a list of cases sits behind: an item or an outcome (or all cases)."""
 
-    kind: str = ""  # "item", "outcome" or "" for every counted case
+    kind: str = ""  # "item", "subitem", "outcome" or "" for every counted case
     id: str = ""
 
 
 def rating_columns(
     kind: str,
 ) -> tuple[SQLColumnExpression, SQLColumnExpression, SQLColumnExpression]:
-    """Return an item's (outcome's) id, counted rating and QA's override (NULL for an outcome).
+    """Return an item's (sub-item's, outcome's) id, counted rating and QA's override.
 
-    The columns of the rows ``counted_ratings`` joins.
+    The columns of the rows ``counted_ratings`` joins; only an item's rating can
+    be overridden (NULL for the others).
     """
     if kind == "item":
         return ItemReview.item_id, ItemReview.effective_rating, ItemReview.override_rating
+    if kind == "subitem":
+        return SubitemRating.subitem_id, SubitemRating.rating, null()
     return OutcomeRating.outcome_id, OutcomeRating.rating, null()
 
 
@@ -344,16 +428,21 @@ def counted_ratings(
 ) -> Select:
     """Join to a statement over ``Case`` the ratings a figure counts, one row a case and figure.
 
-    ``ids`` names one item (outcome) or several of one ``kind``. A case joins
-    when the item applies to its type and is rated Strength or Area Needing
-    Improvement (the outcome Substantially, Partially or Not Achieved): the
-    cases behind ``item_counts``' (``outcome_counts``') applicable figures.
+    ``ids`` names one item (sub-item, outcome) or several of one ``kind``. A case
+    joins when the item applies to its type and is rated Strength or Area
+    Needing Improvement (the outcome Substantially, Partially or Not Achieved):
+    the cases behind ``item_counts``' (``subitem_counts``', ``outcome_counts``')
+    applicable figures.
     """
     key, rating, _ = rating_columns(kind)
     chosen = key == ids if isinstance(ids, str) else key.in_(ids)
     if kind == "item":
         return statement.join(ItemReview, and_(ItemReview.case_id == Case.id, chosen)).where(
             rating.in_(APPLICABLE_ITEM), item_applies(instrument)
+        )
+    if kind == "subitem":  # stored Not Applicable where it does not apply
+        return statement.join(SubitemRating, and_(SubitemRating.case_id == Case.id, chosen)).where(
+            rating.in_(APPLICABLE_ITEM)
         )
     return statement.join(OutcomeRating, and_(OutcomeRating.case_id == Case.id, chosen)).where(
         rating.in_(APPLICABLE_OUTCOME)

@@ -4,6 +4,7 @@ from flask import abort, g, render_template, request, url_for
 from flask_login import current_user
 
 from review_app.audit.operations import record_read
+from review_app.cases.demographics import categories
 from review_app.cases.models import CASE_TYPES
 from review_app.core.access import site_roles
 from review_app.core.models import utcnow
@@ -12,7 +13,7 @@ from review_app.core.pdf import download_name, pdf_response, render_pdf
 from review_app.core.sitectx import site_blueprint
 from review_app.instruments.catalog import get_instrument
 from review_app.instruments.engine import ITEM_LABELS, OUTCOME_LABELS
-from review_app.performance import exports, queries
+from review_app.performance import exports, privacy, queries
 from review_app.performance.cache import cached, site_figures
 from review_app.performance.charts import Bar, as_data_uri, bar_chart
 from review_app.performance.forms import read_filters, read_target
@@ -21,7 +22,27 @@ from review_app.sites.queries import local_sites
 
 bp = site_blueprint("performance", __name__, "/performance")
 READERS = ("state_admin", "qa", "observer")
-DIMENSIONS = {"local-sites": "local_site", "reviewers": "reviewer"}
+DIMENSIONS = {
+    "local-sites": "local_site",
+    "reviewers": "reviewer",
+    "age-groups": "age",
+    "races": "race",
+    "sexes": "sex",
+    "ethnicity": "hispanic",
+}
+# How a breakdown's page names one row's kind, and the filter its rows link with.
+NOUNS = {
+    "local_site": ("local site", "local_site"),
+    "reviewer": ("reviewer", "reviewer"),
+    "age": ("age group", "age"),
+    "race": ("race", "race"),
+    "sex": ("sex", "sex"),
+    "hispanic": ("ethnicity", "hispanic"),
+}
+# Pages and exports of figures write counts and shares through these (privacy.py).
+bp.add_app_template_global(privacy.shown, "shown_share")
+bp.add_app_template_global(privacy.shown_count, "shown_count")
+bp.add_app_template_global(privacy.is_hidden, "hides_count")
 LIST_LIMIT = 500
 
 
@@ -35,6 +56,7 @@ def _context():
         periods, {key for key, _ in places}, {key for key, _ in people}, request.args
     )
     instrument = get_instrument(filters.period.instrument_version) if filters else None
+    declared = categories(instrument)
     choices = {
         "period": [(period.id, period.name) for period in periods],
         "local_site": places,
@@ -42,6 +64,7 @@ def _context():
         "age": [(group, group) for group in queries.AGE_GROUPS],
         "reviewer": people,
         "status": list(queries.STATUSES.items()),
+        **{name: list(category.choices.items()) for name, category in declared.items()},
     }
     return {
         "cases_url": url_for("performance.cases"),
@@ -52,30 +75,63 @@ def _context():
         "choices": choices,
         "local_site_name": place_names.get(filters.local_site_id, "") if filters else "",
         "conformity": instrument.definition.conformity_percent if instrument else None,
+        "demographics": declared,
+        "minimum": g.site.small_cell_minimum,
     }
 
 
-def rows(instrument, outcomes: dict, items: dict) -> tuple[list, list]:
-    """Return (id, label, split) rows of every outcome and every item, in instrument order."""
+def rows(instrument, outcomes: dict, items: dict, subitems: dict | None = None):
+    """Return (kind, id, label, split) rows of every outcome, and of every item.
+
+    An item's sub-items (12A, 12B, 12C) follow it, each with its own figure.
+    """
+    item_rows = []
+    for item in instrument.items.values():
+        item_rows.append(
+            (
+                "item",
+                item.id,
+                f"Item {item.number}: {item.title}",
+                items.get(item.id, queries.Split()),
+            )
+        )
+        item_rows += [
+            (
+                "subitem",
+                sub.id,
+                f"Sub-item {sub.id}: {sub.title}",
+                (subitems or {}).get(sub.id, queries.Split()),
+            )
+            for sub in item.subitems
+        ]
     return (
         [
-            (o.id, f"{o.id}: {o.label}", outcomes.get(o.id, queries.Split()))
+            ("outcome", o.id, f"{o.id}: {o.label}", outcomes.get(o.id, queries.Split()))
             for o in instrument.definition.outcomes
         ],
-        [
-            (item.id, f"Item {item.number}: {item.title}", items.get(item.id, queries.Split()))
-            for item in instrument.items.values()
-        ],
+        item_rows,
     )
+
+
+def columns(instrument) -> list[tuple[str, str, str, str]]:
+    """Return (kind, id, short name, title) of every item and sub-item: a breakdown's columns."""
+    found = []
+    for item in instrument.items.values():
+        found.append(("item", item.id, f"Item {item.number}", item.title))
+        found += [("subitem", sub.id, sub.id, sub.title) for sub in item.subitems]
+    return found
 
 
 def _charts(context: dict, figures: queries.Performance) -> dict:
     instrument = context["instrument"]
     empty = queries.Split()
+    minimum = context["minimum"]
 
     def bar(label: str, split: queries.Split) -> Bar:
         figure = split.overall
-        return Bar(label, figure.percent, f"{figure.hits} of {figure.applicable}")
+        percent = privacy.shown_percent(figure, minimum)
+        note = privacy.shown(figure, minimum) if percent is None else ""
+        return Bar(label, percent, f"{figure.hits} of {figure.applicable}", note)
 
     return {
         "outcome_chart": bar_chart(
@@ -101,7 +157,9 @@ def index():
     if context["filters"] is None:
         return render_template("performance/index.html", figures=None, **context)
     figures = site_figures(context["filters"])
-    outcome_rows, item_rows = rows(context["instrument"], figures.outcomes, figures.items)
+    outcome_rows, item_rows = rows(
+        context["instrument"], figures.outcomes, figures.items, figures.subitems
+    )
     return render_template(
         "performance/index.html",
         figures=figures,
@@ -125,6 +183,11 @@ def _described(context: dict) -> str:
         parts.append(f"children aged {filters.age_group}")
     if filters.reviewer_id:
         parts.append(f"reviewer {names['reviewer'].get(filters.reviewer_id, '?')}")
+    for name in ("sex", "race", "hispanic"):
+        value = getattr(filters, name)
+        if value and name in context["demographics"]:
+            category = context["demographics"][name]
+            parts.append(f"{category.label.rstrip('?')}: {category.label_of(value)}")
     return "; ".join(parts)
 
 
@@ -135,7 +198,9 @@ def pdf():
     if context["filters"] is None:
         abort(404)
     figures = site_figures(context["filters"])
-    outcome_rows, item_rows = rows(context["instrument"], figures.outcomes, figures.items)
+    outcome_rows, item_rows = rows(
+        context["instrument"], figures.outcomes, figures.items, figures.subitems
+    )
     charts = _charts(context, figures)
     data = render_pdf(
         "performance/pdf.html",
@@ -182,8 +247,19 @@ def breakdown(dimension: str):
         if context["filters"]
         else []
     )
+    noun, group_arg = NOUNS[DIMENSIONS[dimension]]
     return render_template(
-        "performance/breakdown.html", rows=rows, dimension=DIMENSIONS[dimension], **context
+        "performance/breakdown.html",
+        rows=rows,
+        dimension=DIMENSIONS[dimension],
+        noun=noun,
+        group_arg=group_arg,
+        columns=columns(context["instrument"]) if context["instrument"] else [],
+        outcome_columns=[
+            ("outcome", o.id, o.id, o.label)
+            for o in (context["instrument"].definition.outcomes if context["instrument"] else [])
+        ],
+        **context,
     )
 
 
@@ -191,12 +267,19 @@ def _cases_context():
     context = _context()
     instrument = context["instrument"]
     target = (
-        read_target(request.args, instrument.items, {o.id for o in instrument.definition.outcomes})
+        read_target(
+            request.args,
+            instrument.items,
+            {o.id for o in instrument.definition.outcomes},
+            {sub.id for item in instrument.items.values() for sub in item.subitems},
+        )
         if instrument
         else queries.Target()
     )
     if target is None:
-        context["problems"].append("There is no such item or outcome; every case is listed.")
+        context["problems"].append(
+            "There is no such item, sub-item or outcome; every case is listed."
+        )
         target = queries.Target()
     return context, target
 
@@ -232,6 +315,8 @@ def cases_download(fmt: str):
     figure = "every counted case"
     if target.kind == "item":
         figure = f"item {context['instrument'].items[target.id].number}"
+    elif target.kind == "subitem":
+        figure = f"sub-item {target.id}"
     elif target.kind == "outcome":
         figure = f"outcome {target.id}"
     _record_download(

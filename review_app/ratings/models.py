@@ -71,6 +71,26 @@ class ItemReview(Model):
         return f"<ItemReview case={self.case_id} item={self.item_id} {self.rating}>"
 
 
+class SubitemRating(Model):
+    """A sub-item's calculated rating on a case (12A, 12B, 12C), kept for reports.
+
+    Written with the item's rating whenever the case is rated again. A QA override
+    changes the item's rating, not its sub-items'.
+    """
+
+    __tablename__ = "subitem_ratings"
+    __table_args__ = (UniqueConstraint("case_id", "subitem_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    item_id: Mapped[str] = mapped_column(String(40))
+    subitem_id: Mapped[str] = mapped_column(String(40))
+    rating: Mapped[str] = mapped_column(String(20), default="incomplete")
+
+    def __repr__(self) -> str:
+        return f"<SubitemRating case={self.case_id} {self.subitem_id}={self.rating}>"
+
+
 class OutcomeRating(Model):
     """An outcome's calculated rating on a case, kept for reports."""
 

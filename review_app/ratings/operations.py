@@ -17,7 +17,7 @@ from review_app.core.locking import lock_row, update_if_unchanged
 from review_app.extensions import db
 from review_app.instruments.answers import AnswerError, parse
 from review_app.instruments.catalog import get_instrument
-from review_app.instruments.engine import CaseRatings, rate_case
+from review_app.instruments.engine import INCOMPLETE, NA, CaseRatings, rate_case
 from review_app.instruments.model import Instrument
 from review_app.instruments.schema import Question
 from review_app.periods.models import ReviewPeriod
@@ -35,6 +35,7 @@ from review_app.ratings.models import (
     ItemReview,
     OutcomeRating,
     RatingChange,
+    SubitemRating,
     SubmittedRating,
 )
 
@@ -317,6 +318,7 @@ def recalculate(
             db.session.add(review)
             reviews[item_id] = review
         review.rating = result.rating
+    store_subitems(case, instrument, ratings)
     stored = queries.outcome_ratings(case)
     for outcome_id, rating in ratings.outcomes.items():
         if outcome_id not in stored:
@@ -324,6 +326,43 @@ def recalculate(
         else:
             stored[outcome_id].rating = rating
     return ratings
+
+
+def _subitem_ratings(instrument: Instrument, ratings: CaseRatings):
+    """Yield (item id, sub-item id, rating) of every sub-item of the instrument.
+
+    A sub-item the engine did not reach (its item Not Applicable, or its applicability
+    questions unanswered) takes its item's rating, so every case has a row for each.
+    """
+    for item in instrument.items.values():
+        result = ratings.items.get(item.id)
+        if result is None:
+            continue
+        for sub in item.subitems:
+            rating = result.subitems.get(sub.id)
+            yield item.id, sub.id, rating or (NA if result.rating == NA else INCOMPLETE)
+
+
+def store_subitems(case: Case, instrument: Instrument, ratings: CaseRatings) -> None:
+    """Store each sub-item's calculated rating beside its item's (reports count them)."""
+    stored = queries.subitem_ratings(case)
+    for item_id, subitem_id, rating in _subitem_ratings(instrument, ratings):
+        if subitem_id in stored:
+            stored[subitem_id].rating = rating
+        else:
+            db.session.add(
+                SubitemRating(
+                    case_id=case.id, item_id=item_id, subitem_id=subitem_id, rating=rating
+                )
+            )
+
+
+def subitem_rows(case_id: int, instrument: Instrument, ratings: CaseRatings) -> list[dict]:
+    """Return the sub-item rating rows of a case rated at once, for a bulk insert."""
+    return [
+        {"case_id": case_id, "item_id": item_id, "subitem_id": subitem_id, "rating": rating}
+        for item_id, subitem_id, rating in _subitem_ratings(instrument, ratings)
+    ]
 
 
 def keep_submitted_ratings(case: Case, submitted_by: User) -> None:
@@ -379,8 +418,8 @@ def add_case_items(case: Case, actor: User | None) -> None:
 def add_imported_items(period: ReviewPeriod, cases: list[Case]) -> None:
     """Give imported cases the rows a case added alone has, one bulk insert a table."""
     instrument = get_instrument(period.instrument_version)
-    answers, reviews, outcomes = [], [], []
-    ratings_of: dict[tuple, tuple[list, list]] = {}
+    answers, reviews, outcomes, subitems = [], [], [], []
+    ratings_of: dict[tuple, tuple[list, list, CaseRatings]] = {}
     for case in cases:
         values = _face_sheet_values(case, instrument)
         answers += [
@@ -395,8 +434,10 @@ def add_imported_items(period: ReviewPeriod, cases: list[Case]) -> None:
                 [(FACE_SHEET, "incomplete")]
                 + [(item_id, result.rating) for item_id, result in ratings.items.items()],
                 list(ratings.outcomes.items()),
+                ratings,
             )
-        item_ratings, outcome_ratings = ratings_of[key]
+        item_ratings, outcome_ratings, rated = ratings_of[key]
+        subitems += subitem_rows(case.id, instrument, rated)
         reviews += [
             {"case_id": case.id, "item_id": item_id, "rating": rating}
             for item_id, rating in item_ratings
@@ -405,7 +446,12 @@ def add_imported_items(period: ReviewPeriod, cases: list[Case]) -> None:
             {"case_id": case.id, "outcome_id": outcome_id, "rating": rating}
             for outcome_id, rating in outcome_ratings
         ]
-    for model, rows in ((Answer, answers), (ItemReview, reviews), (OutcomeRating, outcomes)):
+    for model, rows in (
+        (Answer, answers),
+        (ItemReview, reviews),
+        (OutcomeRating, outcomes),
+        (SubitemRating, subitems),
+    ):
         insert_rows(model, rows)
 
 

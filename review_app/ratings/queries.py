@@ -9,7 +9,7 @@ from review_app.cases.models import Case
 from review_app.extensions import db
 from review_app.instruments.engine import rate_case
 from review_app.instruments.model import Instrument
-from review_app.ratings.models import Answer, ItemReview, OutcomeRating
+from review_app.ratings.models import Answer, ItemReview, OutcomeRating, SubitemRating
 
 
 def answers(case: Case) -> dict[str, Answer]:
@@ -31,6 +31,11 @@ def item_reviews(case: Case) -> dict[str, ItemReview]:
 def outcome_ratings(case: Case) -> dict[str, OutcomeRating]:
     rows = db.session.scalars(select(OutcomeRating).where(OutcomeRating.case_id == case.id))
     return {row.outcome_id: row for row in rows}
+
+
+def subitem_ratings(case: Case) -> dict[str, SubitemRating]:
+    rows = db.session.scalars(select(SubitemRating).where(SubitemRating.case_id == case.id))
+    return {row.subitem_id: row for row in rows}
 
 
 def overrides(reviews: dict[str, ItemReview]) -> dict[str, str]:

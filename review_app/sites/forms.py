@@ -1,7 +1,7 @@
 """Local site forms."""
 
-from wtforms import BooleanField, StringField
-from wtforms.validators import DataRequired, Length, Regexp
+from wtforms import BooleanField, IntegerField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp
 
 from review_app.core.forms import DraftForm
 
@@ -20,3 +20,18 @@ class LocalSiteForm(DraftForm):
     )
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
     is_active = BooleanField("Active: new cases can be sampled from it", default=True)
+
+
+class PrivacyForm(DraftForm):
+    small_cell_minimum = IntegerField(
+        "Hide figures over fewer than this many cases",
+        description=(
+            "On the performance pages and in their exports, a count or share over fewer "
+            "cases says “fewer than N” instead, so that no child can be picked out. "
+            "1 shows every figure. Lists of cases stay visible to those who may see cases."
+        ),
+        validators=[
+            InputRequired("Give a number of cases."),
+            NumberRange(1, 100, "Give a whole number of cases from 1 to 100."),
+        ],
+    )

@@ -37,6 +37,9 @@ class Site(Model):
     jurisdiction_id: Mapped[int] = mapped_column(ForeignKey("jurisdictions.id"))
     kind: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Aggregate figures over fewer cases than this show as "fewer than N", to protect
+    # children's privacy (review_app/performance/privacy.py); the state administrator sets it.
+    small_cell_minimum: Mapped[int] = mapped_column(default=5, server_default="5")
 
     jurisdiction: Mapped[Jurisdiction] = relationship(back_populates="sites", lazy="joined")
 

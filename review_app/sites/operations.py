@@ -94,3 +94,28 @@ def update_local_site(
             before=before,
             after=_local_site_snapshot(local_site),
         )
+
+
+SMALL_CELL_RANGE = (1, 100)
+
+
+def set_small_cell_minimum(actor: User | None, site: Site, minimum: int) -> None:
+    """Set the number of cases below which the site's aggregate figures say "fewer than N"."""
+    low, high = SMALL_CELL_RANGE
+    if not low <= minimum <= high:
+        raise OperationError(
+            f"Give a whole number of cases from {low} to {high}.", "small_cell_minimum"
+        )
+    before = site.small_cell_minimum
+    if before == minimum:
+        return
+    site.small_cell_minimum = minimum
+    record(
+        actor,
+        "site.privacy",
+        site,
+        f"Figures over fewer than {minimum} cases are now hidden (were {before})",
+        site=site,
+        before={"small_cell_minimum": before},
+        after={"small_cell_minimum": minimum},
+    )

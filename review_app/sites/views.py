@@ -9,7 +9,7 @@ from review_app.core.roles import roles_of
 from review_app.core.sitectx import site_blueprint
 from review_app.core.views import attempt, form_status, get_in_site
 from review_app.sites import operations, queries
-from review_app.sites.forms import LocalSiteForm
+from review_app.sites.forms import LocalSiteForm, PrivacyForm
 from review_app.sites.models import LocalSite
 
 bp = site_blueprint("sites", __name__)
@@ -68,3 +68,16 @@ def edit_local_site(local_site_id: int):
     return render_template(
         "sites/local_site_form.html", form=form, local_site=local_site
     ), form_status(form)
+
+
+@bp.route("/privacy", methods=["GET", "POST"])
+@site_roles("state_admin")
+def privacy():
+    form = PrivacyForm(obj=g.site)
+    if form.validate_on_submit():
+        with attempt(form) as outcome:
+            operations.set_small_cell_minimum(current_user, g.site, form.small_cell_minimum.data)
+        if outcome.ok:
+            flash("Privacy setting saved.", "success")
+            return redirect(url_for("sites.privacy"))
+    return render_template("sites/privacy.html", form=form), form_status(form)

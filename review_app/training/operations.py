@@ -84,6 +84,9 @@ def start_copy(actor: User, key: Case) -> tuple[Case, bool]:
         closed_on=key.closed_on,
         pur_start=key.pur_start,
         reviewers=[actor],
+        child_sex=key.child_sex,
+        child_races=key.child_races,
+        child_hispanic=key.child_hispanic,
     )
     copy = create_case(actor, key.period, facts)
     copy.key_case_id = key.id

@@ -70,7 +70,12 @@ def test_report_pages_pass_axe(demo, people):
         admin,
         [
             f"{performance}/by/local-sites",
+            f"{performance}/by/races",
+            f"{performance}/by/age-groups",
+            f"{performance}?race=white&sex=female",
             f"{performance}/cases?figure=item:1",
+            f"{performance}/cases?figure=subitem:12A",
+            f"{SITE}/privacy",
             f"{SITE}/quality",
             f"{SITE}/quality/agreement",
             f"{SITE}/exports",

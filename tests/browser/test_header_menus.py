@@ -17,6 +17,9 @@ MENUS = {
     "Training": ["Answer keys", "Training progress"],
     "Reports": [
         "Item and outcome performance",
+        "Trends over time",
+        "Multi-item analysis",
+        "Improvement plans",
         "Case rating summaries",
         "QA reports",
         "Inter-rater agreement",

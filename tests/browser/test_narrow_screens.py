@@ -109,6 +109,7 @@ def test_no_page_scrolls_sideways_at_320_px_and_wide_tables_scroll_in_their_own_
         f"{SITE}/quality": "Cases at each step",
         f"{SITE}/performance": None,
         f"{SITE}/performance/by/local-sites": None,
+        f"{SITE}/performance/by/races": None,
         f"{SITE}/performance/cases?figure=item:1": "Cases",
         f"{SITE}/cases/import": "Example file",
         f"{SITE}/admin/users/import": "Example file",

@@ -214,6 +214,7 @@ def test_the_example_on_the_import_page_imports_into_every_open_period(demo, adm
             for period_id in _open_periods(demo, kind)
         )
     assert ("pur_start" in example.splitlines()[0]) == open_start
+    assert "child_race" in example.splitlines()[0] and ";" in example.splitlines()[1]
     periods = _open_periods(demo, kind)
     assert periods
     for period_id in periods:

@@ -47,6 +47,8 @@ ACCESS: dict[tuple[str, str], set[str]] = {
     ("sites.new_local_site", "POST"): ADMIN,
     ("sites.edit_local_site", "GET"): ADMIN,
     ("sites.edit_local_site", "POST"): ADMIN,
+    ("sites.privacy", "GET"): ADMIN,
+    ("sites.privacy", "POST"): ADMIN,
     ("periods.index", "GET"): MEMBERS,
     ("periods.new", "GET"): ADMIN,
     ("periods.new", "POST"): ADMIN,
@@ -144,6 +146,15 @@ ACCESS: dict[tuple[str, str], set[str]] = {
     ("performance.pdf", "GET"): {"qa", "admin", "observer"},
     ("trends.index", "GET"): {"qa", "admin", "observer"},
     ("trends.cases", "GET"): {"qa", "admin", "observer"},
+    ("analysis.index", "GET"): {"qa", "admin", "observer"},
+    ("analysis.cases", "GET"): {"qa", "admin", "observer"},
+    ("analysis.table_download", "GET"): {"qa", "admin", "observer"},
+    ("analysis.cases_download", "GET"): {"qa", "admin", "observer"},
+    ("analysis.saved", "GET"): {"qa", "admin", "observer"},
+    # Saving changes no case, but observers change nothing.
+    ("analysis.save", "POST"): {"qa", "admin"},
+    # The saved analysis used is "qa"'s: only the person who saved it may delete it.
+    ("analysis.delete", "POST"): {"qa"},
     ("exports.index", "GET"): {"qa", "admin", "observer"},
     ("exports.source", "GET"): {"qa", "admin", "observer"},
     ("exports.prepare", "POST"): {"qa", "admin", "observer"},
@@ -284,6 +295,7 @@ def _made_ids(app: Flask) -> dict:
             "notice_id": _a_notice(site, reviewer),
             "job_id": _a_job(site),
             "plan_id": db.session.scalar(select(Plan.id).where(Plan.site_id == site.id)),
+            "analysis_id": _a_saved_analysis(site),
             **_an_interview(site),
             **_a_practice_case(),
         }
@@ -332,6 +344,17 @@ def _a_job(site) -> int:
     db.session.add(job)
     db.session.commit()
     return job.id
+
+
+def _a_saved_analysis(site) -> int:
+    """Return an analysis "qa" saved on the site."""
+    from review_app.analysis.operations import save_analysis
+
+    qa = db.session.scalar(select(User).where(User.username == "qa"))
+    params = {"rows": "item:1", "columns": "case:case_type"}
+    analysis = save_analysis(qa, site, "access table", params, {"rows": "Item 1"})
+    db.session.commit()
+    return analysis.id
 
 
 def _a_move(site) -> int:

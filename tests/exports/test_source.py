@@ -7,13 +7,14 @@ import re
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from review_app.cases.demographics import categories
 from review_app.cases.models import Case
 from review_app.exports.queries import period_cases
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
 from review_app.periods.operations import create_period
 from review_app.periods.queries import periods
-from review_app.ratings.models import Answer, ItemReview
+from review_app.ratings.models import Answer, ItemReview, SubitemRating
 from review_app.sites.queries import local_sites, site_by_slug
 from tests.conftest import login
 from tests.core.test_plain_words import _read, ids_in
@@ -169,3 +170,36 @@ def test_a_period_of_another_site_is_not_found(demo, client):
     period_id = _period_id(demo)
     assert client.get(f"/demo/cfsr/exports/periods/{period_id}/source.csv").status_code == 404
     assert client.get(f"{SITE}/exports/periods/999999/source.xlsx").status_code == 404
+
+
+def test_the_childs_demographics_and_each_sub_item_rating_are_columns(demo, client):
+    add_finalized(demo, 2, start=22)  # the first child has two races (demo/cases.py)
+    login(client, "admin")
+    period_id = _period_id(demo)
+    rows = _csv(client, period_id)
+    column = _codebook(client, period_id)
+    assert column["child_race"] == "Child's race" and column["subitem 12A rating"]
+    with demo.app_context():
+        cases = {
+            c.case_number: c
+            for c in db.session.scalars(
+                select(Case).where(Case.period_id == period_id, Case.status == "finalized")
+            )
+        }
+        labels = categories(get_instrument("cfsr-round4"))["race"].choices
+        mixed = next(c for c in cases.values() if len(c.child_races) > 1)
+        row = next(r for r in rows if r["Case number"] == mixed.case_number)
+        assert row["Child's race"] == "; ".join(labels.get(r, "?") for r in mixed.child_races)
+        ratings = {
+            row.subitem_id: row.rating
+            for row in db.session.scalars(
+                select(SubitemRating).where(SubitemRating.case_id == mixed.id)
+            )
+        }
+    words = {
+        "strength": "Strength",
+        "ani": "Area Needing Improvement",
+        "not_applicable": "Not Applicable",
+    }
+    for subitem in ("12A", "12B", "12C"):
+        assert row[f"Item 12 - Sub-item {subitem} - Rating"] == words[ratings[subitem]]

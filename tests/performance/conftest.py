@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from review_app.accounts.models import User
+from review_app.cases.demographics import AGE_GROUPS
 from review_app.cases.models import Case
 from review_app.cases.operations import create_case
 from review_app.demo.cases import advance, case_facts
@@ -37,18 +38,41 @@ def add_finalized(app, count: int, start: int = 20, stage: str = "finalized") ->
         db.session.commit()
 
 
+def set_minimum(app, kind: str, minimum: int) -> None:
+    """Set a demo site's small-cell minimum (1 shows every figure, however few cases)."""
+    with app.app_context():
+        site_by_slug("demo", kind).small_cell_minimum = minimum
+        db.session.commit()
+
+
 @pytest.fixture
 def finalized(demo):
     replayed(demo, "finalized", lambda: add_finalized(demo, 6))
     return demo
 
 
+def age_at_start(case: Case) -> int | None:
+    """Return the child's age in whole years on the first day of the period under review."""
+    birth, start = case.child_birth_date, case.pur_start or case.period.pur_start
+    if birth is None:
+        return None
+    if start is None:
+        start = case.period.pur_end.replace(year=case.period.pur_end.year - 1)
+    return max(start.year - birth.year - ((start.month, start.day) < (birth.month, birth.day)), 0)
+
+
 def _matches(case: Case, where: dict) -> bool:
     reviewer_id = where.get("reviewer_id")
+    age_group = AGE_GROUPS.get(where.get("age_group", ""))
+    age = age_at_start(case)
     return (
         where.get("case_type", case.case_type) == case.case_type
         and where.get("local_site_id", case.local_site_id) == case.local_site_id
         and (reviewer_id is None or reviewer_id in [user.id for user in case.reviewers])
+        and where.get("sex", case.child_sex) == case.child_sex
+        and where.get("hispanic", case.child_hispanic) == case.child_hispanic
+        and ("race" not in where or where["race"] in case.child_races)
+        and (age_group is None or (age is not None and age_group[0] <= age <= age_group[1]))
     )
 
 

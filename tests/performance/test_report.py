@@ -15,7 +15,7 @@ from review_app.periods.queries import periods
 from review_app.sites.queries import local_sites, site_by_slug
 from tests.conftest import login
 from tests.core.test_query_counts import counted
-from tests.performance.conftest import SITE, add_finalized, expected
+from tests.performance.conftest import SITE, add_finalized, expected, set_minimum
 
 
 def _figures(app, **filters):
@@ -137,7 +137,13 @@ def test_pages_issue_the_same_number_of_queries_however_many_cases(finalized):
         f"{SITE}/performance",
         f"{SITE}/performance/by/local-sites",
         f"{SITE}/performance/by/reviewers",
+        f"{SITE}/performance/by/age-groups",
+        f"{SITE}/performance/by/races",
+        f"{SITE}/performance/by/sexes",
+        f"{SITE}/performance/by/ethnicity",
+        f"{SITE}/performance?race=white&age=10-14&sex=female&hispanic=no",
         f"{SITE}/performance/cases?figure=outcome:WB1",
+        f"{SITE}/performance/cases?figure=subitem:12B",
     ]
 
     def count():
@@ -154,6 +160,7 @@ def test_pages_issue_the_same_number_of_queries_however_many_cases(finalized):
 
 
 def test_the_pdf_shows_the_figures_and_charts_of_the_page(finalized, client):
+    set_minimum(finalized, "cqi", 1)  # the few cases of the fixture, shown in numbers
     login(client, "admin")
     html = client.get(f"{SITE}/performance?type=foster_care").get_data(as_text=True)
     response = client.get(f"{SITE}/performance/figures.pdf?type=foster_care")
@@ -177,6 +184,7 @@ def test_answer_keys_are_not_counted_on_the_training_site(demo, client):
             )
         }
         seed_training(site, people)  # two finalized-looking keys, two submitted trainee copies
+        site.small_cell_minimum = 1  # four cases, shown in numbers
         db.session.commit()
     login(client, "admin")
     html = client.get("/demo/training/performance?status=all").get_data(as_text=True)

@@ -1,0 +1,164 @@
+"""The analysis table, the cases behind a cell, and the saved analyses: reads only.
+
+The table is ONE grouped statement, whatever the questions: the cases the
+filters pick, each question's answer joined on (outer, so a case without an
+answer counts as "No answer"), grouped by the two answers. Totals and
+percentages are added up in Python from its few rows.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.orm import joinedload
+
+from review_app.analysis.models import SavedAnalysis
+from review_app.analysis.sources import Axis, Join
+from review_app.cases.models import Case
+from review_app.extensions import db
+from review_app.periods.models import ReviewPeriod
+from review_app.sites.models import LocalSite
+
+
+@dataclass
+class Crosstab:
+    """Case counts by the answers to two questions, with totals and percentages."""
+
+    rows: Axis
+    columns: Axis
+    cells: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def count(self, row: str, column: str) -> int:
+        return self.cells.get((row, column), 0)
+
+    def row_total(self, row: str) -> int:
+        return sum(n for (r, _c), n in self.cells.items() if r == row)
+
+    def column_total(self, column: str) -> int:
+        return sum(n for (_r, c), n in self.cells.items() if c == column)
+
+    @property
+    def total(self) -> int:
+        return sum(self.cells.values())
+
+    def row_percent(self, row: str, column: str) -> float | None:
+        whole = self.row_total(row)
+        return 100.0 * self.count(row, column) / whole if whole else None
+
+    def column_percent(self, row: str, column: str) -> float | None:
+        whole = self.column_total(column)
+        return 100.0 * self.count(row, column) / whole if whole else None
+
+
+def _answers(rows: Axis, columns: Axis) -> tuple[Any, Any, list[Join]]:
+    """Return both questions' answer expressions and the outer joins they read."""
+    row_answer, row_joins = rows.read("r")
+    column_answer, column_joins = columns.read("c")
+    return row_answer, column_answer, row_joins + column_joins
+
+
+def _outer(statement: Select[Any], joins: list[Join]) -> Select[Any]:
+    for target, on in joins:
+        statement = statement.outerjoin(target, on)
+    return statement
+
+
+def crosstab_statement(
+    rows: Axis, columns: Axis, conditions: list[ColumnElement[bool]]
+) -> Select[Any]:
+    """Return the grouped statement: (row answer, column answer, cases).
+
+    The answers are named in a subquery and grouped by name: an answer's expression
+    carries bound values, and PostgreSQL would not see two copies of it as one.
+    """
+    row_answer, column_answer, joins = _answers(rows, columns)
+    statement = select(row_answer.label("row_answer"), column_answer.label("column_answer"))
+    answers = _outer(statement.select_from(Case), joins).where(*conditions).subquery("answers")
+    return select(answers.c.row_answer, answers.c.column_answer, func.count()).group_by(
+        answers.c.row_answer, answers.c.column_answer
+    )
+
+
+def crosstab(rows: Axis, columns: Axis, conditions: list[ColumnElement[bool]]) -> Crosstab:
+    """Return the table of the cases ``conditions`` pick (one statement)."""
+    table = Crosstab(rows, columns)
+    for row_answer, column_answer, count in db.session.execute(
+        crosstab_statement(rows, columns, conditions)
+    ):
+        key = (rows.code_of(row_answer), columns.code_of(column_answer))
+        table.cells[key] = table.cells.get(key, 0) + int(count)
+    return table
+
+
+@dataclass(frozen=True)
+class Cell:
+    """Which cases of the table a list is for: a cell, a row or column total (None: any)."""
+
+    row: str | None = None
+    column: str | None = None
+
+
+def cases_in(
+    rows: Axis,
+    columns: Axis,
+    conditions: list[ColumnElement[bool]],
+    cell: Cell,
+    limit: int | None = None,
+) -> Iterator[tuple[int, str, str, str, str, str, str]]:
+    """Yield (case id, number, case type, local site, period, row answer, column answer).
+
+    One statement; the answers come as codes of the questions (see ``Axis.codes``).
+    """
+    row_answer, column_answer, joins = _answers(rows, columns)
+    statement = select(
+        Case.id,
+        Case.case_number,
+        Case.case_type,
+        LocalSite.name,
+        ReviewPeriod.name,
+        row_answer,
+        column_answer,
+    ).select_from(Case)
+    statement = (
+        _outer(statement, joins)
+        .join(LocalSite, LocalSite.id == Case.local_site_id)
+        .join(ReviewPeriod, ReviewPeriod.id == Case.period_id)
+        .where(*conditions)
+        .order_by(Case.case_number, Case.id)
+    )
+    if cell.row is not None:
+        statement = statement.where(rows.matches(row_answer, cell.row))
+    if cell.column is not None:
+        statement = statement.where(columns.matches(column_answer, cell.column))
+    if limit is not None:
+        statement = statement.limit(limit)
+    result = db.session.execute(statement.execution_options(yield_per=500))
+    for case_id, number, case_type, local, period, row_value, column_value in result:
+        yield (
+            case_id,
+            number,
+            case_type,
+            local,
+            period,
+            rows.code_of(row_value),
+            columns.code_of(column_value),
+        )
+
+
+def saved_analyses(site_id: int) -> list[SavedAnalysis]:
+    """Return the site's saved analyses by name, with their owners (one statement)."""
+    return list(
+        db.session.scalars(
+            select(SavedAnalysis)
+            .where(SavedAnalysis.site_id == site_id)
+            .options(joinedload(SavedAnalysis.owner))
+            .order_by(func.lower(SavedAnalysis.name), SavedAnalysis.id)
+        )
+    )
+
+
+def saved_analysis(site_id: int, analysis_id: int) -> SavedAnalysis | None:
+    """Return a saved analysis of the site, or None when the site has no such one."""
+    analysis = db.session.get(SavedAnalysis, analysis_id)
+    return analysis if analysis is not None and analysis.site_id == site_id else None
