@@ -77,7 +77,18 @@ def read_target(args: Mapping[str, str], items, outcomes, subitems=()) -> Target
     kind, _, key = args.get("figure", "").partition(":")
     if not kind:
         return Target()
-    known = {"item": items, "outcome": outcomes, "subitem": subitems}
-    if key in known.get(kind, ()):
+    if names_figure(kind, key, items, outcomes, subitems):
         return Target(kind, key)
     return None
+
+
+def names_figure(
+    kind: str,
+    key: str,
+    items: Collection[str],
+    outcomes: Collection[str],
+    subitems: Collection[str] = (),
+) -> bool:
+    """Return whether ``kind`` and ``key`` name one of the items, outcomes or sub-items."""
+    known = {"item": items, "outcome": outcomes, "subitem": subitems}
+    return key in known.get(kind, ())

@@ -5,11 +5,21 @@ issues the same few statements however many cases there are.
 """
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, null, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    SQLColumnExpression,
+    and_,
+    func,
+    null,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.orm import joinedload
 
 from review_app.accounts.models import User
@@ -70,8 +80,13 @@ class Filters:
             "race": self.race,
             "hispanic": self.hispanic,
         }
-        args.update(changes)
-        return {key: value for key, value in args.items() if value not in ("", None)}
+        return query_args(args, changes)
+
+
+def query_args(args: dict, changes: dict) -> dict:
+    """Return query-string arguments with ``changes`` made, leaving out the empty ones."""
+    changed = {**args, **changes}
+    return {key: value for key, value in changed.items() if value not in ("", None)}
 
 
 @dataclass
@@ -393,6 +408,47 @@ class Target:
     id: str = ""
 
 
+def rating_columns(
+    kind: str,
+) -> tuple[SQLColumnExpression, SQLColumnExpression, SQLColumnExpression]:
+    """Return an item's (sub-item's, outcome's) id, counted rating and QA's override.
+
+    The columns of the rows ``counted_ratings`` joins; only an item's rating can
+    be overridden (NULL for the others).
+    """
+    if kind == "item":
+        return ItemReview.item_id, ItemReview.effective_rating, ItemReview.override_rating
+    if kind == "subitem":
+        return SubitemRating.subitem_id, SubitemRating.rating, null()
+    return OutcomeRating.outcome_id, OutcomeRating.rating, null()
+
+
+def counted_ratings(
+    statement: Select, kind: str, ids: str | Collection[str], instrument: Instrument
+) -> Select:
+    """Join to a statement over ``Case`` the ratings a figure counts, one row a case and figure.
+
+    ``ids`` names one item (sub-item, outcome) or several of one ``kind``. A case
+    joins when the item applies to its type and is rated Strength or Area
+    Needing Improvement (the outcome Substantially, Partially or Not Achieved):
+    the cases behind ``item_counts``' (``subitem_counts``', ``outcome_counts``')
+    applicable figures.
+    """
+    key, rating, _ = rating_columns(kind)
+    chosen = key == ids if isinstance(ids, str) else key.in_(ids)
+    if kind == "item":
+        return statement.join(ItemReview, and_(ItemReview.case_id == Case.id, chosen)).where(
+            rating.in_(APPLICABLE_ITEM), item_applies(instrument)
+        )
+    if kind == "subitem":  # stored Not Applicable where it does not apply
+        return statement.join(SubitemRating, and_(SubitemRating.case_id == Case.id, chosen)).where(
+            rating.in_(APPLICABLE_ITEM)
+        )
+    return statement.join(OutcomeRating, and_(OutcomeRating.case_id == Case.id, chosen)).where(
+        rating.in_(APPLICABLE_OUTCOME)
+    )
+
+
 def cases_behind(site_id: int, filters: Filters, target: Target, limit: int | None = None):
     """Return the counted cases behind a figure, with that item's or outcome's rating."""
     statement = (
@@ -401,28 +457,12 @@ def cases_behind(site_id: int, filters: Filters, target: Target, limit: int | No
         .options(joinedload(Case.local_site))
         .order_by(Case.case_number, Case.id)
     )
-    if target.kind == "item":
-        effective = ItemReview.effective_rating
-        statement = statement.add_columns(effective, ItemReview.override_rating).join(
-            ItemReview,
-            and_(ItemReview.case_id == Case.id, ItemReview.item_id == target.id),
+    if target.kind:
+        _, rating, override = rating_columns(target.kind)
+        instrument = get_instrument(filters.period.instrument_version)
+        statement = counted_ratings(
+            statement.add_columns(rating, override), target.kind, target.id, instrument
         )
-        statement = statement.where(
-            effective.in_(APPLICABLE_ITEM),
-            item_applies(get_instrument(filters.period.instrument_version)),
-        )
-    elif target.kind == "subitem":
-        statement = statement.add_columns(SubitemRating.rating, null()).join(
-            SubitemRating,
-            and_(SubitemRating.case_id == Case.id, SubitemRating.subitem_id == target.id),
-        )
-        statement = statement.where(SubitemRating.rating.in_(APPLICABLE_ITEM))
-    elif target.kind == "outcome":
-        statement = statement.add_columns(OutcomeRating.rating, null()).join(
-            OutcomeRating,
-            and_(OutcomeRating.case_id == Case.id, OutcomeRating.outcome_id == target.id),
-        )
-        statement = statement.where(OutcomeRating.rating.in_(APPLICABLE_OUTCOME))
     else:
         statement = statement.add_columns(null(), null())
     if limit:

@@ -8,7 +8,8 @@ from datetime import date
 from review_app.cases.models import CASE_TYPES
 from review_app.core.inputs import whole_number
 from review_app.instruments.model import Instrument
-from review_app.performance.queries import Target
+from review_app.performance.forms import names_figure
+from review_app.performance.queries import Target, query_args
 from review_app.performance.windows import Window, months_after
 
 SERIES = {"rolling": "Rolling 12 months, ending each quarter", "quarter": "Each calendar quarter"}
@@ -33,8 +34,7 @@ class TrendChoices:
             "type": self.case_type,
             "series": self.series,
         }
-        args.update(changes)
-        return {key: value for key, value in args.items() if value not in ("", None)}
+        return query_args(args, changes)
 
 
 def window_args(window: Window) -> dict:
@@ -67,7 +67,7 @@ def read_choices(
     outcomes = {o.id for o in instrument.definition.outcomes}
     if (kind, key) == ("", ""):
         target = Target("item", first)
-    elif (kind == "item" and key in instrument.items) or (kind == "outcome" and key in outcomes):
+    elif names_figure(kind, key, instrument.items, outcomes):
         target = Target(kind, key)
     else:
         problems.append("There is no such item or outcome; the first item is shown.")

@@ -8,6 +8,7 @@ from flask import Response
 from review_app.core.spreadsheets import safe_filename, xlsx_response
 from review_app.instruments.catalog import get_instrument
 from review_app.instruments.engine import ITEM_LABELS, OUTCOME_LABELS
+from review_app.performance.queries import Figure
 from review_app.performance.windows import Window
 from review_app.plans import queries
 from review_app.plans.models import Plan
@@ -99,31 +100,27 @@ def workbook(plan: Plan, found: Report, site: Site) -> Response:
         "Goal met",
     ]
 
+    def figure_row(entry: queries.Progress, what: str, window: Window, figure: Figure, met: str):
+        percent, target = _percent(figure.percent), _percent(entry.target)
+        return [
+            entry.label,
+            what,
+            window.label,
+            percent,
+            figure.hits,
+            figure.applicable,
+            target,
+            met,
+        ]
+
     def figure_rows():
         for entry in found.progress:
-            stored = entry.measure
-            yield [
-                entry.label,
-                "Baseline (as agreed)",
-                plan.baseline.label,
-                _percent(stored.baseline_percent),
-                stored.baseline_hits,
-                stored.baseline_applicable,
-                _percent(entry.target),
-                "",
-            ]
+            yield figure_row(
+                entry, "Baseline (as agreed)", plan.baseline, entry.stored_baseline, ""
+            )
             for measurement in entry.measurements:
-                figure = measurement.figure
-                yield [
-                    entry.label,
-                    "Measurement",
-                    measurement.window.label,
-                    _percent(figure.percent),
-                    figure.hits,
-                    figure.applicable,
-                    _percent(entry.target),
-                    met_words(measurement.met),
-                ]
+                met = met_words(measurement.met)
+                yield figure_row(entry, "Measurement", measurement.window, measurement.figure, met)
 
     labels = {entry.measure.id: entry.label for entry in found.progress}
     case_sheet: list[list[object]] = [

@@ -1,33 +1,24 @@
 """Reads of plans: the figures of every window, and the cases behind each.
 
-Every figure comes from ``performance.queries``' counts over the site's finalized
-reviews, grouped by the month they were finalized: one statement for the items
-and one for the outcomes, however many windows a plan has.
+Every figure comes from ``performance.windows.monthly_counts`` over the site's
+finalized reviews, grouped by the month they were finalized: one statement for
+the items and one for the outcomes, however many windows a plan has.
 """
 
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from review_app.cases.models import Case
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
 from review_app.instruments.model import Instrument
-from review_app.performance.queries import (
-    APPLICABLE_ITEM,
-    APPLICABLE_OUTCOME,
-    Figure,
-    item_applies,
-    item_counts,
-    outcome_counts,
-    splits,
-)
-from review_app.performance.windows import Window, finalized_month, window_conditions
+from review_app.performance.queries import Figure, counted_ratings, rating_columns
+from review_app.performance.windows import Window, monthly_counts, window_conditions
 from review_app.plans.models import Goal, Measure, Plan
 from review_app.plans.states import FigureKind
-from review_app.ratings.models import ItemReview, OutcomeRating
 from review_app.sites.models import Site
 
 Key = tuple[FigureKind, str]
@@ -66,34 +57,27 @@ def name_taken(site: Site, name: str, plan_id: int | None) -> bool:
 def figures(
     site_id: int, instrument: Instrument, windows: list[Window], keys: list[Key]
 ) -> list[dict[Key, Figure]]:
-    """Return, for each window, the figure of each item or outcome of ``keys``."""
-    result: list[dict[Key, Figure]] = [{key: Figure() for key in keys} for _ in windows]
+    """Return, for each window, the figure of each item or outcome of ``keys``.
+
+    The windows are whole months: one statement per kind counts the months they
+    span, and each window's figure is the sum of its months.
+    """
     if not windows or not keys:
-        return result
+        return [{key: Figure() for key in keys} for _ in windows]
     span = Window(min(w.start for w in windows), max(w.end for w in windows))
-    conditions = window_conditions(site_id, span)
-    items = [ref for kind, ref in keys if kind == FigureKind.ITEM]
-    outcomes = [ref for kind, ref in keys if kind == FigureKind.OUTCOME]
-    rows = []
-    if items:
-        found = item_counts(
-            [*conditions, ItemReview.item_id.in_(items)], instrument, *finalized_month()
-        )
-        rows += [(FigureKind.ITEM, row) for row in found]
-    if outcomes:
-        chosen = OutcomeRating.outcome_id.in_(outcomes)
-        found = outcome_counts([*conditions, chosen], *finalized_month())
-        rows += [(FigureKind.OUTCOME, row) for row in found]
-    by_month = splits(
-        ((int(year), int(month)), (kind, ref), case_type, applicable, hits)
-        for kind, (year, month, ref, case_type, applicable, hits) in rows
-    )
-    for index, window in enumerate(windows):
-        for (year, month), split in by_month.items():
-            if window.start <= date(year, month, 1) < window.end:
-                for key, figure in split.items():
-                    result[index].setdefault(key, Figure()).add(figure.overall)
-    return result
+    counts = {
+        kind: monthly_counts(site_id, kind, instrument, window=span, ids=refs)
+        for kind, refs in _by_kind(keys).items()
+    }
+    return [
+        {(kind, ref): counts[kind].figure(ref, window) for kind, ref in keys} for window in windows
+    ]
+
+
+def _by_kind(keys: list[Key]) -> dict[FigureKind, list[str]]:
+    """Return the ids of ``keys`` by kind, items first, leaving out a kind with none."""
+    found = {kind: [ref for k, ref in keys if k == kind] for kind in FigureKind}
+    return {kind: refs for kind, refs in found.items() if refs}
 
 
 @dataclass
@@ -192,37 +176,21 @@ def cases_behind(
     """Return (case, kind, id, rating, overridden) of every case counted in the figures of
     ``keys`` over ``window`` (one statement per kind), by figure, then case number."""
     found: list[tuple] = []
-    conditions = window_conditions(site_id, window)
-    items = [ref for kind, ref in keys if kind == FigureKind.ITEM]
-    outcomes = [ref for kind, ref in keys if kind == FigureKind.OUTCOME]
-    if items:
-        effective = ItemReview.effective_rating
+    for kind, refs in _by_kind(keys).items():
+        key, rating, override = rating_columns(kind)
         statement = (
-            select(Case, ItemReview.item_id, effective, ItemReview.override_rating)
-            .join(ItemReview, and_(ItemReview.case_id == Case.id, ItemReview.item_id.in_(items)))
-            .where(*conditions, effective.in_(APPLICABLE_ITEM), item_applies(instrument))
-            .options(joinedload(Case.local_site))
-            .order_by(ItemReview.item_id, Case.case_number, Case.id)
-            .limit(limit)
-        )
-        found += [
-            (case, FigureKind.ITEM, ref, rating, override is not None)
-            for case, ref, rating, override in db.session.execute(statement)
-        ]
-    if outcomes:
-        outcome_statement = (
-            select(Case, OutcomeRating.outcome_id, OutcomeRating.rating)
-            .join(
-                OutcomeRating,
-                and_(OutcomeRating.case_id == Case.id, OutcomeRating.outcome_id.in_(outcomes)),
+            counted_ratings(
+                select(Case, key, rating, override).where(*window_conditions(site_id, window)),
+                kind,
+                refs,
+                instrument,
             )
-            .where(*conditions, OutcomeRating.rating.in_(APPLICABLE_OUTCOME))
             .options(joinedload(Case.local_site))
-            .order_by(OutcomeRating.outcome_id, Case.case_number, Case.id)
+            .order_by(key, Case.case_number, Case.id)
             .limit(limit)
         )
         found += [
-            (case, FigureKind.OUTCOME, ref, rating, False)
-            for case, ref, rating in db.session.execute(outcome_statement)
+            (case, kind, ref, rating, overridden is not None)
+            for case, ref, rating, overridden in db.session.execute(statement)
         ]
     return found

@@ -5,7 +5,7 @@ Each is one grouped statement, whatever the number of cases.
 
 from collections import defaultdict
 
-from sqlalchemy import and_, extract, false, func, or_, select, true
+from sqlalchemy import Select, and_, false, func, or_, select, true
 from sqlalchemy.orm import joinedload
 
 from review_app.cases.models import Assignment, Case
@@ -14,6 +14,7 @@ from review_app.core.models import count_if
 from review_app.extensions import db
 from review_app.instruments.model import Instrument
 from review_app.performance.queries import item_applies
+from review_app.performance.windows import month_key, month_of
 from review_app.qa.models import Thread
 from review_app.ratings.models import ItemReview, SubmittedRating
 
@@ -45,12 +46,27 @@ def waiting(site_id: int, period_id: int) -> dict[str, tuple[int, object]]:
     return {status: (count, oldest) for status, count, oldest in rows}
 
 
-def _finalized(site_id: int, period_id: int):
+def _finalized(site_id: int, period_ids: list[int]):
     return and_(
         Case.site_id == site_id,
-        Case.period_id == period_id,
+        Case.period_id.in_(period_ids),
         Case.status == CaseStatus.FINALIZED,
         ~Case.is_key,  # answer keys are locked as finalized but were never reviewed
+    )
+
+
+def _with_submitted(statement: Select, outer: bool = False) -> Select:
+    """Join a statement over item reviews to their case and first submitted rating.
+
+    ``outer``: keep the items that have no submitted rating too.
+    """
+    return statement.join(Case, Case.id == ItemReview.case_id).join(
+        SubmittedRating,
+        and_(
+            SubmittedRating.case_id == ItemReview.case_id,
+            SubmittedRating.item_id == ItemReview.item_id,
+        ),
+        isouter=outer,
     )
 
 
@@ -65,18 +81,8 @@ def _over_finalized(
     """
     credited, credit_join = _credited()
     group = credited if by_reviewer else ItemReview.item_id
-    statement = (
-        select(group, *columns)
-        .join(Case, Case.id == ItemReview.case_id)
-        .join(
-            SubmittedRating,
-            and_(
-                SubmittedRating.case_id == ItemReview.case_id,
-                SubmittedRating.item_id == ItemReview.item_id,
-            ),
-            isouter=outer,
-        )
-        .where(_finalized(site_id, period_id), item_applies(instrument))
+    statement = _with_submitted(select(group, *columns), outer).where(
+        _finalized(site_id, [period_id]), item_applies(instrument)
     )
     if by_reviewer:  # the person who submitted the case (see _credited)
         statement = statement.outerjoin(Assignment, credit_join)
@@ -148,23 +154,10 @@ def _agreement_rows(
     """
     final = ItemReview.effective_rating
     statement = (
-        select(*groups, SubmittedRating.rating, final, func.count())
-        .select_from(ItemReview)
-        .join(Case, Case.id == ItemReview.case_id)
-        .join(
-            SubmittedRating,
-            and_(
-                SubmittedRating.case_id == ItemReview.case_id,
-                SubmittedRating.item_id == ItemReview.item_id,
-            ),
+        _with_submitted(
+            select(*groups, SubmittedRating.rating, final, func.count()).select_from(ItemReview)
         )
-        .where(
-            Case.site_id == site_id,
-            Case.period_id.in_(list(instruments)),
-            Case.status == CaseStatus.FINALIZED,
-            ~Case.is_key,
-            _applies(instruments, forced_na),
-        )
+        .where(_finalized(site_id, list(instruments)), _applies(instruments, forced_na))
         .group_by(*groups, SubmittedRating.rating, final)
     )
     return statement.outerjoin(Assignment, _credited()[1]) if by_reviewer else statement
@@ -195,17 +188,13 @@ def agreement_by_month(site_id: int, instruments: dict[int, Instrument], forced_
     """
     if not instruments:
         return {}
-    groups = (
-        _credited()[0],
-        extract("year", SubmittedRating.submitted_at),
-        extract("month", SubmittedRating.submitted_at),
-    )
+    groups = (_credited()[0], month_of(SubmittedRating.submitted_at))
     tables: dict = defaultdict(dict)
     rows = db.session.execute(
         _agreement_rows(site_id, instruments, forced_na, *groups, by_reviewer=True)
     )
-    for user_id, year, month, submitted, final_rating, count in rows:
-        key = (user_id, int(year), int(month))
+    for user_id, month, submitted, final_rating, count in rows:
+        key = (user_id, *month_key(month))
         table = tables[key]
         table[(submitted, final_rating)] = table.get((submitted, final_rating), 0) + count
     return tables

@@ -42,6 +42,16 @@ def counted(app, fresh_pages: bool = True):
         event.remove(engine, "before_cursor_execute", count)
 
 
+def statements_per_page(app, client, urls: list[str]) -> list[int]:
+    """Return how many statements each of ``urls`` sends (each page rendered afresh)."""
+    found = []
+    for url in urls:
+        with counted(app) as statements:
+            assert client.get(url).status_code == 200
+        found.append(len(statements))
+    return found
+
+
 def _grow(app, n: int) -> None:
     """Add n people, local sites, periods and audit entries to demo/cqi."""
     with app.app_context():

@@ -87,21 +87,26 @@ def expected(app, **where) -> tuple[dict, dict]:
             )
             if _matches(case, where)
         ]
-        ids = {case.id for case in cases}
-        items: dict = {}
-        for review in db.session.scalars(select(ItemReview)):
-            if review.case_id in ids and review.effective_rating in ("strength", "ani"):
-                applicable, hits = items.get(review.item_id, (0, 0))
-                items[review.item_id] = (
-                    applicable + 1,
-                    hits + (review.effective_rating == "strength"),
-                )
-        outcomes: dict = {}
-        for rating in db.session.scalars(select(OutcomeRating)):
-            if rating.case_id in ids and rating.rating not in ("not_applicable", "incomplete"):
-                applicable, hits = outcomes.get(rating.outcome_id, (0, 0))
-                outcomes[rating.outcome_id] = (
-                    applicable + 1,
-                    hits + (rating.rating == "substantially_achieved"),
-                )
-        return items, outcomes
+        return count_by_hand({case.id for case in cases})
+
+
+def count_by_hand(ids: set[int]) -> tuple[dict, dict]:
+    """Count the ratings of the cases ``ids`` one by one, in an app context:
+    {item: (applicable, strengths)} and {outcome: (applicable, achieved)}."""
+    items: dict = {}
+    for review in db.session.scalars(select(ItemReview)):
+        if review.case_id in ids and review.effective_rating in ("strength", "ani"):
+            applicable, hits = items.get(review.item_id, (0, 0))
+            items[review.item_id] = (
+                applicable + 1,
+                hits + (review.effective_rating == "strength"),
+            )
+    outcomes: dict = {}
+    for rating in db.session.scalars(select(OutcomeRating)):
+        if rating.case_id in ids and rating.rating not in ("not_applicable", "incomplete"):
+            applicable, hits = outcomes.get(rating.outcome_id, (0, 0))
+            outcomes[rating.outcome_id] = (
+                applicable + 1,
+                hits + (rating.rating == "substantially_achieved"),
+            )
+    return items, outcomes

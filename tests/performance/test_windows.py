@@ -10,8 +10,10 @@ from review_app.extensions import db
 from review_app.performance import queries
 from review_app.performance.windows import (
     Window,
-    finalized_month,
     finalized_span,
+    month_key,
+    month_of,
+    monthly_counts,
     months_after,
     quarters,
     rolling,
@@ -56,9 +58,17 @@ def test_a_window_counts_the_cases_finalized_in_it(finalized):
             total[0] += applicable
             total[1] += hits
         assert finalized_span(site.id) == (date(2026, 2, 10), date(2026, 4, 1))
-        by_month = queries.item_counts(year, instrument, *finalized_month())
-        months = {(int(row[0]), int(row[1])) for row in by_month}
-        assert months == {(2026, 2), (2026, 4)}
+        by_month = queries.item_counts(year, instrument, month_of(Case.finalized_at))
+        assert {month_key(row[0]) for row in by_month} == {(2026, 2), (2026, 4)}
+        every_month = Window(date(2025, 7, 1), date(2026, 7, 1))
+        counts = monthly_counts(site.id, "item", instrument, window=every_month)
+        assert set(counts.by_month) == {(2026, 2), (2026, 4)}
+        assert {item: counts.figure(item, every_month) for item in items} == {
+            item: queries.Figure(*total) for item, total in items.items()
+        }
+        first_quarter = Window(date(2026, 1, 1), date(2026, 4, 1))
+        narrowed = monthly_counts(site.id, "item", instrument, window=first_quarter)
+        assert set(narrowed.by_month) == {(2026, 2)}
         outcomes = queries.outcome_counts(year)
         assert outcomes
     want_items, _ = expected(finalized)

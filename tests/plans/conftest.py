@@ -14,9 +14,9 @@ from review_app.instruments.engine import ANI, STRENGTH
 from review_app.performance.windows import site_instrument
 from review_app.plans.operations import GoalInput, PlanInput, create_plan
 from review_app.plans.states import FigureKind, GoalKind
-from review_app.ratings.models import ItemReview, OutcomeRating
+from review_app.ratings.models import ItemReview
 from review_app.sites.queries import site_by_slug
-from tests.performance.conftest import add_finalized
+from tests.performance.conftest import add_finalized, count_by_hand
 from tests.transactions import replayed
 
 SITE = "/demo/cqi"
@@ -74,21 +74,7 @@ def hand_count(app, start: date, end: date) -> tuple[dict, dict]:
             <= case.finalized_at
             < datetime.combine(end, datetime.min.time())
         }
-        items: dict = {}
-        for review in db.session.scalars(select(ItemReview)):
-            if review.case_id in ids and review.effective_rating in (STRENGTH, ANI):
-                applicable, hits = items.get(review.item_id, (0, 0))
-                is_strength = review.effective_rating == STRENGTH
-                items[review.item_id] = (applicable + 1, hits + is_strength)
-        outcomes: dict = {}
-        for rating in db.session.scalars(select(OutcomeRating)):
-            if rating.case_id in ids and rating.rating not in ("not_applicable", "incomplete"):
-                applicable, hits = outcomes.get(rating.outcome_id, (0, 0))
-                outcomes[rating.outcome_id] = (
-                    applicable + 1,
-                    hits + (rating.rating == "substantially_achieved"),
-                )
-        return items, outcomes
+        return count_by_hand(ids)
 
 
 def plan_input(**changes) -> PlanInput:

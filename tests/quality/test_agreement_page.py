@@ -16,7 +16,7 @@ from review_app.qa.operations import move_caseload, transition
 from review_app.ratings.models import SubmittedRating
 from review_app.sites.queries import site_by_slug
 from tests.conftest import login
-from tests.core.test_query_counts import counted
+from tests.core.test_query_counts import statements_per_page
 from tests.performance.conftest import SITE, add_finalized
 from tests.quality.test_reports import _finalized_by_type, _row
 
@@ -166,19 +166,11 @@ def test_the_trend_and_switch_keep_the_statement_count_bounded(demo):
         f"{SITE}/quality/agreement?period={shown}&forced_na=include",
     ]
 
-    def count():
-        found = []
-        for url in urls:
-            with counted(demo) as statements:
-                assert client.get(url).status_code == 200
-            found.append(len(statements))
-        return found
-
     add_finalized(demo, 2)
-    before = count()
+    before = statements_per_page(demo, client, urls)
     add_finalized(demo, 3, start=60)
     _submitted_then_moved(demo, _new_period(demo, "Another period"))  # the trend spans both
-    assert count() == before
+    assert statements_per_page(demo, client, urls) == before
 
 
 def test_no_figure_on_the_page_rounds_a_disagreement_away(demo, client):

@@ -9,7 +9,7 @@ from review_app.extensions import db
 from review_app.ratings.models import ItemReview, SubmittedRating
 from review_app.sites.queries import site_by_slug
 from tests.conftest import login
-from tests.core.test_query_counts import counted
+from tests.core.test_query_counts import statements_per_page
 from tests.performance.conftest import SITE, add_finalized
 
 
@@ -65,18 +65,10 @@ def test_report_pages_issue_the_same_number_of_queries_however_many_cases(demo):
     login(client, "qa")
     urls = [f"{SITE}/quality", f"{SITE}/quality/agreement"]
 
-    def count():
-        found = []
-        for url in urls:
-            with counted(demo) as statements:
-                assert client.get(url).status_code == 200
-            found.append(len(statements))
-        return found
-
     add_finalized(demo, 2)
-    before = count()
+    before = statements_per_page(demo, client, urls)
     add_finalized(demo, 3, start=60)
-    assert count() == before
+    assert statements_per_page(demo, client, urls) == before
 
 
 def _finalized_by_type(app) -> dict[str, int]:
