@@ -123,6 +123,11 @@ def _races(name: str) -> tuple[Any, list[Join]]:
     return race.race, [(race, race.case_id == Case.id)]
 
 
+def _column(column: Any) -> Callable[[str], tuple[Any, list[Join]]]:
+    """Read a column of the case itself: nothing to join."""
+    return lambda _name: (column, [])
+
+
 def demographic_facts(scope: Scope) -> Iterable[Axis]:
     """The child's sex, races, Hispanic or Latino ethnicity (as the instrument declares
     them) and age group at the start of the period under review (demographics.py)."""
@@ -157,7 +162,7 @@ def demographic_facts(scope: Scope) -> Iterable[Axis]:
                 category.label,
                 group,
                 values,
-                lambda _name, column=column: (column, []),
+                _column(column),
                 demographics.NOT_RECORDED,
             )
 
