@@ -17,22 +17,49 @@ def _percent(value: float | None) -> float | str:
     return round(value, 1) if value is not None else ""
 
 
+def _count(table: Crosstab, count: int) -> int | str:
+    """A count as a number, or "fewer than N" in words when it is too small to show."""
+    return table.shown(count) if table.hides(count) else count
+
+
 def _table_rows(table: Crosstab) -> Iterator[list[Any]]:
-    """One line per cell, then per row and column total, then the whole: long format."""
+    """One line per cell, then per row and column total, then the whole: long format.
+
+    Small counts, and the percentages that would reveal them, are hidden as on the page.
+    """
     for row, row_label in table.rows.codes():
         for column, column_label in table.columns.codes():
             yield [
                 row_label,
                 column_label,
-                table.count(row, column),
-                _percent(table.row_percent(row, column)),
-                _percent(table.column_percent(row, column)),
+                _count(table, table.count(row, column)),
+                _percent(table.shown_row_percent(row, column)),
+                _percent(table.shown_column_percent(row, column)),
             ]
-        yield [row_label, ALL, table.row_total(row), 100.0 if table.row_total(row) else "", ""]
+        whole = table.row_total(row)
+        yield [row_label, ALL, _count(table, whole), 100.0 if whole else "", ""]
     for column, column_label in table.columns.codes():
         whole = table.column_total(column)
-        yield [ALL, column_label, whole, "", 100.0 if whole else ""]
-    yield [ALL, ALL, table.total, "", ""]
+        yield [ALL, column_label, _count(table, whole), "", 100.0 if whole else ""]
+    yield [ALL, ALL, _count(table, table.total), "", ""]
+    for note in notes(table):
+        yield [note, "", "", "", ""]
+
+
+def notes(table: Crosstab) -> list[str]:
+    """What a reader of the table must know: hidden cells, and children counted twice."""
+    found = [axis.several for axis in (table.rows, table.columns) if axis.several]
+    if table.all_hidden:
+        found.append(
+            f"Every count in this table is under {table.minimum} cases, so all are hidden "
+            "to protect children’s privacy. Choose fewer filters or a longer time."
+        )
+    elif any(table.hides(n) for n in table.cells.values()):
+        found.append(
+            f"Counts under {table.minimum} cases are shown as “fewer than {table.minimum}”, "
+            "with the percentages that would reveal them, to protect children’s privacy."
+        )
+    return found
 
 
 def table_download(fmt: str, name: str, table: Crosstab) -> Response:

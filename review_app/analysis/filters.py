@@ -8,15 +8,14 @@ demographic), add a ``FilterField`` to ``FILTERS``.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, or_, select
+from sqlalchemy import ColumnElement, select
 
 from review_app.analysis.sources import Scope
+from review_app.cases import demographics
 from review_app.cases.models import CASE_TYPES, Assignment, Case
 from review_app.cases.states import CaseStatus
-from review_app.performance.queries import AGE_GROUPS
 from review_app.performance.windows import Window, window_conditions
 from review_app.periods.models import ReviewPeriod
 
@@ -32,32 +31,10 @@ class FilterField:
     conditions: Callable[[Scope, str], list[ColumnElement[bool]]]
 
 
-def _years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February in a year without one
-        return day.replace(year=day.year - years, day=28)
-
-
-def _age_conditions(scope: Scope, group: str) -> list[ColumnElement[bool]]:
-    """Children of the age group on the last day of their case's period under review.
-
-    One test per period of the site, so no database needs date arithmetic.
-    """
-    youngest, oldest = AGE_GROUPS[group]
-    return [
-        or_(
-            false(),
-            *(
-                and_(
-                    Case.period_id == period.id,
-                    Case.child_birth_date <= _years_before(period.pur_end, youngest),
-                    Case.child_birth_date > _years_before(period.pur_end, oldest + 1),
-                )
-                for period in scope.periods
-            ),
-        )
-    ]
+def _choices(scope: Scope, name: str) -> list[tuple[str, str]]:
+    """Return the codes and words of a demographic field the instrument declares."""
+    category = demographics.categories(scope.instrument).get(name)
+    return list(category.choices.items()) if category else []
 
 
 def _reviewer_conditions(_scope: Scope, user_id: str) -> list[ColumnElement[bool]]:
@@ -82,10 +59,31 @@ FILTERS: list[FilterField] = [
     ),
     FilterField(
         "age",
-        "Child’s age at the end of the period under review",
+        "Child’s age at the start of the period under review",
         "Any age",
-        lambda _scope: [(group, group) for group in AGE_GROUPS],
-        _age_conditions,
+        lambda _scope: [(group, f"Aged {group}") for group in demographics.AGE_GROUPS],
+        lambda _scope, group: [demographics.age_group_condition(group)],
+    ),
+    FilterField(
+        "sex",
+        "Child’s sex",
+        "Any sex",
+        lambda scope: _choices(scope, "sex"),
+        lambda _scope, code: [demographics.sex_condition(code)],
+    ),
+    FilterField(
+        "race",
+        "Child’s race",
+        "Any race",
+        lambda scope: _choices(scope, "race"),
+        lambda _scope, code: [demographics.race_condition(code)],
+    ),
+    FilterField(
+        "hispanic",
+        "Child’s Hispanic or Latino ethnicity",
+        "Any ethnicity",
+        lambda scope: _choices(scope, "hispanic"),
+        lambda _scope, code: [demographics.hispanic_condition(code)],
     ),
     FilterField(
         "reviewer",

@@ -11,23 +11,30 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from review_app.analysis.models import SavedAnalysis
 from review_app.analysis.sources import Axis, Join
 from review_app.cases.models import Case
 from review_app.extensions import db
+from review_app.performance.privacy import is_hidden, shown_count
 from review_app.periods.models import ReviewPeriod
 from review_app.sites.models import LocalSite
 
 
 @dataclass
 class Crosstab:
-    """Case counts by the answers to two questions, with totals and percentages."""
+    """Case counts by the answers to two questions, with totals and percentages.
+
+    ``minimum`` is the site's small-cell minimum: a count under it (a cell, a total)
+    is shown as "fewer than N", and so is every percentage that would give it away
+    (the ``shown_*`` methods; see performance/privacy.py and the README).
+    """
 
     rows: Axis
     columns: Axis
     cells: dict[tuple[str, str], int] = field(default_factory=dict)
+    minimum: int = 1
 
     def count(self, row: str, column: str) -> int:
         return self.cells.get((row, column), 0)
@@ -49,6 +56,32 @@ class Crosstab:
     def column_percent(self, row: str, column: str) -> float | None:
         whole = self.column_total(column)
         return 100.0 * self.count(row, column) / whole if whole else None
+
+    def hides(self, count: int) -> bool:
+        """Tell whether a count (a cell's or a total) is too small to show."""
+        return is_hidden(count, self.minimum)
+
+    def shown(self, count: int) -> str:
+        """Return a count as shown: the number, or "fewer than N"."""
+        return shown_count(count, self.minimum)
+
+    def shown_row_percent(self, row: str, column: str) -> float | None:
+        """The cell's share of its row; None when there is none or it would reveal a
+        hidden count (the cell's, from the row total, or the row total's, from the cell)."""
+        if self.hides(self.count(row, column)) or self.hides(self.row_total(row)):
+            return None
+        return self.row_percent(row, column)
+
+    def shown_column_percent(self, row: str, column: str) -> float | None:
+        """The cell's share of its column; None as for ``shown_row_percent``."""
+        if self.hides(self.count(row, column)) or self.hides(self.column_total(column)):
+            return None
+        return self.column_percent(row, column)
+
+    @property
+    def all_hidden(self) -> bool:
+        """Tell whether cases were counted but every cell that has any is hidden."""
+        return self.total > 0 and all(self.hides(n) for n in self.cells.values() if n)
 
 
 def _answers(rows: Axis, columns: Axis) -> tuple[Any, Any, list[Join]]:
@@ -80,9 +113,14 @@ def crosstab_statement(
     )
 
 
-def crosstab(rows: Axis, columns: Axis, conditions: list[ColumnElement[bool]]) -> Crosstab:
-    """Return the table of the cases ``conditions`` pick (one statement)."""
-    table = Crosstab(rows, columns)
+def crosstab(
+    rows: Axis, columns: Axis, conditions: list[ColumnElement[bool]], minimum: int = 1
+) -> Crosstab:
+    """Return the table of the cases ``conditions`` pick (one statement).
+
+    ``minimum``: the site's small-cell minimum (1 hides nothing).
+    """
+    table = Crosstab(rows, columns, minimum=minimum)
     for row_answer, column_answer, count in db.session.execute(
         crosstab_statement(rows, columns, conditions)
     ):
@@ -109,21 +147,24 @@ def cases_in(
     """Yield (case id, number, case type, local site, period, row answer, column answer).
 
     One statement; the answers come as codes of the questions (see ``Axis.codes``).
+    The period is joined under another name: a child's age reads the case's own
+    period in a subquery, which would otherwise correlate with this join.
     """
     row_answer, column_answer, joins = _answers(rows, columns)
+    period = aliased(ReviewPeriod, name="listed_period")
     statement = select(
         Case.id,
         Case.case_number,
         Case.case_type,
         LocalSite.name,
-        ReviewPeriod.name,
+        period.name,
         row_answer,
         column_answer,
     ).select_from(Case)
     statement = (
         _outer(statement, joins)
         .join(LocalSite, LocalSite.id == Case.local_site_id)
-        .join(ReviewPeriod, ReviewPeriod.id == Case.period_id)
+        .join(period, period.id == Case.period_id)
         .where(*conditions)
         .order_by(Case.case_number, Case.id)
     )

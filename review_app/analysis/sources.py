@@ -15,7 +15,8 @@ from sqlalchemy import ColumnElement, and_, func, or_, true
 from sqlalchemy.orm import aliased
 
 from review_app.analysis.answers import EffectiveAnswers, Join
-from review_app.cases.models import CASE_TYPES, Case
+from review_app.cases import demographics
+from review_app.cases.models import CASE_TYPES, Case, CaseRace
 from review_app.instruments.engine import ANI, NA, STRENGTH
 from review_app.instruments.model import Instrument
 from review_app.periods.models import ReviewPeriod
@@ -63,10 +64,14 @@ class Axis:
     group: str
     values: tuple[Value, ...]
     read: Callable[[str], tuple[Any, list[Join]]] = field(compare=False)
+    no_answer: str = NO_ANSWER_LABEL  # the words of the row or column of cases without one
+    # Several answers per case (races): a case counts once under each, so totals add up
+    # answers, not cases; the page says so in these words.
+    several: str = ""
 
     def codes(self) -> list[tuple[str, str]]:
         """Return (code, words) of every row or column: each answer, then "No answer"."""
-        return [(value.code, value.label) for value in self.values] + [(NO_ANSWER, NO_ANSWER_LABEL)]
+        return [(value.code, value.label) for value in self.values] + [(NO_ANSWER, self.no_answer)]
 
     def code_of(self, stored: Any) -> str:
         """Return the code a stored answer counts under: an unknown one counts as no answer."""
@@ -76,7 +81,7 @@ class Axis:
         return NO_ANSWER
 
     def label_of(self, code: str) -> str:
-        return dict(self.codes()).get(code, NO_ANSWER_LABEL)
+        return dict(self.codes()).get(code, self.no_answer)
 
     def matches(self, expression: ColumnElement[Any], code: str) -> ColumnElement[bool]:
         """Return the condition that a case's answer counts under ``code``."""
@@ -111,6 +116,55 @@ def case_facts(scope: Scope) -> Iterable[Axis]:
         tuple(Value(str(period.id), period.name, period.id) for period in scope.periods),
         lambda _name: (Case.period_id, []),
     )
+
+
+def _races(name: str) -> tuple[Any, list[Join]]:
+    race = aliased(CaseRace, name=f"{name}_race")
+    return race.race, [(race, race.case_id == Case.id)]
+
+
+def _column(column: Any) -> Callable[[str], tuple[Any, list[Join]]]:
+    """Read a column of the case itself: nothing to join."""
+    return lambda _name: (column, [])
+
+
+def demographic_facts(scope: Scope) -> Iterable[Axis]:
+    """The child's sex, races, Hispanic or Latino ethnicity (as the instrument declares
+    them) and age group at the start of the period under review (demographics.py)."""
+    group = "The child"
+    yield Axis(
+        "case:age",
+        "Child’s age at the start of the period under review",
+        group,
+        tuple(Value(name, f"Aged {name}", name) for name in demographics.AGE_GROUPS),
+        lambda _name: (demographics.age_group(), []),
+        demographics.NOT_RECORDED,
+    )
+    declared = demographics.categories(scope.instrument)
+    columns = {"sex": Case.child_sex, "hispanic": Case.child_hispanic}
+    for name, category in declared.items():
+        values = tuple(Value(code, label, code) for code, label in category.choices.items())
+        if name == "race":
+            yield Axis(
+                "case:race",
+                category.label,
+                group,
+                values,
+                _races,
+                demographics.NOT_RECORDED,
+                "A child of several races counts once under each of them, so the "
+                "race totals add up to more than the cases counted.",
+            )
+        else:
+            column = columns[name]
+            yield Axis(
+                f"case:{name}",
+                category.label,
+                group,
+                values,
+                _column(column),
+                demographics.NOT_RECORDED,
+            )
 
 
 def _item_rating(item_id: str) -> Callable[[str], tuple[Any, list[Join]]]:
@@ -166,7 +220,12 @@ def instrument_answers(scope: Scope) -> Iterable[Axis]:
 
 
 # In the order the question lists show them.
-SOURCES: list[Callable[[Scope], Iterable[Axis]]] = [case_facts, item_ratings, instrument_answers]
+SOURCES: list[Callable[[Scope], Iterable[Axis]]] = [
+    case_facts,
+    demographic_facts,
+    item_ratings,
+    instrument_answers,
+]
 
 
 def questions(scope: Scope) -> dict[str, Axis]:

@@ -49,6 +49,11 @@ def _ready(asked: Asked) -> Ready | None:
     return Ready(asked.rows, asked.columns, case_conditions(asked.scope, asked.when, asked.chosen))
 
 
+def _table(ready: Ready) -> queries.Crosstab:
+    """Count the analysis, hiding the counts under the site's small-cell minimum."""
+    return queries.crosstab(ready.rows, ready.columns, ready.conditions, g.site.small_cell_minimum)
+
+
 def _page_context(asked: Asked) -> dict:
     return {
         "asked": asked,
@@ -64,10 +69,11 @@ def _page_context(asked: Asked) -> dict:
 def index():
     asked = _asked(request.args)
     ready = _ready(asked)
-    table = queries.crosstab(ready.rows, ready.columns, ready.conditions) if ready else None
+    table = _table(ready) if ready else None
     return render_template(
         "analysis/index.html",
         table=table,
+        notes=exports.notes(table) if table else [],
         form=SaveForm(formdata=None),
         may_save=roles_of(current_user, g.site).holds(*SAVERS),
         **_page_context(asked),
@@ -131,7 +137,7 @@ def table_download(fmt: str):
     ready = _ready(asked)
     if ready is None:
         return _choose_first(asked)
-    table = queries.crosstab(ready.rows, ready.columns, ready.conditions)
+    table = _table(ready)
     record_read(
         current_user,
         "download.analysis",

@@ -80,12 +80,16 @@ def test_the_table_counts_every_case_once_by_both_answers(finalized):
 
 def test_the_table_is_one_grouped_statement(finalized):
     with finalized.app_context():
-        asked = _asked({"rows": "item:4", "columns": "case:local_site", "type": "foster_care"})
-        conditions = case_conditions(asked.scope, asked.when, asked.chosen)
-        with counted(finalized, fresh_pages=False) as statements:
-            table = queries.crosstab(asked.rows, asked.columns, conditions)
-        assert len(statements) == 1 and "GROUP BY" in statements[0]
-        assert table.total > 0
+        for args in (
+            {"rows": "item:4", "columns": "case:local_site", "type": "foster_care"},
+            {"rows": "case:race", "columns": "case:age", "sex": "male", "hispanic": "no"},
+        ):
+            asked = _asked(args)
+            conditions = case_conditions(asked.scope, asked.when, asked.chosen)
+            with counted(finalized, fresh_pages=False) as statements:
+                table = queries.crosstab(asked.rows, asked.columns, conditions)
+            assert len(statements) == 1 and "GROUP BY" in statements[0]
+            assert table.total > 0
 
 
 def test_a_window_counts_the_cases_finalized_in_it_across_periods(finalized):
@@ -118,16 +122,22 @@ def test_a_window_counts_the_cases_finalized_in_it_across_periods(finalized):
 
 def test_the_page_sends_the_same_statements_however_many_cases(finalized, clients):
     client = clients("admin")
-    url = f"{SITE}/analysis?rows=item:4&columns=answer:2A"
-    listing = f"{SITE}/analysis/cases?rows=item:4&columns=answer:2A&row=-"
+    demographic = "rows=case:race&columns=case:age&sex=female&age=10-14"
+    urls = [
+        f"{SITE}/analysis?rows=item:4&columns=answer:2A",
+        f"{SITE}/analysis/cases?rows=item:4&columns=answer:2A&row=-",
+        f"{SITE}/analysis?{demographic}",
+        f"{SITE}/analysis/cases?{demographic}&row=white",
+        f"{SITE}/analysis/table.csv?{demographic}",
+    ]
 
-    def count() -> tuple[int, int]:
+    def count() -> list[int]:
         found = []
-        for each in (url, listing):
+        for each in urls:
             with counted(finalized) as statements:
                 assert client.get(each).status_code == 200
             found.append(len(statements))
-        return found[0], found[1]
+        return found
 
     before = count()
     add_finalized(finalized, 4, start=60)
