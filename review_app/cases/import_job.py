@@ -17,12 +17,12 @@ from review_app.jobs.kinds import JobKind, register
 from review_app.jobs.models import Job
 from review_app.jobs.tasks import job_task
 from review_app.jobs.uploads import (
-    forget_upload,
+    Imported,
+    Progress,
     no_download,
-    refuse_rows,
+    run_upload_import,
     start_upload_job,
     upload_name,
-    upload_of,
 )
 from review_app.periods.models import ReviewPeriod
 
@@ -53,28 +53,17 @@ def start_case_import(user: User, period: ReviewPeriod, filename: str, data: byt
 @job_task()
 def run_case_import(job_id: int, attempt: int) -> None:
     """Read, check and add the job's sample; done with the cases, or failed with each bad row."""
-    job = jobs.begin(job_id, attempt)
-    if job is None:
-        return  # cancelled before it started
+    run_upload_import(job_id, attempt, _add_cases)
+
+
+def _add_cases(
+    job: Job, user: User, data: bytes, filename: str, **progress: Progress
+) -> tuple[Imported, list[str]]:
     period = db.session.get(ReviewPeriod, job.params.get("period_id"))
-    user = db.session.get(User, job.user_id)
-    if period is None or user is None or period.site_id != job.site_id:
-        raise jobs.JobFailure("The review period or the person who started this is gone.")
-    path = upload_of(job)
-    filename = job.params.get("filename", "the file")
-    cases, errors = operations.import_cases(
-        user,
-        period,
-        filename,
-        path.read_bytes(),
-        rows_read=lambda rows: jobs.plan(job_id, attempt, rows, parts=1, unit="rows checked"),
-        rows_checked=lambda rows: jobs.step(job_id, attempt, rows),
-    )
-    if errors:
-        refuse_rows(job_id, attempt, filename, errors)
-        return
-    jobs.finish_with_work(job_id, attempt, f"{len(cases)} case(s) imported into {period.name}.")
-    forget_upload(path)
+    if period is None or period.site_id != job.site_id:
+        raise jobs.JobFailure("The review period of this import is gone.")
+    cases, errors = operations.import_cases(user, period, filename, data, **progress)
+    return Imported(f"{len(cases)} case(s) imported into {period.name}."), errors
 
 
 register(JobKind(KIND, run_case_import, ROLES, no_download, unit="rows checked", retry=False))

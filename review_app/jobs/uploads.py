@@ -1,19 +1,22 @@
 """A file a job works on (an import's upload): kept in the job's folder until the job ends.
 
-The page that takes the upload starts the job with ``start_upload_job``; the task
-reads it with ``upload_of``, refuses bad rows with ``refuse_rows`` and lets the file
-go with ``forget_upload`` once its rows are committed.
+The page that takes the upload starts the job with ``start_upload_job``; its task
+calls ``run_upload_import`` with the domain's own step (check the rows, write them),
+which reads the file (``upload_of``), refuses bad rows (``refuse_rows``), marks the
+job done with the rows and lets the file go once they are committed (``forget_upload``).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path, PurePath
-from typing import Any
+from typing import Any, Protocol
 
 from review_app.accounts.models import User
 from review_app.core.unit import after_commit
+from review_app.extensions import db
 from review_app.jobs import operations as jobs
 from review_app.jobs.models import Job
 from review_app.sites.models import Site
@@ -89,3 +92,59 @@ def forget_upload(path: Path) -> None:
 
 def no_download(user: User, job: Job) -> None:
     """An import has no file to download; nothing to record."""
+
+
+Progress = Callable[[int], None]  # rows read, or rows checked so far
+
+
+@dataclass(frozen=True)
+class Imported:
+    """What an import did, in words for its page, and each row's outcome if it keeps them."""
+
+    message: str
+    outcomes: list[tuple[str, str]] | None = None
+
+
+class Importer(Protocol):
+    """A domain's import step: check every row of ``data``, write them all or none.
+
+    Returns what it did, and the bad rows (nothing written when there are any).
+    ``rows_read`` and ``rows_checked`` report progress.
+    """
+
+    def __call__(
+        self,
+        job: Job,
+        user: User,
+        data: bytes,
+        filename: str,
+        *,
+        rows_read: Progress,
+        rows_checked: Progress,
+    ) -> tuple[Imported | None, list[str]]: ...
+
+
+def run_upload_import(job_id: int, attempt: int, apply: Importer) -> None:
+    """Run an import job: its upload through ``apply``; done with the rows, or failed
+    with each bad row listed, in the task's one transaction."""
+    job = jobs.begin(job_id, attempt)
+    if job is None:
+        return  # cancelled before it started
+    user = db.session.get(User, job.user_id)
+    if user is None:
+        raise jobs.JobFailure("The person who started this is gone.")
+    path = upload_of(job)
+    filename = job.params.get("filename", "the file")
+    done, errors = apply(
+        job,
+        user,
+        path.read_bytes(),
+        filename,
+        rows_read=lambda rows: jobs.plan(job_id, attempt, rows, parts=1, unit="rows checked"),
+        rows_checked=lambda rows: jobs.step(job_id, attempt, rows),
+    )
+    if errors or done is None:
+        refuse_rows(job_id, attempt, filename, errors)
+        return
+    jobs.finish_with_work(job_id, attempt, done.message, outcomes=done.outcomes)
+    forget_upload(path)

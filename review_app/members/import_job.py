@@ -12,18 +12,16 @@ from __future__ import annotations
 from collections import Counter
 
 from review_app.accounts.models import User
-from review_app.extensions import db
-from review_app.jobs import operations as jobs
 from review_app.jobs.kinds import JobKind, register
 from review_app.jobs.models import Job
 from review_app.jobs.tasks import job_task
 from review_app.jobs.uploads import (
-    forget_upload,
+    Imported,
+    Progress,
     no_download,
-    refuse_rows,
+    run_upload_import,
     start_upload_job,
     upload_name,
-    upload_of,
 )
 from review_app.members import operations
 from review_app.sites.models import Site
@@ -46,35 +44,20 @@ def start_people_import(user: User, site: Site, filename: str, data: bytes) -> J
 
 @job_task()
 def run_people_import(job_id: int, attempt: int) -> None:
-    """Check and add the job's people: done with what became of each, or failed, bad rows listed."""
-    job = jobs.begin(job_id, attempt)
-    if job is None:
-        return  # cancelled before it started
-    user = db.session.get(User, job.user_id)
-    if user is None:
-        raise jobs.JobFailure("The person who started this is gone.")
-    path = upload_of(job)
-    filename = job.params.get("filename", "the file")
-    results, errors = operations.import_members(
-        user,
-        job.site,
-        path.read_bytes(),
-        filename,
-        rows_read=lambda rows: jobs.plan(job_id, attempt, rows, parts=1, unit="rows checked"),
-        rows_checked=lambda rows: jobs.step(job_id, attempt, rows),
-    )
-    if errors:
-        refuse_rows(job_id, attempt, filename, errors)
-        return
+    """Read, check and apply the job's people file; done with the rows, or failed, listed."""
+    run_upload_import(job_id, attempt, _add_people)
+
+
+def _add_people(
+    job: Job, user: User, data: bytes, filename: str, **progress: Progress
+) -> tuple[Imported, list[str]]:
+    results, errors = operations.import_members(user, job.site, data, filename, **progress)
     counts = Counter(result.outcome for result in results)
     told = "; ".join(f"{outcome.value}: {count}" for outcome, count in counts.items())
-    jobs.finish_with_work(
-        job_id,
-        attempt,
+    return Imported(
         f"{len(results)} user(s) imported. {told}.",
         outcomes=[(result.username, result.outcome.value) for result in results],
-    )
-    forget_upload(path)
+    ), errors
 
 
 register(JobKind(KIND, run_people_import, ROLES, no_download, unit="rows checked", retry=False))

@@ -17,12 +17,12 @@ from review_app.jobs.kinds import JobKind, register
 from review_app.jobs.models import Job
 from review_app.jobs.tasks import job_task
 from review_app.jobs.uploads import (
-    forget_upload,
+    Imported,
+    Progress,
     no_download,
-    refuse_rows,
+    run_upload_import,
     start_upload_job,
     upload_name,
-    upload_of,
 )
 from review_app.training import key_operations
 
@@ -53,30 +53,17 @@ def start_key_import(user: User, key: Case, filename: str, data: bytes) -> Job:
 @job_task()
 def run_key_import(job_id: int, attempt: int) -> None:
     """Read, check and apply the job's key file; done with the rows, or failed, bad rows listed."""
-    job = jobs.begin(job_id, attempt)
-    if job is None:
-        return  # cancelled before it started
+    run_upload_import(job_id, attempt, _apply_key)
+
+
+def _apply_key(
+    job: Job, user: User, data: bytes, filename: str, **progress: Progress
+) -> tuple[Imported, list[str]]:
     key = db.session.get(Case, job.params.get("key_id"))
-    user = db.session.get(User, job.user_id)
-    if key is None or user is None or key.site_id != job.site_id:
-        raise jobs.JobFailure("The answer key or the person who started this is gone.")
-    path = upload_of(job)
-    filename = job.params.get("filename", "the file")
-    count, errors = key_operations.import_key(
-        user,
-        key,
-        path.read_bytes(),
-        filename,
-        rows_read=lambda rows: jobs.plan(job_id, attempt, rows, parts=1, unit="rows checked"),
-        rows_checked=lambda rows: jobs.step(job_id, attempt, rows),
-    )
-    if errors:
-        refuse_rows(job_id, attempt, filename, errors)
-        return
-    jobs.finish_with_work(
-        job_id, attempt, f"{count} row(s) imported into answer key {key.case_number}."
-    )
-    forget_upload(path)
+    if key is None or key.site_id != job.site_id:
+        raise jobs.JobFailure("The answer key of this import is gone.")
+    count, errors = key_operations.import_key(user, key, data, filename, **progress)
+    return Imported(f"{count} row(s) imported into answer key {key.case_number}."), errors
 
 
 register(JobKind(KIND, run_key_import, ROLES, no_download, unit="rows checked", retry=False))
