@@ -13,7 +13,6 @@ See bench/README.md, "Multi-item analysis".
 
 import argparse
 import os
-import statistics
 import sys
 import time
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from sqlalchemy import func, select
 
 from bench import cluster, dataset
 from bench.generate import bench_app, generate
+from bench.report import median_time
 from review_app.analysis import queries
 from review_app.analysis.filters import case_conditions
 from review_app.analysis.forms import read_asked
@@ -100,16 +100,6 @@ class Comparison:
         return self.app_seconds / self.sql_seconds
 
 
-def _median(run) -> tuple[float, object]:
-    run()  # warm the caches (and SQLAlchemy's statement cache)
-    times, result = [], None
-    for _ in range(RUNS):
-        started = time.perf_counter()
-        result = run()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), result
-
-
 def largest_site(app: Flask) -> int:
     """Return the id of the site with the most finalized cases."""
     with app.app_context():
@@ -139,10 +129,10 @@ def compare(app: Flask, url: str, site_id: int) -> list[Comparison]:
             assert asked.rows and asked.columns and asked.when and not asked.problems
             conditions = case_conditions(asked.scope, asked.when, asked.chosen)
             row_axis, column_axis = asked.rows, asked.columns
-            app_seconds, table = _median(
+            app_seconds, table = median_time(
                 lambda r=row_axis, c=column_axis, w=conditions: queries.crosstab(r, c, w)
             )
-            sql_seconds, sql_rows = _median(lambda q=sql: conn.execute(q, params).fetchall())
+            sql_seconds, sql_rows = median_time(lambda q=sql: conn.execute(q, params).fetchall())
             by_sql: dict = {}
             for row, column, count in sql_rows:
                 key = (row_axis.code_of(row), column_axis.code_of(column))

@@ -73,10 +73,11 @@ def _app_figures(figures) -> tuple[dict, dict, dict]:
     return dict(figures.by_type), flat(figures.items), flat(figures.outcomes)
 
 
-def _median(run) -> tuple[float, object]:
+def median_time(run, runs: int = RUNS) -> tuple[float, object]:
+    """Return the median seconds of ``runs`` warm runs of ``run``, and its last result."""
     run()  # warm the caches (and SQLAlchemy's statement cache)
     times, result = [], None
-    for _ in range(RUNS):
+    for _ in range(runs):
         started = time.perf_counter()
         result = run()
         times.append(time.perf_counter() - started)
@@ -89,7 +90,7 @@ def compare(app: Flask, url: str, period_id: int) -> Comparison:
         period = db.session.get(ReviewPeriod, period_id)
         site_id = period.site_id
         filters = Filters(period=period)
-        app_seconds, figures = _median(lambda: performance(site_id, filters))
+        app_seconds, figures = median_time(lambda: performance(site_id, filters))
         app_figures = _app_figures(figures)
     params = {"site": site_id, "period": period_id}
     with psycopg.connect(url) as conn:
@@ -101,7 +102,7 @@ def compare(app: Flask, url: str, period_id: int) -> Comparison:
                 _counts(conn.execute(OUTCOMES, params).fetchall()),
             )
 
-        sql_seconds, sql_figures = _median(by_sql)
+        sql_seconds, sql_figures = median_time(by_sql)
     if app_figures != sql_figures:
         raise AssertionError(
             f"performance() and the SQL disagree on period {period_id}:\n"

@@ -13,15 +13,14 @@ the figures must be equal. See bench/README.md.
 
 import argparse
 import os
-import statistics
 import sys
-import time
 
 import psycopg
 from sqlalchemy import func, select
 
 from bench import cluster, dataset
 from bench.generate import bench_app, generate
+from bench.report import median_time
 from review_app.cases.models import Case
 from review_app.extensions import db
 from review_app.performance.trends import trends
@@ -65,16 +64,6 @@ WINDOW year AS (PARTITION BY outcome_id, case_type ORDER BY quarter
 """
 
 
-def _median(run) -> tuple[float, object]:
-    run()  # warm the caches (and SQLAlchemy's statement cache)
-    times, result = [], None
-    for _ in range(RUNS):
-        started = time.perf_counter()
-        result = run()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), result
-
-
 def compare(app, url: str) -> tuple[int, int, float, float]:
     """Return (cases, points, app seconds, SQL seconds); raise if the figures differ."""
     with app.app_context():
@@ -108,7 +97,7 @@ def compare(app, url: str) -> tuple[int, int, float, float]:
                             )  # fmt: skip
             return figures
 
-        app_seconds, app_figures = _median(by_app)
+        app_seconds, app_figures = median_time(by_app, RUNS)
     params = {"site": site_id, "foster_only": foster_only}
     with psycopg.connect(url) as conn:
 
@@ -121,7 +110,7 @@ def compare(app, url: str) -> tuple[int, int, float, float]:
                     figures[(quarter.date(), kind, key, case_type)] = (a, h, year_a, year_h)
             return figures
 
-        sql_seconds, sql_figures = _median(by_sql)
+        sql_seconds, sql_figures = median_time(by_sql, RUNS)
     # The SQL has a row for each quarter with a rating; the app has every quarter.
     for point, figures in sql_figures.items():
         assert app_figures.get(point, (0, 0, 0, 0)) == tuple(int(n) for n in figures), point
