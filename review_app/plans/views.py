@@ -137,7 +137,7 @@ def edit(plan_id: int):
 def show(plan_id: int):
     plan = _plan(plan_id)
     today = utcnow().date()
-    progress, windows = queries.progress(plan, today)
+    progress, windows = queries.progress(plan, today, g.site.small_cell_minimum)
     upcoming = [window for window in plan.measurements() if window.end > today]
     return render_template(
         "plans/show.html",
@@ -146,6 +146,7 @@ def show(plan_id: int):
         windows=windows,
         upcoming=upcoming[0] if upcoming else None,
         can_edit=_can_edit(),
+        minimum=g.site.small_cell_minimum,
     )
 
 
@@ -188,7 +189,7 @@ def cases(plan_id: int):
 
 
 def _report(plan: Plan, fmt: str) -> exports.Report:
-    report = exports.report(plan, utcnow().date())
+    report = exports.report(plan, utcnow().date(), g.site.small_cell_minimum)
     record_read(
         current_user,
         "download.pip_progress",
@@ -205,7 +206,13 @@ def _report(plan: Plan, fmt: str) -> exports.Report:
 def progress_pdf(plan_id: int):
     plan = _plan(plan_id)
     report = _report(plan, "pdf")
-    data = render_pdf("plans/pdf.html", plan=plan, report=report, printed=utcnow())
+    data = render_pdf(
+        "plans/pdf.html",
+        plan=plan,
+        report=report,
+        printed=utcnow(),
+        minimum=g.site.small_cell_minimum,
+    )
     return pdf_response(data, download_name(g.site.slug, plan.name, "progress"))
 
 
