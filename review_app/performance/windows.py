@@ -26,6 +26,7 @@ from review_app.performance.queries import (
     item_counts,
     outcome_counts,
     rating_columns,
+    subitem_counts,
 )
 from review_app.periods.models import ReviewPeriod
 
@@ -194,7 +195,7 @@ def monthly_counts(
     window: Window = EVERY_DAY,
     ids: Collection[str] | None = None,
 ) -> MonthlyCounts:
-    """Count the site's finalized cases per month, item (or outcome) and case type.
+    """Count the site's finalized cases per month, item (sub-item, outcome) and case type.
 
     One statement. ``instrument`` says which items apply to which case type (the
     site's newest period's when not given); ``window`` narrows the months read,
@@ -208,6 +209,8 @@ def monthly_counts(
         if instrument is None:
             return MonthlyCounts(kind)
         rows = item_counts(conditions, instrument, month_of(Case.finalized_at))
+    elif kind == "subitem":  # stored Not Applicable where it does not apply
+        rows = subitem_counts(conditions, month_of(Case.finalized_at))
     else:
         rows = outcome_counts(conditions, month_of(Case.finalized_at))
     counts = MonthlyCounts(kind)

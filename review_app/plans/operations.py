@@ -1,5 +1,6 @@
 """Every change to improvement plans: record a plan, change it, renegotiate a goal."""
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -74,10 +75,13 @@ def _check_plan(site: Site, data: PlanInput, instrument: Instrument, plan_id: in
     if not data.figures:
         errors["figures"] = "Choose at least one item or outcome to measure."
     for kind, ref in data.figures:
-        known = instrument.items if kind == FigureKind.ITEM else instrument.outcomes
+        known: Collection[str] = {
+            FigureKind.ITEM: set(instrument.items),
+            FigureKind.SUBITEM: set(queries.subitems(instrument)),
+        }.get(kind, set(instrument.outcomes))
         if ref not in known:
             errors["figures"] = (
-                f"{kind.capitalize()} {ref} is not in the instrument this plan uses "
+                f"{kind.words.capitalize()} {ref} is not in the instrument this plan uses "
                 f"({instrument.title})."
             )
     return errors
@@ -131,7 +135,8 @@ def _check_goals(
     for (kind, ref), goal in data.figures.items():
         if (kind, ref) not in changed:
             continue
-        label = queries.figure_label(instrument, kind, ref).split(":")[0].lower()
+        short = queries.figure_label(instrument, kind, ref).split(":")[0]
+        label = short[:1].lower() + short[1:]  # "item 12A", not "item 12a"
         problem = _check_goal(goal, baselines[(kind, ref)], label, minimum)
         if problem:
             errors[figure_field("goal_value", kind, ref)] = problem

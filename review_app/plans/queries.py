@@ -152,11 +152,19 @@ class Progress:
         return self.measurements[-1] if self.measurements else None
 
 
+def subitems(instrument: Instrument) -> dict[str, str]:
+    """Return {sub-item id: its title} of every item's sub-items (12A, 12B, 12C), in order."""
+    return {sub.id: sub.title for item in instrument.items.values() for sub in item.subitems}
+
+
 def figure_label(instrument: Instrument, kind: FigureKind, ref: str) -> str:
     """Name an item or outcome as the pages do: "Item 4: Stability of foster care placement"."""
     if kind == FigureKind.ITEM:
         item = instrument.items.get(ref)
         return f"Item {item.number}: {item.title}" if item else f"Item {ref}"
+    if kind == FigureKind.SUBITEM:
+        title = subitems(instrument).get(ref)
+        return f"Item {ref}: {title}" if title else f"Item {ref}"
     outcome = instrument.outcomes.get(ref)
     return f"Outcome {ref}: {outcome.label}" if outcome else f"Outcome {ref}"
 

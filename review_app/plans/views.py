@@ -41,13 +41,20 @@ def _plan(plan_id: int) -> Plan:
 
 def _figures(version: str) -> Figures:
     instrument = get_instrument(version)
-    return [
-        (FigureKind.ITEM, item.id, queries.figure_label(instrument, FigureKind.ITEM, item.id))
-        for item in instrument.items.values()
-    ] + [
-        (FigureKind.OUTCOME, o.id, queries.figure_label(instrument, FigureKind.OUTCOME, o.id))
-        for o in instrument.definition.outcomes
-    ]
+    return (
+        [
+            (FigureKind.ITEM, item.id, queries.figure_label(instrument, FigureKind.ITEM, item.id))
+            for item in instrument.items.values()
+        ]
+        + [
+            (FigureKind.SUBITEM, ref, queries.figure_label(instrument, FigureKind.SUBITEM, ref))
+            for ref in queries.subitems(instrument)
+        ]
+        + [
+            (FigureKind.OUTCOME, o.id, queries.figure_label(instrument, FigureKind.OUTCOME, o.id))
+            for o in instrument.definition.outcomes
+        ]
+    )
 
 
 def _can_edit() -> bool:
@@ -184,7 +191,8 @@ def cases(plan_id: int):
         rows=rows[:LIST_LIMIT],
         more=len(rows) > LIST_LIMIT,
         limit=LIST_LIMIT,
-        labels=ITEM_LABELS if measure.kind == FigureKind.ITEM else OUTCOME_LABELS,
+        labels=OUTCOME_LABELS if measure.kind == FigureKind.OUTCOME else ITEM_LABELS,
+        what=measure.kind.words,
     )
 
 
