@@ -17,9 +17,10 @@ def _percent(value: float | None) -> float | str:
     return round(value, 1) if value is not None else ""
 
 
-def _count(table: Crosstab, count: int) -> int | str:
-    """A count as a number, or "fewer than N" in words when it is too small to show."""
-    return table.shown(count) if table.hides(count) else count
+def _count(table: Crosstab, row: str | None, column: str | None) -> int | str:
+    """A count as a number, or "fewer than N" in words where it is hidden."""
+    shown = table.shown_at(row, column)
+    return int(shown) if shown.isdigit() else shown
 
 
 def _table_rows(table: Crosstab) -> Iterator[list[Any]]:
@@ -32,16 +33,16 @@ def _table_rows(table: Crosstab) -> Iterator[list[Any]]:
             yield [
                 row_label,
                 column_label,
-                _count(table, table.count(row, column)),
+                _count(table, row, column),
                 _percent(table.shown_row_percent(row, column)),
                 _percent(table.shown_column_percent(row, column)),
             ]
         whole = table.row_total(row)
-        yield [row_label, ALL, _count(table, whole), 100.0 if whole else "", ""]
+        yield [row_label, ALL, _count(table, row, None), 100.0 if whole else "", ""]
     for column, column_label in table.columns.codes():
         whole = table.column_total(column)
-        yield [ALL, column_label, _count(table, whole), "", 100.0 if whole else ""]
-    yield [ALL, ALL, _count(table, table.total), "", ""]
+        yield [ALL, column_label, _count(table, None, column), "", 100.0 if whole else ""]
+    yield [ALL, ALL, _count(table, None, None), "", ""]
     for note in notes(table):
         yield [note, "", "", "", ""]
 
@@ -51,13 +52,15 @@ def notes(table: Crosstab) -> list[str]:
     found = [axis.several for axis in (table.rows, table.columns) if axis.several]
     if table.all_hidden:
         found.append(
-            f"Every count in this table is under {table.minimum} cases, so all are hidden "
+            f"Every count in this table is hidden: each is under {table.minimum} cases or, "
+            "with a total, would give one back; all are hidden "
             "to protect children’s privacy. Choose fewer filters or a longer time."
         )
-    elif any(table.hides(n) for n in table.cells.values()):
+    elif table.hidden:
         found.append(
             f"Counts under {table.minimum} cases are shown as “fewer than {table.minimum}”, "
-            "with the percentages that would reveal them, to protect children’s privacy."
+            "with the percentages that would reveal them, and so is a further count where "
+            "a total would give a hidden one back, to protect children’s privacy."
         )
     return found
 

@@ -8,6 +8,7 @@ percentages are added up in Python from its few rows.
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, select
@@ -17,9 +18,11 @@ from review_app.analysis.models import SavedAnalysis
 from review_app.analysis.sources import Axis, Join
 from review_app.cases.models import Case
 from review_app.extensions import db
-from review_app.performance.privacy import is_hidden, shown_count
+from review_app.performance.privacy import fewer_than, is_hidden
 from review_app.periods.models import ReviewPeriod
 from review_app.sites.models import LocalSite
+
+Position = tuple[str | None, str | None]
 
 
 @dataclass
@@ -57,31 +60,76 @@ class Crosstab:
         whole = self.column_total(column)
         return 100.0 * self.count(row, column) / whole if whole else None
 
-    def hides(self, count: int) -> bool:
-        """Tell whether a count (a cell's or a total) is too small to show."""
-        return is_hidden(count, self.minimum)
+    def _value(self, row: str | None, column: str | None) -> int:
+        if row is None and column is None:
+            return self.total
+        if row is None:
+            return self.column_total(str(column))
+        if column is None:
+            return self.row_total(row)
+        return self.count(row, column)
 
-    def shown(self, count: int) -> str:
-        """Return a count as shown: the number, or "fewer than N"."""
-        return shown_count(count, self.minimum)
+    @cached_property
+    def hidden(self) -> frozenset[Position]:
+        """The places shown as "fewer than N": (row, column), None standing for a total.
+
+        Every count under the minimum, and then, wherever a row or a column (its
+        cells and its total) has exactly one hidden count, the smallest other count
+        above zero too: the total less the cells shown would give the hidden one
+        back. Repeated until no line gives one back (complementary suppression).
+        """
+        rows = [code for code, _ in self.rows.codes()]
+        columns = [code for code, _ in self.columns.codes()]
+        every_row: list[str | None] = [*rows, None]
+        lines = [[(row, column) for column in [*columns, None]] for row in every_row]
+        lines += [[(row, column) for row in every_row] for column in [*columns, None]]
+        hidden = {
+            place
+            for line in lines
+            for place in line
+            if is_hidden(self._value(*place), self.minimum)
+        }
+        changed = bool(hidden)
+        while changed:
+            changed = False
+            for line in lines:
+                if sum(place in hidden for place in line) != 1:
+                    continue
+                others = [(self._value(*p), p) for p in line if p not in hidden and self._value(*p)]
+                if others:
+                    hidden.add(min(others)[1])
+                    changed = True
+        return frozenset(hidden)
+
+    def hides_at(self, row: str | None, column: str | None) -> bool:
+        """Tell whether the count at a place (a cell, a total: None) is hidden."""
+        return (row, column) in self.hidden
+
+    def shown_at(self, row: str | None, column: str | None) -> str:
+        """Return the count at a place as shown: the number, or "fewer than N"."""
+        if self.hides_at(row, column):
+            return fewer_than(self.minimum)
+        return str(self._value(row, column))
 
     def shown_row_percent(self, row: str, column: str) -> float | None:
         """The cell's share of its row; None when there is none or it would reveal a
         hidden count (the cell's, from the row total, or the row total's, from the cell)."""
-        if self.hides(self.count(row, column)) or self.hides(self.row_total(row)):
+        if self.hides_at(row, column) or self.hides_at(row, None):
             return None
         return self.row_percent(row, column)
 
     def shown_column_percent(self, row: str, column: str) -> float | None:
         """The cell's share of its column; None as for ``shown_row_percent``."""
-        if self.hides(self.count(row, column)) or self.hides(self.column_total(column)):
+        if self.hides_at(row, column) or self.hides_at(None, column):
             return None
         return self.column_percent(row, column)
 
     @property
     def all_hidden(self) -> bool:
         """Tell whether cases were counted but every cell that has any is hidden."""
-        return self.total > 0 and all(self.hides(n) for n in self.cells.values() if n)
+        return self.total > 0 and all(
+            self.hides_at(row, column) for (row, column), n in self.cells.items() if n
+        )
 
 
 def _answers(rows: Axis, columns: Axis) -> tuple[Any, Any, list[Join]]:

@@ -49,8 +49,10 @@ LINE_LEFT, LINE_TOP, LINE_HEIGHT = 46, 26, 200
 def line_chart(title: str, points: list[Bar], line: float | None = None) -> Markup:
     """Return an SVG line chart of percentages over time, each point labelled with its figure.
 
-    A point with no applicable case breaks the line and says "no cases"; ``line``
-    draws a target (e.g. the 95% of substantial conformity).
+    A point without a percentage (no applicable case, or too few to show) breaks
+    the line and says its ``note`` ("no cases", "fewer than 5"), on the chart and
+    in its text alternative; ``line`` draws a target (e.g. the 95% of substantial
+    conformity).
     """
     drawn = [(LINE_LEFT + LINE_STEP * (index + 0.5), point) for index, point in enumerate(points)]
     segments: list[list[tuple[float, float]]] = [[]]
@@ -64,6 +66,7 @@ def line_chart(title: str, points: list[Bar], line: float | None = None) -> Mark
         title=title,
         points=[(x, None if p.percent is None else _y(p.percent), p) for x, p in drawn],
         segments=[" ".join(f"{x:.1f},{y:.1f}" for x, y in s) for s in segments if len(s) > 1],
+        missing=[point for point in points if point.percent is None],
         line=line,
         line_y=_y(line) if line is not None else None,
         left=LINE_LEFT,

@@ -5,6 +5,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from review_app.cases.demographics import AGE_GROUPS, categories
 from review_app.cases.models import CASE_TYPES
 from review_app.core.inputs import whole_number
 from review_app.instruments.model import Instrument
@@ -25,6 +26,11 @@ class TrendChoices:
     local_site_id: int | None = None
     case_type: str = ""
     series: str = "rolling"
+    # The child's age group at the start of the period under review, and demographic codes.
+    age_group: str = ""
+    sex: str = ""
+    race: str = ""
+    hispanic: str = ""
 
     def as_args(self, **changes) -> dict:
         """Return the choices as query-string arguments, with some changed."""
@@ -33,6 +39,10 @@ class TrendChoices:
             "local_site": self.local_site_id or "",
             "type": self.case_type,
             "series": self.series,
+            "age": self.age_group,
+            "sex": self.sex,
+            "race": self.race,
+            "hispanic": self.hispanic,
         }
         return query_args(args, changes)
 
@@ -44,17 +54,17 @@ def window_args(window: Window) -> dict:
 
 
 def figure_targets(instrument: Instrument) -> list[tuple[str, str]]:
-    """Return ("kind:id", label) of every outcome and item, in the instrument's order."""
-    return [
-        *(
-            (f"outcome:{o.id}", f"Outcome {o.id}: {o.label}")
-            for o in instrument.definition.outcomes
-        ),
-        *(
-            (f"item:{item.id}", f"Item {item.number}: {item.title}")
-            for item in instrument.items.values()
-        ),
+    """Return ("kind:id", label) of every outcome and item, in the instrument's order.
+
+    An item's sub-items (12A, 12B, 12C) follow it.
+    """
+    found = [
+        (f"outcome:{o.id}", f"Outcome {o.id}: {o.label}") for o in instrument.definition.outcomes
     ]
+    for item in instrument.items.values():
+        found.append((f"item:{item.id}", f"Item {item.number}: {item.title}"))
+        found += [(f"subitem:{sub.id}", f"Sub-item {sub.id}: {sub.title}") for sub in item.subitems]
+    return found
 
 
 def read_choices(
@@ -65,12 +75,13 @@ def read_choices(
     first = next(iter(instrument.items))
     kind, _, key = args.get("figure", "").partition(":")
     outcomes = {o.id for o in instrument.definition.outcomes}
+    subitems = {sub.id for item in instrument.items.values() for sub in item.subitems}
     if (kind, key) == ("", ""):
         target = Target("item", first)
-    elif names_figure(kind, key, instrument.items, outcomes):
+    elif names_figure(kind, key, instrument.items, outcomes, subitems):
         target = Target(kind, key)
     else:
-        problems.append("There is no such item or outcome; the first item is shown.")
+        problems.append("There is no such item, sub-item or outcome; the first item is shown.")
         target = Target("item", first)
     local_site_id = whole_number(args.get("local_site", ""))
     if args.get("local_site") and local_site_id not in local_site_ids:
@@ -83,9 +94,34 @@ def read_choices(
     series = args.get("series", "")
     if series and series not in SERIES:
         problems.append("That is not a way to show the trend; rolling 12 months are shown.")
+    people = _read_demographics(instrument, args, problems)
     return TrendChoices(
-        target, local_site_id, case_type, series if series in SERIES else "rolling"
+        target, local_site_id, case_type, series if series in SERIES else "rolling", **people
     ), problems
+
+
+def _read_demographics(
+    instrument: Instrument, args: Mapping[str, str], problems: list[str]
+) -> dict[str, str]:
+    """Return the age group and demographic codes asked for; name and leave out unknown ones."""
+    declared = categories(instrument)
+    allowed: dict[str, tuple[str, str, Collection[str]]] = {
+        "age": ("age_group", "an age group", AGE_GROUPS),
+        **{
+            name: (name, noun, declared[name].choices if name in declared else ())
+            for name, noun in (("sex", "a sex"), ("race", "a race"), ("hispanic", "an ethnicity"))
+        },
+    }
+    chosen = {}
+    for name, (field, noun, values) in allowed.items():
+        value = args.get(name, "")
+        if value and value not in values:
+            problems.append(
+                f"“{value[:40]}” is not {noun} this report knows; every child is counted."
+            )
+            value = ""
+        chosen[field] = value
+    return chosen
 
 
 def read_window(args: Mapping[str, str]) -> Window | None:

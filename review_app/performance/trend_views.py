@@ -4,6 +4,7 @@ from dataclasses import replace
 
 from flask import g, render_template, request, url_for
 
+from review_app.cases.demographics import AGE_GROUPS, categories
 from review_app.cases.models import CASE_TYPES
 from review_app.core.access import site_roles
 from review_app.core.pagecache import cached_page
@@ -12,6 +13,7 @@ from review_app.instruments.engine import ITEM_LABELS, OUTCOME_LABELS
 from review_app.performance import trends as trend_queries
 from review_app.performance.cache import cached
 from review_app.performance.charts import Bar, line_chart
+from review_app.performance.privacy import fewer_than, shown_count, shown_percent
 from review_app.performance.queries import Target
 from review_app.performance.trend_forms import (
     SERIES,
@@ -35,33 +37,49 @@ def _context():
     if instrument is None:
         return None
     choices, problems = read_choices(instrument, {key for key, _ in places}, request.args)
-    target = choices.target
-    if target.kind == "item":
-        item = instrument.items[target.id]
-        what, measure = f"Item {item.number}: {item.title}", "rated Strength"
-    else:
-        outcome = next(o for o in instrument.definition.outcomes if o.id == target.id)
-        what, measure = f"Outcome {outcome.id}: {outcome.label}", "Substantially Achieved"
-    described = [dict(places)[choices.local_site_id]] if choices.local_site_id else []
-    if choices.case_type:
-        described.append(CASE_TYPES[choices.case_type].lower() + " cases")
+    declared = categories(instrument)
+    what = dict(figure_targets(instrument))[f"{choices.target.kind}:{choices.target.id}"]
+    measure = "Substantially Achieved" if choices.target.kind == "outcome" else "rated Strength"
     return {
         "instrument": instrument,
         "choices": choices,
         "problems": problems,
         "what": what,
         "measure": measure,
-        "described": ", ".join(described) or "every local site, both case types",
+        "noun": {"subitem": "sub-item"}.get(choices.target.kind, choices.target.kind),
+        "described": _described(choices, dict(places), declared),
+        "narrowed": trend_queries.demographic_conditions(
+            choices.age_group, choices.sex, choices.race, choices.hispanic
+        ),
         "options": {
             "figure": figure_targets(instrument),
             "local_site": places,
             "type": list(CASE_TYPES.items()),
             "series": list(SERIES.items()),
+            "age": [(group, f"{group} years") for group in AGE_GROUPS],
+            **{name: list(category.choices.items()) for name, category in declared.items()},
         },
+        "demographics": declared,
+        "minimum": g.site.small_cell_minimum,
         "conformity": instrument.definition.conformity_percent,
         "cases_url": url_for("trends.cases"),
         "index_url": url_for("trends.index"),
     }
+
+
+def _described(choices, places: dict, declared: dict) -> str:
+    """Return the cases a trend counts, in words ("North, foster care cases, aged 5-9")."""
+    described = [places[choices.local_site_id]] if choices.local_site_id else []
+    if choices.case_type:
+        described.append(CASE_TYPES[choices.case_type].lower() + " cases")
+    if choices.age_group:
+        described.append(f"children aged {choices.age_group} at the start of the period")
+    for name in ("sex", "race", "hispanic"):
+        code = getattr(choices, name)
+        if code and name in declared:
+            category = declared[name]
+            described.append(f"{category.label.lower()}: {category.label_of(code)}")
+    return ", ".join(described) or "every local site, both case types, every child"
 
 
 @bp.route("")
@@ -76,7 +94,9 @@ def index():
     found = cached(
         "trends",
         counted,
-        lambda: trend_queries.trends(g.site.id, context["instrument"], choices.local_site_id),
+        lambda: trend_queries.trends(
+            g.site.id, context["instrument"], choices.local_site_id, context["narrowed"]
+        ),
     )
     if found is None:
         return render_template("performance/trends.html", found=None, **context)
@@ -104,11 +124,14 @@ def _chart(context: dict, points: list[trend_queries.Point]) -> dict:
     title = f"{context['what']}: share of applicable cases {context['measure']}, " + (
         "rolling 12 months ending each quarter" if rolling else "by quarter"
     )
+    minimum = context["minimum"]
     bars = [
         Bar(
             _ending(point.window) if rolling else point.window.label,
-            point.figure.percent,
-            f"{point.figure.applicable} case{'s' if point.figure.applicable != 1 else ''}",
+            shown_percent(point.figure, minimum),
+            f"{shown_count(point.figure.applicable, minimum)} case"
+            + ("s" if point.figure.applicable != 1 else ""),
+            "no cases" if not point.figure.applicable else fewer_than(minimum),
         )
         for point in points
     ]
@@ -138,6 +161,7 @@ def cases():
                 choices.case_type,
                 choices.local_site_id,
                 LIST_LIMIT + 1,
+                context["narrowed"],
             )
         )
     return render_template(

@@ -7,11 +7,13 @@ as one over a quarter. For a figure over a single window elsewhere:
 ``figure_over(site_id, kind, key, window)``.
 """
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import joinedload
 
+from review_app.cases import demographics
 from review_app.cases.models import Case
 from review_app.extensions import db
 from review_app.instruments.model import Instrument
@@ -26,7 +28,27 @@ from review_app.performance.windows import (
     window_conditions,
 )
 
-KINDS = ("item", "outcome")
+KINDS = ("item", "subitem", "outcome")
+
+
+def demographic_conditions(
+    age_group: str = "", sex: str = "", race: str = "", hispanic: str = ""
+) -> list[ColumnElement[bool]]:
+    """Return the conditions on ``Case`` for the child's age group and demographics ("": any).
+
+    The age group is the child's at the start of the period under review
+    (``cases.demographics``), as the performance page counts it.
+    """
+    conditions = []
+    if age_group in demographics.AGE_GROUPS:
+        conditions.append(demographics.age_group_condition(age_group))
+    if sex:
+        conditions.append(demographics.sex_condition(sex))
+    if race:
+        conditions.append(demographics.race_condition(race))
+    if hispanic:
+        conditions.append(demographics.hispanic_condition(hispanic))
+    return conditions
 
 
 def figure_over(
@@ -58,8 +80,11 @@ class Trends:
     rolling: list[Window]
     items: MonthlyCounts
     outcomes: MonthlyCounts
+    subitems: MonthlyCounts = field(default_factory=lambda: MonthlyCounts("subitem"))
 
     def counts(self, kind: str) -> MonthlyCounts:
+        if kind == "subitem":
+            return self.subitems
         return self.items if kind == "item" else self.outcomes
 
     def by_quarter(self, kind: str, key: str, case_type: str = "") -> list[Point]:
@@ -82,12 +107,18 @@ class Trends:
         return found
 
 
-def trends(site_id: int, instrument: Instrument, local_site_id: int | None = None) -> Trends | None:
-    """Return the site's figures over every quarter of finalized reviews (three statements).
+def trends(
+    site_id: int,
+    instrument: Instrument,
+    local_site_id: int | None = None,
+    narrowed: Sequence[ColumnElement[bool]] = (),
+) -> Trends | None:
+    """Return the site's figures over every quarter of finalized reviews (four statements).
 
     None when the site has no finalized case. The quarters run from the first
-    finalized review's to the last one's, whichever local site is chosen, so the
-    columns stay the same when a local site is picked.
+    finalized review's to the last one's, whichever local site (or children,
+    ``narrowed``: ``demographic_conditions``) is chosen, so the columns stay the
+    same when a filter is picked.
     """
     span = finalized_span(site_id)
     if span is None:
@@ -96,8 +127,9 @@ def trends(site_id: int, instrument: Instrument, local_site_id: int | None = Non
     return Trends(
         quarters=found,
         rolling=rolling(found),
-        items=monthly_counts(site_id, "item", instrument, local_site_id),
-        outcomes=monthly_counts(site_id, "outcome", local_site_id=local_site_id),
+        items=monthly_counts(site_id, "item", instrument, local_site_id, narrowed=narrowed),
+        outcomes=monthly_counts(site_id, "outcome", local_site_id=local_site_id, narrowed=narrowed),
+        subitems=monthly_counts(site_id, "subitem", local_site_id=local_site_id, narrowed=narrowed),
     )
 
 
@@ -109,16 +141,18 @@ def cases_behind(
     case_type: str = "",
     local_site_id: int | None = None,
     limit: int | None = None,
+    narrowed: Sequence[ColumnElement[bool]] = (),
 ):
     """Return the cases behind one point: (case, rating, QA's override) rows, by case number.
 
-    The cases the point counts: finalized in the window, the item (outcome)
-    applying to them, rated Strength or Area Needing Improvement (Substantially,
-    Partially or Not Achieved); as ``queries.cases_behind`` lists a period's.
+    The cases the point counts: finalized in the window, of the children
+    ``narrowed`` picks, the item (sub-item, outcome) applying to them, rated
+    Strength or Area Needing Improvement (Substantially, Partially or Not
+    Achieved); as ``queries.cases_behind`` lists a period's.
     """
     statement = (
         select(Case)
-        .where(*window_conditions(site_id, window, local_site_id))
+        .where(*window_conditions(site_id, window, local_site_id), *narrowed)
         .options(joinedload(Case.local_site))
         .order_by(Case.finalized_at, Case.case_number, Case.id)
     )

@@ -7,7 +7,7 @@ Windows are half open: ``start`` is the first day counted, ``end`` the first
 day that is not.
 """
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -194,14 +194,16 @@ def monthly_counts(
     local_site_id: int | None = None,
     window: Window = EVERY_DAY,
     ids: Collection[str] | None = None,
+    narrowed: Sequence[ColumnElement[bool]] = (),
 ) -> MonthlyCounts:
     """Count the site's finalized cases per month, item (sub-item, outcome) and case type.
 
     One statement. ``instrument`` says which items apply to which case type (the
     site's newest period's when not given); ``window`` narrows the months read,
-    ``ids`` the items (outcomes) counted.
+    ``ids`` the items (outcomes) counted, ``narrowed`` the cases (more conditions
+    on ``Case``, such as the child's demographics).
     """
-    conditions = window_conditions(site_id, window, local_site_id)
+    conditions = [*window_conditions(site_id, window, local_site_id), *narrowed]
     if ids is not None:
         conditions.append(rating_columns(kind)[0].in_(ids))
     if kind == "item":
@@ -209,7 +211,7 @@ def monthly_counts(
         if instrument is None:
             return MonthlyCounts(kind)
         rows = item_counts(conditions, instrument, month_of(Case.finalized_at))
-    elif kind == "subitem":  # stored Not Applicable where it does not apply
+    elif kind == "subitem":
         rows = subitem_counts(conditions, month_of(Case.finalized_at))
     else:
         rows = outcome_counts(conditions, month_of(Case.finalized_at))

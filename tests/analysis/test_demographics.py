@@ -151,6 +151,13 @@ def test_a_cell_of_a_demographic_lists_exactly_its_cases(finalized, clients):
     assert "counts once under each of them" in by_age and "listed once for each" in by_age
 
 
+def _lines(table) -> list[list[tuple]]:
+    """Every row and column of the table with its total: each adds up to that total."""
+    rows = [code for code, _ in table.rows.codes()] + [None]
+    columns = [code for code, _ in table.columns.codes()] + [None]
+    return [[(r, c) for c in columns] for r in rows] + [[(r, c) for r in rows] for c in columns]
+
+
 def test_small_cells_and_the_shares_that_would_reveal_them_are_hidden(finalized):
     with finalized.app_context():
         asked, table = _table({"rows": "case:sex", "columns": "case:case_type"}, minimum=5)
@@ -161,17 +168,36 @@ def test_small_cells_and_the_shares_that_would_reveal_them_are_hidden(finalized)
         ("male", "in_home"): 5,
         ("unknown", "foster_care"): 3,
     }
-    assert table.shown(2) == "fewer than 5" and table.shown(0) == "0" and table.shown(5) == "5"
+    assert table.shown_at("female", "in_home") == "fewer than 5"
+    assert table.shown_at("male", "unknown") == "0"
     assert table.shown_row_percent("female", "in_home") is None  # the cell is hidden
     assert table.shown_column_percent("female", "in_home") is None
-    assert round(table.shown_row_percent("female", "foster_care") or 0) == 78
-    assert round(table.shown_column_percent("male", "in_home") or 0) == 71
-    # Row total 3 is hidden: its cell, and its share of the column, are too.
-    assert table.shown(table.row_total("unknown")) == "fewer than 5"
+    # Under 5: (female, in-home) 2, (unknown, foster care) 3 and the unknown row's total 3.
+    # Each row or column with one hidden count would give it back by subtraction, so
+    # the smallest other count of it is hidden too, until no line gives one back:
+    # the female row's 7, the in-home column's 5, then the male row's 6 and the
+    # female total 9 (the row totals' column: 23 less 11 less 9 would give the 3).
+    assert table.hidden == {
+        ("female", "foster_care"),
+        ("female", "in_home"),
+        ("female", None),
+        ("male", "foster_care"),
+        ("male", "in_home"),
+        ("unknown", "foster_care"),
+        ("unknown", None),
+    }
+    assert table.shown_at("male", None) == "11" and table.shown_at(None, None) == "23"
+    assert table.shown_row_percent("male", "in_home") is None
+    for line in _lines(table):
+        assert sum(place in table.hidden for place in line) != 1
     assert table.shown_column_percent("unknown", "foster_care") is None
-    assert not table.all_hidden
-    assert any("fewer than 5" in note for note in notes(table))
+    assert table.all_hidden  # every cell with cases: only some totals are shown
+    assert any("Every count in this table is hidden" in note for note in notes(table))
+    table.cells = {("female", "foster_care"): 7, ("female", "in_home"): 6}
+    del table.hidden  # worked out again for the new counts
+    assert not table.hidden and round(table.shown_row_percent("female", "in_home") or 0) == 46
     table.cells = {("female", "foster_care"): 4, ("male", "in_home"): 3}
+    del table.hidden
     assert table.all_hidden and table.total == 7
     assert any("all are hidden" in note for note in notes(table))
 
@@ -183,8 +209,8 @@ def test_an_analysis_whose_cells_are_all_hidden_says_so_on_the_page_and_download
     client = clients("qa")
     args = "rows=case:sex&columns=case:case_type"
     html = client.get(f"{SITE}/analysis?{args}").get_data(as_text=True)
-    assert "<caption>" in html and "Every count is under 1000, so all are hidden" in html
-    assert "Every count in this table is under 1000 cases" in html
+    assert "<caption>" in html and "Every count is hidden: each is under 1000" in html
+    assert "Every count in this table is hidden: each is under 1000 cases" in html
     assert "fewer than 1000" in html and "of row" not in html
     assert "cases counted" in html and "fewer than 1000 cases counted" in html
     lines = list(
@@ -193,7 +219,7 @@ def test_an_analysis_whose_cells_are_all_hidden_says_so_on_the_page_and_download
     counts = [line[2] for line in lines[1:] if line[2]]
     assert counts and all(count in ("0", "fewer than 1000") for count in counts)
     assert all(line[3] in ("", "100.0") and line[4] in ("", "100.0") for line in lines[1:])
-    assert lines[-1][0].startswith("Every count in this table is under 1000 cases")
+    assert lines[-1][0].startswith("Every count in this table is hidden")
     sheet = load_workbook(
         io.BytesIO(client.get(f"{SITE}/analysis/table.xlsx?{args}").data), read_only=True
     ).active
@@ -211,16 +237,18 @@ def test_an_analysis_whose_cells_are_all_hidden_says_so_on_the_page_and_download
     assert len(list(csv.reader(io.StringIO(every)))) > 1
 
 
-def test_a_shown_count_keeps_its_numbers_beside_a_hidden_one(finalized, clients):
-    set_minimum(finalized, "cqi", 3)
+def test_the_page_hides_what_the_table_hides_and_no_line_gives_a_count_back(finalized, clients):
+    set_minimum(finalized, "cqi", 2)
     with finalized.app_context():
-        asked, table = _table({"rows": "case:case_type", "columns": "case:sex"}, minimum=3)
+        asked, table = _table({"rows": "case:case_type", "columns": "case:sex"}, minimum=2)
     html = clients("qa").get(f"{SITE}/analysis?rows=case:case_type&columns=case:sex")
     text = html.get_data(as_text=True)
-    hidden = [n for n in table.cells.values() if table.hides(n)]
-    shown = [n for n in table.cells.values() if n and not table.hides(n)]
-    assert hidden and shown  # the demo's children are spread so that both occur
-    assert "fewer than 3" in text and "% of row" in text
+    small = [place for place, n in table.cells.items() if 0 < n < 2]
+    assert small and set(small) < table.hidden  # the demo has a child alone in a cell
+    assert text.count("fewer than 2<span") == len(table.hidden)
+    assert f">{table.total}<span" in text  # the whole count gives no cell back
+    for line in _lines(table):
+        assert sum(place in table.hidden for place in line) != 1
 
 
 def test_demographic_filters_are_offered_and_bad_values_named(finalized, clients):

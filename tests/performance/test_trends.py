@@ -129,12 +129,15 @@ def test_one_window_figure_for_other_reports_equals_the_trend(history):
 def test_trends_send_the_same_statements_however_many_cases(history):
     site_id = _site_id(history)
 
-    def statements() -> int:
+    def statements(**chosen) -> int:
         with history.app_context(), counted(history) as sent:
-            trends.trends(site_id, site_instrument(site_id))
+            narrowed = trends.demographic_conditions(**chosen)
+            trends.trends(site_id, site_instrument(site_id), narrowed=narrowed)
             return len(sent)
 
     before = statements()
+    # Filtering by the child's age group and demographics adds conditions, not statements.
+    assert statements(age_group="5-9", sex="female", race="white", hispanic="no") == before
     with history.app_context():
         ids = db.session.scalars(select(Case.id).where(Case.site_id == site_id)).all()
         db.session.execute(  # the same cases spread over more months and years
@@ -144,7 +147,8 @@ def test_trends_send_the_same_statements_however_many_cases(history):
         )
         db.session.commit()
     after = statements()
-    assert before == after <= 4  # the span, the items, the outcomes (and the instrument)
+    # The span, the items, the outcomes, the sub-items (and the instrument).
+    assert before == after <= 5
 
 
 def test_administrator_reads_an_item_trend_and_the_cases_behind_a_point(history, client):
