@@ -81,3 +81,32 @@ def test_status_checks_stop_at_an_unknown_state_and_downgrade_lifts_them(demo, c
         assert status_of(case_id) == kept
         with pytest.raises(IntegrityError):
             set_status(case_id, "archived")
+
+
+def test_plan_measures_take_sub_items_and_downgrade_refuses_to_lose_them(demo, capfd):
+    """'subitem' is a kind of measure from 2d2e867c443a on; the downgrade names such rows."""
+    from sqlalchemy import text
+
+    def set_kind(measure_id, kind):
+        with db.engine.begin() as connection:
+            query = text("UPDATE pip_measures SET kind = :kind WHERE id = :id")
+            connection.execute(query, {"id": measure_id, "kind": kind})
+
+    with demo.app_context():
+        measure_id = db.session.scalar(text("SELECT min(id) FROM pip_measures"))
+        db.session.rollback()
+        assert measure_id is not None  # the demo records a plan
+        set_kind(measure_id, "subitem")
+        with pytest.raises(IntegrityError):
+            set_kind(measure_id, "bogus")
+        with pytest.raises(SystemExit):
+            downgrade(revision="8d2f4a6c1e93")  # the schema before sub-item measures
+        db.engine.dispose()
+        assert "measure a sub-item" in capfd.readouterr().err
+        set_kind(measure_id, "item")
+        downgrade(revision="8d2f4a6c1e93")
+        with pytest.raises(IntegrityError):
+            set_kind(measure_id, "subitem")
+        upgrade()
+        set_kind(measure_id, "subitem")
+        set_kind(measure_id, "item")

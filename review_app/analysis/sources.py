@@ -20,7 +20,7 @@ from review_app.cases.models import CASE_TYPES, Case, CaseRace
 from review_app.instruments.engine import ANI, NA, STRENGTH
 from review_app.instruments.model import Instrument
 from review_app.periods.models import ReviewPeriod
-from review_app.ratings.models import ItemReview
+from review_app.ratings.models import ItemReview, SubitemRating
 from review_app.sites.models import LocalSite, Site
 
 NO_ANSWER = "-"  # the code of the "No answer" row or column: never a stored value
@@ -176,8 +176,19 @@ def _item_rating(item_id: str) -> Callable[[str], tuple[Any, list[Join]]]:
     return read
 
 
+def _subitem_rating(subitem_id: str) -> Callable[[str], tuple[Any, list[Join]]]:
+    def read(name: str) -> tuple[Any, list[Join]]:
+        rating = aliased(SubitemRating, name=f"{name}_subitem")
+        on = and_(rating.case_id == Case.id, rating.subitem_id == subitem_id)
+        return rating.rating, [(rating, on)]
+
+    return read
+
+
 def item_ratings(scope: Scope) -> Iterable[Axis]:
-    """Every item's rating (QA's override where there is one)."""
+    """Every item's rating (QA's override where there is one), each followed by its
+    sub-items' (12A, 12B, 12C: their calculated ratings, which an override leaves as
+    they are; an incomplete one counts as no answer)."""
     if scope.instrument is None:
         return
     ratings = tuple(Value(code, label, code) for code, label in ITEM_RATINGS)
@@ -189,6 +200,14 @@ def item_ratings(scope: Scope) -> Iterable[Axis]:
             ratings,
             _item_rating(item.id),
         )
+        for sub in item.subitems:
+            yield Axis(
+                f"subitem:{sub.id}",
+                f"Item {sub.id} rating: {sub.title}",
+                "Item ratings",
+                ratings,
+                _subitem_rating(sub.id),
+            )
 
 
 def _answer(instrument: Instrument, question_id: str) -> Callable[[str], tuple[Any, list[Join]]]:

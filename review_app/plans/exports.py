@@ -8,6 +8,7 @@ from flask import Response
 from review_app.core.spreadsheets import safe_filename, xlsx_response
 from review_app.instruments.catalog import get_instrument
 from review_app.instruments.engine import ITEM_LABELS, OUTCOME_LABELS
+from review_app.performance.privacy import fewer_than, is_hidden
 from review_app.performance.queries import Figure
 from review_app.performance.windows import Window
 from review_app.plans import queries
@@ -45,9 +46,12 @@ def _moment(day: date) -> datetime:
     return datetime.combine(day, time.min)
 
 
-def report(plan: Plan, today: date) -> Report:
-    """Return the figures of the plan so far and the cases behind them (four statements)."""
-    progress, windows = queries.progress(plan, today)
+def report(plan: Plan, today: date, minimum: int) -> Report:
+    """Return the figures of the plan so far and the cases behind them (four statements).
+
+    Figures over fewer than ``minimum`` cases are hidden in the report; their cases are listed.
+    """
+    progress, windows = queries.progress(plan, today, minimum)
     every = [("Baseline", plan.baseline), *((w.label, w) for w in windows)]
     span = Window(min(w.start for _, w in every), max(w.end for _, w in every))
     instrument = get_instrument(plan.instrument_version)
@@ -83,7 +87,9 @@ def _percent(value: float | None) -> float | str:
     return round(value, 1) if value is not None else ""
 
 
-def met_words(met: bool | None) -> str:
+def met_words(met: bool | None, hidden: bool = False, minimum: int = 0) -> str:
+    if hidden:
+        return f"Cannot be judged: {fewer_than(minimum)} cases"
     return {True: "Goal met", False: "Goal not met", None: "Cannot be judged"}[met]
 
 
@@ -101,17 +107,12 @@ def workbook(plan: Plan, found: Report, site: Site) -> Response:
     ]
 
     def figure_row(entry: queries.Progress, what: str, window: Window, figure: Figure, met: str):
-        percent, target = _percent(figure.percent), _percent(entry.target)
-        return [
-            entry.label,
-            what,
-            window.label,
-            percent,
-            figure.hits,
-            figure.applicable,
-            target,
-            met,
-        ]
+        target = "" if entry.target_hidden else _percent(entry.target)
+        if is_hidden(figure.applicable, entry.minimum):  # too few cases: neither share nor count
+            hidden = fewer_than(entry.minimum)
+            return [entry.label, what, window.label, hidden, "", hidden, target, met]
+        shown = [_percent(figure.percent), figure.hits, figure.applicable]
+        return [entry.label, what, window.label, *shown, target, met]
 
     def figure_rows():
         for entry in found.progress:
@@ -119,7 +120,7 @@ def workbook(plan: Plan, found: Report, site: Site) -> Response:
                 entry, "Baseline (as agreed)", plan.baseline, entry.stored_baseline, ""
             )
             for measurement in entry.measurements:
-                met = met_words(measurement.met)
+                met = met_words(measurement.met, measurement.hidden, entry.minimum)
                 yield figure_row(entry, "Measurement", measurement.window, measurement.figure, met)
 
     labels = {entry.measure.id: entry.label for entry in found.progress}

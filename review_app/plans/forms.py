@@ -72,12 +72,13 @@ def plan_form(figures: Figures, **kwargs) -> PlanForm:
 
     for kind, ref, label in figures:
         short = label.split(":")[0]
+        lower = short[:1].lower() + short[1:]  # "item 12A"
         setattr(Form, figure_field("include", kind, ref), BooleanField(f"Measure {short}"))
         setattr(
             Form,
             figure_field("goal_kind", kind, ref),
             SelectField(
-                f"Kind of goal for {short.lower()}",
+                f"Kind of goal for {lower}",
                 choices=GOAL_KINDS,
                 default=GoalKind.TARGET.value,
             ),
@@ -86,7 +87,7 @@ def plan_form(figures: Figures, **kwargs) -> PlanForm:
             Form,
             figure_field("goal_value", kind, ref),
             DecimalField(
-                f"Goal for {short.lower()}",
+                f"Goal for {lower}",
                 places=1,
                 validators=[Optional()],
                 render_kw={"inputmode": "decimal"},

@@ -1,5 +1,6 @@
 """Every change to improvement plans: record a plan, change it, renegotiate a goal."""
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -13,6 +14,7 @@ from review_app.core.numbers import percent_text
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
 from review_app.instruments.model import Instrument
+from review_app.performance.privacy import fewer_than, is_hidden
 from review_app.performance.queries import Figure
 from review_app.performance.windows import Window, months_after
 from review_app.plans import queries
@@ -73,17 +75,24 @@ def _check_plan(site: Site, data: PlanInput, instrument: Instrument, plan_id: in
     if not data.figures:
         errors["figures"] = "Choose at least one item or outcome to measure."
     for kind, ref in data.figures:
-        known = instrument.items if kind == FigureKind.ITEM else instrument.outcomes
+        known: Collection[str] = {
+            FigureKind.ITEM: set(instrument.items),
+            FigureKind.SUBITEM: set(queries.subitems(instrument)),
+        }.get(kind, set(instrument.outcomes))
         if ref not in known:
             errors["figures"] = (
-                f"{kind.capitalize()} {ref} is not in the instrument this plan uses "
+                f"{kind.words.capitalize()} {ref} is not in the instrument this plan uses "
                 f"({instrument.title})."
             )
     return errors
 
 
-def _check_goal(goal: GoalInput, baseline: Figure, what: str) -> str | None:
-    """Return what is wrong with a goal, against the figure it must improve on, or None."""
+def _check_goal(goal: GoalInput, baseline: Figure, what: str, minimum: int) -> str | None:
+    """Return what is wrong with a goal, against the figure it must improve on, or None.
+
+    A baseline over fewer than ``minimum`` cases (the site's small-cell minimum) is not
+    written in the message.
+    """
     value = goal.value
     if value is None:
         return f"Give the goal for {what}."
@@ -98,8 +107,15 @@ def _check_goal(goal: GoalInput, baseline: Figure, what: str) -> str | None:
     if target is None and percent is not None:
         target = percent + float(value)
     if target is not None and target > 100:
+        if goal.kind == GoalKind.POINTS and is_hidden(baseline.applicable, minimum):
+            return f"The goal for {what} comes to over 100%: no figure can pass 100%."
         return f"The goal for {what} comes to {percent_text(target)}: no figure can pass 100%."
     if target is not None and percent is not None and target <= percent + 1e-9:
+        if is_hidden(baseline.applicable, minimum):
+            return (
+                f"The goal for {what} ({percent_text(target)}) must be above its baseline, "
+                f"a figure over {fewer_than(minimum)} cases."
+            )
         return (
             f"The goal for {what} ({percent_text(target)}) must be above its baseline of "
             f"{percent_text(percent)} ({baseline.hits} of {baseline.applicable} cases)."
@@ -112,13 +128,16 @@ def _baselines(site: Site, instrument: Instrument, data: PlanInput) -> dict:
     return queries.figures(site.id, instrument, [window], list(data.figures))[0]
 
 
-def _check_goals(data: PlanInput, instrument: Instrument, baselines: dict, changed) -> dict:
+def _check_goals(
+    data: PlanInput, instrument: Instrument, baselines: dict, changed, minimum: int
+) -> dict:
     errors = {}
     for (kind, ref), goal in data.figures.items():
         if (kind, ref) not in changed:
             continue
-        label = queries.figure_label(instrument, kind, ref).split(":")[0].lower()
-        problem = _check_goal(goal, baselines[(kind, ref)], label)
+        short = queries.figure_label(instrument, kind, ref).split(":")[0]
+        label = short[:1].lower() + short[1:]  # "item 12A", not "item 12a"
+        problem = _check_goal(goal, baselines[(kind, ref)], label, minimum)
         if problem:
             errors[figure_field("goal_value", kind, ref)] = problem
     return errors
@@ -179,7 +198,7 @@ def create_plan(actor: User | None, site: Site, version: str, data: PlanInput) -
     if errors:
         raise FieldErrors(errors, f"{len(errors)} answer(s) need fixing; nothing was saved.")
     baselines = _baselines(site, instrument, data)
-    errors = _check_goals(data, instrument, baselines, set(data.figures))
+    errors = _check_goals(data, instrument, baselines, set(data.figures), site.small_cell_minimum)
     if errors:
         raise FieldErrors(errors, f"{len(errors)} goal(s) need fixing; nothing was saved.")
     plan = Plan(site=site, instrument_version=version, created_by_id=actor.id if actor else None)
@@ -240,7 +259,8 @@ def update_plan(actor: User | None, plan: Plan, data: PlanInput) -> list[str]:
         for key, m in by_key.items()
         if not window_moved
     }
-    errors = _check_goals(data, instrument, {**baselines, **stored}, changed)
+    minimum = plan.site.small_cell_minimum
+    errors = _check_goals(data, instrument, {**baselines, **stored}, changed, minimum)
     renegotiated = [
         key
         for key, goal in data.figures.items()

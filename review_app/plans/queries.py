@@ -15,10 +15,11 @@ from review_app.cases.models import Case
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
 from review_app.instruments.model import Instrument
+from review_app.performance.privacy import is_hidden
 from review_app.performance.queries import Figure, counted_ratings, rating_columns
 from review_app.performance.windows import Window, monthly_counts, window_conditions
 from review_app.plans.models import Goal, Measure, Plan
-from review_app.plans.states import FigureKind
+from review_app.plans.states import FigureKind, GoalKind
 from review_app.sites.models import Site
 
 Key = tuple[FigureKind, str]
@@ -82,16 +83,25 @@ def _by_kind(keys: list[Key]) -> dict[FigureKind, list[str]]:
 
 @dataclass
 class Measurement:
-    """One window's figure of a measure, and whether it reaches the goal in force."""
+    """One window's figure of a measure, and whether it reaches the goal in force.
+
+    A figure over fewer cases than the site's minimum (``minimum``) is hidden, and
+    so is its judgement: "met" of a 3-case window could point at one child's rating.
+    """
 
     window: Window
     figure: Figure
     target: float | None
+    minimum: int = 0  # the site's small-cell minimum; 0 hides nothing
+
+    @property
+    def hidden(self) -> bool:
+        return is_hidden(self.figure.applicable, self.minimum)
 
     @property
     def met(self) -> bool | None:
-        """Return whether the goal is reached; None when it cannot be judged."""
-        if self.target is None or not self.figure.applicable:
+        """Return whether the goal is reached; None when it cannot be judged (or is hidden)."""
+        if self.target is None or not self.figure.applicable or self.hidden:
             return None
         percent = self.figure.percent
         # Compared unrounded: a share written 94.9% never meets a 95% goal by rounding.
@@ -107,10 +117,27 @@ class Progress:
     current_baseline: Figure
     target: float | None
     measurements: list[Measurement] = field(default_factory=list)
+    minimum: int = 0  # the site's small-cell minimum; 0 hides nothing
 
     @property
     def stored_baseline(self) -> Figure:
         return Figure(self.measure.baseline_applicable, self.measure.baseline_hits)
+
+    @property
+    def baseline_hidden(self) -> bool:
+        """Tell whether the agreed baseline is over too few cases to show (nor its goal in points,
+        which would give the baseline back)."""
+        return is_hidden(self.measure.baseline_applicable, self.minimum)
+
+    @property
+    def target_hidden(self) -> bool:
+        """Tell whether the goal's percentage must not be shown: points over a hidden baseline."""
+        goal = self.measure.goal
+        return self.baseline_hidden and goal is not None and goal.kind == GoalKind.POINTS
+
+    @property
+    def current_hidden(self) -> bool:
+        return is_hidden(self.current_baseline.applicable, self.minimum)
 
     @property
     def baseline_moved(self) -> bool:
@@ -125,11 +152,19 @@ class Progress:
         return self.measurements[-1] if self.measurements else None
 
 
+def subitems(instrument: Instrument) -> dict[str, str]:
+    """Return {sub-item id: its title} of every item's sub-items (12A, 12B, 12C), in order."""
+    return {sub.id: sub.title for item in instrument.items.values() for sub in item.subitems}
+
+
 def figure_label(instrument: Instrument, kind: FigureKind, ref: str) -> str:
     """Name an item or outcome as the pages do: "Item 4: Stability of foster care placement"."""
     if kind == FigureKind.ITEM:
         item = instrument.items.get(ref)
         return f"Item {item.number}: {item.title}" if item else f"Item {ref}"
+    if kind == FigureKind.SUBITEM:
+        title = subitems(instrument).get(ref)
+        return f"Item {ref}: {title}" if title else f"Item {ref}"
     outcome = instrument.outcomes.get(ref)
     return f"Outcome {ref}: {outcome.label}" if outcome else f"Outcome {ref}"
 
@@ -139,10 +174,11 @@ def due_windows(plan: Plan, today: date) -> list[Window]:
     return [window for window in plan.measurements() if window.end <= today]
 
 
-def progress(plan: Plan, today: date) -> tuple[list[Progress], list[Window]]:
+def progress(plan: Plan, today: date, minimum: int) -> tuple[list[Progress], list[Window]]:
     """Return every measure's progress, and the plan's windows measured so far (two statements).
 
-    Each measurement is judged against the goal in force now.
+    Each measurement is judged against the goal in force now; a figure over fewer
+    than ``minimum`` cases (the site's small-cell minimum) is hidden and not judged.
     """
     instrument = get_instrument(plan.instrument_version)
     windows = due_windows(plan, today)
@@ -162,9 +198,10 @@ def progress(plan: Plan, today: date) -> tuple[list[Progress], list[Window]]:
                 current_baseline=found[0][key],
                 target=target,
                 measurements=[
-                    Measurement(window, found[index][key], target)
+                    Measurement(window, found[index][key], target, minimum)
                     for index, window in enumerate(windows, 1)
                 ],
+                minimum=minimum,
             )
         )
     return result, windows

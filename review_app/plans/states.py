@@ -7,10 +7,16 @@ from enum import StrEnum
 
 
 class FigureKind(StrEnum):
-    """What a plan measures: an item's % Strength or an outcome's % Substantially Achieved."""
+    """What a plan measures: an item's or sub-item's (12A) % Strength, or an outcome's %
+    Substantially Achieved."""
 
     ITEM = "item"
+    SUBITEM = "subitem"
     OUTCOME = "outcome"
+
+    @property
+    def words(self) -> str:
+        return "sub-item" if self == FigureKind.SUBITEM else self.value
 
 
 class GoalKind(StrEnum):

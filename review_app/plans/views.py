@@ -41,13 +41,20 @@ def _plan(plan_id: int) -> Plan:
 
 def _figures(version: str) -> Figures:
     instrument = get_instrument(version)
-    return [
-        (FigureKind.ITEM, item.id, queries.figure_label(instrument, FigureKind.ITEM, item.id))
-        for item in instrument.items.values()
-    ] + [
-        (FigureKind.OUTCOME, o.id, queries.figure_label(instrument, FigureKind.OUTCOME, o.id))
-        for o in instrument.definition.outcomes
-    ]
+    return (
+        [
+            (FigureKind.ITEM, item.id, queries.figure_label(instrument, FigureKind.ITEM, item.id))
+            for item in instrument.items.values()
+        ]
+        + [
+            (FigureKind.SUBITEM, ref, queries.figure_label(instrument, FigureKind.SUBITEM, ref))
+            for ref in queries.subitems(instrument)
+        ]
+        + [
+            (FigureKind.OUTCOME, o.id, queries.figure_label(instrument, FigureKind.OUTCOME, o.id))
+            for o in instrument.definition.outcomes
+        ]
+    )
 
 
 def _can_edit() -> bool:
@@ -137,7 +144,7 @@ def edit(plan_id: int):
 def show(plan_id: int):
     plan = _plan(plan_id)
     today = utcnow().date()
-    progress, windows = queries.progress(plan, today)
+    progress, windows = queries.progress(plan, today, g.site.small_cell_minimum)
     upcoming = [window for window in plan.measurements() if window.end > today]
     return render_template(
         "plans/show.html",
@@ -146,6 +153,7 @@ def show(plan_id: int):
         windows=windows,
         upcoming=upcoming[0] if upcoming else None,
         can_edit=_can_edit(),
+        minimum=g.site.small_cell_minimum,
     )
 
 
@@ -183,12 +191,13 @@ def cases(plan_id: int):
         rows=rows[:LIST_LIMIT],
         more=len(rows) > LIST_LIMIT,
         limit=LIST_LIMIT,
-        labels=ITEM_LABELS if measure.kind == FigureKind.ITEM else OUTCOME_LABELS,
+        labels=OUTCOME_LABELS if measure.kind == FigureKind.OUTCOME else ITEM_LABELS,
+        what=measure.kind.words,
     )
 
 
 def _report(plan: Plan, fmt: str) -> exports.Report:
-    report = exports.report(plan, utcnow().date())
+    report = exports.report(plan, utcnow().date(), g.site.small_cell_minimum)
     record_read(
         current_user,
         "download.pip_progress",
@@ -205,7 +214,13 @@ def _report(plan: Plan, fmt: str) -> exports.Report:
 def progress_pdf(plan_id: int):
     plan = _plan(plan_id)
     report = _report(plan, "pdf")
-    data = render_pdf("plans/pdf.html", plan=plan, report=report, printed=utcnow())
+    data = render_pdf(
+        "plans/pdf.html",
+        plan=plan,
+        report=report,
+        printed=utcnow(),
+        minimum=g.site.small_cell_minimum,
+    )
     return pdf_response(data, download_name(g.site.slug, plan.name, "progress"))
 
 

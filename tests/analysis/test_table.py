@@ -83,6 +83,7 @@ def test_the_table_is_one_grouped_statement(finalized):
         for args in (
             {"rows": "item:4", "columns": "case:local_site", "type": "foster_care"},
             {"rows": "case:race", "columns": "case:age", "sex": "male", "hispanic": "no"},
+            {"rows": "subitem:12A", "columns": "subitem:12B", "type": "foster_care"},
         ):
             asked = _asked(args)
             conditions = case_conditions(asked.scope, asked.when, asked.chosen)
@@ -129,6 +130,8 @@ def test_the_page_sends_the_same_statements_however_many_cases(finalized, client
         f"{SITE}/analysis?{demographic}",
         f"{SITE}/analysis/cases?{demographic}&row=white",
         f"{SITE}/analysis/table.csv?{demographic}",
+        f"{SITE}/analysis?rows=item:12&columns=subitem:12C",
+        f"{SITE}/analysis/cases?rows=item:12&columns=subitem:12C&column=strength",
     ]
 
     def count() -> list[int]:

@@ -42,7 +42,7 @@ def test_baseline_and_measurements_equal_a_hand_count(spread):
         assert (item.baseline_applicable, item.baseline_hits) == baseline_items[ITEM]
         assert (outcome.baseline_applicable, outcome.baseline_hits) == baseline_outcomes["WB1"]
         assert item.baseline_applicable >= 3  # the 2025 cases
-        progress, windows = queries.progress(plan, TODAY)
+        progress, windows = queries.progress(plan, TODAY, 5)
         assert windows == WINDOWS  # the window to December 2026 is not over yet
         item_progress, outcome_progress = progress
         for measurement, (items, _) in zip(item_progress.measurements, counted, strict=True):
@@ -95,7 +95,7 @@ def test_the_stored_baseline_stays_when_cases_change(spread, clients):
         db.session.commit()
         plan = _plan(spread, plan_id)
         stored = plan.measures[0].baseline_applicable
-        progress, _ = queries.progress(plan, TODAY)
+        progress, _ = queries.progress(plan, TODAY, 5)
         assert progress[0].baseline_moved
         assert progress[0].current_baseline.applicable == stored - 1
     page = clients("admin").get(f"{SITE}/plans/{plan_id}").get_data(as_text=True)
