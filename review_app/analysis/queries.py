@@ -18,7 +18,7 @@ from review_app.analysis.models import SavedAnalysis
 from review_app.analysis.sources import Axis, Join
 from review_app.cases.models import Case
 from review_app.extensions import db
-from review_app.performance.privacy import fewer_than, is_hidden
+from review_app.performance.privacy import complementary, fewer_than
 from review_app.periods.models import ReviewPeriod
 from review_app.sites.models import LocalSite
 
@@ -83,22 +83,13 @@ class Crosstab:
         every_row: list[str | None] = [*rows, None]
         lines = [[(row, column) for column in [*columns, None]] for row in every_row]
         lines += [[(row, column) for row in every_row] for column in [*columns, None]]
-        hidden = {
-            place
-            for line in lines
-            for place in line
-            if is_hidden(self._value(*place), self.minimum)
-        }
-        changed = bool(hidden)
+        hidden: set[Position] = set()
+        changed = True
         while changed:
-            changed = False
+            before = len(hidden)
             for line in lines:
-                if sum(place in hidden for place in line) != 1:
-                    continue
-                others = [(self._value(*p), p) for p in line if p not in hidden and self._value(*p)]
-                if others:
-                    hidden.add(min(others)[1])
-                    changed = True
+                hidden |= complementary({p: self._value(*p) for p in line}, self.minimum, hidden)
+            changed = len(hidden) > before
         return frozenset(hidden)
 
     def hides_at(self, row: str | None, column: str | None) -> bool:

@@ -248,9 +248,12 @@ def breakdown(dimension: str):
         else []
     )
     noun, group_arg = NOUNS[DIMENSIONS[dimension]]
+    # A child of several races counts in each race: those rows add up to no shown figure.
+    parts = DIMENSIONS[dimension] != "race"
     return render_template(
         "performance/breakdown.html",
         rows=rows,
+        withheld=privacy.withheld(rows, g.site.small_cell_minimum) if parts else set(),
         dimension=DIMENSIONS[dimension],
         noun=noun,
         group_arg=group_arg,
