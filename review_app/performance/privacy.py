@@ -50,6 +50,10 @@ def is_hidden(count: int, threshold: int) -> bool:
     return 0 < count < threshold
 
 
+# A count over enough cases, hidden so that a small one beside it cannot be worked back.
+HIDDEN = "hidden"
+
+
 def fewer_than(threshold: int) -> str:
     return f"fewer than {threshold}"
 

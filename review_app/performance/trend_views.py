@@ -13,7 +13,7 @@ from review_app.instruments.engine import ITEM_LABELS, OUTCOME_LABELS
 from review_app.performance import trends as trend_queries
 from review_app.performance.cache import cached
 from review_app.performance.charts import Bar, line_chart
-from review_app.performance.privacy import fewer_than, shown_count, shown_percent
+from review_app.performance.privacy import HIDDEN, fewer_than, is_hidden, shown_percent
 from review_app.performance.queries import Target
 from review_app.performance.trend_forms import (
     SERIES,
@@ -103,6 +103,7 @@ def index():
     kind, key = choices.target.kind, choices.target.id
     by_quarter = found.by_quarter(kind, key, choices.case_type)
     by_year = found.by_year(kind, key, choices.case_type)
+    trend_queries.hide_small(by_quarter, by_year, context["minimum"])
     windows = found.rolling if choices.series == "rolling" else found.quarters
     return render_template(
         "performance/trends.html",
@@ -128,10 +129,9 @@ def _chart(context: dict, points: list[trend_queries.Point]) -> dict:
     bars = [
         Bar(
             _ending(point.window) if rolling else point.window.label,
-            shown_percent(point.figure, minimum),
-            f"{shown_count(point.figure.applicable, minimum)} case"
-            + ("s" if point.figure.applicable != 1 else ""),
-            "no cases" if not point.figure.applicable else fewer_than(minimum),
+            None if point.hidden else shown_percent(point.figure, minimum),
+            f"{point_count(point, minimum)} case" + ("s" if point.figure.applicable != 1 else ""),
+            "no cases" if not point.figure.applicable else point_count(point, minimum),
         )
         for point in points
     ]
@@ -174,3 +174,13 @@ def cases():
         outcome_labels=OUTCOME_LABELS,
         **(context or {}),
     )
+
+
+def point_count(point: trend_queries.Point, minimum: int) -> str:
+    """Return a point's number of cases as shown: the number, "fewer than N", or "hidden"."""
+    if not point.hidden:
+        return str(point.figure.applicable)
+    return fewer_than(minimum) if is_hidden(point.figure.applicable, minimum) else HIDDEN
+
+
+bp.add_app_template_global(point_count, "point_count")

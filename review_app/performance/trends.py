@@ -17,6 +17,7 @@ from review_app.cases import demographics
 from review_app.cases.models import Case
 from review_app.extensions import db
 from review_app.instruments.model import Instrument
+from review_app.performance.privacy import complementary
 from review_app.performance.queries import Figure, Target, counted_ratings, rating_columns
 from review_app.performance.windows import (
     MonthlyCounts,
@@ -66,10 +67,36 @@ def figure_over(
 
 @dataclass
 class Point:
-    """A figure over one window."""
+    """A figure over one window; ``hidden`` when it is shown as "fewer than N" or "hidden"."""
 
     window: Window
     figure: Figure
+    hidden: bool = False
+
+
+def hide_small(quarters: list[Point], years: list[Point], minimum: int) -> None:
+    """Mark the points a page must not show as numbers (see performance/privacy.py).
+
+    Every figure over fewer cases than the minimum; and, since each rolling year is
+    the sum of its four quarters (quarters before the first hold no case), wherever
+    one year and its quarters would have exactly one hidden count, the smallest
+    other too, repeated until none would: the year less the quarters shown would
+    give the hidden one back. ``years[t]`` ends with ``quarters[t]``.
+    """
+    lines = [
+        {("year", t): years[t].figure.applicable}
+        | {("quarter", q): quarters[q].figure.applicable for q in range(max(0, t - 3), t + 1)}
+        for t in range(len(years))
+    ]
+    hidden: set[tuple[str, int]] = set()
+    while True:
+        before = len(hidden)
+        for line in lines:
+            hidden |= complementary(line, minimum, hidden)
+        if len(hidden) == before:
+            break
+    for kind, index in hidden:
+        (quarters if kind == "quarter" else years)[index].hidden = True
 
 
 @dataclass

@@ -262,3 +262,23 @@ def test_a_window_of_part_months_counts_exactly_its_days(history):
         figure = trends.figure_over(site_id, "outcome", "WB1", window)
     assert (figure.applicable, figure.hits) == _long_way(history, "outcome", "WB1", window)
     assert figure.applicable > 0
+
+
+def test_a_small_quarter_is_not_given_back_by_its_rolling_year():
+    """A year of 12 cases beside a first quarter of 10 would give the second quarter's 2."""
+    from datetime import date
+
+    from review_app.performance.queries import Figure
+    from review_app.performance.trends import Point, hide_small
+    from review_app.performance.windows import quarters, rolling
+
+    spans = quarters(date(2025, 1, 1), date(2025, 12, 31))
+    quarter = [Point(w, Figure(n, n)) for w, n in zip(spans, [10, 2, 10, 10], strict=True)]
+    year = [Point(w, Figure(n, n)) for w, n in zip(rolling(spans), [10, 12, 22, 32], strict=True)]
+    hide_small(quarter, year, 5)
+    assert [point.hidden for point in quarter] == [True, True, False, False]
+    assert [point.hidden for point in year] == [True, False, False, False]
+    clear = [Point(w, Figure(n, n)) for w, n in zip(spans, [10, 9, 10, 10], strict=True)]
+    years = [Point(w, Figure(n, n)) for w, n in zip(rolling(spans), [10, 19, 29, 39], strict=True)]
+    hide_small(clear, years, 5)
+    assert not any(point.hidden for point in clear + years)
