@@ -205,7 +205,8 @@ def cases_in(
         .join(LocalSite, LocalSite.id == Case.local_site_id)
         .join(period, period.id == Case.period_id)
         .where(*conditions)
-        .order_by(Case.case_number, Case.id)
+        # A case listed once per answer (races, boxes) lists them in the same order each time.
+        .order_by(Case.case_number, Case.id, row_answer, column_answer)
     )
     if cell.row is not None:
         statement = statement.where(rows.matches(row_answer, cell.row))
