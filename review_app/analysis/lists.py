@@ -1,18 +1,21 @@
 """Questions with several answers per case, in SQL: a multi-select's boxes, a table's rows.
 
 A multi-select is stored as a JSON list of codes, a table as a JSON list of row
-objects. ``list_answers`` reads such a question as a derived table of (case,
-answer), one row per distinct answer of a case (a box, or a column's value in
-any row), joined on when the question is asked (answers.py): a case counts once
-under each of its answers, and as "No answer" when it has none or the question
-is not asked. ``json_elements`` and ``element_text`` write the JSON functions of
-each database (SQLite's ``json_each``, PostgreSQL's ``json_array_elements``).
+objects. ``list_answers`` joins (outer) the stored answer where the question is
+asked (answers.py), through the case's own (case, question) index, then its
+elements, one row per element with an answer (a box, or a column's value in a
+row): a case counts once under each of its answers, and as "No answer" when it
+has none or the question is not asked. Two rows with the same value give two
+rows: the table counts distinct cases, and a case list lists distinct rows, for
+an axis with ``several`` answers (queries.py). ``json_elements`` and
+``element_text`` write the JSON functions of each database (SQLite's
+``json_each``, PostgreSQL's ``json_array_elements``).
 """
 
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import String, and_, literal, select, true
+from sqlalchemy import String, and_, literal
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.functions import FunctionElement
@@ -108,15 +111,8 @@ def list_answers(
             text: Any = element_text(elements.c.value)
         else:
             text = element_text(elements.c.value, _key(literal(column_id, String)))
-        chosen = (
-            select(row.case_id.label("case_id"), text.label("answer"))
-            .select_from(row)
-            .join(elements, true())
-            .where(row.question_id == question_id, text.is_not(None), text != "")
-            .distinct()
-            .subquery(f"{name}_chosen")
-        )
-        joins = [*answers.joins, (chosen, and_(chosen.c.case_id == Case.id, asked))]
-        return chosen.c.answer, joins
+        on = and_(row.case_id == Case.id, row.question_id == question_id, asked)
+        joins = [*answers.joins, (row, on), (elements, and_(text.is_not(None), text != ""))]
+        return text, joins
 
     return read
