@@ -79,10 +79,14 @@ class EffectiveAnswers:
             if question.forced is not None:
                 forced = literal(str(question.forced.value), String)
                 answer = case((self.holds(question.forced.when), forced), else_=answer)
-            asked = [self._case_type_allows(question_id)]
-            asked += [self.holds(gate) for gate in self.instrument.gates[question_id]]
-            self._effective[question_id] = case((and_(*asked), answer), else_=null())
+            self._effective[question_id] = case((self.asked(question_id), answer), else_=null())
         return self._effective[question_id]
+
+    def asked(self, question_id: str) -> Any:
+        """Return the condition that the question is asked on the case (true or false)."""
+        asked = [self._case_type_allows(question_id)]
+        asked += [self.holds(gate) for gate in self.instrument.gates.get(question_id, [])]
+        return and_(*asked)
 
     def _case_type_allows(self, question_id: str) -> Any:
         placement = self.instrument.placements[question_id]

@@ -145,11 +145,21 @@ def crosstab_statement(
     carries bound values, and PostgreSQL would not see two copies of it as one.
     """
     row_answer, column_answer, joins = _answers(rows, columns)
-    statement = select(row_answer.label("row_answer"), column_answer.label("column_answer"))
+    statement = select(
+        Case.id.label("case_id"),
+        row_answer.label("row_answer"),
+        column_answer.label("column_answer"),
+    )
     answers = _outer(statement.select_from(Case), joins).where(*conditions).subquery("answers")
-    return select(answers.c.row_answer, answers.c.column_answer, func.count()).group_by(
+    # A list question may give a case the same answer twice (two rows in foster homes).
+    cases = func.count(answers.c.case_id.distinct()) if _several(rows, columns) else func.count()
+    return select(answers.c.row_answer, answers.c.column_answer, cases).group_by(
         answers.c.row_answer, answers.c.column_answer
     )
+
+
+def _several(rows: Axis, columns: Axis) -> bool:
+    return bool(rows.several or columns.several)
 
 
 def crosstab(
@@ -192,25 +202,31 @@ def cases_in(
     row_answer, column_answer, joins = _answers(rows, columns)
     period = aliased(ReviewPeriod, name="listed_period")
     statement = select(
-        Case.id,
-        Case.case_number,
-        Case.case_type,
-        LocalSite.name,
-        period.name,
-        row_answer,
-        column_answer,
+        Case.id.label("id"),
+        Case.case_number.label("number"),
+        Case.case_type.label("case_type"),
+        LocalSite.name.label("local"),
+        period.name.label("period"),
+        row_answer.label("row_answer"),
+        column_answer.label("column_answer"),
     ).select_from(Case)
     statement = (
         _outer(statement, joins)
         .join(LocalSite, LocalSite.id == Case.local_site_id)
         .join(period, period.id == Case.period_id)
         .where(*conditions)
-        .order_by(Case.case_number, Case.id)
     )
     if cell.row is not None:
         statement = statement.where(rows.matches(row_answer, cell.row))
     if cell.column is not None:
         statement = statement.where(columns.matches(column_answer, cell.column))
+    if _several(rows, columns):  # a case's same answer twice (two rows alike) listed once
+        statement = statement.distinct()
+    # A case listed once per answer (races, boxes) lists them in the same order each time.
+    listed = statement.subquery("listed")
+    statement = select(*listed.c).order_by(
+        listed.c.number, listed.c.id, listed.c.row_answer, listed.c.column_answer
+    )
     if limit is not None:
         statement = statement.limit(limit)
     result = db.session.execute(statement.execution_options(yield_per=500))

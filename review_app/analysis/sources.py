@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, true
 from sqlalchemy.orm import aliased
 
 from review_app.analysis.answers import EffectiveAnswers, Join
+from review_app.analysis.lists import list_answers
 from review_app.cases import demographics
 from review_app.cases.models import CASE_TYPES, Case, CaseRace
 from review_app.instruments.engine import ANI, NA, STRENGTH
@@ -26,8 +27,8 @@ from review_app.sites.models import LocalSite, Site
 NO_ANSWER = "-"  # the code of the "No answer" row or column: never a stored value
 NO_ANSWER_LABEL = "No answer"
 ITEM_RATINGS = ((STRENGTH, "Strength"), (ANI, "Area Needing Improvement"), (NA, "Not Applicable"))
-# Questions whose answer is one value of a known list; the others (numbers, dates, texts,
-# tables, several boxes) have no rows to count by.
+# Questions whose answer is one value of a known list; several boxes and tables' choice
+# columns are read by lists.py; numbers, dates and texts have no rows to count by.
 ANSWER_KINDS = ("yes_no", "yes_no_na", "choice")
 
 
@@ -218,24 +219,50 @@ def _answer(instrument: Instrument, question_id: str) -> Callable[[str], tuple[A
     return read
 
 
+SEVERAL_BOXES = (
+    "A case with several boxes checked counts once under each of them, so the totals "
+    "add up to more than the cases counted."
+)
+SEVERAL_ROWS = (
+    "A case whose rows give different answers counts once under each of them (once "
+    "however many rows give the same one), so the totals add up to more than the cases counted."
+)
+
+
 def instrument_answers(scope: Scope) -> Iterable[Axis]:
-    """The effective answer to every yes/no and single-choice question (see answers.py)."""
+    """The effective answer to every yes/no and single-choice question (see answers.py),
+    every multi-select question's boxes and every choice column of a table (lists.py),
+    in the instrument's order."""
     instrument = scope.instrument
     if instrument is None:
         return
     for question_id, question in instrument.questions.items():
-        if question.kind not in ANSWER_KINDS:
-            continue
         item = instrument.placements[question_id].item
         group = f"Item {item.number}: {item.title}" if item else "Face sheet"
         number = instrument.question_number(question_id)
-        yield Axis(
-            f"answer:{question_id}",
-            f"{number + '. ' if number else ''}{question.text.strip()}",
-            group,
-            tuple(Value(code, label, code) for code, label in instrument.options(question)),
-            _answer(instrument, question_id),
-        )
+        label = f"{number + '. ' if number else ''}{question.text.strip()}"
+        if question.kind in ANSWER_KINDS or question.kind == "multi":
+            values = tuple(Value(code, words, code) for code, words in instrument.options(question))
+            if question.kind == "multi":
+                read = list_answers(instrument, question_id)
+                yield Axis(
+                    f"boxes:{question_id}", label, group, values, read, several=SEVERAL_BOXES
+                )
+            else:
+                yield Axis(
+                    f"answer:{question_id}", label, group, values, _answer(instrument, question_id)
+                )
+        for column in question.columns or []:
+            if column.kind != "choice":
+                continue
+            yield Axis(
+                f"column:{question_id}:{column.id}",
+                f"{label}: {column.text.strip()[:1].lower()}{column.text.strip()[1:]}",
+                group,
+                tuple(Value(code, words, code) for code, words in instrument.options(column)),
+                list_answers(instrument, question_id, column.id),
+                several=SEVERAL_ROWS,
+            )
 
 
 # In the order the question lists show them.

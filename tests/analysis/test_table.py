@@ -84,6 +84,7 @@ def test_the_table_is_one_grouped_statement(finalized):
             {"rows": "item:4", "columns": "case:local_site", "type": "foster_care"},
             {"rows": "case:race", "columns": "case:age", "sex": "male", "hispanic": "no"},
             {"rows": "subitem:12A", "columns": "subitem:12B", "type": "foster_care"},
+            {"rows": "boxes:4C1", "columns": "column:4-placements:setting"},
         ):
             asked = _asked(args)
             conditions = case_conditions(asked.scope, asked.when, asked.chosen)
@@ -132,6 +133,9 @@ def test_the_page_sends_the_same_statements_however_many_cases(finalized, client
         f"{SITE}/analysis/table.csv?{demographic}",
         f"{SITE}/analysis?rows=item:12&columns=subitem:12C",
         f"{SITE}/analysis/cases?rows=item:12&columns=subitem:12C&column=strength",
+        f"{SITE}/analysis?rows=boxes:4C1&columns=column:4-placements:setting",
+        f"{SITE}/analysis/cases?rows=boxes:4C1&columns=column:4-placements:setting&row=-",
+        f"{SITE}/analysis/table.csv?rows=column:4-placements:setting&columns=case:race",
     ]
 
     def count() -> list[int]:
