@@ -29,6 +29,7 @@ from review_app.ratings.dates import (
     target_birth,
     with_target_birth,
 )
+from review_app.ratings.demographics import take_demographics
 from review_app.ratings.models import (
     FACE_SHEET,
     Answer,
@@ -195,6 +196,7 @@ def save_items(
             review.rationale = rationale
         if item_id == FACE_SHEET:
             _take_birth_date(actor, case, queries.answer_values(rows))
+            take_demographics(actor, case, instrument, clean[FACE_SHEET])
     if not changes:
         return queries.case_ratings(case, instrument)[0]
     ratings = recalculate(case, instrument, rows, reviews)
