@@ -17,7 +17,7 @@ from review_app.instruments.model import Instrument
 def case_value(case: Case, name: str) -> Any:
     """Return the case's value of a demographic field as a face sheet answer holds it."""
     if name == "race":
-        return case.child_races or None
+        return sorted(case.child_races) or None
     return (case.child_sex if name == "sex" else case.child_hispanic) or None
 
 

@@ -337,3 +337,43 @@ def test_a_face_sheet_value_outside_the_categories_is_refused_on_its_field(demo)
 def _case_number(app, case_id: int) -> str:
     with app.app_context():
         return db.session.get(Case, case_id).case_number
+
+
+def test_editing_the_case_rewrites_the_face_sheet_answers_given(demo, client):
+    from review_app.ratings import queries
+    from review_app.ratings.models import RatingChange
+    from tests.ratings.test_item_pages import SITE, _case_of, _post_item
+
+    reviewer = demo.test_client()
+    login(reviewer, "reviewer")
+    case_id = _case_of(demo, "reviewer")
+    answers = {"FS-child-sex": "male", "FS-child-race": ["white", "black"]}
+    assert _post_item(reviewer, case_id, "face", answers, app=demo).status_code == 302
+    login(client, "admin")
+    with demo.app_context():
+        case = db.session.get(Case, case_id)
+        form = {
+            "case_number": case.case_number,
+            "case_type": case.case_type,
+            "local_site_id": str(case.local_site_id),
+            "child_name": case.child_name,
+            "child_sex": "female",
+            "child_race": ["black", "white"],
+            "reviewer_ids": [str(a.user_id) for a in case.assignments],
+        }
+        for name in ("child_birth_date", "opened_on", "removal_on", "closed_on"):
+            if getattr(case, name):
+                form[name] = getattr(case, name).isoformat()
+    response = client.post(f"{SITE}/cases/{case_id}/edit", data=form)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    with demo.app_context():
+        values = queries.answer_values(queries.answers(db.session.get(Case, case_id)))
+    assert values["FS-child-sex"] == "female"
+    assert sorted(values["FS-child-race"]) == ["black", "white"]
+    with demo.app_context():
+        edits = db.session.scalars(
+            select(RatingChange.field).where(
+                RatingChange.case_id == case_id, RatingChange.reason == "Edited on the case"
+            )
+        )
+        assert list(edits) == ["FS-child-sex"]  # the races are the same, in another order
