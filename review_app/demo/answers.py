@@ -59,7 +59,11 @@ def complete_answers(
         missing = [
             qid
             for qid in instrument.order
-            if qid in evaluation.asked and qid not in evaluation.answers and qid not in answers
+            if qid in evaluation.asked
+            and qid not in evaluation.answers
+            and qid not in answers
+            # The child's demographics come from the case (face_sheet_facts), not chance.
+            and not instrument.questions[qid].demographic
         ]
         if not missing:
             return answers

@@ -111,6 +111,10 @@ def face_sheet_facts(case: Case | CaseFacts, answers: dict) -> dict:
         "FS-children": [
             {"target": "yes", "initials": case.child_name, "birth_date": birth, "interviewed": "no"}
         ],
+        # Saving the face sheet sets the case's demographics from these (ratings/demographics.py).
+        "FS-child-sex": case.child_sex or None,
+        "FS-child-race": sorted(case.child_races) or None,
+        "FS-child-hispanic": case.child_hispanic or None,
     }
 
 

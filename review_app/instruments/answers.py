@@ -18,6 +18,13 @@ def _empty(raw: Any) -> bool:
     return raw is None or (isinstance(raw, str) and not raw.strip()) or raw == []
 
 
+def _choices(instrument: Instrument, question: Question | Column, allowed: list[str]) -> str:
+    """Name the answers a choice or multi question takes by their labels (yes/no by code)."""
+    if question.kind not in ("choice", "multi"):
+        return ", ".join(allowed)
+    return ", ".join(label for _, label in instrument.options(question))
+
+
 def parse(instrument: Instrument, question: Question | Column, raw: Any) -> Any:
     """Return the normalised answer (None when empty) or raise AnswerError."""
     if _empty(raw):
@@ -27,14 +34,18 @@ def parse(instrument: Instrument, question: Question | Column, raw: Any) -> Any:
         allowed = _allowed(instrument, question)
         value = str(raw).strip().lower() if kind != "choice" else str(raw).strip()
         if value not in allowed:
-            raise AnswerError(f"choose one of {', '.join(allowed)}")
+            raise AnswerError(f"choose one of {_choices(instrument, question, allowed)}")
         return value
     if kind == "multi":
         values = raw if isinstance(raw, list) else [raw]
         allowed = _allowed(instrument, question)
         unknown = [str(v) for v in values if v not in allowed]
         if unknown:
-            raise AnswerError(f"unknown option(s) {', '.join(unknown)}")
+            wrong = ", ".join(unknown)
+            raise AnswerError(
+                f"{wrong} is not among the choices; choose from "
+                f"{_choices(instrument, question, allowed)}"
+            )
         return [v for v in allowed if v in values]  # instrument order, no repeats
     if kind == "number":
         return _number(question, raw)

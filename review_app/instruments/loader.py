@@ -162,10 +162,24 @@ class _Checker:
             return {choice.value for choice in self.instrument.choices(question)}
         return None
 
+    def _check_demographic(self, question: Question, where: str) -> None:
+        name = question.demographic
+        if self.instrument.placements[question.id].item is not None:
+            self.fault(where, "a demographic question belongs on the face sheet")
+        if self.d.demographics is None:
+            self.fault(where, f"demographic {name} needs the file's demographics section")
+        elif getattr(self.d.demographics, str(name)).multiple != (question.kind == "multi"):
+            self.fault(where, f"demographic {name} takes a 'multi' question exactly when multiple")
+        others = [q.id for q in self.d.face_sheet if q.demographic == name]
+        if others and others[0] != question.id:
+            self.fault(where, f"demographic {name} is recorded by question {others[0]} already")
+
     def _check_question(self, question: Question) -> None:
         where = self._where(question.id)
         if isinstance(question.choices, str) and question.choices not in self.d.choice_lists:
             self.fault(where, f"choices names the unknown list {question.choices}")
+        if question.demographic:
+            self._check_demographic(question, where)
         for column in question.columns or []:
             if isinstance(column.choices, str) and column.choices not in self.d.choice_lists:
                 self.fault(where, f"column {column.id} names the unknown list {column.choices}")

@@ -60,7 +60,11 @@ class Instrument:
         return [(choice.value, choice.label) for choice in self.choices(question)]
 
     def choices(self, question: Question | Column) -> list[Choice]:
-        """Return a choice or multi question's options (inline, or from a named list)."""
+        """Return a choice or multi question's options (inline, a named list, demographics)."""
+        demographic = getattr(question, "demographic", None)
+        if demographic:
+            declared = self.definition.demographics
+            return list(getattr(declared, demographic).choices) if declared else []
         if isinstance(question.choices, str):
             return self.definition.choice_lists[question.choices]
         return list(question.choices or [])

@@ -150,10 +150,16 @@ class Question(Strict):
     max_length: int = Field(default=4000, ge=1, le=20000)
     # Filled in from the case record when the case is created.
     prefill_from: Literal["opened_on", "removal_on", "closed_on"] | None = None
+    # A face sheet question recording one of the case's demographic fields: its choices
+    # are that field's categories (``demographics:``), it shows the case's value, and
+    # saving the face sheet sets the case's value from it.
+    demographic: Literal["sex", "race", "hispanic"] | None = None
 
     @model_validator(mode="after")
     def _kind_fields(self) -> Question:
-        if self.kind in ("choice", "multi") and not self.choices:
+        if self.demographic and (self.kind not in ("choice", "multi") or self.choices):
+            raise ValueError("a demographic question is 'choice' or 'multi', without choices")
+        if self.kind in ("choice", "multi") and not (self.choices or self.demographic):
             raise ValueError(f"a '{self.kind}' question needs choices")
         if self.kind not in ("choice", "multi") and self.choices:
             raise ValueError(f"choices only go with 'choice' or 'multi', not '{self.kind}'")

@@ -29,6 +29,7 @@ from review_app.ratings.dates import (
     target_birth,
     with_target_birth,
 )
+from review_app.ratings.demographics import case_answers, take_demographics
 from review_app.ratings.models import (
     FACE_SHEET,
     Answer,
@@ -195,6 +196,7 @@ def save_items(
             review.rationale = rationale
         if item_id == FACE_SHEET:
             _take_birth_date(actor, case, queries.answer_values(rows))
+            take_demographics(actor, case, instrument, clean[FACE_SHEET])
     if not changes:
         return queries.case_ratings(case, instrument)[0]
     ratings = recalculate(case, instrument, rows, reviews)
@@ -460,6 +462,11 @@ def follow_case_facts(case: Case, actor: User | None, before: dict) -> None:
     """Keep the face sheet and the ratings in step with a case's changed facts."""
     if before["child_birth_date"] != case.child_birth_date:
         _birth_to_face_sheet(actor, case)
+    fields = ("child_sex", "child_races", "child_hispanic")
+    if [_in_order(before[name]) for name in fields] != [
+        _in_order(getattr(case, name)) for name in fields
+    ]:
+        _demographics_to_face_sheet(actor, case)
     if before["case_type"] != case.case_type:
         recalculate(
             case,
@@ -481,3 +488,20 @@ def _birth_to_face_sheet(actor: User | None, case: Case) -> None:
     log_change(actor, case, FACE_SHEET, CHILDREN, row.value, changed, "Edited on the case")
     row.value = changed
     row.updated_by_id = actor.id if actor else None
+
+
+def _demographics_to_face_sheet(actor: User | None, case: Case) -> None:
+    """Write the case's demographics into the face sheet answers already given for them."""
+    instrument = get_instrument(case.period.instrument_version)
+    rows = queries.answers(case)
+    for question_id, value in case_answers(case, instrument).items():
+        row = rows.get(question_id)
+        if row is None or _in_order(row.value) == _in_order(value):
+            continue
+        log_change(actor, case, FACE_SHEET, question_id, row.value, value, "Edited on the case")
+        row.value = value
+        row.updated_by_id = actor.id if actor else None
+
+
+def _in_order(value: Any) -> Any:
+    return sorted(value) if isinstance(value, list) else value

@@ -13,6 +13,7 @@ from review_app.instruments.catalog import get_instrument
 from review_app.instruments.engine import INCOMPLETE, ITEM_LABELS
 from review_app.ratings import followups, operations, queries
 from review_app.ratings.completeness import item_gaps
+from review_app.ratings.demographics import case_answers
 from review_app.ratings.forms import ItemForm, read_answers
 from review_app.ratings.models import FACE_SHEET
 from review_app.ratings.signals import item_page_shown
@@ -57,6 +58,8 @@ def _page(
         reviews=reviews,
         ratings=ratings,
         values=values,
+        # The face sheet shows the case's own demographics (the case holds them).
+        case_answers=case_answers(case, instrument) if item_id == FACE_SHEET else {},
         posted=form.draft if form.restored else request.form,
         errors=errors or {},
         conflict=conflict,

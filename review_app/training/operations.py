@@ -19,6 +19,7 @@ from review_app.instruments.catalog import get_instrument
 from review_app.qa.models import Thread
 from review_app.qa.signals import practice_copy_submitted
 from review_app.ratings import queries as rating_queries
+from review_app.ratings.demographics import case_answers
 from review_app.ratings.models import FACE_SHEET, Answer, ItemReview, OutcomeRating
 from review_app.ratings.operations import ItemInput, item_questions, recalculate, save_item
 from review_app.sites.models import Site
@@ -115,7 +116,9 @@ def _copy_face_sheet(actor: User, copy: Case, key: Case) -> None:
         instrument,
         FACE_SHEET,
         ItemInput(
-            {q.id: stored[q.id].value for q in questions if q.id in stored},
+            # The key case's own demographics, which its stored answers may predate.
+            {q.id: stored[q.id].value for q in questions if q.id in stored}
+            | case_answers(key, instrument),
             {q.id for q in questions},
             {q.id: stored[q.id].narrative for q in questions if q.id in stored},
             "",

@@ -179,3 +179,39 @@ def test_the_face_sheet_asks_for_the_narrative_its_answer_needs(demo, page):
     expect(explain).to_have_count(0)
     _click_label(page, "a-FS-opened-other-1")  # No: no narrative needed
     expect(explain).to_have_count(0)
+
+
+def test_the_reviewer_records_the_childs_demographics_on_the_face_sheet(demo, page):
+    """The face sheet shows the case's sex, races and ethnicity; saving it updates the case."""
+    path = _case_path(demo, OWN_CASE)
+    with demo.app_context():
+        case = db.session.get(Case, int(path.rsplit("/", 1)[1]))
+        was = case.child_sex
+    sign_in(page, "reviewer")
+    page.goto(f"{path}/items/face")
+    race = page.get_by_role("group", name="Target child's race")
+    expect(race.get_by_role("checkbox")).to_have_count(7)
+    sex = page.get_by_role("group", name="Target child's sex")
+    if was:  # the case's value is shown
+        expect(sex.locator(f'input[value="{was}"]')).to_be_checked()
+    for box in race.get_by_role("checkbox").all():
+        if box.is_checked():
+            _click_label(page, box.get_attribute("id"))
+    _click_label(page, "a-FS-child-sex-1")  # Male
+    _click_label(page, "a-FS-child-race-1")  # Asian
+    _click_label(page, "a-FS-child-race-4")  # White
+    _click_label(page, "a-FS-child-hispanic-0")  # Hispanic or Latino
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".usa-alert--success")).to_contain_text("Face sheet saved.")
+    expect(race.get_by_role("checkbox", name="Asian")).to_be_checked()
+    expect(race.get_by_role("checkbox", name="White")).to_be_checked()
+    _assert_none(_problems(page))
+    page.goto(path)
+    expect(page.locator("body")).to_contain_text("Asian, White")
+    with demo.app_context():
+        case = db.session.get(Case, case.id)
+        assert (case.child_sex, case.child_races, case.child_hispanic) == (
+            "male",
+            ["asian", "white"],
+            "yes",
+        )

@@ -197,3 +197,183 @@ def test_without_a_start_the_age_counts_from_twelve_months_before_the_end(demo):
         db.session.flush()
         assert db.session.scalar(age) == 10
         db.session.rollback()
+
+
+# The face sheet: reviewers see and record the child's demographics there.
+
+FACE_DEMOGRAPHICS = ("FS-child-sex", "FS-child-race", "FS-child-hispanic")
+
+
+def _checked(page: str, question_id: str) -> list[str]:
+    """Return the values checked among a question's radio buttons or checkboxes."""
+    return re.findall(rf'name="{question_id}" value="([^"]*)"\s*checked', page)
+
+
+def _set_case(app, case_id: int, sex: str, races: list[str], hispanic: str) -> None:
+    with app.app_context():
+        case = db.session.get(Case, case_id)
+        case.child_sex, case.child_hispanic = sex, hispanic
+        case.races = [CaseRace(race=race) for race in races]
+        db.session.commit()
+
+
+def _entries(app, case_id: int) -> list[AuditEntry]:
+    with app.app_context():
+        return list(
+            db.session.scalars(
+                select(AuditEntry)
+                .where(AuditEntry.action == "case.update", AuditEntry.object_id == case_id)
+                .order_by(AuditEntry.id)
+            )
+        )
+
+
+def test_the_face_sheet_offers_the_categories_prefilled_with_the_case_values(demo):
+    from tests.ratings.test_item_pages import SITE, _case_of
+
+    reviewer = demo.test_client()
+    login(reviewer, "reviewer")
+    case_id = _case_of(demo, "reviewer")
+    _set_case(demo, case_id, "female", ["black", "white"], "no")
+    page = reviewer.get(f"{SITE}/cases/{case_id}/items/face").get_data(as_text=True)
+    with demo.app_context():
+        declared = demographics.categories(get_instrument("cfsr-round4"))
+    for question_id, name in zip(FACE_DEMOGRAPHICS, ("sex", "race", "hispanic"), strict=True):
+        block = page[page.index(f'id="q-{question_id}"') :]
+        block = block[: block.index("</fieldset>")]
+        assert "<fieldset" in block and "<legend" in block
+        for label in declared[name].choices.values():
+            assert html.escape(label, quote=False) in block
+    assert 'type="checkbox"' in page[page.index('id="q-FS-child-race"') :][:3000]
+    assert sorted(_checked(page, "FS-child-race")) == ["black", "white"]
+    assert _checked(page, "FS-child-sex") == ["female"]
+    assert _checked(page, "FS-child-hispanic") == ["no"]
+
+
+def test_saving_the_face_sheet_sets_the_case_demographics_and_audits_it(demo):
+    from tests.ratings.test_item_pages import SITE, _case_of, _post_item
+
+    reviewer = demo.test_client()
+    login(reviewer, "reviewer")
+    case_id = _case_of(demo, "reviewer")
+    _set_case(demo, case_id, "female", ["white"], "")
+    number = _case_number(demo, case_id)
+    answers = {
+        "FS-child-sex": "male",
+        "FS-child-race": ["asian", "american_indian"],
+        "FS-child-hispanic": "yes",
+    }
+    response = _post_item(reviewer, case_id, "face", answers, app=demo)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert _case(demo, number) == ("male", ["american_indian", "asian"], "yes")
+    entry = _entries(demo, case_id)[-1]
+    assert entry.before == {"child_sex": "female", "child_races": ["white"], "child_hispanic": ""}
+    assert entry.after == {
+        "child_sex": "male",
+        "child_races": ["american_indian", "asian"],
+        "child_hispanic": "yes",
+    }
+    assert "taken from the face sheet" in entry.summary
+    page = reviewer.get(f"{SITE}/cases/{case_id}").get_data(as_text=True)
+    assert "American Indian or Alaska Native, Asian" in page and "Hispanic or Latino" in page
+
+    # Saving what the page shows again changes nothing on the case and audits nothing more.
+    count = len(_entries(demo, case_id))
+    _post_item(reviewer, case_id, "face", {**answers, "FS-child-race": ["asian"]}, app=demo)
+    assert _case(demo, number) == ("male", ["asian"], "yes")
+    _post_item(reviewer, case_id, "face", {**answers, "FS-child-race": ["asian"]}, app=demo)
+    assert len(_entries(demo, case_id)) == count + 1
+
+    # Emptied answers leave the case's fields not recorded.
+    empty = {"FS-child-sex": "", "FS-child-race": [], "FS-child-hispanic": ""}
+    assert _post_item(reviewer, case_id, "face", empty, app=demo).status_code == 302
+    assert _case(demo, number) == ("", [], "")
+
+
+def test_the_face_sheet_shows_a_later_edit_of_the_case(demo):
+    from tests.ratings.test_item_pages import SITE, _case_of, _post_item
+
+    reviewer = demo.test_client()
+    login(reviewer, "reviewer")
+    case_id = _case_of(demo, "reviewer")
+    _post_item(reviewer, case_id, "face", {"FS-child-sex": "male"}, app=demo)
+    _set_case(demo, case_id, "female", ["asian"], "unknown")  # as an administrator's edit
+    page = reviewer.get(f"{SITE}/cases/{case_id}/items/face").get_data(as_text=True)
+    assert _checked(page, "FS-child-sex") == ["female"]
+    assert _checked(page, "FS-child-race") == ["asian"]
+
+
+def test_a_face_sheet_value_outside_the_categories_is_refused_on_its_field(demo):
+    from tests.ratings.test_item_pages import _case_of, _post_item
+
+    reviewer = demo.test_client()
+    login(reviewer, "reviewer")
+    case_id = _case_of(demo, "reviewer")
+    _set_case(demo, case_id, "female", ["white"], "no")
+    number = _case_number(demo, case_id)
+    before = len(_entries(demo, case_id))
+    answers = {
+        "FS-child-sex": "boy",
+        "FS-child-race": ["white", "purple"],
+        "FS-child-hispanic": "yes",
+        "FS-opened-date": "2025-01-10",
+    }
+    response = _post_item(reviewer, case_id, "face", answers, app=demo)
+    page = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 422
+    assert "choose one of Female, Male, Unknown" in page
+    assert "purple is not among the choices; choose from American Indian or Alaska Native" in page
+    sex = page[page.index('id="q-FS-child-sex"') :]
+    assert "usa-form-group--error" in page[page.index('id="q-FS-child-sex"') - 80 :][:200]
+    assert "choose one of Female" in sex[: sex.index("</fieldset>")]
+    # What was typed is kept; nothing is saved.
+    assert _checked(page, "FS-child-race") == ["white"]
+    assert _checked(page, "FS-child-hispanic") == ["yes"]
+    assert 'value="2025-01-10"' in page
+    assert _case(demo, number) == ("female", ["white"], "no")
+    assert len(_entries(demo, case_id)) == before
+
+
+def _case_number(app, case_id: int) -> str:
+    with app.app_context():
+        return db.session.get(Case, case_id).case_number
+
+
+def test_editing_the_case_rewrites_the_face_sheet_answers_given(demo, client):
+    from review_app.ratings import queries
+    from review_app.ratings.models import RatingChange
+    from tests.ratings.test_item_pages import SITE, _case_of, _post_item
+
+    reviewer = demo.test_client()
+    login(reviewer, "reviewer")
+    case_id = _case_of(demo, "reviewer")
+    answers = {"FS-child-sex": "male", "FS-child-race": ["white", "black"]}
+    assert _post_item(reviewer, case_id, "face", answers, app=demo).status_code == 302
+    login(client, "admin")
+    with demo.app_context():
+        case = db.session.get(Case, case_id)
+        form = {
+            "case_number": case.case_number,
+            "case_type": case.case_type,
+            "local_site_id": str(case.local_site_id),
+            "child_name": case.child_name,
+            "child_sex": "female",
+            "child_race": ["black", "white"],
+            "reviewer_ids": [str(a.user_id) for a in case.assignments],
+        }
+        for name in ("child_birth_date", "opened_on", "removal_on", "closed_on"):
+            if getattr(case, name):
+                form[name] = getattr(case, name).isoformat()
+    response = client.post(f"{SITE}/cases/{case_id}/edit", data=form)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    with demo.app_context():
+        values = queries.answer_values(queries.answers(db.session.get(Case, case_id)))
+    assert values["FS-child-sex"] == "female"
+    assert sorted(values["FS-child-race"]) == ["black", "white"]
+    with demo.app_context():
+        edits = db.session.scalars(
+            select(RatingChange.field).where(
+                RatingChange.case_id == case_id, RatingChange.reason == "Edited on the case"
+            )
+        )
+        assert list(edits) == ["FS-child-sex"]  # the races are the same, in another order

@@ -246,3 +246,48 @@ def test_export_carries_sources_and_guidance():
     assert "Safety plan" in item_3["definitions"]
     assert "no NA there" in next(q for q in item_3["questions"] if q["id"] == "3E")["guidance"]
     assert all(outcome["source"] for outcome in data["outcomes"])
+
+
+def _face(data: dict, question_id: str) -> dict:
+    return next(q for q in data["face_sheet"] if q["id"] == question_id)
+
+
+def test_demographic_questions_take_their_choices_from_the_demographics_section(tmp_path):
+    data = _base()
+    data["demographics"]["sex"]["choices"].append({"value": "x", "label": "Another sex"})
+    instrument = load(_write(tmp_path, data))
+    question = instrument.questions["FS-child-sex"]
+    assert ("x", "Another sex") in instrument.options(question)
+    race = instrument.options(instrument.questions["FS-child-race"])
+    assert ("black", "Black or African American") in race
+
+
+def test_a_demographic_question_of_the_wrong_kind_is_named(tmp_path):
+    data = _base()
+    _face(data, "FS-child-race")["kind"] = "choice"
+    _face(data, "FS-child-sex")["kind"] = "multi"
+    message = _faults(tmp_path, data)
+    assert "face sheet question FS-child-race: demographic race takes a 'multi'" in message
+    assert "face sheet question FS-child-sex: demographic sex takes a 'multi'" in message
+
+
+def test_a_demographic_question_needs_the_section_and_no_choices_of_its_own(tmp_path):
+    data = _base()
+    del data["demographics"]
+    assert "demographic sex needs the file's demographics section" in _faults(tmp_path, data)
+    data = _base()
+    _face(data, "FS-child-sex")["choices"] = [{"value": "a", "label": "A"}]
+    assert "a demographic question is 'choice' or 'multi', without choices" in _faults(
+        tmp_path, data
+    )
+
+
+def test_a_demographic_is_recorded_by_one_face_sheet_question(tmp_path):
+    data = _base()
+    data["face_sheet"].append({**_face(data, "FS-child-sex"), "id": "FS-sex-again"})
+    message = _faults(tmp_path, data)
+    assert "FS-sex-again: demographic sex is recorded by question FS-child-sex already" in message
+    data = _base()
+    _item(data, "1")["questions"].append({**_face(data, "FS-child-sex"), "id": "1-sex"})
+    data["face_sheet"] = [q for q in data["face_sheet"] if q["id"] != "FS-child-sex"]
+    assert "1-sex: a demographic question belongs on the face sheet" in _faults(tmp_path, data)

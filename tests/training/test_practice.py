@@ -155,3 +155,23 @@ def test_a_copy_cannot_be_submitted_while_its_key_is_withdrawn(demo, clients, ke
     with demo.app_context():
         assert db.session.get(Case, copy_id).status == "in_progress"
         assert not db.session.scalar(select(PracticeScore.id))
+
+
+def test_a_copy_keeps_the_keys_demographics_its_face_sheet_answers_predate(demo, clients, key_id):
+    from review_app.cases.models import CaseRace
+
+    with demo.app_context():
+        key = db.session.get(Case, key_id)
+        key.child_sex, key.child_hispanic = "female", "no"
+        key.races = [CaseRace(race="asian"), CaseRace(race="white")]
+        db.session.commit()
+    copy_id = start(clients("reviewer"), key_id)
+    with demo.app_context():
+        copy = db.session.get(Case, copy_id)
+        assert (copy.child_sex, copy.child_races, copy.child_hispanic) == (
+            "female",
+            ["asian", "white"],
+            "no",
+        )
+        values = rating_queries.answer_values(rating_queries.answers(copy))
+        assert values["FS-child-race"] == ["asian", "white"]
