@@ -22,7 +22,7 @@ from review_app.sites.models import LocalSite, Site
 FIRST_QUARTER, QUARTERS = date(2024, 10, 1), 8
 IMPROVING = ("3", "12", "14")  # items whose share rated Strength rises over the two years
 # Share of No answers on the improving items' questions, first quarter to last.
-FIRST_NO_RATE, LAST_NO_RATE = 0.15, 0.03
+FIRST_NO_RATE, LAST_NO_RATE = 0.25, 0.03
 
 
 def _quarter(index: int) -> tuple[date, date]:

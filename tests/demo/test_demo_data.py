@@ -16,6 +16,21 @@ from review_app.ratings import queries
 from review_app.ratings.dates import face_sheet_date_errors, target_birth
 from review_app.sites.queries import site_by_slug
 from tests.conftest import login
+from tests.transactions import replayed
+
+PASSWORD = "demo-password-9"
+
+
+def _seeded(app) -> str:
+    """Seed the full demo as `flask seed-demo` does (once per database); return its output."""
+
+    def seed() -> str:
+        result = app.test_cli_runner().invoke(args=["seed-demo", "--password", PASSWORD])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    return replayed(app, "full-demo", seed)
+
 
 # The past quarterly periods, newest first (as periods() lists closed ones after the open).
 QUARTER_NAMES = [
@@ -54,13 +69,11 @@ def demo_faults() -> list[str]:
 
 
 def test_the_full_demo_is_consistent_reported_and_audited(app):
-    runner = app.test_cli_runner()
-    result = runner.invoke(args=["seed-demo", "--password", "demo-password-9"])
-    assert result.exit_code == 0, result.output
+    output = _seeded(app)
     # A line per stage, with its count and the seconds since the start.
-    assert re.search(r"CQI: 200 finalized cases for the reports \(\d+\.\d s\)", result.output)
-    assert re.search(r"saved \(\d+\.\d s\)", result.output)
-    verified = runner.invoke(args=["audit", "verify"])
+    assert re.search(r"CQI: 200 finalized cases for the reports \(\d+\.\d s\)", output)
+    assert re.search(r"saved \(\d+\.\d s\)", output)
+    verified = app.test_cli_runner().invoke(args=["audit", "verify"])
     assert verified.exit_code == 0 and "The audit log is intact" in verified.output
     with app.app_context():
         finalized = db.session.scalar(
@@ -70,7 +83,7 @@ def test_the_full_demo_is_consistent_reported_and_audited(app):
         assert demo_faults() == []
         bulk = db.session.scalar(select(Case.id).where(Case.case_number == "FC-CQI-201"))
     client = app.test_client()
-    login(client, "admin", "demo-password-9")
+    login(client, "admin", PASSWORD)
     for path in (
         "/demo/cqi/performance",
         "/demo/cqi/quality/agreement",
@@ -83,11 +96,8 @@ def test_the_full_demo_is_consistent_reported_and_audited(app):
 
 
 def test_the_full_demo_has_two_years_of_cqi_reviews_with_improving_items(app):
-    result = app.test_cli_runner().invoke(args=["seed-demo"])
-    assert result.exit_code == 0, result.output
-    assert re.search(
-        r"CQI: 8 past quarterly periods, 144 finalized cases for trends", result.output
-    )
+    output = _seeded(app)
+    assert re.search(r"CQI: 8 past quarterly periods, 144 finalized cases for trends", output)
     with app.app_context():
         site = site_by_slug("demo", "cqi")
         found = periods(site)
