@@ -174,6 +174,25 @@ def item_applies(instrument: Instrument) -> ColumnElement[bool]:
     )
 
 
+def _rating_counts(
+    model, key, rating, applicable: tuple, hit: str, conditions: list, groups, *only
+) -> list:
+    """Return (groups..., ``key``, case type, applicable, hits) rows of one ratings table."""
+    statement = (
+        select(
+            *groups,
+            key,
+            Case.case_type,
+            count_if(rating.in_(applicable)),
+            count_if(rating == hit),
+        )
+        .join(Case, Case.id == model.case_id)
+        .where(*conditions, *only)
+        .group_by(*groups, key, Case.case_type)
+    )
+    return list(db.session.execute(_with_reviewer(statement, *groups)))
+
+
 def item_counts(conditions: list, instrument: Instrument, *groups) -> list:
     """Return (groups..., item id, case type, applicable, strengths) rows.
 
@@ -182,20 +201,16 @@ def item_counts(conditions: list, instrument: Instrument, *groups) -> list:
     by as well (a local site, a quarter, a reviewer's assignment column).
     """
     effective = ItemReview.effective_rating
-    statement = (
-        select(
-            *groups,
-            ItemReview.item_id,
-            Case.case_type,
-            count_if(effective.in_(APPLICABLE_ITEM)),
-            count_if(effective == STRENGTH),
-        )
-        .join(Case, Case.id == ItemReview.case_id)
-        .where(*conditions)
-        .where(item_applies(instrument))
-        .group_by(*groups, ItemReview.item_id, Case.case_type)
+    return _rating_counts(
+        ItemReview,
+        ItemReview.item_id,
+        effective,
+        APPLICABLE_ITEM,
+        STRENGTH,
+        conditions,
+        groups,
+        item_applies(instrument),
     )
-    return list(db.session.execute(_with_reviewer(statement, *groups)))
 
 
 def subitem_counts(conditions: list, *groups) -> list:
@@ -204,36 +219,28 @@ def subitem_counts(conditions: list, *groups) -> list:
     A sub-item's stored rating is Not Applicable where it does not apply (its case
     types, its applicability questions), so only Strength and ANI count.
     """
-    statement = (
-        select(
-            *groups,
-            SubitemRating.subitem_id,
-            Case.case_type,
-            count_if(SubitemRating.rating.in_(APPLICABLE_ITEM)),
-            count_if(SubitemRating.rating == STRENGTH),
-        )
-        .join(Case, Case.id == SubitemRating.case_id)
-        .where(*conditions)
-        .group_by(*groups, SubitemRating.subitem_id, Case.case_type)
+    return _rating_counts(
+        SubitemRating,
+        SubitemRating.subitem_id,
+        SubitemRating.rating,
+        APPLICABLE_ITEM,
+        STRENGTH,
+        conditions,
+        groups,
     )
-    return list(db.session.execute(_with_reviewer(statement, *groups)))
 
 
 def outcome_counts(conditions: list, *groups) -> list:
     """Return (groups..., outcome id, case type, applicable, substantially achieved) rows."""
-    statement = (
-        select(
-            *groups,
-            OutcomeRating.outcome_id,
-            Case.case_type,
-            count_if(OutcomeRating.rating.in_(APPLICABLE_OUTCOME)),
-            count_if(OutcomeRating.rating == SUBSTANTIAL),
-        )
-        .join(Case, Case.id == OutcomeRating.case_id)
-        .where(*conditions)
-        .group_by(*groups, OutcomeRating.outcome_id, Case.case_type)
+    return _rating_counts(
+        OutcomeRating,
+        OutcomeRating.outcome_id,
+        OutcomeRating.rating,
+        APPLICABLE_OUTCOME,
+        SUBSTANTIAL,
+        conditions,
+        groups,
     )
-    return list(db.session.execute(_with_reviewer(statement, *groups)))
 
 
 def item_rows(site_id: int, filters: Filters, by=None) -> list:
