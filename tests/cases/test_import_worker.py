@@ -17,18 +17,22 @@ pytestmark = pytest.mark.real_commits
 ROWS = 600
 
 
-def test_the_worker_imports_every_row_and_marks_the_job_done(queued_app):  # noqa: F811
-    client = queued_app.test_client()
+def start_import(app, rows: int, filename: str):
+    """Sign in as the administrator and import ``rows`` cases into the CFSR period; return
+    the client and the answer, which leads to the job's page."""
+    client = app.test_client()
     login(client, "admin")
     started = client.post(
         "/demo/cfsr/cases/import",
-        data={
-            "period_id": str(_period_id(queued_app)),
-            "file": (io.BytesIO(_sample(ROWS)), "big.csv"),
-        },
+        data={"period_id": str(_period_id(app)), "file": (io.BytesIO(_sample(rows)), filename)},
         content_type="multipart/form-data",
     )
     assert started.status_code == 303
+    return client, started
+
+
+def test_the_worker_imports_every_row_and_marks_the_job_done(queued_app):  # noqa: F811
+    client, started = start_import(queued_app, ROWS, "big.csv")
     state_url = started.location + "/state"
     assert client.get(state_url).get_json()["status"] == "queued"
     state, output = worked_until_finished(queued_app, client, state_url)

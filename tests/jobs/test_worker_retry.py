@@ -5,8 +5,6 @@ On the embedded SQLite queue only (a retry waits in huey's schedule, which Redis
 same way); the delay is cut to one second to keep the test short.
 """
 
-import io
-
 import pytest
 from sqlalchemy import func, select
 
@@ -15,9 +13,7 @@ from review_app.cases.import_job import run_case_import
 from review_app.cases.models import Case
 from review_app.extensions import db
 from review_app.jobs.models import Job
-from tests.cases.test_import import _period_id
-from tests.cases.test_import_job import _sample
-from tests.conftest import login
+from tests.cases.test_import_worker import start_import
 from tests.jobs.fail_once import FAILURE
 from tests.jobs.test_worker import queued_app, worked_until_finished  # noqa: F401
 
@@ -36,17 +32,7 @@ def test_a_task_that_fails_once_is_retried_and_applies_its_rows_once(
     monkeypatch,
 ):
     monkeypatch.setattr(run_case_import.task_class, "default_retry_delay", 1)
-    client = queued_app.test_client()
-    login(client, "admin")
-    started = client.post(
-        "/demo/cfsr/cases/import",
-        data={
-            "period_id": str(_period_id(queued_app)),
-            "file": (io.BytesIO(_sample(ROWS)), "retry.csv"),
-        },
-        content_type="multipart/form-data",
-    )
-    assert started.status_code == 303
+    client, started = start_import(queued_app, ROWS, "retry.csv")
     state, output = worked_until_finished(
         queued_app, client, started.location + "/state", target="tests.jobs.fail_once:create_app"
     )
