@@ -228,12 +228,19 @@ def _entries(app, case_id: int) -> list[AuditEntry]:
         )
 
 
-def test_the_face_sheet_offers_the_categories_prefilled_with_the_case_values(demo):
-    from tests.ratings.test_item_pages import SITE, _case_of
+def _reviewers_case(demo):
+    """Return a client signed in as the reviewer, and the id of a case of theirs."""
+    from tests.ratings.test_item_pages import _case_of
 
     reviewer = demo.test_client()
     login(reviewer, "reviewer")
-    case_id = _case_of(demo, "reviewer")
+    return reviewer, _case_of(demo, "reviewer")
+
+
+def test_the_face_sheet_offers_the_categories_prefilled_with_the_case_values(demo):
+    from tests.ratings.test_item_pages import SITE
+
+    reviewer, case_id = _reviewers_case(demo)
     _set_case(demo, case_id, "female", ["black", "white"], "no")
     page = reviewer.get(f"{SITE}/cases/{case_id}/items/face").get_data(as_text=True)
     with demo.app_context():
@@ -251,11 +258,9 @@ def test_the_face_sheet_offers_the_categories_prefilled_with_the_case_values(dem
 
 
 def test_saving_the_face_sheet_sets_the_case_demographics_and_audits_it(demo):
-    from tests.ratings.test_item_pages import SITE, _case_of, _post_item
+    from tests.ratings.test_item_pages import SITE, _post_item
 
-    reviewer = demo.test_client()
-    login(reviewer, "reviewer")
-    case_id = _case_of(demo, "reviewer")
+    reviewer, case_id = _reviewers_case(demo)
     _set_case(demo, case_id, "female", ["white"], "")
     number = _case_number(demo, case_id)
     answers = {
@@ -291,11 +296,9 @@ def test_saving_the_face_sheet_sets_the_case_demographics_and_audits_it(demo):
 
 
 def test_the_face_sheet_shows_a_later_edit_of_the_case(demo):
-    from tests.ratings.test_item_pages import SITE, _case_of, _post_item
+    from tests.ratings.test_item_pages import SITE, _post_item
 
-    reviewer = demo.test_client()
-    login(reviewer, "reviewer")
-    case_id = _case_of(demo, "reviewer")
+    reviewer, case_id = _reviewers_case(demo)
     _post_item(reviewer, case_id, "face", {"FS-child-sex": "male"}, app=demo)
     _set_case(demo, case_id, "female", ["asian"], "unknown")  # as an administrator's edit
     page = reviewer.get(f"{SITE}/cases/{case_id}/items/face").get_data(as_text=True)
@@ -304,11 +307,9 @@ def test_the_face_sheet_shows_a_later_edit_of_the_case(demo):
 
 
 def test_a_face_sheet_value_outside_the_categories_is_refused_on_its_field(demo):
-    from tests.ratings.test_item_pages import _case_of, _post_item
+    from tests.ratings.test_item_pages import _post_item
 
-    reviewer = demo.test_client()
-    login(reviewer, "reviewer")
-    case_id = _case_of(demo, "reviewer")
+    reviewer, case_id = _reviewers_case(demo)
     _set_case(demo, case_id, "female", ["white"], "no")
     number = _case_number(demo, case_id)
     before = len(_entries(demo, case_id))
@@ -342,11 +343,9 @@ def _case_number(app, case_id: int) -> str:
 def test_editing_the_case_rewrites_the_face_sheet_answers_given(demo, client):
     from review_app.ratings import queries
     from review_app.ratings.models import RatingChange
-    from tests.ratings.test_item_pages import SITE, _case_of, _post_item
+    from tests.ratings.test_item_pages import SITE, _post_item
 
-    reviewer = demo.test_client()
-    login(reviewer, "reviewer")
-    case_id = _case_of(demo, "reviewer")
+    reviewer, case_id = _reviewers_case(demo)
     answers = {"FS-child-sex": "male", "FS-child-race": ["white", "black"]}
     assert _post_item(reviewer, case_id, "face", answers, app=demo).status_code == 302
     login(client, "admin")
