@@ -4,6 +4,7 @@ from wtforms import BooleanField, IntegerField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp
 
 from review_app.core.forms import DraftForm
+from review_app.sites.operations import SMALL_CELL_RANGE
 
 
 class LocalSiteForm(DraftForm):
@@ -32,6 +33,6 @@ class PrivacyForm(DraftForm):
         ),
         validators=[
             InputRequired("Give a number of cases."),
-            NumberRange(1, 100, "Give a whole number of cases from 1 to 100."),
+            NumberRange(*SMALL_CELL_RANGE, "Give a whole number of cases from %(min)s to %(max)s."),
         ],
     )
