@@ -87,12 +87,6 @@ def _percent(value: float | None) -> float | str:
     return round(value, 1) if value is not None else ""
 
 
-def met_words(met: bool | None, hidden: bool = False, minimum: int = 0) -> str:
-    if hidden:
-        return f"Cannot be judged: {fewer_than(minimum)} cases"
-    return {True: "Goal met", False: "Goal not met", None: "Cannot be judged"}[met]
-
-
 def workbook(plan: Plan, found: Report, site: Site) -> Response:
     """Return the report as an XLSX file: the figures, then the cases behind them."""
     header = [
@@ -120,8 +114,9 @@ def workbook(plan: Plan, found: Report, site: Site) -> Response:
                 entry, "Baseline (as agreed)", plan.baseline, entry.stored_baseline, ""
             )
             for measurement in entry.measurements:
-                met = met_words(measurement.met, measurement.hidden, entry.minimum)
-                yield figure_row(entry, "Measurement", measurement.window, measurement.figure, met)
+                yield figure_row(
+                    entry, "Measurement", measurement.window, measurement.figure, measurement.words
+                )
 
     labels = {entry.measure.id: entry.label for entry in found.progress}
     case_sheet: list[list[object]] = [

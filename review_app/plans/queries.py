@@ -15,7 +15,7 @@ from review_app.cases.models import Case
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
 from review_app.instruments.model import Instrument
-from review_app.performance.privacy import is_hidden
+from review_app.performance.privacy import fewer_than, is_hidden
 from review_app.performance.queries import Figure, counted_ratings, rating_columns
 from review_app.performance.windows import Window, monthly_counts, window_conditions
 from review_app.plans.models import Goal, Measure, Plan
@@ -106,6 +106,13 @@ class Measurement:
         percent = self.figure.percent
         # Compared unrounded: a share written 94.9% never meets a 95% goal by rounding.
         return percent is not None and percent + 1e-9 >= self.target
+
+    @property
+    def words(self) -> str:
+        """Return the judgement as the page, the PDF and the workbook write it."""
+        if self.hidden:
+            return f"Cannot be judged: {fewer_than(self.minimum)} cases"
+        return {True: "Goal met", False: "Goal not met", None: "Cannot be judged"}[self.met]
 
 
 @dataclass
