@@ -181,3 +181,22 @@ def described(case: Case, declared: dict[str, Category]) -> list[tuple[str, str]
         )
         for name, category in declared.items()
     ]
+
+
+def conditions(
+    age_group: str = "", sex: str = "", race: str = "", hispanic: str = ""
+) -> list[ColumnElement[bool]]:
+    """Return the conditions on ``Case`` for the child's age group and demographics ("": any).
+
+    The age group is the child's at the start of the period under review.
+    """
+    found = []
+    if age_group in AGE_GROUPS:
+        found.append(age_group_condition(age_group))
+    if sex:
+        found.append(sex_condition(sex))
+    if race:
+        found.append(race_condition(race))
+    if hispanic:
+        found.append(hispanic_condition(hispanic))
+    return found

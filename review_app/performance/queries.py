@@ -137,14 +137,9 @@ def case_conditions(site_id: int, filters: Filters) -> list:
         conditions.append(Case.local_site_id == filters.local_site_id)
     if filters.case_type:
         conditions.append(Case.case_type == filters.case_type)
-    if filters.age_group in AGE_GROUPS:
-        conditions.append(demographics.age_group_condition(filters.age_group))
-    if filters.sex:
-        conditions.append(demographics.sex_condition(filters.sex))
-    if filters.race:
-        conditions.append(demographics.race_condition(filters.race))
-    if filters.hispanic:
-        conditions.append(demographics.hispanic_condition(filters.hispanic))
+    conditions += demographics.conditions(
+        filters.age_group, filters.sex, filters.race, filters.hispanic
+    )
     if filters.reviewer_id:
         conditions.append(
             Case.id.in_(select(Assignment.case_id).where(Assignment.user_id == filters.reviewer_id))

@@ -4,6 +4,7 @@ from dataclasses import replace
 
 from flask import g, render_template, request, url_for
 
+from review_app.cases import demographics
 from review_app.cases.demographics import AGE_GROUPS, categories
 from review_app.cases.models import CASE_TYPES
 from review_app.core.access import site_roles
@@ -48,7 +49,7 @@ def _context():
         "measure": measure,
         "noun": {"subitem": "sub-item"}.get(choices.target.kind, choices.target.kind),
         "described": _described(choices, dict(places), declared),
-        "narrowed": trend_queries.demographic_conditions(
+        "narrowed": demographics.conditions(
             choices.age_group, choices.sex, choices.race, choices.hispanic
         ),
         "options": {

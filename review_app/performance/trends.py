@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import joinedload
 
-from review_app.cases import demographics
 from review_app.cases.models import Case
 from review_app.extensions import db
 from review_app.instruments.model import Instrument
@@ -30,26 +29,6 @@ from review_app.performance.windows import (
 )
 
 KINDS = ("item", "subitem", "outcome")
-
-
-def demographic_conditions(
-    age_group: str = "", sex: str = "", race: str = "", hispanic: str = ""
-) -> list[ColumnElement[bool]]:
-    """Return the conditions on ``Case`` for the child's age group and demographics ("": any).
-
-    The age group is the child's at the start of the period under review
-    (``cases.demographics``), as the performance page counts it.
-    """
-    conditions = []
-    if age_group in demographics.AGE_GROUPS:
-        conditions.append(demographics.age_group_condition(age_group))
-    if sex:
-        conditions.append(demographics.sex_condition(sex))
-    if race:
-        conditions.append(demographics.race_condition(race))
-    if hispanic:
-        conditions.append(demographics.hispanic_condition(hispanic))
-    return conditions
 
 
 def figure_over(
@@ -144,7 +123,7 @@ def trends(
 
     None when the site has no finalized case. The quarters run from the first
     finalized review's to the last one's, whichever local site (or children,
-    ``narrowed``: ``demographic_conditions``) is chosen, so the columns stay the
+    ``narrowed``: ``demographics.conditions``) is chosen, so the columns stay the
     same when a filter is picked.
     """
     span = finalized_span(site_id)

@@ -6,6 +6,7 @@ from urllib.parse import parse_qsl, unquote
 
 from sqlalchemy import select
 
+from review_app.cases import demographics
 from review_app.cases.models import Case
 from review_app.extensions import db
 from review_app.performance import trends
@@ -43,7 +44,7 @@ def test_each_demographic_filter_counts_what_python_counts(finalized):
         with finalized.app_context():
             site_id = site_by_slug("demo", "cqi").id
             found = trends.trends(
-                site_id, site_instrument(site_id), narrowed=trends.demographic_conditions(**chosen)
+                site_id, site_instrument(site_id), narrowed=demographics.conditions(**chosen)
             )
             assert found is not None
             items, outcomes = _totals(found, "item"), _totals(found, "outcome")

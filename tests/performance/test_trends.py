@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select, update
 
 from review_app.accounts.models import User
+from review_app.cases import demographics
 from review_app.cases.models import Case
 from review_app.demo.history import FIRST_QUARTER, QUARTERS, seed_history
 from review_app.extensions import db
@@ -131,7 +132,7 @@ def test_trends_send_the_same_statements_however_many_cases(history):
 
     def statements(**chosen) -> int:
         with history.app_context(), counted(history) as sent:
-            narrowed = trends.demographic_conditions(**chosen)
+            narrowed = demographics.conditions(**chosen)
             trends.trends(site_id, site_instrument(site_id), narrowed=narrowed)
             return len(sent)
 
