@@ -7,6 +7,7 @@ from review_app.cases.models import CASE_TYPES
 from review_app.cases.states import CaseStatus
 from review_app.core.inputs import whole_number
 from review_app.instruments.catalog import get_instrument
+from review_app.instruments.model import Instrument
 from review_app.performance.queries import AGE_GROUPS, STATUSES, Filters, Target
 from review_app.periods.models import ReviewPeriod
 
@@ -39,17 +40,9 @@ def read_filters(
     if args.get("reviewer") and reviewer_id not in reviewer_ids:
         problems.append("There is no such reviewer here.")
         reviewer_id = None
-    declared = categories(get_instrument(period.instrument_version))
     choices: dict[str, tuple[str, Collection[str]]] = {
         "type": ("a case type", CASE_TYPES),
-        "age": ("an age group", AGE_GROUPS),
         "status": ("a status", STATUSES),
-        "sex": ("a sex", declared["sex"].choices if "sex" in declared else ()),
-        "race": ("a race", declared["race"].choices if "race" in declared else ()),
-        "hispanic": (
-            "an ethnicity",
-            declared["hispanic"].choices if "hispanic" in declared else (),
-        ),
     }
     chosen = {}
     for name, (noun, allowed) in choices.items():
@@ -58,18 +51,39 @@ def read_filters(
             problems.append(f"“{value[:40]}” is not {noun} this report knows.")
             value = ""
         chosen[name] = value
+    people = read_demographics(get_instrument(period.instrument_version), args, problems)
     filters = Filters(
         period=period,
         local_site_id=local_site_id,
         case_type=chosen["type"],
-        age_group=chosen["age"],
         reviewer_id=reviewer_id,
         status=chosen["status"] or CaseStatus.FINALIZED,
-        sex=chosen["sex"],
-        race=chosen["race"],
-        hispanic=chosen["hispanic"],
+        **people,
     )
     return filters, problems
+
+
+def read_demographics(
+    instrument: Instrument, args: Mapping[str, str], problems: list[str], after: str = ""
+) -> dict[str, str]:
+    """Return the age group and demographic codes asked for (``age_group``, ``sex``, ``race``,
+    ``hispanic``); name each unknown one in ``problems`` (ending with ``after``), leave it out."""
+    declared = categories(instrument)
+    allowed: dict[str, tuple[str, str, Collection[str]]] = {
+        "age": ("age_group", "an age group", AGE_GROUPS),
+        **{
+            name: (name, noun, declared[name].choices if name in declared else ())
+            for name, noun in (("sex", "a sex"), ("race", "a race"), ("hispanic", "an ethnicity"))
+        },
+    }
+    chosen = {}
+    for name, (field, noun, values) in allowed.items():
+        value = args.get(name, "")
+        if value and value not in values:
+            problems.append(f"“{value[:40]}” is not {noun} this report knows{after}.")
+            value = ""
+        chosen[field] = value
+    return chosen
 
 
 def read_target(args: Mapping[str, str], items, outcomes, subitems=()) -> Target | None:

@@ -5,11 +5,10 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from review_app.cases.demographics import AGE_GROUPS, categories
 from review_app.cases.models import CASE_TYPES
 from review_app.core.inputs import whole_number
 from review_app.instruments.model import Instrument
-from review_app.performance.forms import names_figure
+from review_app.performance.forms import names_figure, read_demographics
 from review_app.performance.queries import Target, query_args
 from review_app.performance.windows import Window, months_after
 
@@ -94,34 +93,10 @@ def read_choices(
     series = args.get("series", "")
     if series and series not in SERIES:
         problems.append("That is not a way to show the trend; rolling 12 months are shown.")
-    people = _read_demographics(instrument, args, problems)
+    people = read_demographics(instrument, args, problems, "; every child is counted")
     return TrendChoices(
         target, local_site_id, case_type, series if series in SERIES else "rolling", **people
     ), problems
-
-
-def _read_demographics(
-    instrument: Instrument, args: Mapping[str, str], problems: list[str]
-) -> dict[str, str]:
-    """Return the age group and demographic codes asked for; name and leave out unknown ones."""
-    declared = categories(instrument)
-    allowed: dict[str, tuple[str, str, Collection[str]]] = {
-        "age": ("age_group", "an age group", AGE_GROUPS),
-        **{
-            name: (name, noun, declared[name].choices if name in declared else ())
-            for name, noun in (("sex", "a sex"), ("race", "a race"), ("hispanic", "an ethnicity"))
-        },
-    }
-    chosen = {}
-    for name, (field, noun, values) in allowed.items():
-        value = args.get(name, "")
-        if value and value not in values:
-            problems.append(
-                f"“{value[:40]}” is not {noun} this report knows; every child is counted."
-            )
-            value = ""
-        chosen[field] = value
-    return chosen
 
 
 def read_window(args: Mapping[str, str]) -> Window | None:
