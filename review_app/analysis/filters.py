@@ -15,8 +15,7 @@ from sqlalchemy import ColumnElement, select
 from review_app.analysis.sources import Scope
 from review_app.cases import demographics
 from review_app.cases.models import CASE_TYPES, Assignment, Case
-from review_app.cases.states import CaseStatus
-from review_app.performance.windows import Window, window_conditions
+from review_app.performance.windows import Window, finalized_conditions, window_conditions
 from review_app.periods.models import ReviewPeriod
 
 
@@ -113,12 +112,7 @@ class When:
         if self.window is not None:
             return window_conditions(site_id, self.window)
         assert self.period is not None
-        return [
-            Case.site_id == site_id,
-            Case.period_id == self.period.id,
-            Case.status == CaseStatus.FINALIZED,
-            ~Case.is_key,  # a Training site's answer keys are the experts' ratings, not cases
-        ]
+        return [*finalized_conditions(site_id), Case.period_id == self.period.id]
 
 
 def case_conditions(scope: Scope, when: When, chosen: dict[str, str]) -> list[ColumnElement[bool]]:

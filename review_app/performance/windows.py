@@ -86,15 +86,21 @@ def _moment(day: date) -> datetime:
     return datetime.combine(day, time.min)
 
 
+def finalized_conditions(site_id: int) -> list[ColumnElement[bool]]:
+    """Return the conditions on ``Case`` that pick the site's finalized reviews.
+
+    A Training site's answer keys are the experts' ratings, not cases: never counted.
+    """
+    return [Case.site_id == site_id, Case.status == CaseStatus.FINALIZED, ~Case.is_key]
+
+
 def window_conditions(
     site_id: int, window: Window, local_site_id: int | None = None
 ) -> list[ColumnElement[bool]]:
     """Return the conditions on ``Case`` that pick the site's cases finalized in the window
     (in one local site's, when given)."""
     conditions = [
-        Case.site_id == site_id,
-        Case.status == CaseStatus.FINALIZED,
-        ~Case.is_key,
+        *finalized_conditions(site_id),
         Case.finalized_at >= _moment(window.start),
         Case.finalized_at < _moment(window.end),
     ]
@@ -107,7 +113,7 @@ def finalized_span(site_id: int) -> tuple[date, date] | None:
     """Return the days of the site's first and last finalized review, or None if none is."""
     first, last = db.session.execute(
         select(db.func.min(Case.finalized_at), db.func.max(Case.finalized_at)).where(
-            Case.site_id == site_id, Case.status == CaseStatus.FINALIZED, ~Case.is_key
+            *finalized_conditions(site_id)
         )
     ).one()
     if first is None or last is None:

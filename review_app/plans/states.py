@@ -25,10 +25,6 @@ class GoalKind(StrEnum):
     TARGET = "target"  # a percentage to reach
     POINTS = "points"  # percentage points over the baseline
 
-    @property
-    def label(self) -> str:
-        return GOAL_KIND_LABELS[self]
-
 
 GOAL_KIND_LABELS: dict[GoalKind, str] = {
     GoalKind.TARGET: "A percentage to reach",
