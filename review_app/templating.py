@@ -14,6 +14,7 @@ from review_app.config import APP_NAME
 from review_app.core.numbers import percent_text
 from review_app.core.once import new_form_key
 from review_app.core.roles import ROLE_LABELS
+from review_app.core.scope import current_scope
 from review_app.instruments.catalog import version_title
 from review_app.interviews.states import InterviewStatus
 from review_app.members.identity import my_memberships
@@ -26,6 +27,8 @@ def _context() -> dict[str, Any]:
         "app_name": APP_NAME,
         "current_site": site,
         "current_roles": g.get("site_roles", {}).get(site.id) if site else None,
+        # The local sites the person's access reaches here (read when the header shows it).
+        "current_scope": LocalProxy(lambda: current_scope(site)) if site else None,
         # Read only when a template lists them (the header's site menu).
         "my_memberships": LocalProxy(my_memberships),
         "role_labels": ROLE_LABELS,

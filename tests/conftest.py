@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from jinja2 import Undefined
 from jinja2.utils import missing
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, select, text
 
 from review_app import create_app
 from review_app.core.pagecache import clear_pages
@@ -376,3 +376,36 @@ def login(client, username: str, password: str = PASSWORD):
     response = client.post("/login", data={"username": username, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     return response
+
+
+@pytest.fixture
+def both_regions(demo):
+    """Cases of the demo CQI site in all four local sites, for tests of limited access.
+
+    The test demo's own CQI cases are in Adams and Baker County (the Northern region,
+    which ``qa_north`` reaches); this adds an in-progress case assigned to "reviewer" in
+    Clark and in Dawson County (the Southern region) and eight finalized cases, two in
+    each local site. Returns the case numbers by local site name.
+    """
+    from review_app.accounts.models import User
+    from review_app.cases.models import Case
+    from review_app.cases.operations import create_case
+    from review_app.demo.bulk import seed_finalized_bulk
+    from review_app.demo.cases import case_facts
+    from review_app.periods.models import ReviewPeriod
+    from review_app.sites.queries import site_by_slug
+
+    with demo.app_context():
+        site = site_by_slug("demo", "cqi")
+        period = db.session.scalar(
+            select(ReviewPeriod).where(ReviewPeriod.site_id == site.id).order_by(ReviewPeriod.id)
+        )
+        people = {user.username: user for user in db.session.scalars(select(User))}
+        for index in (2, 3):
+            create_case(None, period, case_facts(period, index, [people["reviewer"]]))
+        seed_finalized_bulk(period, people, 8)
+        db.session.commit()
+        found: dict[str, list[str]] = {}
+        for case in db.session.scalars(select(Case).where(Case.site_id == site.id)):
+            found.setdefault(case.local_site.name, []).append(case.case_number)
+        return found

@@ -93,7 +93,7 @@ def refusal(
     if case.is_key:
         return "An answer key is published or withdrawn on its key page, not through the workflow."
     status, label = case.status, case.status_label.lower()
-    level = roles.qa_level or 0
+    level = roles.qa_rank or 0
     rules = {
         "submit": (
             status in CaseStatus.EDITABLE,

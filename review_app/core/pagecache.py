@@ -8,8 +8,9 @@ everything its content depends on:
   case data are audited too but left out). Every change to a site's data is
   audited, so a change anywhere on the site moves it;
 - the key of the user's sign-in session (each sign-in has its own), the session's CSRF secret
-  (the page's forms carry a token made from it) and the user's roles on every
-  site (the header lists the sites and the page offers what the roles allow).
+  (the page's forms carry a token made from it), the user's roles on every
+  site (the header lists the sites and the page offers what the roles allow) and
+  the local sites their access reaches on this one (core/scope.py).
 
 The access rule of the route still runs before every request. The checks the
 view makes on the object (its site, the user's assignment, its status) read
@@ -29,6 +30,8 @@ from cachetools import TTLCache
 from flask import Flask, Response, current_app, g, request, session
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+
+from review_app.core.scope import current_scope
 
 _EXTENSION = "page_cache"
 Params = ParamSpec("Params")
@@ -69,6 +72,7 @@ def _page_key() -> tuple[Any, ...]:
         current_user.get_id(),
         current_user.is_system_admin,
         frozenset(g.site_roles.items()),
+        current_scope(g.site),  # a limited person's local sites
     )
 
 

@@ -14,6 +14,9 @@ class RoleSet:
     is_reviewer: bool = False
     is_observer: bool = False
     qa_level: int | None = None
+    # A Site Leader runs the cases of their local sites: assigns them among reviewers,
+    # does first-level QA there and reads the sites' progress board.
+    is_site_leader: bool = False
 
     @classmethod
     def from_codes(cls, codes: list[str] | set[str]) -> "RoleSet":
@@ -31,6 +34,7 @@ class RoleSet:
             is_reviewer="reviewer" in codes,
             is_observer="observer" in codes,
             qa_level=qa_level,
+            is_site_leader="site_leader" in codes,
         )
 
     @property
@@ -39,6 +43,8 @@ class RoleSet:
         codes = []
         if self.is_state_admin:
             codes.append("state_admin")
+        if self.is_site_leader:
+            codes.append("site_leader")
         if self.is_reviewer:
             codes.append("reviewer")
         if self.qa_level:
@@ -56,20 +62,34 @@ class RoleSet:
     def is_empty(self) -> bool:
         return not self.codes
 
+    @property
+    def qa_rank(self) -> int:
+        """Return the QA level this person may act at: a Site Leader's is at least 1."""
+        return max(self.qa_level or 0, 1 if self.is_site_leader else 0)
+
     def holds(self, *codes: str) -> bool:
         """Tell whether any of ``codes`` is held ('member': any role; 'qa': either level)."""
         held = set(self.codes)
         if held:
             held.add("member")
-        if self.qa_level:
-            held.add("qa")
+        if self.qa_rank:
+            held.update(("qa", f"qa{self.qa_rank}"))
         return bool(held.intersection(codes))
 
 
-ROLE_CODES: tuple[str, ...] = ("state_admin", "reviewer", "qa", "qa1", "qa2", "observer")
+ROLE_CODES: tuple[str, ...] = (
+    "state_admin",
+    "site_leader",
+    "reviewer",
+    "qa",
+    "qa1",
+    "qa2",
+    "observer",
+)
 
 ROLE_LABELS: dict[str, str] = {
     "state_admin": "State administrator",
+    "site_leader": "Site Leader",
     "reviewer": "Reviewer",
     "qa1": "QA, level 1",
     "qa2": "QA, level 2",

@@ -19,8 +19,12 @@ from review_app.demo.training import seed_training
 from review_app.extensions import db
 from review_app.instruments.catalog import available_versions
 from review_app.members import operations as members
+from review_app.members.identity import membership_scope
+from review_app.members.scope_operations import Places
 from review_app.periods import operations as periods
 from review_app.sites import operations as sites
+from review_app.sites import region_operations as regions
+from review_app.sites.models import LocalSite, Region, Site
 from review_app.sites.queries import jurisdiction_by_code
 
 DEMO_CODE = "demo"
@@ -41,6 +45,14 @@ PEOPLE: list[tuple[str, str, dict[str, RoleSet]]] = [
     ("qa2", "Quincy Quality", {"cfsr": RoleSet(qa_level=2)}),
     ("observer", "Olive Observer", {"*": RoleSet(is_observer=True)}),
 ]
+# Regions of every site's local sites (code, name, local site codes).
+REGIONS = [("N", "Northern region", ("001", "002")), ("S", "Southern region", ("003", "004"))]
+# People whose access is limited: username, full name, site kind, roles, region and
+# local site codes.
+LIMITED_PEOPLE: list[tuple[str, str, str, RoleSet, tuple[str, ...], tuple[str, ...]]] = [
+    ("qa_north", "Nora North", "cqi", RoleSet(qa_level=1), ("N",), ()),
+    ("leader", "Lee Leader", "cqi", RoleSet(is_site_leader=True), (), ("001",)),
+]
 SYSTEM_ADMIN = ("sysadmin", "Sam System")
 # Finalized cases added per site kind so that every report has figures worth reading.
 REPORT_VOLUME = {"cfsr": 65, "cqi": 200}
@@ -50,7 +62,7 @@ HISTORY_PER_QUARTER = 18
 
 def is_seeded() -> bool:
     """Tell whether the demo data (or any of its usernames) is already there."""
-    usernames = [person[0] for person in PEOPLE] + [SYSTEM_ADMIN[0]]
+    usernames = [person[0] for person in [*PEOPLE, *LIMITED_PEOPLE]] + [SYSTEM_ADMIN[0]]
     taken = db.session.scalar(select(func.count()).where(User.username.in_(usernames)))
     return bool(taken) or jurisdiction_by_code(DEMO_CODE) is not None
 
@@ -90,6 +102,9 @@ def seed_demo(
     demo_periods = []
     for site in by_kind.values():
         locals_ = [sites.create_local_site(None, site, code, name) for code, name in LOCAL_SITES]
+        for code, name, codes_in_region in REGIONS:
+            in_region = [local for local in locals_ if local.code in codes_in_region]
+            regions.create_region(None, site, code, name, in_region)
         start = (
             None
             if site.settings.period_open_start_allowed and site.kind == "cqi"
@@ -120,6 +135,15 @@ def seed_demo(
                 members.grant_access(None, site, user, roles)
                 described.append(f"{'/'.join(roles.codes)} on {site.kind}")
         created.append((username, ", ".join(described)))
+    for username, name, site_kind, roles, region_codes, local_codes in LIMITED_PEOPLE:
+        site = by_kind[site_kind]
+        people[username] = user = accounts.create_user(
+            None, username, name, password, email=f"{username}@demo.example"
+        )
+        places = _places(site, region_codes, local_codes)
+        membership = members.grant_access(None, site, user, roles, places)
+        scope = membership_scope(membership)
+        created.append((username, f"{'/'.join(roles.codes)} on {site_kind}, {scope.label} only"))
     db.session.flush()
     done(f"{len(created)} people and their roles")
     for period in demo_periods:
@@ -146,6 +170,17 @@ def seed_demo(
         answer_keys = seed_training(by_kind["training"], people)
         done(f"TRAINING: {len(answer_keys)} answer keys with a trainee's scored attempts")
     return created
+
+
+def _places(site: Site, region_codes: tuple[str, ...], local_codes: tuple[str, ...]) -> Places:
+    """Return the site's regions and local sites of these codes."""
+    found_regions = db.session.scalars(
+        select(Region).where(Region.site_id == site.id, Region.code.in_(region_codes))
+    )
+    found_locals = db.session.scalars(
+        select(LocalSite).where(LocalSite.site_id == site.id, LocalSite.code.in_(local_codes))
+    )
+    return list(found_regions), list(found_locals)
 
 
 def _stages(progress: Callable[[str], None] | None) -> Callable[[str], None]:

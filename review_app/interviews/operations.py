@@ -197,7 +197,7 @@ def return_to_draft(
 ) -> None:
     """QA sends a complete interview back to its official note-taker, with a reason."""
     lock_row(interview)
-    if not roles_of(actor, interview.period.site).qa_level:
+    if not roles_of(actor, interview.period.site).qa_rank:
         raise OperationError("Only QA staff can return a complete interview to draft.")
     if interview.status != InterviewStatus.COMPLETE:
         raise OperationError("The interview is a draft already.")
@@ -229,7 +229,7 @@ def return_to_draft(
 def start_thread(actor: User, interview: Interview, item_id: str, body: str) -> Thread:
     """Open a QA comment thread on one systemic item of the interview's notes."""
     lock_row(interview)
-    if not roles_of(actor, interview.period.site).qa_level:
+    if not roles_of(actor, interview.period.site).qa_rank:
         raise OperationError("Only QA staff can start a comment thread.")
     instrument = get_instrument(interview.period.instrument_version)
     if item_id not in instrument.systemic_items:
@@ -256,6 +256,6 @@ def reply(actor: User, interview: Interview, thread: Thread, body: str) -> Comme
 def set_thread_open(actor: User, interview: Interview, thread: Thread, is_open: bool) -> None:
     """Resolve a thread (or open it again): QA staff only."""
     lock_row(interview)
-    if not roles_of(actor, interview.period.site).qa_level:
+    if not roles_of(actor, interview.period.site).qa_rank:
         raise OperationError("Only QA staff can resolve comments.")
     thread_operations.set_open(actor, thread, is_open, label(interview), interview.period.site)

@@ -25,7 +25,7 @@ def is_official(interview: Interview, user: User) -> bool:
 
 def reads_all(roles: RoleSet) -> bool:
     """State administrators, QA and observers read every interview of the site."""
-    return roles.is_state_admin or bool(roles.qa_level) or roles.is_observer
+    return roles.is_state_admin or bool(roles.qa_rank) or roles.is_observer
 
 
 def can_view(interview: Interview, user: User) -> bool:
@@ -55,7 +55,7 @@ def may_finish(interview: Interview, user: User) -> bool:
 
 def may_reply(interview: Interview, user: User) -> bool:
     roles = roles_of(user, interview.site_id)
-    return bool(roles.qa_level) or (roles.is_reviewer and takes_part(interview, user))
+    return bool(roles.qa_rank) or (roles.is_reviewer and takes_part(interview, user))
 
 
 def why_locked(interview: Interview) -> str | None:

@@ -7,6 +7,7 @@ from review_app.core.access import site_roles
 from review_app.core.errors import Conflict, FieldErrors, OperationError
 from review_app.core.once import remember, sent_before
 from review_app.core.roles import roles_of
+from review_app.core.scope import current_scope
 from review_app.core.sitectx import site_blueprint
 from review_app.core.views import attempt, form_status, int_arg, page_number, run_operation
 from review_app.extensions import db
@@ -37,6 +38,8 @@ def load_interview(interview_id: int) -> Interview:
     interview = queries.interview_with_details(interview_id)
     if interview is None or interview.site_id != g.site.id:
         abort(404)
+    if not current_scope(g.site).covers(interview.local_site_id):
+        abort(404)  # outside the person's regions: as if it did not exist
     if not can.can_view(interview, current_user):
         abort(403)
     return interview
@@ -145,8 +148,8 @@ def show(interview_id: int):
         can_write=can.may_write_own_notes(interview, me),
         can_finish=can.may_finish(interview, me),
         thread_target=InterviewThreads(interview, instrument),
-        is_qa=bool(roles.qa_level),
-        can_comment=bool(roles.qa_level),
+        is_qa=bool(roles.qa_rank),
+        can_comment=bool(roles.qa_rank),
         can_reply=can.may_reply(interview, me),
     )
 

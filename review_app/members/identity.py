@@ -14,15 +14,16 @@ from flask import Flask, g
 from flask_login import current_user
 from flask_principal import AnonymousIdentity, Identity, identity_loaded
 from sqlalchemy import and_, bindparam, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from review_app.accounts.models import User, UserSession, key_digest
 from review_app.core.access import SystemAdminNeed
 from review_app.core.models import utcnow
 from review_app.core.roles import MEMBERSHIPS_LOADER, ROLES_LOADER, RoleSet, keep_request_roles
+from review_app.core.scope import SCOPE_LOADER, WHOLE_SITE, Scope
 from review_app.extensions import db, login_manager, principal
-from review_app.members.models import Membership
-from review_app.sites.models import Jurisdiction, Site
+from review_app.members.models import Membership, ScopeEntry
+from review_app.sites.models import Jurisdiction, Region, Site
 
 _ROLE_COLUMNS = (
     Membership.site_id,
@@ -30,11 +31,12 @@ _ROLE_COLUMNS = (
     Membership.is_reviewer,
     Membership.is_observer,
     Membership.qa_level,
+    Membership.is_site_leader,
 )
 # Built once: the user of an open sign-in session and the roles of each active
 # membership (one row per membership).
 _USER_WITH_ROLES = (
-    select(User, *_ROLE_COLUMNS)
+    select(User, *_ROLE_COLUMNS, Membership.is_limited)
     .select_from(UserSession)
     .join(User, User.id == UserSession.user_id)
     .outerjoin(Membership, and_(Membership.user_id == User.id, Membership.is_active))
@@ -60,7 +62,8 @@ def load_user(session_key: str) -> User | None:
         return None
     user = rows[0][0]
     user.session_key = session_key
-    keep_request_roles(user.id, _by_site(row[1:] for row in rows if row.site_id))
+    keep_request_roles(user.id, _by_site(row[1:-1] for row in rows if row.site_id))
+    g.unlimited_sites = {row.site_id for row in rows if row.site_id and not row.is_limited}
     return user
 
 
@@ -83,6 +86,42 @@ def site_roles_of(user_id: int) -> dict[int, RoleSet]:
             select(*_ROLE_COLUMNS).where(Membership.user_id == user_id, Membership.is_active)
         )
     )
+
+
+def scope_on(user_id: int, site_id: int) -> Scope:
+    """Return the scope of a person's active membership of a site (nothing when none).
+
+    Reads nothing more for the signed-in person on a site they reach whole.
+    """
+    if g.get("site_roles_user_id") == user_id and site_id in g.get("unlimited_sites", ()):
+        return WHOLE_SITE
+    membership = db.session.scalar(
+        select(Membership)
+        .where(Membership.user_id == user_id, Membership.site_id == site_id, Membership.is_active)
+        .options(
+            selectinload(Membership.scope_entries).options(
+                joinedload(ScopeEntry.region).selectinload(Region.local_sites),
+                joinedload(ScopeEntry.local_site),
+            )
+        )
+    )
+    if membership is None:
+        return Scope(frozenset())
+    return membership_scope(membership)
+
+
+def membership_scope(membership: Membership) -> Scope:
+    """Return the local sites a membership reaches, with the names of what it names."""
+    if not membership.is_limited:
+        return WHOLE_SITE
+    ids: set[int] = set()
+    for entry in membership.scope_entries:
+        if entry.region is not None:
+            ids.update(local.id for local in entry.region.local_sites)
+        elif entry.local_site_id is not None:
+            ids.add(entry.local_site_id)
+    label = ", ".join(entry.name for entry in membership.scope_entries)
+    return Scope(frozenset(ids), label or "no local sites")
 
 
 def my_memberships() -> list[Membership]:
@@ -127,3 +166,4 @@ def init_identity(app: Flask) -> None:
     # core.roles reads through these: roles_of and my_memberships.
     app.extensions[ROLES_LOADER] = site_roles_of
     app.extensions[MEMBERSHIPS_LOADER] = my_memberships
+    app.extensions[SCOPE_LOADER] = scope_on

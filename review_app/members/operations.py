@@ -1,6 +1,7 @@
 """Every change to who may work on a site: access, roles, departures, imports."""
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from sqlalchemy import func, select
 
@@ -14,8 +15,10 @@ from review_app.core.roles import RoleSet, roles_text
 from review_app.extensions import db
 from review_app.members import importing
 from review_app.members.bulk_operations import ImportOutcome, ImportResult, create_members
+from review_app.members.identity import membership_scope
 from review_app.members.models import Membership
 from review_app.members.queries import known_in_jurisdiction
+from review_app.members.scope_operations import Places, check_leader_scope, set_scope
 from review_app.members.signals import access_removed, qualification
 from review_app.sites.models import Site
 
@@ -94,17 +97,22 @@ def check_may_reach(actor: User | None, site: Site, user: User) -> None:
         raise OperationError(NOT_IN_STATE, "username")
 
 
-def grant_access(actor: User | None, site: Site, user: User, roles: RoleSet) -> Membership:
+def grant_access(
+    actor: User | None, site: Site, user: User, roles: RoleSet, places: Places | None = None
+) -> Membership:
     """Give a user roles on a site they have no active access to.
 
-    An inactive account is reactivated, unless a system administrator deactivated
-    it and ``actor`` is not one.
+    ``places`` limits the access to those regions and local sites; without them the
+    access reaches the whole site. An inactive account is reactivated, unless a system
+    administrator deactivated it and ``actor`` is not one.
     """
     check_may_reach(actor, site, user)
-    return _grant(actor, site, user, roles)
+    return _grant(actor, site, user, roles, places)
 
 
-def _grant(actor: User | None, site: Site, user: User, roles: RoleSet) -> Membership:
+def _grant(
+    actor: User | None, site: Site, user: User, roles: RoleSet, places: Places | None = None
+) -> Membership:
     check_roles(site, roles)
     membership = membership_of(user, site)
     if membership is not None and membership.is_active:
@@ -123,6 +131,7 @@ def _grant(actor: User | None, site: Site, user: User, roles: RoleSet) -> Member
         before = _snapshot(membership)
     membership.roles = roles
     membership.is_active = True
+    set_scope(actor, membership, places is not None, *(places or ([], [])))
     if not user.is_active:
         accounts.set_account_active(actor, user, True, site=site)
     record(
@@ -142,6 +151,7 @@ def set_roles(actor: User | None, membership: Membership, roles: RoleSet) -> Non
     check_roles(membership.site, roles)
     check_qualified(membership.site, membership.user, roles, had=membership.is_reviewer)
     _keep_an_admin(membership, roles.is_state_admin)
+    check_leader_scope(roles, membership.is_limited, membership_scope(membership))
     before = _snapshot(membership)
     membership.roles = roles
     if before != _snapshot(membership):
@@ -427,7 +437,5 @@ def name_state_admin(actor: User | None, site: Site, user: User) -> Membership:
             f"{user.username} is already a state administrator of {site.label}.", "username"
         )
     roles = membership.roles
-    set_roles(
-        actor, membership, RoleSet(True, roles.is_reviewer, roles.is_observer, roles.qa_level)
-    )
+    set_roles(actor, membership, replace(roles, is_state_admin=True))
     return membership

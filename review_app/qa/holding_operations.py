@@ -53,7 +53,7 @@ def take(actor: User, case: Case) -> None:
     """Make ``actor`` the holder of a case waiting at their QA level."""
     lock_row(case)
     _check_in_qa(case)
-    if (roles_of(actor, case.period.site).qa_level or 0) < level_of(case):
+    if (roles_of(actor, case.period.site).qa_rank or 0) < level_of(case):
         raise OperationError(f"Only QA level {level_of(case)} staff can take this case.")
     if case.qa_holder_id == actor.id:
         raise OperationError(f"You already hold case {case.case_number}.")
@@ -92,7 +92,7 @@ def hand_over(actor: User, case: Case, to_user: User | None) -> None:
     lock_row(case)
     _check_in_qa(case)
     level = level_of(case)
-    if to_user is not None and (roles_of(to_user, site).qa_level or 0) < level:
+    if to_user is not None and (roles_of(to_user, site).qa_rank or 0) < level:
         raise OperationError(
             f"{to_user.display_name} is not QA level {level} staff on this site.", "to_user"
         )
@@ -120,7 +120,7 @@ def panel(case: Case, actor: User, roles: RoleSet) -> HoldPanel | None:
     """Return the hold panel for ``actor`` on the case, or None when there is nothing to show."""
     may_undo = (
         case.status == CaseStatus.RETURNED
-        and bool(roles.qa_level)
+        and bool(roles.qa_rank)
         and return_undo_refusal(actor, case) is None
     )
     if case.status not in CaseStatus.HELD_BY_QA:
@@ -131,7 +131,7 @@ def panel(case: Case, actor: User, roles: RoleSet) -> HoldPanel | None:
     return HoldPanel(
         holder=case.qa_holder,
         level=level,
-        may_take=case.qa_holder_id is None and (roles.qa_level or 0) >= level,
+        may_take=case.qa_holder_id is None and (roles.qa_rank or 0) >= level,
         may_release=case.qa_holder_id == actor.id,
         may_hand_over=roles.is_state_admin,
         may_undo_return=False,

@@ -138,7 +138,7 @@ def start_thread(
     actor: User, case: Case, item_id: str, question_id: str | None, body: str
 ) -> Thread:
     """Open a QA comment thread on an item, or on one of its questions."""
-    if not roles_of(actor, case.period.site).qa_level:
+    if not roles_of(actor, case.period.site).qa_rank:
         raise OperationError("Only QA staff can start a comment thread.")
     lock_row(case)
     if case.status not in CaseStatus.IN_QA:
@@ -167,7 +167,7 @@ def reply(actor: User, case: Case, thread: Thread, body: str) -> Comment:
     """Answer in a thread: QA staff or the case's reviewers, while the case is not closed."""
     roles = roles_of(actor, case.period.site)
     lock_row(case)
-    if not (roles.qa_level or (roles.is_reviewer and is_assigned(case, actor.id))):
+    if not (roles.qa_rank or (roles.is_reviewer and is_assigned(case, actor.id))):
         raise OperationError("Only QA staff and the case's reviewers can reply.")
     if case.status in CaseStatus.CLOSED:
         raise OperationError(f"This case is {case.status_label.lower()}: comments are closed.")
@@ -178,7 +178,7 @@ def reply(actor: User, case: Case, thread: Thread, body: str) -> Comment:
 
 def set_thread_open(actor: User, case: Case, thread: Thread, is_open: bool) -> None:
     """Resolve a thread (or open it again): QA staff only."""
-    if not roles_of(actor, case.period.site).qa_level:
+    if not roles_of(actor, case.period.site).qa_rank:
         raise OperationError("Only QA staff can resolve comments.")
     lock_row(case)
     if case.status in CaseStatus.CLOSED:
@@ -193,7 +193,7 @@ def set_override(actor: User, case: Case, item_id: str, rating: str | None, reas
         raise OperationError("QA overrides are turned off on this site.")
     roles = roles_of(actor, case.period.site)
     lock_row(case)
-    level = roles.qa_level or 0
+    level = roles.qa_rank or 0
     if case.status not in CaseStatus.HELD_BY_QA or not workflow.holds(case.status, level):
         raise OperationError("Only QA at the level holding the case can override a rating.")
     if workflow.held_by_other(case, actor.id):

@@ -45,7 +45,7 @@ def case_page_part(case: Case, instrument: Instrument, user: User, site: Site) -
 def item_page_part(case: Case, item_id: str, user: User, site: Site) -> dict:
     """What the QA part of an item page shows, and to whom (ratings/item.html)."""
     roles = roles_of(user, site)
-    is_qa = bool(roles.qa_level)
+    is_qa = bool(roles.qa_rank)
     threads = [t for t in queries.threads(case) if t.item_id == item_id]
     return {
         "threads": threads,
@@ -55,6 +55,6 @@ def item_page_part(case: Case, item_id: str, user: User, site: Site) -> dict:
         "can_override": item_id != FACE_SHEET
         and site.settings.allow_qa_override
         and case.status in CaseStatus.HELD_BY_QA
-        and workflow.holds(case.status, roles.qa_level or 0)
+        and workflow.holds(case.status, roles.qa_rank or 0)
         and not workflow.held_by_other(case, user.id),
     }

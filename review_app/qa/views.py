@@ -290,7 +290,7 @@ def inbox():
         },
         submitted=(
             queries.queue(g.site, [CaseStatus.SUBMITTED])
-            if roles_of(current_user, g.site).qa_level
+            if roles_of(current_user, g.site).qa_rank
             else []
         ),
         # Interviews adds the threads on interviews that wait for the user.

@@ -62,8 +62,29 @@ class Site(Model):
         return f"<Site {self.slug}>"
 
 
+class Region(Model):
+    """A group of a site's local sites that people's access can be limited to."""
+
+    __tablename__ = "regions"
+    __table_args__ = (UniqueConstraint("site_id", "code"), UniqueConstraint("site_id", "name"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
+    code: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    site: Mapped[Site] = relationship()
+    local_sites: Mapped[list["LocalSite"]] = relationship(
+        back_populates="region", order_by="LocalSite.name"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Region {self.code!r} of site {self.site_id}>"
+
+
 class LocalSite(Model):
-    """A county, region or office that a site samples cases from."""
+    """A county or office that a site samples cases from; in at most one region."""
 
     __tablename__ = "local_sites"
     __table_args__ = (UniqueConstraint("site_id", "code"), UniqueConstraint("site_id", "name"))
@@ -74,8 +95,10 @@ class LocalSite(Model):
     name: Mapped[str] = mapped_column(String(120))
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
 
     site: Mapped[Site] = relationship()
+    region: Mapped[Region | None] = relationship(back_populates="local_sites")
 
     def __repr__(self) -> str:
         return f"<LocalSite {self.code!r} of site {self.site_id}>"

@@ -56,7 +56,7 @@ def rate(
 ) -> SystemicRating:
     """Rate a systemic factor item Strength or ANI for the period, citing interviews."""
     roles = roles_of(actor, period.site)
-    if not (roles.is_state_admin or roles.qa_level):
+    if not (roles.is_state_admin or roles.qa_rank):
         raise OperationError("Only state administrators and QA staff rate systemic factors.")
     lock_row(period, shared=True)  # a period closed meanwhile is seen here
     if not period.is_open:
