@@ -10,6 +10,7 @@ from review_app.accounts.models import User
 from review_app.cases.demographics import Category, categories
 from review_app.cases.facts import CaseFacts, FactLookups, fact_errors, reviewer_ids
 from review_app.cases.models import Case
+from review_app.core.scope import WHOLE_SITE, Scope
 from review_app.core.tables import Limits, read_table
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
@@ -66,9 +67,14 @@ def _date(value, problems: list[str], name: str) -> date | None:
 
 
 def check_rows(
-    period: ReviewPeriod, rows: list[dict], progress: Callable[[int], None] | None = None
+    period: ReviewPeriod,
+    rows: list[dict],
+    progress: Callable[[int], None] | None = None,
+    scope: Scope = WHOLE_SITE,
 ) -> tuple[list[CaseFacts], list[str]]:
     """Turn rows into case facts; return them and one message per bad row.
+
+    A row naming a local site outside ``scope`` (the importing person's) is a bad row.
 
     The database is read once for all rows (local sites, reviewers, case numbers
     already in the period), never once per row. ``progress`` is told how many more
@@ -142,9 +148,15 @@ def check_rows(
             ),
             child_hispanic=_code(declared.get("hispanic"), row.get("child_hispanic", "")),
         )
-        for name, message in fact_errors(period, facts, lookups).items():
+        found = fact_errors(period, facts, lookups)
+        for name, message in found.items():
             # Each message is a sentence; the row's list ends with the one full stop.
             problems.append(f"{name}: {message.rstrip('.')}")
+        if "local_site" not in found and facts.local_site and not scope.covers(facts.local_site.id):
+            problems.append(
+                f"local_site: {facts.local_site.name} is outside the local sites you manage "
+                f"({scope.label})"
+            )
         key = facts.case_number.strip()
         if key and key in seen:
             problems.append(f"case_number: {key} appears twice in the file")
@@ -179,12 +191,13 @@ def _months_before(day: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def example(periods: list[ReviewPeriod], reviewers: list[User]) -> str:
+def example(periods: list[ReviewPeriod], reviewers: list[User], scope: Scope = WHOLE_SITE) -> str:
     """Return a two-row CSV sample that imports as shown into any of these open periods.
 
     It names local sites every period covers and reviewers of the site, and has a
     ``pur_start`` column when a period has an open start (the column is ignored
     for a period with a fixed start). Dates are placed before the earliest end.
+    Its local sites are inside ``scope`` (the importing person's).
     """
     columns = [
         "case_number",
@@ -196,7 +209,11 @@ def example(periods: list[ReviewPeriod], reviewers: list[User]) -> str:
         "reviewers",
     ]
     end = min((period.pur_end for period in periods), default=date(2026, 9, 30))
-    shared = [local for local in periods[0].local_sites if local.is_active] if periods else []
+    shared = (
+        [local for local in periods[0].local_sites if local.is_active and scope.covers(local.id)]
+        if periods
+        else []
+    )
     for period in periods[1:]:
         shared = [local for local in shared if local in period.local_sites]
     places = [shared[0].code, shared[-1].name] if shared else ["001", "Baker County"]

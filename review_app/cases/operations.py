@@ -8,6 +8,7 @@ from review_app.cases.bulk_operations import add_cases
 from review_app.cases.facts import CaseFacts, check_facts
 from review_app.cases.importing import check_rows, read_rows
 from review_app.cases.models import Assignment, Case, CaseRace
+from review_app.cases.permissions import actor_scope
 from review_app.cases.signals import case_added, case_facts_changed, reviewers_assigned
 from review_app.core.errors import OperationError
 from review_app.core.locking import lock_row, update_if_unchanged
@@ -17,6 +18,14 @@ from review_app.extensions import db
 from review_app.periods.models import ReviewPeriod
 
 CLOSED = "This review period is closed: reopen it to add cases."
+
+
+def outside_scope(actor: User | None, site_id: int, local_site_id: int | None) -> str | None:
+    """Say why the actor may not place a case in this local site, or None when they may."""
+    scope = actor_scope(actor, site_id)
+    if local_site_id is None or scope.covers(local_site_id):
+        return None
+    return f"Choose a local site of {scope.label or 'your access'}: you manage cases there only."
 
 
 def move_status(
@@ -47,6 +56,9 @@ def create_case(actor: User | None, period: ReviewPeriod, facts: CaseFacts) -> C
     errors = check_facts(period, facts)
     if errors:
         raise OperationError(next(iter(errors.values())), next(iter(errors)))
+    local_site_id = facts.local_site.id if facts.local_site else None
+    if refused := outside_scope(actor, period.site_id, local_site_id):
+        raise OperationError(refused, "local_site")
     return _add(actor, period, facts)
 
 
@@ -87,9 +99,15 @@ def _add(actor: User | None, period: ReviewPeriod, facts: CaseFacts) -> Case:
 def update_case(actor: User | None, case: Case, facts: CaseFacts) -> None:
     """Change a case's facts and reviewers."""
     lock_row(case)  # a reviewer's save waits, then sees whether they are still assigned
+    if outside_scope(actor, case.site_id, case.local_site_id):
+        # The pages never show such a case (load_case); a caller must not reach past either.
+        raise OperationError("This case is outside the local sites you manage.")
     errors = check_facts(case.period, facts, case.id)
     if errors:
         raise OperationError(next(iter(errors.values())), next(iter(errors)))
+    local_site_id = facts.local_site.id if facts.local_site else None
+    if refused := outside_scope(actor, case.site_id, local_site_id):
+        raise OperationError(refused, "local_site")
     if (case.is_key or case.key_case_id) and {u.id for u in facts.reviewers} != {
         a.user_id for a in case.assignments
     }:
@@ -171,7 +189,8 @@ def import_cases(
         return [], messages(error)
     if rows_read is not None:
         rows_read(len(rows))
-    facts_list, errors = check_rows(period, rows, rows_checked)
+    scope = actor_scope(actor, period.site_id)
+    facts_list, errors = check_rows(period, rows, rows_checked, scope)
     if errors:
         return [], errors
     cases = add_cases(actor, period, facts_list)

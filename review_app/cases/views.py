@@ -17,6 +17,7 @@ from review_app.core.access import site_roles
 from review_app.core.once import remember, sent_before
 from review_app.core.pagecache import cached_page
 from review_app.core.roles import roles_of
+from review_app.core.scope import current_scope
 from review_app.core.sitectx import site_blueprint
 from review_app.core.views import (
     attempt,
@@ -114,8 +115,11 @@ def _case_form(case: Case | None) -> CaseForm:
     form = CaseForm(obj=case)
     periods = [p for p in site_periods(g.site) if p.is_open or (case and p.id == case.period_id)]
     form.period_id.choices = [SelectChoice(p.id, p.name) for p in periods]
+    scope = current_scope(g.site)  # a limited administrator places cases in theirs only
     form.local_site_id.choices = [
-        SelectChoice(local.id, f"{local.name} ({local.code})") for local in local_sites(g.site)
+        SelectChoice(local.id, f"{local.name} ({local.code})")
+        for local in local_sites(g.site)
+        if scope.covers(local.id)
     ]
     form.reviewer_ids.choices = [
         SelectChoice(u.id, f"{u.display_name} ({u.username})") for u in queries.reviewers(g.site)
@@ -230,5 +234,5 @@ def import_file():
             remember(url_for("jobs.show", job_id=job.id))
             return redirect(url_for("jobs.show", job_id=job.id), 303)
     status = 422 if form.errors else 200
-    sample = importing.example(open_periods, queries.reviewers(g.site))
+    sample = importing.example(open_periods, queries.reviewers(g.site), current_scope(g.site))
     return render_template("cases/import.html", form=form, example=sample), status
