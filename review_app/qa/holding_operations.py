@@ -12,10 +12,12 @@ from review_app.accounts.models import User
 from review_app.audit.operations import record
 from review_app.cases import workflow
 from review_app.cases.models import Case
+from review_app.cases.permissions import actor_scope
 from review_app.cases.states import CaseStatus
 from review_app.core.errors import OperationError
 from review_app.core.locking import lock_row
 from review_app.core.roles import RoleSet, roles_of
+from review_app.core.scope import scope_of
 from review_app.qa.signals import case_handed_over
 from review_app.qa.undo_operations import return_undo_refusal
 
@@ -89,12 +91,18 @@ def hand_over(actor: User, case: Case, to_user: User | None) -> None:
     site = case.period.site
     if not roles_of(actor, site).is_state_admin:
         raise OperationError("Only a state administrator can hand QA work to someone else.")
+    if not actor_scope(actor, site.id).covers(case.local_site_id):
+        raise OperationError("This case is outside the local sites you manage.")
     lock_row(case)
     _check_in_qa(case)
     level = level_of(case)
     if to_user is not None and (roles_of(to_user, site).qa_rank or 0) < level:
         raise OperationError(
             f"{to_user.display_name} is not QA level {level} staff on this site.", "to_user"
+        )
+    if to_user is not None and not scope_of(to_user, site).covers(case.local_site_id):
+        raise OperationError(
+            f"{to_user.display_name}'s access does not reach {case.local_site.name}.", "to_user"
         )
     if (to_user.id if to_user else None) == case.qa_holder_id:
         raise OperationError("The case is already held that way; nothing was changed.", "to_user")

@@ -6,6 +6,7 @@ from review_app.audit.operations import record
 from review_app.cases import workflow
 from review_app.cases.models import ELIMINATION_REASONS, Assignment, Case
 from review_app.cases.operations import move_status
+from review_app.cases.permissions import actor_scope
 from review_app.cases.queries import is_assigned
 from review_app.cases.states import CaseStatus
 from review_app.core.errors import OperationError
@@ -257,7 +258,7 @@ def move_caseload(
         raise OperationError(f"{to_user.display_name} is not a reviewer on this site.", "to_user")
     if from_user.id == to_user.id:
         raise OperationError("Choose two different reviewers.", "to_user")
-    cases = caseload_of(site, from_user)
+    cases = caseload_of(site, from_user, actor_scope(actor, site.id))
     if case_ids is not None:
         cases = [case for case in cases if case.id in case_ids]
     for case in sorted(cases, key=lambda c: c.id):

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, false, func, select
+from sqlalchemy import ColumnElement, Select, and_, false, func, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
 from review_app.accounts.models import User
@@ -10,9 +10,11 @@ from review_app.audit.models import AuditEntry
 from review_app.cases.models import Assignment, Case
 from review_app.cases.states import CaseStatus
 from review_app.cases.workflow import ACTIONS
+from review_app.core.scope import WHOLE_SITE, Scope
 from review_app.extensions import db
 from review_app.members.models import Membership
 from review_app.members.queries import active_people
+from review_app.members.scope_queries import covers_local_site
 from review_app.qa.models import Comment, Thread
 from review_app.ratings.models import RatingChange
 from review_app.sites.models import Site
@@ -221,8 +223,11 @@ def return_reasons(case_ids: set[int]) -> dict[int | None, str]:
     return {row.object_id: (row.after or {}).get("reason", "") for row in rows}
 
 
-def caseload_of(site, user: User) -> list[Case]:
-    """Return the reviewer's open cases a caseload move would touch, by case number."""
+def caseload_of(site, user: User, scope: Scope = WHOLE_SITE) -> list[Case]:
+    """Return the reviewer's open cases a caseload move would touch, by case number.
+
+    ``scope`` is the mover's: a limited administrator moves the cases of their local sites.
+    """
     return list(
         db.session.scalars(
             select(Case)
@@ -232,6 +237,7 @@ def caseload_of(site, user: User) -> list[Case]:
                 Assignment.user_id == user.id,
                 Case.status.not_in(CaseStatus.CLOSED),
                 Case.key_case_id.is_(None),  # a practice copy stays with its trainee
+                scope.condition(Case.local_site_id),
             )
             .options(joinedload(Case.local_site))
             .order_by(Case.case_number)
@@ -239,9 +245,13 @@ def caseload_of(site, user: User) -> list[Case]:
     )
 
 
-def qa_staff(site: Site, min_level: int) -> list[User]:
-    """Return the site's active QA staff at ``min_level`` or above, by name."""
-    return active_people(site, Membership.qa_level >= min_level)
+def qa_staff(site: Site, min_level: int, local_site_id: int | None = None) -> list[User]:
+    """Return the site's active QA staff at ``min_level`` or above, by name.
+
+    With ``local_site_id``, only those whose access reaches that local site.
+    """
+    reach = covers_local_site(local_site_id) if local_site_id is not None else true()
+    return active_people(site, and_(Membership.qa_level >= min_level, reach))
 
 
 def held_by(site: Site, user: User) -> list[Case]:
@@ -264,14 +274,14 @@ def held_by(site: Site, user: User) -> list[Case]:
     )
 
 
-def cases_in_order(ids: list[int]) -> list[Case]:
-    """Return the cases with these ids, by case number, with their reviewers."""
+def cases_in_order(ids: list[int], scope: Scope = WHOLE_SITE) -> list[Case]:
+    """Return the cases with these ids inside ``scope``, by case number, with their reviewers."""
     if not ids:
         return []
     return list(
         db.session.scalars(
             select(Case)
-            .where(Case.id.in_(ids))
+            .where(Case.id.in_(ids), scope.condition(Case.local_site_id))
             .options(
                 joinedload(Case.local_site),
                 selectinload(Case.assignments).joinedload(Assignment.user),

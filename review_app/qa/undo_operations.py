@@ -11,6 +11,7 @@ from review_app.accounts.models import User
 from review_app.audit.models import AuditEntry
 from review_app.audit.operations import record
 from review_app.cases.models import Case
+from review_app.cases.permissions import actor_scope
 from review_app.cases.queries import is_assigned
 from review_app.cases.states import CaseStatus
 from review_app.core.errors import OperationError
@@ -135,15 +136,23 @@ def user_of(user_id) -> User | None:
 
 
 def undo_move(actor: User, site, entry: AuditEntry) -> tuple[list[Case], list[Case]]:
-    """Move back the cases of a caseload move that nobody touched since; return moved, left."""
+    """Move back the cases of a caseload move that nobody touched since; return moved, left.
+
+    A limited administrator moves back the cases of their local sites only.
+    """
     if undone_by(entry) is not None:
         raise OperationError("This move was already undone.")
     details = entry.after or {}
     source, dest = user_of(details.get("from")), user_of(details.get("to"))
-    ids = sorted(details.get("cases") or [])
+    reach = actor_scope(actor, site.id).condition(Case.local_site_id)
+    cases = list(
+        db.session.scalars(
+            select(Case).where(Case.id.in_(details.get("cases") or []), reach).order_by(Case.id)
+        )
+    )
+    ids = [case.id for case in cases]
     if source is None or dest is None or not ids:
         raise OperationError("This move has no cases to move back.")
-    cases = list(db.session.scalars(select(Case).where(Case.id.in_(ids)).order_by(Case.id)))
     for case in cases:
         lock_row(case)  # first every lock, then the checks: nothing slips in between
     touched = _changed_since(ids, entry.id)

@@ -5,14 +5,17 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from review_app.accounts.queries import names_by_username
+from review_app.audit.models import AuditEntry
 from review_app.cases import workflow
 from review_app.cases.loaders import load_case
+from review_app.cases.models import Case
 from review_app.cases.queries import reviewers
 from review_app.cases.states import CaseStatus
 from review_app.core.access import site_roles
 from review_app.core.errors import OperationError
 from review_app.core.once import remember, sent_before
 from review_app.core.roles import roles_of
+from review_app.core.scope import current_scope
 from review_app.core.sitectx import site_blueprint
 from review_app.core.views import (
     attempt,
@@ -328,7 +331,9 @@ def hand_over(case_id: int):
     """A state administrator gives a case's QA work to another QA person of its level."""
     case = load_case(case_id)
     in_qa = case.status in CaseStatus.HELD_BY_QA
-    people = queries.qa_staff(g.site, holding_operations.level_of(case)) if in_qa else []
+    level = holding_operations.level_of(case) if in_qa else 0
+    # Only people whose access reaches the case's local site can hold it.
+    people = queries.qa_staff(g.site, level, case.local_site_id) if in_qa else []
     form = HandOverForm()
     form.to_user.choices = [SelectChoice(0, "Nobody: back to the queue")] + [
         SelectChoice(u.id, u.display_name) for u in people
@@ -392,7 +397,7 @@ def caseload():
                 form=form,
                 source=source,
                 dest=dest,
-                cases=queries.caseload_of(g.site, source),
+                cases=queries.caseload_of(g.site, source, current_scope(g.site)),
             )
         else:
             shown = {int(v) for v in request.form.getlist("case") if v.isdigit()}
@@ -412,12 +417,12 @@ def caseload():
 @site_roles("state_admin")
 def caseload_move(entry_id: int):
     """The result of a caseload move: the cases moved, and a button to undo it."""
-    entry = undo_operations.move_entry(g.site, entry_id) or abort(404)
+    entry, cases = _load_move(entry_id)
     details = entry.after or {}
     return render_template(
         "qa/caseload_move.html",
         entry=entry,
-        cases=queries.cases_in_order(details.get("cases") or []),
+        cases=cases,
         source=undo_operations.user_of(details.get("from")),
         dest=undo_operations.user_of(details.get("to")),
         undone=undo_operations.undone_by(entry),
@@ -425,10 +430,25 @@ def caseload_move(entry_id: int):
     )
 
 
+def _load_move(entry_id: int) -> tuple[AuditEntry, list[Case]]:
+    """Load a caseload move of the site and its cases inside the person's scope, or 404.
+
+    A limited administrator sees the cases of their local sites; a move of none of
+    them answers as if it did not exist.
+    """
+    entry = undo_operations.move_entry(g.site, entry_id) or abort(404)
+    moved = (entry.after or {}).get("cases") or []
+    scope = current_scope(g.site)
+    cases = queries.cases_in_order(moved, scope)
+    if moved and not cases and not scope.is_whole_site:
+        abort(404)
+    return entry, cases
+
+
 @bp.route("/admin/caseload/moves/<int:entry_id>/undo", methods=["POST"])
 @site_roles("state_admin")
 def undo_move(entry_id: int):
-    entry = undo_operations.move_entry(g.site, entry_id) or abort(404)
+    entry, _ = _load_move(entry_id)
     result: dict = {}
 
     def change() -> None:
