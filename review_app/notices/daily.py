@@ -21,9 +21,11 @@ from review_app.audit.operations import record
 from review_app.cases.models import Assignment, Case
 from review_app.cases.states import CaseStatus
 from review_app.core.models import utcnow
+from review_app.core.scope import Scope
 from review_app.extensions import db
 from review_app.mail.links import external_url
 from review_app.mail.operations import send_mail
+from review_app.members.scope_queries import scopes_of
 from review_app.notices import queries
 from review_app.notices.models import DailyRun, DigestSent, Notice
 from review_app.notices.operations import notice_url, notify, site_path
@@ -70,6 +72,21 @@ def _dated(now: datetime, notices: list[Notice]) -> int:
     return len(notices)
 
 
+def _by_scope(site: Site, people: list[User]) -> list[tuple[Scope, list[User]]]:
+    """Group people by the scope of their access to the site (a few statements for all).
+
+    Each group is told of the cases inside its scope: one notice text per group, so
+    the notices made do not grow with the cases, and nobody hears of a case outside
+    their local sites.
+    """
+    scopes = scopes_of(site.id, [user.id for user in people])
+    groups: dict[Scope, list[User]] = {}
+    for user in people:
+        if user.id in scopes:
+            groups.setdefault(scopes[user.id], []).append(user)
+    return list(groups.items())
+
+
 def _reminded_today(site: Site, kind: NoticeKind, now: datetime) -> set[int]:
     return set(
         db.session.scalars(
@@ -90,21 +107,25 @@ def remind_waiting(now: datetime | None = None) -> int:
     for site in db.session.scalars(select(Site).order_by(Site.id)):
         days = site.settings.qa_waiting_days
         done = _reminded_today(site, NoticeKind.QA_WAITING, now)
-        for level, cases in sorted(waiting_cases(site, now).items()):
-            numbers = case_numbers([case.case_number for case in cases])
-            waited = "has" if len(cases) == 1 else "have"
+        for level, waiting in sorted(waiting_cases(site, now).items()):
             people = [user for user in queries.qa_staff(site, level) if user.id not in done]
-            made += _dated(
-                now,
-                notify(
-                    people,
-                    site,
-                    NoticeKind.QA_WAITING,
-                    f"{cases_count(len(cases))} {waited} waited more than {days} days in the "
-                    f"QA level {level} queue: {numbers}.",
-                    site_path(site, "qa.queues"),
-                ),
-            )
+            for scope, group in _by_scope(site, people):
+                cases = [case for case in waiting if scope.covers(case.local_site_id)]
+                if not cases:
+                    continue
+                numbers = case_numbers([case.case_number for case in cases])
+                waited = "has" if len(cases) == 1 else "have"
+                made += _dated(
+                    now,
+                    notify(
+                        group,
+                        site,
+                        NoticeKind.QA_WAITING,
+                        f"{cases_count(len(cases))} {waited} waited more than {days} days in "
+                        f"the QA level {level} queue: {numbers}.",
+                        site_path(site, "qa.queues"),
+                    ),
+                )
     return made
 
 
@@ -129,7 +150,8 @@ def remind_closing(now: datetime | None = None) -> int:
 
     A period ends on its ``pur_end``. Each reviewer is told of their own cases they
     can still work on (in progress or returned); the site's administrators of the
-    count. Return how many notices were made.
+    count. Each counts only cases inside their access's scope. Return how many
+    notices were made.
     """
     now = now or utcnow()
     today = now.date()
@@ -152,13 +174,16 @@ def remind_closing(now: datetime | None = None) -> int:
         if not cases:
             continue
         ends = f"Review period {period.name} ends on {period.pur_end.isoformat()}"
-        mine: dict[int, tuple[User, list[str]]] = {}
+        mine: dict[int, tuple[User, list[Case]]] = {}
         for case in cases:
             if case.status in CaseStatus.EDITABLE:
                 for reviewer in case.reviewers:
-                    mine.setdefault(reviewer.id, (reviewer, []))[1].append(case.case_number)
-        for reviewer, numbers in mine.values():
-            if reviewer.id in done[site.id]:
+                    mine.setdefault(reviewer.id, (reviewer, []))[1].append(case)
+        scopes = scopes_of(site.id, mine)
+        for reviewer, theirs in mine.values():
+            scope = scopes.get(reviewer.id)
+            numbers = [c.case_number for c in theirs if scope and scope.covers(c.local_site_id)]
+            if reviewer.id in done[site.id] or not numbers:
                 continue
             made += _dated(
                 now,
@@ -172,16 +197,19 @@ def remind_closing(now: datetime | None = None) -> int:
                 ),
             )
         admins = [user for user in queries.state_admins(site) if user.id not in done[site.id]]
-        made += _dated(
-            now,
-            notify(
-                admins,
-                site,
-                NoticeKind.PERIOD_CLOSING,
-                f"{ends} with {cases_count(len(cases))} unfinished.",
-                site_path(site, "cases.index"),
-            ),
-        )
+        for scope, group in _by_scope(site, admins):
+            count = sum(1 for case in cases if scope.covers(case.local_site_id))
+            if count:
+                made += _dated(
+                    now,
+                    notify(
+                        group,
+                        site,
+                        NoticeKind.PERIOD_CLOSING,
+                        f"{ends} with {cases_count(count)} unfinished.",
+                        site_path(site, "cases.index"),
+                    ),
+                )
     return made
 
 

@@ -43,17 +43,20 @@ def notify(
     link: str,
     *,
     actor: User | None = None,
+    local_site_id: int | None = None,
 ) -> list[Notice]:
     """Tell ``recipients`` about something on ``site``; return the notices made.
 
     ``message`` says the event in words with the case number, never a child's name
     (e.g. "Case 1234 was returned to you."); ``link`` is the path of the page it is
     about (``site_path(site, "cases.show", case_id=...)``). The actor, people without
-    an active membership of the site and deactivated accounts are left out. Each
-    person who chose "at once" for the site is emailed when the change commits.
+    an active membership of the site and deactivated accounts are left out, and so,
+    for a notice about one case or interview (``local_site_id``: its local site), are
+    people whose access does not reach its local site. Each person who chose "at
+    once" for the site is emailed when the change commits.
     """
     wanted = {user.id for user in recipients if actor is None or user.id != actor.id}
-    people = queries.members_among(site, wanted)
+    people = queries.members_among(site, wanted, local_site_id)
     if not people:
         return []
     notices = [

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from review_app.accounts.models import User
 from review_app.extensions import db
 from review_app.members.models import Membership
+from review_app.members.scope_queries import covers_local_site
 from review_app.notices.models import Notice, NoticePreference
 from review_app.notices.states import DEFAULT_DELIVERY, Delivery
 from review_app.sites.models import Site
@@ -83,21 +84,34 @@ def _active_people(site: Site, *conditions: Any) -> list[User]:
     )
 
 
-def members_among(site: Site, user_ids: Iterable[int]) -> list[User]:
-    """The active people of ``user_ids`` who hold an active membership on the site."""
+def _reaching(local_site_id: int | None) -> tuple[Any, ...]:
+    """The condition that the membership reaches the local site (none without one)."""
+    return () if local_site_id is None else (covers_local_site(local_site_id),)
+
+
+def members_among(
+    site: Site, user_ids: Iterable[int], local_site_id: int | None = None
+) -> list[User]:
+    """The active people of ``user_ids`` who hold an active membership on the site.
+
+    With ``local_site_id``, only those whose access reaches that local site.
+    """
     ids = set(user_ids)
-    return _active_people(site, User.id.in_(ids)) if ids else []
+    return _active_people(site, User.id.in_(ids), *_reaching(local_site_id)) if ids else []
 
 
-def qa_staff(site: Site, level: int) -> list[User]:
+def qa_staff(site: Site, level: int, local_site_id: int | None = None) -> list[User]:
     """The people who work the site's QA queue of ``level``.
 
     On a site of one QA level every QA person works it; on a two-level site, level 1
-    staff the first queue and level 2 staff the second.
+    staff the first queue and level 2 staff the second. With ``local_site_id``, only
+    those whose access reaches that local site.
     """
     one_level = site.settings.qa_levels == 1
     return _active_people(
-        site, Membership.qa_level.is_not(None) if one_level else Membership.qa_level == level
+        site,
+        Membership.qa_level.is_not(None) if one_level else Membership.qa_level == level,
+        *_reaching(local_site_id),
     )
 
 

@@ -13,6 +13,7 @@ from review_app.interviews.models import Interview
 from review_app.interviews.signals import merge_ready
 from review_app.jobs.models import Job
 from review_app.jobs.signals import job_ended
+from review_app.members.scope_queries import scopes_of
 from review_app.notices.operations import notify, site_path
 from review_app.notices.queries import qa_staff
 from review_app.notices.states import NoticeKind
@@ -43,6 +44,7 @@ def tell_of_move(case: Case, actor: User, action: str) -> None:
             f"Case {number} was returned to you by QA.",
             _case_link(case),
             actor=actor,
+            local_site_id=case.local_site_id,
         )
     elif action in QUEUE_ACTIONS and case.qa_holder_id is None:
         level = 2 if case.status == CaseStatus.QA2 else 1
@@ -53,6 +55,7 @@ def tell_of_move(case: Case, actor: User, action: str) -> None:
             f"Case {number} is waiting in the QA level {level} queue.",
             _case_link(case),
             actor=actor,
+            local_site_id=case.local_site_id,  # a regional QA person hears of their region's
         )
 
 
@@ -73,6 +76,7 @@ def tell_of_comment(thread: Thread, actor: User, site: Site) -> None:
         site_path(site, "ratings.item", case_id=case.id, item_id=thread.item_id)
         + f"#thread-{thread.id}",
         actor=actor,
+        local_site_id=case.local_site_id,
     )
 
 
@@ -86,6 +90,7 @@ def tell_of_reassignment(case: Case, actor: User, to_user: User) -> None:
         f"Case {case.case_number} was moved to you.",
         _case_link(case),
         actor=actor,
+        local_site_id=case.local_site_id,
     )
 
 
@@ -100,17 +105,26 @@ def tell_of_hand_over(case: Case, actor: User, to_user: User) -> None:
         f"Case {case.case_number} was handed to you for QA level {level}.",
         _case_link(case),
         actor=actor,
+        local_site_id=case.local_site_id,
     )
 
 
 @reviewers_assigned.connect
 def tell_of_assignment(site: Site, actor: User | None, assigned: list[tuple[Case, list[User]]]):
-    """Each newly assigned reviewer is told: of one case by its number, of many at once."""
+    """Each newly assigned reviewer is told: of one case by its number, of many at once.
+
+    Only of the cases their access reaches (read in a few statements for all of them).
+    """
     by_user: dict[int, tuple[User, list[Case]]] = {}
     for case, users in assigned:
         for user in users:
             by_user.setdefault(user.id, (user, []))[1].append(case)
-    for user, cases in by_user.values():
+    scopes = scopes_of(site.id, by_user) if by_user else {}
+    for user_id, (user, every) in by_user.items():
+        scope = scopes.get(user_id)
+        cases = [case for case in every if scope and scope.covers(case.local_site_id)]
+        if not cases:
+            continue
         if len(cases) == 1:
             message = f"Case {cases[0].case_number} was assigned to you."
             link = site_path(site, "cases.show", case_id=cases[0].id)
@@ -133,6 +147,7 @@ def tell_of_merge(interview: Interview, actor: User) -> None:
         f"{interview.held_on.isoformat()}: they are waiting for you to merge them.",
         site_path(site, "interviews.show", interview_id=interview.id),
         actor=actor,
+        local_site_id=interview.local_site_id,
     )
 
 
