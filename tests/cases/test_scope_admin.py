@@ -151,3 +151,27 @@ def test_the_import_example_names_local_sites_of_the_scope(demo, north_admin):
 def test_a_whole_site_administrator_imports_into_any_local_site(demo, both_regions, clients):
     csv = CQI_HEADER + "S-9,in_home,Clark County,B.B.,2015-01-02,2025-03-04,,2026-04-01\n"
     assert _imported(_upload(clients("admin"), demo, csv.encode(), kind="cqi"), 1)
+
+
+def test_the_background_import_checks_the_scope_of_the_person_who_started_it(demo, both_regions):
+    """Run outside any request: the job's starter's scope, not the whole site, is checked."""
+    from review_app.cases.import_job import start_case_import
+    from review_app.core.unit import command_unit
+    from review_app.jobs.models import Job
+    from review_app.jobs.states import JobStatus
+
+    make_limited_admin(demo)
+    before = _count(demo)
+    csv = CQI_HEADER + "S-7,in_home,Dawson County,B.B.,2015-01-02,2025-03-04,,2026-04-01\n"
+    with demo.app_context(), command_unit():
+        period = db.session.get(ReviewPeriod, _period_id(demo, "cqi"))
+        starter = _people(["admin_north"])["admin_north"]
+        job_id = start_case_import(starter, period, "s.csv", csv.encode()).id
+    with demo.app_context():
+        job = db.session.get(Job, job_id)
+        assert job.status == JobStatus.FAILED
+        assert job.problems == [
+            "Line 2: local_site: Dawson County is outside the local sites you manage "
+            "(Northern region)."
+        ]
+    assert _count(demo) == before
