@@ -66,3 +66,32 @@ def test_a_newcomer_asks_for_access_the_admin_approves_and_the_site_opens(people
     expect(newcomer.get_by_text("Your roles here: Reviewer")).to_be_visible()
     found += _serious(newcomer)
     assert found == []
+
+
+def test_the_request_and_departure_pages_fit_320_px_and_pass_axe(demo, people):
+    from sqlalchemy import select
+
+    from review_app.access_requests.models import AccessRequest
+    from review_app.extensions import db
+    from tests.access_requests.conftest import membership
+
+    with demo.app_context():
+        request_id = db.session.scalar(select(AccessRequest.id))
+        depart = f"/demo/cqi/admin/users/{membership('reviewer2').id}/depart"
+    found = []
+    for who, paths in {
+        "newcomer": ["/access/requests", "/access/request", "/access/request/demo/cqi"],
+        "admin": [
+            "/demo/cqi/admin/access-requests",
+            f"/demo/cqi/admin/access-requests/{request_id}",
+            depart,
+        ],
+    }.items():
+        page = people(who)
+        page.set_viewport_size({"width": 320, "height": 700})
+        for path in paths:
+            assert page.goto(path).ok, path
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 320, f"{path} is {width} px wide"
+            found += _serious(page)
+    assert found == []
