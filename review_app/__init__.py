@@ -70,6 +70,8 @@ def register_blueprints(app: Flask) -> None:
     from review_app.core.inputs import IdConverter
 
     app.url_map.converters["int"] = IdConverter  # before any route is added
+    from review_app.access_requests.views import admin_bp as access_admin
+    from review_app.access_requests.views import bp as access_requests
     from review_app.accounts.views import bp as accounts
     from review_app.analysis.views import bp as analysis
     from review_app.api.views import bp as api
@@ -120,6 +122,8 @@ def register_blueprints(app: Flask) -> None:
         exports,
         jobs,
         tokens,
+        access_requests,
+        access_admin,
         api,
         api_docs,
     ):
@@ -132,6 +136,7 @@ def register_signal_receivers() -> None:
     A lower domain does not import a higher one; it sends a signal that these
     receive (README, "How the code is laid out").
     """
+    import review_app.access_requests.receivers  # noqa: F401  departures withdraw requests
     import review_app.interviews.queries  # noqa: F401  the QA inbox's interview threads
     import review_app.notices.receivers  # noqa: F401  notices of cases, QA and interviews
     import review_app.qa.pages  # noqa: F401  QA's parts of the case and item pages

@@ -1,5 +1,6 @@
 """Import every model so the metadata (and so Alembic) knows every table."""
 
+from review_app.access_requests.models import AccessRequest, RequestedPlace
 from review_app.accounts.models import User
 from review_app.analysis.models import SavedAnalysis
 from review_app.audit.models import AuditChain, AuditEntry
@@ -19,6 +20,7 @@ from review_app.tokens.models import ApiToken
 from review_app.training.models import KeyExplanation, PracticeScore, PracticeScoreItem
 
 __all__ = [
+    "AccessRequest",
     "Answer",
     "ApiToken",
     "Assignment",
@@ -44,6 +46,7 @@ __all__ = [
     "Plan",
     "PracticeScore",
     "PracticeScoreItem",
+    "RequestedPlace",
     "ReviewPeriod",
     "SavedAnalysis",
     "Site",

@@ -7,6 +7,7 @@ from flask import Flask, g
 from flask_login import current_user
 from werkzeug.local import LocalProxy
 
+from review_app.access_requests.queries import pending_count
 from review_app.audit import labels as audit_labels
 from review_app.cases.models import STATUS_LABELS
 from review_app.cases.states import CaseStatus
@@ -43,6 +44,12 @@ def _unread_notices() -> int:
         signed_in = site is not None and current_user.is_authenticated
         g.unread_notices = unread_count(current_user.id, site.id) if signed_in else 0
     return g.unread_notices
+
+
+def _pending_access_requests() -> int:
+    """The access requests waiting for the signed-in administrator on the current site."""
+    site = g.get("site")
+    return pending_count(site, current_user) if site and current_user.is_authenticated else 0
 
 
 def _when(value: datetime | date | None) -> str:
@@ -89,6 +96,7 @@ def init_templating(app: Flask) -> None:
     app.add_template_filter(version_title, "instrument_title")
     app.add_template_global(new_form_key, "form_key")  # see core/once.py
     app.add_template_global(_unread_notices, "unread_notices")  # the header's count
+    app.add_template_global(_pending_access_requests, "pending_access_requests")
     # Templates name states and their groups, never their text:
     # ``case.status in CaseStatus.CLOSED``.
     app.add_template_global(CaseStatus, "CaseStatus")

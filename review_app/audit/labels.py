@@ -13,6 +13,10 @@ from review_app.instruments.engine import ITEM_LABELS, OUTCOME_LABELS
 
 # One entry per recorded action: what happened, as a person would say it.
 ACTIONS = {
+    "access_request.approve": "Access request approved",
+    "access_request.create": "Access asked for",
+    "access_request.decline": "Access request declined",
+    "access_request.withdraw": "Access request withdrawn",
     "analysis.delete": "Saved analysis deleted",
     "analysis.save": "Analysis saved",
     "api.case": "Case read through the API",
@@ -58,6 +62,7 @@ ACTIONS = {
     "login.failed": "Sign-in failed",
     "login.locked": "Sign-in locked after failed attempts",
     "login.succeeded": "Signed in",
+    "membership.depart": "Departure: all access removed",
     "membership.grant": "Access to a site given",
     "membership.remove": "Access to a site removed",
     "membership.roles": "Roles changed",
@@ -141,6 +146,8 @@ FIELDS = {
     "typed": "Username or email typed",
     "sent": "Link sent",
     "purpose": "Link",
+    "request_status": "Request",
+    "kept": "Access kept (other administrators')",
 }
 
 

@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from review_app.access_requests.operations import submit_request
 from review_app.accounts import operations as accounts
 from review_app.accounts.models import User
 from review_app.core.errors import OperationError
@@ -54,6 +55,9 @@ LIMITED_PEOPLE: list[tuple[str, str, str, RoleSet, tuple[str, ...], tuple[str, .
     ("leader", "Lee Leader", "cqi", RoleSet(is_site_leader=True), (), ("001",)),
 ]
 SYSTEM_ADMIN = ("sysadmin", "Sam System")
+# Someone with no site yet who asked to review on the CQI site's Southern region.
+NEWCOMER = ("newcomer", "Nico Newcomer")
+NEWCOMER_REASON = "I joined the Southern region's review team this month."
 # Finalized cases added per site kind so that every report has figures worth reading.
 REPORT_VOLUME = {"cfsr": 65, "cqi": 200}
 # Finalized cases per quarter in the CQI site's two years of past quarterly periods (trends).
@@ -62,7 +66,8 @@ HISTORY_PER_QUARTER = 18
 
 def is_seeded() -> bool:
     """Tell whether the demo data (or any of its usernames) is already there."""
-    usernames = [person[0] for person in [*PEOPLE, *LIMITED_PEOPLE]] + [SYSTEM_ADMIN[0]]
+    usernames = [person[0] for person in [*PEOPLE, *LIMITED_PEOPLE]]
+    usernames += [SYSTEM_ADMIN[0], NEWCOMER[0]]
     taken = db.session.scalar(select(func.count()).where(User.username.in_(usernames)))
     return bool(taken) or jurisdiction_by_code(DEMO_CODE) is not None
 
@@ -144,6 +149,7 @@ def seed_demo(
         membership = members.grant_access(None, site, user, roles, places)
         scope = membership_scope(membership)
         created.append((username, f"{'/'.join(roles.codes)} on {site_kind}, {scope.label} only"))
+    created.append(_seed_newcomer(by_kind["cqi"], password))
     db.session.flush()
     done(f"{len(created)} people and their roles")
     for period in demo_periods:
@@ -170,6 +176,15 @@ def seed_demo(
         answer_keys = seed_training(by_kind["training"], people)
         done(f"TRAINING: {len(answer_keys)} answer keys with a trainee's scored attempts")
     return created
+
+
+def _seed_newcomer(site: Site, password: str) -> tuple[str, str]:
+    """Make the newcomer, who holds no site and waits for their request's decision."""
+    username, name = NEWCOMER
+    user = accounts.create_user(None, username, name, password, email=f"{username}@demo.example")
+    regions_asked, _ = _places(site, ("S",), ())
+    submit_request(user, site, RoleSet(is_reviewer=True), True, regions_asked, [], NEWCOMER_REASON)
+    return username, "no site yet: asks to review on cqi, Southern region"
 
 
 def _places(site: Site, region_codes: tuple[str, ...], local_codes: tuple[str, ...]) -> Places:

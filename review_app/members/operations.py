@@ -98,15 +98,24 @@ def check_may_reach(actor: User | None, site: Site, user: User) -> None:
 
 
 def grant_access(
-    actor: User | None, site: Site, user: User, roles: RoleSet, places: Places | None = None
+    actor: User | None,
+    site: Site,
+    user: User,
+    roles: RoleSet,
+    places: Places | None = None,
+    *,
+    asked: bool = False,
 ) -> Membership:
     """Give a user roles on a site they have no active access to.
 
     ``places`` limits the access to those regions and local sites; without them the
     access reaches the whole site. An inactive account is reactivated, unless a system
-    administrator deactivated it and ``actor`` is not one.
+    administrator deactivated it and ``actor`` is not one. ``asked``: the person asked
+    for this access (an access request), which makes them known to the site's
+    administrators although they hold no role in its jurisdiction yet.
     """
-    check_may_reach(actor, site, user)
+    if not asked:
+        check_may_reach(actor, site, user)
     return _grant(actor, site, user, roles, places)
 
 

@@ -23,3 +23,11 @@ def qualification(site: Site, user_ids: list[int]) -> Any:
     """Return the site's reviewer qualification with these people's figures (None: no rule)."""
     answers = qualification_asked.send(site, user_ids=user_ids)
     return next((found for _, found in answers if found is not None), None)
+
+
+# Sent with the departing user (as sender), ``actor``, ``site`` (where the departure was
+# made), ``sites`` (every site of the jurisdiction the actor administers) and ``ended``
+# (the sites whose access ended) when a departure removed the person's access: access
+# requests withdraw the person's pending requests to ``sites`` and tell the other
+# administrators of ``ended``.
+departed = _signals.signal("departed")

@@ -10,7 +10,7 @@ from review_app.core.once import remember, sent_before
 from review_app.core.roles import ROLE_LABELS
 from review_app.core.sitectx import site_blueprint
 from review_app.core.views import attempt, form_status, get_in_site, page_number, run_operation
-from review_app.members import operations, queries
+from review_app.members import departure_operations, operations, queries
 from review_app.members.forms import (
     EditMemberForm,
     GrantAccessForm,
@@ -154,6 +154,35 @@ def remove(membership_id: int):
     return _confirmed_action(
         membership_id, operations.remove_access, "{name} no longer has access to this site."
     )
+
+
+@bp.route("/<int:membership_id>/depart", methods=["GET", "POST"])
+@site_roles("state_admin")
+def depart(membership_id: int):
+    """Departure: end every access of the person this administrator can end, in one step."""
+    membership = get_in_site(Membership, membership_id)
+    user = membership.user
+    form = ConfirmForm()
+    status = 200
+    if form.validate_on_submit():
+        with attempt(form) as outcome:
+            done = departure_operations.depart(current_user, user, g.site)
+        if outcome.ok:
+            ended = ", ".join(m.site.label for m in done.ending) or "no site"
+            flash(f"Departure of {user.display_name} recorded: access ended on {ended}.", "success")
+            return redirect(url_for("members.index"))
+        status = outcome.status
+    elif request.method == "POST":
+        form.form_errors.append("The form expired. Please try again.")
+        status = 422
+    departure = departure_operations.plan_departure(current_user, user, g.site)
+    return render_template(
+        "members/depart.html",
+        membership=membership,
+        departure=departure,
+        form=form,
+        is_self=user.id == current_user.id,
+    ), status
 
 
 @bp.route("/<int:membership_id>/restore", methods=["POST"])

@@ -18,6 +18,8 @@ class NoticeKind(StrEnum):
     QA_WAITING = "qa_waiting"  # reminder: cases waiting too long in my QA queue
     PERIOD_CLOSING = "period_closing"  # reminder: a period ends soon with unfinished cases
     JOB_DONE = "job_done"  # a background job of mine finished or failed
+    ACCESS_REQUEST = "access_request"  # someone asks for access I may decide on
+    DEPARTURE = "departure"  # another administrator removed someone's access to my site
 
     @property
     def label(self) -> str:
@@ -33,6 +35,8 @@ KIND_LABELS: dict[NoticeKind, str] = {
     NoticeKind.QA_WAITING: "Reminder: cases waiting for QA",
     NoticeKind.PERIOD_CLOSING: "Reminder: review period ending",
     NoticeKind.JOB_DONE: "Background work",
+    NoticeKind.ACCESS_REQUEST: "Access request",
+    NoticeKind.DEPARTURE: "Departure",
 }
 
 

@@ -67,6 +67,19 @@ ACCESS: dict[tuple[str, str], set[str]] = {
     ("members.restore", "POST"): ADMIN,
     ("members.reset_password", "POST"): ADMIN,
     ("members.resend_invitation", "POST"): ADMIN,
+    ("members.depart", "GET"): ADMIN,
+    ("members.depart", "POST"): ADMIN,
+    # Anyone signed in may ask for access to a site (tried on the demo CQI site).
+    ("access_requests.mine", "GET"): SIGNED_IN,
+    ("access_requests.choose_site", "GET"): SIGNED_IN,
+    ("access_requests.ask", "GET"): SIGNED_IN,
+    ("access_requests.ask", "POST"): SIGNED_IN,
+    # The request used is the demo newcomer's: only they may withdraw it.
+    ("access_requests.withdraw", "POST"): set(),
+    ("access_admin.index", "GET"): ADMIN,
+    ("access_admin.show", "GET"): ADMIN,
+    ("access_admin.approve", "POST"): ADMIN,
+    ("access_admin.decline", "POST"): ADMIN,
     ("members.import_csv", "GET"): ADMIN,
     ("members.import_csv", "POST"): ADMIN,
     ("audit.index", "GET"): ADMIN,
@@ -286,6 +299,7 @@ def _made_ids(app: Flask) -> dict:
                 .order_by(Case.id)
             ),
             "item_id": "1",
+            "request_id": _a_request(),
             "dimension": "local-sites",
             "fmt": "csv",
             "thread_id": _a_thread(site),
@@ -299,6 +313,17 @@ def _made_ids(app: Flask) -> dict:
             **_an_interview(site),
             **_a_practice_case(),
         }
+
+
+def _a_request() -> int:
+    """Return the demo newcomer's pending access request."""
+    from review_app.access_requests.models import AccessRequest
+
+    return db.session.scalar(
+        select(AccessRequest.id)
+        .join(User, AccessRequest.user_id == User.id)
+        .where(User.username == "newcomer")
+    )
 
 
 def _a_token(site, user: User) -> int:

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
+from review_app.access_requests.states import RequestStatus
 from review_app.accounts.models import DeactivatedBy
 from review_app.cases.models import Case
 from review_app.cases.states import CaseStatus
@@ -19,8 +20,13 @@ from tests.interviews.conftest import make_interview, user
 
 PACKAGE = Path(__file__).resolve().parents[2] / "review_app"
 # Where the states' text may be written: the enums themselves.
-ENUM_MODULES = {"cases/states.py", "interviews/states.py", "jobs/states.py"}
-STATES = [*CaseStatus, *InterviewStatus, *JobStatus]
+ENUM_MODULES = {
+    "cases/states.py",
+    "interviews/states.py",
+    "jobs/states.py",
+    "access_requests/states.py",
+}
+STATES = [*CaseStatus, *InterviewStatus, *JobStatus, *RequestStatus]
 WORDS = "|".join(re.escape(state.value) for state in STATES)
 QUOTED = re.compile(rf"""(["'])({WORDS})\1""")
 
@@ -38,6 +44,7 @@ OTHER_MEANINGS = {
     ("demo/operations.py", "qa2", '("qa2", "Quincy Quality"'): "a demo username",
     ("demo/bulk.py", "qa2", 'people["qa2"]'): "a demo username",
     ("demo/cases.py", "qa2", 'people["qa2"]'): "a demo username",
+    ("demo/cases.py", "declined", ""): "an answer: declined to say",
     ("cases/workflow.py", "finalized", '"finalize", "Finalize", "finalized"'): "the done message",
     ("interviews/views.py", "complete", 'form.action.data == "complete"'): "an action's name",
     ("templates/interviews/show.html", "complete", 'name="action" value="complete"'): (
