@@ -10,6 +10,7 @@ from sqlalchemy import select
 from review_app.accounts.models import User
 from review_app.cases.models import Case
 from review_app.extensions import db
+from review_app.interviews.models import Interview
 from review_app.members.models import Membership
 from review_app.members.scope_operations import set_scope
 from review_app.sites.models import LocalSite, Region
@@ -58,3 +59,10 @@ def case_id(app, number: str, kind: str = "cqi") -> int:
         return db.session.scalar(
             select(Case.id).where(Case.site_id == site.id, Case.case_number == number)
         )
+
+
+def in_local_site(app, interview_id: int, name: str) -> None:
+    """Move an interview to another local site of its period (test set-up)."""
+    with app.app_context():
+        db.session.get(Interview, interview_id).local_site_id = local_site_id(app, name)
+        db.session.commit()
