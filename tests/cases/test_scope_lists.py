@@ -2,6 +2,7 @@
 
 import re
 
+from tests.core.test_query_counts import statements_per_page
 from tests.scoped import NORTH, SOUTH, case_id, limit_to_north, local_site_id, numbers_in
 
 SITE = "/demo/cqi"
@@ -61,3 +62,12 @@ def test_a_case_outside_the_region_answers_as_if_it_did_not_exist(demo, clients,
     for url in (f"{SITE}/cases/{clark}", f"{SITE}/cases/{clark}/history"):
         assert clients("qa_north").get(url).status_code == 404, url
         assert clients("qa").get(url).status_code == 200, url
+
+
+def test_a_limited_person_costs_at_most_one_statement_more(demo, clients, both_regions):
+    urls = [f"{SITE}/cases", f"{SITE}/qa", f"{SITE}/inbox", f"{SITE}/interviews", f"{SITE}/"]
+    for url in urls:  # warm up what is kept per process
+        clients("qa").get(url), clients("qa_north").get(url)
+    whole = statements_per_page(demo, clients("qa"), urls)
+    limited = statements_per_page(demo, clients("qa_north"), urls)
+    assert all(n <= w + 1 for n, w in zip(limited, whole, strict=True)), (limited, whole)
