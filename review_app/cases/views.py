@@ -33,7 +33,7 @@ from review_app.instruments.engine import ITEM_LABELS, OUTCOME_LABELS
 from review_app.periods.models import ReviewPeriod
 from review_app.periods.queries import periods as site_periods
 from review_app.sites.models import LocalSite
-from review_app.sites.queries import local_sites
+from review_app.sites.queries import local_sites, local_sites_in_scope
 
 bp = site_blueprint("cases", __name__, "/cases")
 PER_PAGE = 50
@@ -67,7 +67,7 @@ def _list(template: str, filters: queries.CaseFilters):
         per_page=PER_PAGE,
         filters=filters,
         periods=site_periods(g.site),
-        local_sites=local_sites(g.site),
+        local_sites=local_sites_in_scope(g.site),
         reviewers=queries.reviewers(g.site),
         case_types=CASE_TYPES,
         statuses=STATUS_LABELS,

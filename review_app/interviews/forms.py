@@ -18,6 +18,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from review_app.accounts.models import User
 from review_app.core.forms import DraftForm
+from review_app.core.scope import scope_of
 from review_app.instruments.catalog import get_instrument
 from review_app.instruments.model import Instrument
 from review_app.interviews.facts import MAX_TITLE, InterviewFacts
@@ -62,11 +63,15 @@ def interview_form(
 ) -> InterviewForm:
     """Return the form with the period's local sites, its stakeholder types and these people.
 
-    A new interview names ``user`` interviewer and official note-taker to begin with.
+    It offers only the local sites ``user`` reaches (core/scope.py); the operations refuse
+    the others. A new interview names ``user`` interviewer and official note-taker to begin.
     """
     form = InterviewForm(obj=interview)
+    scope = scope_of(user, period.site_id)
     form.local_site_id.choices = [
-        SelectChoice(local.id, f"{local.name} ({local.code})") for local in period.local_sites
+        SelectChoice(local.id, f"{local.name} ({local.code})")
+        for local in period.local_sites
+        if scope.covers(local.id)
     ]
     instrument = get_instrument(period.instrument_version)
     form.stakeholder_types.choices = list(instrument.stakeholder_types.items())

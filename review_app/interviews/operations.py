@@ -6,6 +6,7 @@ from review_app.core.errors import OperationError
 from review_app.core.locking import lock_row, update_if_unchanged
 from review_app.core.models import utcnow
 from review_app.core.roles import roles_of
+from review_app.core.scope import scope_of
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
 from review_app.interviews import permissions as can
@@ -42,11 +43,19 @@ def label(interview: Interview) -> str:
     return f"the interview of {interview.held_on.isoformat()} ({interview.local_site.name})"
 
 
-def _check(period: ReviewPeriod, facts: InterviewFacts) -> None:
+def _check(actor: User, period: ReviewPeriod, facts: InterviewFacts) -> None:
     errors = check_facts(period, facts)
     if errors:
         field, message = next(iter(errors.items()))
         raise OperationError(message, field)
+    assert facts.local_site is not None  # check_facts refused facts without one
+    scope = scope_of(actor, period.site_id)
+    if not scope.covers(facts.local_site.id):
+        raise OperationError(
+            f"{facts.local_site.name} is outside the local sites your access reaches "
+            f"({scope.label}): choose one of yours.",
+            "local_site_id",
+        )
 
 
 def _apply(interview: Interview, facts: InterviewFacts) -> None:
@@ -72,7 +81,7 @@ def create_interview(actor: User, period: ReviewPeriod, facts: InterviewFacts) -
             f"The period's instrument version ({period.instrument_version}) has no systemic "
             "factor items to take notes on."
         )
-    _check(period, facts)
+    _check(actor, period, facts)
     if actor.id not in facts.participant_ids:
         raise OperationError(
             "Record only interviews you take part in: name yourself as the interviewer "
@@ -103,7 +112,7 @@ def update_interview(actor: User, interview: Interview, facts: InterviewFacts) -
         )
     if locked := can.why_locked(interview):
         raise OperationError(locked)
-    _check(interview.period, facts)
+    _check(actor, interview.period, facts)
     old = [user.id for user in interview.note_takers]
     new = facts.note_taker_ids
     if interview.is_merged and (old[0] != new[0] or set(old) != set(new)):

@@ -7,6 +7,7 @@ from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from review_app.accounts.models import User
 from review_app.cases.queries import reviewers
+from review_app.core.scope import in_scope
 from review_app.extensions import db
 from review_app.interviews.models import STATUS_LABELS, Interview, NoteSet, interview_note_takers
 from review_app.qa.models import Thread
@@ -35,7 +36,8 @@ def taking_part(user_id: int):
 
 
 def _filtered(site: Site, filters: InterviewFilters) -> Select:
-    statement = select(Interview).where(Interview.site_id == site.id)
+    # Only the local sites the person reaches (core/scope.py).
+    statement = select(Interview).where(in_scope(Interview, site))
     if filters.period_id:
         statement = statement.where(Interview.period_id == filters.period_id)
     if filters.status in STATUS_LABELS:
@@ -48,7 +50,7 @@ def _filtered(site: Site, filters: InterviewFilters) -> Select:
 def interviews(
     site: Site, filters: InterviewFilters, page: int, per_page: int
 ) -> tuple[list[Interview], int]:
-    """Return one page of the site's interviews, newest first, with what the list shows."""
+    """Return one page of the site's interviews in the current scope, newest first."""
     statement = _filtered(site, filters)
     total = db.session.execute(select(func.count()).select_from(statement.subquery())).scalar_one()
     rows = db.session.scalars(
@@ -105,7 +107,7 @@ def waiting_threads(site: Site, user: User) -> list[Thread]:
         user,
         select(Thread)
         .join(Interview, Interview.id == Thread.interview_id)
-        .where(Interview.site_id == site.id, taking_part(user.id)),
+        .where(in_scope(Interview, site), taking_part(user.id)),
     )
 
 

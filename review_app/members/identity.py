@@ -14,7 +14,7 @@ from flask import Flask, g
 from flask_login import current_user
 from flask_principal import AnonymousIdentity, Identity, identity_loaded
 from sqlalchemy import and_, bindparam, select
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import aliased, contains_eager
 
 from review_app.accounts.models import User, UserSession, key_digest
 from review_app.core.access import SystemAdminNeed
@@ -23,7 +23,7 @@ from review_app.core.roles import MEMBERSHIPS_LOADER, ROLES_LOADER, RoleSet, kee
 from review_app.core.scope import SCOPE_LOADER, WHOLE_SITE, Scope
 from review_app.extensions import db, login_manager, principal
 from review_app.members.models import Membership, ScopeEntry
-from review_app.sites.models import Jurisdiction, Region, Site
+from review_app.sites.models import Jurisdiction, LocalSite, Region, Site
 
 _ROLE_COLUMNS = (
     Membership.site_id,
@@ -88,26 +88,53 @@ def site_roles_of(user_id: int) -> dict[int, RoleSet]:
     )
 
 
+# Built once: a membership's limit and its places, one row per local site reached
+# (a region's local sites as they are now), in one statement.
+_REACHED = aliased(LocalSite)
+_SCOPE_ROWS = (
+    select(
+        Membership.is_limited,
+        ScopeEntry.id.label("entry_id"),
+        Region.name.label("region_name"),
+        LocalSite.name.label("local_name"),
+        LocalSite.id.label("local_id"),
+        _REACHED.id.label("reached_id"),
+    )
+    .select_from(Membership)
+    .outerjoin(ScopeEntry, ScopeEntry.membership_id == Membership.id)
+    .outerjoin(Region, Region.id == ScopeEntry.region_id)
+    .outerjoin(LocalSite, LocalSite.id == ScopeEntry.local_site_id)
+    .outerjoin(_REACHED, _REACHED.region_id == Region.id)
+    .where(
+        Membership.user_id == bindparam("user_id"),
+        Membership.site_id == bindparam("site_id"),
+        Membership.is_active,
+    )
+    .order_by(ScopeEntry.id)
+)
+
+
 def scope_on(user_id: int, site_id: int) -> Scope:
     """Return the scope of a person's active membership of a site (nothing when none).
 
-    Reads nothing more for the signed-in person on a site they reach whole.
+    Reads nothing more for the signed-in person on a site they reach whole, and one
+    statement otherwise (the same scope as ``membership_scope``).
     """
     if g.get("site_roles_user_id") == user_id and site_id in g.get("unlimited_sites", ()):
         return WHOLE_SITE
-    membership = db.session.scalar(
-        select(Membership)
-        .where(Membership.user_id == user_id, Membership.site_id == site_id, Membership.is_active)
-        .options(
-            selectinload(Membership.scope_entries).options(
-                joinedload(ScopeEntry.region).selectinload(Region.local_sites),
-                joinedload(ScopeEntry.local_site),
-            )
-        )
-    )
-    if membership is None:
+    rows = db.session.execute(_SCOPE_ROWS, {"user_id": user_id, "site_id": site_id}).all()
+    if not rows:
         return Scope(frozenset())
-    return membership_scope(membership)
+    if not rows[0].is_limited:
+        return WHOLE_SITE
+    ids: set[int] = set()
+    names: dict[int, str] = {}
+    for row in rows:
+        if row.entry_id is None:
+            continue
+        names.setdefault(row.entry_id, row.region_name or row.local_name or "")
+        ids.update(i for i in (row.local_id, row.reached_id) if i is not None)
+    return Scope(frozenset(ids), ", ".join(names.values()) or "no local sites")
 
 
 def membership_scope(membership: Membership) -> Scope:

@@ -10,7 +10,7 @@ from review_app.audit.models import AuditEntry
 from review_app.cases.models import Assignment, Case
 from review_app.cases.states import CaseStatus
 from review_app.cases.workflow import ACTIONS
-from review_app.core.scope import WHOLE_SITE, Scope
+from review_app.core.scope import WHOLE_SITE, Scope, in_scope
 from review_app.extensions import db
 from review_app.members.models import Membership
 from review_app.members.queries import active_people
@@ -47,11 +47,11 @@ def open_count(subject: ColumnElement[bool]) -> int:
 
 
 def queue(site: Site, statuses: list[CaseStatus]) -> list[Case]:
-    """Return the site's cases in these statuses, longest waiting first."""
+    """Return the site's cases in these statuses and the current scope, longest waiting first."""
     return list(
         db.session.scalars(
             select(Case)
-            .where(Case.site_id == site.id, Case.status.in_(statuses))
+            .where(in_scope(Case, site), Case.status.in_(statuses))
             .options(
                 joinedload(Case.local_site),
                 joinedload(Case.period),
@@ -64,13 +64,13 @@ def queue(site: Site, statuses: list[CaseStatus]) -> list[Case]:
 
 
 def waiting_threads(site: Site, user: User) -> list[Thread]:
-    """Return open threads on the user's cases whose last word is not the user's."""
+    """Return open threads on the user's cases (in scope) whose last word is not the user's."""
     return waiting_for(
         user,
         select(Thread)
         .join(Case, Case.id == Thread.case_id)
         .join(Assignment, Assignment.case_id == Case.id)
-        .where(Case.site_id == site.id, Assignment.user_id == user.id),
+        .where(in_scope(Case, site), Assignment.user_id == user.id),
     )
 
 
@@ -99,12 +99,13 @@ def cases_by_id(ids: set[int]) -> dict[int, Case]:
 
 
 def returned_to(site: Site, user: User) -> list[Case]:
+    """Return the user's cases (in the current scope) returned to them by QA."""
     return list(
         db.session.scalars(
             select(Case)
             .join(Assignment)
             .where(
-                Case.site_id == site.id,
+                in_scope(Case, site),
                 Case.status == CaseStatus.RETURNED,
                 Assignment.user_id == user.id,
             )
@@ -255,12 +256,12 @@ def qa_staff(site: Site, min_level: int, local_site_id: int | None = None) -> li
 
 
 def held_by(site: Site, user: User) -> list[Case]:
-    """Return the cases the user holds for QA on the site, longest waiting first."""
+    """Return the cases the user holds for QA on the site (in scope), longest waiting first."""
     return list(
         db.session.scalars(
             select(Case)
             .where(
-                Case.site_id == site.id,
+                in_scope(Case, site),
                 Case.qa_holder_id == user.id,
                 Case.status.in_(CaseStatus.HELD_BY_QA),
             )

@@ -3,6 +3,7 @@
 from sqlalchemy import bindparam, false, func, select
 
 from review_app.audit.models import AuditEntry
+from review_app.core.scope import current_scope
 from review_app.extensions import db
 from review_app.sites.models import Jurisdiction, LocalSite, Site
 
@@ -12,6 +13,19 @@ def local_sites(site: Site, active_only: bool = False) -> list[LocalSite]:
     statement = select(LocalSite).where(LocalSite.site_id == site.id).order_by(LocalSite.name)
     if active_only:
         statement = statement.where(LocalSite.is_active)
+    return list(db.session.scalars(statement))
+
+
+def local_sites_in_scope(site: Site) -> list[LocalSite]:
+    """Return the site's local sites the current person reaches (core/scope.py), by name.
+
+    What a list offers to filter by: a local site outside the scope has no row to show.
+    """
+    statement = (
+        select(LocalSite)
+        .where(LocalSite.site_id == site.id, current_scope(site).condition(LocalSite.id))
+        .order_by(LocalSite.name)
+    )
     return list(db.session.scalars(statement))
 
 

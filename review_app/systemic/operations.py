@@ -8,6 +8,7 @@ from review_app.core.errors import Conflict, OperationError
 from review_app.core.locking import lock_row, update_if_unchanged
 from review_app.core.models import utcnow
 from review_app.core.roles import roles_of
+from review_app.core.scope import Scope, scope_of
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
 from review_app.interviews.models import Interview
@@ -19,8 +20,11 @@ from review_app.systemic.models import RATING_LABELS, SystemicRating
 MAX_RATIONALE = 8000
 
 
-def _cited(period: ReviewPeriod, interview_ids: list[int]) -> list[Interview]:
-    """Return the interviews to cite; each must be a complete interview of the period."""
+def _cited(period: ReviewPeriod, interview_ids: list[int], scope: Scope) -> list[Interview]:
+    """Return the interviews to cite; each a complete interview of the period in ``scope``.
+
+    An interview outside the rater's scope is refused as if it did not exist.
+    """
     ids = list(dict.fromkeys(interview_ids))
     if not ids:
         return []
@@ -33,7 +37,11 @@ def _cited(period: ReviewPeriod, interview_ids: list[int]) -> list[Interview]:
     cited = []
     for interview_id in ids:
         interview = found.get(interview_id)
-        if interview is None or interview.period_id != period.id:
+        if (
+            interview is None
+            or interview.period_id != period.id
+            or not scope.covers(interview.local_site_id)
+        ):
             raise OperationError("Cite only interviews of this review period.", "interview_ids")
         if interview.status != InterviewStatus.COMPLETE:
             raise OperationError(
@@ -73,8 +81,12 @@ def rate(
         raise OperationError(
             f"Use at most {MAX_RATIONALE} characters (this has {len(rationale)}).", "rationale"
         )
-    cited = _cited(period, interview_ids)
+    scope = scope_of(actor, period.site_id)
+    cited = _cited(period, interview_ids, scope)
     row = queries.rating(period, item_id)
+    if row is not None:
+        # A rater limited to some local sites neither sees nor drops the citations of others.
+        cited += [i for i in row.interviews if not scope.covers(i.local_site_id)]
     before = _snapshot(row)
     if row is None:
         if lock_version != 0:

@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from review_app.accounts.models import User
+from review_app.core.scope import Scope, in_scope
 from review_app.extensions import db
 from review_app.interviews.models import Interview, NoteSet
 from review_app.interviews.queries import taking_part
@@ -34,11 +35,15 @@ def rating(period: ReviewPeriod, item_id: str) -> SystemicRating | None:
 
 
 def complete_interviews(period: ReviewPeriod) -> list[Interview]:
-    """Return the period's complete interviews, oldest first, with their local sites."""
+    """Return the period's complete interviews in the current scope, oldest first."""
     return list(
         db.session.scalars(
             select(Interview)
-            .where(Interview.period_id == period.id, Interview.status == InterviewStatus.COMPLETE)
+            .where(
+                Interview.period_id == period.id,
+                in_scope(Interview, period.site_id),
+                Interview.status == InterviewStatus.COMPLETE,
+            )
             .options(joinedload(Interview.local_site))
             .order_by(Interview.held_on, Interview.id)
         )
@@ -58,10 +63,10 @@ def final_texts(interview_ids: list[int]) -> dict[int, dict[str, str]]:
 
 
 def interview_counts(period: ReviewPeriod) -> dict[InterviewStatus, int]:
-    """Return the number of the period's interviews per status."""
+    """Return the number of the period's interviews in the current scope per status."""
     rows = db.session.execute(
         select(Interview.status, func.count())
-        .where(Interview.period_id == period.id)
+        .where(Interview.period_id == period.id, in_scope(Interview, period.site_id))
         .group_by(Interview.status)
     )
     return dict(rows.all())
@@ -74,3 +79,15 @@ def interviews_of(period: ReviewPeriod, user: User) -> set[int]:
             select(Interview.id).where(Interview.period_id == period.id, taking_part(user.id))
         )
     )
+
+
+def cited_in_scope(ratings: dict[str, SystemicRating], scope: Scope) -> dict[str, list[Interview]]:
+    """Return item id -> the interviews its rating cites that ``scope`` reaches.
+
+    A rating is for the whole site; a person limited to some local sites sees the
+    evidence of theirs only.
+    """
+    return {
+        item_id: [i for i in row.interviews if scope.covers(i.local_site_id)]
+        for item_id, row in ratings.items()
+    }

@@ -6,6 +6,7 @@ from flask_login import current_user
 from review_app.core.access import site_roles
 from review_app.core.errors import Conflict
 from review_app.core.roles import roles_of
+from review_app.core.scope import current_scope
 from review_app.core.sitectx import site_blueprint
 from review_app.core.views import attempt, get_in_site
 from review_app.instruments.catalog import get_instrument
@@ -46,12 +47,14 @@ def index():
 @site_roles("member")
 def overview(period_id: int):
     period = get_in_site(ReviewPeriod, period_id)
+    ratings = queries.ratings(period)
     return render_template(
         "systemic/overview.html",
         period=period,
         periods=site_periods(g.site),
         instrument=get_instrument(period.instrument_version),
-        ratings=queries.ratings(period),
+        ratings=ratings,
+        cited=queries.cited_in_scope(ratings, current_scope(g.site)),
         counts=queries.interview_counts(period),
         labels=RATING_LABELS,
         can_open_items=_reads_all(),
@@ -66,6 +69,9 @@ def _item_page(period: ReviewPeriod, item_id: str, form: RatingForm, conflict=No
         abort(404)
     rating = queries.rating(period, item_id)
     interviews = queries.complete_interviews(period)
+    scope = current_scope(g.site)
+    # The rating is the whole site's; the interviews it cites are shown inside the scope.
+    cited = [i for i in rating.interviews if scope.covers(i.local_site_id)] if rating else []
     # A restored draft keeps the version it was typed on: a save made since is a conflict.
     if (not form.is_submitted() and not form.restored) or conflict is not None:
         # After a conflict the form carries the saved version: saving again keeps yours.
@@ -73,7 +79,7 @@ def _item_page(period: ReviewPeriod, item_id: str, form: RatingForm, conflict=No
         form.lock_version.raw_data = None
     if not form.is_submitted() and not form.restored and rating is not None:
         form.rating.data, form.rationale.data = rating.rating, rating.rationale
-        form.interview_ids.data = [interview.id for interview in rating.interviews]
+        form.interview_ids.data = [interview.id for interview in cited]
     form.interview_ids.choices = [
         (i.id, f"{i.held_on.isoformat()}, {i.local_site.name}{': ' + i.title if i.title else ''}")
         for i in interviews
@@ -85,6 +91,7 @@ def _item_page(period: ReviewPeriod, item_id: str, form: RatingForm, conflict=No
         item=item,
         factor=instrument.factor_of(item_id),
         rating=rating,
+        cited=cited,
         interviews=interviews,
         texts=queries.final_texts([i.id for i in interviews]),
         form=form,
@@ -142,6 +149,7 @@ def factor(period_id: int, factor_id: str):
         instrument=instrument,
         factor=chosen,
         ratings=ratings,
+        cited=queries.cited_in_scope(ratings, current_scope(g.site)),
         counts={
             "strength": given.count("strength"),
             "ani": given.count("ani"),

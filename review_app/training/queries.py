@@ -1,17 +1,20 @@
 """Reads for the Training site: answer keys, practice copies, scores, progress, qualification.
 
-Each function issues a fixed number of statements, whatever the number of rows.
+Each function issues a fixed number of statements, whatever the number of rows. Keys,
+copies and scores are read inside the current scope (core/scope.py): a score counts
+where its practice copy is; the reviewer qualification, asked of the person, does not.
 """
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from review_app.accounts.models import User
 from review_app.cases.models import Assignment, Case
 from review_app.cases.states import CaseStatus
+from review_app.core.scope import in_scope
 from review_app.extensions import db
 from review_app.members.signals import qualification_asked
 from review_app.sites.models import Site
@@ -27,16 +30,23 @@ def _with_details(statement):
     )
 
 
+def _scores_in_scope(statement: Select, site: Site) -> Select:
+    """Narrow a statement on practice scores to those whose copy is in the current scope."""
+    return statement.join(Case, Case.id == PracticeScore.copy_id).where(
+        PracticeScore.site_id == site.id, in_scope(Case, site)
+    )
+
+
 def keys(site: Site) -> list[Case]:
     """Return the site's answer keys by case number."""
-    statement = select(Case).where(Case.site_id == site.id, Case.is_key)
+    statement = select(Case).where(in_scope(Case, site), Case.is_key)
     return list(db.session.scalars(_with_details(statement).order_by(Case.case_number)).unique())
 
 
 def key_candidates(site: Site) -> list[Case]:
     """Return the site's cases that could become answer keys: not keys, copies or eliminated."""
     statement = select(Case).where(
-        Case.site_id == site.id,
+        in_scope(Case, site),
         ~Case.is_key,
         Case.key_case_id.is_(None),
         Case.status != CaseStatus.ELIMINATED,
@@ -49,15 +59,15 @@ def copy_counts(site: Site) -> dict[int, tuple[int, int]]:
     copies = dict(
         db.session.execute(
             select(Case.key_case_id, func.count())
-            .where(Case.site_id == site.id, Case.key_case_id.is_not(None))
+            .where(in_scope(Case, site), Case.key_case_id.is_not(None))
             .group_by(Case.key_case_id)
         ).all()
     )
     attempts = dict(
         db.session.execute(
-            select(PracticeScore.key_id, func.count())
-            .where(PracticeScore.site_id == site.id)
-            .group_by(PracticeScore.key_id)
+            _scores_in_scope(select(PracticeScore.key_id, func.count()), site).group_by(
+                PracticeScore.key_id
+            )
         ).all()
     )
     return {
@@ -92,9 +102,7 @@ def copies_of(site: Site, user: User) -> dict[int, Case]:
     rows = db.session.scalars(
         select(Case)
         .join(Assignment)
-        .where(
-            Case.site_id == site.id, Case.key_case_id.is_not(None), Assignment.user_id == user.id
-        )
+        .where(in_scope(Case, site), Case.key_case_id.is_not(None), Assignment.user_id == user.id)
         .order_by(Case.id)
     )
     return {copy.key_case_id: copy for copy in rows if copy.key_case_id is not None}
@@ -112,13 +120,16 @@ class KeyRecord:
 def records_of(site: Site, user: User) -> dict[int, KeyRecord]:
     """Return key id -> the user's attempts, best key match and whether one passed."""
     rows = db.session.execute(
-        select(
-            PracticeScore.key_id,
-            func.count(),
-            func.max(PracticeScore.item_percent),
-            func.max(case((PracticeScore.is_passed, 1), else_=0)),
+        _scores_in_scope(
+            select(
+                PracticeScore.key_id,
+                func.count(),
+                func.max(PracticeScore.item_percent),
+                func.max(case((PracticeScore.is_passed, 1), else_=0)),
+            ),
+            site,
         )
-        .where(PracticeScore.site_id == site.id, PracticeScore.trainee_id == user.id)
+        .where(PracticeScore.trainee_id == user.id)
         .group_by(PracticeScore.key_id)
     )
     return {key_id: KeyRecord(n, best, bool(passed)) for key_id, n, best, passed in rows}
@@ -159,25 +170,26 @@ def progress(site: Site, people: list[User]) -> list[TraineeProgress]:
         db.session.execute(
             select(Assignment.user_id, func.count())
             .join(Case, Case.id == Assignment.case_id)
-            .where(Case.site_id == site.id, Case.key_case_id.is_not(None))
+            .where(in_scope(Case, site), Case.key_case_id.is_not(None))
             .group_by(Assignment.user_id)
         ).all()
     )
     figures = {
         row.trainee_id: row
         for row in db.session.execute(
-            select(
-                PracticeScore.trainee_id,
-                func.count().label("attempts"),
-                func.count(
-                    func.distinct(case((PracticeScore.is_passed, PracticeScore.key_id)))
-                ).label("keys_passed"),
-                func.max(PracticeScore.item_percent).label("best"),
-                func.max(PracticeScore.submitted_at).label("last_at"),
-                func.max(PracticeScore.id).label("latest_id"),
-            )
-            .where(PracticeScore.site_id == site.id)
-            .group_by(PracticeScore.trainee_id)
+            _scores_in_scope(
+                select(
+                    PracticeScore.trainee_id,
+                    func.count().label("attempts"),
+                    func.count(
+                        func.distinct(case((PracticeScore.is_passed, PracticeScore.key_id)))
+                    ).label("keys_passed"),
+                    func.max(PracticeScore.item_percent).label("best"),
+                    func.max(PracticeScore.submitted_at).label("last_at"),
+                    func.max(PracticeScore.id).label("latest_id"),
+                ),
+                site,
+            ).group_by(PracticeScore.trainee_id)
         )
     }
     latest = dict(
@@ -208,8 +220,8 @@ def attempts_of(site: Site, user: User) -> list[PracticeScore]:
     """Return a trainee's scored attempts on the site, oldest first, with their keys."""
     return list(
         db.session.scalars(
-            select(PracticeScore)
-            .where(PracticeScore.site_id == site.id, PracticeScore.trainee_id == user.id)
+            _scores_in_scope(select(PracticeScore), site)
+            .where(PracticeScore.trainee_id == user.id)
             .options(joinedload(PracticeScore.key), joinedload(PracticeScore.copy))
             .order_by(PracticeScore.submitted_at, PracticeScore.id)
         )
@@ -240,7 +252,8 @@ def key_match_by_item(site: Site, user: User, latest_id: int | None) -> dict[str
             func.max(case((and_(in_latest, PracticeScoreItem.is_agreed), 1), else_=0)),
         )
         .join(PracticeScore, PracticeScore.id == PracticeScoreItem.score_id)
-        .where(PracticeScore.site_id == site.id, PracticeScore.trainee_id == user.id)
+        .join(Case, Case.id == PracticeScore.copy_id)
+        .where(in_scope(Case, site), PracticeScore.trainee_id == user.id)
         .group_by(PracticeScoreItem.item_id)
     )
     return {

@@ -13,6 +13,7 @@ from review_app.core.access import site_roles
 from review_app.core.errors import FieldErrors, OperationError
 from review_app.core.forms import ConfirmForm
 from review_app.core.once import remember, sent_before
+from review_app.core.scope import current_scope
 from review_app.core.sitectx import site_blueprint
 from review_app.core.views import attempt, int_arg, run_operation
 from review_app.extensions import db
@@ -46,6 +47,8 @@ def _load_key(key_id: int) -> Case:
     key = case_queries.case_with_details(key_id)
     if key is None or key.site_id != g.site.id or not key.is_key:
         abort(404)
+    if not current_scope(g.site).covers(key.local_site_id):
+        abort(404)  # outside the person's local sites: as if it did not exist
     return key
 
 
@@ -70,6 +73,8 @@ def make_key():
         return redirect(url_for("training.keys"))
     case = case_queries.case_with_details(form.case_id.data)
     if case is None or case.site_id != g.site.id:
+        abort(404)
+    if not current_scope(g.site).covers(case.local_site_id):
         abort(404)
     if (earlier := sent_before()) is not None:
         return earlier

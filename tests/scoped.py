@@ -1,0 +1,68 @@
+"""Helpers for tests of reads limited to a person's regions (core/scope.py).
+
+The demo's ``qa_north`` reaches the Northern region (Adams and Baker County) of the
+CQI site; ``qa`` reaches the whole site. The ``both_regions`` fixture adds cases in
+the Southern region (Clark and Dawson County).
+"""
+
+from sqlalchemy import select
+
+from review_app.accounts.models import User
+from review_app.cases.models import Case
+from review_app.extensions import db
+from review_app.interviews.models import Interview
+from review_app.members.models import Membership
+from review_app.members.scope_operations import set_scope
+from review_app.sites.models import LocalSite, Region
+from review_app.sites.queries import site_by_slug
+
+NORTH = ("Adams County", "Baker County")
+SOUTH = ("Clark County", "Dawson County")
+
+
+def numbers_in(found: dict[str, list[str]], names: tuple[str, ...]) -> list[str]:
+    """Return the case numbers ``both_regions`` gave for these local sites."""
+    return [number for name in names for number in found.get(name, [])]
+
+
+def user(username: str) -> User:
+    return db.session.scalar(select(User).where(User.username == username))
+
+
+def limit_to_north(app, username: str, kind: str = "cqi") -> None:
+    """Limit a person's access to a demo site to its Northern region (committed)."""
+    with app.app_context():
+        site = site_by_slug("demo", kind)
+        membership = db.session.scalar(
+            select(Membership).where(
+                Membership.site_id == site.id, Membership.user_id == user(username).id
+            )
+        )
+        north = db.session.scalar(
+            select(Region).where(Region.site_id == site.id, Region.code == "N")
+        )
+        set_scope(None, membership, True, [north], [])
+        db.session.commit()
+
+
+def local_site_id(app, name: str, kind: str = "cqi") -> int:
+    with app.app_context():
+        site = site_by_slug("demo", kind)
+        return db.session.scalar(
+            select(LocalSite.id).where(LocalSite.site_id == site.id, LocalSite.name == name)
+        )
+
+
+def case_id(app, number: str, kind: str = "cqi") -> int:
+    with app.app_context():
+        site = site_by_slug("demo", kind)
+        return db.session.scalar(
+            select(Case.id).where(Case.site_id == site.id, Case.case_number == number)
+        )
+
+
+def in_local_site(app, interview_id: int, name: str) -> None:
+    """Move an interview to another local site of its period (test set-up)."""
+    with app.app_context():
+        db.session.get(Interview, interview_id).local_site_id = local_site_id(app, name)
+        db.session.commit()
