@@ -10,10 +10,13 @@ of the route table (tests/core/test_access_table.py), on the demo CQI site:
   the limited administrator's scope);
 - cases in all four local sites (as the ``both_regions`` fixture adds them), an
   interview in Clark County with a QA thread, a QA thread on a Clark County case and
-  a caseload move of a Dawson County case, whose ids name the out-of-scope objects.
+  a caseload move of a Dawson County case, whose ids name the out-of-scope objects;
+  for the Site Leader, a case, interview and threads of Baker County too.
 """
 
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import select
@@ -65,12 +68,18 @@ OUTSIDE = {
 }
 
 
+# The limited people's job files, apart from other tests' (which remove the files of
+# jobs whose rows their own test does not have).
+JOBS_DIR = Path(tempfile.mkdtemp(prefix="review-app-scope-jobs-"))
+
+
 @dataclass
 class Prepared:
     """What the scope table's tests read: ids, sign-ins, tokens and the words to look for."""
 
     ids: dict  # in every limited person's scope (Adams County)
     south: dict  # the same names, for objects of the Southern region
+    baker: dict  # Southern, but the case, its thread, interview and local site of Baker County
     cookies: dict[str, str]
     tokens: dict[str, str]
     jobs: dict[str, list[int]]  # each person's own finished jobs (a PDF, a source file)
@@ -92,7 +101,7 @@ def _build(app: Flask) -> Prepared:
         site = site_by_slug("demo", "cqi")
         people = _people(site)
         _add_cases_in_both_regions(site)
-        ids, south = _in_and_out(site, ids, people)
+        ids, south, baker = _in_and_out(site, ids, people)
         tokens = {}
         for who in [*PEOPLE, "qa"]:
             _, tokens[who] = create_token(None, people[who], site, "scope table")
@@ -109,7 +118,7 @@ def _build(app: Flask) -> Prepared:
         login(client, who)
         cookies[who] = client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
     jobs = {who: _start_jobs(app, cookies[who], ids["period_id"], who == PDF_JOB) for who in PEOPLE}
-    return Prepared(ids, south, cookies, tokens, jobs, numbers, finalized, queries)
+    return Prepared(ids, south, baker, cookies, tokens, jobs, numbers, finalized, queries)
 
 
 def _people(site) -> dict[str, User]:
@@ -152,7 +161,7 @@ def _local(site, name: str) -> LocalSite:
     )
 
 
-def _in_progress_case_of(site, local: LocalSite, reviewer: User) -> Case:
+def _in_progress_case_of(site, local: LocalSite, reviewer: User | None = None) -> Case:
     return next(
         case
         for case in db.session.scalars(
@@ -160,7 +169,8 @@ def _in_progress_case_of(site, local: LocalSite, reviewer: User) -> Case:
             .where(Case.site_id == site.id, Case.local_site_id == local.id)
             .order_by(Case.id)
         )
-        if case.status == CaseStatus.IN_PROGRESS and reviewer in case.reviewers
+        if case.status == CaseStatus.IN_PROGRESS
+        and (reviewer is None or reviewer in case.reviewers)
     )
 
 
@@ -170,12 +180,13 @@ def _membership_id(site, user: User) -> int:
     )
 
 
-def _in_and_out(site, ids: dict, people: dict[str, User]) -> tuple[dict, dict]:
-    """Return the ids inside every limited scope (Adams County) and their Southern twins."""
+def _in_and_out(site, ids: dict, people: dict[str, User]) -> tuple[dict, dict, dict]:
+    """Return the ids inside every limited scope (Adams County), their Southern twins and
+    their Baker County twins (outside the Site Leader's Adams County alone)."""
     from review_app.qa.operations import move_caseload, reassign
 
-    adams, clark, dawson = (
-        _local(site, n) for n in ("Adams County", "Clark County", "Dawson County")
+    adams, baker, clark, dawson = (
+        _local(site, n) for n in ("Adams County", "Baker County", "Clark County", "Dawson County")
     )
     inside_case = _in_progress_case_of(site, adams, people["reviewer"])
     # The limited reviewer reviews it too, so their case pages are read.
@@ -202,7 +213,15 @@ def _in_and_out(site, ids: dict, people: dict[str, User]) -> tuple[dict, dict]:
         "entry_id": move.id,
         **_interview(site, clark, people, SOUTH_INTERVIEW),
     }
-    return inside, south
+    baker_case = _in_progress_case_of(site, baker)
+    baker_ids = {
+        **south,
+        "case_id": baker_case.id,
+        "thread_id": _thread(baker_case, people["qa"]),
+        "local_site_id": baker.id,
+        **_interview(site, baker, people, ""),
+    }
+    return inside, south, baker_ids
 
 
 def _thread(case: Case, qa: User) -> int:

@@ -14,7 +14,15 @@ import pytest
 from flask import Flask
 
 from tests.conftest import TEST_CONFIG
-from tests.core.scope_people import MADE, OUTSIDE, PEOPLE, SOUTH_INTERVIEW, Prepared, prepared
+from tests.core.scope_people import (
+    JOBS_DIR,
+    MADE,
+    OUTSIDE,
+    PEOPLE,
+    SOUTH_INTERVIEW,
+    Prepared,
+    prepared,
+)
 from tests.core.test_access_table import ACCESS, SITE_KINDS, _snapshot, _url
 
 # URL arguments naming an object that lies in one local site, or that names cases of one.
@@ -119,6 +127,13 @@ READ_ROUTES = sorted(
 )
 
 
+@pytest.fixture
+def scoped(demo, monkeypatch) -> Prepared:
+    """The scope table's data (tests/core/scope_people.py), its jobs' files kept apart."""
+    monkeypatch.setitem(demo.config, "JOBS_DIR", JOBS_DIR / demo.config["TEST_DATABASE"])
+    return prepared(demo)
+
+
 def test_every_url_argument_is_classified():
     known = SCOPED.keys() | SITE_WIDE.keys() | NOT_OBJECTS
     unknown = {
@@ -146,28 +161,36 @@ def _missing(ids: dict, endpoint: str) -> dict:
     return {**ids, **{n: MISSING for n in names}, **{f"{blueprint}:{n}": MISSING for n in names}}
 
 
+def _outside(data: Prepared, who: str) -> list[dict]:
+    """Return the ids of objects outside ``who``'s scope: Southern; Baker County's too."""
+    return [data.south, data.baker] if who == "leader" else [data.south]
+
+
 @pytest.mark.one_database
 @pytest.mark.parametrize(("endpoint", "method"), OUT_OF_SCOPE_ROUTES)
-def test_an_object_outside_the_scope_answers_as_a_missing_one(demo, endpoint, method):
-    data = prepared(demo)
-    south_url = _url(demo, endpoint, data.south)
+def test_an_object_outside_the_scope_answers_as_a_missing_one(demo, scoped, endpoint, method):
+    data = scoped
     missing_url = _url(demo, endpoint, _missing(data.south, endpoint))
     before = _snapshot(demo) if method == "POST" else None
     wrong, reached = [], False
     for who in PEOPLE:
-        missing = _call(demo, data, who, missing_url, method)
-        south = _call(demo, data, who, south_url, method)
-        reached = reached or missing.status_code == 404
-        if south.status_code != missing.status_code:
-            wrong.append(
-                f"{who}: {south.status_code} where a missing one gives {missing.status_code}"
-            )
-        elif _without_form_keys(south) != _without_form_keys(missing):
-            wrong.append(f"{who}: {south.status_code} with another body than a missing one's")
+        for ids in _outside(data, who):
+            url = _url(demo, endpoint, ids)
+            missing = _call(demo, data, who, missing_url, method)
+            outside = _call(demo, data, who, url, method)
+            reached = reached or missing.status_code == 404
+            if outside.status_code != missing.status_code:
+                wrong.append(
+                    f"{who}: {outside.status_code} for {url} where a missing one gives "
+                    f"{missing.status_code}"
+                )
+            elif _without_form_keys(outside) != _without_form_keys(missing):
+                wrong.append(f"{who}: {url} answers another body than a missing one's")
+    changed = before is not None and _snapshot(demo) != before
     assert reached, f"no limited person reaches {endpoint}'s object: choose other ids"
-    assert not wrong, f"{method} {south_url}: " + "; ".join(wrong)
-    if before is not None:
-        assert _snapshot(demo) == before, f"{method} {south_url} changed data"
+    assert not wrong and not changed, f"{method} {endpoint}: " + "; ".join(
+        [*wrong, *(["and data changed"] if changed else [])]
+    )
 
 
 def _without_form_keys(response) -> bytes:
@@ -232,8 +255,8 @@ def _reads(app: Flask, data: Prepared, endpoint: str, method: str):
 
 @pytest.mark.one_database
 @pytest.mark.parametrize(("endpoint", "method"), READ_ROUTES)
-def test_a_limited_person_sees_only_their_scope(demo, endpoint, method):
-    data = prepared(demo)
+def test_a_limited_person_sees_only_their_scope(demo, scoped, endpoint, method):
+    data = scoped
     wrong = []
     for who, url in _reads(demo, data, endpoint, method):
         response = _call(demo, data, who, url)
@@ -260,8 +283,8 @@ CONTROLS = [
 
 @pytest.mark.one_database
 @pytest.mark.parametrize("endpoint", CONTROLS)
-def test_the_check_finds_rows_an_unlimited_person_sees(demo, endpoint):
-    data = prepared(demo)
+def test_the_check_finds_rows_an_unlimited_person_sees(demo, scoped, endpoint):
+    data = scoped
     url = _url(demo, endpoint, data.ids) + data.queries.get(endpoint, [""])[0]
     everything = _call(demo, data, "qa", url)
     assert everything.status_code == 200
@@ -272,8 +295,8 @@ def test_the_check_finds_rows_an_unlimited_person_sees(demo, endpoint):
 
 
 @pytest.mark.one_database
-def test_figures_count_the_cases_of_the_scope_alone(demo):
-    data = prepared(demo)
+def test_figures_count_the_cases_of_the_scope_alone(demo, scoped):
+    data = scoped
     url = _url(demo, "api.performance", data.ids)
     counted = {
         who: _call(demo, data, who, url).get_json()["cases"] for who in ("qa", "qa_north", "leader")
