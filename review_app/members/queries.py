@@ -5,8 +5,9 @@ from sqlalchemy.orm import contains_eager
 
 from review_app.accounts.models import User
 from review_app.extensions import db
-from review_app.members.models import Membership
-from review_app.sites.models import Jurisdiction, Site
+from review_app.members.models import Membership, ScopeEntry
+from review_app.sites.models import Jurisdiction, Region, Site
+from review_app.sites.signals import region_use_asked
 
 ROLE_FILTERS = {
     "state_admin": Membership.is_state_admin,
@@ -97,3 +98,19 @@ def user_in_jurisdiction(username: str, jurisdiction: Jurisdiction) -> User | No
     if user is None or not known_in_jurisdiction(jurisdiction.id, [user.id]):
         return None
     return user
+
+
+@region_use_asked.connect
+def people_limited_to(region: Region, **_: object) -> list[str]:
+    """Return the names of the people whose access ``region`` limits (asked by sites).
+
+    Former members count too: their access, given back, would be limited to it.
+    """
+    rows = db.session.execute(
+        select(User.display_name, Membership.is_active)
+        .join(Membership, Membership.user_id == User.id)
+        .join(ScopeEntry, ScopeEntry.membership_id == Membership.id)
+        .where(ScopeEntry.region_id == region.id)
+        .order_by(User.display_name)
+    )
+    return [name if active else f"{name} (access removed)" for name, active in rows]
