@@ -48,7 +48,8 @@ def check_qualified(site: Site, user: User | None, roles: RoleSet, had: bool = F
 
 
 def _other_active_admins(membership: Membership) -> int:
-    # An administrator whose account is deactivated cannot sign in, so does not count.
+    # An administrator whose account is deactivated cannot sign in, so does not count;
+    # nor does one limited to some local sites, who cannot manage the whole site.
     return db.session.execute(
         select(func.count())
         .select_from(Membership)
@@ -58,16 +59,28 @@ def _other_active_admins(membership: Membership) -> int:
             Membership.id != membership.id,
             Membership.is_active,
             Membership.is_state_admin,
+            ~Membership.is_limited,
             User.is_active,
         )
     ).scalar_one()
 
 
-def _keep_an_admin(membership: Membership, still_admin: bool) -> None:
-    losing_admin = membership.is_state_admin and membership.is_active and not still_admin
+def _keep_an_admin(membership: Membership, still_admin: bool, field: str = "roles") -> None:
+    """Refuse to leave the site without a state administrator who reaches all of it.
+
+    ``still_admin``: whether the membership stays an administrator of the whole site.
+    """
+    losing_admin = (
+        membership.is_state_admin
+        and not membership.is_limited
+        and membership.is_active
+        and not still_admin
+    )
     if losing_admin and not _other_active_admins(membership):
         raise OperationError(
-            "This is the site's last state administrator: name another one first.", "roles"
+            "This is the site's last state administrator: name another one first (one whose "
+            "access reaches the whole site).",
+            field,
         )
 
 
@@ -146,12 +159,19 @@ def _grant(
     return membership
 
 
-def set_roles(actor: User | None, membership: Membership, roles: RoleSet) -> None:
-    """Change the roles of a member."""
+def set_roles(
+    actor: User | None, membership: Membership, roles: RoleSet, check_leader: bool = True
+) -> None:
+    """Change the roles of a member.
+
+    ``check_leader`` False: the caller sets the scope next, and set_scope checks
+    that a Site Leader leads local sites (``set_access``).
+    """
     check_roles(membership.site, roles)
     check_qualified(membership.site, membership.user, roles, had=membership.is_reviewer)
     _keep_an_admin(membership, roles.is_state_admin)
-    check_leader_scope(roles, membership.is_limited, membership_scope(membership))
+    if check_leader:
+        check_leader_scope(roles, membership.is_limited, membership_scope(membership))
     before = _snapshot(membership)
     membership.roles = roles
     if before != _snapshot(membership):
@@ -164,6 +184,29 @@ def set_roles(actor: User | None, membership: Membership, roles: RoleSet) -> Non
             before=before,
             after=_snapshot(membership),
         )
+
+
+def set_access(
+    actor: User | None, membership: Membership, roles: RoleSet, places: Places | None
+) -> None:
+    """Change a member's roles and scope together (``places`` None: the whole site).
+
+    One change: refused whole, nothing changed, when either part is refused.
+    """
+    field = "scope" if roles.is_state_admin else "roles"
+    _keep_an_admin(membership, roles.is_state_admin and places is None, field)
+    set_roles(actor, membership, roles, check_leader=False)
+    set_scope(actor, membership, places is not None, *(places or ([], [])))
+
+
+def places_of(membership: Membership) -> Places | None:
+    """Return the regions and local sites a membership is limited to (None: not limited)."""
+    if not membership.is_limited:
+        return None
+    return (
+        [entry.region for entry in membership.scope_entries if entry.region],
+        [entry.local_site for entry in membership.scope_entries if entry.local_site],
+    )
 
 
 def _has_other_access(user: User, membership: Membership) -> bool:
@@ -200,8 +243,8 @@ def remove_access(actor: User | None, membership: Membership) -> None:
 
 
 def restore_access(actor: User | None, membership: Membership) -> None:
-    """Give a former member their access back with the roles they had."""
-    grant_access(actor, membership.site, membership.user, membership.roles)
+    """Give a former member their access back with the roles and the scope they had."""
+    grant_access(actor, membership.site, membership.user, membership.roles, places_of(membership))
 
 
 def create_member(
@@ -211,14 +254,18 @@ def create_member(
     display_name: str,
     email: str,
     roles: RoleSet,
+    places: Places | None = None,
 ) -> User:
-    """Create an invited account with roles on the site and email the invitation."""
+    """Create an invited account with roles on the site and email the invitation.
+
+    ``places`` limits the access to those regions and local sites (see grant_access).
+    """
     check_roles(site, roles)
     check_qualified(site, None, roles)
     if not email.strip():
         raise OperationError("Give an email address: the invitation is sent there.", "email")
     user = accounts.create_user(actor, username, display_name, None, email=email, site=site)
-    _grant(actor, site, user, roles)  # an account just made: theirs to reach
+    _grant(actor, site, user, roles, places)  # an account just made: theirs to reach
     links.send_invitation(actor, user, site)
     return user
 
