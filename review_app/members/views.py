@@ -241,5 +241,8 @@ def import_csv():
             return redirect(url_for("jobs.show", job_id=job.id), 303)
     status = 422 if form.errors else 200
     return render_template(
-        "members/import.html", form=form, invite_days=current_app.config["INVITE_DAYS"]
+        "members/import.html",
+        form=form,
+        invite_days=current_app.config["INVITE_DAYS"],
+        limited_to=scope_of(current_user, g.site).label,
     ), status
