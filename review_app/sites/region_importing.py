@@ -5,6 +5,7 @@ the file names gets exactly the local sites listed for it (a local site in anoth
 region moves); regions the file does not name keep theirs, less those that move.
 """
 
+import re
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
@@ -15,6 +16,7 @@ from review_app.sites.models import LocalSite, Region, Site
 
 COLUMNS = ("region_code", "region_name", "local_site_code")
 LIMITS = Limits(rows=2_000, bytes=500_000)
+CODE = re.compile(r"[A-Za-z0-9._-]{1,20}")  # as the region form's
 
 
 @dataclass
@@ -59,8 +61,12 @@ def check_file(site: Site, filename: str, data: bytes) -> tuple[list[RegionRows]
         empty = [column for column in COLUMNS if not row[column]]
         if empty:
             problems.append(f"{', '.join(empty)}: empty")
-        if len(code) > 20 or len(name) > 120:
-            problems.append("a region code has at most 20 characters, a name at most 120")
+        if code and not CODE.fullmatch(code):
+            problems.append(
+                "region_code: use at most 20 letters, digits, dots, dashes or underscores"
+            )
+        if len(name) > 120:
+            problems.append("region_name: at most 120 characters")
         region = regions.get(code.lower()) if code else None
         if region is not None and name and name != region.name:
             problems.append(

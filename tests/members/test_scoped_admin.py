@@ -141,7 +141,8 @@ def test_a_new_person_starts_limited_and_stays_inside(limited, demo):
 
 @pytest.mark.parametrize(
     "path",
-    ["/regions", "/regions/new", "/local-sites/new", "/privacy", "/periods/new"],
+    # The audit log tells of every local site's cases and people.
+    ["/regions", "/regions/new", "/local-sites/new", "/privacy", "/periods/new", "/admin/audit"],
 )
 def test_site_wide_settings_refuse_a_limited_administrator(limited, demo, path):
     assert limited.get(f"/demo/cqi{path}").status_code == 403

@@ -232,11 +232,12 @@ def test_import_lists_every_bad_row_and_changes_nothing(admin, demo):
         + ",Eastern region,\n"  # empty fields
         + "E,Eastern region,099\n"  # a local site of another site
         + "W,Wild West,003\n"  # another name for W
-        + "X,Northern region,002\n",  # the name of region N
+        + "X,Northern region,002\n"  # the name of region N
+        + "Y Z,Why,001\n",  # a space in the code
     )
     assert response.status_code == 422
     page = _text(response)
-    assert "Nothing was imported: 6 rows to fix" in page
+    assert "Nothing was imported: 7 rows to fix" in page
     for message in (
         "Line 3: local_site_code: no local site of this site has the code 777.",
         "Line 4: local_site_code: Dawson County is named twice (also on line 2).",
@@ -244,6 +245,7 @@ def test_import_lists_every_bad_row_and_changes_nothing(admin, demo):
         "Line 6: local_site_code: 099 is a local site of Demo State Training, not of this site.",
         "Line 7: region_name: region W is named “Western region” on line 2.",
         "Line 8: region_name: the region N of this site is already named “Northern region”.",
+        "Line 9: region_code: use at most 20 letters, digits, dots, dashes or underscores.",
     ):
         assert message in page
     assert _regions(demo) == {"N": ["001", "002"], "S": ["003", "004"]}
