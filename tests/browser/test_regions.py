@@ -58,3 +58,14 @@ def test_an_administrator_makes_a_region_and_limits_a_person_to_it(page):
     expect(row).to_contain_text("Western region")
     problems += _axe_problems(page)
     assert problems == []
+
+
+def test_the_region_and_user_pages_fit_a_320_px_screen(people):
+    admin = people("admin")
+    admin.set_viewport_size({"width": 320, "height": 800})
+    pages = ("/regions", "/regions/new", "/regions/import", "/local-sites", "/admin/users")
+    for path in (*pages, "/admin/users/new"):
+        response = admin.goto(f"/demo/cqi{path}")
+        assert response.ok, path
+        width = admin.evaluate("document.documentElement.scrollWidth")
+        assert width <= 320, f"{path} is {width} px wide"
