@@ -13,6 +13,7 @@ from review_app.core.views import attempt, form_status, get_in_site, run_operati
 from review_app.sites import operations, queries, region_operations
 from review_app.sites.forms import LocalSiteForm, PrivacyForm, RegionForm, RegionImportForm
 from review_app.sites.models import LocalSite, Region
+from review_app.sites.signals import people_limited_to
 
 bp = site_blueprint("sites", __name__)
 
@@ -137,7 +138,12 @@ def _region_form(region: Region | None):
         if outcome.ok and region is not None:
             flash(_saved_message(region, moved), "success")
             return redirect(url_for("sites.regions"))
-    return render_template("sites/region_form.html", form=form, region=region), form_status(form)
+    return render_template(
+        "sites/region_form.html",
+        form=form,
+        region=region,
+        limited_people=people_limited_to(region) if region is not None else [],
+    ), form_status(form)
 
 
 def _saved_message(region: Region, moved: list[LocalSite]) -> str:

@@ -108,6 +108,12 @@ def test_a_local_site_of_another_site_is_not_a_choice(admin, demo):
     assert "W" not in _regions(demo)
 
 
+def test_the_edit_page_says_whom_the_region_limits(admin, demo):
+    page = _text(admin.get(f"{REGIONS}/{_region_id(demo, 'N')}"))
+    assert "Northern region limits the access of 1 person (Nora North)" in page
+    assert "limits the access" not in _text(admin.get(f"{REGIONS}/{_region_id(demo, 'S')}"))
+
+
 def test_edit_a_region(admin, demo):
     url = f"{REGIONS}/{_region_id(demo, 'S')}"
     page = _text(admin.get(url))
