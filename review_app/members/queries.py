@@ -94,7 +94,7 @@ def members(
     )
     if within is not None and not within.is_whole_site:
         statement = statement.where(inside(within))
-    if region.isdigit():
+    if region.isdigit() and len(region) < 10:  # an id, not a number past the column
         statement = statement.where(in_region(int(region)))
     if search:
         # autoescape: a typed % or _ is a character to find, not a wildcard.

@@ -300,3 +300,8 @@ def test_a_region_can_be_left_with_no_local_sites(admin, demo):
     response = admin.post(f"{REGIONS}/{_region_id(demo, 'S')}", data={"code": "S", "name": "South"})
     assert response.status_code == 302
     assert _regions(demo) == {"N": ["001", "002"], "S": []}
+
+
+def test_a_huge_region_number_is_not_found(admin):
+    assert admin.get(f"{REGIONS}/99999999999999999999").status_code == 404
+    assert admin.post(f"{REGIONS}/99999999999999999999/remove").status_code == 404
