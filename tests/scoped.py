@@ -8,16 +8,22 @@ the Southern region (Clark and Dawson County).
 from sqlalchemy import select
 
 from review_app.accounts.models import User
+from review_app.accounts.operations import create_user
 from review_app.cases.models import Case
+from review_app.core.roles import RoleSet
 from review_app.extensions import db
 from review_app.interviews.models import Interview
 from review_app.members.models import Membership
+from review_app.members.operations import grant_access
 from review_app.members.scope_operations import set_scope
 from review_app.sites.models import LocalSite, Region
 from review_app.sites.queries import site_by_slug
+from tests.conftest import PASSWORD
 
 NORTH = ("Adams County", "Baker County")
 SOUTH = ("Clark County", "Dawson County")
+CQI = "/demo/cqi"
+LIMITED_ADMIN = "admin_north"
 
 
 def numbers_in(found: dict[str, list[str]], names: tuple[str, ...]) -> list[str]:
@@ -66,3 +72,36 @@ def in_local_site(app, interview_id: int, name: str) -> None:
     with app.app_context():
         db.session.get(Interview, interview_id).local_site_id = local_site_id(app, name)
         db.session.commit()
+
+
+def make_limited_admin(app, username: str = LIMITED_ADMIN, region_code: str = "N") -> int:
+    """Add ``username`` ("Ann North"), a state administrator of demo CQI limited to a region.
+
+    Returns their id.
+    """
+    with app.app_context():
+        site = site_by_slug("demo", "cqi")
+        region = db.session.scalar(
+            select(Region).where(Region.site_id == site.id, Region.code == region_code)
+        )
+        made = create_user(None, username, "Ann North", PASSWORD)
+        grant_access(None, site, made, RoleSet(is_state_admin=True), places=([region], []))
+        db.session.commit()
+        return made.id
+
+
+def user_id(app, username: str) -> int:
+    with app.app_context():
+        return db.session.scalar(select(User.id).where(User.username == username))
+
+
+def cqi_case_id(app, local_site: str) -> int:
+    """Return the id of a CQI case in the named local site (first by id)."""
+    with app.app_context():
+        statement = (
+            select(Case.id)
+            .join(LocalSite, LocalSite.id == Case.local_site_id)
+            .where(Case.site_id == site_by_slug("demo", "cqi").id, LocalSite.name == local_site)
+            .order_by(Case.id)
+        )
+        return db.session.scalar(statement)

@@ -15,6 +15,7 @@ from flask_login import current_user
 from flask_principal import Permission, RoleNeed
 
 from review_app.core.roles import ROLE_CODES, roles_of
+from review_app.core.scope import scope_of
 from review_app.extensions import login_manager
 
 View = TypeVar("View", bound=Callable[..., Any])
@@ -36,6 +37,9 @@ class AccessRule:
 
     kind: Literal["public", "authenticated", "system_admin", "site", "token"]
     roles: tuple[str, ...] = ()
+    # Site settings (regions, local sites, periods, privacy): for people whose access
+    # reaches the whole site; someone limited to some local sites is refused (403).
+    whole_site: bool = False
 
 
 def _mark(rule: AccessRule) -> Callable[[View], View]:
@@ -57,6 +61,20 @@ def site_roles(*roles: str) -> Callable[[View], View]:
     if unknown or not roles:
         raise ValueError(f"site_roles needs roles from {SITE_ROLES}, got {roles}")
     return _mark(AccessRule("site", tuple(roles)))
+
+
+def site_wide_roles(*roles: str) -> Callable[[View], View]:
+    """As ``site_roles``, for people whose access reaches the whole site (not limited)."""
+    site_roles(*roles)  # the same check of the roles named
+    return _mark(AccessRule("site", tuple(roles), whole_site=True))
+
+
+def holds_site_wide(user: Any, site: Any, *roles: str) -> bool:
+    """Tell whether ``user`` holds one of ``roles`` on ``site`` and reaches all of it.
+
+    For pages that show links to routes of ``site_wide_roles``.
+    """
+    return roles_of(user, site).holds(*roles) and scope_of(user, site).is_whole_site
 
 
 def token_roles(*roles: str) -> Callable[[View], View]:
@@ -98,5 +116,7 @@ def enforce_access() -> ResponseReturnValue | None:
         if roles is None or not roles.holds("member"):
             abort(404)
         if not roles.holds(*rule.roles):
+            abort(403)
+        if rule.whole_site and not scope_of(current_user, site).is_whole_site:
             abort(403)
     return None

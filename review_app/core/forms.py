@@ -4,6 +4,7 @@ from typing import Any
 
 from flask import g, request
 from flask_wtf import FlaskForm
+from wtforms import SelectMultipleField, widgets
 
 
 class DraftForm(FlaskForm):
@@ -27,3 +28,10 @@ class DraftForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """An empty form: its CSRF token guards a button that changes something."""
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices shown as checkboxes in one fieldset."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()

@@ -18,7 +18,7 @@ from review_app.core.bulk import insert_rows
 from review_app.core.roles import roles_text
 from review_app.extensions import db
 from review_app.members.importing import ImportRow
-from review_app.members.models import Membership
+from review_app.members.models import Membership, ScopeEntry
 from review_app.sites.models import Site
 
 
@@ -76,6 +76,8 @@ def create_members(actor: User | None, site: Site, rows: list[ImportRow]) -> Non
                 "is_reviewer": row.roles.is_reviewer,
                 "is_observer": row.roles.is_observer,
                 "qa_level": row.roles.qa_level,
+                "is_site_leader": row.roles.is_site_leader,
+                "is_limited": row.places is not None,
                 "is_active": True,
             }
             for row in rows
@@ -90,6 +92,9 @@ def create_members(actor: User | None, site: Site, rows: list[ImportRow]) -> Non
             )
         )
     }
+    _add_scopes(
+        actor, site, rows, {row.username: memberships[users[row.username].id] for row in rows}
+    )
     for row in rows:
         user = users[row.username]
         membership = memberships[user.id]
@@ -108,4 +113,48 @@ def create_members(actor: User | None, site: Site, rows: list[ImportRow]) -> Non
             f"Gave {user.display_name} access: {roles_text(row.roles)}",
             site=site,
             after={"roles": row.roles.codes, "is_active": True},
+        )
+
+
+def _add_scopes(
+    actor: User | None, site: Site, rows: list[ImportRow], memberships: dict[str, Membership]
+) -> None:
+    """Insert the scope entries of the rows limited to regions or local sites, and audit them."""
+    limited = [row for row in rows if row.places is not None]
+    insert_rows(
+        ScopeEntry,
+        [
+            {
+                "membership_id": memberships[row.username].id,
+                "region_id": r.id,
+                "local_site_id": None,
+            }
+            for row in limited
+            for r in (row.places or ([], []))[0]
+        ]
+        + [
+            {
+                "membership_id": memberships[row.username].id,
+                "region_id": None,
+                "local_site_id": s.id,
+            }
+            for row in limited
+            for s in (row.places or ([], []))[1]
+        ],
+    )
+    for row in limited:
+        regions, local_sites = row.places or ([], [])
+        names = ", ".join([r.name for r in regions] + [s.name for s in local_sites])
+        record(
+            actor,
+            "membership.scope",
+            memberships[row.username],
+            f"Access of {row.display_name.strip() or row.username}: {names}",
+            site=site,
+            before=None,
+            after={
+                "is_limited": True,
+                "regions": sorted(r.code for r in regions),
+                "local_sites": sorted(s.code for s in local_sites),
+            },
         )

@@ -23,7 +23,7 @@ from review_app.jobs.uploads import (
     start_upload_job,
     upload_name,
 )
-from review_app.members import operations
+from review_app.members import import_operations
 from review_app.sites.models import Site
 
 KIND = "people_import"
@@ -51,7 +51,7 @@ def run_people_import(job_id: int, attempt: int) -> None:
 def _add_people(
     job: Job, user: User, data: bytes, filename: str, **progress: Progress
 ) -> tuple[Imported, list[str]]:
-    results, errors = operations.import_members(user, job.site, data, filename, **progress)
+    results, errors = import_operations.import_members(user, job.site, data, filename, **progress)
     counts = Counter(result.outcome for result in results)
     told = "; ".join(f"{outcome.value}: {count}" for outcome, count in counts.items())
     return Imported(

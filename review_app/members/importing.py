@@ -10,10 +10,16 @@ from review_app.accounts.operations import USERNAME_PATTERN, normalise_username
 from review_app.accounts.passwords import check_new_password
 from review_app.core.errors import OperationError
 from review_app.core.roles import RoleSet
+from review_app.core.scope import Scope
 from review_app.core.tables import Limits, TableError, messages, read_table
+from review_app.sites.models import LocalSite, Region
 
 COLUMNS = ("username", "display_name", "email", "roles")
-OPTIONAL_COLUMNS = ("password",)
+# scope: region or local site codes apart by ";", "," or spaces ("N;003"); empty: the
+# whole site.
+OPTIONAL_COLUMNS = ("password", "scope")
+# The regions and local sites a row limits access to; None: the whole site.
+RowPlaces = tuple[list[Region], list[LocalSite]] | None
 LIMITS = Limits(rows=5_000, bytes=2_000_000)
 CHECKED_STEP = 500  # rows checked between two reports of progress
 # A chosen password is hashed with scrypt (about 135 ms): 40 of them take about 5 s.
@@ -29,6 +35,7 @@ class ImportRow:
     roles: RoleSet
     password: str
     existing: User | None = None
+    places: RowPlaces = None
 
 
 @dataclass
@@ -65,8 +72,58 @@ def is_email(text: str) -> bool:
     return len(text) <= 254
 
 
+@dataclass
+class ScopeReader:
+    """Reads a row's scope column against the site's places and the importer's own scope."""
+
+    regions: list[Region]
+    local_sites: list[LocalSite]
+    own: Scope  # the importing administrator's: a row may not reach past it
+
+    def read(self, text: str, roles: RoleSet) -> tuple[RowPlaces, list[str]]:
+        """Return the places a row names (None: the whole site) and what is wrong with them."""
+        regions = {region.code.lower(): region for region in self.regions}
+        local_sites = {local.code.lower(): local for local in self.local_sites}
+        codes = [code for code in re.split(r"[\s,;]+", text) if code]
+        if not codes:
+            if not self.own.is_whole_site:
+                return None, [
+                    f"scope: your access reaches {self.own.label} only: give the regions or "
+                    "local sites (inside it) this person may reach"
+                ]
+            if roles.is_site_leader:
+                return None, ["scope: a Site Leader leads named local sites: give their codes"]
+            return None, []
+        problems = []
+        named_regions: list[Region] = []
+        named_locals: list[LocalSite] = []
+        reach: set[int] = set()
+        for code in dict.fromkeys(codes):
+            region, local = regions.get(code.lower()), local_sites.get(code.lower())
+            if region is not None and local is not None:
+                problems.append(f"scope: {code} is both a region and a local site of this site")
+            elif region is not None:
+                named_regions.append(region)
+                reach.update(local.id for local in region.local_sites)
+            elif local is not None:
+                named_locals.append(local)
+                reach.add(local.id)
+            else:
+                problems.append(f"scope: no region or local site of this site has the code {code}")
+        if not problems and roles.is_site_leader and not reach:
+            problems.append("scope: a Site Leader leads named local sites: name at least one")
+        if not problems and not self.own.contains(Scope(frozenset(reach))):
+            problems.append(f"scope: outside your access, which reaches {self.own.label} only")
+        return (named_regions, named_locals), problems
+
+
 def check_row(
-    raw: dict, seen: set[str], existing: dict[str, User], members: set[int], max_qa_level: int
+    raw: dict,
+    seen: set[str],
+    existing: dict[str, User],
+    members: set[int],
+    max_qa_level: int,
+    scope: ScopeReader | None = None,
 ) -> tuple[ImportRow | None, list[str]]:
     """Check one row against the rules and what already exists."""
     line, problems = raw["_line"], []
@@ -92,6 +149,10 @@ def check_row(
     except ValueError as exc:
         roles = RoleSet()
         problems.append(f"roles: {exc}")
+    places: RowPlaces = None
+    if scope is not None:
+        places, scope_problems = scope.read(raw.get("scope", ""), roles)
+        problems.extend(scope_problems)
     user = existing.get(username)
     if user is not None and user.id in members:
         problems.append(f"username: {username} already has access to this site")
@@ -108,5 +169,12 @@ def check_row(
     if problems:
         return None, [f"Line {line}: {'; '.join(problem.rstrip('.') for problem in problems)}."]
     return ImportRow(
-        line, username, raw["display_name"], raw["email"], roles, raw.get("password", ""), user
+        line,
+        username,
+        raw["display_name"],
+        raw["email"],
+        roles,
+        raw.get("password", ""),
+        user,
+        places,
     ), []

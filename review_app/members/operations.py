@@ -1,6 +1,5 @@
-"""Every change to who may work on a site: access, roles, departures, imports."""
+"""Every change to who may work on a site: access, roles, scope, departures."""
 
-from collections.abc import Callable
 from dataclasses import replace
 
 from sqlalchemy import func, select
@@ -13,8 +12,6 @@ from review_app.audit.operations import record
 from review_app.core.errors import OperationError
 from review_app.core.roles import RoleSet, roles_text
 from review_app.extensions import db
-from review_app.members import importing
-from review_app.members.bulk_operations import ImportOutcome, ImportResult, create_members
 from review_app.members.identity import membership_scope
 from review_app.members.models import Membership
 from review_app.members.queries import known_in_jurisdiction
@@ -48,7 +45,8 @@ def check_qualified(site: Site, user: User | None, roles: RoleSet, had: bool = F
 
 
 def _other_active_admins(membership: Membership) -> int:
-    # An administrator whose account is deactivated cannot sign in, so does not count.
+    # An administrator whose account is deactivated cannot sign in, so does not count;
+    # nor does one limited to some local sites, who cannot manage the whole site.
     return db.session.execute(
         select(func.count())
         .select_from(Membership)
@@ -58,16 +56,28 @@ def _other_active_admins(membership: Membership) -> int:
             Membership.id != membership.id,
             Membership.is_active,
             Membership.is_state_admin,
+            ~Membership.is_limited,
             User.is_active,
         )
     ).scalar_one()
 
 
-def _keep_an_admin(membership: Membership, still_admin: bool) -> None:
-    losing_admin = membership.is_state_admin and membership.is_active and not still_admin
+def _keep_an_admin(membership: Membership, still_admin: bool, field: str = "roles") -> None:
+    """Refuse to leave the site without a state administrator who reaches all of it.
+
+    ``still_admin``: whether the membership stays an administrator of the whole site.
+    """
+    losing_admin = (
+        membership.is_state_admin
+        and not membership.is_limited
+        and membership.is_active
+        and not still_admin
+    )
     if losing_admin and not _other_active_admins(membership):
         raise OperationError(
-            "This is the site's last state administrator: name another one first.", "roles"
+            "This is the site's last state administrator: name another one first (one whose "
+            "access reaches the whole site).",
+            field,
         )
 
 
@@ -155,12 +165,19 @@ def _grant(
     return membership
 
 
-def set_roles(actor: User | None, membership: Membership, roles: RoleSet) -> None:
-    """Change the roles of a member."""
+def set_roles(
+    actor: User | None, membership: Membership, roles: RoleSet, check_leader: bool = True
+) -> None:
+    """Change the roles of a member.
+
+    ``check_leader`` False: the caller sets the scope next, and set_scope checks
+    that a Site Leader leads local sites (``set_access``).
+    """
     check_roles(membership.site, roles)
     check_qualified(membership.site, membership.user, roles, had=membership.is_reviewer)
     _keep_an_admin(membership, roles.is_state_admin)
-    check_leader_scope(roles, membership.is_limited, membership_scope(membership))
+    if check_leader:
+        check_leader_scope(roles, membership.is_limited, membership_scope(membership))
     before = _snapshot(membership)
     membership.roles = roles
     if before != _snapshot(membership):
@@ -173,6 +190,29 @@ def set_roles(actor: User | None, membership: Membership, roles: RoleSet) -> Non
             before=before,
             after=_snapshot(membership),
         )
+
+
+def set_access(
+    actor: User | None, membership: Membership, roles: RoleSet, places: Places | None
+) -> None:
+    """Change a member's roles and scope together (``places`` None: the whole site).
+
+    One change: refused whole, nothing changed, when either part is refused.
+    """
+    field = "scope" if roles.is_state_admin else "roles"
+    _keep_an_admin(membership, roles.is_state_admin and places is None, field)
+    set_roles(actor, membership, roles, check_leader=False)
+    set_scope(actor, membership, places is not None, *(places or ([], [])))
+
+
+def places_of(membership: Membership) -> Places | None:
+    """Return the regions and local sites a membership is limited to (None: not limited)."""
+    if not membership.is_limited:
+        return None
+    return (
+        [entry.region for entry in membership.scope_entries if entry.region],
+        [entry.local_site for entry in membership.scope_entries if entry.local_site],
+    )
 
 
 def _has_other_access(user: User, membership: Membership) -> bool:
@@ -209,8 +249,8 @@ def remove_access(actor: User | None, membership: Membership) -> None:
 
 
 def restore_access(actor: User | None, membership: Membership) -> None:
-    """Give a former member their access back with the roles they had."""
-    grant_access(actor, membership.site, membership.user, membership.roles)
+    """Give a former member their access back with the roles and the scope they had."""
+    grant_access(actor, membership.site, membership.user, membership.roles, places_of(membership))
 
 
 def create_member(
@@ -220,14 +260,18 @@ def create_member(
     display_name: str,
     email: str,
     roles: RoleSet,
+    places: Places | None = None,
 ) -> User:
-    """Create an invited account with roles on the site and email the invitation."""
+    """Create an invited account with roles on the site and email the invitation.
+
+    ``places`` limits the access to those regions and local sites (see grant_access).
+    """
     check_roles(site, roles)
     check_qualified(site, None, roles)
     if not email.strip():
         raise OperationError("Give an email address: the invitation is sent there.", "email")
     user = accounts.create_user(actor, username, display_name, None, email=email, site=site)
-    _grant(actor, site, user, roles)  # an account just made: theirs to reach
+    _grant(actor, site, user, roles, places)  # an account just made: theirs to reach
     links.send_invitation(actor, user, site)
     return user
 
@@ -321,119 +365,6 @@ def edit_member_account(actor: User, membership: Membership, display_name: str, 
         return
     _check_manages(actor, user)
     accounts.update_profile(actor, user, display_name, email, site=membership.site)
-
-
-def import_members(
-    actor: User,
-    site: Site,
-    data: bytes,
-    filename: str = "people.csv",
-    rows_read: Callable[[int], None] | None = None,
-    rows_checked: Callable[[int], None] | None = None,
-) -> tuple[list[ImportResult], list[str]]:
-    """Add every person in a CSV to the site, or nobody when any row is bad.
-
-    New accounts without a password in the file are invited by email. Return what
-    happened to each row and the list of bad rows (empty on success). Run by the
-    import job (members/import_job.py); ``rows_read`` is told how many rows there are,
-    ``rows_checked`` how many more were checked, every CHECKED_STEP rows and at the end.
-    """
-    rows, faults = importing.read_file(filename, data)
-    if faults:
-        return [], faults
-    if rows_read is not None:
-        rows_read(len(rows))
-    errors: list[str] = []
-    usernames = [importing.normalise_username(row["username"]) for row in rows]
-    found_users = {
-        u.username: u for u in db.session.scalars(select(User).where(User.username.in_(usernames)))
-    }
-    # Accounts without a role in this jurisdiction are as unknown here as on the grant form.
-    reachable = (
-        {u.id for u in found_users.values()}
-        if accounts.acts_as_system(actor)
-        else known_in_jurisdiction(site.jurisdiction_id, [u.id for u in found_users.values()])
-    )
-    existing = {name: u for name, u in found_users.items() if u.id in reachable}
-    members = set(
-        db.session.scalars(
-            select(Membership.user_id).where(Membership.site_id == site.id, Membership.is_active)
-        )
-    )
-    checked = []
-    seen: set[str] = set()
-    for count, raw in enumerate(rows, start=1):
-        row, row_errors = importing.check_row(raw, seen, existing, members, site.settings.qa_levels)
-        errors.extend(row_errors)
-        if row:
-            checked.append(row)
-        errors.extend(_refusals(actor, raw, found_users, existing))
-        if rows_checked is not None and count % importing.CHECKED_STEP == 0:
-            rows_checked(importing.CHECKED_STEP)
-    if rows_checked is not None and len(rows) % importing.CHECKED_STEP:
-        rows_checked(len(rows) % importing.CHECKED_STEP)
-    found = qualification(site, [row.existing.id for row in checked if row.existing])
-    for row in checked:
-        if (
-            found
-            and row.roles.is_reviewer
-            and not found.is_qualified(row.existing and row.existing.id)
-        ):
-            errors.append(f"Line {row.line}: roles: {found.refusal(row.existing)}")
-    chosen = [row for row in checked if row.password and row.existing is None]
-    for row in chosen[importing.MAX_CHOSEN_PASSWORDS :]:
-        errors.append(
-            f"Line {row.line}: password: one file may set at most "
-            f"{importing.MAX_CHOSEN_PASSWORDS} chosen passwords (each takes a moment to "
-            "protect); leave the column blank for a temporary password, or use several files."
-        )
-    errors.sort(key=lambda message: int(message.split(":")[0].removeprefix("Line ")))
-    if errors:
-        return [], errors
-    # Existing accounts are granted access one by one (the grant's own checks apply);
-    # new accounts, usually nearly all rows, are created together.
-    for row in checked:
-        if row.existing is not None:
-            grant_access(actor, site, row.existing, row.roles)
-    created = [row for row in checked if row.existing is None]
-    create_members(actor, site, created)
-    to_invite = list(
-        db.session.scalars(
-            select(User).where(
-                User.username.in_([row.username for row in created if not row.password])
-            )
-        )
-    )
-    emailed = links.send_invitations(actor, to_invite, site)
-    invited = {user.username: user.id in emailed for user in to_invite}
-    return [
-        ImportResult(
-            row.username,
-            ImportOutcome.GRANTED
-            if row.existing is not None
-            else ImportOutcome.PASSWORD_FROM_FILE
-            if row.password
-            else ImportOutcome.INVITED
-            if invited[row.username]
-            else ImportOutcome.NO_EMAIL,
-        )
-        for row in checked
-    ], []
-
-
-def _refusals(actor: User, raw: dict, found: dict[str, User], existing: dict[str, User]) -> list:
-    """Return the row's refusals for a taken username or an account only a system admin revives."""
-    username = importing.normalise_username(raw["username"])
-    line = raw["_line"]
-    if username in found and username not in existing:
-        return [f"Line {line}: username: {accounts.taken_message(username)}"]
-    user = existing.get(username)
-    if user is not None and not user.is_active:
-        try:
-            accounts.check_may_reactivate(actor, user)
-        except OperationError as error:
-            return [f"Line {line}: username: {error.message}"]
-    return []
 
 
 def name_state_admin(actor: User | None, site: Site, user: User) -> Membership:

@@ -1,6 +1,6 @@
 """State administrators manage the people of their site."""
 
-from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from review_app.core.access import site_roles
@@ -8,24 +8,54 @@ from review_app.core.errors import OperationError
 from review_app.core.forms import ConfirmForm
 from review_app.core.once import remember, sent_before
 from review_app.core.roles import ROLE_LABELS
+from review_app.core.scope import scope_of
 from review_app.core.sitectx import site_blueprint
 from review_app.core.views import attempt, form_status, get_in_site, page_number, run_operation
 from review_app.members import departure_operations, operations, queries
 from review_app.members.forms import (
+    LIMITED,
     EditMemberForm,
     GrantAccessForm,
     ImportForm,
     NewMemberForm,
+    RolesMixin,
 )
+from review_app.members.identity import membership_scope
 from review_app.members.import_job import start_people_import
 from review_app.members.models import Membership
 from review_app.members.signals import qualification
+from review_app.sites import queries as site_queries
 
 bp = site_blueprint("members", __name__, "/admin/users")
 NEW_INVITATION = "A new invitation is on its way to {name}; earlier links no longer work."
 TWICE = "This form was sent twice; the account was created and invited once."
 # Role errors point at the first role checkbox, so the summary link lands in the role group.
 ROLE_FIELDS = {"roles": "state_admin"}
+
+
+def _offer(form: RolesMixin) -> None:
+    """Offer the site's QA levels, regions and local sites; limited people start limited."""
+    form.limit_qa_levels(g.site.settings.qa_levels)
+    form.offer_places(site_queries.regions(g.site), site_queries.local_sites(g.site))
+    restored = getattr(form, "restored", False)
+    if (
+        request.method == "GET"
+        and not restored
+        and not scope_of(current_user, g.site).is_whole_site
+    ):
+        form.scope.data = LIMITED
+
+
+def load_membership(membership_id: int) -> Membership:
+    """Load a membership of the site inside the administrator's scope, or 404.
+
+    A state administrator limited to some local sites manages only people whose access
+    lies inside theirs; the others answer as if they did not exist.
+    """
+    membership = get_in_site(Membership, membership_id)
+    if not scope_of(current_user, g.site).contains(membership_scope(membership)):
+        abort(404)
+    return membership
 
 
 @bp.route("")
@@ -35,10 +65,13 @@ def index():
         "search": request.args.get("q", "").strip()[:80],
         "role": request.args.get("role", ""),
         "status": request.args.get("status", "active"),
+        "region": request.args.get("region", ""),
     }
     per_page = 50
     page = page_number()
-    rows, total = queries.members(g.site, page=page, per_page=per_page, **filters)
+    rows, total = queries.members(
+        g.site, page=page, per_page=per_page, within=scope_of(current_user, g.site), **filters
+    )
     return render_template(
         "members/index.html",
         rows=rows,
@@ -47,6 +80,8 @@ def index():
         per_page=per_page,
         filters=filters,
         role_labels=ROLE_LABELS,
+        regions=site_queries.regions(g.site),
+        scope_label=lambda m: membership_scope(m).label or "Whole site",
         confirm_form=ConfirmForm(),
         qualification=qualification(g.site, [m.user_id for m in rows]),
     )
@@ -56,7 +91,7 @@ def index():
 @site_roles("state_admin")
 def new():
     form = NewMemberForm()
-    form.limit_qa_levels(g.site.settings.qa_levels)
+    _offer(form)
     if form.validate_on_submit():
         # The first send made the account and sent its invitation, once.
         if (earlier := sent_before(TWICE)) is not None:
@@ -69,6 +104,7 @@ def new():
                 form.display_name.data,
                 form.email.data or "",
                 form.role_set(),
+                form.places(),
             )
         if outcome.ok:
             flash(
@@ -84,13 +120,13 @@ def new():
 @site_roles("state_admin")
 def grant():
     form = GrantAccessForm()
-    form.limit_qa_levels(g.site.settings.qa_levels)
+    _offer(form)
     if form.validate_on_submit():
         user = queries.user_in_jurisdiction(form.username.data, g.site.jurisdiction)
         with attempt(form, ROLE_FIELDS) as outcome:
             if user is None:  # the same answer for an account of another state
                 raise OperationError(operations.NOT_IN_STATE, "username")
-            operations.grant_access(current_user, g.site, user, form.role_set())
+            operations.grant_access(current_user, g.site, user, form.role_set(), form.places())
         if outcome.ok:
             flash(f"{user.display_name} now has access to this site.", "success")
             return redirect(url_for("members.index"))
@@ -100,7 +136,7 @@ def grant():
 @bp.route("/<int:membership_id>", methods=["GET", "POST"])
 @site_roles("state_admin")
 def edit(membership_id: int):
-    membership = get_in_site(Membership, membership_id)
+    membership = load_membership(membership_id)
     user = membership.user
     can_manage = operations.can_manage_account(current_user, user)
     form = EditMemberForm(obj=user)
@@ -109,16 +145,19 @@ def edit(membership_id: int):
         # an address another site accepted does not block a change of roles.
         del form.display_name
         del form.email
-    form.limit_qa_levels(g.site.settings.qa_levels)
+    _offer(form)
     if request.method == "GET" and not form.restored:
         form.fill_roles(membership.roles)
+        form.fill_places(operations.places_of(membership))
+    elif "scope" not in request.form:  # a post without the scope field keeps the scope
+        form.fill_places(operations.places_of(membership))
     if form.validate_on_submit():
         with attempt(form, ROLE_FIELDS) as outcome:
             if can_manage:
                 operations.edit_member_account(
                     current_user, membership, form.display_name.data, form.email.data or ""
                 )
-            operations.set_roles(current_user, membership, form.role_set())
+            operations.set_access(current_user, membership, form.role_set(), form.places())
         if outcome.ok:
             flash(f"{user.display_name} saved.", "success")
             return redirect(url_for("members.index"))
@@ -133,7 +172,7 @@ def edit(membership_id: int):
 
 
 def _confirmed_action(membership_id: int, action, message: str, back_to_edit: bool = False):
-    membership = get_in_site(Membership, membership_id)
+    membership = load_membership(membership_id)
     form = ConfirmForm()
     if not form.validate_on_submit():
         flash("The form expired. Please try again.", "error")
@@ -197,7 +236,7 @@ def restore(membership_id: int):
 @site_roles("state_admin")
 def reset_password(membership_id: int):
     """Email the member a link to choose a new password (or their invitation again)."""
-    invited = get_in_site(Membership, membership_id).user.is_invited
+    invited = load_membership(membership_id).user.is_invited
     return _confirmed_action(
         membership_id,
         operations.send_password_link,
@@ -231,5 +270,8 @@ def import_csv():
             return redirect(url_for("jobs.show", job_id=job.id), 303)
     status = 422 if form.errors else 200
     return render_template(
-        "members/import.html", form=form, invite_days=current_app.config["INVITE_DAYS"]
+        "members/import.html",
+        form=form,
+        invite_days=current_app.config["INVITE_DAYS"],
+        limited_to=scope_of(current_user, g.site).label,
     ), status

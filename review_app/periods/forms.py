@@ -1,16 +1,11 @@
 """Review period form."""
 
-from wtforms import DateField, SelectField, SelectMultipleField, StringField, widgets
+from wtforms import DateField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from review_app.core.forms import DraftForm
+from review_app.core.forms import DraftForm, MultiCheckboxField
 
-
-class MultiCheckboxField(SelectMultipleField):
-    """Several choices shown as checkboxes in one fieldset."""
-
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
+__all__ = ["MultiCheckboxField", "PeriodForm"]  # MultiCheckboxField moved to core.forms
 
 
 class PeriodForm(DraftForm):

@@ -4,10 +4,9 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from review_app.core.access import site_roles
+from review_app.core.access import holds_site_wide, site_roles, site_wide_roles
 from review_app.core.forms import ConfirmForm
 from review_app.core.once import remember, sent_before
-from review_app.core.roles import roles_of
 from review_app.core.sitectx import site_blueprint
 from review_app.core.views import attempt, form_status, get_in_site, run_operation
 from review_app.instruments.catalog import available_versions
@@ -50,13 +49,13 @@ def index():
     return render_template(
         "periods/index.html",
         periods=queries.periods(g.site),
-        can_edit=roles_of(current_user, g.site).holds("state_admin"),
+        can_edit=holds_site_wide(current_user, g.site, "state_admin"),
         confirm_form=ConfirmForm(),
     )
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@site_roles("state_admin")
+@site_wide_roles("state_admin")
 def new():
     form, by_id = _form(None)
     if form.validate_on_submit():
@@ -72,7 +71,7 @@ def new():
 
 
 @bp.route("/<int:period_id>", methods=["GET", "POST"])
-@site_roles("state_admin")
+@site_wide_roles("state_admin")
 def edit(period_id: int):
     period = get_in_site(ReviewPeriod, period_id)
     form, by_id = _form(period)
@@ -96,12 +95,12 @@ def _set_open(period_id: int, is_open: bool):
 
 
 @bp.route("/<int:period_id>/close", methods=["POST"])
-@site_roles("state_admin")
+@site_wide_roles("state_admin")
 def close(period_id: int):
     return _set_open(period_id, False)
 
 
 @bp.route("/<int:period_id>/reopen", methods=["POST"])
-@site_roles("state_admin")
+@site_wide_roles("state_admin")
 def reopen(period_id: int):
     return _set_open(period_id, True)

@@ -1,16 +1,22 @@
 """Reads about sites and local sites."""
 
 from sqlalchemy import bindparam, false, func, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from review_app.audit.models import AuditEntry
 from review_app.core.scope import current_scope
 from review_app.extensions import db
-from review_app.sites.models import Jurisdiction, LocalSite, Site
+from review_app.sites.models import Jurisdiction, LocalSite, Region, Site
 
 
 def local_sites(site: Site, active_only: bool = False) -> list[LocalSite]:
     """Return the site's local sites by name."""
-    statement = select(LocalSite).where(LocalSite.site_id == site.id).order_by(LocalSite.name)
+    statement = (
+        select(LocalSite)
+        .where(LocalSite.site_id == site.id)
+        .options(joinedload(LocalSite.region))
+        .order_by(LocalSite.name)
+    )
     if active_only:
         statement = statement.where(LocalSite.is_active)
     return list(db.session.scalars(statement))
@@ -27,6 +33,18 @@ def local_sites_in_scope(site: Site) -> list[LocalSite]:
         .order_by(LocalSite.name)
     )
     return list(db.session.scalars(statement))
+
+
+def regions(site: Site) -> list[Region]:
+    """Return the site's regions by name, each with its local sites."""
+    return list(
+        db.session.scalars(
+            select(Region)
+            .where(Region.site_id == site.id)
+            .options(selectinload(Region.local_sites))
+            .order_by(Region.name)
+        )
+    )
 
 
 def jurisdiction_by_code(code: str) -> Jurisdiction | None:

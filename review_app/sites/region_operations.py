@@ -6,7 +6,11 @@ from review_app.accounts.models import User
 from review_app.audit.operations import record
 from review_app.core.errors import OperationError
 from review_app.extensions import db
+from review_app.sites import region_importing
 from review_app.sites.models import LocalSite, Region, Site
+from review_app.sites.signals import people_limited_to
+
+SHOWN_NAMES = 5  # people named in the refusal to remove a region in use
 
 
 def _snapshot(region: Region) -> dict:
@@ -84,3 +88,58 @@ def update_region(
             before=before,
             after=_snapshot(region),
         )
+
+
+def remove_region(actor: User | None, region: Region) -> None:
+    """Remove a region; its local sites stay, in no region.
+
+    Refused, changing nothing, while the region limits someone's access: removing it
+    would leave them with less (or, named nowhere else, nothing) without a word.
+    """
+    people = people_limited_to(region)
+    if people:
+        named = ", ".join(people[:SHOWN_NAMES])
+        more = f" and {len(people) - SHOWN_NAMES} more" if len(people) > SHOWN_NAMES else ""
+        count = f"{len(people)} person" if len(people) == 1 else f"{len(people)} people"
+        raise OperationError(
+            f"{region.name} limits the access of {count} ({named}{more}). Change their "
+            "access on the users page first; nothing was removed."
+        )
+    before = _snapshot(region)
+    site = region.site
+    for local in list(region.local_sites):
+        local.region = None
+    record(
+        actor, "region.remove", region, f"Removed region {region.name}", site=site, before=before
+    )
+    db.session.delete(region)
+    db.session.flush()
+
+
+def import_regions(actor: User | None, site: Site, filename: str, data: bytes) -> list[str]:
+    """Set the regions a CSV names (region_importing.py), all of them or, on any fault, none.
+
+    Return the faults (one per bad row, or the file's), empty when imported.
+    """
+    rows, faults = region_importing.check_file(site, filename, data)
+    if faults:
+        return faults
+    existing = {
+        region.code.lower(): region
+        for region in db.session.scalars(select(Region).where(Region.site_id == site.id))
+    }
+    for row in rows:
+        region = existing.get(row.code.lower())
+        if region is None:
+            create_region(actor, site, row.code, row.name, row.local_sites)
+        else:
+            update_region(actor, region, row.code, row.name, row.local_sites)
+    record(
+        actor,
+        "region.import",
+        site,
+        f"Imported {len(rows)} region(s) from a file",
+        site=site,
+        after={"regions": sorted(row.code for row in rows)},
+    )
+    return []

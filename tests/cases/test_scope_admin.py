@@ -14,7 +14,7 @@ from review_app.sites.models import LocalSite
 from review_app.sites.queries import site_by_slug
 from tests.cases.test_import import HEADER, _imported, _period_id, _refused, _upload
 from tests.conftest import login
-from tests.limited import CQI, cqi_case_id, local_site_id, make_limited_admin
+from tests.scoped import CQI, cqi_case_id, local_site_id, make_limited_admin
 
 
 @pytest.fixture

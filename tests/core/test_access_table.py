@@ -15,7 +15,7 @@ from review_app.members.models import Membership
 from review_app.periods.models import ReviewPeriod
 from review_app.plans.models import Plan
 from review_app.qa.models import Comment, Thread
-from review_app.sites.models import LocalSite
+from review_app.sites.models import LocalSite, Region
 from review_app.sites.queries import site_by_slug
 from review_app.tokens.operations import create_token
 from tests.conftest import login
@@ -49,6 +49,15 @@ ACCESS: dict[tuple[str, str], set[str]] = {
     ("sites.edit_local_site", "POST"): ADMIN,
     ("sites.privacy", "GET"): ADMIN,
     ("sites.privacy", "POST"): ADMIN,
+    ("sites.regions", "GET"): ADMIN,
+    ("sites.new_region", "GET"): ADMIN,
+    ("sites.new_region", "POST"): ADMIN,
+    ("sites.edit_region", "GET"): ADMIN,
+    ("sites.edit_region", "POST"): ADMIN,
+    # The region used is the Southern one, which limits no one's access.
+    ("sites.remove_region", "POST"): ADMIN,
+    ("sites.import_regions", "GET"): ADMIN,
+    ("sites.import_regions", "POST"): ADMIN,
     ("periods.index", "GET"): MEMBERS,
     ("periods.new", "GET"): ADMIN,
     ("periods.new", "POST"): ADMIN,
@@ -283,6 +292,9 @@ def _made_ids(app: Flask) -> dict:
             ),
             "local_site_id": db.session.scalar(
                 select(LocalSite.id).where(LocalSite.site_id == site.id)
+            ),
+            "region_id": db.session.scalar(
+                select(Region.id).where(Region.site_id == site.id, Region.code == "S")
             ),
             "user_id": reviewer.id,
             "code": "demo",

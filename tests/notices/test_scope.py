@@ -22,9 +22,9 @@ from review_app.sites.models import LocalSite
 from review_app.sites.queries import site_by_slug
 from tests.core.test_query_counts import counted
 from tests.interviews.conftest import make_interview, user
-from tests.limited import cqi_case_id, local_site_id, make_limited_admin
 from tests.notices.conftest import told, who
 from tests.notices.test_daily import _closing_notices
+from tests.scoped import cqi_case_id, local_site_id, make_limited_admin
 
 NORTH = {"Adams County", "Baker County"}
 

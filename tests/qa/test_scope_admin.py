@@ -12,7 +12,7 @@ from review_app.extensions import db
 from review_app.qa.holding_operations import hand_over
 from review_app.sites.queries import site_by_slug
 from tests.conftest import login
-from tests.limited import CQI, cqi_case_id, make_limited_admin, user_id
+from tests.scoped import CQI, cqi_case_id, make_limited_admin, user_id
 
 
 @pytest.fixture
