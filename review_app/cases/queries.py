@@ -7,6 +7,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from review_app.accounts.models import User
 from review_app.cases.models import Assignment, Case
+from review_app.core.scope import in_scope
 from review_app.extensions import db
 from review_app.members.models import Membership
 from review_app.members.queries import active_people
@@ -35,7 +36,8 @@ class CaseFilters:
 
 
 def _filtered(site: Site, filters: CaseFilters) -> Select:
-    statement = select(Case).join(Case.local_site).join(Case.period).where(Case.site_id == site.id)
+    # Only the local sites the person reaches (core/scope.py), whatever the filters ask.
+    statement = select(Case).join(Case.local_site).join(Case.period).where(in_scope(Case, site))
     if filters.period_id:
         statement = statement.where(Case.period_id == filters.period_id)
     if filters.local_site_id:
