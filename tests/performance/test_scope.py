@@ -5,9 +5,12 @@ import re
 
 from review_app.core.scope import acting_in, scope_of
 from review_app.extensions import db
+from review_app.performance import cache as figure_cache
 from review_app.performance.queries import Filters, performance
 from review_app.periods.queries import periods
 from review_app.sites.queries import site_by_slug
+from tests.core.test_query_counts import counted
+from tests.performance.conftest import add_finalized
 from tests.scoped import (
     NORTH,
     SCOPE_NOTE,
@@ -101,3 +104,45 @@ def test_the_trends_and_the_cases_behind_a_point_are_the_regions(demo, both_regi
     behind_all = numbers_in(qa.get(url).get_data(as_text=True))
     assert behind_mine and behind_mine <= north
     assert behind_all & south and behind_mine == behind_all & north
+
+
+def test_a_small_region_s_figures_stay_hidden_under_the_minimum(demo, both_regions, clients):
+    """The site's small-cell minimum (5 here) applies to a region's figures as to the site's."""
+    mine = clients("qa_north").get(f"{SITE}/performance").get_data(as_text=True)
+    whole = clients("qa").get(f"{SITE}/performance").get_data(as_text=True)
+    assert re.search(r"fewer than 5\s+cases\s+counted", mine)
+    assert _counted(whole) == 8
+
+
+PAGES = [
+    "/performance",
+    "/performance/by/local-sites",
+    "/performance/by/reviewers",
+    "/performance/cases",
+    "/performance/trends",
+    "/quality",
+    "/quality/agreement",
+    "/analysis?rows=item:4&columns=case:case_type",
+    "/reports",
+    "/exports",
+]
+
+
+def test_a_limited_persons_pages_send_the_same_statements_however_many_cases(
+    demo, both_regions, clients
+):
+    client = clients("qa_north")
+
+    def statements() -> list[int]:
+        found = []
+        for page in PAGES:
+            client.get(f"{SITE}{page}")  # warm up what is kept per process
+            figure_cache.clear()
+            with counted(demo) as sent:
+                assert client.get(f"{SITE}{page}").status_code == 200
+            found.append(len(sent))
+        return found
+
+    small = statements()
+    add_finalized(demo, 6, start=60)
+    assert statements() == small
