@@ -5,11 +5,18 @@ CQI site; ``qa`` reaches the whole site. The ``both_regions`` fixture adds cases
 the Southern region (Clark and Dawson County).
 """
 
+import csv
+import io
+import re
+
+from openpyxl import load_workbook
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from review_app.accounts.models import User
 from review_app.accounts.operations import create_user
 from review_app.cases.models import Case
+from review_app.cases.states import CaseStatus
 from review_app.core.roles import RoleSet
 from review_app.extensions import db
 from review_app.interviews.models import Interview
@@ -22,7 +29,9 @@ from tests.conftest import PASSWORD
 
 NORTH = ("Adams County", "Baker County")
 SOUTH = ("Clark County", "Dawson County")
-CQI = "/demo/cqi"
+CQI = SITE = "/demo/cqi"
+CASE_NUMBER = re.compile(r"\b(?:FC|IH)-CQI-\d+\b")
+SCOPE_NOTE = "Figures cover Northern region only"
 LIMITED_ADMIN = "admin_north"
 
 
@@ -105,3 +114,49 @@ def cqi_case_id(app, local_site: str) -> int:
             .order_by(Case.id)
         )
         return db.session.scalar(statement)
+
+
+a_case_id = cqi_case_id
+
+
+def case_numbers(app, places, finalized: bool = True) -> set[str]:
+    """Return the numbers of the demo CQI cases of ``places`` (finalized ones by default)."""
+    with app.app_context():
+        site = site_by_slug("demo", "cqi")
+        statement = (
+            select(Case.case_number)
+            .join(LocalSite, LocalSite.id == Case.local_site_id)
+            .where(Case.site_id == site.id, LocalSite.name.in_(places))
+        )
+        if finalized:
+            statement = statement.where(Case.status == CaseStatus.FINALIZED)
+        return set(db.session.scalars(statement))
+
+
+def show_every_figure(app) -> None:
+    """Show figures however few cases they count (the test site has eight)."""
+    from tests.performance.conftest import set_minimum
+
+    set_minimum(app, "cqi", 1)
+
+
+def numbers_found(text: str) -> set[str]:
+    """Return the demo CQI case numbers written in ``text``."""
+    return set(CASE_NUMBER.findall(text))
+
+
+def csv_numbers(data: bytes) -> set[str]:
+    rows = csv.reader(io.StringIO(data.decode()))
+    return numbers_found(" ".join(",".join(row) for row in rows))
+
+
+def xlsx_numbers(data: bytes) -> set[str]:
+    book = load_workbook(io.BytesIO(data), read_only=True)
+    cells = [
+        str(value) for sheet in book for row in sheet.iter_rows(values_only=True) for value in row
+    ]
+    return numbers_found(" ".join(cells))
+
+
+def pdf_text(data: bytes) -> str:
+    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)

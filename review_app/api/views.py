@@ -14,6 +14,7 @@ from review_app.cases.permissions import can_view
 from review_app.core.access import public, token_roles
 from review_app.core.inputs import whole_number
 from review_app.core.roles import roles_of
+from review_app.core.scope import current_scope
 from review_app.core.sitectx import site_blueprint
 from review_app.extensions import limiter
 from review_app.instruments.catalog import get_instrument
@@ -22,7 +23,6 @@ from review_app.performance.cache import site_figures
 from review_app.performance.forms import read_filters
 from review_app.periods.queries import periods as site_periods
 from review_app.ratings import queries as rating_queries
-from review_app.sites.queries import local_sites
 
 bp = site_blueprint("api", __name__, root="/api/v1")
 docs = Blueprint("api_docs", __name__, url_prefix="/api/v1")
@@ -66,6 +66,11 @@ def _one_of_site(name: str, ids) -> int | None:
     return value
 
 
+def _local_site_ids() -> set[int]:
+    """The site's local sites the token user reaches: any other is not one of this site's."""
+    return {key for key, _ in performance_queries.local_site_choices(g.site)}
+
+
 def _choice(name: str, allowed) -> str:
     value = request.args.get(name, "")
     if value and value not in allowed:
@@ -92,7 +97,7 @@ def cases():
     sees_all = roles_of(current_user, g.site).holds(*READERS)
     filters = case_queries.CaseFilters(
         period_id=_one_of_site("period", lambda: {p.id for p in site_periods(g.site)}),
-        local_site_id=_one_of_site("local_site", lambda: {s.id for s in local_sites(g.site)}),
+        local_site_id=_one_of_site("local_site", _local_site_ids),
         case_type=_choice("type", CASE_TYPES),
         status=_choice("status", STATUS_LABELS),
         only_assigned_to=None if sees_all else current_user.id,
@@ -128,6 +133,8 @@ def case(case_id: int):
     found = case_queries.case_with_details(case_id)
     if found is None or found.site_id != g.site.id:
         abort(404, "There is no such case on this site.")
+    if not current_scope(g.site).covers(found.local_site_id):
+        abort(404, "There is no such case on this site.")  # outside the token user's regions
     if not can_view(found, current_user):
         abort(403, "Your role on this site does not let you read this case.")
     instrument = get_instrument(found.period.instrument_version)
@@ -155,7 +162,7 @@ def _record_read(action: str, obj, summary: str, **details) -> None:
 @token_roles(*READERS)
 def performance():
     people = performance_queries.reviewer_choices(g.site.id)
-    places = {local.id for local in local_sites(g.site)}
+    places = _local_site_ids()
     filters, problems = read_filters(
         site_periods(g.site), places, {key for key, _ in people}, request.args
     )

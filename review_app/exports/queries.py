@@ -1,9 +1,10 @@
 """Read a period's cases with all their answers and ratings, a batch at a time.
 
-Memory stays flat however many cases the period has: each batch of cases is
-read with its answers, item reviews, sub-item and outcome ratings and the
-child's races in six statements,
-turned into rows, and dropped before the next batch is read.
+Only the cases of the local sites the current person (or job) reaches are read
+(core/scope.py). Memory stays flat however many cases the period has: each batch
+of cases is read with its answers, item reviews, sub-item and outcome ratings and
+the child's races in six statements, turned into rows, and dropped before the
+next batch is read.
 """
 
 from collections import defaultdict
@@ -14,6 +15,7 @@ from sqlalchemy import Row, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from review_app.cases.models import Assignment, Case
+from review_app.core.scope import in_scope
 from review_app.extensions import db
 from review_app.periods.models import ReviewPeriod
 from review_app.ratings.models import Answer, ItemReview, OutcomeRating, SubitemRating
@@ -48,6 +50,7 @@ def period_cases(period: ReviewPeriod, batch: int = BATCH) -> Iterator[CaseData]
             db.session.scalars(
                 select(Case)
                 .where(
+                    in_scope(Case, period.site_id),
                     Case.period_id == period.id,
                     (Case.case_number > last[0])
                     | ((Case.case_number == last[0]) & (Case.id > last[1])),
@@ -107,13 +110,16 @@ def period_cases(period: ReviewPeriod, batch: int = BATCH) -> Iterator[CaseData]
 
 
 def case_counts(periods: list[ReviewPeriod]) -> dict[int, int]:
-    """How many cases each period has (what its source data has rows for), in one query."""
+    """How many cases each period has (what its source data has rows for), in one query.
+
+    The periods are of one site; only the cases the current person reaches count.
+    """
     ids = [period.id for period in periods]
     if not ids:
         return {}
     found = db.session.execute(
         select(Case.period_id, func.count(Case.id))
-        .where(Case.period_id.in_(ids))
+        .where(Case.period_id.in_(ids), in_scope(Case, periods[0].site_id))
         .group_by(Case.period_id)
     )
     return {period_id: 0 for period_id in ids} | {period_id: count for period_id, count in found}

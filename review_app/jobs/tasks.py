@@ -5,6 +5,11 @@ first). A task that finds its job cancelled stops quietly; one refused for a rea
 in words (``JobFailure``, an operation's refusal) fails its job at once; any other
 error is undone and retried by huey, and once its retries are used up the job is
 marked failed with the reason in words.
+
+Every task of a job runs in the scope of the person who started it (core/scope.py):
+what it reads of the site's cases is what that person may read now, when it runs,
+not when it was asked for. A person who has since lost the role the job needs (or
+their account) gets a failed job, with the reason in words, and nothing is made.
 """
 
 import functools
@@ -14,13 +19,24 @@ from typing import Any
 
 from huey import crontab
 
+from review_app.accounts.models import User
 from review_app.core.errors import OperationError
 from review_app.core.queue import huey, periodic
 from review_app.core.queue import task as queued_task
+from review_app.core.roles import roles_of
+from review_app.core.scope import Scope, acting_in, scope_of
 from review_app.core.unit import undo
 from review_app.core.worker import worker_starting
 from review_app.extensions import db
 from review_app.jobs import operations
+from review_app.jobs.kinds import kind_of
+from review_app.jobs.models import Job
+
+NO_ACCESS = (
+    "This job stopped: the person who started it no longer has the access it needs on "
+    "this site. Nothing was made."
+)
+NOTHING = Scope(frozenset())
 
 
 def job_task(retries: int = 2, retry_delay: int = 2) -> Callable[[Callable[..., Any]], Any]:
@@ -30,7 +46,8 @@ def job_task(retries: int = 2, retry_delay: int = 2) -> Callable[[Callable[..., 
         @functools.wraps(function)
         def run(job_id: int, attempt: int, *args: Any, task: Any = None) -> Any:
             try:
-                return function(job_id, attempt, *args)
+                with acting_in(_owner_scope(job_id)):
+                    return function(job_id, attempt, *args)
             except operations.JobStopped:
                 return None  # cancelled, failed or retried meanwhile: nothing more to do
             except (operations.JobFailure, OperationError) as refusal:
@@ -48,6 +65,26 @@ def job_task(retries: int = 2, retry_delay: int = 2) -> Callable[[Callable[..., 
         return queued_task(context=True, retries=retries, retry_delay=retry_delay)(run)
 
     return declare
+
+
+def _owner_scope(job_id: int) -> Scope:
+    """Return the scope the job's person has on its site now; refuse if they lost access.
+
+    Read afresh each time a task runs: access narrowed (or removed) meanwhile applies.
+    """
+    job = db.session.get(Job, job_id)
+    if job is None:
+        return NOTHING  # removed meanwhile: its task finds nothing to do
+    user = db.session.get(User, job.user_id)
+    if user is None or not user.is_active:
+        raise operations.JobFailure(NO_ACCESS)
+    if not roles_of(user, job.site_id).holds(*kind_of(job.kind).roles):
+        raise operations.JobFailure(NO_ACCESS)
+    scope = scope_of(user, job.site_id)
+    # Only read: end this transaction, so the task's work starts its own as before
+    # (after ``operations.begin`` committed the job running).
+    db.session.rollback()
+    return scope
 
 
 def _failed(job_id: int, attempt: int, error: BaseException) -> None:

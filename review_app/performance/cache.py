@@ -6,7 +6,8 @@ stay right until that id moves. The id is read with the site at the start of
 the request (``g.site_version``, review_app/core/sitectx.py), so a hit costs
 no statement instead of the grouped counts over every case of a period.
 Entries also expire after ten minutes, which bounds any surprise (a database
-restored under running workers).
+restored under running workers). The figures of a person limited to some local
+sites are their scope's (core/scope.py), so the scope is part of the key.
 """
 
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from typing import Protocol, TypeVar
 from cachetools import TTLCache
 from flask import g
 
+from review_app.core.scope import current_scope
 from review_app.performance.queries import Filters, Performance, performance
 
 T = TypeVar("T")
@@ -31,7 +33,8 @@ class Choices(Protocol):
 
 def cached(name: str, filters: Choices, compute: Callable[[], T]) -> T:
     """Return ``compute()`` for the request's site and these filters, kept while it is unchanged."""
-    key = (name, g.site.id, tuple(sorted(filters.as_args().items())), g.site_version)
+    scope = current_scope(g.site)
+    key = (name, g.site.id, scope, tuple(sorted(filters.as_args().items())), g.site_version)
     with _lock:
         if key in _figures:
             return _figures[key]

@@ -28,6 +28,7 @@ from review_app.cases.demographics import AGE_GROUPS as AGE_GROUPS  # where the 
 from review_app.cases.models import Assignment, Case, CaseRace
 from review_app.cases.states import CaseStatus
 from review_app.core.models import count_if
+from review_app.core.scope import current_scope, in_scope
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
 from review_app.instruments.engine import (
@@ -41,7 +42,8 @@ from review_app.instruments.model import Instrument
 from review_app.members.models import Membership
 from review_app.periods.models import ReviewPeriod
 from review_app.ratings.models import ItemReview, OutcomeRating, SubitemRating
-from review_app.sites.models import LocalSite
+from review_app.sites.models import LocalSite, Site
+from review_app.sites.queries import local_sites
 
 STATUSES: dict[str, str] = {
     CaseStatus.FINALIZED: "Finalized cases only",
@@ -123,10 +125,11 @@ def case_conditions(site_id: int, filters: Filters) -> list:
     """Return the conditions on ``Case`` that pick the cases the filters count.
 
     Applied to a statement that joins ``Case`` directly (not as ``id IN (...)``),
-    so PostgreSQL reads one period's cases, not the whole table.
+    so PostgreSQL reads one period's cases, not the whole table. Only the cases of
+    the local sites the current person reaches count (core/scope.py).
     """
     conditions = [
-        Case.site_id == site_id,
+        in_scope(Case, site_id),
         Case.period_id == filters.period.id,
         Case.status != CaseStatus.ELIMINATED,
         ~Case.is_key,  # a Training site's answer keys are the experts' ratings, not cases
@@ -470,6 +473,16 @@ def cases_behind(site_id: int, filters: Filters, target: Target, limit: int | No
     if limit:
         statement = statement.limit(limit)
     return db.session.execute(statement)
+
+
+def local_site_choices(site: Site) -> list[tuple[int, str]]:
+    """Return (id, name) of the site's local sites the current person reaches, by name.
+
+    A person limited to some local sites (core/scope.py) is offered only those: any
+    other would count no case.
+    """
+    scope = current_scope(site)
+    return [(local.id, local.name) for local in local_sites(site) if scope.covers(local.id)]
 
 
 def reviewer_choices(site_id: int) -> list[tuple[int, str]]:

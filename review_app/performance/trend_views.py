@@ -9,13 +9,14 @@ from review_app.cases.demographics import AGE_GROUPS, categories
 from review_app.cases.models import CASE_TYPES
 from review_app.core.access import site_roles
 from review_app.core.pagecache import cached_page
+from review_app.core.scope import current_scope
 from review_app.core.sitectx import site_blueprint
 from review_app.instruments.engine import ITEM_LABELS, OUTCOME_LABELS
 from review_app.performance import trends as trend_queries
 from review_app.performance.cache import cached
 from review_app.performance.charts import Bar, line_chart
 from review_app.performance.privacy import HIDDEN, fewer_than, is_hidden, shown_percent
-from review_app.performance.queries import Target
+from review_app.performance.queries import Target, local_site_choices
 from review_app.performance.trend_forms import (
     SERIES,
     figure_targets,
@@ -25,7 +26,6 @@ from review_app.performance.trend_forms import (
 )
 from review_app.performance.views import READERS
 from review_app.performance.windows import site_instrument
-from review_app.sites.queries import local_sites
 
 bp = site_blueprint("trends", __name__, "/performance/trends")
 LIST_LIMIT = 500
@@ -34,7 +34,7 @@ LIST_LIMIT = 500
 def _context():
     """Read the choices; return what both trend pages show around their figures."""
     instrument = site_instrument(g.site.id)
-    places = [(local.id, local.name) for local in local_sites(g.site)]
+    places = local_site_choices(g.site)
     if instrument is None:
         return None
     choices, problems = read_choices(instrument, {key for key, _ in places}, request.args)
@@ -80,7 +80,9 @@ def _described(choices, places: dict, declared: dict) -> str:
         if code and name in declared:
             category = declared[name]
             described.append(f"{category.label.lower()}: {category.label_of(code)}")
-    return ", ".join(described) or "every local site, both case types, every child"
+    scope = current_scope(g.site)
+    every = "every local site" if scope.is_whole_site else f"every local site of {scope.label}"
+    return ", ".join(described) or f"{every}, both case types, every child"
 
 
 @bp.route("")

@@ -18,7 +18,6 @@ from review_app.performance.cache import cached, site_figures
 from review_app.performance.charts import Bar, as_data_uri, bar_chart
 from review_app.performance.forms import read_filters, read_target
 from review_app.periods.queries import periods as site_periods
-from review_app.sites.queries import local_sites
 
 bp = site_blueprint("performance", __name__, "/performance")
 READERS = ("state_admin", "qa", "observer")
@@ -50,7 +49,7 @@ def _context():
     """Read the filters; return what every performance page shows around its figures."""
     periods = site_periods(g.site)
     people = queries.reviewer_choices(g.site.id)
-    places = [(local.id, local.name) for local in local_sites(g.site)]
+    places = queries.local_site_choices(g.site)
     place_names: dict[int | None, str] = dict(places)
     filters, problems = read_filters(
         periods, {key for key, _ in places}, {key for key, _ in people}, request.args

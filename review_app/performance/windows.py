@@ -17,6 +17,7 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from review_app.cases.models import Case
 from review_app.cases.states import CaseStatus
+from review_app.core.scope import in_scope
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument, newest_instrument
 from review_app.instruments.model import Instrument
@@ -89,9 +90,11 @@ def _moment(day: date) -> datetime:
 def finalized_conditions(site_id: int) -> list[ColumnElement[bool]]:
     """Return the conditions on ``Case`` that pick the site's finalized reviews.
 
+    Only those of the local sites the current person (or job) reaches count
+    (core/scope.py): every figure over windows is computed inside the scope.
     A Training site's answer keys are the experts' ratings, not cases: never counted.
     """
-    return [Case.site_id == site_id, Case.status == CaseStatus.FINALIZED, ~Case.is_key]
+    return [in_scope(Case, site_id), Case.status == CaseStatus.FINALIZED, ~Case.is_key]
 
 
 def window_conditions(

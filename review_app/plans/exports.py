@@ -110,9 +110,10 @@ def workbook(plan: Plan, found: Report, site: Site) -> Response:
 
     def figure_rows():
         for entry in found.progress:
-            yield figure_row(
-                entry, "Baseline (as agreed)", plan.baseline, entry.stored_baseline, ""
+            what = (
+                f"Baseline ({entry.scope_label})" if entry.scope_label else "Baseline (as agreed)"
             )
+            yield figure_row(entry, what, plan.baseline, entry.shown_baseline, "")
             for measurement in entry.measurements:
                 yield figure_row(
                     entry, "Measurement", measurement.window, measurement.figure, measurement.words

@@ -7,10 +7,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from review_app.accounts.models import User
 from review_app.audit.operations import record
-from review_app.core.errors import FieldErrors
+from review_app.core.errors import FieldErrors, OperationError
 from review_app.core.locking import lock_row
 from review_app.core.models import utcnow
 from review_app.core.numbers import percent_text
+from review_app.core.scope import WHOLE_SITE, acting_in, scope_of
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
 from review_app.instruments.model import Instrument
@@ -25,6 +26,10 @@ from review_app.sites.models import Site
 EARLIEST_YEAR, LATEST_YEAR = 1990, 2100
 TENTH = Decimal("0.1")
 LONGEST = 36  # months a baseline or measurement window may span
+WHOLE_SITE_ONLY = (
+    "Improvement plans measure the whole site; your access reaches only some of its "
+    "local sites, so a state administrator of the whole site records and changes them."
+)
 
 
 @dataclass(frozen=True)
@@ -123,9 +128,17 @@ def _check_goal(goal: GoalInput, baseline: Figure, what: str, minimum: int) -> s
     return None
 
 
+def _check_actor(actor: User | None, site: Site) -> None:
+    """Refuse a person limited to some local sites: a plan and its baselines are the site's."""
+    if actor is not None and not scope_of(actor, site).is_whole_site:
+        raise OperationError(WHOLE_SITE_ONLY)
+
+
 def _baselines(site: Site, instrument: Instrument, data: PlanInput) -> dict:
+    """Compute the baselines the plan keeps: the whole site's, whoever asks."""
     window = Window(data.baseline_start, months_after(data.baseline_start, data.baseline_months))
-    return queries.figures(site.id, instrument, [window], list(data.figures))[0]
+    with acting_in(WHOLE_SITE):
+        return queries.figures(site.id, instrument, [window], list(data.figures))[0]
 
 
 def _check_goals(
@@ -192,6 +205,7 @@ def _tenth(goal: GoalInput) -> GoalInput:
 
 def create_plan(actor: User | None, site: Site, version: str, data: PlanInput) -> Plan:
     """Record a plan; compute and store each figure's baseline; record each goal."""
+    _check_actor(actor, site)
     data = _clean(data)
     instrument = get_instrument(version)
     errors = _check_plan(site, data, instrument, None)
@@ -237,6 +251,7 @@ def update_plan(actor: User | None, plan: Plan, data: PlanInput) -> list[str]:
     baseline computed. A changed goal is added to the measure's goals, the earlier
     ones kept, and needs a reason.
     """
+    _check_actor(actor, plan.site)
     lock_row(plan)
     data = _clean(data)
     instrument = get_instrument(plan.instrument_version)

@@ -2,7 +2,9 @@
 
 Every figure comes from ``performance.windows.monthly_counts`` over the site's
 finalized reviews, grouped by the month they were finalized: one statement for
-the items and one for the outcomes, however many windows a plan has.
+the items and one for the outcomes, however many windows a plan has. Like every
+figure, they count the cases of the local sites the current person reaches
+(core/scope.py): a person limited to a region follows the plan in their region.
 """
 
 from dataclasses import dataclass, field
@@ -12,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from review_app.cases.models import Case
+from review_app.core.scope import current_scope
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
 from review_app.instruments.model import Instrument
@@ -125,10 +128,22 @@ class Progress:
     target: float | None
     measurements: list[Measurement] = field(default_factory=list)
     minimum: int = 0  # the site's small-cell minimum; 0 hides nothing
+    # The regions or local sites of a limited reader ("" for the whole site): their
+    # baseline is their scope's, recomputed, not the whole site's agreed figure.
+    scope_label: str = ""
 
     @property
     def stored_baseline(self) -> Figure:
         return Figure(self.measure.baseline_applicable, self.measure.baseline_hits)
+
+    @property
+    def shown_baseline(self) -> Figure:
+        """The baseline the reader sees: as agreed, or their scope's as it is now."""
+        return self.current_baseline if self.scope_label else self.stored_baseline
+
+    @property
+    def baseline_words(self) -> str:
+        return f"Baseline in {self.scope_label}" if self.scope_label else "Baseline, as agreed"
 
     @property
     def baseline_hidden(self) -> bool:
@@ -148,7 +163,7 @@ class Progress:
 
     @property
     def baseline_moved(self) -> bool:
-        return self.stored_baseline != self.current_baseline
+        return not self.scope_label and self.stored_baseline != self.current_baseline
 
     @property
     def first_met(self) -> Measurement | None:
@@ -191,6 +206,7 @@ def progress(plan: Plan, today: date, minimum: int) -> tuple[list[Progress], lis
     windows = due_windows(plan, today)
     keys = [(measure.kind, measure.ref) for measure in plan.measures]
     found = figures(plan.site_id, instrument, [plan.baseline, *windows], keys)
+    scope = current_scope(plan.site_id)
     result = []
     for measure in plan.measures:
         key = (measure.kind, measure.ref)
@@ -209,6 +225,7 @@ def progress(plan: Plan, today: date, minimum: int) -> tuple[list[Progress], lis
                     for index, window in enumerate(windows, 1)
                 ],
                 minimum=minimum,
+                scope_label="" if scope.is_whole_site else scope.label,
             )
         )
     return result, windows

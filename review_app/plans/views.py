@@ -10,6 +10,7 @@ from review_app.core.models import utcnow
 from review_app.core.once import remember, sent_before
 from review_app.core.pdf import download_name, pdf_response, render_pdf
 from review_app.core.roles import roles_of
+from review_app.core.scope import current_scope
 from review_app.core.sitectx import site_blueprint
 from review_app.core.views import attempt, form_status, show_error
 from review_app.instruments.catalog import get_instrument
@@ -58,7 +59,9 @@ def _figures(version: str) -> Figures:
 
 
 def _can_edit() -> bool:
-    return roles_of(current_user, g.site).holds("state_admin")
+    """A state administrator of the whole site: a plan's baselines are the whole site's."""
+    whole = current_scope(g.site).is_whole_site
+    return whole and roles_of(current_user, g.site).holds("state_admin")
 
 
 @bp.route("")

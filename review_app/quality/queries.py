@@ -1,6 +1,7 @@
 """Reads for the QA reports: open comments, cases waiting, QA changes, agreement tables.
 
-Each is one grouped statement, whatever the number of cases.
+Each is one grouped statement, whatever the number of cases, over the cases of the
+local sites the current person reaches (core/scope.py).
 """
 
 from collections import defaultdict
@@ -11,6 +12,7 @@ from sqlalchemy.orm import joinedload
 from review_app.cases.models import Assignment, Case
 from review_app.cases.states import CaseStatus
 from review_app.core.models import count_if
+from review_app.core.scope import in_scope
 from review_app.extensions import db
 from review_app.instruments.model import Instrument
 from review_app.performance.queries import item_applies
@@ -28,7 +30,7 @@ def open_threads(site_id: int, period_id: int) -> list[tuple[Thread, Case]]:
         for thread, case_ in db.session.execute(
             select(Thread, Case)
             .join(Case, Case.id == Thread.case_id)
-            .where(Case.site_id == site_id, Case.period_id == period_id, Thread.is_open)
+            .where(in_scope(Case, site_id), Case.period_id == period_id, Thread.is_open)
             .options(joinedload(Thread.created_by))
             .order_by(Thread.created_at, Thread.id)
             .limit(OPEN_LIMIT)
@@ -40,7 +42,7 @@ def waiting(site_id: int, period_id: int) -> dict[str, tuple[int, object]]:
     """Return {status: (cases, when the longest-waiting one got there)}."""
     rows = db.session.execute(
         select(Case.status, func.count(), func.min(Case.status_changed_at))
-        .where(Case.site_id == site_id, Case.period_id == period_id, ~Case.is_key)
+        .where(in_scope(Case, site_id), Case.period_id == period_id, ~Case.is_key)
         .group_by(Case.status)
     )
     return {status: (count, oldest) for status, count, oldest in rows}
@@ -48,7 +50,7 @@ def waiting(site_id: int, period_id: int) -> dict[str, tuple[int, object]]:
 
 def _finalized(site_id: int, period_ids: list[int]):
     return and_(
-        Case.site_id == site_id,
+        in_scope(Case, site_id),
         Case.period_id.in_(period_ids),
         Case.status == CaseStatus.FINALIZED,
         ~Case.is_key,  # answer keys are locked as finalized but were never reviewed

@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from review_app.accounts.queries import display_names
 from review_app.cases.models import Assignment, Case
 from review_app.cases.states import CaseStatus
+from review_app.core.scope import in_scope
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
 from review_app.instruments.engine import CaseRatings, rate_case
@@ -85,13 +86,19 @@ def case_summary(case: Case) -> CaseSummary:
 def finalized_cases(period: ReviewPeriod, ids: list[int] | None = None) -> list[Case]:
     """Return the period's finalized cases by number, with local site, period and reviewers.
 
-    With ``ids``, only those of them (a part of the period's PDF).
+    With ``ids``, only those of them (a part of the period's PDF). Only the cases of
+    the local sites the current person (or job) reaches (core/scope.py).
     """
     only = Case.id.in_(ids) if ids is not None else Case.id.is_not(None)
     return list(
         db.session.scalars(
             select(Case)
-            .where(Case.period_id == period.id, Case.status == CaseStatus.FINALIZED, only)
+            .where(
+                in_scope(Case, period.site_id),
+                Case.period_id == period.id,
+                Case.status == CaseStatus.FINALIZED,
+                only,
+            )
             .options(
                 joinedload(Case.local_site),
                 joinedload(Case.period),
@@ -130,10 +137,11 @@ def summaries(cases: list[Case], period: ReviewPeriod) -> list[CaseSummary]:
 
 
 def finalized_counts(site: Site) -> dict[int, int]:
-    """Return how many finalized cases each of the site's periods has (periods with any)."""
+    """Return how many finalized cases each of the site's periods has (periods with any),
+    counting those of the local sites the current person reaches."""
     rows = db.session.execute(
         select(Case.period_id, func.count())
-        .where(Case.site_id == site.id, Case.status == CaseStatus.FINALIZED)
+        .where(in_scope(Case, site), Case.status == CaseStatus.FINALIZED)
         .group_by(Case.period_id)
     )
     return {period_id: count for period_id, count in rows}
