@@ -8,7 +8,7 @@ decided first, and nothing of theirs is kept.
 
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from review_app.access_requests import queries
@@ -269,3 +269,21 @@ def withdraw_on_departure(actor: User, user: User, sites: list[Site]) -> int:
         )
         withdrawn += 1
     return withdrawn
+
+
+def replace_region(region: Region) -> None:
+    """Let each request naming ``region`` (about to be removed) name its local sites instead.
+
+    A request keeps meaning what it asked for: the local sites the region held.
+    """
+    naming = db.session.scalars(
+        select(RequestedPlace).where(RequestedPlace.region_id == region.id)
+    ).all()
+    for place in naming:
+        asked = place.request
+        named = {other.local_site_id for other in asked.places}
+        for local in region.local_sites:
+            if local.id not in named:
+                asked.places.append(RequestedPlace(local_site=local))
+        asked.places.remove(place)
+    db.session.flush()

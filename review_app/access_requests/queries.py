@@ -11,7 +11,7 @@ from review_app.extensions import db
 from review_app.members.identity import membership_scope
 from review_app.members.models import Membership
 from review_app.members.queries import active_people
-from review_app.sites.models import Jurisdiction, LocalSite, Region, Site
+from review_app.sites.models import Jurisdiction, Site
 
 
 def requested_scope(request: AccessRequest) -> Scope:
@@ -106,29 +106,3 @@ def all_sites() -> list[Site]:
             select(Site).join(Site.jurisdiction).order_by(Jurisdiction.name, Site.id)
         )
     )
-
-
-def regions_of(site: Site) -> list[Region]:
-    return list(
-        db.session.scalars(select(Region).where(Region.site_id == site.id).order_by(Region.name))
-    )
-
-
-def local_sites_of(site: Site) -> list[LocalSite]:
-    return list(
-        db.session.scalars(
-            select(LocalSite)
-            .where(LocalSite.site_id == site.id, LocalSite.is_active)
-            .order_by(LocalSite.name)
-        )
-    )
-
-
-def places_by_ids(
-    region_ids: list[int], local_ids: list[int]
-) -> tuple[list[Region], list[LocalSite], bool]:
-    """Return the regions and local sites of these ids, and whether every id was found."""
-    regions = list(db.session.scalars(select(Region).where(Region.id.in_(region_ids))))
-    locals_ = list(db.session.scalars(select(LocalSite).where(LocalSite.id.in_(local_ids))))
-    found = len(regions) == len(set(region_ids)) and len(locals_) == len(set(local_ids))
-    return regions, locals_, found

@@ -8,12 +8,11 @@ from review_app.access_requests.forms import DeclineForm, RequestForm
 from review_app.access_requests.models import AccessRequest
 from review_app.access_requests.states import RequestStatus
 from review_app.core.access import authenticated, site_roles
-from review_app.core.errors import OperationError
 from review_app.core.forms import ConfirmForm
 from review_app.core.sitectx import site_blueprint
 from review_app.core.views import attempt, form_status, get_in_site, run_operation
 from review_app.extensions import db
-from review_app.sites.queries import site_by_slug
+from review_app.sites.queries import local_sites, regions, site_by_slug
 
 bp = Blueprint("access_requests", __name__, url_prefix="/access")
 admin_bp = site_blueprint("access_admin", __name__, "/admin/access-requests")
@@ -60,22 +59,16 @@ def ask(jurisdiction: str, kind: str):
         return redirect(url_for("access_requests.choose_site"))
     form = RequestForm()
     form.limit_qa_levels(site.settings.qa_levels)
-    form.offer_places(queries.regions_of(site), queries.local_sites_of(site))
+    form.offer_places(regions(site), local_sites(site, active_only=True))
     if form.validate_on_submit():
         with attempt(form, FIELDS) as outcome:
-            regions, locals_, found = queries.places_by_ids(
-                form.region_ids.data or [], form.local_site_ids.data or []
-            )
-            if not found:
-                raise OperationError("Choose regions and local sites from the list.", "scope")
-            limited = form.is_limited
+            places = form.places()
             operations.submit_request(
                 current_user,
                 site,
                 form.role_set(),
-                limited,
-                regions if limited else [],
-                locals_ if limited else [],
+                places is not None,
+                *(places or ([], [])),
                 form.reason.data or "",
             )
         if outcome.ok:

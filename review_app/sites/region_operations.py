@@ -8,7 +8,7 @@ from review_app.core.errors import OperationError
 from review_app.extensions import db
 from review_app.sites import region_importing
 from review_app.sites.models import LocalSite, Region, Site
-from review_app.sites.signals import people_limited_to
+from review_app.sites.signals import people_limited_to, region_removing
 
 SHOWN_NAMES = 5  # people named in the refusal to remove a region in use
 
@@ -107,6 +107,7 @@ def remove_region(actor: User | None, region: Region) -> None:
         )
     before = _snapshot(region)
     site = region.site
+    region_removing.send(region)
     for local in list(region.local_sites):
         local.region = None
     record(

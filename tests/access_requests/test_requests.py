@@ -12,6 +12,7 @@ from review_app.extensions import db
 from review_app.notices.models import Notice
 from review_app.notices.operations import set_delivery
 from review_app.notices.states import NoticeKind
+from review_app.sites.queries import site_by_slug
 from tests.access_requests.conftest import (
     NEWCOMER,
     local_site,
@@ -26,7 +27,7 @@ ASK_CFSR = "/access/request/demo/cfsr"
 
 
 def _ask(client, url=ASK_CFSR, **fields):
-    data = {"reviewer": "y", "qa_level": "", "scope": "whole", "reason": "I joined the team."}
+    data = {"reviewer": "y", "qa_level": "", "scope": "site", "reason": "I joined the team."}
     data.update(fields)
     return client.post(url, data={k: v for k, v in data.items() if v is not None})
 
@@ -96,11 +97,11 @@ def test_bad_requests_are_refused_with_plain_words_and_nothing_is_kept(demo, cli
         ({"reason": "  "}, "Give the reason you need this access."),
         (
             {"scope": "limited", "local_site_ids": str(clark_of_cqi)},
-            "Not a region or local site of Demo State CFSR: Clark County.",
+            "Choose among the local sites of this site.",
         ),
         ({"site_leader": "y", "reviewer": None}, "A Site Leader leads named local sites"),
-        ({"scope": "limited", "local_site_ids": "999999"}, "Choose regions and local sites from"),
-        ({"scope": "everything"}, "Choose the whole site or the places below."),
+        ({"scope": "limited", "local_site_ids": "999999"}, "Choose among the local sites of"),
+        ({"scope": "everything"}, "Choose the whole site, or only some regions and local"),
         ({"local_site_ids": "x"}, "Local sites"),
         ({"qa_level": "3"}, "Choose one of the QA levels offered."),
     ]
@@ -152,3 +153,20 @@ def test_a_second_send_at_the_same_moment_keeps_one_waiting_request(demo, monkey
         with pytest.raises(OperationError, match="already asked for access to Demo State CFSR"):
             operations.submit_request(newcomer, cfsr, RoleSet(is_observer=True), False, [], [], "x")
         assert len([r for r in requests_of(NEWCOMER) if r.site_id == cfsr.id]) == 1
+
+
+def test_a_removed_region_leaves_the_requests_naming_its_local_sites(demo):
+    from review_app.access_requests.models import AccessRequest
+    from review_app.sites.models import Region
+    from review_app.sites.region_operations import remove_region
+
+    with demo.app_context():
+        site = site_by_slug("demo", "cqi")
+        south = db.session.scalar(
+            select(Region).where(Region.site_id == site.id, Region.code == "S")
+        )
+        asked = db.session.scalar(select(AccessRequest).where(AccessRequest.site_id == site.id))
+        assert asked.scope_text == "Southern region"
+        remove_region(None, south)
+        db.session.expire_all()
+        assert asked.scope_text == "Clark County, Dawson County" and not asked.regions
