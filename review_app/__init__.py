@@ -80,6 +80,7 @@ def register_blueprints(app: Flask) -> None:
     from review_app.guidance.views import bp as guidance
     from review_app.interviews.views import bp as interviews
     from review_app.jobs.views import bp as jobs
+    from review_app.leaders.views import bp as leaders
     from review_app.members.views import bp as members
     from review_app.notices.views import bp as notices
     from review_app.performance.trend_views import bp as trends
@@ -107,6 +108,7 @@ def register_blueprints(app: Flask) -> None:
         ratings,
         guidance,
         qa,
+        leaders,
         training,
         interviews,
         systemic,
