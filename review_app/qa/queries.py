@@ -10,6 +10,7 @@ from review_app.audit.models import AuditEntry
 from review_app.cases.models import Assignment, Case
 from review_app.cases.states import CaseStatus
 from review_app.cases.workflow import ACTIONS
+from review_app.core.scope import in_scope
 from review_app.extensions import db
 from review_app.members.models import Membership
 from review_app.members.queries import active_people
@@ -45,11 +46,11 @@ def open_count(subject: ColumnElement[bool]) -> int:
 
 
 def queue(site: Site, statuses: list[CaseStatus]) -> list[Case]:
-    """Return the site's cases in these statuses, longest waiting first."""
+    """Return the site's cases in these statuses inside the current scope, oldest first."""
     return list(
         db.session.scalars(
             select(Case)
-            .where(Case.site_id == site.id, Case.status.in_(statuses))
+            .where(in_scope(Case, site), Case.status.in_(statuses))
             .options(
                 joinedload(Case.local_site),
                 joinedload(Case.period),
