@@ -178,3 +178,13 @@ def test_the_filters_narrow_the_list_and_survive_an_assignment(demo, both_region
     )
     assert response.status_code == 302
     assert re.search(r"/assign\?status=in_progress&page=1$", response.location)
+
+
+def test_the_header_and_site_home_offer_the_pages_to_leaders_and_administrators(demo, clients):
+    for who in ("leader", "admin"):
+        page = clients(who).get(f"{SITE}/").get_data(as_text=True)
+        assert page.count(f'href="{SITE}/cases/assign"') == 2  # header menu and site home
+        assert page.count(f'href="{SITE}/cases/progress"') == 2
+    for who in ("qa", "reviewer", "observer"):
+        page = clients(who).get(f"{SITE}/").get_data(as_text=True)
+        assert "/cases/assign" not in page and "/cases/progress" not in page
