@@ -85,8 +85,20 @@ def _assign_page(refusal: Refusal | None = None, status: int = 200):
         versions={case.id: operations.assignment_version(case) for case in rows},
         refusal=refusal,
         errors=[refusal.message] if refusal else [],
-        args={k: v for k, v in request.args.items() if k != "page"},
+        args=_list_args(filters),
     ), status
+
+
+def _list_args(filters: queries.AssignFilters) -> dict[str, Any]:
+    """Return the list's filters as query arguments (only these: never any other name)."""
+    args: dict[str, Any] = {}
+    if filters.local_site_id:
+        args["local_site"] = filters.local_site_id
+    if filters.status:
+        args["status"] = filters.status.value
+    if filters.unassigned:
+        args["unassigned"] = "1"
+    return args
 
 
 @bp.route("/assign")
@@ -109,8 +121,10 @@ def assign_case(case_id: int):
     if outcome.error is None:
         names = ", ".join(user.display_name for user in case.reviewers)
         flash(f"Case {case.case_number} is now assigned to {names}.", "success")
-        kept: dict[str, Any] = request.args.to_dict()  # the list's filters and page
-        return redirect(url_for("leaders.assign", **kept))
+        back = _list_args(_filters())  # the list as it was: its filters and page
+        if (page := page_number()) > 1:
+            back["page"] = page
+        return redirect(url_for("leaders.assign", **back))
     refusal = Refusal(case.id, outcome.error.message, chosen, replace)
     return _assign_page(refusal, outcome.status)
 

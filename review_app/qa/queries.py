@@ -125,7 +125,7 @@ HISTORY_KINDS = {
 _RATING_FIELDS = {"ratings": ["rating"], "overrides": ["override"]}
 _EVENT_ACTIONS = {
     "status": [f"case.{name}" for name in ACTIONS] + ["case.undo_return"],
-    "people": ["case.reassign", "qa.take", "qa.release", "qa.hand_over"],
+    "people": ["case.assign", "case.reassign", "qa.take", "qa.release", "qa.hand_over"],
     "details": ["case.create", "case.update", "case.import"],
 }
 

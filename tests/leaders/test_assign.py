@@ -173,11 +173,14 @@ def test_the_filters_narrow_the_list_and_survive_an_assignment(demo, both_region
     page = admin.get(f"{SITE}/cases/assign?unassigned=1").get_data(as_text=True)
     assert "0 cases to assign" in page
     response = admin.post(
-        f"{SITE}/cases/assign/{case_id(demo, CLARK_OPEN)}?status=in_progress&page=1",
+        f"{SITE}/cases/assign/{case_id(demo, CLARK_OPEN)}?status=in_progress&page=2&case_id=9",
         data={"reviewer": str(user_id(demo, "reviewer2")), "seen": _seen(demo, CLARK_OPEN)},
     )
     assert response.status_code == 302
-    assert re.search(r"/assign\?status=in_progress&page=1$", response.location)
+    assert re.search(r"/assign\?status=in_progress&page=2$", response.location)
+    # Query arguments other than the list's own are dropped, never passed on.
+    page = admin.get(f"{SITE}/cases/assign?status=in_progress&case_id=1").get_data(as_text=True)
+    assert f'/assign/{case_id(demo, ADAMS_OPEN)}?status=in_progress"' in page
 
 
 def test_the_header_and_site_home_offer_the_pages_to_leaders_and_administrators(demo, clients):
@@ -188,3 +191,11 @@ def test_the_header_and_site_home_offer_the_pages_to_leaders_and_administrators(
     for who in ("qa", "reviewer", "observer"):
         page = clients(who).get(f"{SITE}/").get_data(as_text=True)
         assert "/cases/assign" not in page and "/cases/progress" not in page
+
+
+def test_the_case_history_lists_the_assignment_among_people_changes(demo, both_regions, clients):
+    assert _assign(clients("leader"), demo, ADAMS_OPEN, "reviewer2").status_code == 302
+    history = clients("admin").get(f"{SITE}/cases/{case_id(demo, ADAMS_OPEN)}/history?kind=people")
+    page = history.get_data(as_text=True)
+    assert f"Case {ADAMS_OPEN} assigned to Riley Reviewer, Robin Reviewer" in page
+    assert "Reviewers: Riley Reviewer → Riley Reviewer; Robin Reviewer" in page
