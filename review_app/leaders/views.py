@@ -146,16 +146,17 @@ def board():
     periods = site_periods(g.site)
     period_id = int_arg("period")
     period_id = period_id if period_id in {p.id for p in periods} else None
+    two_levels = g.site.settings.qa_levels == 2
     return render_template(
         "leaders/board.html",
         board=queries.board(g.site, period_id),
         periods=periods,
         period_id=period_id,
-        statuses=list(CaseStatus),
+        statuses=[status for status in CaseStatus if status != CaseStatus.QA2 or two_levels],
         queues=[
             (status, queries.QUEUE_LABELS[status])
             for status in queries.QUEUES
-            if status != CaseStatus.QA2 or g.site.settings.qa_levels == 2
+            if status != CaseStatus.QA2 or two_levels
         ],
         most_listed=queries.MOST_THREAD_CASES,
     )

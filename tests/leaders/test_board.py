@@ -156,3 +156,10 @@ def test_a_period_narrows_the_board_and_a_bad_one_is_ignored(demo, waiting, clie
         )
     page = leader.get(f"{SITE}/cases/progress?period={other}").get_data(as_text=True)
     assert "in one review period" in page
+
+
+def test_a_one_level_site_has_no_level_2_row(demo, waiting, clients):
+    page = clients("leader").get(f"{SITE}/cases/progress").get_data(as_text=True)
+    assert "In QA, level 1" in page and "In QA, level 2" not in page
+    cfsr = clients("admin").get("/demo/cfsr/cases/progress").get_data(as_text=True)
+    assert "In QA, level 2" in cfsr
