@@ -16,7 +16,7 @@ from review_app.cases.states import STATUS_LABELS, CaseStatus
 from review_app.core.access import site_roles
 from review_app.core.errors import OperationError
 from review_app.core.inputs import whole_number
-from review_app.core.scope import current_scope
+from review_app.core.scope import Scope, current_scope
 from review_app.core.sitectx import site_blueprint
 from review_app.core.views import attempt, int_arg, page_number
 from review_app.extensions import db
@@ -54,7 +54,7 @@ class Candidates:
     """The site's reviewers and the local sites each reaches, read once for the page."""
 
     people: list[User]
-    reach: dict = field(default_factory=dict)
+    reach: dict[int, Scope] = field(default_factory=dict)
 
     def of(self, case: Case) -> list[User]:
         """Return the reviewers who may be given the case (not those it already has)."""
