@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import ColumnExpressionArgument, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from review_app.accounts.models import User
@@ -86,15 +86,22 @@ def reviewer_ids(period: ReviewPeriod, user_ids: list[int]) -> set[int]:
 
 
 def reviewer_reach(site_id: int, user_ids: list[int] | None = None) -> dict[int, Scope]:
-    """Return the scope of each active reviewer of the site among ``user_ids`` (None: all).
+    """Return the scope of each active reviewer of the site among ``user_ids`` (None: all)."""
+    return people_reach(site_id, Membership.is_reviewer, user_ids)
 
-    A bounded number of statements for any number of people.
+
+def people_reach(
+    site_id: int, role: ColumnExpressionArgument[bool], user_ids: list[int] | None = None
+) -> dict[int, Scope]:
+    """Return the scope of each active member of the site whose membership meets ``role``.
+
+    Among ``user_ids`` (None: everyone); a bounded number of statements for any number.
     """
     if user_ids is not None and not user_ids:
         return {}
     statement = (
         select(Membership)
-        .where(Membership.site_id == site_id, Membership.is_active, Membership.is_reviewer)
+        .where(Membership.site_id == site_id, Membership.is_active, role)
         .options(
             selectinload(Membership.scope_entries).options(
                 joinedload(ScopeEntry.region).selectinload(Region.local_sites),

@@ -16,6 +16,7 @@ from review_app.cases.states import CaseStatus
 from review_app.core.errors import OperationError
 from review_app.core.locking import lock_row
 from review_app.core.roles import RoleSet, roles_of
+from review_app.core.scope import scope_of
 from review_app.qa.signals import case_handed_over
 from review_app.qa.undo_operations import return_undo_refusal
 
@@ -95,6 +96,10 @@ def hand_over(actor: User, case: Case, to_user: User | None) -> None:
     if to_user is not None and (roles_of(to_user, site).qa_rank or 0) < level:
         raise OperationError(
             f"{to_user.display_name} is not QA level {level} staff on this site.", "to_user"
+        )
+    if to_user is not None and not scope_of(to_user, site).covers(case.local_site_id):
+        raise OperationError(
+            f"{to_user.display_name}'s access does not reach {case.local_site.name}.", "to_user"
         )
     if (to_user.id if to_user else None) == case.qa_holder_id:
         raise OperationError("The case is already held that way; nothing was changed.", "to_user")

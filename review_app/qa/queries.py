@@ -2,11 +2,12 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, false, func, select
+from sqlalchemy import ColumnElement, Select, false, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from review_app.accounts.models import User
 from review_app.audit.models import AuditEntry
+from review_app.cases.facts import people_reach
 from review_app.cases.models import Assignment, Case
 from review_app.cases.states import CaseStatus
 from review_app.cases.workflow import ACTIONS
@@ -240,9 +241,20 @@ def caseload_of(site, user: User) -> list[Case]:
     )
 
 
-def qa_staff(site: Site, min_level: int) -> list[User]:
-    """Return the site's active QA staff at ``min_level`` or above, by name."""
-    return active_people(site, Membership.qa_level >= min_level)
+def qa_staff(site: Site, min_level: int, local_site_id: int | None = None) -> list[User]:
+    """Return the site's active QA staff who act at ``min_level`` or above, by name.
+
+    Site Leaders do first-level QA. With ``local_site_id``, only those whose scope
+    reaches that local site.
+    """
+    rank = Membership.qa_level >= min_level
+    if min_level <= 1:
+        rank = or_(rank, Membership.is_site_leader)
+    people = active_people(site, rank)
+    if local_site_id is None:
+        return people
+    reach = people_reach(site.id, rank)
+    return [user for user in people if user.id in reach and reach[user.id].covers(local_site_id)]
 
 
 def held_by(site: Site, user: User) -> list[Case]:

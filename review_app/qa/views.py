@@ -328,7 +328,11 @@ def hand_over(case_id: int):
     """A state administrator gives a case's QA work to another QA person of its level."""
     case = load_case(case_id)
     in_qa = case.status in CaseStatus.HELD_BY_QA
-    people = queries.qa_staff(g.site, holding_operations.level_of(case)) if in_qa else []
+    people = (
+        queries.qa_staff(g.site, holding_operations.level_of(case), case.local_site_id)
+        if in_qa
+        else []
+    )
     form = HandOverForm()
     form.to_user.choices = [SelectChoice(0, "Nobody: back to the queue")] + [
         SelectChoice(u.id, u.display_name) for u in people
@@ -338,7 +342,10 @@ def hand_over(case_id: int):
         chosen = form.to_user.data
         with attempt(form) as outcome:
             if chosen and chosen not in by_id:
-                raise OperationError("Choose a QA person of this case's level.", "to_user")
+                raise OperationError(
+                    f"Choose a QA person of this case's level who works in {case.local_site.name}.",
+                    "to_user",
+                )
             holding_operations.hand_over(current_user, case, by_id.get(chosen))
         if outcome.ok:
             flash(f"Case {case.case_number}: QA work handed over.", "success")

@@ -155,3 +155,49 @@ def test_on_a_two_level_site_the_leader_acts_at_level_1_only(demo, clients):
     assert _state(demo, cid)[0::2] == ("qa2", None)
     page = client.get(f"{site_path}/cases/{cid}").get_data(as_text=True)
     assert 'value="finalize"' not in page and 'value="return"' not in page
+
+
+def test_an_administrator_hands_qa_to_the_leader_of_the_case_s_local_site_only(
+    demo, clients, submitted
+):
+    admin, qa, site = clients("admin"), clients("qa"), "/demo/cqi"
+    for cid in submitted.values():
+        assert _act(qa, demo, site, cid, "take").status_code == 302
+    adams, clark = submitted[ADAMS], submitted[CLARK]
+    assert "Lee Leader" in admin.get(f"{site}/cases/{adams}/qa/hand-over").get_data(as_text=True)
+    assert "Lee Leader" not in admin.get(f"{site}/cases/{clark}/qa/hand-over").get_data(
+        as_text=True
+    )
+    leader_id = _user_id(demo, "leader")
+    refused = admin.post(f"{site}/cases/{clark}/qa/hand-over", data={"to_user": str(leader_id)})
+    assert refused.status_code == 422
+    assert "Choose a QA person of this case&#39;s level who works in Clark County." in (
+        refused.get_data(as_text=True)
+    )
+    assert _state(demo, clark)[2] == "qa"
+    handed = admin.post(f"{site}/cases/{adams}/qa/hand-over", data={"to_user": str(leader_id)})
+    assert handed.status_code == 302
+    assert _state(demo, adams)[2] == "leader"
+
+
+def test_the_hand_over_itself_refuses_someone_whose_access_does_not_reach_the_case(
+    demo, clients, submitted
+):
+    from review_app.core.errors import OperationError
+    from review_app.qa.holding_operations import hand_over
+
+    assert _act(clients("qa"), demo, "/demo/cqi", submitted[CLARK], "take").status_code == 302
+    with demo.test_request_context(), demo.app_context():
+        case = db.session.get(Case, submitted[CLARK])
+        admin, leader = (
+            db.session.scalar(select(User).where(User.username == name))
+            for name in ("admin", "leader")
+        )
+        with pytest.raises(OperationError, match="Lee Leader's access does not reach Clark County"):
+            hand_over(admin, case, leader)
+        db.session.rollback()
+
+
+def _user_id(app, username: str) -> int:
+    with app.app_context():
+        return db.session.scalar(select(User.id).where(User.username == username))
