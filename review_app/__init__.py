@@ -82,6 +82,7 @@ def register_blueprints(app: Flask) -> None:
     from review_app.guidance.views import bp as guidance
     from review_app.interviews.views import bp as interviews
     from review_app.jobs.views import bp as jobs
+    from review_app.leaders.views import bp as leaders
     from review_app.members.views import bp as members
     from review_app.notices.views import bp as notices
     from review_app.performance.trend_views import bp as trends
@@ -109,6 +110,7 @@ def register_blueprints(app: Flask) -> None:
         ratings,
         guidance,
         qa,
+        leaders,
         training,
         interviews,
         systemic,

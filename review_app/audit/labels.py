@@ -24,6 +24,7 @@ ACTIONS = {
     "case.create": "Case added",
     "case.import": "Cases imported",
     "case.item_save": "Answers saved",
+    "case.assign": "Reviewers of a case assigned",
     "case.reassign": "Case moved to another reviewer",
     "case.undo_return": "Return of a case undone",
     "caseload.move": "Caseload moved to another reviewer",

@@ -3,18 +3,21 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import ColumnExpressionArgument, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from review_app.accounts.models import User
 from review_app.cases.dates import order_errors
 from review_app.cases.demographics import categories
 from review_app.cases.models import CASE_TYPES, Case
 from review_app.core.models import utcnow
+from review_app.core.scope import Scope
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
-from review_app.members.models import Membership
+from review_app.members.identity import membership_scope
+from review_app.members.models import Membership, ScopeEntry
 from review_app.periods.models import ReviewPeriod
-from review_app.sites.models import LocalSite
+from review_app.sites.models import LocalSite, Region
 
 EARLIEST, LATEST = date(1900, 1, 1), date(2100, 12, 31)
 
@@ -48,11 +51,22 @@ def check_facts(
     taken = select(Case.case_number).where(Case.period_id == period.id, Case.case_number == number)
     if case_id is not None:
         taken = taken.where(Case.id != case_id)
+    reach = reviewer_reach(period.site_id, [user.id for user in facts.reviewers])
     lookups = FactLookups(
         taken=set(db.session.scalars(taken)),
-        reviewer_ids=reviewer_ids(period, [user.id for user in facts.reviewers]),
+        reviewer_ids=set(reach),
+        reach=reach,
+        kept=_kept(case_id, facts.local_site),
     )
     return fact_errors(period, facts, lookups)
+
+
+def _kept(case_id: int | None, local_site: LocalSite | None) -> frozenset[int]:
+    """Return the reviewers a case keeps where it is: their reach was checked when assigned."""
+    case = db.session.get(Case, case_id) if case_id is not None else None
+    if case is None or local_site is None or case.local_site_id != local_site.id:
+        return frozenset()
+    return frozenset(assignment.user_id for assignment in case.assignments)
 
 
 @dataclass
@@ -61,22 +75,66 @@ class FactLookups:
 
     taken: set[str]  # case numbers already in the period
     reviewer_ids: set[int]  # users who are active reviewers on the period's site
+    # Each of those reviewers' scope: a reviewer must reach the case's local site.
+    reach: dict[int, Scope] | None = None
+    kept: frozenset[int] = frozenset()  # reviewers the case keeps in its local site
 
 
 def reviewer_ids(period: ReviewPeriod, user_ids: list[int]) -> set[int]:
-    """Return which of the users are active reviewers on the period's site (one query)."""
-    if not user_ids:
-        return set()
-    return set(
-        db.session.scalars(
-            select(Membership.user_id).where(
-                Membership.site_id == period.site_id,
-                Membership.user_id.in_(set(user_ids)),
-                Membership.is_active,
-                Membership.is_reviewer,
+    """Return which of the users are active reviewers on the period's site."""
+    return set(reviewer_reach(period.site_id, user_ids))
+
+
+def reviewer_reach(site_id: int, user_ids: list[int] | None = None) -> dict[int, Scope]:
+    """Return the scope of each active reviewer of the site among ``user_ids`` (None: all)."""
+    return people_reach(site_id, Membership.is_reviewer, user_ids)
+
+
+def people_reach(
+    site_id: int, role: ColumnExpressionArgument[bool], user_ids: list[int] | None = None
+) -> dict[int, Scope]:
+    """Return the scope of each active member of the site whose membership meets ``role``.
+
+    Among ``user_ids`` (None: everyone); a bounded number of statements for any number.
+    """
+    if user_ids is not None and not user_ids:
+        return {}
+    statement = (
+        select(Membership)
+        .where(Membership.site_id == site_id, Membership.is_active, role)
+        .options(
+            selectinload(Membership.scope_entries).options(
+                joinedload(ScopeEntry.region).selectinload(Region.local_sites),
+                joinedload(ScopeEntry.local_site),
             )
         )
     )
+    if user_ids is not None:
+        statement = statement.where(Membership.user_id.in_(set(user_ids)))
+    return {m.user_id: membership_scope(m) for m in db.session.scalars(statement)}
+
+
+def reach_error(
+    local_site: LocalSite | None,
+    reviewers: list[User],
+    reach: dict[int, Scope],
+    kept: frozenset[int] = frozenset(),
+) -> str | None:
+    """Say why one of ``reviewers`` may not review a case of ``local_site``, or None.
+
+    A reviewer limited to some local sites reviews cases of those only; ``kept``
+    reviewers stay on a case that does not move (their reach was checked before).
+    """
+    for user in reviewers:
+        scope = reach.get(user.id)
+        if scope is None:
+            return f"{user.username} is not a reviewer on this site."
+        if local_site is not None and user.id not in kept and not scope.covers(local_site.id):
+            return (
+                f"{user.display_name} reviews cases of {scope.label} only, not of "
+                f"{local_site.name}: choose a reviewer who works there."
+            )
+    return None
 
 
 def fact_errors(period: ReviewPeriod, facts: CaseFacts, lookups: FactLookups) -> dict[str, str]:
@@ -114,6 +172,10 @@ def fact_errors(period: ReviewPeriod, facts: CaseFacts, lookups: FactLookups) ->
     for user in facts.reviewers:
         if user.id not in lookups.reviewer_ids:
             errors["reviewers"] = f"{user.username} is not a reviewer on this site."
+    if "reviewers" not in errors and lookups.reach is not None:
+        refused = reach_error(facts.local_site, facts.reviewers, lookups.reach, lookups.kept)
+        if refused:
+            errors["reviewers"] = refused
     errors.update(demographic_errors(period, facts))
     return errors
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from review_app.accounts.models import User
 from review_app.cases.demographics import Category, categories
-from review_app.cases.facts import CaseFacts, FactLookups, fact_errors, reviewer_ids
+from review_app.cases.facts import CaseFacts, FactLookups, fact_errors, reviewer_reach
 from review_app.cases.models import Case
 from review_app.core.scope import WHOLE_SITE, Scope
 from review_app.core.tables import Limits, read_table
@@ -94,6 +94,7 @@ def check_rows(
         else {}
     )
     numbers = {str(row["case_number"]).strip() for row in rows} - {""}
+    reach = reviewer_reach(period.site_id, [user.id for user in users.values()])
     lookups = FactLookups(
         taken=set(
             db.session.scalars(
@@ -104,7 +105,8 @@ def check_rows(
         )
         if numbers
         else set(),
-        reviewer_ids=reviewer_ids(period, [user.id for user in users.values()]),
+        reviewer_ids=set(reach),
+        reach=reach,
     )
     declared = categories(get_instrument(period.instrument_version))
     facts_list, errors, seen = [], [], set()

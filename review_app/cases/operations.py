@@ -5,14 +5,22 @@ from collections.abc import Callable
 from review_app.accounts.models import User
 from review_app.audit.operations import record
 from review_app.cases.bulk_operations import add_cases
-from review_app.cases.facts import CaseFacts, check_facts
+from review_app.cases.facts import CaseFacts, check_facts, reach_error, reviewer_reach
 from review_app.cases.importing import check_rows, read_rows
 from review_app.cases.models import Assignment, Case, CaseRace
 from review_app.cases.permissions import actor_scope
-from review_app.cases.signals import case_added, case_facts_changed, reviewers_assigned
-from review_app.core.errors import OperationError
+from review_app.cases.signals import (
+    case_added,
+    case_facts_changed,
+    reviewers_assigned,
+    reviewers_removed,
+)
+from review_app.cases.states import CaseStatus
+from review_app.core.errors import OperationError, StateChanged
 from review_app.core.locking import lock_row, update_if_unchanged
 from review_app.core.models import utcnow
+from review_app.core.roles import roles_of
+from review_app.core.scope import scope_of
 from review_app.core.tables import TableError, messages
 from review_app.extensions import db
 from review_app.periods.models import ReviewPeriod
@@ -132,10 +140,7 @@ def update_case(actor: User | None, case: Case, facts: CaseFacts) -> None:
     case.family_name, case.local_site = facts.family_name.strip(), facts.local_site
     if case.period.pur_start is None:
         case.pur_start = facts.pur_start
-    added = _set_reviewers(case, facts.reviewers)
-    if added:
-        db.session.flush()
-        reviewers_assigned.send(case.period.site, actor=actor, assigned=[(case, added)])
+    set_reviewers(actor, case, facts.reviewers)  # check_facts checked their reach
     case_facts_changed.send(case, actor=actor, before=before)  # ratings follow the facts
     if before != snapshot(case):
         record(
@@ -157,14 +162,85 @@ def _set_races(case: Case, races: list[str]) -> None:
     ]
 
 
-def _set_reviewers(case: Case, reviewers: list[User]) -> list[User]:
-    """Make ``reviewers`` the case's reviewers; return those newly assigned."""
+def set_reviewers(actor: User | None, case: Case, reviewers: list[User]) -> None:
+    """Make ``reviewers`` the case's reviewers and tell those added and those taken off.
+
+    The one way a case's reviewers change after it is added: the case's edit form
+    (``update_case``) and the Assign cases page (``assign_reviewers``). The caller
+    has locked the case's row and checked the reviewers' reach; it records the change.
+    """
     wanted = {user.id: user for user in reviewers}
+    removed = [a.user for a in case.assignments if a.user_id not in wanted]
     case.assignments = [a for a in case.assignments if a.user_id in wanted]
     have = {a.user_id for a in case.assignments}
     added = [user for uid, user in wanted.items() if uid not in have]
     case.assignments.extend(Assignment(user=user) for user in added)
-    return added
+    if not added and not removed:
+        return
+    db.session.flush()
+    site = case.period.site
+    if added:
+        reviewers_assigned.send(site, actor=actor, assigned=[(case, added)])
+    if removed:
+        reviewers_removed.send(site, actor=actor, removed=[(case, removed)])
+
+
+def assignment_version(case: Case) -> str:
+    """Return what an assignment form saw of the case: its status version and reviewers."""
+    ids = sorted(assignment.user_id for assignment in case.assignments)
+    return f"{case.status_version}:{','.join(map(str, ids))}"
+
+
+def assign_reviewers(actor: User, case: Case, reviewers: list[User], seen: str) -> None:
+    """Give the case these reviewers (the Assign cases page); audited, the reviewers told.
+
+    ``seen`` is ``assignment_version`` as the page showed it: when the case's status or
+    reviewers changed since, nothing is done. Refused for a case outside the actor's
+    scope, a closed case, an answer key or practice copy, and a reviewer whose own
+    scope does not reach the case's local site.
+    """
+    site = case.period.site
+    roles = roles_of(actor, site)
+    if not (roles.is_state_admin or roles.is_site_leader):
+        raise OperationError("Only state administrators and Site Leaders assign cases.")
+    lock_row(case)  # the checks below and the write see the same case
+    if not scope_of(actor, site).covers(case.local_site_id):
+        raise OperationError("This case is outside the local sites you work with.")
+    if assignment_version(case) != seen:
+        raise StateChanged(
+            f"Someone changed case {case.case_number} a moment ago; nothing was done. "
+            "Look at its reviewers again."
+        )
+    if case.status in CaseStatus.CLOSED:
+        raise OperationError(
+            f"Case {case.case_number} is {case.status_label.lower()}: its reviewers stay as "
+            "they are."
+        )
+    if case.is_key or case.key_case_id:
+        raise OperationError(
+            "An answer key has no reviewers, and a practice copy stays with its trainee."
+        )
+    if not reviewers:
+        raise OperationError("Choose a reviewer.", "reviewer")
+    kept = frozenset(a.user_id for a in case.assignments)
+    reach = reviewer_reach(site.id, [user.id for user in reviewers])
+    refused = reach_error(case.local_site, reviewers, reach, kept)
+    if refused:
+        raise OperationError(refused, "reviewer")
+    before = sorted(user.username for user in case.reviewers)
+    if {user.id for user in reviewers} == kept:
+        raise OperationError("The case already has these reviewers; nothing changed.", "reviewer")
+    set_reviewers(actor, case, reviewers)
+    names = ", ".join(user.display_name for user in case.reviewers)
+    record(
+        actor,
+        "case.assign",
+        case,
+        f"Case {case.case_number} assigned to {names}",
+        site=site,
+        before={"reviewers": before},
+        after={"reviewers": sorted(user.username for user in case.reviewers)},
+    )
 
 
 def import_cases(

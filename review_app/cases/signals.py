@@ -34,3 +34,8 @@ case_page_shown = _signals.signal("case-page-shown")
 # newly assigned to it)) once the assignments are flushed: a case added, imported or
 # edited. Notices tells each new reviewer (notices/receivers.py).
 reviewers_assigned = _signals.signal("reviewers-assigned")
+
+# Sent with the site (as sender), ``actor`` and ``removed`` (a list of (case, users no
+# longer assigned to it)) once the assignments are flushed: a case edited or reassigned
+# on the Assign cases page. Notices tells each reviewer taken off (notices/receivers.py).
+reviewers_removed = _signals.signal("reviewers-removed")

@@ -6,7 +6,7 @@ from wtforms.fields.choices import SelectChoice
 
 from review_app.cases import importing, operations, queries
 from review_app.cases.demographics import NOT_RECORDED, categories, described
-from review_app.cases.facts import CaseFacts
+from review_app.cases.facts import CaseFacts, reviewer_reach
 from review_app.cases.forms import CaseForm, CaseImportForm
 from review_app.cases.import_job import start_case_import
 from review_app.cases.loaders import load_case
@@ -121,14 +121,34 @@ def _case_form(case: Case | None) -> CaseForm:
         for local in local_sites(g.site)
         if scope.covers(local.id)
     ]
-    form.reviewer_ids.choices = [
-        SelectChoice(u.id, f"{u.display_name} ({u.username})") for u in queries.reviewers(g.site)
-    ]
+    form.reviewer_ids.choices = _reviewer_choices(case)
     if case is not None and request.method == "GET" and not form.restored:
         form.reviewer_ids.data = [a.user_id for a in case.assignments]
         form.child_race.data = case.child_races
     _demographic_choices(form, case.period if case else _chosen_period(form, periods))
     return form
+
+
+def _reviewer_choices(case: Case | None) -> list[SelectChoice]:
+    """Offer the site's reviewers; for a case, those who reach its local site and its own.
+
+    A reviewer limited to some local sites is named with them. A sent form is checked
+    against every reviewer, so that the operation says why one who does not reach the
+    local site chosen is refused (cases/facts.py, ``reach_error``).
+    """
+    reach = reviewer_reach(g.site.id)
+    assigned = {a.user_id for a in case.assignments} if case else set()
+    local_site_id = None if case is None or request.method == "POST" else case.local_site_id
+    return [
+        SelectChoice(
+            u.id,
+            f"{u.display_name} ({u.username})"
+            + ("" if reach[u.id].is_whole_site else f", {reach[u.id].label} only"),
+        )
+        for u in queries.reviewers(g.site)
+        if u.id in reach
+        and (local_site_id is None or u.id in assigned or reach[u.id].covers(local_site_id))
+    ]
 
 
 def _chosen_period(form: CaseForm, periods: list[ReviewPeriod]) -> ReviewPeriod | None:

@@ -6,7 +6,7 @@ committed with it, or undone with it.
 
 from review_app.accounts.models import User
 from review_app.cases.models import Case
-from review_app.cases.signals import reviewers_assigned
+from review_app.cases.signals import reviewers_assigned, reviewers_removed
 from review_app.cases.states import CaseStatus
 from review_app.extensions import db
 from review_app.interviews.models import Interview
@@ -133,6 +133,20 @@ def tell_of_assignment(site: Site, actor: User | None, assigned: list[tuple[Case
             message = f"{len(cases)} cases were assigned to you: {numbers}."
             link = site_path(site, "cases.mine")
         notify([user], site, NoticeKind.CASE_ASSIGNED, message, link, actor=actor)
+
+
+@reviewers_removed.connect
+def tell_of_removal(site: Site, actor: User | None, removed: list[tuple[Case, list[User]]]):
+    """Each reviewer taken off a case is told, with a link to the cases still theirs."""
+    for case, users in removed:
+        notify(
+            users,
+            site,
+            NoticeKind.CASE_ASSIGNED,
+            f"Case {case.case_number} is no longer assigned to you.",
+            site_path(site, "cases.mine"),
+            actor=actor,
+        )
 
 
 @merge_ready.connect

@@ -13,7 +13,7 @@ class NoticeKind(StrEnum):
     CASE_RETURNED = "case_returned"  # QA returned a case I review
     NEW_COMMENT = "new_comment"  # a comment on my case, or on a case I hold for QA
     QUEUE_ARRIVAL = "queue_arrival"  # a case joined a QA queue I work
-    CASE_ASSIGNED = "case_assigned"  # a case was assigned or moved to me
+    CASE_ASSIGNED = "case_assigned"  # a case was assigned or moved to me, or taken off me
     MERGE_WAITING = "merge_waiting"  # every note-taker is done: the merge is mine
     QA_WAITING = "qa_waiting"  # reminder: cases waiting too long in my QA queue
     PERIOD_CLOSING = "period_closing"  # reminder: a period ends soon with unfinished cases

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, and_, false, func, select, true
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
 from review_app.accounts.models import User
@@ -47,7 +47,7 @@ def open_count(subject: ColumnElement[bool]) -> int:
 
 
 def queue(site: Site, statuses: list[CaseStatus]) -> list[Case]:
-    """Return the site's cases in these statuses and the current scope, longest waiting first."""
+    """Return the site's cases in these statuses inside the current scope, oldest first."""
     return list(
         db.session.scalars(
             select(Case)
@@ -127,7 +127,7 @@ HISTORY_KINDS = {
 _RATING_FIELDS = {"ratings": ["rating"], "overrides": ["override"]}
 _EVENT_ACTIONS = {
     "status": [f"case.{name}" for name in ACTIONS] + ["case.undo_return"],
-    "people": ["case.reassign", "qa.take", "qa.release", "qa.hand_over"],
+    "people": ["case.assign", "case.reassign", "qa.take", "qa.release", "qa.hand_over"],
     "details": ["case.create", "case.update", "case.import"],
 }
 
@@ -247,12 +247,16 @@ def caseload_of(site, user: User, scope: Scope = WHOLE_SITE) -> list[Case]:
 
 
 def qa_staff(site: Site, min_level: int, local_site_id: int | None = None) -> list[User]:
-    """Return the site's active QA staff at ``min_level`` or above, by name.
+    """Return the site's active QA staff who act at ``min_level`` or above, by name.
 
-    With ``local_site_id``, only those whose access reaches that local site.
+    Site Leaders do first-level QA. With ``local_site_id``, only those whose access
+    reaches that local site.
     """
+    rank = Membership.qa_level >= min_level
+    if min_level <= 1:
+        rank = or_(rank, Membership.is_site_leader)
     reach = covers_local_site(local_site_id) if local_site_id is not None else true()
-    return active_people(site, and_(Membership.qa_level >= min_level, reach))
+    return active_people(site, and_(rank, reach))
 
 
 def held_by(site: Site, user: User) -> list[Case]:

@@ -343,7 +343,10 @@ def hand_over(case_id: int):
         chosen = form.to_user.data
         with attempt(form) as outcome:
             if chosen and chosen not in by_id:
-                raise OperationError("Choose a QA person of this case's level.", "to_user")
+                raise OperationError(
+                    f"Choose a QA person of this case's level who works in {case.local_site.name}.",
+                    "to_user",
+                )
             holding_operations.hand_over(current_user, case, by_id.get(chosen))
         if outcome.ok:
             flash(f"Case {case.case_number}: QA work handed over.", "success")

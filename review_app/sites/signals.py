@@ -17,6 +17,7 @@ def people_limited_to(region: Region) -> list[str]:
     answers = region_use_asked.send(region)
     return sorted(name for _, names in answers for name in (names or []))
 
+
 # Sent with a region (as sender) just before it is removed, once nothing refused it:
 # domains that name regions in their records (access requests) put its local sites
 # in its place.

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 
 # An administrator on the practice site sees every submenu: label -> its links, in order.
 MENUS = {
-    "Cases": ["All cases", "QA queues"],
+    "Cases": ["All cases", "QA queues", "Assign cases", "Progress board"],
     "Systemic factors": ["Stakeholder interviews", "Systemic factor ratings"],
     "Training": ["Answer keys", "Training progress"],
     "Reports": [

@@ -1,0 +1,1 @@
+"""The Site Leader's pages: assigning cases among reviewers and the progress board."""
