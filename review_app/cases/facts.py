@@ -3,8 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import ColumnExpressionArgument, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import select
 
 from review_app.accounts.models import User
 from review_app.cases.dates import order_errors
@@ -14,10 +13,10 @@ from review_app.core.models import utcnow
 from review_app.core.scope import Scope
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
-from review_app.members.identity import membership_scope
-from review_app.members.models import Membership, ScopeEntry
+from review_app.members.models import Membership
+from review_app.members.scope_queries import scopes_of
 from review_app.periods.models import ReviewPeriod
-from review_app.sites.models import LocalSite, Region
+from review_app.sites.models import LocalSite
 
 EARLIEST, LATEST = date(1900, 1, 1), date(2100, 12, 31)
 
@@ -87,31 +86,7 @@ def reviewer_ids(period: ReviewPeriod, user_ids: list[int]) -> set[int]:
 
 def reviewer_reach(site_id: int, user_ids: list[int] | None = None) -> dict[int, Scope]:
     """Return the scope of each active reviewer of the site among ``user_ids`` (None: all)."""
-    return people_reach(site_id, Membership.is_reviewer, user_ids)
-
-
-def people_reach(
-    site_id: int, role: ColumnExpressionArgument[bool], user_ids: list[int] | None = None
-) -> dict[int, Scope]:
-    """Return the scope of each active member of the site whose membership meets ``role``.
-
-    Among ``user_ids`` (None: everyone); a bounded number of statements for any number.
-    """
-    if user_ids is not None and not user_ids:
-        return {}
-    statement = (
-        select(Membership)
-        .where(Membership.site_id == site_id, Membership.is_active, role)
-        .options(
-            selectinload(Membership.scope_entries).options(
-                joinedload(ScopeEntry.region).selectinload(Region.local_sites),
-                joinedload(ScopeEntry.local_site),
-            )
-        )
-    )
-    if user_ids is not None:
-        statement = statement.where(Membership.user_id.in_(set(user_ids)))
-    return {m.user_id: membership_scope(m) for m in db.session.scalars(statement)}
+    return scopes_of(site_id, user_ids, Membership.is_reviewer)
 
 
 def reach_error(

@@ -2,15 +2,16 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from review_app.accounts.models import User
 from review_app.cases.models import Assignment, Case
-from review_app.core.scope import in_scope
+from review_app.core.scope import current_scope, in_scope
 from review_app.extensions import db
 from review_app.members.models import Membership
 from review_app.members.queries import active_people
+from review_app.members.scope_queries import reaches_any_of
 from review_app.periods.models import ReviewPeriod
 from review_app.sites.models import LocalSite, Site
 
@@ -74,8 +75,11 @@ def cases(site: Site, filters: CaseFilters, page: int, per_page: int) -> tuple[l
 
 
 def reviewers(site: Site) -> list[User]:
-    """Return the site's active reviewers by name."""
-    return active_people(site, Membership.is_reviewer)
+    """Return the site's active reviewers by name who work in the current scope.
+
+    A person limited to some local sites is offered only reviewers reaching one of them.
+    """
+    return active_people(site, and_(Membership.is_reviewer, reaches_any_of(current_scope(site))))
 
 
 def is_assigned(case: Case, user_id: int) -> bool:

@@ -92,11 +92,11 @@ class RolesMixin:
 
     def validate_region_ids(self, field) -> None:
         if set(field.data or []) - set(self._regions):
-            raise ValidationError("Choose among the regions of this site.")
+            raise ValidationError("Choose among the regions offered.")
 
     def validate_local_site_ids(self, field) -> None:
         if set(field.data or []) - set(self._local_sites):
-            raise ValidationError("Choose among the local sites of this site.")
+            raise ValidationError("Choose among the local sites offered.")
 
     def places(self) -> Places | None:
         """Return the regions and local sites chosen, or None for the whole site."""

@@ -6,7 +6,7 @@ scope entries name, directly or through their region (as the region is now).
 
 from collections.abc import Iterable
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, ColumnExpressionArgument, or_, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
 from review_app.core.scope import Scope
@@ -29,21 +29,19 @@ def covers_local_site(local_site_id: int) -> ColumnElement[bool]:
     return or_(Membership.is_limited.is_(False), entry.exists())
 
 
-def scopes_of(site_id: int, user_ids: Iterable[int]) -> dict[int, Scope]:
-    """Return the scope of each person's active membership of the site (three statements).
+def scopes_of(
+    site_id: int,
+    user_ids: Iterable[int] | None = None,
+    role: ColumnExpressionArgument[bool] | None = None,
+) -> dict[int, Scope]:
+    """Return the scope of each active member of the site, by user id (three statements).
 
-    A person without one is absent from the answer.
+    Among ``user_ids`` (None: everyone) and, with ``role``, those whose membership meets
+    it; a person without such a membership is absent from the answer.
     """
-    ids = set(user_ids)
-    if not ids:
-        return {}
-    memberships = db.session.scalars(
+    statement = (
         select(Membership)
-        .where(
-            Membership.site_id == site_id,
-            Membership.user_id.in_(ids),
-            Membership.is_active,
-        )
+        .where(Membership.site_id == site_id, Membership.is_active)
         .options(
             selectinload(Membership.scope_entries).options(
                 joinedload(ScopeEntry.region).selectinload(Region.local_sites),
@@ -51,4 +49,27 @@ def scopes_of(site_id: int, user_ids: Iterable[int]) -> dict[int, Scope]:
             )
         )
     )
-    return {membership.user_id: membership_scope(membership) for membership in memberships}
+    if user_ids is not None:
+        ids = set(user_ids)
+        if not ids:
+            return {}
+        statement = statement.where(Membership.user_id.in_(ids))
+    if role is not None:
+        statement = statement.where(role)
+    return {m.user_id: membership_scope(m) for m in db.session.scalars(statement)}
+
+
+def reaches_any_of(scope: Scope) -> ColumnElement[bool]:
+    """Return the condition that a membership reaches at least one local site of ``scope``.
+
+    For the people offered to someone limited to ``scope``: others work elsewhere.
+    """
+    if scope.local_site_ids is None:
+        return true()
+    ids = sorted(scope.local_site_ids)
+    regions = select(LocalSite.region_id).where(LocalSite.id.in_(ids))
+    entry = select(ScopeEntry.id).where(
+        ScopeEntry.membership_id == Membership.id,
+        or_(ScopeEntry.local_site_id.in_(ids), ScopeEntry.region_id.in_(regions)),
+    )
+    return or_(Membership.is_limited.is_(False), entry.exists())

@@ -36,7 +36,9 @@ ROLE_FIELDS = {"roles": "state_admin"}
 def _offer(form: RolesMixin) -> None:
     """Offer the site's QA levels, regions and local sites; limited people start limited."""
     form.limit_qa_levels(g.site.settings.qa_levels)
-    form.offer_places(site_queries.regions(g.site), site_queries.local_sites(g.site))
+    form.offer_places(
+        site_queries.regions_in_scope(g.site), site_queries.local_sites_in_scope(g.site)
+    )
     restored = getattr(form, "restored", False)
     if (
         request.method == "GET"
@@ -80,7 +82,7 @@ def index():
         per_page=per_page,
         filters=filters,
         role_labels=ROLE_LABELS,
-        regions=site_queries.regions(g.site),
+        regions=site_queries.regions_in_scope(g.site),
         scope_label=lambda m: membership_scope(m).label or "Whole site",
         confirm_form=ConfirmForm(),
         qualification=qualification(g.site, [m.user_id for m in rows]),
@@ -199,7 +201,7 @@ def remove(membership_id: int):
 @site_roles("state_admin")
 def depart(membership_id: int):
     """Departure: end every access of the person this administrator can end, in one step."""
-    membership = get_in_site(Membership, membership_id)
+    membership = load_membership(membership_id)
     user = membership.user
     form = ConfirmForm()
     status = 200

@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from review_app.accounts.models import User
 from review_app.extensions import db
@@ -104,15 +104,14 @@ def qa_staff(site: Site, level: int, local_site_id: int | None = None) -> list[U
     """The people who work the site's QA queue of ``level``.
 
     On a site of one QA level every QA person works it; on a two-level site, level 1
-    staff the first queue and level 2 staff the second. With ``local_site_id``, only
-    those whose access reaches that local site.
+    staff the first queue (with the Site Leaders) and level 2 staff the second. With
+    ``local_site_id``, only those whose access reaches that local site.
     """
     one_level = site.settings.qa_levels == 1
-    return _active_people(
-        site,
-        Membership.qa_level.is_not(None) if one_level else Membership.qa_level == level,
-        *_reaching(local_site_id),
-    )
+    works = Membership.qa_level.is_not(None) if one_level else Membership.qa_level == level
+    if one_level or level == 1:
+        works = or_(works, Membership.is_site_leader)  # Site Leaders do first-level QA
+    return _active_people(site, works, *_reaching(local_site_id))
 
 
 def state_admins(site: Site) -> list[User]:

@@ -4,7 +4,7 @@ from sqlalchemy import bindparam, false, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from review_app.audit.models import AuditEntry
-from review_app.core.scope import current_scope
+from review_app.core.scope import Scope, current_scope
 from review_app.extensions import db
 from review_app.sites.models import Jurisdiction, LocalSite, Region, Site
 
@@ -30,6 +30,7 @@ def local_sites_in_scope(site: Site) -> list[LocalSite]:
     statement = (
         select(LocalSite)
         .where(LocalSite.site_id == site.id, current_scope(site).condition(LocalSite.id))
+        .options(joinedload(LocalSite.region))
         .order_by(LocalSite.name)
     )
     return list(db.session.scalars(statement))
@@ -45,6 +46,23 @@ def regions(site: Site) -> list[Region]:
             .order_by(Region.name)
         )
     )
+
+
+def regions_in_scope(site: Site) -> list[Region]:
+    """Return the site's regions whose every local site the current person reaches.
+
+    What a limited person may choose: a region reaching further would widen what they give.
+    """
+    scope = current_scope(site)
+    return [
+        region
+        for region in regions(site)
+        if scope.is_whole_site
+        or (
+            region.local_sites
+            and scope.contains(Scope(frozenset(local.id for local in region.local_sites)))
+        )
+    ]
 
 
 def jurisdiction_by_code(code: str) -> Jurisdiction | None:

@@ -35,7 +35,7 @@ def home():
 def local_sites():
     return render_template(
         "sites/local_sites.html",
-        local_sites=queries.local_sites(g.site),
+        local_sites=queries.local_sites_in_scope(g.site),
         can_edit=holds_site_wide(current_user, g.site, "state_admin"),
     )
 

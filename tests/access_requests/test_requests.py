@@ -97,10 +97,10 @@ def test_bad_requests_are_refused_with_plain_words_and_nothing_is_kept(demo, cli
         ({"reason": "  "}, "Give the reason you need this access."),
         (
             {"scope": "limited", "local_site_ids": str(clark_of_cqi)},
-            "Choose among the local sites of this site.",
+            "Choose among the local sites offered.",
         ),
         ({"site_leader": "y", "reviewer": None}, "A Site Leader leads named local sites"),
-        ({"scope": "limited", "local_site_ids": "999999"}, "Choose among the local sites of"),
+        ({"scope": "limited", "local_site_ids": "999999"}, "Choose among the local sites offered."),
         ({"scope": "everything"}, "Choose the whole site, or only some regions and local"),
         ({"local_site_ids": "x"}, "Local sites"),
         ({"qa_level": "3"}, "Choose one of the QA levels offered."),

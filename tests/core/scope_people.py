@@ -198,6 +198,7 @@ def _in_and_out(site, ids: dict, people: dict[str, User]) -> tuple[dict, dict, d
         "local_site_id": adams.id,
         "membership_id": _membership_id(site, people["reviewer_north"]),
         **_interview(site, adams, people, ""),
+        "request_id": _request(site, "asker_adams", adams),
     }
     clark_case = _in_progress_case_of(site, clark, people["reviewer"])
     dawson_case = _in_progress_case_of(site, dawson, people["reviewer"])
@@ -212,6 +213,7 @@ def _in_and_out(site, ids: dict, people: dict[str, User]) -> tuple[dict, dict, d
         "membership_id": _membership_id(site, people["reviewer_south"]),
         "entry_id": move.id,
         **_interview(site, clark, people, SOUTH_INTERVIEW),
+        "request_id": _request(site, "asker_clark", clark),
     }
     baker_case = _in_progress_case_of(site, baker)
     baker_ids = {
@@ -220,8 +222,21 @@ def _in_and_out(site, ids: dict, people: dict[str, User]) -> tuple[dict, dict, d
         "thread_id": _thread(baker_case, people["qa"]),
         "local_site_id": baker.id,
         **_interview(site, baker, people, ""),
+        "request_id": _request(site, "asker_baker", baker),
     }
     return inside, south, baker_ids
+
+
+def _request(site, username: str, local: LocalSite) -> int:
+    """Return a waiting access request of a new person for ``local`` alone."""
+    from review_app.access_requests.operations import submit_request
+    from review_app.accounts.operations import create_user
+
+    asker = create_user(None, username, f"Asker of {local.code}", PASSWORD)
+    roles = RoleSet(is_reviewer=True)
+    asked = submit_request(asker, site, roles, True, [], [local], "I review there.")
+    db.session.flush()
+    return asked.id
 
 
 def _thread(case: Case, qa: User) -> int:

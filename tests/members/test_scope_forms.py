@@ -101,9 +101,9 @@ def test_a_place_of_another_site_is_refused(admin, demo):
         admin, scope="limited", local_site_ids=[_place(demo, LocalSite, "001", "training")]
     )
     assert response.status_code == 422
-    assert "Choose among the local sites of this site." in _text(response)
+    assert "Choose among the local sites offered." in _text(response)
     response = _new(admin, scope="limited", region_ids=[_place(demo, Region, "N", "cfsr")])
-    assert "Choose among the regions of this site." in _text(response)
+    assert "Choose among the regions offered." in _text(response)
     assert find_user(demo, "jdoe") is None
 
 

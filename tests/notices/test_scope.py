@@ -65,7 +65,8 @@ def test_a_case_arriving_in_the_queue_tells_only_qa_staff_reaching_it(demo, regi
     assert who(demo, NoticeKind.QUEUE_ARRIVAL) == ["qa"]
     assert south in told(demo)[0][1]
     _arrive(demo, "Adams County")
-    assert sorted(who(demo, NoticeKind.QUEUE_ARRIVAL)) == ["qa", "qa", "qa_north"]
+    # The Site Leader of Adams County does first-level QA there.
+    assert sorted(who(demo, NoticeKind.QUEUE_ARRIVAL)) == ["leader", "qa", "qa", "qa_north"]
 
 
 def test_an_assignment_tells_of_the_cases_the_person_reaches_only(demo, regions):
