@@ -40,7 +40,7 @@ class RolesMixin:
     observer = BooleanField("Observer: reads everything on the site, changes nothing")
     site_leader = BooleanField(
         "Site Leader: assigns the cases of the local sites they lead and does first-level QA "
-        "there (limit their access to those local sites below)"
+        "there (choose those local sites, or their region, below)"
     )
     qa_level = RadioField(
         "Quality assurance",

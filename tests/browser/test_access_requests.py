@@ -28,7 +28,7 @@ def test_a_newcomer_asks_for_access_the_admin_approves_and_the_site_opens(people
     )
     # USWDS hides the inputs themselves: people click the labels.
     newcomer.locator("label", has_text="Reviewer: rates").click()
-    newcomer.locator("label", has_text="Only the regions or local sites I choose").click()
+    newcomer.locator("label", has_text="Only these regions and local sites").click()
     newcomer.locator("label", has_text="Northern region").click()
     newcomer.get_by_role("button", name="Send the request").click()
     # A mistake first: the reason is missing; the summary names it and the choices stay.
