@@ -9,7 +9,7 @@ from review_app import create_app
 from review_app.config import PROJECT_ROOT
 from review_app.periods.queries import periods
 from review_app.sites.queries import site_by_slug
-from tests.conftest import PASSWORD, TEST_CONFIG
+from tests.conftest import PASSWORD, make_app
 
 TEMPLATES = PROJECT_ROOT / "review_app" / "templates"
 
@@ -104,13 +104,8 @@ def test_cookies_are_secure_outside_development(db_app, override, secure, tmp_pa
 
 
 def test_secure_cookie_is_sent_with_the_secure_flag(demo):
-    app = create_app(
-        {
-            **TEST_CONFIG,
-            "SQLALCHEMY_DATABASE_URI": demo.config["SQLALCHEMY_DATABASE_URI"],
-            "COOKIE_SECURE": True,
-        }
-    )
+    # make_app, not create_app: the sign-in's rows go in the test's transaction, rolled back.
+    app = make_app(demo.config["SQLALCHEMY_DATABASE_URI"], COOKIE_SECURE=True)
     client = app.test_client()
     response = client.post("/login", data={"username": "observer", "password": PASSWORD})
     assert response.status_code == 302
@@ -123,13 +118,7 @@ def test_csrf_tokens_last_no_longer_than_a_sign_in(db_app):
 
 
 def test_signing_in_renews_the_csrf_secret(demo):
-    app = create_app(
-        {
-            **TEST_CONFIG,
-            "SQLALCHEMY_DATABASE_URI": demo.config["SQLALCHEMY_DATABASE_URI"],
-            "WTF_CSRF_ENABLED": True,
-        }
-    )
+    app = make_app(demo.config["SQLALCHEMY_DATABASE_URI"], WTF_CSRF_ENABLED=True)
     client = app.test_client()
 
     def token(url):
