@@ -98,6 +98,7 @@ def pytest_collection_modifyitems(config, items):
     Python, pages render the same), so a second run would only cost time.
     """
     if "postgresql" not in config.review_urls:
+        items.sort(key=_slow_first)
         return
     deselected = [
         item
@@ -117,6 +118,26 @@ def pytest_collection_modifyitems(config, items):
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = [item for item in items if item not in deselected]
+    items.sort(key=_slow_first)
+
+
+def _slow_first(item) -> tuple[int, int]:
+    """Order tests PostgreSQL's first, and within a database the slowest kinds first.
+
+    pytest-xdist hands the tests out in this order, so the long ones (a browser, a real
+    worker process, mypy) start early on both workers and the short ones fill the end,
+    instead of one worker finishing a long test alone. The tests of one database stay
+    together: the session's application on a database is made once per worker.
+    """
+    callspec = getattr(item, "callspec", None)
+    database = callspec.params.get("db_app") if callspec else None
+    if item.get_closest_marker("browser"):
+        kind = 0
+    elif item.get_closest_marker("real_commits") or item.get_closest_marker("static"):
+        kind = 1
+    else:
+        kind = 2
+    return (1 if database == "sqlite" else 0, kind)
 
 
 def pytest_unconfigure(config):

@@ -1,5 +1,7 @@
 """A broken instrument file is refused with its file, place and fault named."""
 
+import copy
+import functools
 import json
 from pathlib import Path
 
@@ -9,6 +11,9 @@ import yaml
 from review_app.config import PROJECT_ROOT
 from review_app.instruments.loader import InstrumentError, load
 
+# libyaml's loader and dumper when PyYAML has them, as the instrument loader does.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 SHIPPED = sorted((PROJECT_ROOT / "instruments").glob("*.yaml"))
 
 
@@ -20,12 +25,20 @@ def test_every_shipped_instrument_loads(path):
 
 def _write(tmp_path: Path, data: dict) -> Path:
     path = tmp_path / "broken.yaml"
-    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    path.write_text(yaml.dump(data, Dumper=_DUMPER, sort_keys=False))
     return path
 
 
+@functools.cache
+def _shipped() -> dict:
+    return yaml.load(
+        (PROJECT_ROOT / "instruments" / "cfsr-round4.yaml").read_text(), Loader=_LOADER
+    )
+
+
 def _base() -> dict:
-    return yaml.safe_load((PROJECT_ROOT / "instruments" / "cfsr-round4.yaml").read_text())
+    """The shipped CFSR instrument as data, for a test to break (read once, copied per test)."""
+    return copy.deepcopy(_shipped())
 
 
 def _item(data: dict, item_id: str) -> dict:
