@@ -115,4 +115,4 @@ def test_a_case_outside_the_scope_answers_as_if_it_did_not_exist(demo, both_regi
     assert client.get(f"/demo/cqi/cases/{outside}").status_code == 404
     assert client.get("/demo/cqi/cases/999999").status_code == 404
     page = client.get("/demo/cqi/").get_data(as_text=True)
-    assert "QA, level 1 - Northern region" in page
+    assert "Your access on Demo State CQI: QA, level 1 - Northern region only" in page
