@@ -8,12 +8,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from review_app.access_requests.states import RequestStatus
 from review_app.accounts.models import User
 from review_app.core.models import state_type, utcnow
-from review_app.core.roles import RoleSet
 from review_app.extensions import Model
+from review_app.members.models import NamedPlace, RoleColumns
 from review_app.sites.models import LocalSite, Region, Site
 
 
-class AccessRequest(Model):
+class AccessRequest(RoleColumns, Model):
     """One person's request for roles on one site: the whole site, or named places of it.
 
     At most one request per person and site waits for a decision (a partial unique
@@ -60,25 +60,6 @@ class AccessRequest(Model):
     )
 
     @property
-    def roles(self) -> RoleSet:
-        """Return the roles asked for, as a value."""
-        return RoleSet(
-            self.is_state_admin,
-            self.is_reviewer,
-            self.is_observer,
-            self.qa_level,
-            self.is_site_leader,
-        )
-
-    @roles.setter
-    def roles(self, roles: RoleSet) -> None:
-        self.is_state_admin = roles.is_state_admin
-        self.is_reviewer = roles.is_reviewer
-        self.is_observer = roles.is_observer
-        self.qa_level = roles.qa_level
-        self.is_site_leader = roles.is_site_leader
-
-    @property
     def regions(self) -> list[Region]:
         return [place.region for place in self.places if place.region is not None]
 
@@ -97,7 +78,7 @@ class AccessRequest(Model):
         return f"<AccessRequest {self.id} user={self.user_id} site={self.site_id} {self.status}>"
 
 
-class RequestedPlace(Model):
+class RequestedPlace(NamedPlace, Model):
     """One region or one local site a limited request names."""
 
     __tablename__ = "access_request_places"
@@ -119,11 +100,6 @@ class RequestedPlace(Model):
     request: Mapped[AccessRequest] = relationship(back_populates="places")
     region: Mapped[Region | None] = relationship()
     local_site: Mapped[LocalSite | None] = relationship()
-
-    @property
-    def name(self) -> str:
-        place = self.region or self.local_site
-        return place.name if place else ""
 
     def __repr__(self) -> str:
         return f"<RequestedPlace request={self.request_id} {self.region_id or self.local_site_id}>"

@@ -1,6 +1,7 @@
 """Memberships: a person's roles on one site."""
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -12,7 +13,51 @@ from review_app.extensions import Model
 from review_app.sites.models import LocalSite, Region, Site
 
 
-class Membership(Model):
+class RoleColumns:
+    """The roles stored in a row's five role columns (a membership, an access request)."""
+
+    if TYPE_CHECKING:  # the columns are declared by each model
+        is_state_admin: bool
+        is_reviewer: bool
+        is_observer: bool
+        qa_level: int | None
+        is_site_leader: bool
+
+    @property
+    def roles(self) -> RoleSet:
+        """Return the roles held (or asked for), as a value."""
+        return RoleSet(
+            self.is_state_admin,
+            self.is_reviewer,
+            self.is_observer,
+            self.qa_level,
+            self.is_site_leader,
+        )
+
+    @roles.setter
+    def roles(self, roles: RoleSet) -> None:
+        self.is_state_admin = roles.is_state_admin
+        self.is_reviewer = roles.is_reviewer
+        self.is_observer = roles.is_observer
+        self.qa_level = roles.qa_level
+        self.is_site_leader = roles.is_site_leader
+
+
+class NamedPlace:
+    """A row naming either a region or a local site (a scope entry, a requested place)."""
+
+    if TYPE_CHECKING:
+        region: Region | None
+        local_site: LocalSite | None
+
+    @property
+    def name(self) -> str:
+        """Return the region's or local site's name."""
+        place = self.region or self.local_site
+        return place.name if place else ""
+
+
+class Membership(RoleColumns, Model):
     """The roles one user holds on one site; an inactive membership grants nothing."""
 
     __tablename__ = "memberships"
@@ -43,25 +88,6 @@ class Membership(Model):
     )
 
     @property
-    def roles(self) -> RoleSet:
-        """Return the roles held, as a value."""
-        return RoleSet(
-            self.is_state_admin,
-            self.is_reviewer,
-            self.is_observer,
-            self.qa_level,
-            self.is_site_leader,
-        )
-
-    @roles.setter
-    def roles(self, roles: RoleSet) -> None:
-        self.is_state_admin = roles.is_state_admin
-        self.is_reviewer = roles.is_reviewer
-        self.is_observer = roles.is_observer
-        self.qa_level = roles.qa_level
-        self.is_site_leader = roles.is_site_leader
-
-    @property
     def role_labels(self) -> list[str]:
         """Return the roles in words, for pages."""
         return self.roles.role_labels
@@ -70,7 +96,7 @@ class Membership(Model):
         return f"<Membership user={self.user_id} site={self.site_id} {self.roles.codes}>"
 
 
-class ScopeEntry(Model):
+class ScopeEntry(NamedPlace, Model):
     """One region or one local site a limited membership reaches."""
 
     __tablename__ = "membership_scopes"
@@ -94,9 +120,3 @@ class ScopeEntry(Model):
     membership: Mapped[Membership] = relationship(back_populates="scope_entries")
     region: Mapped[Region | None] = relationship()
     local_site: Mapped[LocalSite | None] = relationship()
-
-    @property
-    def name(self) -> str:
-        """Return the region's or local site's name."""
-        place = self.region or self.local_site
-        return place.name if place else ""

@@ -8,7 +8,7 @@ from review_app.accounts.models import User
 from review_app.audit.operations import record
 from review_app.core.errors import OperationError
 from review_app.extensions import db
-from review_app.sites.models import Jurisdiction, LocalSite, Site
+from review_app.sites.models import Jurisdiction, LocalSite, Region, Site
 from review_app.sites.settings import SITE_KINDS
 
 CODE_PATTERN = re.compile(r"^[a-z][a-z0-9-]{1,19}$")
@@ -43,17 +43,29 @@ def _local_site_snapshot(local_site: LocalSite) -> dict:
     return {"code": local_site.code, "name": local_site.name, "is_active": local_site.is_active}
 
 
-def _check_local_site_unique(site: Site, code: str, name: str, exclude_id: int | None) -> None:
-    # Case-insensitive, as period names: "Adams County" and "ADAMS COUNTY" would be mixed up.
-    for column, value, field in ((LocalSite.code, code, "code"), (LocalSite.name, name, "name")):
+def check_unique_place(
+    model: type[LocalSite] | type[Region],
+    site: Site,
+    code: str,
+    name: str,
+    exclude_id: int | None,
+    noun: str,
+) -> None:
+    """Refuse a local site or region without a code or name, or one another of the site has.
+
+    Case-insensitive, as period names: "Adams County" and "ADAMS COUNTY" would be mixed up.
+    """
+    for column, value, field in ((model.code, code, "code"), (model.name, name, "name")):
+        if not value:
+            raise OperationError(f"Give the {noun} a {field}.", field)
         statement = select(func.count()).where(
-            LocalSite.site_id == site.id, func.lower(column) == value.lower()
+            model.site_id == site.id, func.lower(column) == value.lower()
         )
         if exclude_id is not None:
-            statement = statement.where(LocalSite.id != exclude_id)
+            statement = statement.where(model.id != exclude_id)
         if db.session.scalar(statement):
             raise OperationError(
-                f"Another local site of this site already has the {field} {value!r}.", field
+                f"Another {noun} of this site already has the {field} {value!r}.", field
             )
 
 
@@ -62,7 +74,7 @@ def create_local_site(
 ) -> LocalSite:
     """Add a county or office to a site."""
     code, name = code.strip(), name.strip()
-    _check_local_site_unique(site, code, name, None)
+    check_unique_place(LocalSite, site, code, name, None, "local site")
     local_site = LocalSite(site=site, code=code, name=name, is_active=is_active)
     db.session.add(local_site)
     record(
@@ -81,7 +93,7 @@ def update_local_site(
 ) -> None:
     """Rename, recode, activate or deactivate a local site."""
     code, name = code.strip(), name.strip()
-    _check_local_site_unique(local_site.site, code, name, local_site.id)
+    check_unique_place(LocalSite, local_site.site, code, name, local_site.id, "local site")
     before = _local_site_snapshot(local_site)
     local_site.code, local_site.name, local_site.is_active = code, name, is_active
     if before != _local_site_snapshot(local_site):

@@ -1,6 +1,6 @@
 """Every change to a site's regions: groups of its local sites that access can be limited to."""
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from review_app.accounts.models import User
 from review_app.audit.operations import record
@@ -8,6 +8,7 @@ from review_app.core.errors import OperationError
 from review_app.extensions import db
 from review_app.sites import region_importing
 from review_app.sites.models import LocalSite, Region, Site
+from review_app.sites.operations import check_unique_place
 from review_app.sites.signals import people_limited_to, region_removing
 
 SHOWN_NAMES = 5  # people named in the refusal to remove a region in use
@@ -19,21 +20,6 @@ def _snapshot(region: Region) -> dict:
         "name": region.name,
         "local_sites": sorted(local.code for local in region.local_sites),
     }
-
-
-def _check_unique(site: Site, code: str, name: str, exclude_id: int | None) -> None:
-    for column, value, field in ((Region.code, code, "code"), (Region.name, name, "name")):
-        if not value:
-            raise OperationError(f"Give the region a {field}.", field)
-        statement = select(func.count()).where(
-            Region.site_id == site.id, func.lower(column) == value.lower()
-        )
-        if exclude_id is not None:
-            statement = statement.where(Region.id != exclude_id)
-        if db.session.scalar(statement):
-            raise OperationError(
-                f"Another region of this site already has the {field} {value!r}.", field
-            )
 
 
 def _check_local_sites(site: Site, local_sites: list[LocalSite]) -> None:
@@ -50,7 +36,7 @@ def create_region(
 ) -> Region:
     """Add a region of ``local_sites`` (each leaves the region it was in)."""
     code, name = code.strip(), name.strip()
-    _check_unique(site, code, name, None)
+    check_unique_place(Region, site, code, name, None, "region")
     _check_local_sites(site, local_sites)
     region = Region(site=site, code=code, name=name)
     db.session.add(region)
@@ -72,7 +58,7 @@ def update_region(
 ) -> None:
     """Rename or recode a region and set its local sites (others leave it)."""
     code, name = code.strip(), name.strip()
-    _check_unique(region.site, code, name, region.id)
+    check_unique_place(Region, region.site, code, name, region.id, "region")
     _check_local_sites(region.site, local_sites)
     before = _snapshot(region)
     region.code, region.name = code, name
