@@ -430,3 +430,15 @@ def both_regions(demo):
         for case in db.session.scalars(select(Case).where(Case.site_id == site.id)):
             found.setdefault(case.local_site.name, []).append(case.case_number)
         return found
+
+
+@pytest.fixture
+def north_admin(demo, both_regions):
+    """A client of "admin_north", a state administrator of demo CQI limited to its
+    Northern region, with the ``both_regions`` cases."""
+    from tests.scoped import make_limited_admin
+
+    make_limited_admin(demo)
+    client = demo.test_client()
+    login(client, "admin_north")
+    return client

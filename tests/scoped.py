@@ -160,3 +160,26 @@ def xlsx_numbers(data: bytes) -> set[str]:
 
 def pdf_text(data: bytes) -> str:
     return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def place_id(app, model, code: str, kind: str = "cqi") -> int:
+    """Return the id of the region or local site (``model``) of this code on a demo site."""
+    with app.app_context():
+        site = site_by_slug("demo", kind)
+        return db.session.scalar(
+            select(model.id).where(model.site_id == site.id, model.code == code)
+        )
+
+
+def scope_label(app, username: str) -> str:
+    """Return the label of a person's scope on demo CQI ("" for the whole site)."""
+    from review_app.members.identity import membership_scope
+
+    with app.app_context():
+        site = site_by_slug("demo", "cqi")
+        membership = db.session.scalar(
+            select(Membership).where(
+                Membership.site_id == site.id, Membership.user_id == user(username).id
+            )
+        )
+        return membership_scope(membership).label

@@ -13,16 +13,7 @@ from review_app.periods.models import ReviewPeriod
 from review_app.sites.models import LocalSite
 from review_app.sites.queries import site_by_slug
 from tests.cases.test_import import HEADER, _imported, _period_id, _refused, _upload
-from tests.conftest import login
 from tests.scoped import CQI, cqi_case_id, local_site_id, make_limited_admin
-
-
-@pytest.fixture
-def north_admin(demo, both_regions):
-    make_limited_admin(demo)
-    client = demo.test_client()
-    login(client, "admin_north")
-    return client
 
 
 def _count(app) -> int:

@@ -7,28 +7,11 @@ from sqlalchemy import select
 
 from review_app.audit.models import AuditEntry
 from review_app.extensions import db
-from review_app.members.identity import membership_scope
-from review_app.members.models import Membership
 from review_app.sites.models import LocalSite, Region
-from review_app.sites.queries import site_by_slug
 from tests.members.conftest import USERS, find_membership, find_user, roles_form
+from tests.scoped import place_id, scope_label
 
 LIMITED_CHECKED = re.compile(r'<input checked[^>]*value="limited"')
-
-
-def _place(app, model, code: str, kind: str = "cqi") -> int:
-    with app.app_context():
-        site = site_by_slug("demo", kind)
-        return db.session.scalar(
-            select(model.id).where(model.site_id == site.id, model.code == code)
-        )
-
-
-def _scope(app, username: str) -> str:
-    """The label of a person's scope on demo CQI ("" for the whole site)."""
-    with app.app_context():
-        membership = db.session.get(Membership, find_membership(app, username).id)
-        return membership_scope(membership).label
 
 
 def _text(response) -> str:
@@ -56,9 +39,9 @@ def test_the_form_offers_site_leader_and_the_scope_in_fieldsets(admin):
 
 
 def test_a_new_user_limited_to_a_region(admin, demo):
-    response = _new(admin, scope="limited", region_ids=[_place(demo, Region, "S")])
+    response = _new(admin, scope="limited", region_ids=[place_id(demo, Region, "S")])
     assert response.status_code == 302
-    assert _scope(demo, "jdoe") == "Southern region"
+    assert scope_label(demo, "jdoe") == "Southern region"
     with demo.app_context():
         entry = db.session.scalar(
             select(AuditEntry)
@@ -89,20 +72,20 @@ def test_a_site_leader_of_no_local_site_is_refused(admin, demo):
         admin,
         **roles_form(site_leader="y"),
         scope="limited",
-        local_site_ids=[_place(demo, LocalSite, "003")],
+        local_site_ids=[place_id(demo, LocalSite, "003")],
     )
     assert response.status_code == 302
     membership = find_membership(demo, "jdoe")
-    assert membership.is_site_leader and _scope(demo, "jdoe") == "Clark County"
+    assert membership.is_site_leader and scope_label(demo, "jdoe") == "Clark County"
 
 
 def test_a_place_of_another_site_is_refused(admin, demo):
     response = _new(
-        admin, scope="limited", local_site_ids=[_place(demo, LocalSite, "001", "training")]
+        admin, scope="limited", local_site_ids=[place_id(demo, LocalSite, "001", "training")]
     )
     assert response.status_code == 422
     assert "Choose among the local sites offered." in _text(response)
-    response = _new(admin, scope="limited", region_ids=[_place(demo, Region, "N", "cfsr")])
+    response = _new(admin, scope="limited", region_ids=[place_id(demo, Region, "N", "cfsr")])
     assert "Choose among the regions offered." in _text(response)
     assert find_user(demo, "jdoe") is None
 
@@ -124,16 +107,16 @@ def test_edit_sets_roles_and_scope_together(admin, demo):
         "reviewer",
         site_leader="y",
         scope="limited",
-        local_site_ids=[_place(demo, LocalSite, "001")],
+        local_site_ids=[place_id(demo, LocalSite, "001")],
     )
     assert response.status_code == 302
     assert find_membership(demo, "reviewer").is_site_leader
-    assert _scope(demo, "reviewer") == "Adams County"
+    assert scope_label(demo, "reviewer") == "Adams County"
     # Back to the whole site and no longer a Site Leader, in one submit as well.
     response = _edit(admin, "reviewer", demo, "reviewer", scope="site")
     assert response.status_code == 302
     assert not find_membership(demo, "reviewer").is_site_leader
-    assert _scope(demo, "reviewer") == ""
+    assert scope_label(demo, "reviewer") == ""
 
 
 def test_a_refused_scope_keeps_the_roles_unchanged(admin, demo):
@@ -142,13 +125,13 @@ def test_a_refused_scope_keeps_the_roles_unchanged(admin, demo):
     assert "Choose at least one region or local site" in _text(response)
     membership = find_membership(demo, "reviewer")
     assert membership.is_reviewer and membership.qa_level is None
-    assert _scope(demo, "reviewer") == ""
+    assert scope_label(demo, "reviewer") == ""
 
 
 def test_a_post_without_the_scope_field_keeps_the_scope(admin, demo):
     response = _edit(admin, "qa_north", demo, "qa1", "observer")
     assert response.status_code == 302
-    assert _scope(demo, "qa_north") == "Northern region"
+    assert scope_label(demo, "qa_north") == "Northern region"
     assert find_membership(demo, "qa_north").is_observer
 
 
@@ -158,7 +141,7 @@ def test_restoring_access_keeps_the_scope(admin, demo):
     assert not find_membership(demo, "qa_north").is_active
     admin.post(f"{USERS}/{member.id}/restore")
     assert find_membership(demo, "qa_north").is_active
-    assert _scope(demo, "qa_north") == "Northern region"
+    assert scope_label(demo, "qa_north") == "Northern region"
 
 
 def test_the_list_shows_and_filters_by_scope(admin, demo):
@@ -166,10 +149,10 @@ def test_the_list_shows_and_filters_by_scope(admin, demo):
     row = page.split("Nora North")[1].split("</tr>")[0]
     assert "Northern region" in row
     assert "Whole site" in page.split("Quinn Quality")[1].split("</tr>")[0]
-    north = _text(admin.get(USERS, query_string={"region": _place(demo, Region, "N")}))
+    north = _text(admin.get(USERS, query_string={"region": place_id(demo, Region, "N")}))
     assert "Nora North" in north and "Lee Leader" in north and "reviewer2" not in north
     assert '<p role="status">2 people</p>' in north
-    south = _text(admin.get(USERS, query_string={"region": _place(demo, Region, "S")}))
+    south = _text(admin.get(USERS, query_string={"region": place_id(demo, Region, "S")}))
     assert '<p role="status">0 people</p>' in south
     leaders = _text(admin.get(USERS, query_string={"role": "site_leader"}))
     assert "Lee Leader" in leaders and "Nora North" not in leaders

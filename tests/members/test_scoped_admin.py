@@ -8,15 +8,13 @@ from sqlalchemy import select
 
 from review_app.core.roles import RoleSet
 from review_app.extensions import db
-from review_app.members.identity import membership_scope
-from review_app.members.models import Membership
 from review_app.members.operations import grant_access
 from review_app.periods.models import ReviewPeriod
 from review_app.sites.models import LocalSite, Region
 from review_app.sites.queries import site_by_slug
 from tests.conftest import login
 from tests.members.conftest import USERS, find_membership, find_user, roles_form
-from tests.scoped import LIMITED_ADMIN, make_limited_admin
+from tests.scoped import LIMITED_ADMIN, make_limited_admin, place_id, scope_label
 
 
 @pytest.fixture
@@ -29,20 +27,6 @@ def limited(demo, client):
 
 def _text(response) -> str:
     return response.get_data(as_text=True)
-
-
-def _id(app, model, code: str) -> int:
-    with app.app_context():
-        site = site_by_slug("demo", "cqi")
-        return db.session.scalar(
-            select(model.id).where(model.site_id == site.id, model.code == code)
-        )
-
-
-def _scope(app, username: str) -> str:
-    with app.app_context():
-        membership = db.session.get(Membership, find_membership(app, username).id)
-        return membership_scope(membership).label
 
 
 def test_the_list_shows_only_people_inside_the_scope(limited, demo):
@@ -73,11 +57,11 @@ def test_people_inside_the_scope_are_managed(limited, demo):
             "email": find_user(demo, "qa_north").email,
             **roles_form("qa1"),
             "scope": "limited",
-            "local_site_ids": [_id(demo, LocalSite, "002")],
+            "local_site_ids": [place_id(demo, LocalSite, "002")],
         },
     )
     assert response.status_code == 302
-    assert _scope(demo, "qa_north") == "Baker County"
+    assert scope_label(demo, "qa_north") == "Baker County"
 
 
 @pytest.mark.parametrize(
@@ -94,16 +78,16 @@ def test_no_one_is_given_more_than_the_administrator_reaches(limited, demo, plac
     north = find_membership(demo, "qa_north")
     data = dict(place)
     if "region_ids" in data:
-        data["region_ids"] = _id(demo, Region, data["region_ids"])
+        data["region_ids"] = place_id(demo, Region, data["region_ids"])
     if "local_site_ids" in data:
-        data["local_site_ids"] = _id(demo, LocalSite, data["local_site_ids"])
+        data["local_site_ids"] = place_id(demo, LocalSite, data["local_site_ids"])
     response = limited.post(
         f"{USERS}/{north.id}",
         data={"display_name": "Nora North", "email": "", **roles_form("reviewer"), **data},
     )
     assert response.status_code == 422
     assert message in _text(response)
-    assert _scope(demo, "qa_north") == "Northern region"
+    assert scope_label(demo, "qa_north") == "Northern region"
     assert not find_membership(demo, "qa_north").is_reviewer  # the roles were not kept either
 
 
@@ -119,7 +103,7 @@ def test_the_administrator_cannot_widen_their_own_access(limited, demo):
         },
     )
     assert response.status_code == 422
-    assert _scope(demo, LIMITED_ADMIN) == "Northern region"
+    assert scope_label(demo, LIMITED_ADMIN) == "Northern region"
 
 
 def test_a_new_person_starts_limited_and_stays_inside(limited, demo):
@@ -133,11 +117,11 @@ def test_a_new_person_starts_limited_and_stays_inside(limited, demo):
             "email": "nelly@example.gov",
             **roles_form("reviewer"),
             "scope": "limited",
-            "region_ids": _id(demo, Region, "N"),
+            "region_ids": place_id(demo, Region, "N"),
         },
     )
     assert response.status_code == 302
-    assert _scope(demo, "nelly") == "Northern region"
+    assert scope_label(demo, "nelly") == "Northern region"
 
 
 @pytest.mark.parametrize(
@@ -162,7 +146,7 @@ def test_periods_and_local_sites_are_read_only_for_a_limited_administrator(limit
     assert "Create a review period" not in _text(limited.get("/demo/cqi/periods"))
     local = _text(limited.get("/demo/cqi/local-sites"))
     assert "Adams County" in local and "Add a local site" not in local
-    local_id = _id(demo, LocalSite, "001")
+    local_id = place_id(demo, LocalSite, "001")
     assert (
         limited.post(
             f"/demo/cqi/local-sites/{local_id}", data={"code": "X", "name": "X"}
@@ -186,12 +170,12 @@ def test_the_last_administrator_of_the_whole_site_is_kept(demo, client):
             "email": user.email,
             **roles_form("state_admin"),
             "scope": "limited",
-            "region_ids": _id(demo, Region, "N"),
+            "region_ids": place_id(demo, Region, "N"),
         },
     )
     assert response.status_code == 422
     assert "last state administrator" in _text(response)
-    assert _scope(demo, "admin") == ""
+    assert scope_label(demo, "admin") == ""
 
 
 def test_a_limited_administrator_does_not_count_as_the_last_one(demo):
@@ -247,10 +231,12 @@ def test_import_limits_people_to_the_places_named(demo, client):
         + "qa2,,,reviewer,S\n",  # an account of this state, new to this site
     )
     assert "4 user(s) imported" in page, _errors(page)
-    assert _scope(demo, "ann") == "Northern region, Clark County"
-    assert find_membership(demo, "bob").is_site_leader and _scope(demo, "bob") == "Adams County"
-    assert _scope(demo, "cat") == ""
-    assert _scope(demo, "qa2") == "Southern region"
+    assert scope_label(demo, "ann") == "Northern region, Clark County"
+    assert (
+        find_membership(demo, "bob").is_site_leader and scope_label(demo, "bob") == "Adams County"
+    )
+    assert scope_label(demo, "cat") == ""
+    assert scope_label(demo, "qa2") == "Southern region"
 
 
 def test_import_rows_with_a_bad_scope_are_bad_rows(demo, client):
@@ -286,4 +272,4 @@ def test_a_limited_administrator_imports_inside_their_scope_only(limited, demo):
     assert find_user(demo, "ann") is None
     page = _import(limited, HEADER + "ann,Ann A,,reviewer,002\n")
     assert "1 user(s) imported" in page
-    assert _scope(demo, "ann") == "Baker County"
+    assert scope_label(demo, "ann") == "Baker County"

@@ -11,16 +11,7 @@ from review_app.core.errors import OperationError
 from review_app.extensions import db
 from review_app.qa.holding_operations import hand_over
 from review_app.sites.queries import site_by_slug
-from tests.conftest import login
-from tests.scoped import CQI, cqi_case_id, make_limited_admin, user_id
-
-
-@pytest.fixture
-def north_admin(demo, both_regions):
-    make_limited_admin(demo)
-    client = demo.test_client()
-    login(client, "admin_north")
-    return client
+from tests.scoped import CQI, cqi_case_id, user_id
 
 
 def _open_cases_of(app, username: str) -> dict[str, str]:
