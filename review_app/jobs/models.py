@@ -12,6 +12,10 @@ from review_app.extensions import Model
 from review_app.jobs.states import JobStatus
 from review_app.sites.models import Site
 
+# The params key of the local sites the person reached when the job was (re)started
+# (None: the whole site): its file is given out only while they still reach them all.
+REACH = "reach"
+
 
 class Job(Model):
     """One piece of background work (a period's PDF ...) started by a person on a site.

@@ -26,10 +26,11 @@ from sqlalchemy.sql import Executable
 from review_app.audit.operations import record
 from review_app.core.errors import Conflict, OperationError
 from review_app.core.models import utcnow
+from review_app.core.scope import scope_of
 from review_app.core.unit import after_commit, undo
 from review_app.extensions import db
 from review_app.jobs.kinds import kind_of
-from review_app.jobs.models import Job
+from review_app.jobs.models import REACH, Job
 from review_app.jobs.signals import job_ended
 from review_app.jobs.states import JobStatus
 
@@ -122,6 +123,12 @@ def _keep_until() -> Any:
 # -- What a person does ----------------------------------------------------------------
 
 
+def reach_now(user: User, site_id: int) -> list[int] | None:
+    """Return the local sites ``user`` reaches on the site, sorted (None: the whole site)."""
+    ids = scope_of(user, site_id).local_site_ids
+    return None if ids is None else sorted(ids)
+
+
 def start_job(
     user: User, site: Site, kind: str, title: str, dedupe_key: str, params: dict[str, Any]
 ) -> Job:
@@ -141,7 +148,7 @@ def start_job(
         site_id=site.id,
         kind=kind,
         title=title[:300],
-        params=params,
+        params={**params, REACH: reach_now(user, site.id)},
         dedupe_key=key,
         active_key=key,
         unit=job_kind.unit,
@@ -213,6 +220,7 @@ def retry_job(user: User, job: Job) -> None:
                 _guarded(job.id, job.attempt, JobStatus.FAILED, JobStatus.CANCELLED).values(
                     status=JobStatus.QUEUED,
                     active_key=job.dedupe_key,
+                    params={**(job.params or {}), REACH: reach_now(user, job.site_id)},
                     attempt=Job.attempt + 1,
                     done=0,
                     total=0,

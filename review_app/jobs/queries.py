@@ -5,9 +5,10 @@ from typing import Any
 from flask import abort, url_for
 from sqlalchemy import select
 
+from review_app.core.scope import Scope, scope_of
 from review_app.extensions import db
 from review_app.jobs.kinds import kind_of
-from review_app.jobs.models import Job
+from review_app.jobs.models import REACH, Job
 from review_app.jobs.states import JobStatus
 
 LISTED = 50  # the newest; older ones expire within days anyway
@@ -31,6 +32,17 @@ def load_job(job_id: int, user_id: int, site_id: int) -> Job:
     if job is None or job.user_id != user_id or job.site_id != site_id:
         abort(404)
     return job
+
+
+def still_reached(job: Job, user: Any) -> bool:
+    """Tell whether ``user`` still reaches every local site they reached when the job began.
+
+    A file made while their access was wider is not handed out once it narrowed. A job
+    from before this was recorded counts as made for the whole site.
+    """
+    reach = (job.params or {}).get(REACH)
+    made_for = Scope(None if reach is None else frozenset(reach))
+    return scope_of(user, job.site_id).contains(made_for)
 
 
 def job_state(job: Job) -> dict[str, Any]:

@@ -26,6 +26,12 @@ from review_app.jobs.kinds import kind_of
 bp = site_blueprint("jobs", __name__, "/jobs")
 
 
+NARROWED = (
+    "Your access on this site has narrowed since this file was made, so it is no longer "
+    "given out. Start the job again to make one of what you reach now."
+)
+
+
 def _mine(job_id: int):
     return queries.load_job(job_id, current_user.id, g.site.id)
 
@@ -85,6 +91,9 @@ def download(job_id: int):
     path = Path(current_app.config["JOBS_DIR"]) / (job.result_path or "")
     if not job.has_download or not path.is_file():
         flash("This job has no file to download: it is not done, or its file has expired.", "error")
+        return redirect(url_for("jobs.show", job_id=job.id), 303)
+    if not queries.still_reached(job, current_user):
+        flash(NARROWED, "error")
         return redirect(url_for("jobs.show", job_id=job.id), 303)
     kind_of(job.kind).on_download(current_user, job)
     response = send_file(path, as_attachment=True, download_name=job.download_name)

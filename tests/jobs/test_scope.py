@@ -12,7 +12,7 @@ from review_app.members.models import Membership
 from review_app.members.operations import remove_access, set_roles
 from review_app.members.scope_operations import set_scope
 from review_app.reports.period_pdf import plan_period_pdf
-from review_app.sites.models import LocalSite
+from review_app.sites.models import LocalSite, Region
 from review_app.sites.queries import site_by_slug
 from tests.jobs.conftest import SITE, job_id_of, jobs, start_url
 from tests.scoped import case_numbers, user
@@ -63,3 +63,35 @@ def test_a_job_whose_person_lost_access_fails_saying_why(demo, both_regions, cli
     if lost == "role":
         page = client.get(f"{SITE}/jobs/{job_id}").get_data(as_text=True)
         assert "no longer has the access it needs" in page
+
+
+def test_a_file_made_for_a_wider_access_is_not_given_out_once_it_narrows(
+    demo, both_regions, clients
+):
+    from tests.exports.test_source import _period_id
+
+    client = clients("qa_north")
+    started = client.post(f"{SITE}/exports/periods/{_period_id(demo)}/source.csv/prepare")
+    download = started.location.rstrip("/") + "/download"
+    assert client.get(download).status_code == 200
+    with demo.app_context():  # narrowed to Adams County after the file was made
+        site = site_by_slug("demo", "cqi")
+        adams = db.session.scalar(
+            select(LocalSite).where(LocalSite.site_id == site.id, LocalSite.name == "Adams County")
+        )
+        membership = _membership("qa_north")
+        set_scope(None, membership, True, [], [adams])
+        db.session.commit()
+    refused = client.get(download, follow_redirects=True)
+    assert "Your access on this site has narrowed since this file was made" in refused.get_data(
+        as_text=True
+    )
+    assert refused.request.path.endswith(started.location.rstrip("/").rsplit("/", 1)[1])
+    with demo.app_context():  # given the Northern region back: the file is theirs again
+        site = site_by_slug("demo", "cqi")
+        north = db.session.scalar(
+            select(Region).where(Region.site_id == site.id, Region.code == "N")
+        )
+        set_scope(None, _membership("qa_north"), True, [north], [])
+        db.session.commit()
+    assert client.get(download).status_code == 200
