@@ -8,7 +8,7 @@ from review_app.access_requests.states import RequestStatus
 from review_app.accounts.models import User
 from review_app.core.scope import Scope, scope_of
 from review_app.extensions import db
-from review_app.members.identity import membership_scope
+from review_app.members.identity import membership_scope, reach_of
 from review_app.members.models import Membership
 from review_app.members.queries import active_people
 from review_app.sites.models import Jurisdiction, Site
@@ -18,9 +18,8 @@ def requested_scope(request: AccessRequest) -> Scope:
     """Return the local sites the request asks to reach (the whole site when not limited)."""
     if not request.is_limited:
         return Scope()
-    ids = {local.id for region in request.regions for local in region.local_sites}
-    ids.update(local.id for local in request.local_sites)
-    return Scope(frozenset(ids), request.scope_text)
+    local_ids = [local.id for local in request.local_sites]
+    return reach_of(request.regions, local_ids, request.scope_text)
 
 
 def may_decide(user: User, request: AccessRequest) -> bool:

@@ -8,7 +8,6 @@ from review_app.cases.bulk_operations import add_cases
 from review_app.cases.facts import CaseFacts, check_facts, reach_error, reviewer_reach
 from review_app.cases.importing import check_rows, read_rows
 from review_app.cases.models import Assignment, Case, CaseRace
-from review_app.cases.permissions import actor_scope
 from review_app.cases.signals import (
     case_added,
     case_facts_changed,
@@ -20,7 +19,7 @@ from review_app.core.errors import OperationError, StateChanged
 from review_app.core.locking import lock_row, update_if_unchanged
 from review_app.core.models import utcnow
 from review_app.core.roles import roles_of
-from review_app.core.scope import scope_of
+from review_app.core.scope import actor_scope, scope_of
 from review_app.core.tables import TableError, messages
 from review_app.extensions import db
 from review_app.periods.models import ReviewPeriod

@@ -8,19 +8,6 @@ from review_app.cases.models import Case
 from review_app.cases.queries import is_assigned
 from review_app.cases.states import CaseStatus
 from review_app.core.roles import roles_of
-from review_app.core.scope import WHOLE_SITE, Scope, scope_of
-
-
-def actor_scope(actor: User | None, site_id: int) -> Scope:
-    """Return the part of the site an operation's actor may change.
-
-    No actor (the command line, the demo's seeding) and a system administrator
-    reach the whole site; anyone else their membership's scope, also in a
-    background job, where the job's starter is the actor.
-    """
-    if actor is None or actor.is_system_admin:
-        return WHOLE_SITE
-    return scope_of(actor, site_id)
 
 
 def can_view(case: Case, user: User) -> bool:

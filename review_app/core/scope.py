@@ -76,6 +76,18 @@ def scope_of(user: Any, site: Any) -> Scope:
     return scope
 
 
+def actor_scope(actor: Any, site: Any) -> Scope:
+    """Return the part of the site an operation's actor may change.
+
+    No actor (the command line, the demo's seeding) and a system administrator reach
+    the whole site; anyone else their membership's scope, also in a background job,
+    where the job's starter is the actor.
+    """
+    if actor is None or actor.is_system_admin:
+        return WHOLE_SITE
+    return scope_of(actor, site)
+
+
 def current_scope(site: Any) -> Scope:
     """Return the scope the current work runs in on ``site`` (see the module's text)."""
     acting = _acting.get()

@@ -137,18 +137,22 @@ def scope_on(user_id: int, site_id: int) -> Scope:
     return Scope(frozenset(ids), ", ".join(names.values()) or "no local sites")
 
 
+def reach_of(regions: list[Region], local_site_ids: list[int], label: str = "") -> Scope:
+    """Return the scope that names these regions (their local sites now) and local sites."""
+    ids = {local.id for region in regions for local in region.local_sites}
+    return Scope(frozenset(ids.union(local_site_ids)), label)
+
+
 def membership_scope(membership: Membership) -> Scope:
     """Return the local sites a membership reaches, with the names of what it names."""
     if not membership.is_limited:
         return WHOLE_SITE
-    ids: set[int] = set()
-    for entry in membership.scope_entries:
-        if entry.region is not None:
-            ids.update(local.id for local in entry.region.local_sites)
-        elif entry.local_site_id is not None:
-            ids.add(entry.local_site_id)
-    label = ", ".join(entry.name for entry in membership.scope_entries)
-    return Scope(frozenset(ids), label or "no local sites")
+    entries = membership.scope_entries
+    return reach_of(
+        [entry.region for entry in entries if entry.region is not None],
+        [entry.local_site_id for entry in entries if entry.local_site_id is not None],
+        ", ".join(entry.name for entry in entries) or "no local sites",
+    )
 
 
 def my_memberships() -> list[Membership]:

@@ -8,7 +8,7 @@ from review_app.accounts import link_operations as links
 from review_app.accounts import operations as accounts
 from review_app.accounts.models import User
 from review_app.core.errors import OperationError
-from review_app.core.scope import WHOLE_SITE, scope_of
+from review_app.core.scope import actor_scope
 from review_app.extensions import db
 from review_app.members import importing
 from review_app.members.bulk_operations import ImportOutcome, ImportResult, create_members
@@ -62,7 +62,7 @@ def import_members(
     scope = importing.ScopeReader(
         site_queries.regions(site),
         site_queries.local_sites(site),
-        WHOLE_SITE if actor is None or actor.is_system_admin else scope_of(actor, site),
+        actor_scope(actor, site),
     )
     for count, raw in enumerate(rows, start=1):
         row, row_errors = importing.check_row(

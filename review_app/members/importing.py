@@ -12,6 +12,7 @@ from review_app.core.errors import OperationError
 from review_app.core.roles import RoleSet
 from review_app.core.scope import Scope
 from review_app.core.tables import Limits, TableError, messages, read_table
+from review_app.members.identity import reach_of
 from review_app.sites.models import LocalSite, Region
 
 COLUMNS = ("username", "display_name", "email", "roles")
@@ -97,22 +98,20 @@ class ScopeReader:
         problems = []
         named_regions: list[Region] = []
         named_locals: list[LocalSite] = []
-        reach: set[int] = set()
         for code in dict.fromkeys(codes):
             region, local = regions.get(code.lower()), local_sites.get(code.lower())
             if region is not None and local is not None:
                 problems.append(f"scope: {code} is both a region and a local site of this site")
             elif region is not None:
                 named_regions.append(region)
-                reach.update(local.id for local in region.local_sites)
             elif local is not None:
                 named_locals.append(local)
-                reach.add(local.id)
             else:
                 problems.append(f"scope: no region or local site of this site has the code {code}")
-        if not problems and roles.is_site_leader and not reach:
+        reach = reach_of(named_regions, [local.id for local in named_locals])
+        if not problems and roles.is_site_leader and not reach.local_site_ids:
             problems.append("scope: a Site Leader leads named local sites: name at least one")
-        if not problems and not self.own.contains(Scope(frozenset(reach))):
+        if not problems and not self.own.contains(reach):
             problems.append(f"scope: outside your access, which reaches {self.own.label} only")
         return (named_regions, named_locals), problems
 

@@ -4,9 +4,9 @@ from review_app.accounts.models import User
 from review_app.audit.operations import record
 from review_app.core.errors import OperationError
 from review_app.core.roles import RoleSet
-from review_app.core.scope import Scope, scope_of
+from review_app.core.scope import Scope, actor_scope
 from review_app.extensions import db
-from review_app.members.identity import membership_scope
+from review_app.members.identity import membership_scope, reach_of
 from review_app.members.models import Membership, ScopeEntry
 from review_app.sites.models import LocalSite, Region
 
@@ -21,12 +21,6 @@ def _snapshot(membership: Membership) -> dict:
         "regions": sorted(e.region.code for e in membership.scope_entries if e.region),
         "local_sites": sorted(e.local_site.code for e in membership.scope_entries if e.local_site),
     }
-
-
-def _proposed(regions: list[Region], local_sites: list[LocalSite]) -> Scope:
-    ids = {local.id for region in regions for local in region.local_sites}
-    ids.update(local.id for local in local_sites)
-    return Scope(frozenset(ids))
 
 
 def check_leader_scope(roles: RoleSet, limited: bool, reach: Scope) -> None:
@@ -88,16 +82,15 @@ def set_scope(
         raise OperationError(
             "Choose at least one region or local site, or give access to the whole site.", FIELD
         )
-    reach = _proposed(regions, local_sites) if limited else Scope()
+    reach = reach_of(regions, [local.id for local in local_sites]) if limited else Scope()
     check_leader_scope(membership.roles, limited, reach)
-    if actor is not None and not actor.is_system_admin:
-        own = scope_of(actor, site)
-        if not own.contains(reach):
-            raise OperationError(
-                f"Your access reaches {own.label or 'part of the site'} only: you can give "
-                "access inside it, not beyond.",
-                FIELD,
-            )
+    own = actor_scope(actor, site)
+    if not own.contains(reach):
+        raise OperationError(
+            f"Your access reaches {own.label or 'part of the site'} only: you can give "
+            "access inside it, not beyond.",
+            FIELD,
+        )
     before = _snapshot(membership)
     membership.is_limited = limited
     _replace_entries(membership, regions if limited else [], local_sites if limited else [])

@@ -17,16 +17,8 @@ from review_app.sites.models import LocalSite, Region
 
 
 def covers_local_site(local_site_id: int) -> ColumnElement[bool]:
-    """Return the condition that a membership (``Membership``) reaches the local site.
-
-    One EXISTS per membership row, whatever the number of regions and entries.
-    """
-    region_id = select(LocalSite.region_id).where(LocalSite.id == local_site_id).scalar_subquery()
-    entry = select(ScopeEntry.id).where(
-        ScopeEntry.membership_id == Membership.id,
-        or_(ScopeEntry.local_site_id == local_site_id, ScopeEntry.region_id == region_id),
-    )
-    return or_(Membership.is_limited.is_(False), entry.exists())
+    """Return the condition that a membership (``Membership``) reaches the local site."""
+    return reaches_any_of(Scope(frozenset({local_site_id})))
 
 
 def scopes_of(
@@ -62,7 +54,8 @@ def scopes_of(
 def reaches_any_of(scope: Scope) -> ColumnElement[bool]:
     """Return the condition that a membership reaches at least one local site of ``scope``.
 
-    For the people offered to someone limited to ``scope``: others work elsewhere.
+    For the people offered to someone limited to ``scope`` (others work elsewhere) and
+    those told of a case. One EXISTS per membership row, whatever the number of entries.
     """
     if scope.local_site_ids is None:
         return true()

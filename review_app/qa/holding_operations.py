@@ -12,12 +12,11 @@ from review_app.accounts.models import User
 from review_app.audit.operations import record
 from review_app.cases import workflow
 from review_app.cases.models import Case
-from review_app.cases.permissions import actor_scope
 from review_app.cases.states import CaseStatus
 from review_app.core.errors import OperationError
 from review_app.core.locking import lock_row
 from review_app.core.roles import RoleSet, roles_of
-from review_app.core.scope import scope_of
+from review_app.core.scope import actor_scope, scope_of
 from review_app.qa.signals import case_handed_over
 from review_app.qa.undo_operations import return_undo_refusal
 

@@ -6,13 +6,13 @@ from review_app.audit.operations import record
 from review_app.cases import workflow
 from review_app.cases.models import ELIMINATION_REASONS, Assignment, Case
 from review_app.cases.operations import move_status
-from review_app.cases.permissions import actor_scope
 from review_app.cases.queries import is_assigned
 from review_app.cases.states import CaseStatus
 from review_app.core.errors import OperationError
 from review_app.core.locking import lock_row
 from review_app.core.models import utcnow
 from review_app.core.roles import roles_of
+from review_app.core.scope import actor_scope
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
 from review_app.qa import thread_operations

@@ -11,11 +11,11 @@ from review_app.accounts.models import User
 from review_app.audit.models import AuditEntry
 from review_app.audit.operations import record
 from review_app.cases.models import Case
-from review_app.cases.permissions import actor_scope
 from review_app.cases.queries import is_assigned
 from review_app.cases.states import CaseStatus
 from review_app.core.errors import OperationError
 from review_app.core.locking import lock_row
+from review_app.core.scope import actor_scope
 from review_app.extensions import db
 from review_app.qa.operations import _move, reassign
 
