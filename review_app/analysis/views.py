@@ -14,12 +14,11 @@ from review_app.audit.operations import record_read
 from review_app.cases.models import CASE_TYPES
 from review_app.core.access import site_roles
 from review_app.core.roles import roles_of
-from review_app.core.scope import current_scope
 from review_app.core.sitectx import site_blueprint
 from review_app.core.views import run_operation
 from review_app.performance.queries import reviewer_choices
 from review_app.periods.queries import periods as site_periods
-from review_app.sites.queries import local_sites
+from review_app.sites.queries import local_sites_in_scope
 
 bp = site_blueprint("analysis", __name__, "/analysis")
 READERS = ("state_admin", "qa", "observer")
@@ -31,8 +30,7 @@ LIST_LIMIT = 500
 def _asked(args: Mapping[str, str]) -> Asked:
     """Read the analysis asked; a person limited to some local sites is offered only those
     (every count is inside their scope: performance.windows)."""
-    scope = current_scope(g.site)
-    places = [local for local in local_sites(g.site) if scope.covers(local.id)]
+    places = local_sites_in_scope(g.site)
     return read_asked(g.site, site_periods(g.site), places, reviewer_choices(g.site.id), args)
 
 

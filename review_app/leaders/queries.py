@@ -18,11 +18,11 @@ from review_app.accounts.models import User
 from review_app.cases.models import Assignment, Case
 from review_app.cases.states import CaseStatus
 from review_app.core.models import count_if, utcnow
-from review_app.core.scope import current_scope, in_scope
+from review_app.core.scope import in_scope
 from review_app.extensions import db
 from review_app.qa.models import Thread
 from review_app.sites.models import LocalSite, Site
-from review_app.sites.queries import local_sites
+from review_app.sites.queries import local_sites_in_scope
 
 # The queues a case waits in, in the order the board lists them (QA level 2: two-level sites).
 QUEUES = (CaseStatus.SUBMITTED, CaseStatus.QA1, CaseStatus.QA2, CaseStatus.RETURNED)
@@ -58,12 +58,6 @@ def _days_postgresql(element, compiler, **kw):
 def real_cases(site: Site) -> ColumnElement[bool]:
     """Cases of the site inside the current scope, leaving out answer keys and practice copies."""
     return and_(in_scope(Case, site), Case.is_key.is_(False), Case.key_case_id.is_(None))
-
-
-def scope_local_sites(site: Site) -> list[LocalSite]:
-    """Return the site's local sites inside the current scope, by name."""
-    scope = current_scope(site)
-    return [local for local in local_sites(site) if scope.covers(local.id)]
 
 
 # The Assign cases page.
@@ -171,7 +165,7 @@ def board(site: Site, period_id: int | None = None) -> Board:
     if period_id:
         scope_cases = and_(scope_cases, Case.period_id == period_id)
     now = utcnow()
-    result = Board(local_sites=scope_local_sites(site))
+    result = Board(local_sites=local_sites_in_scope(site))
     for local_site_id, status, count in db.session.execute(
         select(Case.local_site_id, Case.status, func.count())
         .where(scope_cases)

@@ -22,6 +22,7 @@ from review_app.core.views import attempt, int_arg, page_number
 from review_app.extensions import db
 from review_app.leaders import queries
 from review_app.periods.queries import periods as site_periods
+from review_app.sites.queries import local_sites_in_scope
 
 bp = site_blueprint("leaders", __name__, "/cases")
 PER_PAGE = 50
@@ -79,7 +80,7 @@ def _assign_page(refusal: Refusal | None = None, status: int = 200):
         page=page,
         per_page=PER_PAGE,
         filters=filters,
-        local_sites=queries.scope_local_sites(g.site),
+        local_sites=local_sites_in_scope(g.site),
         statuses=[(s, STATUS_LABELS[s]) for s in OPEN_STATUSES],
         candidates=Candidates(site_reviewers(g.site), reviewer_reach(g.site.id)),
         versions={case.id: operations.assignment_version(case) for case in rows},

@@ -28,7 +28,7 @@ from review_app.cases.demographics import AGE_GROUPS as AGE_GROUPS  # where the 
 from review_app.cases.models import Assignment, Case, CaseRace
 from review_app.cases.states import CaseStatus
 from review_app.core.models import count_if
-from review_app.core.scope import current_scope, in_scope
+from review_app.core.scope import in_scope
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
 from review_app.instruments.engine import (
@@ -43,7 +43,7 @@ from review_app.members.models import Membership
 from review_app.periods.models import ReviewPeriod
 from review_app.ratings.models import ItemReview, OutcomeRating, SubitemRating
 from review_app.sites.models import LocalSite, Site
-from review_app.sites.queries import local_sites
+from review_app.sites.queries import local_sites_in_scope
 
 STATUSES: dict[str, str] = {
     CaseStatus.FINALIZED: "Finalized cases only",
@@ -481,8 +481,7 @@ def local_site_choices(site: Site) -> list[tuple[int, str]]:
     A person limited to some local sites (core/scope.py) is offered only those: any
     other would count no case.
     """
-    scope = current_scope(site)
-    return [(local.id, local.name) for local in local_sites(site) if scope.covers(local.id)]
+    return [(local.id, local.name) for local in local_sites_in_scope(site)]
 
 
 def reviewer_choices(site_id: int) -> list[tuple[int, str]]:
