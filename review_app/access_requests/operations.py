@@ -25,8 +25,8 @@ from review_app.extensions import db
 from review_app.mail.links import external_url
 from review_app.mail.operations import send_mail
 from review_app.members import operations as members
-from review_app.members.identity import membership_scope
 from review_app.members.scope_operations import check_leader_scope, set_scope
+from review_app.members.scope_queries import reaches_all_of
 from review_app.notices.operations import notify, site_path
 from review_app.notices.states import NoticeKind
 from review_app.sites.models import LocalSite, Region, Site
@@ -190,7 +190,7 @@ def approve_request(actor: User, request: AccessRequest) -> None:
             actor, site, user, roles, places if request.is_limited else None, asked=True
         )
     else:
-        if not scope_of(actor, site).contains(membership_scope(membership)):
+        if not reaches_all_of(actor, membership):
             raise OperationError(
                 f"{user.display_name} already works on parts of this site beyond your access: "
                 "an administrator of their part decides this request."

@@ -8,12 +8,11 @@ from review_app.accounts import operations as accounts
 from review_app.accounts.models import User
 from review_app.audit.operations import record
 from review_app.core.errors import OperationError
-from review_app.core.scope import scope_of
 from review_app.extensions import db
 from review_app.mail.operations import send_mail
-from review_app.members.identity import membership_scope
 from review_app.members.models import Membership
 from review_app.members.operations import remove_access
+from review_app.members.scope_queries import reaches_all_of
 from review_app.members.signals import departed
 from review_app.sites.models import Site
 
@@ -65,9 +64,7 @@ def plan_departure(actor: User, user: User, site: Site) -> Departure:
     ending: list[Membership] = []
     beyond: list[Membership] = []
     for membership in memberships:
-        reachable = membership.site_id in ids and scope_of(actor, membership.site).contains(
-            membership_scope(membership)
-        )
+        reachable = membership.site_id in ids and reaches_all_of(actor, membership)
         (ending if reachable else beyond).append(membership)
     return Departure(user, ending, beyond, administered)
 

@@ -5,11 +5,12 @@ scope entries name, directly or through their region (as the region is now).
 """
 
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import ColumnElement, ColumnExpressionArgument, or_, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
-from review_app.core.scope import Scope
+from review_app.core.scope import Scope, scope_of
 from review_app.extensions import db
 from review_app.members.identity import membership_scope
 from review_app.members.models import Membership, ScopeEntry
@@ -66,3 +67,11 @@ def reaches_any_of(scope: Scope) -> ColumnElement[bool]:
         or_(ScopeEntry.local_site_id.in_(ids), ScopeEntry.region_id.in_(regions)),
     )
     return or_(Membership.is_limited.is_(False), entry.exists())
+
+
+def reaches_all_of(user: Any, membership: Membership) -> bool:
+    """Tell whether ``user``'s scope on the membership's site holds all the membership reaches.
+
+    The rule by which a limited administrator manages a person (or decides for them).
+    """
+    return scope_of(user, membership.site_id).contains(membership_scope(membership))

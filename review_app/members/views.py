@@ -23,6 +23,7 @@ from review_app.members.forms import (
 from review_app.members.identity import membership_scope
 from review_app.members.import_job import start_people_import
 from review_app.members.models import Membership
+from review_app.members.scope_queries import reaches_all_of
 from review_app.members.signals import qualification
 from review_app.sites import queries as site_queries
 
@@ -55,7 +56,7 @@ def load_membership(membership_id: int) -> Membership:
     lies inside theirs; the others answer as if they did not exist.
     """
     membership = get_in_site(Membership, membership_id)
-    if not scope_of(current_user, g.site).contains(membership_scope(membership)):
+    if not reaches_all_of(current_user, membership):
         abort(404)
     return membership
 
