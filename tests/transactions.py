@@ -112,7 +112,12 @@ def _rows_by_key(connection) -> dict:
     return {
         table: {
             tuple(row[c.name] for c in table.primary_key.columns): dict(row)
-            for row in connection.execute(table.select()).mappings()
+            # In key order: a row written back must come after the rows it refers to
+            # (a practice copy after its answer key), and PostgreSQL returns rows in the
+            # order they sit on disk, which an UPDATE changes.
+            for row in connection.execute(
+                table.select().order_by(*table.primary_key.columns)
+            ).mappings()
         }
         for table in db.metadata.sorted_tables
     }
