@@ -6,11 +6,15 @@ PostgreSQL when it is among the test databases.
 """
 
 import threading
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
+from sqlalchemy import select
 from werkzeug.serving import WSGIRequestHandler, make_server
 
+from review_app.accounts.models import UserSession, key_digest
+from review_app.extensions import db
 from tests.conftest import PASSWORD, dispose, make_app
 
 CHROMIUM = "/usr/bin/chromium"
@@ -49,9 +53,14 @@ def live_app(request, db_app):
     dispose(app)
 
 
-@pytest.fixture
-def live_server(demo, live_app):
-    """Serve the demo data on a free local port for one test; return the base URL."""
+@pytest.fixture(scope="session")
+def live_base(live_app):
+    """Serve the test database on a free local port for the whole run; return the base URL.
+
+    One server and one address for every browser test of this process, so the browser
+    keeps the style sheets, scripts and fonts it fetched (they are cached for ten minutes)
+    and a signed-in page stays valid from one test to the next (``people``).
+    """
     server = make_server(
         "127.0.0.1", 0, live_app, threaded=True, request_handler=_QuietRequestHandler
     )
@@ -65,6 +74,12 @@ def live_server(demo, live_app):
     server.server_close()
 
 
+@pytest.fixture
+def live_server(demo, live_base):
+    """The live server's base URL for one test, on the demo data (put back after the test)."""
+    return live_base
+
+
 @pytest.fixture(scope="session")
 def browser():
     with sync_playwright() as playwright:
@@ -76,33 +91,147 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, live_server):
-    """A page in a fresh browser context (no cookies) on the live server."""
-    context = browser.new_context(base_url=live_server, viewport=VIEWPORT)
+def new_page(browser, base_url: str, **options):
+    """A page in a browser context of its own (no cookies, nothing cached)."""
+    context = browser.new_context(base_url=base_url, viewport=VIEWPORT, **options)
     context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    yield page
-    context.close()
+    return context.new_page()
+
+
+class Pages:
+    """This process's browser pages, kept from test to test.
+
+    A new browser context and a sign-in cost Chromium about ten times a page load, and
+    most browser tests need one or more people signed in. So each person's page is made
+    and signed in once and handed to every later test that asks for that person. After
+    a test the page is tidied (other tabs closed, viewport and media back, on a blank
+    page so nothing polls the server while the demo is put back) and the sign-in record
+    its cookie names is kept: the demo's restore deletes it, and it is written back
+    before the page is handed out again. A page signed out during a test is dropped.
+    """
+
+    def __init__(self, browser, base_url: str) -> None:
+        self.browser, self.base_url = browser, base_url
+        self.anonymous = None
+        self.signed_in: dict[str, tuple] = {}  # username -> (page, its sign-in record)
+
+    def blank(self):
+        if self.anonymous is None:
+            self.anonymous = new_page(self.browser, self.base_url)
+        self.anonymous.context.clear_cookies()
+        return self.anonymous
+
+    def of(self, app, username: str):
+        """``username``'s signed-in page, on the home page."""
+        kept = self.signed_in.pop(username, None)
+        if kept is not None:
+            page, record = kept
+            _write_back(app, record)
+            page.goto("/")
+            if not _signed_out(page):
+                return page
+            page.context.close()
+        page = new_page(self.browser, self.base_url)
+        sign_in(page, username)
+        return page
+
+    def keep(self, app, username: str, page) -> None:
+        """After a test: tidy ``username``'s page and keep it, with its sign-in record."""
+        if self.tidy(page) and (record := _sign_in_record(app, page)) is not None:
+            self.signed_in[username] = (page, record)
+        else:
+            page.context.close()
+
+    def tidy(self, page) -> bool:
+        """Put a handed-out page back as it was; False if that failed (the page is unusable)."""
+        try:
+            for other in page.context.pages:
+                if other is not page:
+                    other.close()
+            page.goto("about:blank")
+            page.set_viewport_size(VIEWPORT)
+            page.emulate_media(media="no-override")
+        except Exception:
+            return False
+        return True
+
+    def close(self) -> None:
+        pages = [kept[0] for kept in self.signed_in.values()]
+        for page in [*pages, *([self.anonymous] if self.anonymous else [])]:
+            page.context.close()
+
+
+def _signed_out(page) -> bool:
+    return urlsplit(page.url).path == "/login"
+
+
+def _sign_in_record(app, page) -> dict | None:
+    """The open sign-in record named by the page's session cookie, or None."""
+    name = app.config["SESSION_COOKIE_NAME"]
+    value = next((c["value"] for c in page.context.cookies() if c["name"] == name), None)
+    if value is None:
+        return None
+    with app.test_request_context():
+        data = app.session_interface.get_signing_serializer(app).loads(value)
+    if not (key := data.get("_user_id")):
+        return None
+    with app.app_context():
+        record = db.session.scalars(
+            select(UserSession).where(
+                UserSession.id == key_digest(key), UserSession.ended_at.is_(None)
+            )
+        ).first()
+        row = record and {c.name: getattr(record, c.name) for c in UserSession.__table__.c}
+        db.session.rollback()
+    return row
+
+
+def _write_back(app, record: dict) -> None:
+    """Put a kept sign-in record back, as it was when the person signed in."""
+    table = UserSession.__table__
+    with app.app_context(), db.engine.begin() as connection:
+        connection.execute(table.delete().where(table.c.id == record["id"]))
+        connection.execute(table.insert(), record)
+
+
+@pytest.fixture(scope="session")
+def kept_pages(browser, live_base):
+    pages = Pages(browser, live_base)
+    yield pages
+    pages.close()
 
 
 @pytest.fixture
-def people(browser, live_server):
-    """A signed-in page per person, each in its own browser context, made on first use."""
-    contexts, pages = [], {}
+def page(kept_pages, live_server):
+    """A page with no one signed in (no cookies) on the live server."""
+    page = kept_pages.blank()
+    yield page
+    if not kept_pages.tidy(page):
+        kept_pages.anonymous = None
+        page.context.close()
+
+
+@pytest.fixture
+def fresh_page(browser, live_server):
+    """A page in a browser context of its own, for a test that changes the context."""
+    page = new_page(browser, live_server)
+    yield page
+    page.context.close()
+
+
+@pytest.fixture
+def people(kept_pages, live_server, app):
+    """A signed-in page per person, made on first use (kept for later tests: ``Pages``)."""
+    handed: dict = {}
 
     def page_of(username: str):
-        if username not in pages:
-            context = browser.new_context(base_url=live_server, viewport=VIEWPORT)
-            context.set_default_timeout(TIMEOUT_MS)
-            contexts.append(context)
-            pages[username] = context.new_page()
-            sign_in(pages[username], username)
-        return pages[username]
+        if username not in handed:
+            handed[username] = kept_pages.of(app, username)
+        return handed[username]
 
     yield page_of
-    for context in contexts:
-        context.close()
+    for username, page in handed.items():
+        kept_pages.keep(app, username, page)
 
 
 def sign_in(page, username: str, password: str = PASSWORD) -> None:

@@ -60,8 +60,8 @@ def test_sign_in_pages_pass_axe(page):
     _assert_none(problems)
 
 
-def test_site_pages_pass_axe(page):
-    sign_in(page, "admin")
+def test_site_pages_pass_axe(people):
+    page = people("admin")
     _assert_none(
         _visit(
             page,
@@ -77,8 +77,8 @@ def test_site_pages_pass_axe(page):
     )
 
 
-def test_forms_with_errors_and_open_menus_pass_axe(page):
-    sign_in(page, "admin")
+def test_forms_with_errors_and_open_menus_pass_axe(people):
+    page = people("admin")
     problems = _visit(page, [f"{SITE}/periods/new", "/account/password"])
     problems += _submit_empty(page, f"{SITE}/admin/users/new", "Add user")
     problems += _submit_empty(page, f"{SITE}/periods/new", "Save")
@@ -92,8 +92,8 @@ def test_forms_with_errors_and_open_menus_pass_axe(page):
     _assert_none(problems)
 
 
-def test_system_admin_pages_pass_axe(page):
-    sign_in(page, "sysadmin")
+def test_system_admin_pages_pass_axe(people):
+    page = people("sysadmin")
     problems = _visit(
         page,
         [
@@ -117,9 +117,9 @@ def _case_path(app, case_number: str) -> str:
     return f"{CQI}/cases/{case_id}"
 
 
-def test_rating_pages_pass_axe(demo, page):
+def test_rating_pages_pass_axe(demo, people):
     own, shared = _case_path(demo, OWN_CASE), _case_path(demo, SHARED_CASE)
-    sign_in(page, "reviewer")
+    page = people("reviewer")
     # The shared case is partly rated: its summary lists gaps, its face sheet has a table row.
     problems = _visit(
         page, [f"{CQI}/cases/mine", shared, f"{shared}/items/face", f"{own}/items/12"]
@@ -128,9 +128,9 @@ def test_rating_pages_pass_axe(demo, page):
     _assert_none(problems)
 
 
-def test_rating_pages_with_a_forced_answer_or_errors_pass_axe(demo, page):
+def test_rating_pages_with_a_forced_answer_or_errors_pass_axe(demo, people):
     own, shared = _case_path(demo, OWN_CASE), _case_path(demo, SHARED_CASE)
-    sign_in(page, "reviewer")
+    page = people("reviewer")
     page.goto(f"{own}/items/4")
     page.locator("label", has_text="The child's behavior puts the placement at risk").click()
     page.get_by_role("button", name="Save").click()
@@ -147,8 +147,8 @@ def test_rating_pages_with_a_forced_answer_or_errors_pass_axe(demo, page):
     _assert_none(problems)
 
 
-def test_case_admin_and_read_only_pages_pass_axe(demo, page):
-    sign_in(page, "admin")
+def test_case_admin_and_read_only_pages_pass_axe(demo, people):
+    page = people("admin")
     page.goto(f"{CQI}/cases")
     page.get_by_label("Case type").select_option(label="Foster care")
     page.get_by_label("Status").select_option(label="In progress")
@@ -159,15 +159,14 @@ def test_case_admin_and_read_only_pages_pass_axe(demo, page):
     problems += _submit_empty(page, f"{CQI}/cases/new", "Save")
     problems += _submit_empty(page, f"{CQI}/cases/import", "Import")
 
-    page.context.clear_cookies()
-    sign_in(page, "observer")
+    page = people("observer")
     page.goto(f"{_case_path(demo, SHARED_CASE)}/items/1")
     expect(page.get_by_text(re.compile(r"^Read only: "))).to_be_visible()
     problems += _problems(page)
     _assert_none(problems)
 
 
-def test_the_audit_log_with_reads_of_case_data_passes_axe(demo, page):
+def test_the_audit_log_with_reads_of_case_data_passes_axe(demo, people):
     from review_app.audit.operations import record_read
     from review_app.sites.queries import site_by_slug
 
@@ -176,7 +175,7 @@ def test_the_audit_log_with_reads_of_case_data_passes_axe(demo, page):
         details = {"filters": {"status": "finalized"}, "case_numbers": ["A-1", "A-2"]}
         record_read(None, "api.cases", None, "Listed cases", site=site, details=details)
         db.session.commit()
-    sign_in(page, "admin")
+    page = people("admin")
     page.goto(f"{SITE}/admin/audit")
     expect(page.get_by_text("Case numbers: A-1, A-2")).to_be_visible()
     _assert_none(_problems(page))

@@ -18,6 +18,13 @@ pytestmark = pytest.mark.browser
 CQI = "/demo/cqi"
 
 
+@pytest.fixture
+def page(fresh_page):
+    """Each test here listens to its page's events and adds a script to its context: a
+    context of its own, not the page kept for other tests."""
+    return fresh_page
+
+
 def _watch(page) -> list[str]:
     """Collect console errors, page errors and CSP violation events of ``page``."""
     problems: list[str] = []

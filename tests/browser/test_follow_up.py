@@ -7,7 +7,6 @@ from review_app.accounts.models import User
 from review_app.cases.models import Assignment, Case
 from review_app.extensions import db
 from review_app.sites.queries import site_by_slug
-from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -33,9 +32,9 @@ def _click_label(page, input_id: str) -> None:
     page.locator(f'label[for="{input_id}"]').click()
 
 
-def test_follow_up_questions_appear_and_a_checked_reason_forces_the_answer(demo, page):
+def test_follow_up_questions_appear_and_a_checked_reason_forces_the_answer(demo, people):
     case_id = _case_id(demo)
-    sign_in(page, "reviewer")
+    page = people("reviewer")
     page.goto(f"/demo/cqi/cases/{case_id}/items/1")
     slot_1a, slot_1c = page.locator('[data-qid="1A"]'), page.locator('[data-qid="1C"]')
     assert not slot_1a.is_visible()
@@ -60,9 +59,9 @@ def test_follow_up_questions_appear_and_a_checked_reason_forces_the_answer(demo,
     assert not yes.is_disabled()
 
 
-def test_a_keyboard_user_skips_the_item_navigation(demo, page):
+def test_a_keyboard_user_skips_the_item_navigation(demo, people):
     case_id = _case_id(demo)
-    sign_in(page, "reviewer")
+    page = people("reviewer")
     page.goto(f"/demo/cqi/cases/{case_id}/items/1")
     skip = page.get_by_role("link", name="Skip to the questions")
     page.locator("h1").evaluate("h => { h.tabIndex = -1; h.focus(); }")  # start after the header

@@ -16,7 +16,8 @@ RATIONALE = (
 ).strip()
 
 
-def test_text_typed_after_signing_out_in_another_tab_is_back_after_signing_in(page):
+def test_text_typed_after_signing_out_in_another_tab_is_back_after_signing_in(people):
+    page = people("reviewer")
     _open_own_case(page)
     _side_nav(page).get_by_role("link", name=re.compile(r"^Item 3: ")).click()
     item_url = page.url

@@ -6,7 +6,6 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in
 from tests.browser.test_accessibility import _assert_none, _case_path, _problems
 
 pytestmark = pytest.mark.browser
@@ -15,8 +14,8 @@ CQI = "/demo/cqi"
 OWN_CASE = "FC-CQI-101"  # a foster care case assigned to reviewer alone
 
 
-def test_guidance_opens_beside_a_question_and_leads_to_the_glossary(demo, page):
-    sign_in(page, "reviewer")
+def test_guidance_opens_beside_a_question_and_leads_to_the_glossary(demo, people):
+    page = people("reviewer")
     page.goto(f"{_case_path(demo, OWN_CASE)}/items/3")
     answer = page.locator("#guidance-3E")
     guidance = answer.get_by_text("Asked in foster care cases only")
@@ -38,8 +37,8 @@ def test_guidance_opens_beside_a_question_and_leads_to_the_glossary(demo, page):
     _assert_none(problems)
 
 
-def test_printed_item_page_shows_closed_guidance(demo, page):
-    sign_in(page, "reviewer")
+def test_printed_item_page_shows_closed_guidance(demo, people):
+    page = people("reviewer")
     page.goto(f"{_case_path(demo, OWN_CASE)}/items/3")
     guidance = page.locator("#guidance-3A").get_by_text("Yes when the first assessment")
     expect(guidance).to_be_hidden()

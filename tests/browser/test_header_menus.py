@@ -5,7 +5,6 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in
 from tests.browser.test_rating import _tab_to
 
 pytestmark = pytest.mark.browser
@@ -38,8 +37,8 @@ def _expect_focus_ring(element) -> None:
     assert style != "none" and width >= 2, (element, style, width)
 
 
-def test_header_submenus_open_with_enter_or_space_and_their_links_take_tab(page):
-    sign_in(page, "admin")
+def test_header_submenus_open_with_enter_or_space_and_their_links_take_tab(people):
+    page = people("admin")
     page.goto("/demo/training/")
     nav = page.get_by_role("navigation", name="Primary")
     for index, (label, links) in enumerate(MENUS.items()):

@@ -11,7 +11,6 @@ import pytest
 from playwright.sync_api import expect
 
 from review_app.instruments.catalog import get_instrument
-from tests.browser.conftest import sign_in
 from tests.interviews.conftest import SITE, make_interview, period_of
 
 pytestmark = pytest.mark.browser
@@ -130,12 +129,12 @@ def test_two_note_takers_write_the_official_one_merges_and_completes_and_qa_comm
     expect(thread).to_contain_text(ANSWER)
 
 
-def test_a_rating_without_its_rationale_is_shown_kept_and_fixed(demo, page):
+def test_a_rating_without_its_rationale_is_shown_kept_and_fixed(demo, people):
     make_interview(demo, notes={"reviewer": {"29": "Therapy waits are long."}}, complete=True)
     with demo.app_context():
         period_id = period_of().id
         factor = get_instrument(period_of().instrument_version).factor_of("29")
-    sign_in(page, "admin")
+    page = people("admin")
     page.goto(f"{SITE}/systemic/periods/{period_id}")
     page.get_by_role("link", name=re.compile(r"^Item 29: ")).click()
     expect(page.get_by_role("heading", level=1, name=re.compile(r"^Item 29: "))).to_be_visible()

@@ -32,9 +32,9 @@ def _server_needs(page, url: str) -> list[str]:
     return [" ".join(t.replace("&#39;", "'").split()) for t in texts]
 
 
-def test_answering_updates_what_the_item_still_needs(demo, page):
+def test_answering_updates_what_the_item_still_needs(demo, people):
     item_1 = f"{_case_path(demo, OWN_CASE)}/items/1"
-    sign_in(page, "reviewer")
+    page = people("reviewer")
     page.goto(item_1)
     needs = page.get_by_role("region", name="What this item still needs")
     expect(needs.get_by_role("link")).to_have_text(
@@ -129,9 +129,9 @@ def _overridden(app) -> tuple[str, ItemReview]:
         return f"/{site.slug}/cases/{case.id}/items/{review.item_id}", review
 
 
-def test_an_override_leads_with_the_rating_that_counts(demo, page):
+def test_an_override_leads_with_the_rating_that_counts(demo, people):
     path, review = _overridden(demo)
-    sign_in(page, "qa")
+    page = people("qa")
     page.goto(path)
     headline = page.locator(".usa-summary-box__heading")
     expect(headline).to_have_text(f"Rating: {LABELS[review.override_rating]} QA override")
@@ -142,10 +142,10 @@ def test_an_override_leads_with_the_rating_that_counts(demo, page):
     _assert_none(_problems(page))
 
 
-def test_the_script_and_the_server_list_the_same_needs_on_every_item(demo, page):
+def test_the_script_and_the_server_list_the_same_needs_on_every_item(demo, people):
     """The script mirrors the server's rules: on a partly rated case they agree item by item."""
     shared = _case_path(demo, "FC-CQI-102")
-    sign_in(page, "reviewer")
+    page = people("reviewer")
     from review_app.instruments.catalog import get_instrument
 
     with demo.app_context():
@@ -162,10 +162,10 @@ def test_the_script_and_the_server_list_the_same_needs_on_every_item(demo, page)
     assert sum(seen) > 10, seen  # the case really has gaps to list
 
 
-def test_the_face_sheet_asks_for_the_narrative_its_answer_needs(demo, page):
+def test_the_face_sheet_asks_for_the_narrative_its_answer_needs(demo, people):
     """A face sheet "Yes" that the instrument wants explained is listed as the items' are."""
     face = f"{_case_path(demo, OWN_CASE)}/items/face"
-    sign_in(page, "reviewer")
+    page = people("reviewer")
     page.goto(face)
     needs = page.get_by_role("region", name="What this face sheet still needs")
     explain = needs.get_by_role(
@@ -181,13 +181,13 @@ def test_the_face_sheet_asks_for_the_narrative_its_answer_needs(demo, page):
     expect(explain).to_have_count(0)
 
 
-def test_the_reviewer_records_the_childs_demographics_on_the_face_sheet(demo, page):
+def test_the_reviewer_records_the_childs_demographics_on_the_face_sheet(demo, people):
     """The face sheet shows the case's sex, races and ethnicity; saving it updates the case."""
     path = _case_path(demo, OWN_CASE)
     with demo.app_context():
         case = db.session.get(Case, int(path.rsplit("/", 1)[1]))
         was = case.child_sex
-    sign_in(page, "reviewer")
+    page = people("reviewer")
     page.goto(f"{path}/items/face")
     race = page.get_by_role("group", name="Target child's race")
     expect(race.get_by_role("checkbox")).to_have_count(7)

@@ -200,11 +200,10 @@ def test_the_desktop_header_is_one_row_for_qa_and_administrators(demo, people, w
     expect(page).to_have_url(re.compile(r"/demo/training/$"))
 
 
-def test_a_date_field_in_an_item_table_shows_its_whole_focus_ring(demo, page):
-    from tests.browser.conftest import sign_in
+def test_a_date_field_in_an_item_table_shows_its_whole_focus_ring(demo, people):
 
     shared = _case_path(demo, "FC-CQI-102")
-    sign_in(page, "reviewer")
+    page = people("reviewer")
     # Narrow enough that the face sheet's table of children scrolls sideways in its box.
     page.set_viewport_size({"width": 700, "height": 900})
     page.goto(f"{shared}/items/face")

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import VIEWPORT, sign_in
+from tests.browser.conftest import VIEWPORT
 
 pytestmark = pytest.mark.browser
 
@@ -14,8 +14,7 @@ ITEM_1 = "Item 1: Timeliness of initiating investigations of reports of child ma
 
 
 def _open_own_case(page) -> None:
-    """Sign in as reviewer and open, from My cases, the case assigned to reviewer alone."""
-    sign_in(page, "reviewer")
+    """Open, from My cases, the case assigned to the reviewer alone."""
     page.goto(f"{SITE}/")
     page.get_by_role("main").get_by_role("link", name="My cases").click()
     expect(page.get_by_role("heading", level=1, name="My cases")).to_be_visible()
@@ -50,7 +49,8 @@ def _tab_to(page, target, limit: int = 80) -> None:
     raise AssertionError(f"Tab did not reach {target} in {limit} presses")
 
 
-def test_reviewer_rates_item_1_and_sees_the_rating_in_words(page):
+def test_reviewer_rates_item_1_and_sees_the_rating_in_words(people):
+    page = people("reviewer")
     _open_own_case(page)
     _side_nav(page).get_by_role("link", name=re.compile(r"^Item 1: ")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(ITEM_1)
@@ -85,7 +85,8 @@ def test_reviewer_rates_item_1_and_sees_the_rating_in_words(page):
     expect(_question(page, "1C").get_by_label("Yes")).to_be_checked()
 
 
-def test_rating_with_the_keyboard_alone_and_fixing_a_wrong_number(page):
+def test_rating_with_the_keyboard_alone_and_fixing_a_wrong_number(people):
+    page = people("reviewer")
     _open_own_case(page)
     page.goto(page.url + "/items/1")
 

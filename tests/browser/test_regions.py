@@ -4,8 +4,6 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in
-
 pytestmark = pytest.mark.browser
 
 
@@ -19,8 +17,8 @@ def _axe_problems(page) -> list[str]:
     ]
 
 
-def test_an_administrator_makes_a_region_and_limits_a_person_to_it(page):
-    sign_in(page, "admin")
+def test_an_administrator_makes_a_region_and_limits_a_person_to_it(people):
+    page = people("admin")
     page.goto("/demo/cqi/local-sites")
     page.get_by_role("link", name="Regions").click()
     expect(page.get_by_role("heading", level=1, name="Regions")).to_be_visible()

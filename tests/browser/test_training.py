@@ -8,7 +8,6 @@ from playwright.sync_api import expect
 from review_app.cases.models import Case
 from review_app.extensions import db
 from review_app.training.key_operations import save_explanations
-from tests.browser.conftest import sign_in
 from tests.browser.test_accessibility import _assert_none, _problems, _submit_empty, _visit
 from tests.training.conftest import SITE, make_published_key, rate_copy, user
 
@@ -19,12 +18,12 @@ def _copy_id(page) -> int:
     return int(re.search(r"/cases/(\d+)", page.url).group(1))
 
 
-def test_a_trainee_is_scored_resets_and_improves_and_the_pages_pass_axe(demo, page):
+def test_a_trainee_is_scored_resets_and_improves_and_the_pages_pass_axe(demo, people):
     key_id = make_published_key(demo)
     with demo.app_context():
         save_explanations(user("admin"), db.session.get(Case, key_id), "3", {"3B": "March."})
         db.session.commit()
-    sign_in(page, "reviewer")
+    page = people("reviewer")
     page.goto(f"{SITE}/")
     page.get_by_role("link", name="Practice cases").first.click()
     problems = _problems(page)
@@ -52,8 +51,7 @@ def test_a_trainee_is_scored_resets_and_improves_and_the_pages_pass_axe(demo, pa
     expect(page.get_by_role("link", name="Attempt 1: 88.9%")).to_be_visible()
     problems += _problems(page)
 
-    page.context.clear_cookies()
-    sign_in(page, "admin")
+    page = people("admin")
     with demo.app_context():
         reviewer_id = user("reviewer").id
     problems += _visit(

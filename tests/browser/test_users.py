@@ -7,15 +7,15 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.browser.conftest import VIEWPORT, sign_in
+from tests.browser.conftest import sign_in
 from tests.members.conftest import NEW_PASSWORD
 from tests.smtpserver import text_of
 
 pytestmark = pytest.mark.browser
 
 
-def test_adding_a_user_with_a_taken_username_then_fixing_it(page):
-    sign_in(page, "admin")
+def test_adding_a_user_with_a_taken_username_then_fixing_it(people):
+    page = people("admin")
     page.goto("/demo/cqi/admin/users")
     page.get_by_role("link", name="Add a new user").click()
 
@@ -57,23 +57,23 @@ def test_adding_a_user_with_a_taken_username_then_fixing_it(page):
 
 
 def test_an_invited_person_opens_the_emailed_link_sets_a_password_and_signs_in(
-    page, browser, live_server, mailbox
+    people, page, mailbox
 ):
-    sign_in(page, "admin")
-    page.goto("/demo/cqi/admin/users/new")
-    page.get_by_label("Username").fill("casey")
-    page.get_by_label("Full name").fill("Casey Second")
-    page.get_by_label("Email").fill("casey@demo.example")
-    page.locator("label", has_text="Reviewer: rates").click()
-    page.get_by_role("button", name="Add user").click()
-    expect(page.get_by_text("Casey Second is added.")).to_be_visible()
+    admin = people("admin")
+    admin.goto("/demo/cqi/admin/users/new")
+    admin.get_by_label("Username").fill("casey")
+    admin.get_by_label("Full name").fill("Casey Second")
+    admin.get_by_label("Email").fill("casey@demo.example")
+    admin.locator("label", has_text="Reviewer: rates").click()
+    admin.get_by_role("button", name="Add user").click()
+    expect(admin.get_by_text("Casey Second is added.")).to_be_visible()
 
     [message] = mailbox
     assert message["Subject"] == "[Demo State CQI] You are invited to Case Review"
     link = re.search(r"http://\S+(/password/set/\S+)", text_of(message)).group(1)
     # The emailed address starts with PUBLIC_URL; the same path on this test's server.
 
-    casey = browser.new_context(base_url=live_server, viewport=VIEWPORT).new_page()
+    casey = page  # no one signed in
     casey.goto(link)
     expect(casey.get_by_role("heading", level=1, name="Choose your password")).to_be_visible()
     problems = _axe_problems(casey)
@@ -95,7 +95,6 @@ def test_an_invited_person_opens_the_emailed_link_sets_a_password_and_signs_in(
     casey.goto(link)  # a second use: a clear page, nothing changed
     expect(casey.get_by_role("heading", level=1, name="This link cannot be used")).to_be_visible()
     problems += _axe_problems(casey)
-    casey.context.close()
 
     page.goto("/login")
     page.context.clear_cookies()
