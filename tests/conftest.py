@@ -91,30 +91,35 @@ def pytest_configure_node(node):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Run browser and ``one_database`` tests on PostgreSQL alone when it is tested too,
-    and a real worker's tests with one queue per database (see below).
+    """Run some tests on one database when both are tested, and a real worker's tests
+    with one queue per database (see below).
 
-    Their behaviour does not depend on the database (permissions are decided in
-    Python, pages render the same), so a second run would only cost time.
+    Browser tests and ``postgresql_only`` ones run on PostgreSQL: a live server with
+    connections of its own, threads racing on row locks. ``one_database`` tests (the
+    route x role and scope tables: who may open what is decided in Python, and each
+    domain's own tests cover its queries on both databases) run on SQLite, where the
+    same requests cost least. A second run would only cost time.
     """
     if "postgresql" not in config.review_urls:
         items.sort(key=_slow_first)
         return
-    deselected = [
-        item
-        for item in items
-        if getattr(item, "callspec", None)
-        and (
-            (
-                (item.get_closest_marker("browser") or item.get_closest_marker("one_database"))
-                and item.callspec.params.get("db_app") == "sqlite"
-            )
-            # A real worker's tests run each queue once, beside the database it goes with:
-            # the embedded SQLite queue with SQLite, Redis with PostgreSQL (production).
-            or (item.callspec.params.get("db_app"), item.callspec.params.get("jobs_url"))
-            in (("sqlite", "redis"), ("postgresql", "sqlite"))
-        )
-    ]
+
+    def database_of(item) -> str | None:
+        callspec = getattr(item, "callspec", None)
+        return callspec.params.get("db_app") if callspec else None
+
+    def run_elsewhere(item) -> bool:
+        database = database_of(item)
+        if item.get_closest_marker("browser") or item.get_closest_marker("postgresql_only"):
+            return database == "sqlite"
+        if item.get_closest_marker("one_database") and "sqlite" in config.review_urls:
+            return database == "postgresql"
+        # A real worker's tests run each queue once, beside the database it goes with:
+        # the embedded SQLite queue with SQLite, Redis with PostgreSQL (production).
+        jobs_url = item.callspec.params.get("jobs_url") if database else None
+        return (database, jobs_url) in (("sqlite", "redis"), ("postgresql", "sqlite"))
+
+    deselected = [item for item in items if run_elsewhere(item)]
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = [item for item in items if item not in deselected]

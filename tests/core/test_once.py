@@ -186,7 +186,7 @@ def test_another_persons_key_is_refused(demo, clients):
     assert _count(demo, *counted) == before + 1
 
 
-@pytest.mark.one_database
+@pytest.mark.postgresql_only
 @pytest.mark.real_commits  # two threads, each on a connection of its own
 def test_two_posts_at_the_same_instant_create_one_thread(demo):
     if demo.config["TEST_DATABASE"] != "postgresql":

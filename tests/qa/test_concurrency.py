@@ -214,7 +214,7 @@ def _race(app, case_id: int, new_rationale: str) -> dict[str, object]:
     return outcome
 
 
-@pytest.mark.one_database
+@pytest.mark.postgresql_only
 def test_saves_racing_a_submit_never_leave_a_submitted_case_incomplete(demo, complete_case):
     if demo.config["TEST_DATABASE"] != "postgresql":
         pytest.skip("row locks between threads are PostgreSQL's; SQLite runs one writer at once")
