@@ -22,7 +22,7 @@ from review_app.extensions import db, limiter
 from review_app.performance import cache as figure_cache
 from tests import pgcluster
 from tests.smtpserver import SmtpServer
-from tests.transactions import delete_all, rolled_back, shared
+from tests.transactions import delete_all, in_key_order, rolled_back, shared
 
 DATABASES = [
     name.strip()
@@ -356,9 +356,10 @@ def next_round(demo, tmp_path):
 
 
 def _dump(app) -> list[tuple]:
+    """Every row, per table in dependency order, each table in key order (``in_key_order``)."""
     with app.app_context(), db.engine.connect() as connection:
         return [
-            (table, [dict(row) for row in connection.execute(table.select()).mappings()])
+            (table, [dict(row) for row in connection.execute(in_key_order(table)).mappings()])
             for table in db.metadata.sorted_tables
         ]
 

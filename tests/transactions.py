@@ -108,16 +108,18 @@ def replayed(app, name: str, build):
     return result
 
 
+def in_key_order(table):
+    """Read ``table`` in key order: a row written back must come after the rows of its own
+    table it refers to (a practice copy after its answer key), and PostgreSQL returns rows
+    in the order they sit on disk, which an UPDATE changes."""
+    return table.select().order_by(*table.primary_key.columns)
+
+
 def _rows_by_key(connection) -> dict:
     return {
         table: {
             tuple(row[c.name] for c in table.primary_key.columns): dict(row)
-            # In key order: a row written back must come after the rows it refers to
-            # (a practice copy after its answer key), and PostgreSQL returns rows in the
-            # order they sit on disk, which an UPDATE changes.
-            for row in connection.execute(
-                table.select().order_by(*table.primary_key.columns)
-            ).mappings()
+            for row in connection.execute(in_key_order(table)).mappings()
         }
         for table in db.metadata.sorted_tables
     }
