@@ -147,13 +147,18 @@ def withdraw_request(actor: User, request: AccessRequest) -> None:
     """Withdraw one's own request while it waits."""
     if request.user_id != actor.id:
         raise OperationError("Only the person who asked can withdraw this request.")
+    _withdraw(actor, request, f"{actor.display_name} withdrew their request for access")
+
+
+def _withdraw(actor: User, request: AccessRequest, summary: str, reason: str = "") -> None:
+    """Withdraw a pending request (or refuse: it was decided) and audit it."""
     before = _snapshot(request)
-    _settle(actor, request, RequestStatus.WITHDRAWN)
+    _settle(actor, request, RequestStatus.WITHDRAWN, reason)
     record(
         actor,
         "access_request.withdraw",
         request,
-        f"{actor.display_name} withdrew their request for access",
+        summary,
         site=request.site,
         before=before,
         after=_snapshot(request),
@@ -254,21 +259,11 @@ def _email_decision(request: AccessRequest, approved: bool) -> None:
 
 def withdraw_on_departure(actor: User, user: User, sites: list[Site]) -> int:
     """Withdraw the person's pending requests to ``sites`` (a departure); return how many."""
-    withdrawn = 0
-    for request in queries.pending_of(user, [site.id for site in sites]):
-        before = _snapshot(request)
-        _settle(actor, request, RequestStatus.WITHDRAWN, "The person left.")
-        record(
-            actor,
-            "access_request.withdraw",
-            request,
-            f"Withdrew the request of {user.display_name}: they left",
-            site=request.site,
-            before=before,
-            after=_snapshot(request),
-        )
-        withdrawn += 1
-    return withdrawn
+    pending = queries.pending_of(user, [site.id for site in sites])
+    for request in pending:
+        summary = f"Withdrew the request of {user.display_name}: they left"
+        _withdraw(actor, request, summary, "The person left.")
+    return len(pending)
 
 
 def replace_region(region: Region) -> None:
