@@ -104,26 +104,29 @@ def pytest_collection_modifyitems(config, items):
         items.sort(key=_slow_first)
         return
 
-    def database_of(item) -> str | None:
-        callspec = getattr(item, "callspec", None)
-        return callspec.params.get("db_app") if callspec else None
-
     def run_elsewhere(item) -> bool:
-        database = database_of(item)
+        database = _param(item, "db_app")
         if item.get_closest_marker("browser") or item.get_closest_marker("postgresql_only"):
             return database == "sqlite"
         if item.get_closest_marker("one_database") and "sqlite" in config.review_urls:
             return database == "postgresql"
         # A real worker's tests run each queue once, beside the database it goes with:
         # the embedded SQLite queue with SQLite, Redis with PostgreSQL (production).
-        jobs_url = item.callspec.params.get("jobs_url") if database else None
-        return (database, jobs_url) in (("sqlite", "redis"), ("postgresql", "sqlite"))
+        queue = _param(item, "jobs_url")
+        return (database, queue) in (("sqlite", "redis"), ("postgresql", "sqlite"))
 
-    deselected = [item for item in items if run_elsewhere(item)]
+    kept, deselected = [], []
+    for item in items:
+        (deselected if run_elsewhere(item) else kept).append(item)
     if deselected:
         config.hook.pytest_deselected(items=deselected)
-        items[:] = [item for item in items if item not in deselected]
-    items.sort(key=_slow_first)
+    items[:] = sorted(kept, key=_slow_first)
+
+
+def _param(item, name: str):
+    """The value of a test's parameter ``name`` (``db_app``: its database), or None."""
+    callspec = getattr(item, "callspec", None)
+    return callspec.params.get(name) if callspec else None
 
 
 def _slow_first(item) -> tuple[int, int]:
@@ -134,15 +137,13 @@ def _slow_first(item) -> tuple[int, int]:
     instead of one worker finishing a long test alone. The tests of one database stay
     together: the session's application on a database is made once per worker.
     """
-    callspec = getattr(item, "callspec", None)
-    database = callspec.params.get("db_app") if callspec else None
     if item.get_closest_marker("browser"):
         kind = 0
     elif item.get_closest_marker("real_commits") or item.get_closest_marker("static"):
         kind = 1
     else:
         kind = 2
-    return (1 if database == "sqlite" else 0, kind)
+    return (1 if _param(item, "db_app") == "sqlite" else 0, kind)
 
 
 def pytest_unconfigure(config):
