@@ -10,7 +10,6 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
-from sqlalchemy import select
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from review_app.accounts.models import UserSession, key_digest
@@ -121,6 +120,12 @@ class Pages:
         self.anonymous.context.clear_cookies()
         return self.anonymous
 
+    def keep_blank(self) -> None:
+        """After a test: tidy the page with no one signed in, or drop it."""
+        if self.anonymous is not None and not self.tidy(self.anonymous):
+            self.anonymous.context.close()
+            self.anonymous = None
+
     def of(self, app, username: str):
         """``username``'s signed-in page, on the home page."""
         kept = self.signed_in.pop(username, None)
@@ -156,9 +161,10 @@ class Pages:
         return True
 
     def close(self) -> None:
-        pages = [kept[0] for kept in self.signed_in.values()]
-        for page in [*pages, *([self.anonymous] if self.anonymous else [])]:
-            page.context.close()
+        pages = [page for page, _record in self.signed_in.values()]
+        for page in [*pages, self.anonymous]:
+            if page is not None:
+                page.context.close()
 
 
 def _signed_out(page) -> bool:
@@ -175,15 +181,16 @@ def _sign_in_record(app, page) -> dict | None:
         data = app.session_interface.get_signing_serializer(app).loads(value)
     if not (key := data.get("_user_id")):
         return None
-    with app.app_context():
-        record = db.session.scalars(
-            select(UserSession).where(
-                UserSession.id == key_digest(key), UserSession.ended_at.is_(None)
+    table = UserSession.__table__
+    with app.app_context(), db.engine.connect() as connection:
+        record = (
+            connection.execute(
+                table.select().where(table.c.id == key_digest(key), table.c.ended_at.is_(None))
             )
-        ).first()
-        row = record and {c.name: getattr(record, c.name) for c in UserSession.__table__.c}
-        db.session.rollback()
-    return row
+            .mappings()
+            .first()
+        )
+    return dict(record) if record is not None else None
 
 
 def _write_back(app, record: dict) -> None:
@@ -204,11 +211,8 @@ def kept_pages(browser, live_base):
 @pytest.fixture
 def page(kept_pages, live_server):
     """A page with no one signed in (no cookies) on the live server."""
-    page = kept_pages.blank()
-    yield page
-    if not kept_pages.tidy(page):
-        kept_pages.anonymous = None
-        page.context.close()
+    yield kept_pages.blank()
+    kept_pages.keep_blank()
 
 
 @pytest.fixture

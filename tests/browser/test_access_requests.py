@@ -1,27 +1,19 @@
 """A newcomer asks for access in the browser, an administrator approves, the site opens."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
+
+from tests.browser.test_accessibility import _problems
 
 pytestmark = pytest.mark.browser
 
 
-def _serious(page) -> list[str]:
-    violations = Axe().run(page).response["violations"]
-    return [
-        f"{page.url}: [{v['impact']}] {v['id']}: {v['help']}"
-        for v in violations
-        if v["impact"] in ("serious", "critical")
-    ]
-
-
 def test_a_newcomer_asks_for_access_the_admin_approves_and_the_site_opens(people):
     newcomer = people("newcomer")
-    found = _serious(newcomer)
+    found = _problems(newcomer)
     newcomer.get_by_role("link", name="Request access to a site").click()
     newcomer.get_by_label("Site").select_option(label="Demo State CFSR")
-    found += _serious(newcomer)
+    found += _problems(newcomer)
     newcomer.get_by_role("button", name="Continue").click()
     expect(newcomer.get_by_role("heading", level=1)).to_have_text(
         "Ask for access to Demo State CFSR"
@@ -37,7 +29,7 @@ def test_a_newcomer_asks_for_access_the_admin_approves_and_the_site_opens(people
     )
     expect(summary).to_contain_text("Give the reason you need this access.")
     expect(newcomer.get_by_label("Reviewer: rates")).to_be_checked()
-    found += _serious(newcomer)
+    found += _problems(newcomer)
     newcomer.get_by_label("Why you need this access").fill("I review the Northern region.")
     newcomer.get_by_role("button", name="Send the request").click()
     expect(
@@ -45,15 +37,15 @@ def test_a_newcomer_asks_for_access_the_admin_approves_and_the_site_opens(people
     ).to_be_visible()
     row = newcomer.get_by_role("row").filter(has_text="Demo State CFSR")
     expect(row).to_contain_text("Waiting for a decision")
-    found += _serious(newcomer)
+    found += _problems(newcomer)
 
     admin = people("admin")
     admin.goto("/demo/cfsr/")
     admin.get_by_role("link", name="Access requests: 1 waiting for your decision").click()
-    found += _serious(admin)
+    found += _problems(admin)
     admin.get_by_role("link", name="Nico Newcomer").click()
     expect(admin.get_by_text("I review the Northern region.")).to_be_visible()
-    found += _serious(admin)
+    found += _problems(admin)
     admin.get_by_role("button", name="Approve the request").click()
     expect(admin.get_by_text("Nico Newcomer now has the access they asked for")).to_be_visible()
 
@@ -64,7 +56,7 @@ def test_a_newcomer_asks_for_access_the_admin_approves_and_the_site_opens(people
     newcomer.goto("/")  # one site now: home leads straight to it
     expect(newcomer.get_by_role("heading", level=1)).to_have_text("Demo State CFSR")
     expect(newcomer.get_by_text("Your roles here: Reviewer")).to_be_visible()
-    found += _serious(newcomer)
+    found += _problems(newcomer)
     assert found == []
 
 
@@ -93,5 +85,5 @@ def test_the_request_and_departure_pages_fit_320_px_and_pass_axe(demo, people):
             assert page.goto(path).ok, path
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= 320, f"{path} is {width} px wide"
-            found += _serious(page)
+            found += _problems(page)
     assert found == []

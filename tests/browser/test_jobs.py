@@ -3,7 +3,6 @@
 import threading
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
@@ -15,17 +14,12 @@ from tests.browser.conftest import (  # noqa: F401
     _QuietRequestHandler,
     sign_in,
 )
+from tests.browser.test_accessibility import _problems
 from tests.conftest import dispose, make_app
 from tests.jobs.test_worker import start_worker, stop
 from tests.reports.conftest import make_finalized
 
 pytestmark = pytest.mark.browser
-
-
-def _axe(page) -> list:
-    """The serious and critical problems axe-core finds on the page as it is now."""
-    violations = Axe().run(page).response["violations"]
-    return [v for v in violations if v["impact"] in ("serious", "critical")]
 
 
 @pytest.fixture
@@ -63,9 +57,7 @@ def test_make_the_pdf_follow_its_progress_without_reload_and_download_it(
     expect(page.get_by_role("heading", level=1)).to_contain_text("PDF of the finalized cases")
     expect(page.get_by_text("Waiting to start")).to_be_visible()
     page.evaluate("window.sameDocument = true")  # gone if the page reloads
-    problems = [
-        v for v in Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")
-    ]
+    problems = _problems(page)
     worker = start_worker(app)
     try:
         expect(page.locator("#job-announce")).to_contain_text(
@@ -78,9 +70,7 @@ def test_make_the_pdf_follow_its_progress_without_reload_and_download_it(
     expect(page.locator('[data-job="status_label"]')).to_have_text("Done")
     assert page.locator("#job-progress").get_attribute("max") == "3"
     expect(page.get_by_role("button", name="Cancel the job")).to_be_hidden()
-    problems += [
-        v for v in Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")
-    ]
+    problems += _problems(page)
     assert not problems, problems
     with page.expect_download() as waiting:
         page.get_by_role("link", name="Download").click()

@@ -1,20 +1,11 @@
 """A state administrator makes a region through its form and limits a person's access to it."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from tests.browser.test_accessibility import _problems
+
 pytestmark = pytest.mark.browser
-
-
-def _axe_problems(page) -> list[str]:
-    """Serious or critical axe-core violations of the page as it is now."""
-    violations = Axe().run(page).response["violations"]
-    return [
-        f"{page.url}: [{v['impact']}] {v['id']}: {v['help']}"
-        for v in violations
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def test_an_administrator_makes_a_region_and_limits_a_person_to_it(people):
@@ -22,14 +13,14 @@ def test_an_administrator_makes_a_region_and_limits_a_person_to_it(people):
     page.goto("/demo/cqi/local-sites")
     page.get_by_role("link", name="Regions").click()
     expect(page.get_by_role("heading", level=1, name="Regions")).to_be_visible()
-    problems = _axe_problems(page)
+    problems = _problems(page)
     page.get_by_role("link", name="Add a region").click()
 
     page.get_by_label("Name").fill("Western region")
     page.get_by_label("Code").fill("W")
     # USWDS hides the checkboxes themselves: people click the labels.
     page.locator("label", has_text="Dawson County (now in Southern region").click()
-    problems += _axe_problems(page)
+    problems += _problems(page)
     page.get_by_role("button", name="Save").click()
 
     expect(page.get_by_text("Region Western region saved.")).to_be_visible()
@@ -47,14 +38,14 @@ def test_an_administrator_makes_a_region_and_limits_a_person_to_it(people):
     )
     expect(summary).to_be_focused()
     expect(summary).to_contain_text("Choose at least one region or local site")
-    problems += _axe_problems(page)
+    problems += _problems(page)
     page.locator("label", has_text="Western region (Dawson County)").click()
     page.get_by_role("button", name="Save").click()
 
     expect(page.get_by_text("Riley Reviewer saved.")).to_be_visible()
     row = page.get_by_role("row").filter(has_text="Riley Reviewer")
     expect(row).to_contain_text("Western region")
-    problems += _axe_problems(page)
+    problems += _problems(page)
     assert problems == []
 
 

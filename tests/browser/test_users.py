@@ -4,10 +4,10 @@ invited by email and sets their own password from the link."""
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
+from tests.browser.test_accessibility import _problems
 from tests.members.conftest import NEW_PASSWORD
 from tests.smtpserver import text_of
 
@@ -76,7 +76,7 @@ def test_an_invited_person_opens_the_emailed_link_sets_a_password_and_signs_in(
     casey = page  # no one signed in
     casey.goto(link)
     expect(casey.get_by_role("heading", level=1, name="Choose your password")).to_be_visible()
-    problems = _axe_problems(casey)
+    problems = _problems(casey)
     casey.locator("#new_password").fill("casey-second")
     casey.get_by_label("New password again").fill("casey-second")
     casey.get_by_role("button", name="Set my password").click()
@@ -84,7 +84,7 @@ def test_an_invited_person_opens_the_emailed_link_sets_a_password_and_signs_in(
         has=casey.get_by_role("heading", name="There is a problem")
     )
     expect(summary).to_be_focused()  # the password holds the person's name
-    problems += _axe_problems(casey)
+    problems += _problems(casey)
     casey.locator("#new_password").fill(NEW_PASSWORD)
     casey.get_by_label("New password again").fill(NEW_PASSWORD)
     casey.get_by_role("button", name="Set my password").click()
@@ -94,29 +94,19 @@ def test_an_invited_person_opens_the_emailed_link_sets_a_password_and_signs_in(
     expect(casey).to_have_url(re.compile(r"/demo/cqi/$"))
     casey.goto(link)  # a second use: a clear page, nothing changed
     expect(casey.get_by_role("heading", level=1, name="This link cannot be used")).to_be_visible()
-    problems += _axe_problems(casey)
+    problems += _problems(casey)
 
     page.goto("/login")
     page.context.clear_cookies()
     page.goto("/login")
     page.get_by_role("link", name="Forgot your password?").click()
-    problems += _axe_problems(page)
+    problems += _problems(page)
     page.get_by_role("button", name="Send the link").click()
     expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
-    problems += _axe_problems(page)
+    problems += _problems(page)
     page.get_by_label("Username or email address").fill("casey")
     page.get_by_role("button", name="Send the link").click()
     expect(page.get_by_text("If an account matches, we have sent a link")).to_be_visible()
-    problems += _axe_problems(page)
+    problems += _problems(page)
     assert not problems, "\n".join(problems)
     assert [m["To"] for m in mailbox] == ["casey@demo.example"] * 2
-
-
-def _axe_problems(page) -> list[str]:
-    """Serious or critical axe-core violations of the page as it is now."""
-    violations = Axe().run(page).response["violations"]
-    return [
-        f"{page.url}: [{v['impact']}] {v['id']}: {v['help']}"
-        for v in violations
-        if v["impact"] in ("serious", "critical")
-    ]
