@@ -40,6 +40,13 @@ def numbers_in(found: dict[str, list[str]], names: tuple[str, ...]) -> list[str]
     return [number for name in names for number in found.get(name, [])]
 
 
+def number_in(html: str, pattern: str) -> int:
+    """The number ``pattern``'s first group finds on a page (failing with the page's start)."""
+    found = re.search(pattern, html)
+    assert found, html[:3000]
+    return int(found.group(1))
+
+
 def user(username: str) -> User:
     return db.session.scalar(select(User).where(User.username == username))
 

@@ -3,7 +3,6 @@ cases: the table, the cases behind it, the downloads and the saved analyses they
 
 import csv
 import io
-import re
 from urllib.parse import urlencode
 
 from review_app.analysis.exports import ALL
@@ -19,6 +18,7 @@ from tests.scoped import (
     case_numbers,
     csv_numbers,
     local_site_id,
+    number_in,
     numbers_found,
     show_every_figure,
     user,
@@ -29,9 +29,7 @@ ANALYSIS = "rows=item:4&columns=case:case_type"
 
 
 def _counted(html: str) -> int:
-    found = re.search(r'<p role="status">(\d+) cases? counted', html)
-    assert found, html[:3000]
-    return int(found.group(1))
+    return number_in(html, r'<p role="status">(\d+) cases? counted')
 
 
 def test_the_table_and_the_cases_behind_it_are_the_regions(demo, both_regions, clients):

@@ -19,6 +19,7 @@ from tests.scoped import (
     case_numbers,
     csv_numbers,
     local_site_id,
+    number_in,
     numbers_found,
     pdf_text,
     show_every_figure,
@@ -28,9 +29,7 @@ from tests.scoped import (
 
 
 def _counted(html: str) -> int:
-    found = re.search(r"(\d+)\s+cases?\s+counted", html)
-    assert found, html[:2000]
-    return int(found.group(1))
+    return number_in(html, r"(\d+)\s+cases?\s+counted")
 
 
 def test_the_figures_count_only_the_region_of_a_limited_person(demo, both_regions, clients):
