@@ -51,15 +51,17 @@ def _ids(app, numbers) -> list[str]:
         ]
 
 
+def _reviewer_to_reviewer2(app) -> dict[str, str]:
+    """The caseload form's choice: Riley Reviewer's cases to Robin Reviewer."""
+    return {"from_user": str(user_id(app, "reviewer")), "to_user": str(user_id(app, "reviewer2"))}
+
+
 def test_a_limited_administrator_lists_and_moves_only_cases_of_their_scope(demo, north_admin):
     before = _open_cases_of(demo, "reviewer")
     inside = {n for n, local in before.items() if local in NORTH}
     outside = set(before) - inside
     assert inside and outside
-    chosen = {
-        "from_user": str(user_id(demo, "reviewer")),
-        "to_user": str(user_id(demo, "reviewer2")),
-    }
+    chosen = _reviewer_to_reviewer2(demo)
     listing = north_admin.post(f"{CQI}/admin/caseload", data=chosen).get_data(as_text=True)
     assert all(number in listing for number in inside)
     assert not any(number in listing for number in outside)
@@ -80,10 +82,7 @@ def test_a_move_of_the_whole_site_shows_and_undoes_only_the_scope(demo, north_ad
     before = _open_cases_of(demo, "reviewer")
     inside = {n for n, local in before.items() if local in NORTH}
     outside = set(before) - inside
-    chosen = {
-        "from_user": str(user_id(demo, "reviewer")),
-        "to_user": str(user_id(demo, "reviewer2")),
-    }
+    chosen = _reviewer_to_reviewer2(demo)
     moved = clients("admin").post(
         f"{CQI}/admin/caseload", data={**chosen, "confirmed": "1", "case": _ids(demo, before)}
     )
@@ -105,10 +104,7 @@ def test_a_move_of_cases_outside_the_scope_answers_as_if_it_did_not_exist(
 ):
     before = _open_cases_of(demo, "reviewer")
     outside = [n for n, local in before.items() if local not in NORTH]
-    chosen = {
-        "from_user": str(user_id(demo, "reviewer")),
-        "to_user": str(user_id(demo, "reviewer2")),
-    }
+    chosen = _reviewer_to_reviewer2(demo)
     moved = clients("admin").post(
         f"{CQI}/admin/caseload", data={**chosen, "confirmed": "1", "case": _ids(demo, outside)}
     )
