@@ -23,7 +23,7 @@ from review_app.extensions import db, limiter
 from review_app.performance import cache as figure_cache
 from tests import pgcluster
 from tests.smtpserver import SmtpServer
-from tests.transactions import delete_all, in_key_order, rolled_back, shared
+from tests.transactions import delete_all, in_key_order, replayed, rolled_back, shared
 
 DATABASES = [
     name.strip()
@@ -424,8 +424,13 @@ def both_regions(demo):
     The test demo's own CQI cases are in Adams and Baker County (the Northern region,
     which ``qa_north`` reaches); this adds an in-progress case assigned to "reviewer" in
     Clark and in Dawson County (the Southern region) and eight finalized cases, two in
-    each local site. Returns the case numbers by local site name.
+    each local site. Returns the case numbers by local site name. Made once per database
+    and written back for later tests (``replayed``).
     """
+    return replayed(demo, "both regions", lambda: _add_cases_in_both_regions(demo))
+
+
+def _add_cases_in_both_regions(demo) -> dict[str, list[str]]:
     from review_app.accounts.models import User
     from review_app.cases.models import Case
     from review_app.cases.operations import create_case

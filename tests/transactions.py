@@ -8,7 +8,7 @@ can have them written back instead of made again (``replayed``).
 
 from contextlib import contextmanager
 
-from sqlalchemy import event
+from sqlalchemy import bindparam, event
 
 from review_app.extensions import db
 
@@ -95,17 +95,33 @@ def replayed(app, name: str, build):
         kept[name] = (_changes(before, _rows_by_key(connection)), result)
         return result
     changes, result = kept[name]
+    # One statement per table and kind, each run for many rows (one round trip on PostgreSQL).
     for table, removed, _changed, _added in reversed(changes):
-        keys = table.primary_key.columns
-        for row in removed:
-            connection.execute(table.delete().where(*(c == row[c.name] for c in keys)))
+        if removed:
+            connection.execute(table.delete().where(*_by_key(table)), _keys(table, removed))
     for table, _removed, changed, added in changes:
-        keys = table.primary_key.columns
-        for row in changed:
-            connection.execute(table.update().where(*(c == row[c.name] for c in keys)), row)
+        if changed:
+            connection.execute(table.update().where(*_by_key(table)), _keyed(table, changed))
         if added:
             connection.execute(table.insert(), added)
     return result
+
+
+def _by_key(table) -> list:
+    """The condition "this row" for a statement run once per row (``_keyed`` rows)."""
+    return [column == bindparam(f"key_{column.name}") for column in table.primary_key.columns]
+
+
+def _keys(table, rows: list[dict]) -> list[dict]:
+    return [
+        {f"key_{column.name}": row[column.name] for column in table.primary_key.columns}
+        for row in rows
+    ]
+
+
+def _keyed(table, rows: list[dict]) -> list[dict]:
+    """The rows with their keys again under the names ``_by_key`` gives them."""
+    return [{**row, **keys} for row, keys in zip(rows, _keys(table, rows), strict=True)]
 
 
 def in_key_order(table):

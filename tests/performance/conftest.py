@@ -20,8 +20,13 @@ SITE = "/demo/cqi"
 def add_finalized(app, count: int, start: int = 20, stage: str = "finalized") -> None:
     """Add ``count`` cases to the demo CQI period, taken to ``stage`` (see demo.cases).
 
-    Finalized cases have a QA override on one item each.
+    Finalized cases have a QA override on one item each. Made through the operations
+    once per database and arguments, and written back in later tests (``replayed``).
     """
+    replayed(app, f"add_finalized {count} {start} {stage}", lambda: _add(app, count, start, stage))
+
+
+def _add(app, count: int, start: int, stage: str) -> None:
     with app.app_context():
         site = site_by_slug("demo", "cqi")
         period = periods(site)[-1]
@@ -47,7 +52,7 @@ def set_minimum(app, kind: str, minimum: int) -> None:
 
 @pytest.fixture
 def finalized(demo):
-    replayed(demo, "finalized", lambda: add_finalized(demo, 6))
+    add_finalized(demo, 6)
     return demo
 
 
