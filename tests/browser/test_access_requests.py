@@ -10,6 +10,7 @@ pytestmark = pytest.mark.browser
 
 def test_a_newcomer_asks_for_access_the_admin_approves_and_the_site_opens(people):
     newcomer = people("newcomer")
+    newcomer.goto("/")
     found = _problems(newcomer)
     newcomer.get_by_role("link", name="Request access to a site").click()
     newcomer.get_by_label("Site").select_option(label="Demo State CFSR")

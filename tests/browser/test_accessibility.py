@@ -21,6 +21,7 @@ OWN_CASE, SHARED_CASE = "FC-CQI-101", "FC-CQI-102"  # reviewer's alone; shared a
 
 def _problems(page) -> list[str]:
     """Run axe on the page as it is now; describe each serious or critical violation."""
+    assert page.url != "about:blank", "axe would pass a blank page: open the page first"
     violations = Axe().run(page).response["violations"]
     return [
         f"{page.url}: [{v['impact']}] {v['id']}: {v['help']}\n"
