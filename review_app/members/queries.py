@@ -52,14 +52,15 @@ def in_region(region_id: int) -> ColumnElement[bool]:
     )
 
 
-def active_people(site: Site, role: ColumnExpressionArgument[bool]) -> list[User]:
-    """Return the site's active people whose active membership meets ``role``, by name."""
+def active_people(site: Site, *conditions: ColumnExpressionArgument[bool]) -> list[User]:
+    """Return the site's active people whose active membership meets ``conditions`` (a role,
+    a local site it reaches), by name."""
     return list(
         db.session.scalars(
             select(User)
             .join(Membership, Membership.user_id == User.id)
-            .where(Membership.site_id == site.id, Membership.is_active, role, User.is_active)
-            .order_by(User.display_name)
+            .where(Membership.site_id == site.id, Membership.is_active, User.is_active, *conditions)
+            .order_by(User.display_name, User.id)
         )
     )
 

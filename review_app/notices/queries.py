@@ -9,6 +9,7 @@ from sqlalchemy import func, or_, select
 from review_app.accounts.models import User
 from review_app.extensions import db
 from review_app.members.models import Membership
+from review_app.members.queries import active_people
 from review_app.members.scope_queries import covers_local_site
 from review_app.notices.models import Notice, NoticePreference
 from review_app.notices.states import DEFAULT_DELIVERY, Delivery
@@ -67,23 +68,6 @@ def deliveries(user_ids: Iterable[int], site: Site) -> dict[int, Delivery]:
     return {user_id: chosen.get(user_id, DEFAULT_DELIVERY) for user_id in ids}
 
 
-def _active_people(site: Site, *conditions: Any) -> list[User]:
-    """The active people with an active membership on the site that meets ``conditions``."""
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(
-                Membership.site_id == site.id,
-                Membership.is_active.is_(True),
-                User.is_active.is_(True),
-                *conditions,
-            )
-            .order_by(User.id)
-        )
-    )
-
-
 def _reaching(local_site_id: int | None) -> tuple[Any, ...]:
     """The condition that the membership reaches the local site (none without one)."""
     return () if local_site_id is None else (covers_local_site(local_site_id),)
@@ -97,7 +81,7 @@ def members_among(
     With ``local_site_id``, only those whose access reaches that local site.
     """
     ids = set(user_ids)
-    return _active_people(site, User.id.in_(ids), *_reaching(local_site_id)) if ids else []
+    return active_people(site, User.id.in_(ids), *_reaching(local_site_id)) if ids else []
 
 
 def qa_staff(site: Site, level: int, local_site_id: int | None = None) -> list[User]:
@@ -111,12 +95,12 @@ def qa_staff(site: Site, level: int, local_site_id: int | None = None) -> list[U
     works = Membership.qa_level.is_not(None) if one_level else Membership.qa_level == level
     if one_level or level == 1:
         works = or_(works, Membership.is_site_leader)  # Site Leaders do first-level QA
-    return _active_people(site, works, *_reaching(local_site_id))
+    return active_people(site, works, *_reaching(local_site_id))
 
 
 def state_admins(site: Site) -> list[User]:
     """The site's active state administrators."""
-    return _active_people(site, Membership.is_state_admin.is_(True))
+    return active_people(site, Membership.is_state_admin.is_(True))
 
 
 def digest_notices(since: datetime) -> list[Notice]:
