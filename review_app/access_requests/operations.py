@@ -260,8 +260,8 @@ def _email_decision(request: AccessRequest, approved: bool) -> None:
 def withdraw_on_departure(actor: User, user: User, sites: list[Site]) -> int:
     """Withdraw the person's pending requests to ``sites`` (a departure); return how many."""
     pending = queries.pending_of(user, [site.id for site in sites])
+    summary = f"Withdrew the request of {user.display_name}: they left"
     for request in pending:
-        summary = f"Withdrew the request of {user.display_name}: they left"
         _withdraw(actor, request, summary, "The person left.")
     return len(pending)
 
