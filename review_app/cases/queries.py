@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from review_app.accounts.models import User
@@ -79,7 +79,7 @@ def reviewers(site: Site) -> list[User]:
 
     A person limited to some local sites is offered only reviewers reaching one of them.
     """
-    return active_people(site, and_(Membership.is_reviewer, reaches_any_of(current_scope(site))))
+    return active_people(site, Membership.is_reviewer, reaches_any_of(current_scope(site)))
 
 
 def is_assigned(case: Case, user_id: int) -> bool:

@@ -22,6 +22,11 @@ def covers_local_site(local_site_id: int) -> ColumnElement[bool]:
     return reaches_any_of(Scope(frozenset({local_site_id})))
 
 
+def reaching(local_site_id: int | None) -> tuple[ColumnElement[bool], ...]:
+    """The conditions that a membership reaches the local site: none without one."""
+    return () if local_site_id is None else (covers_local_site(local_site_id),)
+
+
 def scopes_of(
     site_id: int,
     user_ids: Iterable[int] | None = None,

@@ -2,7 +2,6 @@
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import func, or_, select
 
@@ -10,7 +9,7 @@ from review_app.accounts.models import User
 from review_app.extensions import db
 from review_app.members.models import Membership
 from review_app.members.queries import active_people
-from review_app.members.scope_queries import covers_local_site
+from review_app.members.scope_queries import reaching
 from review_app.notices.models import Notice, NoticePreference
 from review_app.notices.states import DEFAULT_DELIVERY, Delivery
 from review_app.sites.models import Site
@@ -68,11 +67,6 @@ def deliveries(user_ids: Iterable[int], site: Site) -> dict[int, Delivery]:
     return {user_id: chosen.get(user_id, DEFAULT_DELIVERY) for user_id in ids}
 
 
-def _reaching(local_site_id: int | None) -> tuple[Any, ...]:
-    """The condition that the membership reaches the local site (none without one)."""
-    return () if local_site_id is None else (covers_local_site(local_site_id),)
-
-
 def members_among(
     site: Site, user_ids: Iterable[int], local_site_id: int | None = None
 ) -> list[User]:
@@ -81,7 +75,7 @@ def members_among(
     With ``local_site_id``, only those whose access reaches that local site.
     """
     ids = set(user_ids)
-    return active_people(site, User.id.in_(ids), *_reaching(local_site_id)) if ids else []
+    return active_people(site, User.id.in_(ids), *reaching(local_site_id)) if ids else []
 
 
 def qa_staff(site: Site, level: int, local_site_id: int | None = None) -> list[User]:
@@ -95,7 +89,7 @@ def qa_staff(site: Site, level: int, local_site_id: int | None = None) -> list[U
     works = Membership.qa_level.is_not(None) if one_level else Membership.qa_level == level
     if one_level or level == 1:
         works = or_(works, Membership.is_site_leader)  # Site Leaders do first-level QA
-    return active_people(site, works, *_reaching(local_site_id))
+    return active_people(site, works, *reaching(local_site_id))
 
 
 def state_admins(site: Site) -> list[User]:

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, false, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from review_app.accounts.models import User
@@ -14,7 +14,7 @@ from review_app.core.scope import WHOLE_SITE, Scope, in_scope
 from review_app.extensions import db
 from review_app.members.models import Membership
 from review_app.members.queries import active_people
-from review_app.members.scope_queries import covers_local_site
+from review_app.members.scope_queries import reaching
 from review_app.qa.models import Comment, Thread
 from review_app.ratings.models import RatingChange
 from review_app.sites.models import Site
@@ -255,8 +255,7 @@ def qa_staff(site: Site, min_level: int, local_site_id: int | None = None) -> li
     rank = Membership.qa_level >= min_level
     if min_level <= 1:
         rank = or_(rank, Membership.is_site_leader)
-    reach = covers_local_site(local_site_id) if local_site_id is not None else true()
-    return active_people(site, and_(rank, reach))
+    return active_people(site, rank, *reaching(local_site_id))
 
 
 def held_by(site: Site, user: User) -> list[Case]:
