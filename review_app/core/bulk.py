@@ -8,11 +8,10 @@ database. Both paths write in the session's transaction, so a later rollback
 undoes them like any other write.
 """
 
-import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
-from sqlalchemy import JSON, Table, insert
+from sqlalchemy import Column, Connection, Table, insert
 from sqlalchemy.schema import ColumnDefault
 
 from review_app.core.models import Base
@@ -26,7 +25,6 @@ def insert_rows(model: type[Base], rows: Sequence[dict[str, Any]]) -> None:
     """
     if not rows:
         return
-    connection = db.session.connection()
     table = cast(Table, model.__table__)  # typed as any FromClause; a model maps one Table
     columns = [c for c in table.columns if not (c.primary_key and c.autoincrement)]
     defaults: dict[str, Any] = {}
@@ -39,35 +37,44 @@ def insert_rows(model: type[Base], rows: Sequence[dict[str, Any]]) -> None:
             defaults[column.key] = default.arg(None)
         else:
             defaults[column.key] = default.arg
-    names = ", ".join(f'"{c.name}"' for c in columns)
+    write_rows(
+        db.session.connection(),
+        table,
+        columns,
+        ([row.get(c.key, defaults[c.key]) for c in columns] for row in rows),
+    )
+
+
+def write_rows(
+    connection: Connection, table: Table, columns: list[Column[Any]], rows: Iterable[Sequence[Any]]
+) -> None:
+    """Insert ``rows`` (a value per column of ``columns``, in that order) in the connection's
+    transaction. The values go through the columns' types (JSON, states, dates), as in any
+    insert; a value for an autoincrementing key is kept as given."""
     dialect = connection.dialect
+    processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
+    values = (
+        [
+            process(value) if process and value is not None else value
+            for process, value in zip(processors, row, strict=True)
+        ]
+        for row in rows
+    )
+    names = ", ".join(f'"{c.name}"' for c in columns)
     driver = connection.connection.driver_connection
     assert driver is not None  # a connection checked out of the pool has one
     if dialect.name == "postgresql":
-        is_json = {c.key for c in columns if isinstance(c.type, JSON)}
-        cursor = driver.cursor()
-        with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
-            for row in rows:
-                values = []
-                for column in columns:
-                    value = row.get(column.key, defaults[column.key])
-                    if column.key in is_json and value is not None:
-                        value = json.dumps(value)
-                    values.append(value)
-                copy.write_row(values)
+        with (
+            driver.cursor() as cursor,
+            cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy,
+        ):
+            for row in values:
+                copy.write_row(row)
     elif dialect.name == "sqlite":
-        processors = [(c.key, c.type.bind_processor(dialect)) for c in columns]
         marks = ", ".join("?" for _ in columns)
         driver.cursor().executemany(
-            f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})',
-            (
-                [
-                    process(value) if process and value is not None else value
-                    for key, process in processors
-                    for value in (row.get(key, defaults[key]),)
-                ]
-                for row in rows
-            ),
+            f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', values
         )
-    else:
-        db.session.execute(insert(table), [defaults | row for row in rows])
+    else:  # through SQLAlchemy, which processes the values itself
+        keys = [c.key for c in columns]
+        connection.execute(insert(table), [dict(zip(keys, row, strict=True)) for row in rows])
