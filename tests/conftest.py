@@ -23,7 +23,15 @@ from review_app.extensions import db, limiter
 from review_app.performance import cache as figure_cache
 from tests import pgcluster
 from tests.smtpserver import SmtpServer
-from tests.transactions import delete_all, in_key_order, replayed, rolled_back, shared
+from tests.transactions import (
+    committed_on,
+    delete_all,
+    in_key_order,
+    insert_kept,
+    replayed,
+    rolled_back,
+    shared,
+)
 
 DATABASES = [
     name.strip()
@@ -275,7 +283,8 @@ def app(db_app, request):
     if commits_for_real(request.node):
         if not with_demo:
             clear_tables(db_app)
-        yield db_app
+        with committed_on(demo=with_demo):
+            yield db_app
         clear_tables(db_app)
         _restore(db_app, db_app.extensions["test_demo_rows"])
     else:
@@ -380,16 +389,7 @@ def _restore(app, snapshot: list[tuple]) -> None:
     with app.app_context(), db.engine.begin() as connection:
         for table, rows in snapshot:
             if rows:
-                connection.execute(table.insert(), rows)
-            if connection.dialect.name == "postgresql" and "id" in table.c and rows:
-                # Keep the id sequence past the copied rows (a migration test resets it).
-                sequence = f"pg_get_serial_sequence('{table.name}', 'id')"
-                connection.execute(
-                    text(
-                        f"SELECT setval({sequence}, GREATEST((SELECT max(id) FROM {table.name}), "
-                        f"nextval({sequence})))"
-                    )
-                )
+                insert_kept(connection, table, rows)
 
 
 def _seed(app) -> None:

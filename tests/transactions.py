@@ -8,8 +8,9 @@ can have them written back instead of made again (``replayed``).
 
 from contextlib import contextmanager
 
-from sqlalchemy import bindparam, event
+from sqlalchemy import Engine, bindparam, event, text
 
+from review_app.core.bulk import write_rows
 from review_app.extensions import db
 
 
@@ -19,7 +20,10 @@ class Shared:
     connection = None
     url: str | None = None
     bound: list = []
-    written = False  # the test changed a row: its fixtures no longer start from the demo
+    # What the test's database holds beyond the demo, for ``replayed``: the fixtures
+    # replayed so far, in order, or None once anything else wrote or the test began
+    # without the demo.
+    replays: list[str] | None = None
 
 
 shared = Shared()
@@ -55,7 +59,7 @@ def rolled_back(app, *, empty: bool):
     if empty:
         delete_all(connection)
     engines[None] = connection
-    shared.written = False
+    shared.replays = None if empty else []
     event.listen(connection, "before_cursor_execute", _note_writes)
     shared.connection, shared.url, shared.bound = (
         connection,
@@ -69,7 +73,7 @@ def rolled_back(app, *, empty: bool):
             with bound_app.app_context():
                 db.session.remove()
                 db.engines[None] = bound_engine
-        shared.connection, shared.url, shared.bound = None, None, []
+        shared.connection, shared.url, shared.bound, shared.replays = None, None, [], None
         outer.rollback()
         if connection.dialect.name == "sqlite":
             raw.isolation_level = isolation
@@ -77,25 +81,46 @@ def rolled_back(app, *, empty: bool):
 
 
 def replayed(app, name: str, build):
-    """Return ``build()``; in a rolled-back test, make its rows once per database only.
+    """Return ``build()``, and make its rows only once per database.
 
     The first time, ``build`` runs and the rows it added, changed or removed are
-    kept; later tests (each starts from the same demo) get those rows written
-    back directly, and the value ``build`` returned. Use it for fixtures that make
-    the same data through slow operations for many tests (``complete_case``).
-    In a test that commits for real, ``build`` runs every time.
+    kept; later tests that start from the same rows (the demo and the same fixtures
+    replayed before, in the same order) get those rows written back directly, and
+    the value ``build`` returned. Use it for fixtures that make the same data through
+    slow operations for many tests (``complete_case``). Once the test itself has
+    written, ``build`` runs.
     """
-    connection = shared.connection
-    if connection is None or shared.written:  # rows are replayed onto the demo alone
+    if shared.replays is None:
         return build()
+    replays = shared.replays
+    key = (*replays, name)
     kept = app.extensions.setdefault("test_replays", {})
-    if name not in kept:
-        before = _rows_by_key(connection)
+    if key in kept:
+        changes, result = kept[key]
+        with _connection(app) as connection:
+            _write_back(connection, changes)
+    else:
+        with _connection(app) as connection:
+            before = _rows_by_key(connection)
         result = build()
-        kept[name] = (_changes(before, _rows_by_key(connection)), result)
-        return result
-    changes, result = kept[name]
-    # One statement per table and kind, each run for many rows (one round trip on PostgreSQL).
+        with _connection(app) as connection:
+            kept[key] = (_changes(before, _rows_by_key(connection)), result)
+    shared.replays = [*replays, name]  # the writes above were the fixture's, not the test's
+    return result
+
+
+@contextmanager
+def _connection(app):
+    """The rolled-back test's connection, or one that commits (a ``real_commits`` test)."""
+    if shared.connection is not None:
+        yield shared.connection
+        return
+    with app.app_context(), db.engine.begin() as connection:
+        yield connection
+
+
+def _write_back(connection, changes: list[tuple]) -> None:
+    """Apply kept changes: one statement per table and kind, each run for many rows."""
     for table, removed, _changed, _added in reversed(changes):
         if removed:
             connection.execute(table.delete().where(*_by_key(table)), _keys(table, removed))
@@ -103,8 +128,33 @@ def replayed(app, name: str, build):
         if changed:
             connection.execute(table.update().where(*_by_key(table)), _keyed(table, changed))
         if added:
-            connection.execute(table.insert(), added)
-    return result
+            insert_kept(connection, table, added)
+
+
+def insert_kept(connection, table, rows: list[dict]) -> None:
+    """Insert rows read earlier (column name -> value), their ids included, as an import
+    does (COPY on PostgreSQL); ids the table gives later come after them."""
+    columns = list(table.columns)
+    write_rows(connection, table, columns, ([row[c.name] for c in columns] for row in rows))
+    keep_ids_ahead(connection, table)
+
+
+def keep_ids_ahead(connection, table) -> None:
+    """Move a PostgreSQL table's id sequence past the ids written into it by hand.
+
+    A sequence only moves forward, whatever is rolled back, but a migration test that
+    builds the schema again starts it anew: without this, a row the test adds later
+    could be given an id a written-back row already has.
+    """
+    key = table.autoincrement_column
+    if connection.dialect.name == "postgresql" and key is not None:
+        sequence = f"pg_get_serial_sequence('{table.name}', '{key.name}')"
+        connection.execute(
+            text(
+                f"SELECT setval({sequence}, GREATEST((SELECT max({key.name}) FROM {table.name}), "
+                f"nextval({sequence})))"
+            )
+        )
 
 
 def _by_key(table) -> list:
@@ -155,8 +205,25 @@ def _changes(before: dict, after: dict) -> list[tuple]:
 
 
 def _note_writes(conn, cursor, statement, *args) -> None:
-    if not shared.written and statement.lstrip()[:6].upper() in ("INSERT", "UPDATE", "DELETE"):
-        shared.written = True
+    if shared.replays is not None and statement.lstrip()[:6].upper() in (
+        "INSERT",
+        "UPDATE",
+        "DELETE",
+    ):
+        shared.replays = None
+
+
+@contextmanager
+def committed_on(*, demo: bool):
+    """Note the writes of a test that commits for real, through any engine (a live server's
+    threads too), so that ``replayed`` knows when its database is still the demo."""
+    shared.replays = [] if demo else None
+    event.listen(Engine, "before_cursor_execute", _note_writes)
+    try:
+        yield
+    finally:
+        event.remove(Engine, "before_cursor_execute", _note_writes)
+        shared.replays = None
 
 
 def is_savepoint(statement: str) -> bool:
