@@ -15,7 +15,8 @@ from review_app.extensions import db
 
 
 class Shared:
-    """The connection of the rolled-back test running now, for apps the test makes."""
+    """The test running now: its rolled-back connection, for apps the test makes, and what
+    its database holds beyond the demo, for ``replayed`` (rolled back or committing)."""
 
     connection = None
     url: str | None = None
@@ -217,7 +218,10 @@ def _note_writes(conn, cursor, statement, *args) -> None:
 def committed_on(*, demo: bool):
     """Note the writes of a test that commits for real, through any engine (a live server's
     threads too), so that ``replayed`` knows when its database is still the demo."""
-    shared.replays = [] if demo else None
+    if not demo:  # nothing is replayed onto empty tables: no writes to note
+        yield
+        return
+    shared.replays = []
     event.listen(Engine, "before_cursor_execute", _note_writes)
     try:
         yield
