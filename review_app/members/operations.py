@@ -16,6 +16,7 @@ from review_app.members.identity import membership_scope
 from review_app.members.models import Membership
 from review_app.members.queries import known_in_jurisdiction
 from review_app.members.scope_operations import Places, check_leader_scope, set_scope
+from review_app.members.scope_queries import reaches_all_of
 from review_app.members.signals import access_removed, qualification
 from review_app.sites.models import Site
 
@@ -331,7 +332,8 @@ def can_manage_account(actor: User, user: User) -> bool:
 
     An account is shared by every site the person works on, so a state
     administrator manages it only when all of its access lies on sites they
-    administer, and never a system administrator's.
+    administer and within their scope there (an administrator limited to a region
+    manages no one who also works beyond it), and never a system administrator's.
     """
     if user.is_system_admin:
         return False
@@ -347,14 +349,19 @@ def can_manage_account(actor: User, user: User) -> bool:
             )
         )
     )
-    return not foreign
+    if foreign:
+        return False
+    memberships = db.session.scalars(
+        select(Membership).where(Membership.user_id == user.id, Membership.is_active)
+    )
+    return all(reaches_all_of(actor, membership) for membership in memberships)
 
 
 def _check_manages(actor: User, user: User) -> None:
     if not can_manage_account(actor, user):
         raise OperationError(
-            f"{user.username} also works on sites you do not administer: only their own "
-            "administrators or a system administrator can change their account."
+            f"{user.username} also works on sites or places you do not administer: only their "
+            "own administrators or a system administrator can change their account."
         )
 
 

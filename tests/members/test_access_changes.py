@@ -158,7 +158,7 @@ def test_reset_password_is_refused_for_an_account_with_access_elsewhere(admin, d
     member = find_membership(demo, "outsider")
     response = admin.post(f"{USERS}/{member.id}/password", follow_redirects=True)
     page = response.get_data(as_text=True)
-    assert "also works on sites you do not administer" in page and mailbox == []
+    assert "also works on sites or places you do not administer" in page and mailbox == []
     login(demo.test_client(), "outsider")  # the password did not change
 
 
@@ -176,7 +176,7 @@ def test_reset_password_is_refused_when_the_admin_lacks_one_of_the_sites(demo, c
     page = client.get(f"{USERS}/{qa.id}").get_data(as_text=True)
     assert "Send a link to choose a new password" not in page
     response = client.post(f"{USERS}/{qa.id}/password", follow_redirects=True)
-    assert "also works on sites you do not administer" in response.get_data(as_text=True)
+    assert "also works on sites or places you do not administer" in response.get_data(as_text=True)
     assert mailbox == []
     solo_id = _add_solo(client)
     response = client.post(f"{USERS}/{solo_id}/password", follow_redirects=True)
@@ -191,7 +191,7 @@ def test_a_system_administrators_account_is_never_managed_by_a_state_administrat
     share(demo, "sysadmin", "cqi")
     member = find_membership(demo, "sysadmin")
     response = admin.post(f"{USERS}/{member.id}/password", follow_redirects=True)
-    assert "also works on sites you do not administer" in response.get_data(as_text=True)
+    assert "also works on sites or places you do not administer" in response.get_data(as_text=True)
     assert mailbox == []
     admin.post(f"{USERS}/{member.id}/remove")
     assert find_user(demo, "sysadmin").is_active  # kept: it needs no site access

@@ -14,7 +14,7 @@ from review_app.sites.models import LocalSite, Region
 from review_app.sites.queries import site_by_slug
 from tests.conftest import login
 from tests.members.conftest import USERS, find_membership, find_user, roles_form
-from tests.scoped import LIMITED_ADMIN, make_limited_admin, place_id, scope_label
+from tests.scoped import LIMITED_ADMIN, limit_to_north, make_limited_admin, place_id, scope_label
 
 
 @pytest.fixture
@@ -104,6 +104,29 @@ def test_the_administrator_cannot_widen_their_own_access(limited, demo):
     )
     assert response.status_code == 422
     assert scope_label(demo, LIMITED_ADMIN) == "Northern region"
+
+
+def test_an_account_reaching_past_the_scope_elsewhere_is_not_managed(demo, client, mailbox):
+    # Whole-site administrator on CQI, limited to the Northern region on CFSR: the
+    # reviewer works on the whole CFSR site, so their account is not this admin's.
+    limit_to_north(demo, "admin", "cfsr")
+    login(client, "admin")
+    reviewer = find_membership(demo, "reviewer")
+    email = find_user(demo, "reviewer").email
+    page = _text(client.get(f"{USERS}/{reviewer.id}"))
+    assert "also works on sites or places you do not administer" in page
+    assert "Send a link to choose a new password" not in page
+    client.post(
+        f"{USERS}/{reviewer.id}",
+        data={
+            "display_name": "Riley Reviewer",
+            "email": "elsewhere@example.gov",
+            **roles_form("reviewer"),
+        },
+    )
+    response = client.post(f"{USERS}/{reviewer.id}/password", follow_redirects=True)
+    assert "also works on sites or places you do not administer" in _text(response)
+    assert find_user(demo, "reviewer").email == email and mailbox == []
 
 
 def test_a_new_person_starts_limited_and_stays_inside(limited, demo):
