@@ -36,6 +36,13 @@ def _mine(job_id: int):
     return queries.load_job(job_id, current_user.id, g.site.id)
 
 
+def _check_still_allowed(job) -> None:
+    """Refuse (403) a person who no longer holds a role the job's kind needs: the same
+    rule as the page that started it, for trying again and for taking the result."""
+    if not roles_of(current_user, g.site).holds(*kind_of(job.kind).roles):
+        abort(403)
+
+
 @bp.route("")
 @site_roles("member")
 def index():
@@ -78,8 +85,7 @@ def cancel(job_id: int):
 @site_roles("member")
 def retry(job_id: int):
     job = _mine(job_id)
-    if not roles_of(current_user, g.site).holds(*kind_of(job.kind).roles):
-        abort(403)  # the same rule as the page that started it
+    _check_still_allowed(job)
     run_operation(lambda: operations.retry_job(current_user, job), "The job starts again.")
     return redirect(url_for("jobs.show", job_id=job.id), 303)
 
@@ -88,6 +94,7 @@ def retry(job_id: int):
 @site_roles("member")
 def download(job_id: int):
     job = _mine(job_id)
+    _check_still_allowed(job)
     path = Path(current_app.config["JOBS_DIR"]) / (job.result_path or "")
     if not job.has_download or not path.is_file():
         flash("This job has no file to download: it is not done, or its file has expired.", "error")

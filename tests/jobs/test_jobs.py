@@ -13,11 +13,13 @@ from sqlalchemy.exc import IntegrityError
 from review_app.accounts.models import User
 from review_app.audit.models import AuditEntry
 from review_app.core.models import utcnow
+from review_app.core.roles import RoleSet
 from review_app.core.unit import undo
 from review_app.extensions import db
 from review_app.jobs import operations, tasks
 from review_app.jobs.models import Job
 from review_app.jobs.states import JobStatus
+from review_app.members.operations import membership_of, set_roles
 from review_app.reports import period_pdf
 from review_app.sites.queries import site_by_slug
 from tests.jobs.conftest import job_id_of, jobs, start_url
@@ -176,22 +178,22 @@ def test_an_unexpected_error_is_told_in_plain_words(clients, demo, finalized, mo
     assert "ZeroDivision" not in page and "Traceback" not in page
 
 
-def test_a_reviewer_cannot_try_again_what_their_role_no_longer_allows(clients, demo, held):
-    """Try again follows the rule of the page that started the job."""
-    job_id = job_id_of(clients("qa").post(start_url(demo)))
-    clients("qa").post(f"{SITE}/jobs/{job_id}/cancel")
+def test_a_person_whose_role_no_longer_allows_a_job_cannot_retry_it_or_take_its_file(
+    clients, demo, finalized
+):
+    """Try again and download follow the rule of the page that started the job."""
+    finalized(1)
+    client = clients("qa")
+    job_id = job_id_of(client.post(start_url(demo)))
+    assert client.get(f"{SITE}/jobs/{job_id}/download").status_code == 200
     with demo.app_context():
-        from review_app.core import roles
-
-        real = roles.RoleSet.holds
-        try:
-            roles.RoleSet.holds = lambda self, *codes: (
-                "state_admin" not in codes and real(self, *codes)
-            )
-            answer = clients("qa").post(f"{SITE}/jobs/{job_id}/retry")
-        finally:
-            roles.RoleSet.holds = real
-    assert answer.status_code == 403
+        qa = db.session.scalar(select(User).where(User.username == "qa"))
+        membership = membership_of(qa, site_by_slug("demo", "cqi"))
+        set_roles(None, membership, RoleSet(is_reviewer=True))
+        db.session.commit()
+    assert client.get(f"{SITE}/jobs/{job_id}/download").status_code == 403
+    assert client.post(f"{SITE}/jobs/{job_id}/retry").status_code == 403
+    assert client.get(f"{SITE}/jobs/{job_id}").status_code == 200  # still theirs to see
 
 
 def test_expired_results_are_removed_with_their_files_and_audited(clients, demo, finalized):
