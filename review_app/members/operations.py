@@ -10,6 +10,7 @@ from review_app.accounts.models import User
 from review_app.accounts.signals import credentials_withdrawn
 from review_app.audit.operations import record
 from review_app.core.errors import OperationError
+from review_app.core.locking import lock_row
 from review_app.core.roles import RoleSet, roles_text
 from review_app.extensions import db
 from review_app.members.identity import membership_scope
@@ -74,7 +75,12 @@ def _keep_an_admin(membership: Membership, still_admin: bool, field: str = "role
         and membership.is_active
         and not still_admin
     )
-    if losing_admin and not _other_active_admins(membership):
+    if not losing_admin:
+        return
+    # Two administrators taking each other's role at once would each count the other:
+    # the site's row lock makes the second count wait for the first change and see it.
+    lock_row(membership.site)
+    if not _other_active_admins(membership):
         raise OperationError(
             "This is the site's last state administrator: name another one first (one whose "
             "access reaches the whole site).",
