@@ -153,6 +153,28 @@ def test_no_page_scrolls_sideways_at_320_px_and_wide_tables_scroll_in_their_own_
     _assert_none(problems)
 
 
+def test_searches_and_stacked_tables_fit_320_px_and_pass_axe(demo, people):
+    """Pages without a scrolling box: their search buttons keep a name when the word
+    "Search" is hidden, and their tables stack instead of widening the page."""
+    admin = people("admin")
+    admin.goto(f"{SITE}/tokens")
+    admin.get_by_label("Name").fill("Narrow screen check")
+    admin.get_by_label("Days").fill("5")
+    admin.get_by_role("button", name="Make the token").click()
+    expect(admin.get_by_role("cell", name="Works")).to_be_visible()
+    sysadmin = people("sysadmin")
+    problems = []
+    for page, path in ((admin, f"{SITE}/tokens"), (admin, f"{SITE}/glossary"),
+                       (sysadmin, "/system/accounts")):  # fmt: skip
+        page.set_viewport_size(NARROWEST)
+        assert page.goto(path).ok, path
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= NARROWEST["width"], f"{path} is {width} px wide"
+        problems += _problems(page)
+    expect(sysadmin.get_by_role("button", name="Search", exact=True)).to_be_visible()
+    _assert_none(problems)
+
+
 def test_the_performance_pdf_draws_the_charts_at_their_own_size(demo, people):
     """The PDF embeds the same SVG as an image: it keeps its fixed width and height."""
     add_finalized(demo, 2)
