@@ -1,12 +1,14 @@
 """Reviewers rate items on the pages; ratings are calculated; nothing typed is lost."""
 
 import re
+from html.parser import HTMLParser
 
 import pytest
 from sqlalchemy import select
 
 from review_app.cases.models import Case
 from review_app.extensions import db
+from review_app.instruments.catalog import get_instrument
 from review_app.ratings.models import Answer, ItemReview
 from tests.conftest import login
 
@@ -165,3 +167,46 @@ def test_unknown_item_and_other_sites_case_are_not_found(demo, reviewer):
     assert reviewer.get(f"{SITE}/cases/{case_id}/items/99").status_code == 404
     assert reviewer.get(f"/demo/cfsr/cases/{case_id}").status_code == 404
     assert reviewer.get(f"{SITE}/cases/999999").status_code == 404
+
+
+class _Fields(HTMLParser):
+    """The labels of a page's typed fields (text boxes, lists), by the field's id; choices
+    (radio buttons, boxes to tick) are named by their group's legend instead."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.typed: set[str] = set()
+        self.labels: dict[str, str] = {}
+        self._label: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag in ("textarea", "select") or (
+            tag == "input" and attributes.get("type") not in ("radio", "checkbox", "hidden")
+        ):
+            self.typed.add(attributes.get("id") or "")
+        elif tag == "label":
+            self._label = attributes.get("for")
+            self.labels[self._label or ""] = ""
+
+    def handle_data(self, data):
+        if self._label is not None:
+            self.labels[self._label] += data
+
+    def handle_endtag(self, tag):
+        if tag == "label":
+            self._label = None
+
+
+def test_no_two_boxes_of_an_item_page_share_a_label(demo, reviewer):
+    """A screen reader's list of fields names each box apart (item 12 asks of each parent)."""
+    case_id = _case_of(demo, "reviewer")
+    with demo.app_context():
+        instrument = get_instrument(db.session.get(Case, case_id).period.instrument_version)
+    for item_id in instrument.items:
+        fields = _Fields()
+        fields.feed(reviewer.get(f"{SITE}/cases/{case_id}/items/{item_id}").get_data(as_text=True))
+        names = [
+            " ".join(text.split()) for key, text in fields.labels.items() if key in fields.typed
+        ]
+        assert len(names) > 0 and len(names) == len(set(names)), (item_id, names)

@@ -128,7 +128,7 @@ def test_explanations_are_saved_and_a_too_long_one_is_refused_with_a_linked_erro
     response = admin.post(url, data={"explain__item": "", "explain__3A": "x" * 4001})
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert '<a href="#explain__3A">3A: Use at most 4000 characters' in page
+    assert '<a href="#explain__3A">Question 3A: Use at most 4000 characters' in page
     with demo.app_context():
         saved = {
             (row.question_id, row.text)
