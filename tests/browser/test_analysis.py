@@ -28,6 +28,7 @@ def test_the_table_passes_axe_and_a_cell_opens_its_cases(demo, people):
     cell.click()
     page.wait_for_url(re.compile(r"/analysis/cases\?"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Cases behind the analysis")
+    expect(page).to_have_title(re.compile(r"^Cases behind the analysis: .+ by .+ – "))
     expect(page.get_by_role("status")).to_contain_text(f"{count} case")
     problems += _problems(page)
     listed = page.locator("table tbody th[scope=row] a")

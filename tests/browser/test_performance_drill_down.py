@@ -27,6 +27,9 @@ def _follow_figure_to_a_case(page, table_caption: str, column: int) -> None:
     page.wait_for_url(re.compile(r"/performance/cases\?"))
     assert page.url != before
     expect(page.get_by_role("heading", level=1)).to_contain_text("Cases behind the figure")
+    # The title names the figure as the heading does: tabs and history tell lists apart.
+    heading = page.get_by_role("heading", level=1).inner_text()
+    expect(page).to_have_title(re.compile("^" + re.escape(heading) + " – "))
     listed = page.locator("table tbody th[scope=row] a")
     expect(listed.first).to_be_visible()
     number = listed.first.inner_text()
