@@ -270,3 +270,21 @@ def test_an_item_counts_only_the_case_types_it_applies_to(finalized, client):
     assert number not in listing and "FC-" in listing
     text = client.get(f"{SITE}/performance/cases.csv?figure=item:4").get_data(as_text=True)
     assert number not in text
+
+
+def test_each_figure_link_says_which_figure_it_is(finalized, client):
+    """A screen reader's list of links reads "75%: cases of Item 1 ..., foster care",
+    not dozens of bare percentages; the trends page does the same per quarter."""
+    set_minimum(finalized, "cqi", 1)
+    login(client, "admin")
+    for path in ("/performance", "/performance/by/local-sites", "/performance/trends"):
+        page = client.get(f"{SITE}{path}").get_data(as_text=True)
+        targets: dict[str, set[str]] = {}
+        for href, link in re.findall(r'<a href="([^"]*/cases\?[^"]*)">(.*?)</a>', page, re.S):
+            text = re.sub(r"<[^>]+>|\s+", " ", link).strip()
+            if re.match(r"\d|fewer|hidden", text):  # a figure, not "Every case counted"
+                assert ": cases of " in text or " cases: " in text, text
+                targets.setdefault(text, set()).add(href)
+        assert len(targets) > 5, path
+        # Links that read alike lead to the same list (a count shown in two tables).
+        assert all(len(hrefs) == 1 for hrefs in targets.values()), path
