@@ -37,6 +37,9 @@ TYPED_FIELDS = {"body", "reason", "notes", "rationale"}
 OWNER_COOKIE = "form_owner"
 PENDING_COOKIE = "form_draft"
 OWNER_LIFETIME = timedelta(days=7)
+# A refused field's message travels with the draft under this prefix (``draft_error``).
+ERROR_PREFIX = "error:"
+FIX_BELOW = "Nothing was saved: the form below says what to change."
 RESTORED = "Your form had expired; check what you entered and send it again."
 SIGN_IN_AGAIN = "Your session had ended. Sign in again and what you typed will be back in the form."
 
@@ -160,25 +163,39 @@ def restore_drafts() -> None:
             flash(notice or RESTORED, "warning")
 
 
-def keep_refused_form(page: str, notice: str) -> None:
+def keep_refused_form(page: str, notice: str, field_error: tuple[str, str] | None = None) -> bool:
     """Keep what a signed-in person posted in a refused change, to show again on ``page``.
 
     For actions that answer with a redirect: the text of a comment refused because
-    the case moved on meanwhile comes back in its box, with ``notice``. Call it after
-    the refused change was undone; the draft is committed with the request.
+    the case moved on meanwhile comes back in its box, with ``notice``. A refusal of
+    one field (``field_error``: its name and the message) is kept even when nothing
+    was typed, for the form to show by that field (``draft_error``). Call it after
+    the refused change was undone; the draft is committed with the request. Return
+    whether a draft was kept.
     """
     pairs = keepable(request.form)
     typed = any(name in TYPED_FIELDS and value.strip() for name, value in pairs)
-    if request.method != "POST" or not current_user.is_authenticated or not typed:
-        return
+    if request.method != "POST" or not current_user.is_authenticated:
+        return False
+    if field_error is not None:
+        name, message = field_error
+        pairs, notice = [*pairs, [ERROR_PREFIX + name, message]], FIX_BELOW
+    elif not typed:
+        return False
     keep_draft(current_user.id, urlsplit(page).path, request.path, pairs, notice)
     g.draft_kept = True
+    return True
 
 
 def draft_field(action: str, name: str, default: str = "") -> str:
     """Return a field of the draft posted to ``action`` being restored on this page."""
     draft = g.get("form_drafts", {}).get(action)
     return draft.get(name, default) if draft is not None else default
+
+
+def draft_error(action: str, name: str) -> str:
+    """Return why the field ``name`` of the form posted to ``action`` was refused, or ''."""
+    return draft_field(action, ERROR_PREFIX + name)
 
 
 def _set_cookie(response: Response, name: str, value: str, max_age: timedelta) -> None:
@@ -221,3 +238,4 @@ def init_drafts(app: Flask) -> None:
     app.before_request(restore_drafts)
     app.after_request(remember_owner)
     app.add_template_global(draft_field)
+    app.add_template_global(draft_error)

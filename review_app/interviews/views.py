@@ -9,7 +9,7 @@ from review_app.core.once import remember, sent_before
 from review_app.core.roles import roles_of
 from review_app.core.scope import current_scope
 from review_app.core.sitectx import site_blueprint
-from review_app.core.views import attempt, form_status, int_arg, page_number, run_operation
+from review_app.core.views import attempt, form_status, int_arg, page_number
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
 from review_app.interviews import operations, queries
@@ -27,7 +27,7 @@ from review_app.interviews.models import STATUS_LABELS, Interview, NoteSet
 from review_app.interviews.note_operations import limit, merge, save_notes
 from review_app.periods.queries import periods as site_periods
 from review_app.qa.loaders import load_thread
-from review_app.qa.replies import keep_if_refused, reply_from_form, resolve_from_form
+from review_app.qa.replies import reply_from_form, resolve_from_form, run_and_keep
 
 bp = site_blueprint("interviews", __name__, "/interviews")
 PER_PAGE = 50
@@ -222,7 +222,7 @@ def final(interview_id: int):
 def _run(interview: Interview, change, success: str, anchor: str = "", to: str | None = None):
     """Call one operation and say how it went; go to ``to`` once done, else to the interview."""
     back = _show(interview, anchor)
-    if keep_if_refused(run_operation(change, success), back.location) and to:
+    if run_and_keep(change, success, back.location) and to:
         return redirect(to + anchor)
     return back
 

@@ -1,5 +1,7 @@
 """What QA adds to the case page and to an item page (pages of domains below this one)."""
 
+from flask import url_for
+
 from review_app.accounts.models import User
 from review_app.cases import workflow
 from review_app.cases.models import Case
@@ -32,7 +34,10 @@ def case_page_part(case: Case, instrument: Instrument, user: User, site: Site) -
     return {
         "actions": [a for a in actions if a not in blocked],
         "blocked": blocked,
-        "transition_form": TransitionForm(),
+        # A refused action comes back with its choices (the reason for eliminating).
+        "transition_form": TransitionForm(
+            draft_action=url_for("qa.change_status", case_id=case.id)
+        ),
         "threads": threads,
         "qa_hold": holding_operations.panel(case, user, roles),
         "return_reason": queries.return_reasons({case.id}).get(case.id, "")

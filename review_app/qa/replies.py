@@ -5,10 +5,10 @@ Shared by the case pages (QA) and the interview pages.
 
 from collections.abc import Callable
 
-from flask import request
+from flask import flash, request
 
 from review_app.core.once import remember, sent_before
-from review_app.core.views import run_operation
+from review_app.core.views import attempt, run_operation
 from review_app.drafts.hooks import keep_refused_form
 from review_app.qa.forms import ReplyForm
 
@@ -16,11 +16,23 @@ from review_app.qa.forms import ReplyForm
 NOT_SAVED = "Nothing was saved; what you wrote is back in the form."
 
 
-def keep_if_refused(done: bool, page: str) -> bool:
-    """After a refused change, keep the text the person wrote to show again on ``page``."""
-    if not done:
-        keep_refused_form(page, NOT_SAVED)
-    return done
+def run_and_keep(change: Callable[[], object], success: str, page: str) -> bool:
+    """Call one operation and say how it went; on a refusal, keep what was typed for ``page``.
+
+    A refusal of one field is shown by that field when the form comes back on ``page``
+    (``draft_error``); other refusals, or when nothing could be kept, say so at the top.
+    Return whether the change was made.
+    """
+    with attempt() as outcome:
+        change()
+    error = outcome.error
+    if error is None:
+        flash(success, "success")
+        return True
+    field_error = (error.field, error.message) if error.field else None
+    if not keep_refused_form(page, NOT_SAVED, field_error) or field_error is None:
+        flash(error.message, "error")
+    return False
 
 
 def reply_from_form(reply: Callable[[str], object], location: str) -> None:
@@ -34,7 +46,7 @@ def reply_from_form(reply: Callable[[str], object], location: str) -> None:
         reply(form.body.data or "")
         remember(location)
 
-    keep_if_refused(run_operation(add, "Reply added."), location)
+    run_and_keep(add, "Reply added.", location)
 
 
 def resolve_from_form(set_open: Callable[[bool], object]) -> bool:

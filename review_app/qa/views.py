@@ -37,7 +37,7 @@ from review_app.qa.forms import (
     TransitionForm,
 )
 from review_app.qa.loaders import load_thread
-from review_app.qa.replies import keep_if_refused, reply_from_form, resolve_from_form
+from review_app.qa.replies import reply_from_form, resolve_from_form, run_and_keep
 from review_app.qa.signals import inbox_shown
 
 bp = site_blueprint("qa", __name__)
@@ -75,7 +75,7 @@ def _run(
         run_operation(change, success)
         return redirect(listed)
     back = _back(case, item_id, anchor)
-    if keep_if_refused(run_operation(change, success), back.location) and then:
+    if run_and_keep(change, success, back.location) and then:
         return redirect(then)
     return back
 

@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 from review_app.audit.models import AuditEntry
 from review_app.audit.operations import record
 from review_app.core.errors import OperationError
+from review_app.drafts.hooks import FIX_BELOW
 from review_app.drafts.models import FormDraft
 from review_app.extensions import db
 from review_app.qa.replies import NOT_SAVED
@@ -27,8 +28,12 @@ def test_a_refused_comment_comes_back_in_its_box(demo, complete_case):
     )
     assert refused.status_code == 302
     page = qa.get(refused.location).get_data(as_text=True)
-    assert NOT_SAVED in page
+    assert FIX_BELOW in page
     assert COMMENT.replace("'", "&#39;") in page
+    # The refusal is told by the field at fault, linked from a summary by the form.
+    assert '<a href="#thread-question">That question is not part of this item.</a>' in page
+    assert 'id="thread-question-error">That question is not part of this item.' in page
+    assert 'aria-invalid="true" aria-describedby="thread-question-error"' in page
     # Shown once: the next visit shows an empty box again.
     assert COMMENT.replace("'", "&#39;") not in qa.get(item_page).get_data(as_text=True)
 
@@ -67,3 +72,19 @@ def test_a_refused_change_is_undone_and_what_was_typed_is_kept(demo, complete_ca
     page = qa.get(refused.location).get_data(as_text=True)
     assert "This case moved on meanwhile; nothing was saved." in page and NOT_SAVED in page
     assert COMMENT.replace("'", "&#39;") in page  # back in its box
+
+
+def test_a_refused_elimination_says_by_its_box_what_to_give_and_keeps_the_choice(
+    demo, complete_case
+):
+    """Nothing typed is still something to tell by the field: the reason is missing."""
+    admin = demo.test_client()
+    login(admin, "admin")
+    page = act(admin, demo, complete_case, "eliminate", reason_code="other", reason="  ")
+    assert FIX_BELOW in page
+    assert '<a href="#reason-eliminate">Explain the reason.</a>' in page
+    assert 'id="reason-eliminate-error">Explain the reason.' in page
+    assert '<option selected value="other">' in page  # the reason chosen is still chosen
+    # Shown once: the next visit shows the form as new.
+    again = admin.get(f"{SITE}/cases/{complete_case}").get_data(as_text=True)
+    assert "Explain the reason." not in again
