@@ -157,14 +157,15 @@ def test_qa_pages_pass_axe(demo, clients, complete_case, people):
     problems += _visit(people("admin"), [case])
     # Another reason with no words: refused, told by the box, the choice kept.
     admin = people("admin")
-    admin.get_by_label("Why is the case eliminated?").select_option(label="Another reason (explain)")
+    reasons = admin.get_by_label("Why is the case eliminated?")
+    reasons.select_option(label="Another reason (explain)")
     admin.get_by_role("button", name="Eliminate from the sample", exact=True).click()
     admin.get_by_role("button", name="Yes: Eliminate from the sample").click()
     summary = admin.get_by_role("alert").filter(has_text="There is a problem: nothing was saved")
     expect(summary).to_be_focused()
     summary.get_by_role("link", name="Explain the reason.").click()
     expect(admin.get_by_label("Reason for “Eliminate from the sample”")).to_be_focused()
-    expect(admin.get_by_label("Why is the case eliminated?")).to_have_value("other")
+    expect(reasons).to_have_value("other")
     problems += _problems(admin)
 
     # In QA level 2, with a resolved thread, an open one and an override on item 3.
