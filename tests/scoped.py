@@ -51,8 +51,8 @@ def user(username: str) -> User:
     return db.session.scalar(select(User).where(User.username == username))
 
 
-def limit_to_north(app, username: str, kind: str = "cqi") -> None:
-    """Limit a person's access to a demo site to its Northern region (committed)."""
+def limit_to_region(app, username: str, kind: str = "cqi", region_code: str = "N") -> None:
+    """Limit a person's access to a region of a demo site (Northern unless told), committed."""
     with app.app_context():
         site = site_by_slug("demo", kind)
         membership = db.session.scalar(
@@ -61,7 +61,7 @@ def limit_to_north(app, username: str, kind: str = "cqi") -> None:
             )
         )
         north = db.session.scalar(
-            select(Region).where(Region.site_id == site.id, Region.code == "N")
+            select(Region).where(Region.site_id == site.id, Region.code == region_code)
         )
         set_scope(None, membership, True, [north], [])
         db.session.commit()

@@ -131,8 +131,13 @@ def assign_case(case_id: int):
 
 
 def _new_reviewers(case: Case, chosen: int | None, replace: int | None) -> list[User]:
-    """Return the case's reviewers with the chosen one added, in place of ``replace`` if given."""
-    user = db.session.get(User, chosen) if chosen else None
+    """Return the case's reviewers with the chosen one added, in place of ``replace`` if given.
+
+    Only a reviewer of this site can be chosen: any other id answers as no choice, so the
+    form tells nothing of accounts elsewhere.
+    """
+    is_reviewer_here = chosen is not None and chosen in reviewer_reach(case.site_id, [chosen])
+    user = db.session.get(User, chosen) if is_reviewer_here else None
     if user is None:
         raise OperationError(f"Choose a reviewer for case {case.case_number}.", "reviewer")
     current = case.reviewers

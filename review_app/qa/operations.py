@@ -5,6 +5,7 @@ from review_app.audit.models import AuditEntry
 from review_app.audit.operations import record
 from review_app.cases import workflow
 from review_app.cases.models import ELIMINATION_REASONS, Assignment, Case
+from review_app.cases.facts import reviewer_reach
 from review_app.cases.operations import move_status
 from review_app.cases.queries import is_assigned
 from review_app.cases.states import CaseStatus
@@ -261,6 +262,7 @@ def move_caseload(
     cases = caseload_of(site, from_user, actor_scope(actor, site.id))
     if case_ids is not None:
         cases = [case for case in cases if case.id in case_ids]
+    _check_reaches(to_user, site, cases)
     for case in sorted(cases, key=lambda c: c.id):
         lock_row(case)  # a save or a submit on it waits, then sees the new reviewers
         if case.status in CaseStatus.CLOSED or not is_assigned(case, from_user.id):
@@ -277,6 +279,22 @@ def move_caseload(
     )
     db.session.flush()
     return cases, entry
+
+
+def _check_reaches(to_user: User, site, cases: list[Case]) -> None:
+    """Refuse a move that gives a reviewer cases of local sites their access does not reach."""
+    reach = reviewer_reach(site.id, [to_user.id]).get(to_user.id)
+    if reach is None:
+        return  # not a reviewer here: refused before
+    outside = [c for c in cases if not reach.covers(c.local_site_id)]
+    if outside:
+        numbers = ", ".join(c.case_number for c in sorted(outside, key=lambda c: c.case_number))
+        raise OperationError(
+            f"{to_user.display_name} reviews cases of {reach.label} only, and {numbers} "
+            "lie elsewhere: choose a reviewer who works there, or assign those cases one "
+            "by one.",
+            "to_user",
+        )
 
 
 def reassign(

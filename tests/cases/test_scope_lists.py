@@ -3,7 +3,7 @@
 import re
 
 from tests.core.test_query_counts import statements_per_page
-from tests.scoped import NORTH, SOUTH, case_id, limit_to_north, local_site_id, numbers_in
+from tests.scoped import NORTH, SOUTH, case_id, limit_to_region, local_site_id, numbers_in
 
 SITE = "/demo/cqi"
 
@@ -49,7 +49,7 @@ def test_my_cases_of_a_limited_reviewer_hold_their_region_only(demo, clients, bo
     south = numbers_in(both_regions, SOUTH)
     whole = clients("reviewer").get(f"{SITE}/cases/mine").get_data(as_text=True)
     assert [number for number in south if number in whole]
-    limit_to_north(demo, "reviewer")
+    limit_to_region(demo, "reviewer")
     limited = clients("reviewer2").get(f"{SITE}/cases/mine")  # another person is unchanged
     assert limited.status_code == 200
     page = clients("reviewer").get(f"{SITE}/cases/mine").get_data(as_text=True)

@@ -10,7 +10,7 @@ from review_app.interviews.models import Interview
 from review_app.interviews.operations import start_thread
 from review_app.qa.models import Thread
 from tests.interviews.conftest import SITE, make_interview, user
-from tests.scoped import in_local_site, limit_to_north, local_site_id
+from tests.scoped import in_local_site, limit_to_region, local_site_id
 
 NORTH_TITLE, SOUTH_TITLE = "Panel of Adams judges", "Panel of Clark judges"
 
@@ -61,7 +61,7 @@ def test_a_limited_reviewers_inbox_holds_the_regions_interview_comments(
 ):
     whole = clients("reviewer").get(f"{SITE}/inbox").get_data(as_text=True)
     assert "(Adams County), item 24" in whole and "(Clark County), item 24" in whole
-    limit_to_north(demo, "reviewer")
+    limit_to_region(demo, "reviewer")
     limited = clients("reviewer").get(f"{SITE}/inbox").get_data(as_text=True)
     assert "(Adams County), item 24" in limited and "(Clark County), item 24" not in limited
 
@@ -83,7 +83,7 @@ def user_id(app, username: str) -> int:
 
 
 def test_a_limited_reviewer_is_offered_and_may_choose_their_local_sites_only(demo, clients):
-    limit_to_north(demo, "reviewer")
+    limit_to_region(demo, "reviewer")
     reviewer = clients("reviewer")
     page = reviewer.get(f"{SITE}/interviews/new").get_data(as_text=True)
     assert "Adams County (001)" in page and "Baker County (002)" in page
@@ -102,7 +102,7 @@ def test_a_limited_reviewer_is_offered_and_may_choose_their_local_sites_only(dem
 
 def test_a_limited_reviewer_cannot_move_an_interview_out_of_their_region(demo, clients):
     interview_id = make_interview(demo, title=NORTH_TITLE)
-    limit_to_north(demo, "reviewer")
+    limit_to_region(demo, "reviewer")
     edit = f"{SITE}/interviews/{interview_id}/edit"
     page = clients("reviewer").get(edit).get_data(as_text=True)
     assert "Clark County" not in page

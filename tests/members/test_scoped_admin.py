@@ -14,7 +14,7 @@ from review_app.sites.models import LocalSite, Region
 from review_app.sites.queries import site_by_slug
 from tests.conftest import login
 from tests.members.conftest import USERS, find_membership, find_user, roles_form
-from tests.scoped import LIMITED_ADMIN, limit_to_north, make_limited_admin, place_id, scope_label
+from tests.scoped import LIMITED_ADMIN, limit_to_region, make_limited_admin, place_id, scope_label
 
 
 @pytest.fixture
@@ -109,7 +109,7 @@ def test_the_administrator_cannot_widen_their_own_access(limited, demo):
 def test_an_account_reaching_past_the_scope_elsewhere_is_not_managed(demo, client, mailbox):
     # Whole-site administrator on CQI, limited to the Northern region on CFSR: the
     # reviewer works on the whole CFSR site, so their account is not this admin's.
-    limit_to_north(demo, "admin", "cfsr")
+    limit_to_region(demo, "admin", "cfsr")
     login(client, "admin")
     reviewer = find_membership(demo, "reviewer")
     email = find_user(demo, "reviewer").email

@@ -8,6 +8,7 @@ from review_app.cases.models import Assignment, Case
 from review_app.extensions import db
 from review_app.sites.queries import site_by_slug
 from tests.qa.conftest import SITE
+from tests.scoped import limit_to_region
 
 
 def _ids(app, *usernames):
@@ -78,3 +79,20 @@ def test_moving_to_someone_without_the_reviewer_role_is_refused(demo, clients):
         f"{SITE}/admin/caseload", data={"from_user": str(reviewer), "to_user": str(reviewer)}
     )
     assert "Choose two different reviewers" in same.get_data(as_text=True)
+
+
+def test_a_move_to_a_reviewer_whose_access_does_not_reach_the_cases_is_refused(demo, clients):
+    """A reviewer limited to the Southern region is given no case of another region."""
+    reviewer, reviewer2 = _ids(demo, "reviewer", "reviewer2")
+    limit_to_region(demo, "reviewer2", "cfsr", region_code="S")
+    before, theirs = _cases_of(demo, reviewer), _cases_of(demo, reviewer2)
+    case_ids = [str(_case_id(demo, number)) for number in before]
+    response = clients("admin").post(
+        f"{SITE}/admin/caseload",
+        data={"from_user": str(reviewer), "to_user": str(reviewer2), "confirmed": "1",
+              "case": case_ids},
+    )  # fmt: skip
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Robin Reviewer reviews cases of Southern region only" in page
+    assert _cases_of(demo, reviewer) == before and _cases_of(demo, reviewer2) == theirs

@@ -10,7 +10,7 @@ from review_app.extensions import db
 from review_app.qa.models import Thread
 from review_app.qa.operations import start_thread
 from review_app.sites.queries import site_by_slug
-from tests.scoped import limit_to_north, user
+from tests.scoped import limit_to_region, user
 
 SITE = "/demo/cqi"
 
@@ -99,7 +99,7 @@ def test_a_limited_reviewers_inbox_holds_the_regions_comments_and_returns(demo, 
     whole = _page(clients, "reviewer", "/inbox")
     for role in ("held", "returned"):
         assert scene[role]["north"] in whole and scene[role]["south"] in whole, role
-    limit_to_north(demo, "reviewer")
+    limit_to_region(demo, "reviewer")
     limited = _page(clients, "reviewer", "/inbox")
     for role in ("held", "returned"):
         assert scene[role]["north"] in limited and scene[role]["south"] not in limited, role

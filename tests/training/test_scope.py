@@ -4,7 +4,7 @@ import pytest
 
 from review_app.cases.models import Case
 from review_app.extensions import db
-from tests.scoped import limit_to_north, local_site_id
+from tests.scoped import limit_to_region, local_site_id
 from tests.training.conftest import (
     SITE,
     make_published_key,
@@ -37,7 +37,7 @@ def two_keys(demo, clients, key_id) -> dict[str, int]:
 def test_progress_counts_the_practice_copies_of_the_region(demo, clients, two_keys):
     row = "Riley Reviewer (reviewer) {} {} {} 100.0% 100.0%"
     assert row.format(2, 2, 2) in words(clients("qa").get(f"{SITE}/progress"))
-    limit_to_north(demo, "qa", "training")
+    limit_to_region(demo, "qa", "training")
     assert row.format(1, 1, 1) in words(clients("qa").get(f"{SITE}/progress"))
 
 
@@ -47,14 +47,14 @@ def test_a_trainees_page_lists_the_attempts_of_the_region(demo, clients, two_key
     url = f"{SITE}/progress/{reviewer_id}"
     whole = words(clients("qa").get(url))
     assert "KEY-T1" in whole and "KEY-C1" in whole
-    limit_to_north(demo, "qa", "training")
+    limit_to_region(demo, "qa", "training")
     limited = words(clients("qa").get(url))
     assert "KEY-T1" in limited and "KEY-C1" not in limited
 
 
 def test_keys_and_copies_outside_the_region_do_not_exist(demo, clients, two_keys):
-    limit_to_north(demo, "reviewer", "training")
-    limit_to_north(demo, "admin", "training")
+    limit_to_region(demo, "reviewer", "training")
+    limit_to_region(demo, "admin", "training")
     practice = words(clients("reviewer").get(f"{SITE}/practice"))
     assert "KEY-T1" in practice and "KEY-C1" not in practice
     assert clients("reviewer").post(f"{SITE}/practice/{two_keys['south']}/start").status_code == 404
