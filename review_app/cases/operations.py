@@ -23,6 +23,7 @@ from review_app.core.scope import actor_scope, scope_of
 from review_app.core.tables import TableError, messages
 from review_app.extensions import db
 from review_app.periods.models import ReviewPeriod
+from review_app.periods.operations import hold_open
 
 CLOSED = "This review period is closed: reopen it to add cases."
 
@@ -58,8 +59,7 @@ def snapshot(case: Case) -> dict:
 
 def create_case(actor: User | None, period: ReviewPeriod, facts: CaseFacts) -> Case:
     """Add a case to a period, with its items to rate; raise OperationError on bad facts."""
-    if not period.is_open:
-        raise OperationError(CLOSED)
+    hold_open(period, CLOSED)
     errors = check_facts(period, facts)
     if errors:
         raise OperationError(next(iter(errors.values())), next(iter(errors)))
@@ -257,7 +257,7 @@ def import_cases(
     the file holds, ``rows_checked`` how many more were checked, for its progress.
     """
     if not period.is_open:
-        raise OperationError(CLOSED)
+        raise OperationError(CLOSED)  # said before the file is read; held below
     try:
         rows = read_rows(filename, data)
     except TableError as error:
@@ -268,6 +268,9 @@ def import_cases(
     facts_list, errors = check_rows(period, rows, rows_checked, scope)
     if errors:
         return [], errors
+    # Held open from the writes on, not during the checks: on SQLite the lock is the
+    # database's, and the checks' progress is committed apart meanwhile.
+    hold_open(period, CLOSED)
     cases = add_cases(actor, period, facts_list)
     record(
         actor,

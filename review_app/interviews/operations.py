@@ -14,6 +14,7 @@ from review_app.interviews.facts import InterviewFacts, check_facts
 from review_app.interviews.models import Interview, NoteSet
 from review_app.interviews.states import InterviewStatus
 from review_app.periods.models import ReviewPeriod
+from review_app.periods.operations import hold_open
 from review_app.qa import thread_operations
 from review_app.qa.models import Comment, Thread
 from review_app.qa.queries import open_count
@@ -72,8 +73,7 @@ def _apply(interview: Interview, facts: InterviewFacts) -> None:
 
 def create_interview(actor: User, period: ReviewPeriod, facts: InterviewFacts) -> Interview:
     """Record an interview a reviewer takes part in, with an empty note set per note-taker."""
-    if not period.is_open:
-        raise OperationError("This review period is closed: no more interviews can be recorded.")
+    hold_open(period, "This review period is closed: no more interviews can be recorded.")
     if not roles_of(actor, period.site).is_reviewer:
         raise OperationError("Only reviewers record interviews.")
     if not get_instrument(period.instrument_version).systemic_items:
@@ -210,8 +210,7 @@ def return_to_draft(
         raise OperationError("Only QA staff can return a complete interview to draft.")
     if interview.status != InterviewStatus.COMPLETE:
         raise OperationError("The interview is a draft already.")
-    if not interview.period.is_open:
-        raise OperationError("The review period is closed; its interviews can no longer change.")
+    hold_open(interview.period, "The review period is closed; its interviews can no longer change.")
     reason = reason.strip()
     if not reason:
         raise OperationError("Give the reason; the official note-taker sees it.", "reason")

@@ -108,6 +108,17 @@ def _in_use(period: ReviewPeriod) -> bool:
     )
 
 
+def hold_open(period: ReviewPeriod, refusal: str) -> None:
+    """Keep ``period`` open until this change commits, or refuse with ``refusal`` if it is closed.
+
+    Its row is locked shared: closing it (``set_period_open``) waits for the change, and a
+    change that comes after a close sees it.
+    """
+    lock_row(period, shared=True)
+    if not period.is_open:
+        raise OperationError(refusal)
+
+
 def update_period(
     actor: User | None,
     period: ReviewPeriod,
@@ -118,6 +129,7 @@ def update_period(
     local_sites: list[LocalSite],
 ) -> None:
     """Change a period's name, dates, instrument version or local sites."""
+    lock_row(period)  # a case or interview added meanwhile waits, then counts as a use
     if not period.is_open:
         raise OperationError("This period is closed: reopen it before changing it.")
     name = name.strip()

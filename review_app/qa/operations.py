@@ -4,8 +4,8 @@ from review_app.accounts.models import User
 from review_app.audit.models import AuditEntry
 from review_app.audit.operations import record
 from review_app.cases import workflow
-from review_app.cases.models import ELIMINATION_REASONS, Assignment, Case
 from review_app.cases.facts import reviewer_reach
+from review_app.cases.models import ELIMINATION_REASONS, Assignment, Case
 from review_app.cases.operations import move_status
 from review_app.cases.queries import is_assigned
 from review_app.cases.states import CaseStatus

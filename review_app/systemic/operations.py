@@ -5,7 +5,7 @@ from sqlalchemy import select
 from review_app.accounts.models import User
 from review_app.audit.operations import record
 from review_app.core.errors import Conflict, OperationError
-from review_app.core.locking import lock_row, update_if_unchanged
+from review_app.core.locking import update_if_unchanged
 from review_app.core.models import utcnow
 from review_app.core.roles import roles_of
 from review_app.core.scope import Scope, scope_of
@@ -14,6 +14,7 @@ from review_app.instruments.catalog import get_instrument
 from review_app.interviews.models import Interview
 from review_app.interviews.states import InterviewStatus
 from review_app.periods.models import ReviewPeriod
+from review_app.periods.operations import hold_open
 from review_app.systemic import queries
 from review_app.systemic.models import RATING_LABELS, SystemicRating
 
@@ -66,9 +67,7 @@ def rate(
     roles = roles_of(actor, period.site)
     if not (roles.is_state_admin or roles.qa_rank):
         raise OperationError("Only state administrators and QA staff rate systemic factors.")
-    lock_row(period, shared=True)  # a period closed meanwhile is seen here
-    if not period.is_open:
-        raise OperationError("The review period is closed; its ratings can no longer change.")
+    hold_open(period, "The review period is closed; its ratings can no longer change.")
     instrument = get_instrument(period.instrument_version)
     if item_id not in instrument.systemic_items:
         raise OperationError("Unknown systemic factor item.")

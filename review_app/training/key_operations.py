@@ -14,6 +14,7 @@ from review_app.core.models import utcnow
 from review_app.core.roles import roles_of
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
+from review_app.periods.operations import hold_open
 from review_app.ratings import queries as rating_queries
 from review_app.ratings.completeness import gaps
 from review_app.ratings.operations import ItemInput, item_questions, save_items
@@ -64,8 +65,7 @@ def make_key(actor: User, case: Case) -> None:
         raise OperationError(f"Case {case.case_number} is already an answer key.")
     if case.status == CaseStatus.ELIMINATED:
         raise OperationError("An eliminated case cannot become an answer key.")
-    if not case.period.is_open:
-        raise OperationError("The review period is closed: reopen it to prepare keys in it.")
+    hold_open(case.period, "The review period is closed: reopen it to prepare keys in it.")
     before = {
         "status": case.status,
         "reviewers": sorted(user.username for user in case.reviewers),
@@ -105,8 +105,7 @@ def withdraw_key(actor: User, key: Case) -> None:
     site = _key_site(actor, key)
     if key.is_key_draft:
         raise OperationError("This answer key is a draft already.")
-    if not key.period.is_open:
-        raise OperationError("The review period is closed: reopen it to change the key.")
+    hold_open(key.period, "The review period is closed: reopen it to change the key.")
     _set_published(
         actor,
         key,

@@ -16,6 +16,7 @@ from review_app.core.numbers import percent_text
 from review_app.core.roles import roles_of
 from review_app.extensions import db
 from review_app.instruments.catalog import get_instrument
+from review_app.periods.operations import hold_open
 from review_app.qa.models import Thread
 from review_app.qa.signals import practice_copy_submitted
 from review_app.ratings import queries as rating_queries
@@ -213,8 +214,7 @@ def reset_copy(actor: User, copy: Case) -> None:
         raise OperationError(
             f"This practice case is {copy.status_label.lower()}, so it cannot be reset now."
         )
-    if not copy.period.is_open:
-        raise OperationError("The review period is closed, so the case could not be rated again.")
+    hold_open(copy.period, "The review period is closed, so the case could not be rated again.")
     attempts = queries.attempt_count(copy)
     before = {"status": copy.status, "answers": len(rating_queries.answers(copy))}
     for model in (Answer, ItemReview, OutcomeRating, Thread):
