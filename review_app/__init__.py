@@ -35,7 +35,7 @@ def register_extensions(app: Flask) -> None:
     from review_app.api.guard import check_token
     from review_app.core.access import TOKEN_CHECK, enforce_access
     from review_app.core.database import init_database
-    from review_app.core.inputs import refuse_nul_bytes, refuse_oversized_bodies
+    from review_app.core.inputs import refuse_json_forms, refuse_nul_bytes, refuse_oversized_bodies
     from review_app.core.pagecache import init_page_cache
     from review_app.core.queue import init_queue
     from review_app.core.security import init_security
@@ -62,14 +62,16 @@ def register_extensions(app: Flask) -> None:
     app.before_request(refuse_oversized_bodies)
     app.before_request(enforce_access)
     app.before_request(refuse_nul_bytes)
+    app.before_request(refuse_json_forms)
     init_drafts(app)
     init_unit_of_work(app)  # last: its commit runs before the other after-request hooks
 
 
 def register_blueprints(app: Flask) -> None:
-    from review_app.core.inputs import IdConverter
+    from review_app.core.inputs import IdConverter, TextConverter
 
     app.url_map.converters["int"] = IdConverter  # before any route is added
+    app.url_map.converters["default"] = app.url_map.converters["string"] = TextConverter
     from review_app.access_requests.views import admin_bp as access_admin
     from review_app.access_requests.views import bp as access_requests
     from review_app.accounts.views import bp as accounts

@@ -33,6 +33,10 @@ MESSAGES = {
         "What you sent is too large",
         "Files and forms have a size limit. Go back and choose a smaller file or send less text.",
     ),
+    415: (
+        "That kind of request is not taken here",
+        "Send the form from its page in the browser.",
+    ),
     429: (
         "Too many attempts",
         "Too many requests came from your address. Wait a few minutes, then try again.",

@@ -4,7 +4,24 @@ from typing import Any
 
 from flask import g, request
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField, widgets
+from wtforms import IntegerField, SelectMultipleField, widgets
+from wtforms.validators import InputRequired
+
+from review_app.core.inputs import LARGEST_ID
+
+
+def _stale_unless_stored(value: int | None) -> int | None:
+    """A version no row can have (negative, or past what the database holds) matches none."""
+    return value if value is None or 0 <= value <= LARGEST_ID else -1
+
+
+def version_field() -> IntegerField:
+    """The edit number (or status version) a form was shown with, sent back in a hidden field.
+
+    One no row can have is kept as -1, so the guarded write finds the form out of date
+    (a conflict) instead of sending the database a number it cannot hold.
+    """
+    return IntegerField(validators=[InputRequired()], filters=[_stale_unless_stored])
 
 
 class DraftForm(FlaskForm):

@@ -5,7 +5,7 @@ import re
 from typing import Any
 
 from flask import abort, current_app, request
-from werkzeug.routing import IntegerConverter, Map
+from werkzeug.routing import IntegerConverter, Map, UnicodeConverter
 
 # ASCII digits only: str.isdigit() also accepts "²" and other digits int() refuses.
 _WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
@@ -26,11 +26,30 @@ class IdConverter(IntegerConverter):
         super().__init__(url_map, *args, **kwargs)
 
 
+class TextConverter(UnicodeConverter):
+    """``<name>`` in routes (a jurisdiction, a site's kind): any text but a NUL character,
+    which PostgreSQL cannot compare; an address holding one matches no route (a 404)."""
+
+    def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
+        super().__init__(url_map, *args, **kwargs)
+        self.regex = self.regex.replace("[^/]", "[^/\\x00]", 1)
+
+
 def refuse_nul_bytes() -> None:
-    """Refuse a request whose fields contain NUL characters (PostgreSQL cannot store them)."""
+    """Refuse a request whose fields or file names contain NUL characters (PostgreSQL cannot
+    store them)."""
     for values in (request.args, request.form):
         if any("\x00" in value for _key, value in values.items(multi=True)):
             abort(400)
+    if any("\x00" in (upload.filename or "") for upload in request.files.values()):
+        abort(400)
+
+
+def refuse_json_forms() -> None:
+    """Refuse a JSON body sent to a page's form (415): forms read fields, and Flask-WTF would
+    read a JSON body as fields of any type. Only the API (read only) speaks JSON."""
+    if request.method in ("POST", "PUT", "PATCH", "DELETE") and request.is_json:
+        abort(415)
 
 
 def refuse_oversized_bodies() -> None:

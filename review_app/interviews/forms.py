@@ -8,16 +8,15 @@ from wtforms import (
     BooleanField,
     DateField,
     HiddenField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms.validators import DataRequired, InputRequired, Length
 
 from review_app.accounts.models import User
-from review_app.core.forms import DraftForm
+from review_app.core.forms import DraftForm, version_field
 from review_app.core.scope import scope_of
 from review_app.instruments.catalog import get_instrument
 from review_app.instruments.model import Instrument
@@ -105,7 +104,7 @@ def facts_from(
 class NotesForm(DraftForm):
     """The fixed part of a notes form; one text per systemic item is read by ``read_texts``."""
 
-    lock_version = IntegerField(validators=[InputRequired(), NumberRange(min=0)])
+    lock_version = version_field()
     is_done = BooleanField("I have finished writing my notes")
 
 
@@ -126,7 +125,7 @@ def read_texts(form: MultiDict, instrument: Instrument) -> dict[str, str]:
 
 class ActionForm(DraftForm):
     action = HiddenField(validators=[DataRequired()])
-    status_version = IntegerField(validators=[InputRequired()])
+    status_version = version_field()
     reason = TextAreaField("Reason", validators=[Length(max=1000)])
 
 

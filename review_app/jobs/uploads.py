@@ -26,8 +26,9 @@ GONE = "The uploaded file is no longer kept (the job stopped before); import the
 
 
 def upload_name(filename: str) -> str:
-    """The file's own name, without any folder the browser sent."""
-    return PurePath(filename.replace("\\", "/")).name or "the file"
+    """The file's own name, without any folder the browser sent or characters that print nothing."""
+    name = "".join(ch for ch in filename if ch.isprintable())
+    return PurePath(name.replace("\\", "/")).name or "the file"
 
 
 def _upload_path(job: Job) -> Path:

@@ -1,11 +1,11 @@
 """QA forms: status actions, comments, overrides, caseload moves."""
 
-from wtforms import HiddenField, IntegerField, RadioField, SelectField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired, Length
 
 from review_app.cases.models import ELIMINATION_REASONS
-from review_app.core.forms import DraftForm
+from review_app.core.forms import DraftForm, version_field
 from review_app.qa.thread_operations import MAX_COMMENT
 
 
@@ -13,7 +13,7 @@ class TransitionForm(DraftForm):
     action = HiddenField(validators=[DataRequired()])
     # "1" once the person has seen the confirmation page (see qa.views.change_status).
     confirmed = HiddenField()
-    status_version = IntegerField(validators=[InputRequired()])
+    status_version = version_field()
     reason = TextAreaField("Reason", validators=[Length(max=1000)])
     reason_code = SelectField(
         "Why is the case eliminated?",

@@ -5,10 +5,11 @@ Answers are read from the request by ``read_answers`` and checked by
 """
 
 from werkzeug.datastructures import MultiDict
-from wtforms import HiddenField, IntegerField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange
+from wtforms import HiddenField, TextAreaField
+from wtforms.validators import Length
 
-from review_app.core.forms import DraftForm
+from review_app.core.forms import DraftForm, version_field
+from review_app.core.inputs import whole_number
 from review_app.instruments.schema import Question
 from review_app.ratings.operations import MAX_RATIONALE, ItemInput
 
@@ -16,7 +17,7 @@ MAX_TABLE_ROWS = 100
 
 
 class ItemForm(DraftForm):
-    lock_version = IntegerField(validators=[InputRequired(), NumberRange(min=0)])
+    lock_version = version_field()
     shown = HiddenField()
     rationale = TextAreaField(
         "Rationale for the rating",
@@ -54,9 +55,9 @@ def read_answers(form: MultiDict, questions: list[Question]) -> ItemInput:
         else:
             answers[question.id] = form.get(question.id, "")
         narratives[question.id] = form.get(f"{question.id}__narrative", "")
-    try:
-        lock_version = int(form.get("lock_version", "0"))
-    except ValueError:
+    # An edit number the database cannot hold matches no row: the save is refused as stale.
+    lock_version = whole_number(form.get("lock_version", "0"))
+    if lock_version is None:
         lock_version = -1
     return ItemInput(
         answers,

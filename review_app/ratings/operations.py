@@ -123,7 +123,7 @@ def _claim(case: Case, review: ItemReview, expected: int, actor: User | None, sa
         )
     except Conflict:
         current = queries.answers(case)
-        who = db.session.get(User, review.updated_by_id)
+        who = db.session.get(User, review.updated_by_id) if review.updated_by_id else None
         by = who.display_name if who else "Someone"
         is_self = actor is not None and review.updated_by_id == actor.id
         if is_self and same is not None and same(current, review):

@@ -100,7 +100,9 @@ def item(case_id: int, item_id: str):
                 item_id,
                 form,
                 status=422,
-                values=read_answers(request.form, []).answers,
+                values=read_answers(
+                    request.form, operations.item_questions(instrument, item_id)
+                ).answers,
             )
         data = read_answers(request.form, operations.item_questions(instrument, item_id))
         with attempt() as outcome:

@@ -1,16 +1,15 @@
 """The systemic factor rating form."""
 
-from wtforms import IntegerField, RadioField, TextAreaField
+from wtforms import RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, NumberRange
 
-from review_app.core.forms import DraftForm
+from review_app.core.forms import DraftForm, version_field
 from review_app.periods.forms import MultiCheckboxField
 from review_app.systemic.models import RATING_LABELS
 
 
 class RatingForm(DraftForm):
-    lock_version = IntegerField(validators=[InputRequired(), NumberRange(min=0)])
+    lock_version = version_field()
     # The operation checks the choice and the length, and says what to do.
     rating = RadioField(
         "Rating",

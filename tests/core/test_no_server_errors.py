@@ -146,3 +146,57 @@ def test_a_field_with_a_nul_character_is_refused(demo, client):
     login(client, "admin")
     response = client.get("/demo/cqi/admin/audit?actor=%00")
     assert response.status_code == 400
+
+
+def test_a_json_body_sent_to_a_form_is_refused(demo, client):
+    """Forms read fields: a JSON body (a list, numbers, objects) is not taken for them."""
+    assert client.post("/login", json=[1, 2]).status_code == 415
+    login(client, "admin")
+    response = client.post("/demo/cqi/cases/new", json={"case_number": 5, "case_type": None})
+    assert response.status_code == 415
+    assert "That kind of request is not taken here" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("who", "url"),
+    [
+        (None, "/a%00b/cqi/"),
+        (None, "/api/v1/demo/c%00/cases"),
+        ("sysadmin", "/system/jurisdictions/a%00"),
+    ],
+)
+def test_a_nul_character_in_the_address_matches_no_page(demo, client, who, url):
+    if who:
+        login(client, who)
+    assert client.get(url).status_code == 404
+
+
+def test_edit_numbers_past_the_database_range_are_refused_as_out_of_date(demo, client):
+    """A version sent back by a form is compared in SQL: one too large to store is stale."""
+    from tests.ratings.test_item_pages import _case_of, _post_item
+
+    login(client, "reviewer")
+    case_id = _case_of(demo, "reviewer")
+    saved = _post_item(client, case_id, "1", {"1-app": "no"}, lock_version=2**31)
+    assert saved.status_code == 409
+    admin = demo.test_client()
+    login(admin, "admin")
+    moved = admin.post(
+        f"/demo/cqi/cases/{case_id}/status",
+        data={"action": "eliminate", "confirmed": "1", "reason_code": "other", "reason": "x",
+              "status_version": str(2**31)},
+    )  # fmt: skip
+    assert moved.status_code == 302
+    page = admin.get(moved.location).get_data(as_text=True)
+    assert "changed this case&#39;s status a moment ago; nothing was done" in page
+
+
+def test_a_file_name_with_a_nul_character_is_refused(demo, client):
+    import io
+
+    login(client, "admin")
+    data = {"file": (io.BytesIO(b"username\n"), "a\x00b.csv")}
+    response = client.post(
+        "/demo/cfsr/admin/users/import", data=data, content_type="multipart/form-data"
+    )
+    assert response.status_code == 400
