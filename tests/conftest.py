@@ -417,6 +417,20 @@ def login(client, username: str, password: str = PASSWORD):
     return response
 
 
+def sent_after_signing_out(app, username: str, page: str, action: str, data: dict) -> str:
+    """Open ``page`` as ``username``, sign out (another tab), send its form to ``action``,
+    sign in again as asked; return the page as it then shows (the form kept, or not)."""
+    client = app.test_client()
+    login(client, username)
+    assert client.get(page).status_code == 200
+    client.post("/logout")
+    sent = client.post(action, data=data, headers={"Referer": f"http://localhost{page}"})
+    assert sent.location.startswith("/login?next="), sent.status_code
+    signed_in = client.post(sent.location, data={"username": username, "password": PASSWORD})
+    assert signed_in.status_code == 302
+    return client.get(signed_in.location).get_data(as_text=True)
+
+
 @pytest.fixture
 def both_regions(demo):
     """Cases of the demo CQI site in all four local sites, for tests of limited access.

@@ -1,6 +1,5 @@
 """Forms to ask for access to a site, and to decline a request."""
 
-from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import Length
 
@@ -19,7 +18,7 @@ class RequestForm(RolesMixin, DraftForm):
     )
 
 
-class DeclineForm(FlaskForm):
+class DeclineForm(DraftForm):
     decision_reason = TextAreaField(
         "Reason for declining",
         description="The person is emailed this reason.",

@@ -126,7 +126,9 @@ def _show(asked: AccessRequest, decline_form: DeclineForm, status: int = 200):
 @admin_bp.route("/<int:request_id>")
 @site_roles("state_admin")
 def show(request_id: int):
-    return _show(_load_decidable(request_id), DeclineForm())
+    # A reason typed into a form sent after the session ended comes back here.
+    form = DeclineForm(draft_action=url_for("access_admin.decline", request_id=request_id))
+    return _show(_load_decidable(request_id), form)
 
 
 @admin_bp.route("/<int:request_id>/approve", methods=["POST"])

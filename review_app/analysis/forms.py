@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import InputRequired, Length
 
 from review_app.analysis.filters import FILTERS, When, known_values
 from review_app.analysis.sources import Axis, Scope, questions
+from review_app.core.forms import DraftForm
 from review_app.core.inputs import whole_number
 from review_app.core.models import utcnow
 from review_app.instruments.catalog import get_instrument, newest_instrument
@@ -27,7 +27,7 @@ ARGS = ("rows", "columns", "scope", "period", "from", "to")
 NAME_MAX = 80
 
 
-class SaveForm(FlaskForm):
+class SaveForm(DraftForm):
     """The name to save an analysis under (its questions and filters come with it)."""
 
     name = StringField(

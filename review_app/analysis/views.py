@@ -75,7 +75,7 @@ def index():
         "analysis/index.html",
         table=table,
         notes=exports.notes(table) if table else [],
-        form=SaveForm(formdata=None),
+        form=SaveForm(draft_action=url_for("analysis.save")),  # a name typed as the session ended
         may_save=roles_of(current_user, g.site).holds(*SAVERS),
         **_page_context(asked),
     )

@@ -122,6 +122,8 @@ def explain(key_id: int, item_id: str):
     ]
     form, errors, status = ExplanationForm(), {}, 200
     texts = {qid: text for (iid, qid), text in explained.items() if iid == item_id}
+    if form.draft is not None:  # sent after the session ended: what was typed comes back
+        texts = read_explanations(form.draft, [q.id for q in questions])
     if request.method == "POST":
         texts = read_explanations(request.form, [q.id for q in questions])
         with attempt(form) as outcome:

@@ -22,7 +22,7 @@ from tests.access_requests.conftest import (
     site,
     user,
 )
-from tests.conftest import PASSWORD, login
+from tests.conftest import PASSWORD, login, sent_after_signing_out
 from tests.smtpserver import text_of
 
 ADMIN_PAGES = "/demo/cqi/admin/access-requests"
@@ -209,3 +209,11 @@ def test_no_one_decides_their_own_request(demo, clients):
 def test_an_unknown_request_answers_not_found(demo, clients):
     assert clients("admin").get(f"{ADMIN_PAGES}/999999").status_code == 404
     assert clients(NEWCOMER).post("/access/requests/999999/withdraw").status_code == 404
+
+
+def test_a_reason_typed_as_the_session_ended_is_back_after_signing_in(demo, demo_request):
+    page = f"{ADMIN_PAGES}/{demo_request}"
+    shown = sent_after_signing_out(
+        demo, "admin", page, f"{page}/decline", {"decision_reason": "Ask your supervisor first."}
+    )
+    assert "Ask your supervisor first.</textarea>" in shown

@@ -2,6 +2,7 @@
 
 import csv
 import io
+from urllib.parse import urlencode
 
 from openpyxl import load_workbook
 from sqlalchemy import select
@@ -12,6 +13,7 @@ from review_app.analysis.operations import save_analysis
 from review_app.audit.models import AuditEntry
 from review_app.extensions import db
 from review_app.sites.queries import site_by_slug
+from tests.conftest import sent_after_signing_out
 from tests.performance.conftest import set_minimum
 
 SITE = "/demo/cqi"
@@ -176,3 +178,12 @@ def test_another_sites_data_stays_out(finalized, clients):
     assert "That local site is not one of this site’s" in html
     assert "On the CFSR site" not in _text(client.get(f"{SITE}/analysis/saved"))
     assert client.post(f"{SITE}/analysis/saved/{theirs_id}/delete").status_code == 404
+
+
+def test_a_name_typed_as_the_session_ended_is_back_after_signing_in(finalized):
+    form = {"rows": "item:4", "columns": "case:case_type", "type": "foster_care"}
+    page = f"{SITE}/analysis?{urlencode(form)}"
+    shown = sent_after_signing_out(
+        finalized, "qa", page, f"{SITE}/analysis/saved", {**form, "name": "Stability by type"}
+    )
+    assert 'value="Stability by type"' in shown

@@ -6,6 +6,7 @@ from review_app.audit.models import AuditEntry
 from review_app.cases.models import Case
 from review_app.extensions import db
 from review_app.training.models import KeyExplanation
+from tests.conftest import sent_after_signing_out
 from tests.training.conftest import SITE, new_case, start
 
 
@@ -146,3 +147,11 @@ def test_training_pages_exist_only_on_the_training_site(demo, clients):
         ("qa", "/demo/cqi/progress"),
     ]:
         assert clients(who).get(url).status_code == 404, url
+
+
+def test_explanations_typed_as_the_session_ended_are_back_after_signing_in(demo, key_id):
+    page = f"{SITE}/answer-keys/{key_id}/items/3"
+    shown = sent_after_signing_out(
+        demo, "admin", page, page, {"explain__item": "Typed while signed out.", "explain__3B": ""}
+    )
+    assert "Typed while signed out.</textarea>" in shown
