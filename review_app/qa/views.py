@@ -90,8 +90,11 @@ def change_status(case_id: int):
     """
     case = load_case(case_id)
     if request.method == "GET":
-        form = TransitionForm(formdata=None, action=request.args.get("action", ""))
-        form.status_version.data = case.status_version
+        # A confirmation sent after the session ended comes back from its draft (the
+        # action and the reason typed); it is shown again, never carried out by a GET.
+        form = TransitionForm(action=request.args.get("action", ""))
+        if not form.restored:
+            form.status_version.data = case.status_version
     else:
         form = TransitionForm()
         if not form.validate_on_submit():

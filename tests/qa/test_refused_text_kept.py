@@ -4,12 +4,13 @@ from sqlalchemy import func, select
 
 from review_app.audit.models import AuditEntry
 from review_app.audit.operations import record
+from review_app.cases.models import Case
 from review_app.core.errors import OperationError
 from review_app.drafts.hooks import FIX_BELOW
 from review_app.drafts.models import FormDraft
 from review_app.extensions import db
 from review_app.qa.replies import NOT_SAVED
-from tests.conftest import login
+from tests.conftest import login, sent_after_signing_out
 from tests.qa.conftest import SITE, act
 
 COMMENT = "Item 3's rationale does not mention the second safety assessment; please add it."
@@ -88,3 +89,20 @@ def test_a_refused_elimination_says_by_its_box_what_to_give_and_keeps_the_choice
     # Shown once: the next visit shows the form as new.
     again = admin.get(f"{SITE}/cases/{complete_case}").get_data(as_text=True)
     assert "Explain the reason." not in again
+
+
+def test_a_reason_confirmed_as_the_session_ended_is_asked_again_with_its_text(demo, complete_case):
+    """The confirmation page, sent after signing out, comes back confirming the same action."""
+    page = f"{SITE}/cases/{complete_case}/status?action=eliminate"
+    with demo.app_context():
+        version = db.session.get(Case, complete_case).status_version
+    shown = sent_after_signing_out(
+        demo,
+        "admin",
+        page,
+        f"{SITE}/cases/{complete_case}/status",
+        {"action": "eliminate", "confirmed": "1", "status_version": str(version),
+         "reason_code": "other", "reason": "Duplicate of another sampled case."},
+    )  # fmt: skip
+    assert "Duplicate of another sampled case.</textarea>" in shown
+    assert "Yes: Eliminate from the sample" in shown
