@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from review_app.core.roles import ROLE_LABELS
+from review_app.instruments.catalog import version_title
 from review_app.instruments.engine import ITEM_LABELS, OUTCOME_LABELS
 
 # One entry per recorded action: what happened, as a person would say it.
@@ -172,8 +173,26 @@ def field_label(name: str, instrument: Any = None) -> str:
     return name.replace("_", " ").capitalize()
 
 
+# Recorded case fields that hold the codes of an instrument's demographic field.
+DEMOGRAPHIC_FIELDS = {"child_sex": "sex", "child_races": "race", "child_hispanic": "hispanic"}
+
+
+def _instrument_names(name: str, instrument: Any) -> Mapping[Any, str] | None:
+    """The words an instrument gives the codes recorded under ``name`` (stakeholder types,
+    the child's sex, races and ethnicity), or None."""
+    if instrument is None:
+        return None
+    if name == "stakeholder_types":
+        return instrument.stakeholder_types
+    declared = instrument.definition.demographics
+    if name in DEMOGRAPHIC_FIELDS and declared is not None:
+        return {c.value: c.label for c in getattr(declared, DEMOGRAPHIC_FIELDS[name]).choices}
+    return None
+
+
 def value_label(name: str, value: Any, instrument: Any = None) -> str:
-    """Write a recorded value in words: status and rating names, Yes/No, lists."""
+    """Write a recorded value in words: status, rating, role and instrument names, Yes/No,
+    lists; codes an instrument names are named from ``instrument`` when one is given."""
     if value is None or value == "":
         return "(none)"
     if isinstance(value, bool):
@@ -181,8 +200,13 @@ def value_label(name: str, value: Any, instrument: Any = None) -> str:
     if instrument is not None and name in instrument.questions:
         return instrument.value_text(name, value)
     if isinstance(value, list):
-        return ", ".join(value_label(name, v) for v in value) or "(none)"
+        return ", ".join(value_label(name, v, instrument) for v in value) or "(none)"
     if isinstance(value, dict):
-        return ", ".join(f"{field_label(k)}: {value_label(k, v)}" for k, v in value.items())
-    named = VALUE_NAMES.get(name)
+        return ", ".join(
+            f"{field_label(k, instrument)}: {value_label(k, v, instrument)}"
+            for k, v in value.items()
+        )
+    if name == "instrument_version" and isinstance(value, str):
+        return version_title(value)
+    named = _instrument_names(name, instrument) or VALUE_NAMES.get(name)
     return str(named.get(value, value) if named and isinstance(value, str) else value)

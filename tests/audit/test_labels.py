@@ -74,3 +74,21 @@ def test_recorded_fields_and_values_are_named():
     assert value_label("override", "ani") == "Area Needing Improvement"
     assert value_label("is_open", False) == "No"
     assert value_label("reason", None) == "(none)"
+
+
+def test_codes_an_instrument_defines_are_named_from_it(app):
+    """Stakeholder types, the child's demographics and instrument versions read as words."""
+    from review_app.instruments.catalog import newest_instrument
+
+    with app.app_context():
+        instrument = newest_instrument()
+        declared = instrument.definition.demographics
+        race = declared.race.choices[0]
+        stakeholder, words = next(iter(instrument.stakeholder_types.items()))
+        assert value_label("child_races", [race.value], instrument) == race.label
+        assert value_label("child_sex", declared.sex.choices[0].value, instrument) == (
+            declared.sex.choices[0].label
+        )
+        assert value_label("stakeholder_types", [stakeholder], instrument) == words
+        version = instrument.definition.version
+        assert value_label("instrument_version", version) == instrument.title != version
