@@ -190,9 +190,11 @@ def test_a_deactivation_between_reading_and_using_a_link_wins(admin, demo, mailb
     "token", ["nonsense", "a" * 3000, "WyJpbnZpdGUiLCAieCJd.bad", "%00", "..", "WyJ4Il0"]
 )
 def test_a_malformed_link_gets_a_clear_page_not_an_error(demo, client, token):
+    # A NUL character is part of no address (core.inputs.TextConverter): "Page not found".
+    expected = "Page not found" if token == "%00" else "not complete or not valid"
     for response in (client.get(f"/password/set/{token}"), client.post(f"/password/set/{token}")):
         assert response.status_code == 404
-        assert "not complete or not valid" in response.get_data(as_text=True)
+        assert expected in response.get_data(as_text=True)
 
 
 def test_a_changed_link_is_refused(admin, demo, mailbox):
