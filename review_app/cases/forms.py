@@ -12,18 +12,24 @@ from review_app.periods.forms import MultiCheckboxField
 
 
 class CaseForm(DraftForm):
-    period_id = SelectField("Review period", coerce=int, validators=[DataRequired()])
-    case_number = StringField("Case number", validators=[DataRequired(), Length(max=40)])
+    period_id = SelectField(
+        "Review period", coerce=int, validators=[DataRequired("Choose the review period.")]
+    )
+    case_number = StringField(
+        "Case number", validators=[DataRequired("Enter the case number."), Length(max=40)]
+    )
     case_type = RadioField(
         "Case type",
-        validators=[DataRequired()],
+        validators=[DataRequired("Choose foster care or in-home services.")],
         choices=[SelectChoice(k, v) for k, v in CASE_TYPES.items()],
     )
-    local_site_id = SelectField("Local site", coerce=int, validators=[DataRequired()])
+    local_site_id = SelectField(
+        "Local site", coerce=int, validators=[DataRequired("Choose the local site.")]
+    )
     child_name = StringField(
         "Target child: initials or pseudonym",
         description="Never the full name.",
-        validators=[DataRequired(), Length(max=80)],
+        validators=[DataRequired("Enter the child's initials or a pseudonym."), Length(max=80)],
     )
     child_birth_date = DateField("Target child's birth date", validators=[Optional()])
     family_name = StringField("Family (initials or pseudonym)", validators=[Length(max=120)])

@@ -24,14 +24,17 @@ from review_app.plans.states import GOAL_KIND_LABELS, FigureKind, GoalKind, figu
 
 MONTHS = [SelectChoice(n, date(2000, n, 1).strftime("%B")) for n in range(1, 13)]
 GOAL_KINDS = [SelectChoice(kind.value, words) for kind, words in GOAL_KIND_LABELS.items()]
-YEAR = [InputRequired(), NumberRange(1990, 2100, "Give a year between 1990 and 2100.")]
+YEAR = [
+    InputRequired("Give a year between 1990 and 2100."),
+    NumberRange(1990, 2100, "Give a year between 1990 and 2100."),
+]
 
 
 class PlanForm(DraftForm):
     name = StringField(
         "Name of the plan",
         description='For example "Round 4 PIP: placement stability".',
-        validators=[InputRequired(), Length(max=120)],
+        validators=[InputRequired("Name the plan."), Length(max=120)],
     )
     baseline_month = SelectField("Month the baseline starts", choices=MONTHS, coerce=int)
     baseline_year = IntegerField("Year the baseline starts", validators=YEAR)

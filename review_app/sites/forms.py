@@ -18,18 +18,19 @@ from review_app.sites.operations import SMALL_CELL_RANGE
 
 
 class LocalSiteForm(DraftForm):
+    # Fields in the page's order, which the error summary follows.
+    name = StringField("Name", validators=[DataRequired("Name the local site."), Length(max=120)])
     code = StringField(
         "Code",
         description="A short code used in imports and exports, e.g. a county number.",
         validators=[
-            DataRequired(),
+            DataRequired("Enter a short code for the local site."),
             Length(max=20),
             Regexp(
                 r"^[A-Za-z0-9._-]+$", message="Use letters, digits, dots, dashes or underscores."
             ),
         ],
     )
-    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
     is_active = BooleanField("Active: new cases can be sampled from it", default=True)
 
 
@@ -49,21 +50,22 @@ class PrivacyForm(DraftForm):
 
 
 class RegionForm(DraftForm):
+    # Fields in the page's order, which the error summary follows.
+    name = StringField(
+        "Name",
+        description='For example "Northern region".',
+        validators=[DataRequired("Name the region."), Length(max=120)],
+    )
     code = StringField(
         "Code",
         description='A short code used in imports and on the users page, e.g. "N".',
         validators=[
-            DataRequired(),
+            DataRequired("Enter a short code for the region."),
             Length(max=20),
             Regexp(
                 r"^[A-Za-z0-9._-]+$", message="Use letters, digits, dots, dashes or underscores."
             ),
         ],
-    )
-    name = StringField(
-        "Name",
-        description='For example "Northern region".',
-        validators=[DataRequired(), Length(max=120)],
     )
     local_site_ids = MultiCheckboxField(
         "Local sites in this region",

@@ -128,7 +128,7 @@ def test_a_name_already_used_on_the_site_is_refused(admin, demo):
         ("pur_end", "99999-01-01", "Not a valid date value."),
         ("pur_start", "0000-01-01", "Not a valid date value."),
         ("pur_end", "31/12/2028", "Not a valid date value."),
-        ("pur_end", "", "This field is required."),
+        ("pur_end", "", "Enter the last day of the period under review."),
     ],
 )
 def test_dates_far_outside_sense_are_refused_with_a_message(admin, demo, field, value, message):

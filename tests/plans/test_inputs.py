@@ -61,7 +61,7 @@ def _post(clients, **changes):
         ({"baseline_months": "0"}, "Give from 1 to 36 months."),
         ({"every_months": "x"}, "Not a valid integer value"),
         ({"baseline_month": "13"}, "Not a valid choice"),
-        ({"name": ""}, "This field is required"),
+        ({"name": ""}, "Name the plan."),
     ],
 )
 def test_bad_input_is_named_and_kept(spread, clients, changes, message):

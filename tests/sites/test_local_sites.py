@@ -74,7 +74,7 @@ def test_an_inactive_local_site_can_be_added(admin, demo):
     [
         ({"code": "001"}, "Another local site of this site already has the code &#39;001&#39;."),
         ({"name": "adams county"}, "Another local site of this site already has the name"),
-        ({"code": ""}, "This field is required."),
+        ({"code": ""}, "Enter a short code for the local site."),
         ({"name": "x" * 121}, "Field cannot be longer than 120 characters."),
         ({"code": "0" * 21}, "Field cannot be longer than 20 characters."),
     ],
@@ -86,6 +86,13 @@ def test_a_bad_or_duplicate_local_site_is_refused_and_the_form_kept(admin, demo,
     assert message in page
     assert 'value="Eaton County"' in page or "name" in fields
     assert _local(demo, "005") is None
+
+
+def test_the_error_summary_lists_the_fields_in_the_order_of_the_page(admin, demo):
+    page = _text(_save(admin, code="", name=""))
+    assert page.index('href="#name">Name: Name the local site.') < page.index(
+        'href="#code">Code: Enter a short code for the local site.'
+    )
 
 
 def test_the_same_code_and_name_may_be_used_on_another_site(demo, client):

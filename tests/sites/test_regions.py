@@ -83,7 +83,7 @@ def test_add_a_region_moving_a_local_site_says_so(admin, demo):
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"code": "", "name": "West"}, "This field is required."),
+        ({"code": "", "name": "West"}, "Enter a short code for the region."),
         ({"code": "W X", "name": "West"}, "Use letters, digits, dots, dashes or underscores."),
         ({"code": "W", "name": "northern REGION"}, "already has the name"),
         ({"code": "n", "name": "West"}, "already has the code"),
