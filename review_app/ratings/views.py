@@ -93,18 +93,9 @@ def item(case_id: int, item_id: str):
     if request.method == "POST":
         if not can_rate(case, current_user):
             abort(403)
-        if not form.validate_on_submit():
-            return _page(
-                case,
-                instrument,
-                item_id,
-                form,
-                status=422,
-                values=read_answers(
-                    request.form, operations.item_questions(instrument, item_id)
-                ).answers,
-            )
         data = read_answers(request.form, operations.item_questions(instrument, item_id))
+        if not form.validate_on_submit():
+            return _page(case, instrument, item_id, form, status=422, values=data.answers)
         with attempt() as outcome:
             ratings = operations.save_item(current_user, case, instrument, item_id, data)
         if (error := outcome.error) is not None:
